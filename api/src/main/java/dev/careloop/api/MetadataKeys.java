@@ -1,0 +1,17 @@
+package dev.careloop.api;
+
+/** Names of the metadata every command and event carries (DESIGN.md, "Every event carries"). */
+public final class MetadataKeys {
+    public static final String USER = "userId";
+    public static final String ORGANISATION = "organisation";
+    public static final String ROLES = "roles";
+    public static final String CLIENT = "client";
+    public static final String PURPOSE_OF_USE = "purposeOfUse";
+    /** The request that started it all (X-Request-Id). */
+    public static final String CORRELATION_ID = "correlationId";
+    /** The message that directly caused this one. */
+    public static final String CAUSATION_ID = "causationId";
+
+    private MetadataKeys() {
+    }
+}

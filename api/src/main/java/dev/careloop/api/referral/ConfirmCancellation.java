@@ -1,0 +1,7 @@
+package dev.careloop.api.referral;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** The receiving organisation confirms the requested cancellation. */
+public record ConfirmCancellation(@TargetAggregateIdentifier String referralId) {
+}

@@ -1,0 +1,5 @@
+package dev.careloop.api.referral;
+
+/** An interim consult note was sent. */
+public record InterimNoteSent(String referralId, String note, ReferralStatus status) implements ReferralEvent {
+}

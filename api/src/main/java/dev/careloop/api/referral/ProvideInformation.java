@@ -1,0 +1,7 @@
+package dev.careloop.api.referral;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** The initiator answers the open question; the referral resumes where it was. */
+public record ProvideInformation(@TargetAggregateIdentifier String referralId, String answer) {
+}

@@ -1,0 +1,5 @@
+package dev.careloop.api.referral;
+
+/** The recipient accepted the referral. */
+public record ReferralAccepted(String referralId, ReferralStatus status) implements ReferralEvent {
+}

@@ -1,0 +1,29 @@
+package dev.careloop.api.referral;
+
+import java.time.Instant;
+
+/** A referral as its participants see it: the read model's row. */
+public record ReferralView(
+        String referralId,
+        String referralNumber,
+        String identifierSystem,
+        String initiatorOrganisation,
+        String recipientOrganisation,
+        Patient patient,
+        Priority priority,
+        String service,
+        String reason,
+        ReferralStatus status,
+        String taskStatus,
+        String businessStatus,
+        String businessStatusDisplay,
+        boolean loopClosed,
+        Appointment appointment,
+        String openQuestion,
+        Instant slaDueAt,
+        boolean overdue,
+        String basedOnReferralId,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+}

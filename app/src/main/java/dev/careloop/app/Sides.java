@@ -1,0 +1,23 @@
+package dev.careloop.app;
+
+import dev.careloop.command.CommandSideConfiguration;
+import dev.careloop.query.QuerySideConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** {@code careloop.sides} chooses which sides this process runs, so each can scale as its own service. */
+class Sides {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${careloop.sides:command,query}'.contains('command')")
+    @Import(CommandSideConfiguration.class)
+    static class CommandSide {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${careloop.sides:command,query}'.contains('query')")
+    @Import(QuerySideConfiguration.class)
+    static class QuerySide {
+    }
+}

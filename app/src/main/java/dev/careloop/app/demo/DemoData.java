@@ -1,0 +1,116 @@
+package dev.careloop.app.demo;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.referral.*;
+import dev.careloop.app.security.DemoOrganisations;
+import dev.careloop.command.messaging.ActorMetaData;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+
+/**
+ * The local profile's demo: the three organisations, and (on an empty log only) a handful of referrals
+ * in several states, made through the same commands as the API, so they are in the log like any other.
+ */
+@Component
+@Profile("local")
+class DemoData {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+
+    private final JdbcTemplate jdbc;
+    private final ObjectProvider<CommandGateway> commands;
+    private final boolean referrals;
+    private final boolean commandSide;
+
+    DemoData(JdbcTemplate jdbc, ObjectProvider<CommandGateway> commands,
+             @Value("${careloop.demo-data:true}") boolean referrals,
+             @Value("${careloop.sides:command,query}") String sides) {
+        this.jdbc = jdbc;
+        this.commands = commands;
+        this.referrals = referrals;
+        this.commandSide = sides.contains("command");
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void seed() {
+        DemoOrganisations.IDS.forEach(id -> jdbc.update(
+                "INSERT INTO organisation (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                id, DemoOrganisations.NAMES.get(id)));
+        Long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+        if (!referrals || !commandSide || events == null || events > 0) {
+            return;
+        }
+        Actor gp = staff("northside-gp");
+        Actor derm = staff("riverside-derm");
+        Actor cardio = staff("lakeside-cardio");
+        Patient alex = Patient.of("https://northside-gp.example/mrn", "NG-1001", "Alex Morgan",
+                LocalDate.of(1980, 4, 2));
+        Patient sam = Patient.of("https://northside-gp.example/mrn", "NG-1002", "Sam Patel",
+                LocalDate.of(1957, 11, 23));
+        Patient jo = Patient.of("https://lakeside-cardio.example/mrn", "LC-2001", "Jo Nguyen",
+                LocalDate.of(1991, 7, 14));
+
+        // Waiting in riverside-derm's inbox.
+        send(gp, "demo-1", alex, Priority.ROUTINE, "riverside-derm", "Dermatology consultation",
+                "Changing pigmented lesion on the left forearm");
+        // Accepted and scheduled.
+        send(gp, "demo-2", sam, Priority.URGENT, "lakeside-cardio", "Cardiology assessment",
+                "Exertional chest pain, abnormal ECG");
+        run(cardio, new AcceptReferral(id("demo-2")));
+        run(cardio, new ScheduleVisit(id("demo-2"), new Appointment(inDays(5), inDays(5).plus(Duration
+                .ofMinutes(45)), "Lakeside Cardiology, clinic 2")));
+        // On hold: the recipient asked a question.
+        send(cardio, "demo-3", jo, Priority.ROUTINE, "riverside-derm", "Dermatology opinion",
+                "Rash since starting a new medication");
+        run(derm, new RequestInformation(id("demo-3"), "Which medication, and since when?"));
+        // Completed and acknowledged: the loop is closed.
+        send(gp, "demo-4", alex, Priority.ROUTINE, "lakeside-cardio", "Cardiology review",
+                "Palpitations");
+        run(cardio, new AcceptReferral(id("demo-4")));
+        run(cardio, new SendOutcome(id("demo-4"), "Holter monitor normal; no treatment needed."));
+        run(gp, new AcknowledgeOutcome(id("demo-4")));
+        // Declined.
+        send(gp, "demo-5", sam, Priority.ASAP, "riverside-derm", "Dermatology consultation",
+                "Suspected shingles");
+        run(derm, new DeclineReferral(id("demo-5"), "Please manage in primary care; antivirals within 72h"));
+        log.info("Demo data: 5 referrals seeded");
+    }
+
+    private void send(Actor from, String key, Patient patient, Priority priority, String to, String service,
+                      String reason) {
+        run(from, new SendReferral(id(key), key.toUpperCase(), to, patient, priority, service, reason, null,
+                inDays(14)));
+    }
+
+    private void run(Actor actor, Object command) {
+        commands.getObject().sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(ActorMetaData.of(actor)));
+    }
+
+    private static String id(String key) {
+        return java.util.UUID.nameUUIDFromBytes(key.getBytes()).toString();
+    }
+
+    private static Instant inDays(int days) {
+        return Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    }
+
+    private static Actor staff(String org) {
+        return new Actor(org + "-staff", org, Set.of(Actor.CLINICIAN, Actor.COORDINATOR), "careloop-demo", null);
+    }
+}

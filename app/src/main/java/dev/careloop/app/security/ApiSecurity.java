@@ -1,0 +1,101 @@
+package dev.careloop.app.security;
+
+import dev.careloop.api.Actor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpStatus;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Every API endpoint needs a bearer token (JWT) from the configured issuer; controllers receive the
+ * caller as an {@link Actor} parameter and scope everything they do to the actor's organisation.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurity implements WebMvcConfigurer {
+
+    static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(o -> o
+                        .jwt(j -> j.jwtAuthenticationConverter(new RolesAndScopes()))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable());
+        return http.build();
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new ActorResolver());
+    }
+
+    /** {@code roles} become ROLE_ authorities and {@code scope} SCOPE_ authorities. */
+    private static final class RolesAndScopes implements Converter<Jwt, AbstractAuthenticationToken> {
+        @Override
+        public AbstractAuthenticationToken convert(Jwt jwt) {
+            Collection<GrantedAuthority> authorities = new ArrayList<>();
+            JwtActor.roles(jwt).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
+            Object scope = jwt.getClaims().get("scope");
+            if (scope instanceof Collection<?> scopes) {
+                scopes.forEach(s -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + s)));
+            } else if (scope instanceof String s) {
+                for (String one : s.split(" ")) {
+                    if (!one.isBlank()) {
+                        authorities.add(new SimpleGrantedAuthority("SCOPE_" + one));
+                    }
+                }
+            }
+            return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
+        }
+    }
+
+    private static final class ActorResolver implements HandlerMethodArgumentResolver {
+        @Override
+        public boolean supportsParameter(MethodParameter parameter) {
+            return Actor.class.equals(parameter.getParameterType());
+        }
+
+        @Override
+        public Actor resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
+                                     WebDataBinderFactory binderFactory) {
+            if (!(request.getUserPrincipal() instanceof JwtAuthenticationToken token)) {
+                throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a bearer token is required");
+            }
+            Actor actor = JwtActor.from(token.getToken(), request.getHeader(PURPOSE_HEADER));
+            if (actor == null) {
+                throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+                        "the token names no organisation (claim 'org')");
+            }
+            return actor;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.careloop.app.security;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The local OAuth2 issuer (Spring Authorization Server) of the {@code local} profile: client-credentials
+ * tokens for the demo clients, signed with a key made at start-up, carrying {@code org} and {@code roles}.
+ * In production CareLoop trusts any issuer named by CARELOOP_ISSUER_URI instead.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("local")
+class LocalIssuer {
+
+    static final String ORG_SETTING = "careloop.org";
+    static final String ROLES_SETTING = "careloop.roles";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+        http.securityMatcher("/oauth2/**", "/.well-known/**")
+                .oauth2AuthorizationServer(Customizer.withDefaults())
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated());
+        return http.build();
+    }
+
+    @Bean
+    RegisteredClientRepository demoClients() {
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        List<RegisteredClient> clients = DemoClients.all().stream()
+                .map(c -> RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
+                        .clientId(c.clientId())
+                        .clientSecret(encoder.encode(DemoClients.SECRET))
+                        .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                        .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                        .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                        .scopes(s -> s.addAll(c.scopes()))
+                        .clientSettings(ClientSettings.builder()
+                                .setting(ORG_SETTING, c.organisation())
+                                .setting(ROLES_SETTING, List.copyOf(c.roles()))
+                                .build())
+                        .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofHours(1)).build())
+                        .build())
+                .toList();
+        return new InMemoryRegisteredClientRepository(clients);
+    }
+
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> organisationAndRoleClaims() {
+        return context -> {
+            if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                return;
+            }
+            ClientSettings settings = context.getRegisteredClient().getClientSettings();
+            String org = settings.getSetting(ORG_SETTING);
+            List<String> roles = settings.getSetting(ROLES_SETTING);
+            if (org != null) {
+                context.getClaims().claim(JwtActor.ORG_CLAIM, org);
+            }
+            context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+        };
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource() throws NoSuchAlgorithmException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                .privateKey((RSAPrivateKey) pair.getPrivate())
+                .keyID(UUID.randomUUID().toString())
+                .build();
+        return new ImmutableJWKSet<>(new JWKSet(key));
+    }
+
+    /** The resource server checks local tokens against the same keys, without an HTTP round trip. */
+    @Bean
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
+        return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings() {
+        return AuthorizationServerSettings.builder().build();
+    }
+
+    /** The demo organisations' clients; the secret is for the local profile only. */
+    static final class DemoClients {
+        static final String SECRET = "demo-secret";
+
+        record Client(String clientId, String organisation, Set<String> roles, Set<String> scopes) {
+        }
+
+        static List<Client> all() {
+            List<Client> clients = new java.util.ArrayList<>();
+            for (String org : DemoOrganisations.IDS) {
+                clients.add(new Client(org + "-staff", org, Set.of("clinician", "coordinator"), Set.of()));
+                clients.add(new Client(org + "-compliance", org, Set.of("compliance"), Set.of()));
+            }
+            clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
+            clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
+                    Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
+                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read")));
+            return clients;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# CareLoop benchmark: a raw PostgreSQL baseline, then a running CareLoop over HTTP (docs/BENCHMARKS.md).
+#
+# This script starts nothing but the benchmark. Start the app first, in another terminal, from the
+# repository root, with the heap the targets are stated for:
+#
+#   ./mvnw -B -pl app -am package -DskipTests
+#   CARELOOP_EMBEDDED_DB_PORT=54329 \
+#     java -Xmx512m -jar app/target/app-0.1.0-SNAPSHOT.jar --spring.profiles.active=local
+#
+# and point the baseline at the PostgreSQL the app writes to, so the ratio compares like with like:
+#
+#   bench/run.sh --jdbc-url 'jdbc:postgresql://127.0.0.1:54329/postgres?user=postgres'
+#
+# (With CARELOOP_DB_URL=jdbc:postgresql://127.0.0.1:5432/careloop the app uses the local server, and the
+# default --jdbc-url, jdbc:postgresql://127.0.0.1:5432/test?user=postgres, is already the same server.)
+#
+# Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 8
+# --out docs/BENCHMARKS.md (append the result as markdown) --raw-only (no app needed).
+# Environment: MVN (default ./mvnw; MVN=mvn uses the installed Maven), MVN_FLAGS (e.g. -o to stay
+# offline), BENCH_JAVA_OPTS (default -Xmx256m) for the benchmark's own JVM.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+invocation=""
+if [ "$#" -gt 0 ]; then printf -v invocation ' %q' "$@"; fi
+MVN=${MVN:-./mvnw}
+# shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
+"$MVN" -q -B -Dstyle.color=never ${MVN_FLAGS:-} -pl bench -am package -DskipTests
+
+jar=$(ls bench/target/bench-*.jar | head -n 1)
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
+exec java ${BENCH_JAVA_OPTS:--Xmx256m} -Dbench.command="bench/run.sh${invocation}" \
+    -cp "$jar:bench/target/lib/*" dev.careloop.bench.Benchmark "$@"

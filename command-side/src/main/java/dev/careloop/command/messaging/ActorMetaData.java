@@ -1,0 +1,46 @@
+package dev.careloop.command.messaging;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
+import org.axonframework.messaging.MetaData;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Writes an {@link Actor} into message metadata and reads it back. */
+public final class ActorMetaData {
+    private ActorMetaData() {
+    }
+
+    public static MetaData of(Actor actor) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(MetadataKeys.USER, actor.userId());
+        values.put(MetadataKeys.ORGANISATION, actor.organisation());
+        values.put(MetadataKeys.ROLES, String.join(",", new TreeSet<>(actor.roles())));
+        values.put(MetadataKeys.PURPOSE_OF_USE, actor.purposeOfUse());
+        if (actor.client() != null) {
+            values.put(MetadataKeys.CLIENT, actor.client());
+        }
+        return MetaData.from(values);
+    }
+
+    /** The actor a message was sent by, or null when it carries none (a deadline, say). */
+    public static Actor from(MetaData metaData) {
+        Object user = metaData.get(MetadataKeys.USER);
+        Object org = metaData.get(MetadataKeys.ORGANISATION);
+        if (user == null || org == null) {
+            return null;
+        }
+        Object roles = metaData.getOrDefault(MetadataKeys.ROLES, "");
+        Set<String> roleSet = Arrays.stream(roles.toString().split(","))
+                .map(String::trim).filter(r -> !r.isEmpty()).collect(Collectors.toSet());
+        Object client = metaData.get(MetadataKeys.CLIENT);
+        Object purpose = metaData.get(MetadataKeys.PURPOSE_OF_USE);
+        return new Actor(user.toString(), org.toString(), roleSet, client == null ? null : client.toString(),
+                purpose == null ? null : purpose.toString());
+    }
+}

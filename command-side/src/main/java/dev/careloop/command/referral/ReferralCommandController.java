@@ -1,0 +1,285 @@
+package dev.careloop.command.referral;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.referral.*;
+import dev.careloop.command.messaging.ActorMetaData;
+import dev.careloop.command.referral.ReferralRequests.*;
+import dev.careloop.command.web.IdempotentWrites;
+import dev.careloop.command.web.IdempotentWrites.Written;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.NoHandlerForQueryException;
+import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.*;
+import tools.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The referral write API (DESIGN.md, "The REST contract"). Every write takes If-Match and
+ * Idempotency-Key, answers with the new version as ETag, and returns the referral as the caller's read
+ * model shows it once it has caught up (read-your-writes, bounded by careloop.read-your-writes-timeout).
+ */
+@RestController
+@RequestMapping("/api/referrals")
+@Tag(name = "Referrals: write", description = "Send referrals and move them through their lifecycle")
+class ReferralCommandController {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final CommandGateway commands;
+    private final QueryGateway queries;
+    private final IdempotentWrites idempotency;
+    private final SlaPolicy sla;
+    private final Organisations organisations;
+    private final ObjectMapper json;
+    private final Duration readYourWritesTimeout;
+
+    ReferralCommandController(CommandGateway commands, QueryGateway queries, IdempotentWrites idempotency,
+                              SlaPolicy sla, Organisations organisations, ObjectMapper json,
+                              @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this.commands = commands;
+        this.queries = queries;
+        this.idempotency = idempotency;
+        this.sla = sla;
+        this.organisations = organisations;
+        this.json = json;
+        this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    @PostMapping
+    @Operation(summary = "Send a referral to another organisation")
+    ResponseEntity<Object> send(@Valid @RequestBody SendReferralRequest body, Actor actor,
+                                @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        organisations.requireKnown("recipientOrganisation", body.recipientOrganisation());
+        Written written = idempotency.run(actor.organisation(), key, "send|" + body, () -> {
+            String id = UUID.randomUUID().toString();
+            Priority priority = Priority.fromCode(body.priority());
+            PatientRequest p = body.patient();
+            dispatch(new SendReferral(id, numberOr(body.referralNumber(), id),
+                    body.recipientOrganisation(),
+                    Patient.of(p.identifierSystem(), p.identifierValue(), p.name(), p.birthDate()),
+                    priority, body.service(), body.reason(), body.note(), sla.dueAt(priority)), actor, null);
+            return new Written(201, id, 1, null, false);
+        });
+        return respond(written, actor, key);
+    }
+
+    @PostMapping("/{id}/accept")
+    @Operation(summary = "Accept a referral (recipient)")
+    ResponseEntity<Object> accept(@PathVariable String id, Actor actor,
+                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new AcceptReferral(id), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/decline")
+    @Operation(summary = "Decline a referral, with a reason (recipient)")
+    ResponseEntity<Object> decline(@PathVariable String id, @Valid @RequestBody ReasonRequest body, Actor actor,
+                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new DeclineReferral(id, body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/forward")
+    @Operation(summary = "Hand the referral to another organisation, which becomes its recipient")
+    ResponseEntity<Object> forward(@PathVariable String id, @Valid @RequestBody ForwardRequest body, Actor actor,
+                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        organisations.requireKnown("toOrganisation", body.toOrganisation());
+        return act(id, new ForwardReferral(id, body.toOrganisation(), body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/request-information")
+    @Operation(summary = "Ask the initiator a question; the referral is on hold until answered")
+    ResponseEntity<Object> requestInformation(@PathVariable String id, @Valid @RequestBody QuestionRequest body,
+                                              Actor actor,
+                                              @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                              @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new RequestInformation(id, body.question()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/provide-information")
+    @Operation(summary = "Answer the recipient's question (initiator)")
+    ResponseEntity<Object> provideInformation(@PathVariable String id, @Valid @RequestBody AnswerRequest body,
+                                              Actor actor,
+                                              @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                              @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new ProvideInformation(id, body.answer()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/schedule")
+    @Operation(summary = "Book the visit (recipient)")
+    ResponseEntity<Object> schedule(@PathVariable String id, @Valid @RequestBody AppointmentRequest body,
+                                    Actor actor,
+                                    @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new ScheduleVisit(id, appointment(body)), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/reschedule")
+    @Operation(summary = "Move the booked visit (recipient)")
+    ResponseEntity<Object> reschedule(@PathVariable String id, @Valid @RequestBody AppointmentRequest body,
+                                      Actor actor,
+                                      @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                      @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new RescheduleVisit(id, appointment(body), body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/no-show")
+    @Operation(summary = "Record that the patient did not attend (recipient)")
+    ResponseEntity<Object> noShow(@PathVariable String id, Actor actor,
+                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new RecordNoShow(id), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/cancel-appointment")
+    @Operation(summary = "Cancel the booked visit; the referral stays open (recipient)")
+    ResponseEntity<Object> cancelAppointment(@PathVariable String id, @Valid @RequestBody ReasonRequest body,
+                                             Actor actor,
+                                             @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                             @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new CancelAppointment(id, body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/interim-note")
+    @Operation(summary = "Send an interim consult note (recipient clinician)")
+    ResponseEntity<Object> interimNote(@PathVariable String id, @Valid @RequestBody NoteRequest body, Actor actor,
+                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new SendInterimNote(id, body.note()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/request-cancellation")
+    @Operation(summary = "Ask the recipient to cancel the referral (initiator)")
+    ResponseEntity<Object> requestCancellation(@PathVariable String id, @Valid @RequestBody ReasonRequest body,
+                                               Actor actor,
+                                               @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                               @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new RequestCancellation(id, body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/confirm-cancellation")
+    @Operation(summary = "Confirm the requested cancellation (recipient)")
+    ResponseEntity<Object> confirmCancellation(@PathVariable String id, Actor actor,
+                                               @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                               @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new ConfirmCancellation(id), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/outcome")
+    @Operation(summary = "Return the outcome (consult report) (recipient clinician)")
+    ResponseEntity<Object> outcome(@PathVariable String id, @Valid @RequestBody OutcomeRequest body, Actor actor,
+                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new SendOutcome(id, body.report()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/acknowledge-outcome")
+    @Operation(summary = "Acknowledge the outcome: the loop is closed (initiator)")
+    ResponseEntity<Object> acknowledgeOutcome(@PathVariable String id, Actor actor,
+                                              @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                              @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new AcknowledgeOutcome(id), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/refer-back")
+    @Operation(summary = "Open a new referral back to the initiator, linked to this one (recipient clinician)")
+    ResponseEntity<Object> referBack(@PathVariable String id, @Valid @RequestBody ReferBackRequest body, Actor actor,
+                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        Long expected = IfMatch.parse(ifMatch);
+        Written written = idempotency.run(actor.organisation(), key, "refer-back|" + id + "|" + ifMatch + "|" + body,
+                () -> {
+                    String newId = UUID.randomUUID().toString();
+                    Priority priority = Priority.fromCode(body.priority());
+                    dispatch(new ReferBack(id, newId, numberOr(body.referralNumber(), newId), priority,
+                            body.service(), body.reason(), body.note(), sla.dueAt(priority)), actor, expected);
+                    return new Written(201, newId, 1, null, false);
+                });
+        return respond(written, actor, key);
+    }
+
+    private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
+        Long expected = IfMatch.parse(ifMatch);
+        Written written = idempotency.run(actor.organisation(), key, id + "|" + ifMatch + "|" + command,
+                () -> new Written(200, id, dispatch(command, actor, expected), null, false));
+        return respond(written, actor, key);
+    }
+
+    private long dispatch(Object command, Actor actor, Long expectedVersion) {
+        MetaData metaData = ActorMetaData.of(actor);
+        String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
+        if (correlationId != null) {
+            metaData = metaData.and(MetadataKeys.CORRELATION_ID, correlationId);
+        }
+        if (expectedVersion != null) {
+            metaData = metaData.and(Referral.EXPECTED_VERSION, expectedVersion);
+        }
+        Object result = commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+        return result instanceof Number n ? n.longValue() : 1L;
+    }
+
+    private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(written.status())
+                .eTag(Long.toString(written.version()))
+                .contentType(MediaType.APPLICATION_JSON);
+        if (written.status() == 201) {
+            response.location(URI.create("/api/referrals/" + written.referralId()));
+        }
+        if (written.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        String body = written.body();
+        if (body == null) {
+            body = json.writeValueAsString(view(written.referralId(), actor.organisation(), written.version()));
+            idempotency.rememberBody(actor.organisation(), key, body);
+        }
+        return response.body(body);
+    }
+
+    /**
+     * The referral once the read model has reached {@code version}; when this process runs no query side,
+     * or the read model is late, the answer says only what was written.
+     */
+    private Object view(String referralId, String organisation, long version) {
+        try {
+            return queries.query(new FindReferral(referralId, organisation, version),
+                            ResponseTypes.instanceOf(ReferralView.class))
+                    .get(readYourWritesTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            if (!(e.getCause() instanceof NoHandlerForQueryException) && !(e instanceof TimeoutException)) {
+                throw new IllegalStateException("reading the referral back failed", e.getCause());
+            }
+        }
+        return Map.of("referralId", referralId, "version", version);
+    }
+
+    private static Appointment appointment(AppointmentRequest body) {
+        Rules.require(body.end() == null || body.end().isAfter(body.start()), "end", "must be after start");
+        return new Appointment(body.start(), body.end(), body.location());
+    }
+
+    private static String numberOr(String given, String id) {
+        return given == null || given.isBlank() ? "REF-" + id.substring(0, 8).toUpperCase() : given;
+    }
+}

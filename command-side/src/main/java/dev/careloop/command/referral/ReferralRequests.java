@@ -1,0 +1,71 @@
+package dev.careloop.command.referral;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Future;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Past;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** The bodies of the referral write API, validated before any command is sent. */
+final class ReferralRequests {
+    private ReferralRequests() {
+    }
+
+    static final String PRIORITIES = "routine|urgent|asap|stat";
+
+    record PatientRequest(
+            @NotBlank @Size(max = 255) String identifierSystem,
+            @NotBlank @Size(max = 128) String identifierValue,
+            @NotBlank @Size(max = 255) String name,
+            @NotNull @Past LocalDate birthDate) {
+    }
+
+    record SendReferralRequest(
+            @NotBlank @Size(max = 64) String recipientOrganisation,
+            @NotNull @Valid PatientRequest patient,
+            @NotNull @Pattern(regexp = PRIORITIES, message = "must be one of routine, urgent, asap, stat")
+            String priority,
+            @NotBlank @Size(max = 255) String service,
+            @NotBlank @Size(max = 4000) String reason,
+            @Size(max = 4000) String note,
+            @Size(max = 128) String referralNumber) {
+    }
+
+    record ReasonRequest(@NotBlank @Size(max = 4000) String reason) {
+    }
+
+    record ForwardRequest(@NotBlank @Size(max = 64) String toOrganisation,
+                          @NotBlank @Size(max = 4000) String reason) {
+    }
+
+    record QuestionRequest(@NotBlank @Size(max = 4000) String question) {
+    }
+
+    record AnswerRequest(@NotBlank @Size(max = 4000) String answer) {
+    }
+
+    record AppointmentRequest(@NotNull @Future Instant start, Instant end,
+                              @NotBlank @Size(max = 255) String location,
+                              @Size(max = 4000) String reason) {
+    }
+
+    record NoteRequest(@NotBlank @Size(max = 20000) String note) {
+    }
+
+    record OutcomeRequest(@NotBlank @Size(max = 20000) String report) {
+    }
+
+    record ReferBackRequest(
+            @NotNull @Pattern(regexp = PRIORITIES, message = "must be one of routine, urgent, asap, stat")
+            String priority,
+            @NotBlank @Size(max = 255) String service,
+            @NotBlank @Size(max = 4000) String reason,
+            @Size(max = 4000) String note,
+            @Size(max = 128) String referralNumber) {
+    }
+}

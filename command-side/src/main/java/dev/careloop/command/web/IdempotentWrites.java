@@ -1,0 +1,93 @@
+package dev.careloop.command.web;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Idempotency-Key support: the key is claimed in the same transaction as the command (Axon's unit of
+ * work joins it), so a retried request finds the first answer and writes nothing new; a concurrent
+ * duplicate waits on the row lock and then finds it too.
+ */
+@Component
+public class IdempotentWrites {
+
+    /** What a write did: which referral, at which version, with which HTTP status. */
+    public record Written(int status, String referralId, long version, String body, boolean replayed) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    IdempotentWrites(JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    public Written run(String organisation, String key, String fingerprintSource, Supplier<Written> write) {
+        if (key == null || key.isBlank()) {
+            return write.get();
+        }
+        if (key.length() > 255) {
+            throw new BadIdempotencyKey("Idempotency-Key is longer than 255 characters");
+        }
+        String fingerprint = sha256(fingerprintSource);
+        return tx.execute(status -> {
+            int claimed = jdbc.update("INSERT INTO idempotency_key (organisation, idempotency_key, fingerprint) "
+                    + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", organisation, key, fingerprint);
+            if (claimed == 0) {
+                return replay(organisation, key, fingerprint);
+            }
+            Written written = write.get();
+            jdbc.update("UPDATE idempotency_key SET status = ?, referral_id = ?, version = ? "
+                            + "WHERE organisation = ? AND idempotency_key = ?",
+                    written.status(), written.referralId(), written.version(), organisation, key);
+            return written;
+        });
+    }
+
+    /** Keeps the body of the first answer so that a replay returns exactly it. */
+    public void rememberBody(String organisation, String key, String body) {
+        if (key != null && !key.isBlank()) {
+            jdbc.update("UPDATE idempotency_key SET body = ? WHERE organisation = ? AND idempotency_key = ? "
+                    + "AND body IS NULL", body, organisation, key);
+        }
+    }
+
+    private Written replay(String organisation, String key, String fingerprint) {
+        List<Written> rows = jdbc.query("SELECT fingerprint, status, referral_id, version, body FROM idempotency_key "
+                        + "WHERE organisation = ? AND idempotency_key = ?",
+                (rs, i) -> {
+                    if (!fingerprint.equals(rs.getString("fingerprint"))) {
+                        throw new BadIdempotencyKey(
+                                "this Idempotency-Key was already used for a different request");
+                    }
+                    return new Written(rs.getInt("status"), rs.getString("referral_id"), rs.getLong("version"),
+                            rs.getString("body"), true);
+                }, organisation, key);
+        return rows.get(0);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The key cannot be used for this request (422). */
+    public static class BadIdempotencyKey extends RuntimeException {
+        BadIdempotencyKey(String message) {
+            super(message);
+        }
+    }
+}

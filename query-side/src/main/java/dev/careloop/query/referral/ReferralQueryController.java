@@ -1,0 +1,109 @@
+package dev.careloop.query.referral;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.referral.FindReferral;
+import dev.careloop.api.referral.Priority;
+import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.api.referral.ReferralView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.*;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The referral read API: inbox and outbox, the current view with its ETag, and the timeline. */
+@RestController
+@RequestMapping("/api/referrals")
+@Validated
+@Tag(name = "Referrals: read", description = "Inbox, outbox, the referral and its timeline")
+class ReferralQueryController {
+
+    private final ReferralReadModel readModel;
+    private final Duration readYourWritesTimeout;
+
+    ReferralQueryController(ReferralReadModel readModel,
+                            @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this.readModel = readModel;
+        this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    @GetMapping
+    @Operation(summary = "List the referrals your organisation takes part in: box=inbox (received), "
+            + "outbox (sent) or all; filter by status, priority, overdue, patient; sort=field,asc|desc")
+    ReferralReadModel.Page list(Actor actor,
+                                @RequestParam(required = false) @Pattern(regexp = "inbox|outbox|all") String box,
+                                @RequestParam(required = false) String status,
+                                @RequestParam(required = false) String priority,
+                                @RequestParam(required = false) Boolean overdue,
+                                @RequestParam(required = false) String patient,
+                                @RequestParam(defaultValue = "0") @Min(0) int page,
+                                @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size,
+                                @RequestParam(defaultValue = "updatedAt,desc")
+                                @Pattern(regexp = "(createdAt|updatedAt|priority|slaDueAt|status|patientName)"
+                                        + "(,(asc|desc))?") String sort) {
+        String[] sortParts = sort.split(",");
+        var filter = new ReferralReadModel.Filter(box, status == null ? null : parse("status", () ->
+                ReferralStatus.fromCode(status)), priority == null ? null : parse("priority", () ->
+                Priority.fromCode(priority)), overdue, patient);
+        return readModel.list(actor.organisation(), filter, page, size, sortParts[0],
+                sortParts.length > 1 && sortParts[1].equals("asc"));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The referral as it is now; ETag is its version")
+    ResponseEntity<ReferralView> get(@PathVariable String id, Actor actor) {
+        ReferralView view = readModel.find(id, actor.organisation()).orElseThrow(ReferralQueryController::notFound);
+        return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
+    }
+
+    @GetMapping("/{id}/timeline")
+    @Operation(summary = "Every event of the referral: what, who, for which organisation, when, why")
+    List<ReferralReadModel.TimelineEntry> timeline(@PathVariable String id, Actor actor) {
+        readModel.find(id, actor.organisation()).orElseThrow(ReferralQueryController::notFound);
+        return readModel.timeline(id);
+    }
+
+    /**
+     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
+     * version the command produced, so the writer sees its own write.
+     */
+    @QueryHandler
+    ReferralView find(FindReferral query) throws InterruptedException {
+        long deadline = System.nanoTime() + readYourWritesTimeout.toNanos();
+        long pause = 1;
+        while (true) {
+            Optional<ReferralView> view = readModel.find(query.referralId(), query.organisation());
+            if (view.isPresent() && view.get().version() >= query.minVersion()) {
+                return view.get();
+            }
+            if (System.nanoTime() > deadline) {
+                return view.orElse(null);
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 20);
+        }
+    }
+
+    private static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no such referral");
+    }
+
+    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + ": " + e.getMessage());
+        }
+    }
+}

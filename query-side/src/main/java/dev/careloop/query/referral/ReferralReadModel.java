@@ -1,0 +1,122 @@
+package dev.careloop.query.referral;
+
+import dev.careloop.api.referral.*;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads referral_view and referral_timeline, always scoped to what one organisation may see. */
+@Component
+class ReferralReadModel {
+
+    /** Sortable fields of the list API and their columns. */
+    static final Map<String, String> SORTABLE = Map.of(
+            "createdAt", "created_at", "updatedAt", "updated_at", "priority", "priority_rank",
+            "slaDueAt", "sla_due_at", "status", "status", "patientName", "patient_name");
+
+    record Filter(String box, ReferralStatus status, Priority priority, Boolean overdue, String patientId) {
+    }
+
+    record Page(List<ReferralView> items, int page, int size, long totalItems, int totalPages) {
+    }
+
+    record TimelineEntry(long sequence, String event, String status, Instant occurredAt, String user,
+                         String organisation, String roles, String client, String purposeOfUse,
+                         String correlationId, String causationId, JsonNode details) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    ReferralReadModel(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    Optional<ReferralView> find(String referralId, String organisation) {
+        return jdbc.query("SELECT * FROM referral_view WHERE referral_id = ? AND ? = ANY(participants)",
+                VIEW, referralId, organisation).stream().findFirst();
+    }
+
+    Page list(String organisation, Filter filter, int page, int size, String sortField, boolean ascending) {
+        StringBuilder where = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        switch (filter.box() == null ? "all" : filter.box()) {
+            case "inbox" -> where.append("recipient_org = ?");
+            case "outbox" -> where.append("initiator_org = ?");
+            default -> where.append("? = ANY(participants)");
+        }
+        args.add(organisation);
+        if (filter.status() != null) {
+            where.append(" AND status = ?");
+            args.add(filter.status().code());
+        }
+        if (filter.priority() != null) {
+            where.append(" AND priority = ?");
+            args.add(filter.priority().code());
+        }
+        if (filter.overdue() != null) {
+            where.append(" AND overdue = ?");
+            args.add(filter.overdue());
+        }
+        if (filter.patientId() != null) {
+            where.append(" AND patient_id = ?");
+            args.add(filter.patientId());
+        }
+        Long total = jdbc.queryForObject("SELECT count(*) FROM referral_view WHERE " + where, Long.class,
+                args.toArray());
+        String order = SORTABLE.get(sortField) + (ascending ? " ASC" : " DESC") + ", referral_id";
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(size);
+        pageArgs.add((long) page * size);
+        List<ReferralView> items = jdbc.query("SELECT * FROM referral_view WHERE " + where + " ORDER BY " + order
+                + " LIMIT ? OFFSET ?", VIEW, pageArgs.toArray());
+        long totalItems = total == null ? 0 : total;
+        return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
+    }
+
+    List<TimelineEntry> timeline(String referralId) {
+        return jdbc.query("SELECT * FROM referral_timeline WHERE referral_id = ? ORDER BY sequence_number",
+                (rs, i) -> new TimelineEntry(rs.getLong("sequence_number"), rs.getString("event_type"),
+                        rs.getString("status"), instant(rs, "occurred_at"), rs.getString("actor_user"),
+                        rs.getString("actor_org"), rs.getString("actor_roles"), rs.getString("client"),
+                        rs.getString("purpose_of_use"), rs.getString("correlation_id"),
+                        rs.getString("causation_id"), json.readTree(rs.getString("details"))), referralId);
+    }
+
+    private static final RowMapper<ReferralView> VIEW = (rs, i) -> {
+        ReferralStatus status = ReferralStatus.fromCode(rs.getString("status"));
+        Instant start = instant(rs, "appointment_start");
+        java.sql.Date birth = rs.getDate("patient_birth_date");
+        return new ReferralView(
+                rs.getString("referral_id"), rs.getString("referral_number"), rs.getString("identifier_system"),
+                rs.getString("initiator_org"), rs.getString("recipient_org"),
+                new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
+                        rs.getString("patient_identifier_value"), rs.getString("patient_name"),
+                        birth == null ? null : birth.toLocalDate()),
+                Priority.fromCode(rs.getString("priority")), rs.getString("service"), rs.getString("reason"),
+                status, status.taskStatus(), status.businessStatus(), status.display(),
+                rs.getBoolean("loop_closed"),
+                start == null ? null : new Appointment(start, instant(rs, "appointment_end"),
+                        rs.getString("appointment_location")),
+                rs.getString("open_question"), instant(rs, "sla_due_at"), rs.getBoolean("overdue"),
+                rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getLong("version"));
+    };
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}
