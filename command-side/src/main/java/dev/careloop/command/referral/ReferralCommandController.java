@@ -266,6 +266,8 @@ class ReferralCommandController {
                     .get(readYourWritesTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (NoHandlerForQueryException e) {
+            // this process runs no query side: answer with what was written
         } catch (ExecutionException | TimeoutException e) {
             if (!(e.getCause() instanceof NoHandlerForQueryException) && !(e instanceof TimeoutException)) {
                 throw new IllegalStateException("reading the referral back failed", e.getCause());
