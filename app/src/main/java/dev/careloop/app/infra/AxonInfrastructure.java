@@ -3,7 +3,20 @@ package dev.careloop.app.infra;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.Task;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurationScopeAwareProvider;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.DeadlineManagerSpanFactory;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerHumanReadableDeadlineDetails;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.scheduling.EventScheduler;
+import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerEventScheduler;
+import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerHumanReadableEventData;
+import org.axonframework.serialization.Serializer;
+import org.springframework.context.ApplicationContext;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
@@ -131,9 +144,55 @@ class AxonInfrastructure {
     @Bean(destroyMethod = "")
     Scheduler deadlineScheduler(DataSource dataSource, List<Task<?>> tasks) {
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
+                // Deadlines as JSON in scheduled_tasks, readable with psql; no Java serialization anywhere.
+                .serializer(new JacksonSerializer())
                 .threads(2)
                 .pollingInterval(Duration.ofSeconds(2))
                 .heartbeatInterval(Duration.ofSeconds(30))
+                .build();
+    }
+
+    /** Axon's deadline task in its human-readable (JSON) form rather than the binary default. */
+    @Bean
+    @Qualifier("deadlineDetailsTask")
+    Task<DbSchedulerHumanReadableDeadlineDetails> deadlineDetailsTask(ApplicationContext context) {
+        return DbSchedulerDeadlineManager.humanReadableTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
+    }
+
+    @Bean
+    @Qualifier("eventDataTask")
+    Task<DbSchedulerHumanReadableEventData> eventDataTask(ApplicationContext context) {
+        return DbSchedulerEventScheduler.humanReadableTask(() -> context.getBean(DbSchedulerEventScheduler.class));
+    }
+
+    @Bean
+    DeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
+                                    @Qualifier("eventSerializer") Serializer serializer,
+                                    TransactionManager transactionManager, DeadlineManagerSpanFactory spanFactory) {
+        return DbSchedulerDeadlineManager.builder()
+                .scheduler(scheduler)
+                .scopeAwareProvider(new ConfigurationScopeAwareProvider(configuration))
+                .serializer(serializer)
+                .transactionManager(transactionManager)
+                .spanFactory(spanFactory)
+                .useBinaryPojo(false)
+                // Started and stopped by deadlineSchedulerLifecycle below.
+                .startScheduler(false)
+                .stopScheduler(false)
+                .build();
+    }
+
+    @Bean
+    EventScheduler eventScheduler(Scheduler scheduler, @Qualifier("eventSerializer") Serializer serializer,
+                                  TransactionManager transactionManager, EventBus eventBus) {
+        return DbSchedulerEventScheduler.builder()
+                .scheduler(scheduler)
+                .serializer(serializer)
+                .transactionManager(transactionManager)
+                .eventBus(eventBus)
+                .useBinaryPojo(false)
+                .startScheduler(false)
+                .stopScheduler(false)
                 .build();
     }
 

@@ -261,9 +261,12 @@ class ReferralCommandController {
      */
     private Object view(String referralId, String organisation, long version) {
         try {
-            return queries.query(new FindReferral(referralId, organisation, version),
+            ReferralView view = queries.query(new FindReferral(referralId, organisation, version),
                             ResponseTypes.instanceOf(ReferralView.class))
                     .get(readYourWritesTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (view != null && view.version() >= version) {
+                return view;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (NoHandlerForQueryException e) {

@@ -14,7 +14,6 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.*;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -25,7 +24,6 @@ import java.util.Optional;
 /** The referral read API: inbox and outbox, the current view with its ETag, and the timeline. */
 @RestController
 @RequestMapping("/api/referrals")
-@Validated
 @Tag(name = "Referrals: read", description = "Inbox, outbox, the referral and its timeline")
 class ReferralQueryController {
 

@@ -1,0 +1,117 @@
+package dev.careloop.app.infra;
+
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Retries dead-lettered events every {@code careloop.dead-letter-retry-interval}. Axon parks an event whose
+ * handler failed (and the later events of the same referral behind it) in dead_letter_entry, but never takes
+ * it out again by itself: without this, one transient failure would leave a read model stale for good.
+ * A retry that fails again goes back to the end of the queue; the claim in the table keeps two instances
+ * from processing the same sequence.
+ */
+@Component
+class DeadLetterRetry implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterRetry.class);
+    /** Bounds one round per processing group, so a large backlog cannot hold the retry thread for long. */
+    private static final int MAX_SEQUENCES_PER_ROUND = 100;
+
+    private final EventProcessingConfiguration processing;
+    private final Duration interval;
+    private volatile ScheduledExecutorService executor;
+
+    DeadLetterRetry(EventProcessingConfiguration processing,
+                    @Value("${careloop.dead-letter-retry-interval:PT10S}") Duration interval) {
+        this.processing = processing;
+        this.interval = interval;
+    }
+
+    /** One round: every dead-lettered sequence of every processing group with a dead-letter queue gets one try. */
+    void retryDeadLetters() {
+        // Processors are named after their processing group (Axon's default assignment, which CareLoop keeps).
+        for (String group : processing.eventProcessors().keySet()) {
+            Optional<SequencedDeadLetterQueue<EventMessage<?>>> queue = processing.deadLetterQueue(group);
+            Optional<SequencedDeadLetterProcessor<EventMessage<?>>> processor =
+                    processing.sequencedDeadLetterProcessor(group);
+            if (queue.isEmpty() || processor.isEmpty()) {
+                continue;
+            }
+            long sequences = Math.min(queue.get().amountOfSequences(), MAX_SEQUENCES_PER_ROUND);
+            int retried = 0;
+            // processAny takes the least recently tried sequence, so each gets its turn even if one keeps failing.
+            for (long i = 0; i < sequences; i++) {
+                if (processor.get().processAny()) {
+                    retried++;
+                }
+            }
+            if (sequences > 0) {
+                log.info("Dead letters of processing group {}: {} of {} sequences handled on retry",
+                        group, retried, sequences);
+            }
+        }
+    }
+
+    private void round() {
+        try {
+            retryDeadLetters();
+        } catch (RuntimeException e) {
+            log.warn("Retrying dead letters failed; trying again in {}", interval, e);
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "dead-letter-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::round, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        executor = scheduler;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService scheduler = executor;
+        executor = null;
+        if (scheduler == null) {
+            return;
+        }
+        scheduler.shutdown();
+        try {
+            // Let a round in progress finish its transaction before the processors and the data source go.
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    @Override
+    public int getPhase() {
+        // Starts after Axon's event processors and stops before them.
+        return Integer.MAX_VALUE - 200;
+    }
+}
