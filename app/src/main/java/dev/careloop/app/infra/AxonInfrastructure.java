@@ -7,7 +7,6 @@ import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.Task;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurationScopeAwareProvider;
-import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.DeadlineManagerSpanFactory;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.deadline.dbscheduler.DbSchedulerHumanReadableDeadlineDetails;
@@ -17,6 +16,7 @@ import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerEventSc
 import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerHumanReadableEventData;
 import org.axonframework.serialization.Serializer;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
@@ -156,7 +156,8 @@ class AxonInfrastructure {
     @Bean
     @Qualifier("deadlineDetailsTask")
     Task<DbSchedulerHumanReadableDeadlineDetails> deadlineDetailsTask(ApplicationContext context) {
-        return DbSchedulerDeadlineManager.humanReadableTask(() -> context.getBean(DbSchedulerDeadlineManager.class));
+        return DbSchedulerDeadlineManager.humanReadableTask(
+                () -> context.getBean(IndexedDeadlineManager.class).delegate());
     }
 
     @Bean
@@ -166,10 +167,11 @@ class AxonInfrastructure {
     }
 
     @Bean
-    DeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
-                                    @Qualifier("eventSerializer") Serializer serializer,
-                                    TransactionManager transactionManager, DeadlineManagerSpanFactory spanFactory) {
-        return DbSchedulerDeadlineManager.builder()
+    IndexedDeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
+                                           @Qualifier("eventSerializer") Serializer serializer,
+                                           TransactionManager transactionManager,
+                                           DeadlineManagerSpanFactory spanFactory, JdbcTemplate jdbc) {
+        return new IndexedDeadlineManager(DbSchedulerDeadlineManager.builder()
                 .scheduler(scheduler)
                 .scopeAwareProvider(new ConfigurationScopeAwareProvider(configuration))
                 .serializer(serializer)
@@ -179,7 +181,7 @@ class AxonInfrastructure {
                 // Started and stopped by deadlineSchedulerLifecycle below.
                 .startScheduler(false)
                 .stopScheduler(false)
-                .build();
+                .build(), jdbc);
     }
 
     @Bean

@@ -3,18 +3,29 @@ package dev.careloop.command.referral;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The organisations CareLoop knows: a referral can only go to one of them. */
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The organisations CareLoop knows: a referral can only go to one of them. Organisations are never
+ * removed, so a known one is remembered; an unknown one is asked again (it may have been added since).
+ */
 @Component
 class Organisations {
     private final JdbcTemplate jdbc;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
 
     Organisations(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
     void requireKnown(String field, String organisation) {
-        Boolean known = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = ?)",
+        if (known.contains(organisation)) {
+            return;
+        }
+        Boolean exists = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM organisation WHERE id = ?)",
                 Boolean.class, organisation);
-        Rules.require(Boolean.TRUE.equals(known), field, "unknown organisation '" + organisation + "'");
+        Rules.require(Boolean.TRUE.equals(exists), field, "unknown organisation '" + organisation + "'");
+        known.add(organisation);
     }
 }

@@ -25,7 +25,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * table (and the few rules the table cannot express), then applies one event; state changes only in the
  * event sourcing handlers. Handlers return the referral's new version (its number of events).
  */
-@Aggregate
+@Aggregate(cache = "referralCache")
 public class Referral {
 
     static final String SLA_DEADLINE = "referral-sla";
