@@ -56,10 +56,6 @@ public enum ReferralStatus {
         return phrase;
     }
 
-    public boolean isTerminal() {
-        return this == DECLINED || this == CANCELLED;
-    }
-
     @JsonValue
     public String code() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -79,14 +79,6 @@ final class ReferralTransitions {
     private ReferralTransitions() {
     }
 
-    static List<Transition> table() {
-        return TABLE;
-    }
-
-    static Transition of(Trigger trigger) {
-        return BY_TRIGGER.get(trigger);
-    }
-
     /**
      * Decides whether {@code actor} may pull {@code trigger} on a referral in {@code current}; returns the
      * row to apply or throws a {@link Refusal} whose reason a clinician can read.
