@@ -229,15 +229,6 @@ class AxonInfrastructure {
             return running;
         }
 
-        /**
-         * A db-scheduler Scheduler cannot start again once stopped, so it keeps running while Spring's
-         * test context cache pauses an idle context (and stops only when the context closes).
-         */
-        @Override
-        public boolean isPauseable() {
-            return false;
-        }
-
         @Override
         public int getPhase() {
             // After Axon's own components (which register at lower phases), so deadlines find their handlers.

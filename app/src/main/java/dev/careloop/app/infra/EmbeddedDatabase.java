@@ -1,7 +1,5 @@
 package dev.careloop.app.infra;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +50,7 @@ class EmbeddedDatabase {
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgres postgres,
                           @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("careloop-embedded");
-        return new HikariDataSource(config);
+        return ExternalDatabase.pool("careloop-embedded", postgres.getJdbcUrl("postgres", "postgres"), "postgres",
+                null, poolSize);
     }
 }

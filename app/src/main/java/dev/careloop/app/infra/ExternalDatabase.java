@@ -23,12 +23,17 @@ class ExternalDatabase {
                           @Value("${spring.datasource.username:postgres}") String user,
                           @Value("${spring.datasource.password:}") String password,
                           @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
+        return pool("careloop", url, user, password, poolSize);
+    }
+
+    /** The connection pool CareLoop uses, whichever PostgreSQL it talks to. */
+    static HikariDataSource pool(String name, String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
-        config.setPoolName("careloop");
+        config.setPoolName(name);
         return new HikariDataSource(config);
     }
 }
