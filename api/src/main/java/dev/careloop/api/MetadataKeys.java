@@ -11,6 +11,8 @@ public final class MetadataKeys {
     public static final String CORRELATION_ID = "correlationId";
     /** The message that directly caused this one. */
     public static final String CAUSATION_ID = "causationId";
+    /** On commands only: the version of the aggregate the caller last saw (HTTP If-Match). */
+    public static final String EXPECTED_VERSION = "expectedVersion";
 
     private MetadataKeys() {
     }

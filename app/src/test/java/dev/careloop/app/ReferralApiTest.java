@@ -1,5 +1,6 @@
 package dev.careloop.app;
 
+import dev.careloop.api.Patient;
 import dev.careloop.app.CareLoopClient.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.careloop.api.referral;
 
+import dev.careloop.api.Patient;
 import java.time.Instant;
 
 /** A referral as its participants see it: the read model's row. */

@@ -1,5 +1,6 @@
 package dev.careloop.api.referral;
 
+import dev.careloop.api.Patient;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.careloop.app.demo;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.*;
 import dev.careloop.app.security.DemoOrganisations;

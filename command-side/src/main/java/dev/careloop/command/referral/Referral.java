@@ -1,6 +1,10 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.command.rules.Refusal;
+import dev.careloop.command.rules.Rules;
 import dev.careloop.api.referral.*;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
@@ -29,8 +33,6 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 public class Referral {
 
     static final String SLA_DEADLINE = "referral-sla";
-    /** Metadata key for the version the caller last saw (HTTP If-Match). */
-    public static final String EXPECTED_VERSION = "expectedVersion";
 
     @AggregateIdentifier
     private String referralId;
@@ -74,7 +76,7 @@ public class Referral {
 
     @CommandHandler
     long handle(AcceptReferral cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(EXPECTED_VERSION) Long expected) {
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.ACCEPT, actor, expected);
         apply(new ReferralAccepted(referralId, t.to()));
         endSla(deadlines);
@@ -83,7 +85,7 @@ public class Referral {
 
     @CommandHandler
     long handle(DeclineReferral cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(EXPECTED_VERSION) Long expected) {
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.DECLINE, actor, expected);
         apply(new ReferralDeclined(referralId, cmd.reason(), t.to()));
         endSla(deadlines);
@@ -91,7 +93,7 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(ForwardReferral cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(ForwardReferral cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.FORWARD, actor, expected);
         Rules.require(!cmd.toOrganisation().equals(recipient), "toOrganisation",
                 "the referral is already with " + recipient);
@@ -102,21 +104,21 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(RequestInformation cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(RequestInformation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.REQUEST_INFORMATION, actor, expected);
         apply(new InformationRequested(referralId, cmd.question(), t.to()));
         return version();
     }
 
     @CommandHandler
-    long handle(ProvideInformation cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(ProvideInformation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.PROVIDE_INFORMATION, actor, expected);
         apply(new InformationProvided(referralId, cmd.answer(), t.target(status, beforeHold)));
         return version();
     }
 
     @CommandHandler
-    long handle(ScheduleVisit cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(ScheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SCHEDULE, actor, expected);
         Rules.conflictUnless(!appointmentActive, "an appointment is already booked; reschedule it instead");
         apply(new VisitScheduled(referralId, cmd.appointment(), t.to()));
@@ -124,7 +126,7 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(RescheduleVisit cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(RescheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.RESCHEDULE, actor, expected);
         Rules.conflictUnless(appointment != null, "there is no appointment to reschedule; schedule one instead");
         apply(new VisitRescheduled(referralId, cmd.appointment(), cmd.reason(), t.to()));
@@ -132,14 +134,14 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(RecordNoShow cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(RecordNoShow cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.RECORD_NO_SHOW, actor, expected);
         apply(new NoShowRecorded(referralId, t.to()));
         return version();
     }
 
     @CommandHandler
-    long handle(CancelAppointment cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(CancelAppointment cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.CANCEL_APPOINTMENT, actor, expected);
         Rules.conflictUnless(appointmentActive, "there is no booked appointment to cancel");
         apply(new AppointmentCancelled(referralId, cmd.reason(), t.to()));
@@ -147,14 +149,14 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(SendInterimNote cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(SendInterimNote cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_INTERIM_NOTE, actor, expected);
         apply(new InterimNoteSent(referralId, cmd.note(), t.to()));
         return version();
     }
 
     @CommandHandler
-    long handle(RequestCancellation cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(RequestCancellation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.REQUEST_CANCELLATION, actor, expected);
         apply(new CancellationRequested(referralId, cmd.reason(), t.to()));
         return version();
@@ -162,7 +164,7 @@ public class Referral {
 
     @CommandHandler
     long handle(ConfirmCancellation cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(EXPECTED_VERSION) Long expected) {
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.CONFIRM_CANCELLATION, actor, expected);
         apply(new CancellationConfirmed(referralId, t.to()));
         endSla(deadlines);
@@ -171,7 +173,7 @@ public class Referral {
 
     @CommandHandler
     long handle(SendOutcome cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(EXPECTED_VERSION) Long expected) {
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_OUTCOME, actor, expected);
         apply(new OutcomeSent(referralId, cmd.report(), t.to()));
         endSla(deadlines);
@@ -179,7 +181,7 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(AcknowledgeOutcome cmd, Actor actor, @MetaDataValue(EXPECTED_VERSION) Long expected) {
+    long handle(AcknowledgeOutcome cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.ACKNOWLEDGE_OUTCOME, actor, expected);
         Rules.conflictUnless(!loopClosed, "the outcome was already acknowledged; the loop is closed");
         apply(new OutcomeAcknowledged(referralId, t.to()));
@@ -188,7 +190,7 @@ public class Referral {
 
     @CommandHandler
     long handle(ReferBack cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(EXPECTED_VERSION) Long expected) throws Exception {
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) throws Exception {
         var t = decide(Trigger.REFER_BACK, actor, expected);
         apply(new ReferredBack(referralId, cmd.newReferralId(), t.target(status, beforeHold)));
         ReferralSent back = new ReferralSent(cmd.newReferralId(), cmd.referralNumber(),
@@ -207,7 +209,7 @@ public class Referral {
 
     private ReferralTransitions.Transition decide(Trigger trigger, Actor actor, Long expectedVersion) {
         if (!participants.contains(actor.organisation())) {
-            throw Refusal.notFound();
+            throw Refusal.notFound("referral");
         }
         long current = version();
         if (expectedVersion != null && expectedVersion != current) {

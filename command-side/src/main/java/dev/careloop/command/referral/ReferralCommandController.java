@@ -1,22 +1,21 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
-import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.referral.*;
-import dev.careloop.command.messaging.ActorMetaData;
 import dev.careloop.command.referral.ReferralRequests.*;
+import dev.careloop.command.web.Commands;
+import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.IdempotentWrites;
+import dev.careloop.command.web.Organisations;
+import dev.careloop.command.rules.Rules;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.NoHandlerForQueryException;
 import org.axonframework.queryhandling.QueryGateway;
-import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,7 +42,7 @@ class ReferralCommandController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final CommandGateway commands;
+    private final Commands commands;
     private final QueryGateway queries;
     private final IdempotentWrites idempotency;
     private final SlaPolicy sla;
@@ -51,7 +50,7 @@ class ReferralCommandController {
     private final ObjectMapper json;
     private final Duration readYourWritesTimeout;
 
-    ReferralCommandController(CommandGateway commands, QueryGateway queries, IdempotentWrites idempotency,
+    ReferralCommandController(Commands commands, QueryGateway queries, IdempotentWrites idempotency,
                               SlaPolicy sla, Organisations organisations, ObjectMapper json,
                               @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.commands = commands;
@@ -225,16 +224,7 @@ class ReferralCommandController {
     }
 
     private long dispatch(Object command, Actor actor, Long expectedVersion) {
-        MetaData metaData = ActorMetaData.of(actor);
-        String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
-        if (correlationId != null) {
-            metaData = metaData.and(MetadataKeys.CORRELATION_ID, correlationId);
-        }
-        if (expectedVersion != null) {
-            metaData = metaData.and(Referral.EXPECTED_VERSION, expectedVersion);
-        }
-        Object result = commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
-        return result instanceof Number n ? n.longValue() : 1L;
+        return commands.sendForVersion(command, actor, expectedVersion);
     }
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
@@ -242,14 +232,14 @@ class ReferralCommandController {
                 .eTag(Long.toString(written.version()))
                 .contentType(MediaType.APPLICATION_JSON);
         if (written.status() == 201) {
-            response.location(URI.create("/api/referrals/" + written.referralId()));
+            response.location(URI.create("/api/referrals/" + written.id()));
         }
         if (written.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
         String body = written.body();
         if (body == null) {
-            body = json.writeValueAsString(view(written.referralId(), actor.organisation(), written.version()));
+            body = json.writeValueAsString(view(written.id(), actor.organisation(), written.version()));
             idempotency.rememberBody(actor.organisation(), key, body);
         }
         return response.body(body);

@@ -1,6 +1,6 @@
 package dev.careloop.command.web;
 
-import dev.careloop.command.referral.Refusal;
+import dev.careloop.command.rules.Refusal;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.core.Ordered;
@@ -38,14 +38,14 @@ class CommandProblems {
     @ExceptionHandler(AggregateNotFoundException.class)
     ResponseEntity<ProblemDetail> notFound() {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no such referral"));
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "not found"));
     }
 
-    /** Two writers raced for the same version of a referral; the loser may retry with a fresh ETag. */
+    /** Two writers raced for the same version of an aggregate; the loser may retry with a fresh ETag. */
     @ExceptionHandler(ConcurrencyException.class)
     ResponseEntity<ProblemDetail> concurrentChange() {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                "the referral was changed by another request at the same time; read it again and retry"));
+                "it was changed by another request at the same time; read it again and retry"));
     }
 
     @ExceptionHandler(IdempotentWrites.BadIdempotencyKey.class)

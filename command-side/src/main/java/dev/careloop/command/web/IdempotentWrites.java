@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 @Component
 public class IdempotentWrites {
 
-    /** What a write did: which referral, at which version, with which HTTP status. */
-    public record Written(int status, String referralId, long version, String body, boolean replayed) {
+    /** What a write did: to which aggregate (its id), at which version, with which HTTP status. */
+    public record Written(int status, String id, long version, String body, boolean replayed) {
     }
 
     private final JdbcTemplate jdbc;
@@ -46,9 +46,9 @@ public class IdempotentWrites {
                 return replay(organisation, key, fingerprint);
             }
             Written written = write.get();
-            jdbc.update("UPDATE idempotency_key SET status = ?, referral_id = ?, version = ? "
+            jdbc.update("UPDATE idempotency_key SET status = ?, aggregate_id = ?, version = ? "
                             + "WHERE organisation = ? AND idempotency_key = ?",
-                    written.status(), written.referralId(), written.version(), organisation, key);
+                    written.status(), written.id(), written.version(), organisation, key);
             return written;
         });
     }
@@ -62,14 +62,14 @@ public class IdempotentWrites {
     }
 
     private Written replay(String organisation, String key, String fingerprint) {
-        List<Written> rows = jdbc.query("SELECT fingerprint, status, referral_id, version, body FROM idempotency_key "
+        List<Written> rows = jdbc.query("SELECT fingerprint, status, aggregate_id, version, body FROM idempotency_key "
                         + "WHERE organisation = ? AND idempotency_key = ?",
                 (rs, i) -> {
                     if (!fingerprint.equals(rs.getString("fingerprint"))) {
                         throw new BadIdempotencyKey(
                                 "this Idempotency-Key was already used for a different request");
                     }
-                    return new Written(rs.getInt("status"), rs.getString("referral_id"), rs.getLong("version"),
+                    return new Written(rs.getInt("status"), rs.getString("aggregate_id"), rs.getLong("version"),
                             rs.getString("body"), true);
                 }, organisation, key);
         return rows.get(0);

@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.InformationRequested;
 import dev.careloop.api.referral.NoShowRecorded;
 import dev.careloop.api.referral.OutcomeSent;

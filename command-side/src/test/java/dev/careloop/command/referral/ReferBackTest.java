@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.OutcomeAcknowledged;
 import dev.careloop.api.referral.ReferBack;
 import dev.careloop.api.referral.ReferralSent;

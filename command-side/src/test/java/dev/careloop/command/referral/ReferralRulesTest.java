@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.AcceptReferral;
 import dev.careloop.api.referral.AcknowledgeOutcome;
 import dev.careloop.api.referral.CancelAppointment;

@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.ReferralStatus;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.rules.Rules;
+import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.AppointmentCancelled;
@@ -10,7 +12,7 @@ import dev.careloop.api.referral.InformationRequested;
 import dev.careloop.api.referral.InterimNoteSent;
 import dev.careloop.api.referral.NoShowRecorded;
 import dev.careloop.api.referral.OutcomeSent;
-import dev.careloop.api.referral.Patient;
+import dev.careloop.api.Patient;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.ReferralAccepted;
 import dev.careloop.api.referral.ReferralDeclined;

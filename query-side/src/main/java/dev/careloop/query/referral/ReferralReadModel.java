@@ -1,5 +1,6 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;

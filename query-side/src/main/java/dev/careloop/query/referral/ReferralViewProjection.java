@@ -1,5 +1,6 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;

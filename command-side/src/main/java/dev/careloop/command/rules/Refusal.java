@@ -1,9 +1,9 @@
-package dev.careloop.command.referral;
+package dev.careloop.command.rules;
 
 /**
- * A command the referral will not take, with a reason a clinician can read. The kind says how the
- * REST API answers: the caller may not know the referral exists (NOT_FOUND), may not do this
- * (FORBIDDEN), the referral is not in a state for it (CONFLICT), or the request itself is wrong (INVALID).
+ * A command an aggregate will not take, with a reason a clinician can read. The kind says how the
+ * REST API answers: the caller may not know the thing exists (NOT_FOUND), may not do this (FORBIDDEN),
+ * it is not in a state for it (CONFLICT), or the request itself is wrong (INVALID).
  */
 public class Refusal extends RuntimeException {
 
@@ -31,7 +31,8 @@ public class Refusal extends RuntimeException {
         return field;
     }
 
-    static Refusal notFound() {
-        return new Refusal(Kind.NOT_FOUND, "no such referral");
+    /** "no such referral": what a caller who may not see it is told, the same as for one that does not exist. */
+    public static Refusal notFound(String what) {
+        return new Refusal(Kind.NOT_FOUND, "no such " + what);
     }
 }

@@ -1,11 +1,13 @@
-package dev.careloop.command.referral;
+package dev.careloop.command.web;
+
+import dev.careloop.command.rules.Rules;
 
 /** Reads the version out of an If-Match header: {@code "3"}, {@code W/"3"} or {@code 3}. */
-final class IfMatch {
+public final class IfMatch {
     private IfMatch() {
     }
 
-    static Long parse(String header) {
+    public static Long parse(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return null;
         }
@@ -17,7 +19,7 @@ final class IfMatch {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new Rules.InvalidField("If-Match", "must be the referral's ETag (its version), such as \"3\"");
+            throw new Rules.InvalidField("If-Match", "must be the ETag (the version) you last read, such as \"3\"");
         }
     }
 }

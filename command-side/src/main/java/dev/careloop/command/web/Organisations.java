@@ -1,4 +1,6 @@
-package dev.careloop.command.referral;
+package dev.careloop.command.web;
+
+import dev.careloop.command.rules.Rules;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -7,11 +9,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The organisations CareLoop knows: a referral can only go to one of them. Organisations are never
+ * The organisations CareLoop knows: referrals, records and appointments can only name them. Organisations are never
  * removed, so a known one is remembered; an unknown one is asked again (it may have been added since).
  */
 @Component
-class Organisations {
+public class Organisations {
     private final JdbcTemplate jdbc;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -19,7 +21,7 @@ class Organisations {
         this.jdbc = jdbc;
     }
 
-    void requireKnown(String field, String organisation) {
+    public void requireKnown(String field, String organisation) {
         if (known.contains(organisation)) {
             return;
         }

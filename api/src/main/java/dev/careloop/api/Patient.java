@@ -1,11 +1,11 @@
-package dev.careloop.api.referral;
+package dev.careloop.api;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.UUID;
 
 /**
- * The patient a referral is about, named by an identifier (system + value, such as the initiator's
+ * the patient a referral, shared record or appointment is about, named by an identifier (system + value, such as the initiator's
  * medical record number). {@code patientId} is the platform's id for that identifier.
  */
 public record Patient(String patientId, String identifierSystem, String identifierValue, String name,
