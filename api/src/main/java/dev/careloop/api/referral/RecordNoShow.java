@@ -2,6 +2,7 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The patient did not attend the booked visit. */
-public record RecordNoShow(@TargetAggregateIdentifier String referralId) {
+/** Sent by the process manager when the patient did not attend the referral's appointment. */
+public record RecordNoShow(@TargetAggregateIdentifier String referralId, String appointmentId,
+                           long appointmentVersion) {
 }

@@ -19,6 +19,7 @@ public record ReferralView(
         String businessStatus,
         String businessStatusDisplay,
         boolean loopClosed,
+        String appointmentId,
         Appointment appointment,
         String openQuestion,
         Instant slaDueAt,

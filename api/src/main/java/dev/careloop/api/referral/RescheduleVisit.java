@@ -2,6 +2,7 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The receiving organisation moves the booked visit. */
-public record RescheduleVisit(@TargetAggregateIdentifier String referralId, Appointment appointment, String reason) {
+/** Sent by the process manager when the referral's appointment moved. */
+public record RescheduleVisit(@TargetAggregateIdentifier String referralId, String appointmentId,
+                              long appointmentVersion, Appointment appointment, String reason) {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.api.referral;
 
-/** The booked visit was moved. */
-public record VisitRescheduled(String referralId, Appointment appointment, String reason, ReferralStatus status) implements ReferralEvent {
+/** The referral's booked visit was moved. */
+public record VisitRescheduled(String referralId, String appointmentId, Appointment appointment, String reason,
+                               ReferralStatus status) implements ReferralEvent {
 }

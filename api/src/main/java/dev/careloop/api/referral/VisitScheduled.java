@@ -1,5 +1,6 @@
 package dev.careloop.api.referral;
 
-/** A visit was booked. */
-public record VisitScheduled(String referralId, Appointment appointment, ReferralStatus status) implements ReferralEvent {
+/** The referral's visit was booked (appointment {@code appointmentId}). */
+public record VisitScheduled(String referralId, String appointmentId, Appointment appointment,
+                             ReferralStatus status) implements ReferralEvent {
 }

@@ -1,0 +1,9 @@
+package dev.careloop.api.appointment;
+
+/**
+ * The appointment was cancelled. {@code byReferral} is true when the process manager cancelled it because
+ * the referral moved on; such a cancellation is not echoed back to the referral.
+ */
+public record AppointmentCancelled(String appointmentId, String referralId, String reason, boolean byReferral,
+                                   AppointmentStatus status) implements AppointmentEvent {
+}

@@ -1,0 +1,8 @@
+package dev.careloop.api.appointment;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Responsibility for the appointment moves to another organisation (a transition of care). */
+public record HandOffAppointment(@TargetAggregateIdentifier String appointmentId, String toOrganisation,
+                                 String reason) {
+}

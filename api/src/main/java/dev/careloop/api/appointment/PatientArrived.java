@@ -1,0 +1,6 @@
+package dev.careloop.api.appointment;
+
+/** The patient arrived. */
+public record PatientArrived(String appointmentId, String referralId, AppointmentStatus status)
+        implements AppointmentEvent {
+}
