@@ -212,6 +212,25 @@ class RecordConsentTest {
     }
 
     @Test
+    void retriedShareWithTheSameIdempotencyKeyReturnsTheFirstAnswerAndSharesOnce() {
+        Map<String, Object> body = share(upload(gp, uniqueDocument("Retried")), List.of(DERM), inDays(30));
+        String key = "share-" + UUID.randomUUID();
+
+        var first = gp.post("/api/records", body, h -> h.set("Idempotency-Key", key));
+        var retried = gp.post("/api/records", body, h -> h.set("Idempotency-Key", key));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retried.body()).isEqualTo(first.body());
+        String id = first.json().get("recordId").asString();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE payload_type = "
+                + "'dev.careloop.api.record.RecordShared' AND payload->>'title' = ?", Long.class,
+                body.get("title"))).isEqualTo(1);
+        assertThat(first.header(HttpHeaders.LOCATION)).isEqualTo("/api/records/" + id);
+    }
+
+    @Test
     void shareIsRefusedNamingEveryBadFieldAndWritesNothing() {
         var invalid = gp.post("/api/records", Map.of("recipients", List.of(DERM), "title", "",
                 "contentSha256", "nothex", "purpose", "GOSSIP", "validUntil", "2001-01-01T00:00:00Z"));
