@@ -121,6 +121,21 @@ class ReferralRecordsApiTest {
         assertThat(eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json())).containsExactly("ReferralSent");
     }
 
+    @Test
+    void recordCannotBeAttachedToADeclinedReferral() {
+        String referral = referral();
+        assertThat(derm.post("/api/referrals/" + referral + "/decline", Map.of("reason", "not for us")).status())
+                .isEqualTo(200);
+
+        var refused = gp.post("/api/records", withReferral(upload(gp, uniqueDocument("Too late")), referral));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString())
+                .isEqualTo("a referral that is declined cannot have records attached");
+        assertThat(eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json()))
+                .containsExactly("ReferralSent", "ReferralDeclined");
+    }
+
     private final Map<String, String> mrns = new LinkedHashMap<>();
 
     private String referral() {
