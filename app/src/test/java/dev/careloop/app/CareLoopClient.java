@@ -40,6 +40,11 @@ public final class CareLoopClient {
         return new CareLoopClient(http, JSON.readTree(body).get("access_token").asText());
     }
 
+    /** The bearer token, for tests that speak HTTP at the socket level. */
+    public String token() {
+        return token;
+    }
+
     public Response post(String path, Object body, Consumer<HttpHeaders> headers) {
         ResponseEntity<String> r = http.post().uri(path)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
@@ -57,6 +62,24 @@ public final class CareLoopClient {
     public Response get(String path) {
         return new Response(http.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
                 .retrieve().toEntity(String.class));
+    }
+
+    public Response get(String path, Consumer<HttpHeaders> headers) {
+        return new Response(http.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .headers(headers).retrieve().toEntity(String.class));
+    }
+
+    /** Raw bytes with the given Content-Type (and the Content-Length of the array). */
+    public Response put(String path, byte[] body, String contentType) {
+        return new Response(http.put().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .contentType(MediaType.parseMediaType(contentType)).body(body)
+                .retrieve().toEntity(String.class));
+    }
+
+    /** A download: the status, the headers and the bytes as they came. */
+    public ResponseEntity<byte[]> download(String path, Consumer<HttpHeaders> headers) {
+        return http.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token).headers(headers)
+                .retrieve().toEntity(byte[].class);
     }
 
     /** A referral from northside-gp's point of view, ready to send to {@code recipient}. */

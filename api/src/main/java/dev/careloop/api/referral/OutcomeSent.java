@@ -1,5 +1,19 @@
 package dev.careloop.api.referral;
 
-/** The outcome (consult report) was returned. */
-public record OutcomeSent(String referralId, String report, ReferralStatus status) implements ReferralEvent {
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+import java.util.List;
+
+/** The outcome (consult report) was returned, with the shared records (attached to the referral) that go with it. */
+public record OutcomeSent(String referralId, String report, ReferralStatus status, List<String> recordIds)
+        implements ReferralEvent {
+
+    @JsonCreator
+    public OutcomeSent {
+        recordIds = recordIds == null ? List.of() : List.copyOf(recordIds);
+    }
+
+    public OutcomeSent(String referralId, String report, ReferralStatus status) {
+        this(referralId, report, status, List.of());
+    }
 }

@@ -2,8 +2,9 @@ package dev.careloop.api.referral;
 
 import dev.careloop.api.Patient;
 import java.time.Instant;
+import java.util.List;
 
-/** A referral as its participants see it: the read model's row. */
+/** A referral as its participants see it: the read model's row, with the ids of the records attached to it. */
 public record ReferralView(
         String referralId,
         String referralNumber,
@@ -27,5 +28,6 @@ public record ReferralView(
         String basedOnReferralId,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        List<String> recordIds) {
 }

@@ -2,6 +2,16 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The receiving clinician sends an interim consult note. */
-public record SendInterimNote(@TargetAggregateIdentifier String referralId, String note) {
+import java.util.List;
+
+/** The receiving clinician sends an interim consult note, optionally pointing at records attached to the referral. */
+public record SendInterimNote(@TargetAggregateIdentifier String referralId, String note, List<String> recordIds) {
+
+    public SendInterimNote {
+        recordIds = recordIds == null ? List.of() : List.copyOf(recordIds);
+    }
+
+    public SendInterimNote(String referralId, String note) {
+        this(referralId, note, List.of());
+    }
 }

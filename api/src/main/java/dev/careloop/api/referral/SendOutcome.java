@@ -2,6 +2,16 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The receiving clinician returns the outcome (consult report). */
-public record SendOutcome(@TargetAggregateIdentifier String referralId, String report) {
+import java.util.List;
+
+/** The receiving clinician returns the outcome (consult report), optionally with records attached to the referral. */
+public record SendOutcome(@TargetAggregateIdentifier String referralId, String report, List<String> recordIds) {
+
+    public SendOutcome {
+        recordIds = recordIds == null ? List.of() : List.copyOf(recordIds);
+    }
+
+    public SendOutcome(String referralId, String report) {
+        this(referralId, report, List.of());
+    }
 }

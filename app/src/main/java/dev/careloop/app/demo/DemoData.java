@@ -2,9 +2,14 @@ package dev.careloop.app.demo;
 
 import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
+import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.record.DocumentType;
+import dev.careloop.api.record.RecordContent;
+import dev.careloop.api.record.ShareRecord;
 import dev.careloop.api.referral.*;
 import dev.careloop.app.security.DemoOrganisations;
 import dev.careloop.command.messaging.ActorMetaData;
+import dev.careloop.command.record.ContentStore;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -17,15 +22,22 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The local profile's demo: the three organisations, and (on an empty log only) a handful of referrals
- * in several states, made through the same commands as the API, so they are in the log like any other.
+ * in several states and a few shared records, made through the same commands (and content store) as the
+ * API, so they are in the log like any other.
  */
 @Component
 @Profile("local")
@@ -35,14 +47,16 @@ class DemoData {
 
     private final JdbcTemplate jdbc;
     private final ObjectProvider<CommandGateway> commands;
+    private final ObjectProvider<ContentStore> contents;
     private final boolean referrals;
     private final boolean commandSide;
 
-    DemoData(JdbcTemplate jdbc, ObjectProvider<CommandGateway> commands,
+    DemoData(JdbcTemplate jdbc, ObjectProvider<CommandGateway> commands, ObjectProvider<ContentStore> contents,
              @Value("${careloop.demo-data:true}") boolean referrals,
              @Value("${careloop.sides:command,query}") String sides) {
         this.jdbc = jdbc;
         this.commands = commands;
+        this.contents = contents;
         this.referrals = referrals;
         this.commandSide = sides.contains("command");
     }
@@ -79,23 +93,55 @@ class DemoData {
         send(cardio, "demo-3", jo, Priority.ROUTINE, "riverside-derm", "Dermatology opinion",
                 "Rash since starting a new medication");
         run(derm, new RequestInformation(id("demo-3"), "Which medication, and since when?"));
-        // Completed and acknowledged: the loop is closed.
+        // The referring clinic shares the discharge summary with the scheduled referral's cardiologists.
+        share(gp, "demo-record-1", "demo-2", null, List.of(), new DocumentType("18842-5", "Discharge summary"),
+                "Discharge summary, chest pain admission", "text/markdown",
+                "# Discharge summary\n\nAdmitted with exertional chest pain; troponin negative. ECG: ST depression "
+                        + "in V4-V6 on exertion. Discharged on aspirin and a GTN spray.\n", 60);
+        // Completed and acknowledged: the loop is closed; the outcome comes with the Holter report as a record.
         send(gp, "demo-4", alex, Priority.ROUTINE, "lakeside-cardio", "Cardiology review",
                 "Palpitations");
         run(cardio, new AcceptReferral(id("demo-4")));
-        run(cardio, new SendOutcome(id("demo-4"), "Holter monitor normal; no treatment needed."));
+        share(cardio, "demo-record-2", "demo-4", null, List.of(), new DocumentType("11524-6", "EKG study"),
+                "24-hour Holter monitor report", "text/plain",
+                "24-hour Holter: sinus rhythm throughout, occasional isolated ventricular ectopics (<1%). "
+                        + "No pauses, no arrhythmia.\n", 90);
+        run(cardio, new SendOutcome(id("demo-4"), "Holter monitor normal; no treatment needed.",
+                List.of(id("demo-record-2"))));
         run(gp, new AcknowledgeOutcome(id("demo-4")));
         // Declined.
         send(gp, "demo-5", sam, Priority.ASAP, "riverside-derm", "Dermatology consultation",
                 "Suspected shingles");
         run(derm, new DeclineReferral(id("demo-5"), "Please manage in primary care; antivirals within 72h"));
-        log.info("Demo data: 5 referrals seeded");
+        // Shared on its own, not with a referral: a lab report for the dermatologists.
+        share(gp, "demo-record-3", null, alex, List.of("riverside-derm"), new DocumentType("11502-2",
+                "Laboratory report"), "Full blood count and CRP", "text/plain",
+                "FBC: Hb 138 g/L, WCC 7.2, platelets 251. CRP 3 mg/L.\n", 30);
+        log.info("Demo data: 5 referrals and 3 shared records seeded");
     }
 
     private void send(Actor from, String key, Patient patient, Priority priority, String to, String service,
                       String reason) {
         run(from, new SendReferral(id(key), key.toUpperCase(), to, patient, priority, service, reason, null,
                 inDays(14)));
+    }
+
+    /** Uploads the content as {@code author}'s organisation and shares it (with the referral, when named). */
+    private void share(Actor author, String key, String referralKey, Patient patient, List<String> recipients,
+                       DocumentType type, String title, String mediaType, String text, int days) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        RecordContent content = contents.getObject().store(author.organisation(), sha256(bytes), mediaType,
+                bytes.length, new ByteArrayInputStream(bytes)).content();
+        run(author, new ShareRecord(id(key), referralKey == null ? null : id(referralKey), patient,
+                Set.copyOf(recipients), type, title, null, content, PurposeOfUse.TREATMENT, inDays(days)));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void run(Actor actor, Object command) {

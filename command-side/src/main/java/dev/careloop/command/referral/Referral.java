@@ -3,6 +3,7 @@ package dev.careloop.command.referral;
 import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.record.DocumentType;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.command.rules.Rules;
 import dev.careloop.api.referral.*;
@@ -20,6 +21,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -47,6 +49,7 @@ public class Referral {
     private boolean loopClosed;
     private boolean slaPending;
     private Instant slaDueAt;
+    private final Set<String> attachedRecords = new HashSet<>();
 
     protected Referral() {
         // for Axon
@@ -151,7 +154,8 @@ public class Referral {
     @CommandHandler
     long handle(SendInterimNote cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_INTERIM_NOTE, actor, expected);
-        apply(new InterimNoteSent(referralId, cmd.note(), t.to()));
+        requireAttached(cmd.recordIds());
+        apply(new InterimNoteSent(referralId, cmd.note(), t.to(), cmd.recordIds()));
         return version();
     }
 
@@ -175,7 +179,8 @@ public class Referral {
     long handle(SendOutcome cmd, Actor actor, DeadlineManager deadlines,
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_OUTCOME, actor, expected);
-        apply(new OutcomeSent(referralId, cmd.report(), t.to()));
+        requireAttached(cmd.recordIds());
+        apply(new OutcomeSent(referralId, cmd.report(), t.to(), cmd.recordIds()));
         endSla(deadlines);
         return version();
     }
@@ -198,6 +203,38 @@ public class Referral {
                 cmd.service(), cmd.reason(), cmd.note(), cmd.slaDueAt(), referralId, ReferralStatus.CREATED);
         AggregateLifecycle.createNew(Referral.class, () -> new Referral(back, deadlines));
         return version();
+    }
+
+    /** Who else gets a record attached to this referral, and which patient it must be about. */
+    public record Attachment(String counterpart, Patient patient) {
+    }
+
+    /**
+     * Records that a shared record belongs to this referral. Called by the record side's share handler in the
+     * same unit of work that creates the record, so the referral's log and the record agree.
+     */
+    public Attachment attachRecord(Actor actor, String recordId, String title, DocumentType documentType,
+                                   Patient about) {
+        if (!participants.contains(actor.organisation())) {
+            throw Refusal.notFound("referral");
+        }
+        if (!actor.actsFor(initiator) && !actor.actsFor(recipient)) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN,
+                    "only the referring or receiving organisation can attach records to a referral");
+        }
+        Rules.require(about == null || about.patientId().equals(patient.patientId()), "patient",
+                "the referral is about another patient");
+        Rules.conflictUnless(status != ReferralStatus.DECLINED && status != ReferralStatus.CANCELLED,
+                "a referral that is " + status.phrase() + " cannot have records attached");
+        apply(new RecordAttached(referralId, recordId, title, documentType, status));
+        return new Attachment(actor.actsFor(initiator) ? recipient : initiator, patient);
+    }
+
+    private void requireAttached(List<String> recordIds) {
+        for (String recordId : recordIds) {
+            Rules.require(attachedRecords.contains(recordId), "recordIds",
+                    "record " + recordId + " is not attached to this referral; share it with the referral first");
+        }
     }
 
     @DeadlineHandler(deadlineName = SLA_DEADLINE)
@@ -335,6 +372,11 @@ public class Referral {
     @EventSourcingHandler
     void on(ReferralSlaMissed e) {
         slaPending = false;
+    }
+
+    @EventSourcingHandler
+    void on(RecordAttached e) {
+        attachedRecords.add(e.recordId());
     }
 
 }

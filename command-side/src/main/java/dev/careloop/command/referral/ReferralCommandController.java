@@ -6,6 +6,7 @@ import dev.careloop.api.referral.*;
 import dev.careloop.command.referral.ReferralRequests.*;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IfMatch;
+import dev.careloop.command.web.ReadYourWrites;
 import dev.careloop.command.web.IdempotentWrites;
 import dev.careloop.command.web.Organisations;
 import dev.careloop.command.rules.Rules;
@@ -13,8 +14,6 @@ import dev.careloop.command.web.IdempotentWrites.Written;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.NoHandlerForQueryException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -26,9 +25,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The referral write API (DESIGN.md, "The REST contract"). Every write takes If-Match and
@@ -163,7 +159,7 @@ class ReferralCommandController {
     ResponseEntity<Object> interimNote(@PathVariable String id, @Valid @RequestBody NoteRequest body, Actor actor,
                                        @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                        @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new SendInterimNote(id, body.note()), actor, ifMatch, key);
+        return act(id, new SendInterimNote(id, body.note(), body.recordIds()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/request-cancellation")
@@ -188,7 +184,7 @@ class ReferralCommandController {
     ResponseEntity<Object> outcome(@PathVariable String id, @Valid @RequestBody OutcomeRequest body, Actor actor,
                                    @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new SendOutcome(id, body.report()), actor, ifMatch, key);
+        return act(id, new SendOutcome(id, body.report(), body.recordIds()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/acknowledge-outcome")
@@ -250,23 +246,10 @@ class ReferralCommandController {
      * or the read model is late, the answer says only what was written.
      */
     private Object view(String referralId, String organisation, long version) {
-        try {
-            ReferralView view = queries.query(new FindReferral(referralId, organisation, version),
-                            ResponseTypes.instanceOf(ReferralView.class))
-                    .get(readYourWritesTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            if (view != null && view.version() >= version) {
-                return view;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (NoHandlerForQueryException e) {
-            // this process runs no query side: answer with what was written
-        } catch (ExecutionException | TimeoutException e) {
-            if (!(e.getCause() instanceof NoHandlerForQueryException) && !(e instanceof TimeoutException)) {
-                throw new IllegalStateException("reading the referral back failed", e.getCause());
-            }
-        }
-        return Map.of("referralId", referralId, "version", version);
+        return ReadYourWrites.readBack(queries, new FindReferral(referralId, organisation, version),
+                        ReferralView.class, version, ReferralView::version, readYourWritesTimeout)
+                .<Object>map(view -> view)
+                .orElseGet(() -> Map.of("referralId", referralId, "version", version));
     }
 
     private static Appointment appointment(AppointmentRequest body) {

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 
 /** The bodies of the referral write API, validated before any command is sent. */
 final class ReferralRequests {
@@ -54,10 +55,13 @@ final class ReferralRequests {
                               @Size(max = 4000) String reason) {
     }
 
-    record NoteRequest(@NotBlank @Size(max = 20000) String note) {
+    /** {@code recordIds}: shared records attached to the referral that the note or outcome refers to. */
+    record NoteRequest(@NotBlank @Size(max = 20000) String note,
+                       @Size(max = 50) List<@NotBlank @Size(max = 64) String> recordIds) {
     }
 
-    record OutcomeRequest(@NotBlank @Size(max = 20000) String report) {
+    record OutcomeRequest(@NotBlank @Size(max = 20000) String report,
+                          @Size(max = 50) List<@NotBlank @Size(max = 64) String> recordIds) {
     }
 
     record ReferBackRequest(

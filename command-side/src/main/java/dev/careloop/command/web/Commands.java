@@ -24,15 +24,18 @@ public class Commands {
 
     /** Sends and waits; answers what the handler returned (aggregates return their new version). */
     public Object send(Object command, Actor actor, Long expectedVersion) {
-        MetaData metaData = ActorMetaData.of(actor);
-        String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
-        if (correlationId != null) {
-            metaData = metaData.and(MetadataKeys.CORRELATION_ID, correlationId);
-        }
+        MetaData metaData = metaDataFor(actor);
         if (expectedVersion != null) {
             metaData = metaData.and(MetadataKeys.EXPECTED_VERSION, expectedVersion);
         }
         return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+    }
+
+    /** Who acts and in which request: for anything sent on the caller's behalf, commands or events. */
+    public static MetaData metaDataFor(Actor actor) {
+        MetaData metaData = ActorMetaData.of(actor);
+        String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
+        return correlationId == null ? metaData : metaData.and(MetadataKeys.CORRELATION_ID, correlationId);
     }
 
     /** Sends and waits for a handler that answers the aggregate's new version. */

@@ -1,6 +1,6 @@
 package dev.careloop.command.referral;
 
-import dev.careloop.command.rules.Rules;
+import dev.careloop.command.CommandTesting;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.Appointment;
@@ -21,13 +21,9 @@ import dev.careloop.api.referral.ReferralSent;
 import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.referral.SendReferral;
 import dev.careloop.api.referral.VisitScheduled;
-import dev.careloop.command.messaging.ActorMetaData;
 import org.axonframework.commandhandling.CommandMessage;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.messaging.MetaData;
-import org.hamcrest.Description;
 import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeMatcher;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -124,17 +120,17 @@ final class ReferralTestData {
 
     /** The metadata a command carries when {@code actor} sends it. */
     static MetaData by(Actor actor) {
-        return ActorMetaData.of(actor);
+        return CommandTesting.by(actor);
     }
 
     /** ... with the version the caller last saw (HTTP If-Match). */
     static MetaData by(Actor actor, long expectedVersion) {
-        return ActorMetaData.of(actor).and("expectedVersion", expectedVersion);
+        return CommandTesting.by(actor, expectedVersion);
     }
 
     /** A command as {@code givenCommands} needs it, carrying its actor. */
     static CommandMessage<?> command(Object payload, Actor actor) {
-        return GenericCommandMessage.asCommandMessage(payload).andMetaData(ActorMetaData.of(actor));
+        return CommandTesting.command(payload, actor);
     }
 
     static SendReferral sendReferral() {
@@ -202,51 +198,11 @@ final class ReferralTestData {
 
     /** A {@link Refusal} of this kind whose reason matches. */
     static Matcher<Throwable> refusal(Refusal.Kind kind, Matcher<? super String> reason) {
-        return new TypeSafeMatcher<>(Throwable.class) {
-            @Override
-            protected boolean matchesSafely(Throwable thrown) {
-                return thrown instanceof Refusal r && r.kind() == kind && reason.matches(r.getMessage());
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("a " + kind + " refusal with reason ").appendDescriptionOf(reason);
-            }
-
-            @Override
-            protected void describeMismatchSafely(Throwable thrown, Description mismatch) {
-                if (thrown instanceof Refusal r) {
-                    mismatch.appendText("was a " + r.kind() + " refusal: \"" + r.getMessage() + "\"");
-                } else {
-                    mismatch.appendText("was " + thrown);
-                }
-            }
-        };
+        return CommandTesting.refusal(kind, reason);
     }
 
     /** A request refused as invalid (HTTP 400) naming {@code field}. */
     static Matcher<Throwable> invalidField(String field, Matcher<? super String> reason) {
-        return new TypeSafeMatcher<>(Throwable.class) {
-            @Override
-            protected boolean matchesSafely(Throwable thrown) {
-                return thrown instanceof Rules.InvalidField invalid && invalid.kind() == Refusal.Kind.INVALID
-                        && field.equals(invalid.field()) && reason.matches(invalid.getMessage());
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("an INVALID refusal of field '" + field + "' with reason ")
-                        .appendDescriptionOf(reason);
-            }
-
-            @Override
-            protected void describeMismatchSafely(Throwable thrown, Description mismatch) {
-                if (thrown instanceof Rules.InvalidField invalid) {
-                    mismatch.appendText("was about field '" + invalid.field() + "': \"" + invalid.getMessage() + "\"");
-                } else {
-                    mismatch.appendText("was " + thrown);
-                }
-            }
-        };
+        return CommandTesting.invalidField(field, reason);
     }
 }

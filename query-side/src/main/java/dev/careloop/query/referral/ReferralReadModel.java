@@ -113,7 +113,7 @@ class ReferralReadModel {
                         rs.getString("appointment_location")),
                 rs.getString("open_question"), instant(rs, "sla_due_at"), rs.getBoolean("overdue"),
                 rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getLong("version"));
+                rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()));
     };
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

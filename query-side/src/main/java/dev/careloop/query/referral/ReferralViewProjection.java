@@ -93,6 +93,11 @@ class ReferralViewProjection {
         update(e, message, "overdue = TRUE");
     }
 
+    @EventHandler
+    void on(RecordAttached e, DomainEventMessage<?> message) {
+        update(e, message, "record_ids = array_append(record_ids, ?::text)", e.recordId());
+    }
+
     /** Accepted, declined, no-show, notes, cancellation, outcome, refer-back: only the status moves. */
     @EventHandler
     void on(ReferralEvent e, DomainEventMessage<?> message) {

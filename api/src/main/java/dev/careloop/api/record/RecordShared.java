@@ -1,0 +1,16 @@
+package dev.careloop.api.record;
+
+import dev.careloop.api.Patient;
+
+import java.time.Instant;
+import java.util.Set;
+
+/** A record was shared: version 1 of its content, with {@code recipients} for {@code purpose} until {@code validUntil}. */
+public record RecordShared(String recordId, String referralId, String authorOrganisation, Patient patient,
+                           Set<String> recipients, DocumentType documentType, String title, String description,
+                           RecordContent content, String purpose, Instant validUntil) implements RecordEvent {
+
+    public RecordShared {
+        recipients = recipients == null ? Set.of() : Set.copyOf(recipients);
+    }
+}

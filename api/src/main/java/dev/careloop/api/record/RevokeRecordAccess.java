@@ -1,0 +1,7 @@
+package dev.careloop.api.record;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** The sharing clinic withdraws one recipient organisation's access. */
+public record RevokeRecordAccess(@TargetAggregateIdentifier String recordId, String organisation, String reason) {
+}

@@ -1,0 +1,21 @@
+package dev.careloop.api.record;
+
+import dev.careloop.api.Patient;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A clinic shares a clinical document about a patient with other organisations for a purpose (a PurposeOfUse
+ * code) until {@code validUntil}. With a {@code referralId} the record is attached to that referral, the
+ * referral's other party becomes a recipient, and {@code patient} may be null (the referral's patient).
+ */
+public record ShareRecord(@TargetAggregateIdentifier String recordId, String referralId, Patient patient,
+                          Set<String> recipients, DocumentType documentType, String title, String description,
+                          RecordContent content, String purpose, Instant validUntil) {
+
+    public ShareRecord {
+        recipients = recipients == null ? Set.of() : Set.copyOf(recipients);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.careloop.api.referral;
+
+import dev.careloop.api.record.DocumentType;
+
+/** A shared record was attached to the referral; the referral's status does not change. */
+public record RecordAttached(String referralId, String recordId, String title, DocumentType documentType,
+                             ReferralStatus status) implements ReferralEvent {
+}

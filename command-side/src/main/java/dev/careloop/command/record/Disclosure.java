@@ -1,0 +1,7 @@
+package dev.careloop.command.record;
+
+import dev.careloop.api.record.RecordContent;
+
+/** What a recorded disclosure allows the caller to download: this version's content. */
+record Disclosure(int version, RecordContent content) {
+}

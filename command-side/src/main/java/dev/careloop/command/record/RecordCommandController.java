@@ -1,0 +1,152 @@
+package dev.careloop.command.record;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.Patient;
+import dev.careloop.api.record.AmendRecord;
+import dev.careloop.api.record.DocumentType;
+import dev.careloop.api.record.FindRecord;
+import dev.careloop.api.record.RecordContent;
+import dev.careloop.api.record.RecordView;
+import dev.careloop.api.record.RevokeRecordAccess;
+import dev.careloop.api.record.ShareRecord;
+import dev.careloop.command.record.RecordRequests.AmendRecordRequest;
+import dev.careloop.command.record.RecordRequests.PatientRequest;
+import dev.careloop.command.record.RecordRequests.RevokeAccessRequest;
+import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
+import dev.careloop.command.web.Commands;
+import dev.careloop.command.web.IdempotentWrites;
+import dev.careloop.command.web.IdempotentWrites.Written;
+import dev.careloop.command.web.IfMatch;
+import dev.careloop.command.web.Organisations;
+import dev.careloop.command.web.ReadYourWrites;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The shared-record write API: share (optionally attached to a referral), amend, revoke. Like the referral
+ * API, every write takes If-Match and Idempotency-Key and answers with the record as the caller's read model
+ * shows it once caught up. Content is uploaded first (PUT /api/records/content/{sha256}) and named by hash.
+ */
+@RestController
+@RequestMapping("/api/records")
+@Tag(name = "Shared records: write", description = "Share clinical documents under consent, amend them, revoke access")
+class RecordCommandController {
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final Commands commands;
+    private final QueryGateway queries;
+    private final IdempotentWrites idempotency;
+    private final Organisations organisations;
+    private final ContentStore contents;
+    private final ObjectMapper json;
+    private final Duration readYourWritesTimeout;
+
+    RecordCommandController(Commands commands, QueryGateway queries, IdempotentWrites idempotency,
+                            Organisations organisations, ContentStore contents, ObjectMapper json,
+                            @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this.commands = commands;
+        this.queries = queries;
+        this.idempotency = idempotency;
+        this.organisations = organisations;
+        this.contents = contents;
+        this.json = json;
+        this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    @PostMapping
+    @Operation(summary = "Share a record with other organisations for a purpose until a date; with referralId it is "
+            + "attached to that referral and its other party gets access too")
+    ResponseEntity<Object> share(@Valid @RequestBody ShareRecordRequest body, Actor actor,
+                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        Set<String> recipients = new LinkedHashSet<>(body.recipients());
+        recipients.forEach(org -> organisations.requireKnown("recipients", org));
+        RecordContent content = contents.requireUploadedBy("contentSha256", actor.organisation(),
+                body.contentSha256());
+        Written written = idempotency.run(actor.organisation(), key, "share|" + body, () -> {
+            String id = UUID.randomUUID().toString();
+            commands.sendForVersion(new ShareRecord(id, blankToNull(body.referralId()), patient(body.patient()),
+                    recipients, new DocumentType(body.documentType().code(), body.documentType().display()),
+                    body.title(), body.description(), content, body.purpose(), body.validUntil()), actor, null);
+            return new Written(201, id, 1, null, false);
+        });
+        return respond(written, actor, key);
+    }
+
+    @PostMapping("/{id}/amend")
+    @Operation(summary = "Replace the document with a new version; earlier versions stay readable (author)")
+    ResponseEntity<Object> amend(@PathVariable String id, @Valid @RequestBody AmendRecordRequest body, Actor actor,
+                                 @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        RecordContent content = contents.requireUploadedBy("contentSha256", actor.organisation(),
+                body.contentSha256());
+        return act(id, new AmendRecord(id, content, body.title(), body.description(), body.reason()), actor,
+                ifMatch, key);
+    }
+
+    @PostMapping("/{id}/revoke")
+    @Operation(summary = "Withdraw one organisation's access to the record (author)")
+    ResponseEntity<Object> revoke(@PathVariable String id, @Valid @RequestBody RevokeAccessRequest body,
+                                  Actor actor,
+                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new RevokeRecordAccess(id, body.organisation(), body.reason()), actor, ifMatch, key);
+    }
+
+    private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
+        Long expected = IfMatch.parse(ifMatch);
+        Written written = idempotency.run(actor.organisation(), key, id + "|" + ifMatch + "|" + command,
+                () -> new Written(200, id, commands.sendForVersion(command, actor, expected), null, false));
+        return respond(written, actor, key);
+    }
+
+    private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(written.status())
+                .eTag(Long.toString(written.version()))
+                .contentType(MediaType.APPLICATION_JSON);
+        if (written.status() == 201) {
+            response.location(URI.create("/api/records/" + written.id()));
+        }
+        if (written.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        String body = written.body();
+        if (body == null) {
+            Object view = ReadYourWrites.readBack(queries,
+                            new FindRecord(written.id(), actor.organisation(), written.version()), RecordView.class,
+                            written.version(), RecordView::version, readYourWritesTimeout)
+                    .<Object>map(v -> v)
+                    .orElseGet(() -> Map.of("recordId", written.id(), "version", written.version()));
+            body = json.writeValueAsString(view);
+            idempotency.rememberBody(actor.organisation(), key, body);
+        }
+        return response.body(body);
+    }
+
+    private static Patient patient(PatientRequest p) {
+        return p == null ? null : Patient.of(p.identifierSystem(), p.identifierValue(), p.name(), p.birthDate());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

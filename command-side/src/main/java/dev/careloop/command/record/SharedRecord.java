@@ -1,0 +1,190 @@
+package dev.careloop.command.record;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.Patient;
+import dev.careloop.api.record.AmendRecord;
+import dev.careloop.api.record.DiscloseRecord;
+import dev.careloop.api.record.RecordAccessExpired;
+import dev.careloop.api.record.RecordAccessRevoked;
+import dev.careloop.api.record.RecordAmended;
+import dev.careloop.api.record.RecordContent;
+import dev.careloop.api.record.RecordDisclosed;
+import dev.careloop.api.record.RecordShared;
+import dev.careloop.api.record.RevokeRecordAccess;
+import dev.careloop.api.record.ShareRecord;
+import dev.careloop.command.rules.Refusal;
+import dev.careloop.command.rules.Rules;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A clinical document one clinic shares with others under consent: versions of its content (all kept),
+ * one grant per recipient organisation (revocable), and a period after which every grant expires. Consent
+ * is decided when content is read: each allowed read is a RecordDisclosed event, committed before the
+ * content is streamed, so a revocation that committed first is always seen.
+ * Handlers return the record's revision (see {@link #revision}).
+ */
+@Aggregate(cache = "sharedRecordCache")
+class SharedRecord {
+
+    static final String EXPIRY_DEADLINE = "record-access-expiry";
+    private static final Set<String> STAFF = Set.of(Actor.CLINICIAN, Actor.COORDINATOR);
+
+    @AggregateIdentifier
+    private String recordId;
+    private String author;
+    private Instant validUntil;
+    private boolean expired;
+    private final Map<String, Boolean> revokedByRecipient = new HashMap<>();
+    private final List<RecordContent> versions = new ArrayList<>();
+    /** Shares, amendments, revocations and expiry: what If-Match and ETag compare. Disclosures do not count. */
+    private long revision;
+
+    protected SharedRecord() {
+        // for Axon
+    }
+
+    /** Created by {@link RecordSharing}, which also attaches the record to its referral in the same unit of work. */
+    SharedRecord(ShareRecord cmd, Set<String> recipients, Patient patient, Actor actor, DeadlineManager deadlines) {
+        requireStaff(actor, "share a record");
+        Rules.require(!recipients.isEmpty(), "recipients", "name at least one organisation to share the record with");
+        Rules.require(!recipients.contains(actor.organisation()), "recipients",
+                "a clinic cannot share a record with itself");
+        apply(new RecordShared(cmd.recordId(), cmd.referralId(), actor.organisation(), patient, recipients,
+                cmd.documentType(), cmd.title(), cmd.description(), cmd.content(), cmd.purpose(), cmd.validUntil()));
+        // Named explicitly: the creating handler runs in RecordSharing, not in this record's scope.
+        deadlines.schedule(cmd.validUntil(), EXPIRY_DEADLINE, null,
+                new AggregateScopeDescriptor(SharedRecord.class.getSimpleName(), cmd.recordId()));
+    }
+
+    @CommandHandler
+    long handle(AmendRecord cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        requireAuthor(actor, "amend", expected);
+        RecordContent current = versions.get(versions.size() - 1);
+        Rules.conflictUnless(!current.sha256().equals(cmd.content().sha256()),
+                "this content is already version " + versions.size() + " of the record");
+        apply(new RecordAmended(recordId, versions.size() + 1, cmd.content(), cmd.title(), cmd.description(),
+                cmd.reason()));
+        return revision;
+    }
+
+    @CommandHandler
+    long handle(RevokeRecordAccess cmd, Actor actor, DeadlineManager deadlines,
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        requireAuthor(actor, "revoke access to", expected);
+        Boolean revoked = revokedByRecipient.get(cmd.organisation());
+        Rules.require(revoked != null, "organisation",
+                "the record was never shared with " + cmd.organisation());
+        Rules.conflictUnless(!revoked, "access of " + cmd.organisation() + " was already revoked");
+        Rules.conflictUnless(!expired, "access to the record already expired on " + validUntil);
+        apply(new RecordAccessRevoked(recordId, cmd.organisation(), cmd.reason()));
+        if (!revokedByRecipient.containsValue(false)) {
+            // Nobody is left whose access could expire.
+            deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
+        }
+        return revision;
+    }
+
+    /**
+     * The author may always read its own record; a recipient while its grant is active at {@code at}.
+     * Anything else is an {@link AccessDenied}: a 404 for the caller, the reason for the audit.
+     */
+    @CommandHandler
+    Disclosure handle(DiscloseRecord cmd, Actor actor) {
+        String org = actor.organisation();
+        if (!org.equals(author)) {
+            Boolean revoked = revokedByRecipient.get(org);
+            if (revoked == null) {
+                throw new AccessDenied("the record was not shared with " + org);
+            }
+            if (revoked) {
+                throw new AccessDenied("access of " + org + " was revoked");
+            }
+            if (expired || !cmd.at().isBefore(validUntil)) {
+                throw new AccessDenied("access expired on " + validUntil);
+            }
+        }
+        int version = cmd.version() == null ? versions.size() : cmd.version();
+        if (version < 1 || version > versions.size()) {
+            throw new AccessDenied("the record has no version " + version);
+        }
+        RecordContent content = versions.get(version - 1);
+        apply(new RecordDisclosed(recordId, org, cmd.purposeOfUse(), version, content.sha256(), content.size(),
+                cmd.at()));
+        return new Disclosure(version, content);
+    }
+
+    @DeadlineHandler(deadlineName = EXPIRY_DEADLINE)
+    void accessPeriodEnded() {
+        if (!expired && revokedByRecipient.containsValue(false)) {
+            apply(new RecordAccessExpired(recordId, validUntil));
+        }
+    }
+
+    /** {@code verb}: "amend", as in "only the organisation that shared the record can amend it". */
+    private void requireAuthor(Actor actor, String verb, Long expectedVersion) {
+        if (!actor.actsFor(author)) {
+            Boolean revoked = revokedByRecipient.get(actor.organisation());
+            if (revoked == null || revoked || expired) {
+                throw Refusal.notFound("record");
+            }
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "only the organisation that shared the record can " + verb
+                    + " it");
+        }
+        requireStaff(actor, verb + " a shared record");
+        if (expectedVersion != null && expectedVersion != revision) {
+            throw new Refusal(Refusal.Kind.CONFLICT, "the record has changed: you sent If-Match version "
+                    + expectedVersion + " but it is now at version " + revision);
+        }
+    }
+
+    private static void requireStaff(Actor actor, String action) {
+        if (!actor.hasAnyRole(STAFF)) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "only clinicians or coordinators can " + action);
+        }
+    }
+
+    @EventSourcingHandler
+    void on(RecordShared e) {
+        recordId = e.recordId();
+        author = e.authorOrganisation();
+        validUntil = e.validUntil();
+        e.recipients().forEach(r -> revokedByRecipient.put(r, false));
+        versions.add(e.content());
+        revision = 1;
+    }
+
+    @EventSourcingHandler
+    void on(RecordAmended e) {
+        versions.add(e.content());
+        revision++;
+    }
+
+    @EventSourcingHandler
+    void on(RecordAccessRevoked e) {
+        revokedByRecipient.put(e.organisation(), true);
+        revision++;
+    }
+
+    @EventSourcingHandler
+    void on(RecordAccessExpired e) {
+        expired = true;
+        revision++;
+    }
+}

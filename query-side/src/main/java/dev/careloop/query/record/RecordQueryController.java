@@ -1,0 +1,109 @@
+package dev.careloop.query.record;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.record.FindRecord;
+import dev.careloop.api.record.RecordView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The shared-record read API: records shared with or by your organisation, one record with its ETag, its
+ * versions, and (for the organisation that shared it) its accounting of disclosures. A record your
+ * organisation may not see, or may no longer see, is a 404.
+ */
+@RestController
+@RequestMapping("/api/records")
+@Tag(name = "Shared records: read", description = "Records shared with you or by you, versions, disclosures")
+class RecordQueryController {
+
+    private final RecordReadModel readModel;
+    private final Duration readYourWritesTimeout;
+
+    RecordQueryController(RecordReadModel readModel,
+                          @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this.readModel = readModel;
+        this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    @GetMapping
+    @Operation(summary = "List records: box=shared-with-me (while your access is active), shared-by-me, or both; "
+            + "filter by patient (platform patient id) and referral")
+    RecordReadModel.Page list(Actor actor,
+                              @RequestParam(required = false) @Pattern(regexp = "shared-with-me|shared-by-me")
+                              String box,
+                              @RequestParam(required = false) String patient,
+                              @RequestParam(required = false) String referral,
+                              @RequestParam(defaultValue = "0") @Min(0) int page,
+                              @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        return readModel.list(actor.organisation(), new RecordReadModel.Filter(box, patient, referral), page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The record as it is now; ETag is its version")
+    ResponseEntity<RecordView> get(@PathVariable String id, Actor actor) {
+        RecordView view = visible(id, actor);
+        return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
+    }
+
+    @GetMapping("/{id}/versions")
+    @Operation(summary = "Every version of the record's document, oldest first")
+    List<RecordReadModel.Version> versions(@PathVariable String id, Actor actor) {
+        visible(id, actor);
+        return readModel.versions(id);
+    }
+
+    @GetMapping("/{id}/disclosures")
+    @Operation(summary = "The accounting of disclosures: who downloaded which version, for whom, why and when "
+            + "(the organisation that shared the record)")
+    List<RecordReadModel.DisclosureEntry> disclosures(@PathVariable String id, Actor actor) {
+        visible(id, actor);
+        if (!readModel.isAuthor(id, actor.organisation())) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+                    "only the organisation that shared the record can see who read it");
+        }
+        return readModel.disclosures(id);
+    }
+
+    /**
+     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
+     * version the command produced, so the writer sees its own write.
+     */
+    @QueryHandler
+    RecordView find(FindRecord query) throws InterruptedException {
+        long deadline = System.nanoTime() + readYourWritesTimeout.toNanos();
+        long pause = 1;
+        while (true) {
+            Optional<RecordView> view = readModel.find(query.recordId(), query.organisation());
+            if (view.isPresent() && view.get().version() >= query.minVersion()) {
+                return view.get();
+            }
+            if (System.nanoTime() > deadline) {
+                return view.orElse(null);
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 20);
+        }
+    }
+
+    private RecordView visible(String id, Actor actor) {
+        return readModel.find(id, actor.organisation())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such record"));
+    }
+}
