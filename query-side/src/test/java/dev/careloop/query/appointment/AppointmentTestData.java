@@ -42,12 +42,13 @@ final class AppointmentTestData {
         return ReadModelDatabase.event("AppointmentHandoff", e.appointmentId(), sequence, e, md);
     }
 
-    /** Derm books {@code id} on Monday 9:00 for the GP's referral. */
+    /** Derm books {@code id} at {@code slot} for the GP's referral "ref-{@code id}". */
     static AppointmentBooked booked(String id, Slot slot) {
         return new AppointmentBooked(id, "ref-" + id, ADA, DERM, Set.of(GP, DERM), slot, "Room 4",
                 "Dermatology consult", AppointmentStatus.BOOKED);
     }
 
+    /** Derm offers Tuesday 14:00 or Monday 9:00. */
     static AppointmentProposed proposed(String id) {
         return new AppointmentProposed(id, "ref-" + id, ADA, DERM, Set.of(DERM, GP), List.of(TUESDAY_14, MONDAY_9),
                 "Room 4", "Dermatology consult", AppointmentStatus.PROPOSED);
