@@ -2,7 +2,7 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** Sent by the process manager when the referral's appointment was cancelled (the referral stays open). */
+/** The receiving organisation cancels the booked visit; the referral stays open (see ScheduleVisit). */
 public record CancelVisit(@TargetAggregateIdentifier String referralId, String appointmentId,
                           long appointmentVersion, String reason) {
 }

@@ -2,7 +2,7 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** Sent by the process manager when the patient did not attend the referral's appointment. */
+/** The patient did not attend the booked visit ({@code appointmentId} and its version: see ScheduleVisit). */
 public record RecordNoShow(@TargetAggregateIdentifier String referralId, String appointmentId,
                            long appointmentVersion) {
 }

@@ -3,8 +3,8 @@ package dev.careloop.api.referral;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
- * Sent by the process manager when the referral's appointment was booked: the referral follows it to
- * scheduled (5.1.1). {@code appointmentVersion} makes redelivery harmless.
+ * The receiving organisation books the visit; {@code appointmentId} names the appointment from then on.
+ * ({@code appointmentVersion} is for the appointment process manager still to come; 0 until then.)
  */
 public record ScheduleVisit(@TargetAggregateIdentifier String referralId, String appointmentId,
                             long appointmentVersion, Appointment appointment) {

@@ -45,6 +45,7 @@ public class Referral {
     private ReferralStatus status;
     private ReferralStatus beforeHold;
     private Appointment appointment;
+    private String appointmentId;
     private boolean appointmentActive;
     private boolean loopClosed;
     private boolean slaPending;
@@ -124,7 +125,7 @@ public class Referral {
     long handle(ScheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SCHEDULE, actor, expected);
         Rules.conflictUnless(!appointmentActive, "an appointment is already booked; reschedule it instead");
-        apply(new VisitScheduled(referralId, cmd.appointment(), t.to()));
+        apply(new VisitScheduled(referralId, cmd.appointmentId(), cmd.appointment(), t.to()));
         return version();
     }
 
@@ -132,22 +133,22 @@ public class Referral {
     long handle(RescheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.RESCHEDULE, actor, expected);
         Rules.conflictUnless(appointment != null, "there is no appointment to reschedule; schedule one instead");
-        apply(new VisitRescheduled(referralId, cmd.appointment(), cmd.reason(), t.to()));
+        apply(new VisitRescheduled(referralId, appointmentId, cmd.appointment(), cmd.reason(), t.to()));
         return version();
     }
 
     @CommandHandler
     long handle(RecordNoShow cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.RECORD_NO_SHOW, actor, expected);
-        apply(new NoShowRecorded(referralId, t.to()));
+        apply(new NoShowRecorded(referralId, appointmentId, t.to()));
         return version();
     }
 
     @CommandHandler
-    long handle(CancelAppointment cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+    long handle(CancelVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.CANCEL_APPOINTMENT, actor, expected);
         Rules.conflictUnless(appointmentActive, "there is no booked appointment to cancel");
-        apply(new AppointmentCancelled(referralId, cmd.reason(), t.to()));
+        apply(new VisitCancelled(referralId, appointmentId, cmd.reason(), t.to()));
         return version();
     }
 
@@ -314,6 +315,7 @@ public class Referral {
     @EventSourcingHandler
     void on(VisitScheduled e) {
         appointment = e.appointment();
+        appointmentId = e.appointmentId();
         appointmentActive = true;
         status = e.status();
     }
@@ -331,7 +333,7 @@ public class Referral {
     }
 
     @EventSourcingHandler
-    void on(AppointmentCancelled e) {
+    void on(VisitCancelled e) {
         appointmentActive = false;
         status = e.status();
     }

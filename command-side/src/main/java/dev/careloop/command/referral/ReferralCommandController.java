@@ -125,7 +125,13 @@ class ReferralCommandController {
                                     Actor actor,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new ScheduleVisit(id, appointment(body)), actor, ifMatch, key);
+        Long expected = IfMatch.parse(ifMatch);
+        Appointment appointment = appointment(body);
+        // The appointment id is minted inside the idempotent block, so a retried request replays the first answer.
+        Written written = idempotency.run(actor.organisation(), key, "schedule|" + id + "|" + ifMatch + "|" + body,
+                () -> new Written(200, id, dispatch(new ScheduleVisit(id, UUID.randomUUID().toString(), 0,
+                        appointment), actor, expected), null, false));
+        return respond(written, actor, key);
     }
 
     @PostMapping("/{id}/reschedule")
@@ -134,7 +140,7 @@ class ReferralCommandController {
                                       Actor actor,
                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new RescheduleVisit(id, appointment(body), body.reason()), actor, ifMatch, key);
+        return act(id, new RescheduleVisit(id, null, 0, appointment(body), body.reason()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/no-show")
@@ -142,7 +148,7 @@ class ReferralCommandController {
     ResponseEntity<Object> noShow(@PathVariable String id, Actor actor,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new RecordNoShow(id), actor, ifMatch, key);
+        return act(id, new RecordNoShow(id, null, 0), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/cancel-appointment")
@@ -151,7 +157,7 @@ class ReferralCommandController {
                                              Actor actor,
                                              @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                              @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new CancelAppointment(id, body.reason()), actor, ifMatch, key);
+        return act(id, new CancelVisit(id, null, 0, body.reason()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/interim-note")

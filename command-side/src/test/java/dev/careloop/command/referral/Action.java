@@ -3,8 +3,8 @@ package dev.careloop.command.referral;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.AcceptReferral;
 import dev.careloop.api.referral.AcknowledgeOutcome;
-import dev.careloop.api.referral.AppointmentCancelled;
-import dev.careloop.api.referral.CancelAppointment;
+import dev.careloop.api.referral.VisitCancelled;
+import dev.careloop.api.referral.CancelVisit;
 import dev.careloop.api.referral.CancellationConfirmed;
 import dev.careloop.api.referral.CancellationRequested;
 import dev.careloop.api.referral.ConfirmCancellation;
@@ -114,45 +114,45 @@ enum Action {
     SCHEDULE("schedule", Side.RECIPIENT, Who.STAFF, ACCEPTED, SCHEDULED) {
         @Override
         Object command() {
-            return new ScheduleVisit(REFERRAL_ID, APPOINTMENT);
+            return new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, APPOINTMENT);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitScheduled(REFERRAL_ID, APPOINTMENT, to));
+            return List.of(new VisitScheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT, to));
         }
     },
     RESCHEDULE("reschedule", Side.RECIPIENT, Who.STAFF, SCHEDULED, SCHEDULED) {
         @Override
         Object command() {
-            return new RescheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON);
+            return new RescheduleVisit(REFERRAL_ID, null, 0, MOVED_APPOINTMENT, RESCHEDULE_REASON);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitRescheduled(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON, to));
+            return List.of(new VisitRescheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON, to));
         }
     },
     RECORD_NO_SHOW("no-show", Side.RECIPIENT, Who.STAFF, SCHEDULED, NO_SHOW) {
         @Override
         Object command() {
-            return new RecordNoShow(REFERRAL_ID);
+            return new RecordNoShow(REFERRAL_ID, null, 0);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new NoShowRecorded(REFERRAL_ID, to));
+            return List.of(new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, to));
         }
     },
     CANCEL_APPOINTMENT("cancel-appointment", Side.RECIPIENT, Who.STAFF, SCHEDULED, APPOINTMENT_CANCELLED) {
         @Override
         Object command() {
-            return new CancelAppointment(REFERRAL_ID, APPOINTMENT_CANCEL_REASON);
+            return new CancelVisit(REFERRAL_ID, null, 0, APPOINTMENT_CANCEL_REASON);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new AppointmentCancelled(REFERRAL_ID, APPOINTMENT_CANCEL_REASON, to));
+            return List.of(new VisitCancelled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT_CANCEL_REASON, to));
         }
     },
     SEND_INTERIM_NOTE("interim-note", Side.RECIPIENT, Who.CLINICIANS, SCHEDULED, INTERIM_NOTE_SENT) {

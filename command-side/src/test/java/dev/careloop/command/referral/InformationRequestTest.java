@@ -66,14 +66,14 @@ class InformationRequestTest {
     void theBookedVisitIsStillInPlaceAfterTheAnswer() {
         fixture.given(referralSent(), accepted(), visitScheduled(), informationRequested(),
                         informationProvided(SCHEDULED))
-                .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new NoShowRecorded(REFERRAL_ID, NO_SHOW));
+                .when(new RecordNoShow(REFERRAL_ID, null, 0), by(RIVERSIDE_CLINICIAN))
+                .expectEvents(new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, NO_SHOW));
     }
 
     @Test
     void aReferralOnHoldCannotBeScheduled() {
         fixture.given(referralSent(), accepted(), informationRequested())
-                .when(new ScheduleVisit(REFERRAL_ID, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is on hold for information cannot be scheduled")))
                 .expectNoEvents();

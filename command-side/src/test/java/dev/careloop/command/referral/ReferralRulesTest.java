@@ -3,7 +3,7 @@ package dev.careloop.command.referral;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.AcceptReferral;
 import dev.careloop.api.referral.AcknowledgeOutcome;
-import dev.careloop.api.referral.CancelAppointment;
+import dev.careloop.api.referral.CancelVisit;
 import dev.careloop.api.referral.ForwardReferral;
 import dev.careloop.api.referral.InterimNoteSent;
 import dev.careloop.api.referral.OutcomeAcknowledged;
@@ -27,7 +27,7 @@ class ReferralRulesTest {
     @Test
     void aSecondVisitCannotBeScheduledWhileOneIsBooked() {
         fixture.given(history(SCHEDULED))
-                .when(new ScheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("an appointment is already booked; reschedule it instead")))
                 .expectNoEvents();
@@ -36,7 +36,7 @@ class ReferralRulesTest {
     @Test
     void aVisitThatWasNotAttendedIsStillBookedSoItIsRescheduledNotScheduledAgain() {
         fixture.given(history(NO_SHOW))
-                .when(new ScheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("an appointment is already booked; reschedule it instead")))
                 .expectNoEvents();
@@ -45,15 +45,15 @@ class ReferralRulesTest {
     @Test
     void aVisitCanBeScheduledAgainOnceTheBookedOneWasCancelled() {
         fixture.given(history(APPOINTMENT_CANCELLED))
-                .when(new ScheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new VisitScheduled(REFERRAL_ID, MOVED_APPOINTMENT, SCHEDULED))
+                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .expectEvents(new VisitScheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, MOVED_APPOINTMENT, SCHEDULED))
                 .expectResultMessagePayload(5L);
     }
 
     @Test
     void aReferralWithoutAnAppointmentCannotBeRescheduled() {
         fixture.given(history(ACCEPTED))
-                .when(new RescheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON), by(RIVERSIDE_CLINICIAN))
+                .when(new RescheduleVisit(REFERRAL_ID, null, 0, MOVED_APPOINTMENT, RESCHEDULE_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("there is no appointment to reschedule; schedule one instead")))
                 .expectNoEvents();
@@ -62,8 +62,8 @@ class ReferralRulesTest {
     @Test
     void aMissedVisitCanBeRescheduled() {
         fixture.given(history(NO_SHOW))
-                .when(new RescheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new VisitRescheduled(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON, SCHEDULED))
+                .when(new RescheduleVisit(REFERRAL_ID, null, 0, MOVED_APPOINTMENT, RESCHEDULE_REASON), by(RIVERSIDE_CLINICIAN))
+                .expectEvents(new VisitRescheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON, SCHEDULED))
                 .expectResultMessagePayload(5L);
     }
 
@@ -71,7 +71,7 @@ class ReferralRulesTest {
     void anAppointmentCannotBeCancelledWhenNoneWasEverBooked() {
         // an interim note moves the referral into progress without any visit
         fixture.given(referralSent(), accepted(), new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT))
-                .when(new CancelAppointment(REFERRAL_ID, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
+                .when(new CancelVisit(REFERRAL_ID, null, 0, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT, equalTo("there is no booked appointment to cancel")))
                 .expectNoEvents();
     }
@@ -79,7 +79,7 @@ class ReferralRulesTest {
     @Test
     void aNoShowCannotBeRecordedTwice() {
         fixture.given(history(NO_SHOW))
-                .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
+                .when(new RecordNoShow(REFERRAL_ID, null, 0), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is marked as a no-show cannot be marked as a no-show")))
                 .expectNoEvents();
@@ -133,7 +133,7 @@ class ReferralRulesTest {
     @Test
     void aCancelledReferralCannotBeScheduled() {
         fixture.given(history(CANCELLED))
-                .when(new ScheduleVisit(REFERRAL_ID, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is cancelled cannot be scheduled")))
                 .expectNoEvents();

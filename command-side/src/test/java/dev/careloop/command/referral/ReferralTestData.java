@@ -4,7 +4,7 @@ import dev.careloop.command.CommandTesting;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.Appointment;
-import dev.careloop.api.referral.AppointmentCancelled;
+import dev.careloop.api.referral.VisitCancelled;
 import dev.careloop.api.referral.CancellationConfirmed;
 import dev.careloop.api.referral.CancellationRequested;
 import dev.careloop.api.referral.InformationProvided;
@@ -49,6 +49,9 @@ import static dev.careloop.api.referral.ReferralStatus.SCHEDULED;
  * production transition table.
  */
 final class ReferralTestData {
+    /** The appointment the test referrals book. */
+    static final String APPOINTMENT_ID = "appointment-1";
+
 
     static final String REFERRAL_ID = "ref-0001";
     static final String NORTHSIDE = "northside-gp";
@@ -157,7 +160,7 @@ final class ReferralTestData {
     }
 
     static VisitScheduled visitScheduled() {
-        return new VisitScheduled(REFERRAL_ID, APPOINTMENT, SCHEDULED);
+        return new VisitScheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT, SCHEDULED);
     }
 
     static OutcomeSent outcomeSent() {
@@ -176,9 +179,9 @@ final class ReferralTestData {
             case DECLINED -> List.of(referralSent(), new ReferralDeclined(REFERRAL_ID, DECLINE_REASON, DECLINED));
             case SCHEDULED -> List.of(referralSent(), accepted(), visitScheduled());
             case NO_SHOW -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new NoShowRecorded(REFERRAL_ID, NO_SHOW));
+                    new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, NO_SHOW));
             case APPOINTMENT_CANCELLED -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new AppointmentCancelled(REFERRAL_ID, APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED));
+                    new VisitCancelled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED));
             case INTERIM_NOTE_SENT -> List.of(referralSent(), accepted(), visitScheduled(),
                     new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT));
             case CANCELLATION_REQUESTED -> List.of(referralSent(), accepted(),

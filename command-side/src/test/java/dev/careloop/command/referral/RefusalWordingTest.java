@@ -2,7 +2,7 @@ package dev.careloop.command.referral;
 
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.AcceptReferral;
-import dev.careloop.api.referral.CancelAppointment;
+import dev.careloop.api.referral.CancelVisit;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.SendOutcome;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -76,7 +76,7 @@ class RefusalWordingTest {
     @Test
     void aCompletedReferralCannotBeMarkedAsANoShow() {
         fixture.given(history(COMPLETED))
-                .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
+                .when(new RecordNoShow(REFERRAL_ID, null, 0), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is completed cannot be marked as a no-show")));
     }
@@ -85,7 +85,7 @@ class RefusalWordingTest {
     void anAcceptedReferralWithoutAVisitCannotHaveItsAppointmentCancelled() {
         // BUG: currently "a referral that is accepted cannot be have its appointment cancelled"
         fixture.given(history(ACCEPTED))
-                .when(new CancelAppointment(REFERRAL_ID, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
+                .when(new CancelVisit(REFERRAL_ID, null, 0, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is accepted cannot have its appointment cancelled")));
     }

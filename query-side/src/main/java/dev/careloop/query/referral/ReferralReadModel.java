@@ -108,7 +108,7 @@ class ReferralReadModel {
                         birth == null ? null : birth.toLocalDate()),
                 Priority.fromCode(rs.getString("priority")), rs.getString("service"), rs.getString("reason"),
                 status, status.taskStatus(), status.businessStatus(), status.display(),
-                rs.getBoolean("loop_closed"),
+                rs.getBoolean("loop_closed"), rs.getString("appointment_id"),
                 start == null ? null : new Appointment(start, instant(rs, "appointment_end"),
                         rs.getString("appointment_location")),
                 rs.getString("open_question"), instant(rs, "sla_due_at"), rs.getBoolean("overdue"),

@@ -70,17 +70,18 @@ class ReferralViewProjection {
 
     @EventHandler
     void on(VisitScheduled e, DomainEventMessage<?> message) {
-        booked(e, message, e.appointment());
+        booked(e, message, e.appointmentId(), e.appointment());
     }
 
     @EventHandler
     void on(VisitRescheduled e, DomainEventMessage<?> message) {
-        booked(e, message, e.appointment());
+        booked(e, message, e.appointmentId(), e.appointment());
     }
 
     @EventHandler
-    void on(AppointmentCancelled e, DomainEventMessage<?> message) {
-        update(e, message, "appointment_start = NULL, appointment_end = NULL, appointment_location = NULL");
+    void on(VisitCancelled e, DomainEventMessage<?> message) {
+        update(e, message, "appointment_id = NULL, appointment_start = NULL, appointment_end = NULL, "
+                + "appointment_location = NULL");
     }
 
     @EventHandler
@@ -109,9 +110,9 @@ class ReferralViewProjection {
         jdbc.update("DELETE FROM referral_view");
     }
 
-    private void booked(ReferralEvent e, DomainEventMessage<?> message, Appointment a) {
-        update(e, message, "appointment_start = ?, appointment_end = ?, appointment_location = ?",
-                ts(a.start()), ts(a.end()), a.location());
+    private void booked(ReferralEvent e, DomainEventMessage<?> message, String appointmentId, Appointment a) {
+        update(e, message, "appointment_id = ?, appointment_start = ?, appointment_end = ?, appointment_location = ?",
+                appointmentId, ts(a.start()), ts(a.end()), a.location());
     }
 
     private void update(ReferralEvent e, DomainEventMessage<?> message, String extraSet, Object... extraArgs) {

@@ -1,0 +1,115 @@
+package dev.careloop.query.appointment;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.appointment.AppointmentStatus;
+import dev.careloop.api.appointment.AppointmentView;
+import dev.careloop.api.appointment.FindAppointment;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The appointment read API: the appointments your organisation takes part in, one appointment with its ETag,
+ * and its history. The writes live on the command side under the same path.
+ */
+@RestController
+@RequestMapping("/api/appointments")
+@Tag(name = "Appointments: read", description = "Appointments, one appointment and its history")
+class AppointmentQueryController {
+
+    private final AppointmentReadModel readModel;
+    private final Duration readYourWritesTimeout;
+
+    AppointmentQueryController(AppointmentReadModel readModel,
+                               @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this.readModel = readModel;
+        this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    @GetMapping
+    @Operation(summary = "List the appointments your organisation takes part in, latest start first; filter by "
+            + "patient, referral, status (FHIR Appointment.status) and start time (from inclusive, to exclusive)")
+    AppointmentReadModel.Page list(Actor actor,
+                                   @RequestParam(required = false) @Parameter(description = "platform patient id")
+                                   String patient,
+                                   @RequestParam(required = false) String referral,
+                                   @RequestParam(required = false)
+                                   @Parameter(description = "proposed, booked, arrived, fulfilled, cancelled, noshow")
+                                   String status,
+                                   @RequestParam(required = false) @Parameter(description = "ISO-8601 instant")
+                                   Instant from,
+                                   @RequestParam(required = false) @Parameter(description = "ISO-8601 instant")
+                                   Instant to,
+                                   @RequestParam(defaultValue = "0") @Min(0) int page,
+                                   @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        var filter = new AppointmentReadModel.Filter(patient, referral, status == null ? null : status(status),
+                from, to);
+        return readModel.list(actor.organisation(), filter, page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The appointment as it is now; ETag is its version")
+    ResponseEntity<AppointmentView> get(@PathVariable String id, Actor actor) {
+        AppointmentView view = readModel.find(id, actor.organisation())
+                .orElseThrow(AppointmentQueryController::notFound);
+        return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
+    }
+
+    @GetMapping("/{id}/history")
+    @Operation(summary = "Every event of the appointment: what, who, for which organisation, when, why")
+    List<AppointmentReadModel.HistoryEntry> history(@PathVariable String id, Actor actor) {
+        readModel.find(id, actor.organisation()).orElseThrow(AppointmentQueryController::notFound);
+        return readModel.history(id);
+    }
+
+    /**
+     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
+     * version the command produced, so the writer sees its own write. An organisation that may not see the
+     * appointment gets null as soon as the row is there, without waiting out the timeout.
+     */
+    @QueryHandler
+    AppointmentView find(FindAppointment query) throws InterruptedException {
+        long deadline = System.nanoTime() + readYourWritesTimeout.toNanos();
+        long pause = 1;
+        while (true) {
+            Optional<AppointmentView> view = readModel.find(query.appointmentId());
+            if (view.isPresent() && view.get().version() >= query.minVersion()) {
+                return view.get().participants().contains(query.organisation()) ? view.get() : null;
+            }
+            if (System.nanoTime() > deadline) {
+                return view.filter(v -> v.participants().contains(query.organisation())).orElse(null);
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 20);
+        }
+    }
+
+    private static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no such appointment");
+    }
+
+    private static AppointmentStatus status(String code) {
+        try {
+            return AppointmentStatus.fromCode(code);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "status: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.careloop.query.appointment;
+
+import dev.careloop.api.Patient;
+import dev.careloop.api.appointment.AppointmentStatus;
+import dev.careloop.api.appointment.AppointmentView;
+import dev.careloop.api.appointment.Slot;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads appointment_view and appointment_history, always scoped to what one organisation may see. */
+@Component
+class AppointmentReadModel {
+
+    private static final TypeReference<List<Slot>> SLOTS = new TypeReference<>() {
+    };
+
+    /** Every field optional; {@code from} inclusive, {@code to} exclusive, on the (earliest proposed) start. */
+    record Filter(String patientId, String referralId, AppointmentStatus status, Instant from, Instant to) {
+    }
+
+    record Page(List<AppointmentView> items, int page, int size, long totalItems, int totalPages) {
+    }
+
+    record HistoryEntry(long sequence, String event, AppointmentStatus status, Instant occurredAt, String user,
+                        String organisation, String roles, String client, String purposeOfUse,
+                        String correlationId, String causationId, JsonNode details) {
+    }
+
+    /** Containment rather than {@code = ANY}, so that PostgreSQL can use the GIN index on participants. */
+    private static final String VISIBLE_TO = "participants @> ARRAY[?]::text[]";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final RowMapper<AppointmentView> view;
+
+    AppointmentReadModel(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.view = this::view;
+    }
+
+    Optional<AppointmentView> find(String appointmentId, String organisation) {
+        return jdbc.query("SELECT * FROM appointment_view WHERE appointment_id = ? AND " + VISIBLE_TO,
+                view, appointmentId, organisation).stream().findFirst();
+    }
+
+    /** Unscoped: only for deciding, without waiting, that an organisation may not see a row that exists. */
+    Optional<AppointmentView> find(String appointmentId) {
+        return jdbc.query("SELECT * FROM appointment_view WHERE appointment_id = ?", view, appointmentId)
+                .stream().findFirst();
+    }
+
+    Page list(String organisation, Filter filter, int page, int size) {
+        StringBuilder where = new StringBuilder(VISIBLE_TO);
+        List<Object> args = new ArrayList<>();
+        args.add(organisation);
+        if (filter.patientId() != null) {
+            where.append(" AND patient_id = ?");
+            args.add(filter.patientId());
+        }
+        if (filter.referralId() != null) {
+            where.append(" AND referral_id = ?");
+            args.add(filter.referralId());
+        }
+        if (filter.status() != null) {
+            where.append(" AND status = ?");
+            args.add(filter.status().code());
+        }
+        if (filter.from() != null) {
+            where.append(" AND starts_at >= ?");
+            args.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            where.append(" AND starts_at < ?");
+            args.add(Timestamp.from(filter.to()));
+        }
+        Long total = jdbc.queryForObject("SELECT count(*) FROM appointment_view WHERE " + where, Long.class,
+                args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(size);
+        pageArgs.add((long) page * size);
+        List<AppointmentView> items = jdbc.query("SELECT * FROM appointment_view WHERE " + where
+                + " ORDER BY starts_at DESC NULLS LAST, appointment_id LIMIT ? OFFSET ?", view, pageArgs.toArray());
+        long totalItems = total == null ? 0 : total;
+        return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
+    }
+
+    List<HistoryEntry> history(String appointmentId) {
+        return jdbc.query("SELECT * FROM appointment_history WHERE appointment_id = ? ORDER BY sequence_number",
+                (rs, i) -> new HistoryEntry(rs.getLong("sequence_number"), rs.getString("event_type"),
+                        AppointmentStatus.fromCode(rs.getString("status")), instant(rs, "occurred_at"),
+                        rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                        rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
+                        rs.getString("causation_id"), json.readTree(rs.getString("details"))), appointmentId);
+    }
+
+    private AppointmentView view(ResultSet rs, int row) throws SQLException {
+        Instant start = instant(rs, "slot_start");
+        java.sql.Date birth = rs.getDate("patient_birth_date");
+        String patientId = rs.getString("patient_id");
+        return new AppointmentView(
+                rs.getString("appointment_id"), rs.getString("referral_id"),
+                patientId == null ? null : new Patient(patientId, rs.getString("patient_identifier_system"),
+                        rs.getString("patient_identifier_value"), rs.getString("patient_name"),
+                        birth == null ? null : birth.toLocalDate()),
+                rs.getString("performer"), Arrays.asList((String[]) rs.getArray("participants").getArray()),
+                AppointmentStatus.fromCode(rs.getString("status")),
+                start == null ? null : new Slot(start, instant(rs, "slot_end")),
+                json.readValue(rs.getString("proposed_slots"), SLOTS),
+                rs.getString("location"), rs.getString("description"), rs.getString("cancellation_reason"),
+                rs.getBoolean("reminder_sent"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getLong("version"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

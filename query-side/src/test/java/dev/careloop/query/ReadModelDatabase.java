@@ -1,0 +1,79 @@
+package dev.careloop.query;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real PostgreSQL for all projection tests of this module (started once per test JVM), with this module's
+ * migrations applied, and a way to feed events to projections through Axon's own handler resolution.
+ * Public because the tests of every read-model package share it.
+ */
+public final class ReadModelDatabase {
+
+    public static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private static JdbcTemplate jdbc;
+
+    private ReadModelDatabase() {
+    }
+
+    /** The shared database; the caller empties the tables it uses (each test starts from nothing). */
+    public static synchronized JdbcTemplate jdbc() {
+        if (jdbc == null) {
+            try {
+                // Zonky's shutdown hook stops the server and deletes its data when the test JVM exits.
+                DataSource dataSource = EmbeddedPostgres.start().getPostgresDatabase();
+                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+                jdbc = new JdbcTemplate(dataSource);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return jdbc;
+    }
+
+    /** Delivers events the way a processor does: each projection's @EventHandler chosen by Axon. */
+    public static final class Projections {
+        private final List<AnnotationEventHandlerAdapter> handlers;
+
+        public Projections(Object... projections) {
+            handlers = Arrays.stream(projections).map(AnnotationEventHandlerAdapter::new).toList();
+        }
+
+        public void deliver(EventMessage<?>... events) {
+            for (EventMessage<?> event : events) {
+                for (AnnotationEventHandlerAdapter handler : handlers) {
+                    try {
+                        handler.handle(event);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("projection failed on " + event.getPayloadType(), e);
+                    }
+                }
+            }
+        }
+
+        public void reset() {
+            handlers.forEach(AnnotationEventHandlerAdapter::prepareReset);
+        }
+    }
+
+    /** An event as stored by the aggregate {@code id}: its sequence number and the actor's metadata. */
+    public static DomainEventMessage<Object> event(String type, String id, long sequence, Object payload,
+                                                   Map<String, ?> metaData) {
+        return new GenericDomainEventMessage<>(type, id, sequence, payload, metaData);
+    }
+}

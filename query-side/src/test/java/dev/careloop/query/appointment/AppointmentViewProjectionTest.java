@@ -1,0 +1,165 @@
+package dev.careloop.query.appointment;
+
+import dev.careloop.api.appointment.*;
+import dev.careloop.query.ReadModelDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.careloop.query.appointment.AppointmentTestData.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The appointment_view row through an appointment's life, against PostgreSQL with the real migrations. */
+class AppointmentViewProjectionTest {
+
+    private final AppointmentReadModel readModel = new AppointmentReadModel(ReadModelDatabase.jdbc(),
+            ReadModelDatabase.JSON);
+    private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
+            new AppointmentViewProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON),
+            new AppointmentHistoryProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON));
+    private final AppointmentTestData log = new AppointmentTestData();
+
+    @BeforeEach
+    void startEmpty() {
+        emptyTables();
+    }
+
+    @Test
+    void bookingCreatesARowThatIsBookedForTheSlot() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
+
+        AppointmentView view = readModel.find("a1", DERM).orElseThrow();
+        assertThat(view.status()).isEqualTo(AppointmentStatus.BOOKED);
+        assertThat(view.slot()).isEqualTo(MONDAY_9);
+        assertThat(view.referralId()).isEqualTo("ref-a1");
+        assertThat(view.patient()).isEqualTo(ADA);
+        assertThat(view.performer()).isEqualTo(DERM);
+        assertThat(view.participants()).containsExactly(DERM, GP);
+        assertThat(view.location()).isEqualTo("Room 4");
+        assertThat(view.description()).isEqualTo("Dermatology consult");
+        assertThat(view.proposedSlots()).isEmpty();
+        assertThat(view.reminderSent()).isFalse();
+        assertThat(view.version()).isEqualTo(1);
+    }
+
+    @Test
+    void aProposalOffersItsSlotsUntilOneIsBooked() {
+        projections.deliver(log.by(DERM, "dr-rivers", proposed("a1")));
+        AppointmentView offered = readModel.find("a1", GP).orElseThrow();
+        assertThat(offered.status()).isEqualTo(AppointmentStatus.PROPOSED);
+        assertThat(offered.slot()).isNull();
+        assertThat(offered.proposedSlots()).containsExactly(TUESDAY_14, MONDAY_9);
+        assertThat(startsAt("a1")).isEqualTo(MONDAY_9.start());
+
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", TUESDAY_14)));
+        AppointmentView booked = readModel.find("a1", GP).orElseThrow();
+        assertThat(booked.status()).isEqualTo(AppointmentStatus.BOOKED);
+        assertThat(booked.slot()).isEqualTo(TUESDAY_14);
+        assertThat(booked.proposedSlots()).isEmpty();
+        assertThat(booked.createdAt()).isEqualTo(offered.createdAt());
+        assertThat(booked.version()).isEqualTo(2);
+    }
+
+    @Test
+    void reschedulingMovesTheSlotAndKeepsTheLocationWhenNoneIsGiven() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", "ref-a1", TUESDAY_14, null,
+                        "clinic closed on Monday", AppointmentStatus.BOOKED)));
+
+        AppointmentView view = readModel.find("a1", DERM).orElseThrow();
+        assertThat(view.slot()).isEqualTo(TUESDAY_14);
+        assertThat(view.location()).isEqualTo("Room 4");
+        assertThat(view.status()).isEqualTo(AppointmentStatus.BOOKED);
+        assertThat(view.version()).isEqualTo(2);
+    }
+
+    @Test
+    void aReminderIsRecordedAndARescheduleMakesItDueAgain() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "system", new AppointmentReminderDue("a1", "ref-a1", MONDAY_9.start(),
+                        AppointmentStatus.BOOKED)));
+        assertThat(readModel.find("a1", DERM).orElseThrow().reminderSent()).isTrue();
+
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", "ref-a1", TUESDAY_14,
+                "Room 7", "patient asked", AppointmentStatus.BOOKED)));
+        AppointmentView view = readModel.find("a1", DERM).orElseThrow();
+        assertThat(view.reminderSent()).isFalse();
+        assertThat(view.location()).isEqualTo("Room 7");
+    }
+
+    @Test
+    void cancellingKeepsTheSlotAndRecordsTheReason() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", "ref-a1", "patient moved away", false,
+                        AppointmentStatus.CANCELLED)));
+
+        AppointmentView view = readModel.find("a1", GP).orElseThrow();
+        assertThat(view.status()).isEqualTo(AppointmentStatus.CANCELLED);
+        assertThat(view.cancellationReason()).isEqualTo("patient moved away");
+        assertThat(view.slot()).isEqualTo(MONDAY_9);
+    }
+
+    @Test
+    void anArrivedPatientsAppointmentIsThenFulfilled() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "front-desk", new PatientArrived("a1", "ref-a1", AppointmentStatus.ARRIVED)));
+        assertThat(readModel.find("a1", DERM).orElseThrow().status()).isEqualTo(AppointmentStatus.ARRIVED);
+
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentFulfilled("a1", "ref-a1",
+                AppointmentStatus.FULFILLED)));
+        AppointmentView view = readModel.find("a1", DERM).orElseThrow();
+        assertThat(view.status()).isEqualTo(AppointmentStatus.FULFILLED);
+        assertThat(view.version()).isEqualTo(3);
+    }
+
+    @Test
+    void aPatientWhoDidNotAttendIsMarkedAsANoShow() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "front-desk", new PatientDidNotAttend("a1", "ref-a1", AppointmentStatus.NO_SHOW)));
+
+        AppointmentView view = readModel.find("a1", GP).orElseThrow();
+        assertThat(view.status()).isEqualTo(AppointmentStatus.NO_SHOW);
+        assertThat(view.slot()).isEqualTo(MONDAY_9);
+    }
+
+    @Test
+    void aHandOffMakesTheNewOrganisationThePerformerAndTheOldOneStillSeesIt() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+                        "needs day surgery", AppointmentStatus.BOOKED)));
+
+        AppointmentView view = readModel.find("a1", HOSPITAL).orElseThrow();
+        assertThat(view.performer()).isEqualTo(HOSPITAL);
+        assertThat(view.participants()).containsExactly(DERM, GP, HOSPITAL);
+        assertThat(readModel.find("a1", DERM)).isPresent();
+        assertThat(readModel.find("a1", GP)).isPresent();
+    }
+
+    @Test
+    void redeliveringEventsChangesNothing() {
+        var booked = log.by(DERM, "dr-rivers", booked("a1", MONDAY_9));
+        var handedOff = log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+                "needs day surgery", AppointmentStatus.BOOKED));
+        var cancelled = log.by(HOSPITAL, "dr-harbour", new AppointmentCancelled("a1", "ref-a1", "no theatre slot",
+                false, AppointmentStatus.CANCELLED));
+        projections.deliver(booked, handedOff, cancelled);
+        String before = row("a1");
+        List<AppointmentReadModel.HistoryEntry> historyBefore = readModel.history("a1");
+
+        projections.deliver(booked, handedOff, cancelled, handedOff);
+
+        assertThat(row("a1")).isEqualTo(before);
+        assertThat(readModel.history("a1")).isEqualTo(historyBefore).hasSize(3);
+    }
+
+    @Test
+    void aResetEmptiesTheViewAndTheHistoryForARebuild() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
+
+        projections.reset();
+
+        assertThat(readModel.find("a1")).isEmpty();
+        assertThat(readModel.history("a1")).isEmpty();
+    }
+}
