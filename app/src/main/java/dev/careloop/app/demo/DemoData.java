@@ -3,6 +3,9 @@ package dev.careloop.app.demo;
 import dev.careloop.api.Patient;
 import dev.careloop.api.Actor;
 import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.appointment.BookAppointment;
+import dev.careloop.api.appointment.HandOffAppointment;
+import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.ShareRecord;
@@ -117,7 +120,11 @@ class DemoData {
         share(gp, "demo-record-3", null, alex, List.of("riverside-derm"), new DocumentType("11502-2",
                 "Laboratory report"), "Full blood count and CRP", "text/plain",
                 "FBC: Hb 138 g/L, WCC 7.2, platelets 251. CRP 3 mg/L.\n", 30);
-        log.info("Demo data: 5 referrals and 3 shared records seeded");
+        // A transition of care: riverside books Alex's wound check, then hands it to the GP nearer home.
+        run(derm, new BookAppointment(id("demo-appointment-1"), null, alex, new Slot(inDays(3),
+                inDays(3).plus(Duration.ofMinutes(20))), "Riverside Dermatology, room 3", "Post-excision wound check"));
+        run(derm, new HandOffAppointment(id("demo-appointment-1"), "northside-gp", "closer to the patient's home"));
+        log.info("Demo data: 5 referrals, 3 shared records and a handed-off appointment seeded");
     }
 
     private void send(Actor from, String key, Patient patient, Priority priority, String to, String service,

@@ -10,7 +10,7 @@ import dev.careloop.api.record.RecordView;
 import dev.careloop.api.record.RevokeRecordAccess;
 import dev.careloop.api.record.ShareRecord;
 import dev.careloop.command.record.RecordRequests.AmendRecordRequest;
-import dev.careloop.command.record.RecordRequests.PatientRequest;
+import dev.careloop.command.web.PatientRequest;
 import dev.careloop.command.record.RecordRequests.RevokeAccessRequest;
 import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
 import dev.careloop.command.web.Commands;
@@ -18,13 +18,11 @@ import dev.careloop.command.web.IdempotentWrites;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.Organisations;
-import dev.careloop.command.web.ReadYourWrites;
+import dev.careloop.command.web.WriteResponses;
+import dev.careloop.command.web.WriteResponses.ReadBack;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,12 +30,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.ObjectMapper;
 
-import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -54,23 +48,18 @@ class RecordCommandController {
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final Commands commands;
-    private final QueryGateway queries;
     private final IdempotentWrites idempotency;
     private final Organisations organisations;
     private final ContentStore contents;
-    private final ObjectMapper json;
-    private final Duration readYourWritesTimeout;
+    private final WriteResponses responses;
 
-    RecordCommandController(Commands commands, QueryGateway queries, IdempotentWrites idempotency,
-                            Organisations organisations, ContentStore contents, ObjectMapper json,
-                            @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+    RecordCommandController(Commands commands, IdempotentWrites idempotency, Organisations organisations,
+                            ContentStore contents, WriteResponses responses) {
         this.commands = commands;
-        this.queries = queries;
         this.idempotency = idempotency;
         this.organisations = organisations;
         this.contents = contents;
-        this.json = json;
-        this.readYourWritesTimeout = readYourWritesTimeout;
+        this.responses = responses;
     }
 
     @PostMapping
@@ -120,26 +109,9 @@ class RecordCommandController {
     }
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(written.status())
-                .eTag(Long.toString(written.version()))
-                .contentType(MediaType.APPLICATION_JSON);
-        if (written.status() == 201) {
-            response.location(URI.create("/api/records/" + written.id()));
-        }
-        if (written.replayed()) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        String body = written.body();
-        if (body == null) {
-            Object view = ReadYourWrites.readBack(queries,
-                            new FindRecord(written.id(), actor.organisation(), written.version()), RecordView.class,
-                            written.version(), RecordView::version, readYourWritesTimeout)
-                    .<Object>map(v -> v)
-                    .orElseGet(() -> Map.of("recordId", written.id(), "version", written.version()));
-            body = json.writeValueAsString(view);
-            idempotency.rememberBody(actor.organisation(), key, body);
-        }
-        return response.body(body);
+        return responses.respond(written, actor, key, new ReadBack<>("/api/records", "recordId",
+                new FindRecord(written.id(), actor.organisation(), written.version()), RecordView.class,
+                RecordView::version));
     }
 
     private static Patient patient(PatientRequest p) {

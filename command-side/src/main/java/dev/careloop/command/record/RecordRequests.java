@@ -1,5 +1,6 @@
 package dev.careloop.command.record;
 
+import dev.careloop.command.web.PatientRequest;
 import dev.careloop.api.PurposeOfUse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Future;
@@ -22,12 +23,6 @@ final class RecordRequests {
             + PurposeOfUse.OPERATIONS + "|" + PurposeOfUse.COMPLIANCE;
     static final String SHA256 = "[0-9a-fA-F]{64}";
 
-    record PatientRequest(
-            @NotBlank @Size(max = 255) String identifierSystem,
-            @NotBlank @Size(max = 128) String identifierValue,
-            @NotBlank @Size(max = 255) String name,
-            @NotNull @Past LocalDate birthDate) {
-    }
 
     /** A LOINC document type, such as {"code": "11490-0", "display": "Discharge summary"}. */
     record DocumentTypeRequest(

@@ -6,24 +6,19 @@ import dev.careloop.api.referral.*;
 import dev.careloop.command.referral.ReferralRequests.*;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IfMatch;
-import dev.careloop.command.web.ReadYourWrites;
 import dev.careloop.command.web.IdempotentWrites;
 import dev.careloop.command.web.Organisations;
+import dev.careloop.command.web.PatientRequest;
+import dev.careloop.command.web.WriteResponses;
+import dev.careloop.command.web.WriteResponses.ReadBack;
 import dev.careloop.command.rules.Rules;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.*;
-import tools.jackson.databind.ObjectMapper;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,23 +34,18 @@ class ReferralCommandController {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final Commands commands;
-    private final QueryGateway queries;
     private final IdempotentWrites idempotency;
     private final SlaPolicy sla;
     private final Organisations organisations;
-    private final ObjectMapper json;
-    private final Duration readYourWritesTimeout;
+    private final WriteResponses responses;
 
-    ReferralCommandController(Commands commands, QueryGateway queries, IdempotentWrites idempotency,
-                              SlaPolicy sla, Organisations organisations, ObjectMapper json,
-                              @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+    ReferralCommandController(Commands commands, IdempotentWrites idempotency, SlaPolicy sla,
+                              Organisations organisations, WriteResponses responses) {
         this.commands = commands;
-        this.queries = queries;
         this.idempotency = idempotency;
         this.sla = sla;
         this.organisations = organisations;
-        this.json = json;
-        this.readYourWritesTimeout = readYourWritesTimeout;
+        this.responses = responses;
     }
 
     @PostMapping
@@ -229,33 +219,11 @@ class ReferralCommandController {
         return commands.sendForVersion(command, actor, expectedVersion);
     }
 
+    /** The referral once the read model has reached the written version (or only its id and version). */
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(written.status())
-                .eTag(Long.toString(written.version()))
-                .contentType(MediaType.APPLICATION_JSON);
-        if (written.status() == 201) {
-            response.location(URI.create("/api/referrals/" + written.id()));
-        }
-        if (written.replayed()) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        String body = written.body();
-        if (body == null) {
-            body = json.writeValueAsString(view(written.id(), actor.organisation(), written.version()));
-            idempotency.rememberBody(actor.organisation(), key, body);
-        }
-        return response.body(body);
-    }
-
-    /**
-     * The referral once the read model has reached {@code version}; when this process runs no query side,
-     * or the read model is late, the answer says only what was written.
-     */
-    private Object view(String referralId, String organisation, long version) {
-        return ReadYourWrites.readBack(queries, new FindReferral(referralId, organisation, version),
-                        ReferralView.class, version, ReferralView::version, readYourWritesTimeout)
-                .<Object>map(view -> view)
-                .orElseGet(() -> Map.of("referralId", referralId, "version", version));
+        return responses.respond(written, actor, key, new ReadBack<>("/api/referrals", "referralId",
+                new FindReferral(written.id(), actor.organisation(), written.version()), ReferralView.class,
+                ReferralView::version));
     }
 
     private static Appointment appointment(AppointmentRequest body) {

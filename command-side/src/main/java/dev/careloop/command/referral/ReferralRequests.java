@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.command.web.PatientRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.NotBlank;
@@ -19,12 +20,6 @@ final class ReferralRequests {
 
     static final String PRIORITIES = "routine|urgent|asap|stat";
 
-    record PatientRequest(
-            @NotBlank @Size(max = 255) String identifierSystem,
-            @NotBlank @Size(max = 128) String identifierValue,
-            @NotBlank @Size(max = 255) String name,
-            @NotNull @Past LocalDate birthDate) {
-    }
 
     record SendReferralRequest(
             @NotBlank @Size(max = 64) String recipientOrganisation,
