@@ -32,6 +32,11 @@ public final class ReadModelDatabase {
     }
 
     /** The shared database; the caller empties the tables it uses (each test starts from nothing). */
+    /** The journal the timeline and history projections write through, on this database. */
+    public static EventJournal journal() {
+        return new EventJournal(jdbc(), JSON);
+    }
+
     public static synchronized JdbcTemplate jdbc() {
         if (jdbc == null) {
             try {

@@ -186,11 +186,7 @@ public class AppointmentHandoff {
         if (!participants.contains(actor.organisation())) {
             throw Refusal.notFound("appointment");
         }
-        long current = version();
-        if (expectedVersion != null && expectedVersion != current) {
-            throw new Refusal(Refusal.Kind.CONFLICT, "the appointment has changed: you sent If-Match version "
-                    + expectedVersion + " but it is now at version " + current);
-        }
+        Rules.requireVersion("appointment", expectedVersion, version());
         if (action.performerOnly() && !actor.actsFor(performer)) {
             throw new Refusal(Refusal.Kind.FORBIDDEN, "only the performing organisation can " + action.action());
         }

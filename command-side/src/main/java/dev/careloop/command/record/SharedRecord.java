@@ -148,10 +148,7 @@ class SharedRecord {
                     + " it");
         }
         requireStaff(actor, verb + " a shared record");
-        if (expectedVersion != null && expectedVersion != revision) {
-            throw new Refusal(Refusal.Kind.CONFLICT, "the record has changed: you sent If-Match version "
-                    + expectedVersion + " but it is now at version " + revision);
-        }
+        Rules.requireVersion("record", expectedVersion, revision);
     }
 
     private static void requireStaff(Actor actor, String action) {

@@ -249,11 +249,7 @@ public class Referral {
         if (!participants.contains(actor.organisation())) {
             throw Refusal.notFound("referral");
         }
-        long current = version();
-        if (expectedVersion != null && expectedVersion != current) {
-            throw new Refusal(Refusal.Kind.CONFLICT, "the referral has changed: you sent If-Match version "
-                    + expectedVersion + " but it is now at version " + current);
-        }
+        Rules.requireVersion("referral", expectedVersion, version());
         return ReferralTransitions.decide(trigger, actor, status, initiator, recipient);
     }
 

@@ -19,6 +19,14 @@ public final class Rules {
         }
     }
 
+    /** A stale If-Match: 409, naming both versions; no If-Match ({@code expected} null) is not checked. */
+    public static void requireVersion(String what, Long expected, long current) {
+        if (expected != null && expected != current) {
+            throw new Refusal(Refusal.Kind.CONFLICT, "the " + what + " has changed: you sent If-Match version "
+                    + expected + " but it is now at version " + current);
+        }
+    }
+
     /** A refusal that names the request field at fault. */
     public static final class InvalidField extends Refusal {
         public InvalidField(String field, String reason) {

@@ -1,5 +1,6 @@
 package dev.careloop.query.record;
 
+import dev.careloop.query.ReadModels;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
 import dev.careloop.api.record.RecordAccessExpired;
@@ -96,8 +97,9 @@ class RecordProjection {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""",
                 message.getIdentifier(), e.recordId(), message.getSequenceNumber(), e.organisation(),
-                text(md, MetadataKeys.USER), text(md, MetadataKeys.ROLES), text(md, MetadataKeys.CLIENT),
-                e.purposeOfUse(), e.version(), e.sha256(), ts(e.at()), text(md, MetadataKeys.CORRELATION_ID));
+                ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.ROLES),
+                ReadModels.text(md, MetadataKeys.CLIENT), e.purposeOfUse(), e.version(), e.sha256(), ts(e.at()),
+                ReadModels.text(md, MetadataKeys.CORRELATION_ID));
     }
 
     @ResetHandler
@@ -127,12 +129,7 @@ class RecordProjection {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""",
                 recordId, version, sha256, size, mediaType, title, reason, ts(message.getTimestamp()),
-                text(message.getMetaData(), MetadataKeys.USER));
-    }
-
-    private static String text(MetaData md, String key) {
-        Object value = md.get(key);
-        return value == null ? null : value.toString();
+                ReadModels.text(message.getMetaData(), MetadataKeys.USER));
     }
 
     private static Timestamp ts(Instant instant) {

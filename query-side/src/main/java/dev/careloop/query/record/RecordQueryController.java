@@ -1,5 +1,6 @@
 package dev.careloop.query.record;
 
+import dev.careloop.query.ReadModels;
 import dev.careloop.api.Actor;
 import dev.careloop.api.record.FindRecord;
 import dev.careloop.api.record.RecordView;
@@ -21,7 +22,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The shared-record read API: records shared with or by your organisation, one record with its ETag, its
@@ -87,19 +87,8 @@ class RecordQueryController {
      */
     @QueryHandler
     RecordView find(FindRecord query) throws InterruptedException {
-        long deadline = System.nanoTime() + readYourWritesTimeout.toNanos();
-        long pause = 1;
-        while (true) {
-            Optional<RecordView> view = readModel.find(query.recordId(), query.organisation());
-            if (view.isPresent() && view.get().version() >= query.minVersion()) {
-                return view.get();
-            }
-            if (System.nanoTime() > deadline) {
-                return view.orElse(null);
-            }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 20);
-        }
+        return ReadModels.awaitVersion(() -> readModel.find(query.recordId(), query.organisation()),
+                RecordView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
     }
 
     private RecordView visible(String id, Actor actor) {

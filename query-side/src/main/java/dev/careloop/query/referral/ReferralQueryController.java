@@ -1,5 +1,6 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.query.ReadModels;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.FindReferral;
 import dev.careloop.api.referral.Priority;
@@ -19,7 +20,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /** The referral read API: inbox and outbox, the current view with its ETag, and the timeline. */
 @RestController
@@ -78,19 +78,8 @@ class ReferralQueryController {
      */
     @QueryHandler
     ReferralView find(FindReferral query) throws InterruptedException {
-        long deadline = System.nanoTime() + readYourWritesTimeout.toNanos();
-        long pause = 1;
-        while (true) {
-            Optional<ReferralView> view = readModel.find(query.referralId(), query.organisation());
-            if (view.isPresent() && view.get().version() >= query.minVersion()) {
-                return view.get();
-            }
-            if (System.nanoTime() > deadline) {
-                return view.orElse(null);
-            }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 20);
-        }
+        return ReadModels.awaitVersion(() -> readModel.find(query.referralId(), query.organisation()),
+                ReferralView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
     }
 
     private static ResponseStatusException notFound() {

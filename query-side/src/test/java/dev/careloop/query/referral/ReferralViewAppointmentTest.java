@@ -28,7 +28,7 @@ class ReferralViewAppointmentTest {
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
             new ReferralViewProjection(ReadModelDatabase.jdbc()),
-            new ReferralTimelineProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON));
+            new ReferralTimelineProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.journal()));
     private long nextSequence;
 
     @BeforeEach
