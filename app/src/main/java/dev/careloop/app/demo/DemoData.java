@@ -90,7 +90,7 @@ class DemoData {
         send(gp, "demo-2", sam, Priority.URGENT, "lakeside-cardio", "Cardiology assessment",
                 "Exertional chest pain, abnormal ECG");
         run(cardio, new AcceptReferral(id("demo-2")));
-        run(cardio, new ScheduleVisit(id("demo-2"), id("demo-2-visit"), 0, new Appointment(inDays(5), inDays(5).plus(Duration
+        run(cardio, new ScheduleVisit(id("demo-2"), id("demo-2-visit"), new Appointment(inDays(5), inDays(5).plus(Duration
                 .ofMinutes(45)), "Lakeside Cardiology, clinic 2")));
         // On hold: the recipient asked a question.
         send(cardio, "demo-3", jo, Priority.ROUTINE, "riverside-derm", "Dermatology opinion",

@@ -43,18 +43,19 @@ class AppointmentCommandController {
     }
 
     @PostMapping
-    @Operation(summary = "Book an appointment for a patient (a transition of care); your organisation performs it")
+    @Operation(summary = "Book an appointment, for a referral (recipient) or a transition of care (patient); "
+            + "your organisation performs it")
     ResponseEntity<Object> book(@Valid @RequestBody BookRequest body, Actor actor,
                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return create("book|" + body, id -> new BookAppointment(id, null, body.patient().toPatient(),
+        return create("book|" + body, id -> new BookAppointment(id, body.referralId(), body.toPatient(),
                 body.slot().toSlot(), body.location(), body.description()), actor, key);
     }
 
     @PostMapping("/proposals")
-    @Operation(summary = "Offer slots for an appointment; one is confirmed later")
+    @Operation(summary = "Offer slots for an appointment (for a referral or a patient); one is confirmed later")
     ResponseEntity<Object> propose(@Valid @RequestBody ProposeRequest body, Actor actor,
                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return create("propose|" + body, id -> new ProposeAppointment(id, null, body.patient().toPatient(),
+        return create("propose|" + body, id -> new ProposeAppointment(id, body.referralId(), body.toPatient(),
                 body.slots().stream().map(SlotRequest::toSlot).toList(), body.location(), body.description()),
                 actor, key);
     }

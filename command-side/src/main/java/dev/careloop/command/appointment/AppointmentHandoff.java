@@ -11,10 +11,9 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
-import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
-import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.util.HashSet;
@@ -33,7 +32,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 public class AppointmentHandoff {
 
     static final String REMINDER = "appointment-reminder";
-    private static final Set<String> STAFF = Set.of(Actor.CLINICIAN, Actor.COORDINATOR);
+    static final Set<String> STAFF = Set.of(Actor.CLINICIAN, Actor.COORDINATOR);
 
     @AggregateIdentifier
     private String appointmentId;
@@ -51,28 +50,25 @@ public class AppointmentHandoff {
         // for Axon
     }
 
-    @CommandHandler
-    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    long handle(BookAppointment cmd, Actor actor, ReminderPolicy reminders, DeadlineManager deadlines) {
-        requireNewTransitionOfCare(cmd.referralId(), cmd.patient(), actor, "book an appointment");
+    /** Opened by {@link AppointmentBooking}, which has checked the referral (if any) and the caller. */
+    AppointmentHandoff(BookAppointment cmd, Booking booking, ReminderPolicy reminders, DeadlineManager deadlines) {
         requireSlot("slot", cmd.slot());
-        apply(new AppointmentBooked(cmd.appointmentId(), null, cmd.patient(), actor.organisation(),
-                Set.of(actor.organisation()), cmd.slot(), cmd.location(), cmd.description(), BOOKED));
-        remind(cmd.slot(), reminders, deadlines);
-        return 1;
+        apply(new AppointmentBooked(cmd.appointmentId(), booking.referralId(), booking.patient(), booking.performer(),
+                booking.participants(), cmd.slot(), cmd.location(), cmd.description(), BOOKED));
+        // Named explicitly: while the constructor runs, the current scope is not yet this appointment.
+        reminders.remindAt(cmd.slot()).ifPresent(at -> deadlines.schedule(at, REMINDER, null,
+                new AggregateScopeDescriptor(AppointmentHandoff.class.getSimpleName(), cmd.appointmentId())));
     }
 
-    @CommandHandler
-    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
-    long handle(ProposeAppointment cmd, Actor actor) {
-        requireNewTransitionOfCare(cmd.referralId(), cmd.patient(), actor, "propose an appointment");
+    /** Opened by {@link AppointmentBooking}, like a booking. */
+    AppointmentHandoff(ProposeAppointment cmd, Booking booking) {
         Rules.require(cmd.slots() != null && !cmd.slots().isEmpty(), "slots", "offer at least one slot");
         for (int i = 0; i < cmd.slots().size(); i++) {
             requireSlot("slots[" + i + "]", cmd.slots().get(i));
         }
-        apply(new AppointmentProposed(cmd.appointmentId(), null, cmd.patient(), actor.organisation(),
-                Set.of(actor.organisation()), List.copyOf(cmd.slots()), cmd.location(), cmd.description(), PROPOSED));
-        return 1;
+        apply(new AppointmentProposed(cmd.appointmentId(), booking.referralId(), booking.patient(),
+                booking.performer(), booking.participants(), List.copyOf(cmd.slots()), cmd.location(),
+                cmd.description(), PROPOSED));
     }
 
     @CommandHandler
@@ -160,16 +156,6 @@ public class AppointmentHandoff {
     void reminderDue() {
         if (status == BOOKED) {
             apply(new AppointmentReminderDue(appointmentId, referralId, slot.start(), status));
-        }
-    }
-
-    /** A referral's visit is booked through the referral, which checks that it may be; here only transitions of care. */
-    private static void requireNewTransitionOfCare(String referralId, Patient patient, Actor actor, String what) {
-        Rules.require(referralId == null, "referralId",
-                "book or change a referral's visit through /api/referrals/{id}/schedule");
-        Rules.require(patient != null, "patient", "is required");
-        if (!actor.hasAnyRole(STAFF)) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, "only clinicians or coordinators can " + what);
         }
     }
 

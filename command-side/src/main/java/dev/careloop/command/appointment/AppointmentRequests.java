@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.appointment.Slot;
+import dev.careloop.api.Patient;
 import dev.careloop.command.web.PatientRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -22,13 +23,25 @@ final class AppointmentRequests {
         }
     }
 
-    record BookRequest(@NotNull @Valid PatientRequest patient, @NotNull @Valid SlotRequest slot,
-                       @Size(max = 255) String location, @Size(max = 2000) String description) {
+    /** For a referral's visit name the referral (its patient is taken from it); otherwise name the patient. */
+    @PatientOrReferral
+    record BookRequest(@Size(max = 64) String referralId, @Valid PatientRequest patient,
+                       @NotNull @Valid SlotRequest slot, @Size(max = 255) String location,
+                       @Size(max = 2000) String description) implements PatientOrReferral.ForWhom {
+        Patient toPatient() {
+            return patient == null ? null : patient.toPatient();
+        }
     }
 
-    record ProposeRequest(@NotNull @Valid PatientRequest patient,
+    /** As {@link BookRequest}, with slots to choose from. */
+    @PatientOrReferral
+    record ProposeRequest(@Size(max = 64) String referralId, @Valid PatientRequest patient,
                           @NotEmpty @Size(max = 20) List<@NotNull @Valid SlotRequest> slots,
-                          @Size(max = 255) String location, @Size(max = 2000) String description) {
+                          @Size(max = 255) String location, @Size(max = 2000) String description)
+            implements PatientOrReferral.ForWhom {
+        Patient toPatient() {
+            return patient == null ? null : patient.toPatient();
+        }
     }
 
     record ConfirmSlotRequest(@NotNull Instant start) {

@@ -20,7 +20,9 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -44,9 +46,13 @@ public class Referral {
     private Patient patient;
     private ReferralStatus status;
     private ReferralStatus beforeHold;
-    private Appointment appointment;
     private String appointmentId;
-    private boolean appointmentActive;
+    /** The referral's appointment is booked (not yet missed or cancelled). */
+    private boolean appointmentBooked;
+    /** The patient missed the booked visit and it has not been rebooked yet. */
+    private boolean appointmentMissed;
+    /** Every appointment the referral has followed, with the last version it followed. */
+    private final Map<String, Long> followedAppointments = new HashMap<>();
     private boolean loopClosed;
     private boolean slaPending;
     private Instant slaDueAt;
@@ -122,37 +128,6 @@ public class Referral {
     }
 
     @CommandHandler
-    long handle(ScheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        var t = decide(Trigger.SCHEDULE, actor, expected);
-        Rules.conflictUnless(!appointmentActive, "an appointment is already booked; reschedule it instead");
-        apply(new VisitScheduled(referralId, cmd.appointmentId(), cmd.appointment(), t.to()));
-        return version();
-    }
-
-    @CommandHandler
-    long handle(RescheduleVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        var t = decide(Trigger.RESCHEDULE, actor, expected);
-        Rules.conflictUnless(appointment != null, "there is no appointment to reschedule; schedule one instead");
-        apply(new VisitRescheduled(referralId, appointmentId, cmd.appointment(), cmd.reason(), t.to()));
-        return version();
-    }
-
-    @CommandHandler
-    long handle(RecordNoShow cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        var t = decide(Trigger.RECORD_NO_SHOW, actor, expected);
-        apply(new NoShowRecorded(referralId, appointmentId, t.to()));
-        return version();
-    }
-
-    @CommandHandler
-    long handle(CancelVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        var t = decide(Trigger.CANCEL_APPOINTMENT, actor, expected);
-        Rules.conflictUnless(appointmentActive, "there is no booked appointment to cancel");
-        apply(new VisitCancelled(referralId, appointmentId, cmd.reason(), t.to()));
-        return version();
-    }
-
-    @CommandHandler
     long handle(SendInterimNote cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_INTERIM_NOTE, actor, expected);
         requireAttached(cmd.recordIds());
@@ -204,6 +179,97 @@ public class Referral {
                 cmd.service(), cmd.reason(), cmd.note(), cmd.slaDueAt(), referralId, ReferralStatus.CREATED);
         AggregateLifecycle.createNew(Referral.class, () -> new Referral(back, deadlines));
         return version();
+    }
+
+    /** The visit actions of the referral API, each the appointment's to carry out. */
+    public enum VisitAction {
+        SCHEDULE(Trigger.SCHEDULE), RESCHEDULE(Trigger.RESCHEDULE), NO_SHOW(Trigger.RECORD_NO_SHOW),
+        CANCEL(Trigger.CANCEL_APPOINTMENT);
+
+        private final Trigger trigger;
+
+        VisitAction(Trigger trigger) {
+            this.trigger = trigger;
+        }
+    }
+
+    /**
+     * What the appointment side needs to carry out a visit action for this referral: the patient, both
+     * organisations, the referral's current appointment ({@code booked} when it is still to take place) and the
+     * version the referral will have once it has followed the appointment's change.
+     */
+    public record Visit(String referralId, Patient patient, String initiator, String recipient, String appointmentId,
+                        boolean booked, long versionAfter) {
+    }
+
+    /**
+     * Checks that {@code actor} may take a visit action on this referral now, exactly as the referral's own
+     * actions are checked (404, 403, stale If-Match, 409). Applies nothing: the appointment's events, followed
+     * by the process manager, move the referral.
+     */
+    public Visit planVisit(VisitAction action, Actor actor, Long expectedVersion) {
+        decide(action.trigger, actor, expectedVersion);
+        switch (action) {
+            case SCHEDULE -> {
+                Rules.conflictUnless(!appointmentBooked, "an appointment is already booked; reschedule it instead");
+                Rules.conflictUnless(!appointmentMissed,
+                        "the patient missed the booked appointment; reschedule it instead");
+            }
+            case RESCHEDULE -> Rules.conflictUnless(appointmentId != null,
+                    "there is no appointment to reschedule; schedule one instead");
+            case NO_SHOW -> Rules.conflictUnless(appointmentBooked, "there is no booked appointment to miss");
+            case CANCEL -> Rules.conflictUnless(appointmentBooked, appointmentMissed
+                    ? "the patient did not attend the booked appointment, so there is none left to cancel; "
+                    + "reschedule to book a new one"
+                    : "there is no booked appointment to cancel");
+        }
+        return new Visit(referralId, patient, initiator, recipient, appointmentId, appointmentBooked, version() + 1);
+    }
+
+    /**
+     * The referral's appointment changed. Whoever acted was checked by the appointment; here only the referral's
+     * own table decides whether its business status moves. A booking the referral cannot take (it moved on, or
+     * already has another appointment) is refused, and the process manager cancels that appointment. A change
+     * to the referral's current appointment is always recorded; the status follows where the table allows.
+     * Never throws: a refusal inside the process manager's transaction would roll back more than this command.
+     */
+    @CommandHandler
+    FollowAppointment.Outcome handle(FollowAppointment cmd) {
+        boolean current = cmd.appointmentId().equals(appointmentId);
+        if (cmd.appointmentVersion() <= followedAppointments.getOrDefault(cmd.appointmentId(), 0L)) {
+            return FollowAppointment.Outcome.alreadyFollowed();
+        }
+        if (cmd.change() == FollowAppointment.Change.BOOKED) {
+            if (appointmentBooked && !current) {
+                return FollowAppointment.Outcome.refused("the referral already has appointment " + appointmentId);
+            }
+            if (!ReferralTransitions.allows(Trigger.SCHEDULE, status)) {
+                return FollowAppointment.Outcome.refused(
+                        "a referral that is " + status.phrase() + " cannot " + Trigger.SCHEDULE.refused());
+            }
+            apply(new VisitScheduled(referralId, cmd.appointmentId(), cmd.appointmentVersion(), cmd.appointment(),
+                    ReferralStatus.SCHEDULED));
+            return FollowAppointment.Outcome.followed();
+        }
+        if (!current) {
+            return FollowAppointment.Outcome.refused("appointment " + cmd.appointmentId()
+                    + " is not the referral's current appointment");
+        }
+        switch (cmd.change()) {
+            case RESCHEDULED -> apply(new VisitRescheduled(referralId, appointmentId, cmd.appointmentVersion(),
+                    cmd.appointment(), cmd.reason(), follow(Trigger.RESCHEDULE)));
+            case NO_SHOW -> apply(new NoShowRecorded(referralId, appointmentId, cmd.appointmentVersion(),
+                    follow(Trigger.RECORD_NO_SHOW)));
+            case CANCELLED -> apply(new VisitCancelled(referralId, appointmentId, cmd.appointmentVersion(),
+                    cmd.reason(), follow(Trigger.CANCEL_APPOINTMENT)));
+            default -> throw new IllegalStateException("unhandled change " + cmd.change());
+        }
+        return FollowAppointment.Outcome.followed();
+    }
+
+    /** The status the referral moves to when its appointment changes: the table's, else where it is. */
+    private ReferralStatus follow(Trigger trigger) {
+        return ReferralTransitions.allows(trigger, status) ? ReferralTransitions.target(trigger) : status;
     }
 
     /** Who else gets a record attached to this referral, and which patient it must be about. */
@@ -310,27 +376,34 @@ public class Referral {
 
     @EventSourcingHandler
     void on(VisitScheduled e) {
-        appointment = e.appointment();
         appointmentId = e.appointmentId();
-        appointmentActive = true;
+        followedAppointments.put(e.appointmentId(), e.appointmentVersion());
+        appointmentBooked = true;
+        appointmentMissed = false;
         status = e.status();
     }
 
     @EventSourcingHandler
     void on(VisitRescheduled e) {
-        appointment = e.appointment();
-        appointmentActive = true;
+        followedAppointments.put(e.appointmentId(), e.appointmentVersion());
+        appointmentBooked = true;
+        appointmentMissed = false;
         status = e.status();
     }
 
     @EventSourcingHandler
     void on(NoShowRecorded e) {
+        followedAppointments.put(e.appointmentId(), e.appointmentVersion());
+        appointmentBooked = false;
+        appointmentMissed = true;
         status = e.status();
     }
 
     @EventSourcingHandler
     void on(VisitCancelled e) {
-        appointmentActive = false;
+        followedAppointments.put(e.appointmentId(), e.appointmentVersion());
+        appointmentBooked = false;
+        appointmentMissed = false;
         status = e.status();
     }
 

@@ -110,7 +110,7 @@ class ReferralCommandController {
     }
 
     @PostMapping("/{id}/schedule")
-    @Operation(summary = "Book the visit (recipient)")
+    @Operation(summary = "Book the visit (recipient): creates the referral's appointment; the referral follows")
     ResponseEntity<Object> schedule(@PathVariable String id, @Valid @RequestBody AppointmentRequest body,
                                     Actor actor,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -119,8 +119,8 @@ class ReferralCommandController {
         Appointment appointment = appointment(body);
         // The appointment id is minted inside the idempotent block, so a retried request replays the first answer.
         Written written = idempotency.run(actor.organisation(), key, "schedule|" + id + "|" + ifMatch + "|" + body,
-                () -> new Written(200, id, dispatch(new ScheduleVisit(id, UUID.randomUUID().toString(), 0,
-                        appointment), actor, expected), null, false));
+                () -> new Written(200, id, dispatch(new ScheduleVisit(id, UUID.randomUUID().toString(), appointment),
+                        actor, expected), null, false));
         return respond(written, actor, key);
     }
 
@@ -130,7 +130,7 @@ class ReferralCommandController {
                                       Actor actor,
                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new RescheduleVisit(id, null, 0, appointment(body), body.reason()), actor, ifMatch, key);
+        return act(id, new RescheduleVisit(id, appointment(body), body.reason()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/no-show")
@@ -138,7 +138,7 @@ class ReferralCommandController {
     ResponseEntity<Object> noShow(@PathVariable String id, Actor actor,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new RecordNoShow(id, null, 0), actor, ifMatch, key);
+        return act(id, new RecordNoShow(id), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/cancel-appointment")
@@ -147,7 +147,7 @@ class ReferralCommandController {
                                              Actor actor,
                                              @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                              @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new CancelVisit(id, null, 0, body.reason()), actor, ifMatch, key);
+        return act(id, new CancelVisit(id, body.reason()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/interim-note")

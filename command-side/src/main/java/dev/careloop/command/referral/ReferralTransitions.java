@@ -105,6 +105,16 @@ final class ReferralTransitions {
         return t;
     }
 
+    /** Whether the table lets {@code trigger} move a referral in {@code current}, whoever pulls it. */
+    static boolean allows(Trigger trigger, ReferralStatus current) {
+        return current != null && BY_TRIGGER.get(trigger).from().contains(current);
+    }
+
+    /** Where {@code trigger} takes a referral (for triggers with a fixed target). */
+    static ReferralStatus target(Trigger trigger) {
+        return BY_TRIGGER.get(trigger).to();
+    }
+
     private static Transition row(Trigger trigger, Party party, Set<String> roles, Set<ReferralStatus> from,
                                   ReferralStatus to) {
         return new Transition(trigger, party, roles, Set.copyOf(from), to);

@@ -4,7 +4,10 @@ import dev.careloop.api.Actor;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
+import dev.careloop.command.referral.Referral;
 import dev.careloop.command.rules.Refusal;
+import org.axonframework.modelling.command.Repository;
+import org.mockito.Mockito;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,9 +47,16 @@ class AppointmentHandoffTest {
     private AggregateTestFixture<AppointmentHandoff> fixture;
 
     @BeforeEach
+    @SuppressWarnings("unchecked")
     void setUp() {
         fixture = new AggregateTestFixture<>(AppointmentHandoff.class);
-        fixture.registerInjectableResource(new ReminderPolicy(LEAD, Clock.fixed(NOW, ZoneOffset.UTC)));
+        ReminderPolicy reminders = new ReminderPolicy(LEAD, Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(reminders);
+        // Transitions of care name no referral, so the referral repository must never be used.
+        Repository<Referral> referrals = Mockito.mock(Repository.class, invocation -> {
+            throw new AssertionError("a transition of care loaded a referral: " + invocation);
+        });
+        fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(), referrals, reminders));
     }
 
     @Test
@@ -56,15 +66,6 @@ class AppointmentHandoffTest {
                 .expectEvents(booked())
                 .expectResultMessagePayload(1L)
                 .expectScheduledDeadlineWithName(SLOT.start().minus(LEAD), AppointmentHandoff.REMINDER);
-    }
-
-    @Test
-    void aReferralsVisitIsNotBookedHereButThroughTheReferral() {
-        fixture.givenNoPriorActivity()
-                .when(new BookAppointment(ID, "referral-1", null, SLOT, null, null), by(NORTH_STAFF))
-                .expectException(invalidField("referralId",
-                        equalTo("book or change a referral's visit through /api/referrals/{id}/schedule")))
-                .expectNoEvents();
     }
 
     @Test

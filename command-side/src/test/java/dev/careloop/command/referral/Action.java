@@ -32,6 +32,8 @@ import dev.careloop.api.referral.SendInterimNote;
 import dev.careloop.api.referral.SendOutcome;
 import dev.careloop.api.referral.VisitRescheduled;
 import dev.careloop.api.referral.VisitScheduled;
+import dev.careloop.api.referral.FollowAppointment;
+import dev.careloop.api.referral.FollowAppointment.Change;
 
 import java.util.Arrays;
 import java.util.List;
@@ -114,45 +116,68 @@ enum Action {
     SCHEDULE("schedule", Side.RECIPIENT, Who.STAFF, ACCEPTED, SCHEDULED) {
         @Override
         Object command() {
-            return new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, APPOINTMENT);
+            return new ScheduleVisit(REFERRAL_ID, NEXT_APPOINTMENT_ID, APPOINTMENT);
+        }
+
+        @Override
+        FollowAppointment follow() {
+            return new FollowAppointment(REFERRAL_ID, NEXT_APPOINTMENT_ID, 1, Change.BOOKED, APPOINTMENT, null);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitScheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT, to));
+            return List.of(new VisitScheduled(REFERRAL_ID, NEXT_APPOINTMENT_ID, 1, APPOINTMENT, to));
         }
     },
     RESCHEDULE("reschedule", Side.RECIPIENT, Who.STAFF, SCHEDULED, SCHEDULED) {
         @Override
         Object command() {
-            return new RescheduleVisit(REFERRAL_ID, null, 0, MOVED_APPOINTMENT, RESCHEDULE_REASON);
+            return new RescheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON);
+        }
+
+        @Override
+        FollowAppointment follow() {
+            return new FollowAppointment(REFERRAL_ID, APPOINTMENT_ID, 3, Change.RESCHEDULED, MOVED_APPOINTMENT,
+                    RESCHEDULE_REASON);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitRescheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON, to));
+            return List.of(new VisitRescheduled(REFERRAL_ID, APPOINTMENT_ID, 3, MOVED_APPOINTMENT, RESCHEDULE_REASON,
+                    to));
         }
     },
     RECORD_NO_SHOW("no-show", Side.RECIPIENT, Who.STAFF, SCHEDULED, NO_SHOW) {
         @Override
         Object command() {
-            return new RecordNoShow(REFERRAL_ID, null, 0);
+            return new RecordNoShow(REFERRAL_ID);
+        }
+
+        @Override
+        FollowAppointment follow() {
+            return new FollowAppointment(REFERRAL_ID, APPOINTMENT_ID, 3, Change.NO_SHOW, null, null);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, to));
+            return List.of(new NoShowRecorded(REFERRAL_ID, APPOINTMENT_ID, 3, to));
         }
     },
     CANCEL_APPOINTMENT("cancel-appointment", Side.RECIPIENT, Who.STAFF, SCHEDULED, APPOINTMENT_CANCELLED) {
         @Override
         Object command() {
-            return new CancelVisit(REFERRAL_ID, null, 0, APPOINTMENT_CANCEL_REASON);
+            return new CancelVisit(REFERRAL_ID, APPOINTMENT_CANCEL_REASON);
+        }
+
+        @Override
+        FollowAppointment follow() {
+            return new FollowAppointment(REFERRAL_ID, APPOINTMENT_ID, 3, Change.CANCELLED, null,
+                    APPOINTMENT_CANCEL_REASON);
         }
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitCancelled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT_CANCEL_REASON, to));
+            return List.of(new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 3, APPOINTMENT_CANCEL_REASON, to));
         }
     },
     SEND_INTERIM_NOTE("interim-note", Side.RECIPIENT, Who.CLINICIANS, SCHEDULED, INTERIM_NOTE_SENT) {
@@ -247,6 +272,20 @@ enum Action {
     }
 
     abstract Object command();
+
+    /**
+     * For a visit action, which the appointment carries out: the process manager's command that makes the
+     * referral follow the appointment's change. The client's {@link #command()} itself then writes nothing to
+     * the referral; {@link #events} are what the follow writes.
+     */
+    FollowAppointment follow() {
+        return null;
+    }
+
+    /** The events the client's command itself writes to the referral: none for a visit action. */
+    List<Object> written(ReferralStatus to) {
+        return follow() == null ? events(to) : List.of();
+    }
 
     /** The events the log should hold after the step took the referral to {@code to}. */
     abstract List<Object> events(ReferralStatus to);

@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.startsWith;
 /** Forwarding hands the referral, and the right to act as its recipient, to another organisation. */
 class ForwardReferralTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     @Test
     void recipientCanForwardAnUntriagedReferral() {

@@ -2,7 +2,6 @@ package dev.careloop.command.referral;
 
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.referral.InformationRequested;
-import dev.careloop.api.referral.NoShowRecorded;
 import dev.careloop.api.referral.OutcomeSent;
 import dev.careloop.api.referral.ProvideInformation;
 import dev.careloop.api.referral.RecordNoShow;
@@ -20,7 +19,7 @@ import static org.hamcrest.Matchers.startsWith;
 /** The recipient puts a referral on hold with a question; the initiator's answer resumes it where it was. */
 class InformationRequestTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     @Test
     void recipientCanPutAScheduledReferralOnHoldWithAQuestion() {
@@ -66,14 +65,15 @@ class InformationRequestTest {
     void theBookedVisitIsStillInPlaceAfterTheAnswer() {
         fixture.given(referralSent(), accepted(), visitScheduled(), informationRequested(),
                         informationProvided(SCHEDULED))
-                .when(new RecordNoShow(REFERRAL_ID, null, 0), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, NO_SHOW));
+                .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
+                .expectNoEvents()
+                .expectResultMessagePayload(6L);
     }
 
     @Test
     void aReferralOnHoldCannotBeScheduled() {
         fixture.given(referralSent(), accepted(), informationRequested())
-                .when(new ScheduleVisit(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, 0, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
+                .when(new ScheduleVisit(REFERRAL_ID, NEXT_APPOINTMENT_ID, APPOINTMENT), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is on hold for information cannot be scheduled")))
                 .expectNoEvents();

@@ -25,7 +25,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 class ReferralAuthorisationTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Action.class)
@@ -72,7 +72,7 @@ class ReferralAuthorisationTest {
         fixture.given(history(step.allowedFrom))
                 .when(step.command(), by(step.coordinatorOfRightParty()))
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(step.events(step.leadsTo).toArray());
+                .expectEvents(step.written(step.leadsTo).toArray());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,7 +108,7 @@ class ReferralAuthorisationTest {
         List<Object> history = history(step.allowedFrom);
         fixture.given(history)
                 .when(step.command(), by(step.rightParty(), history.size()))
-                .expectEvents(step.events(step.leadsTo).toArray())
+                .expectEvents(step.written(step.leadsTo).toArray())
                 .expectResultMessagePayload((long) history.size() + 1);
     }
 

@@ -24,7 +24,7 @@ class ReferralRecordsTest {
     private static final String UNRELATED_RECORD = "rec-elsewhere";
     private static final DocumentType PATHOLOGY = new DocumentType("11526-1", "Pathology study");
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     private static RecordAttached biopsyReportAttached() {
         return new RecordAttached(REFERRAL_ID, BIOPSY_REPORT, "Biopsy histology", PATHOLOGY, ACCEPTED);

@@ -30,7 +30,7 @@ import static dev.careloop.command.referral.ReferralTestData.*;
  */
 class ReferralSlaTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     private static final Duration PAST_DUE = Duration.ofDays(3);
 

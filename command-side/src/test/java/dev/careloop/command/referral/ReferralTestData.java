@@ -1,6 +1,8 @@
 package dev.careloop.command.referral;
 
 import dev.careloop.command.CommandTesting;
+import dev.careloop.command.appointment.VisitBooking;
+import org.axonframework.test.aggregate.AggregateTestFixture;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.Appointment;
@@ -51,6 +53,8 @@ import static dev.careloop.api.referral.ReferralStatus.SCHEDULED;
 final class ReferralTestData {
     /** The appointment the test referrals book. */
     static final String APPOINTMENT_ID = "appointment-1";
+    /** The appointment a new booking creates. */
+    static final String NEXT_APPOINTMENT_ID = "appointment-2";
 
 
     static final String REFERRAL_ID = "ref-0001";
@@ -117,6 +121,11 @@ final class ReferralTestData {
     private ReferralTestData() {
     }
 
+    /** A referral fixture that also takes the referral API's visit actions (see {@link VisitBooking}). */
+    static AggregateTestFixture<Referral> referralFixture() {
+        return VisitBooking.handledBy(new AggregateTestFixture<>(Referral.class));
+    }
+
     static Actor actor(String userId, String organisation, String... roles) {
         return new Actor(userId, organisation, Set.of(roles), null, null);
     }
@@ -160,7 +169,7 @@ final class ReferralTestData {
     }
 
     static VisitScheduled visitScheduled() {
-        return new VisitScheduled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT, SCHEDULED);
+        return new VisitScheduled(REFERRAL_ID, APPOINTMENT_ID, 1, APPOINTMENT, SCHEDULED);
     }
 
     static OutcomeSent outcomeSent() {
@@ -169,8 +178,8 @@ final class ReferralTestData {
 
     /**
      * A realistic history that leaves the referral in {@code status}, with Riverside as the recipient.
-     * Where the appointment matters it says so: in NO_SHOW and INTERIM_NOTE_SENT a visit is still booked;
-     * in APPOINTMENT_CANCELLED the visit was booked and then cancelled.
+     * Where the appointment matters it says so: in INTERIM_NOTE_SENT a visit is still booked (version 1 of
+     * APPOINTMENT_ID); in NO_SHOW the patient missed it and in APPOINTMENT_CANCELLED it was cancelled (version 2).
      */
     static List<Object> history(ReferralStatus status) {
         return switch (status) {
@@ -179,9 +188,10 @@ final class ReferralTestData {
             case DECLINED -> List.of(referralSent(), new ReferralDeclined(REFERRAL_ID, DECLINE_REASON, DECLINED));
             case SCHEDULED -> List.of(referralSent(), accepted(), visitScheduled());
             case NO_SHOW -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new NoShowRecorded(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, NO_SHOW));
+                    new NoShowRecorded(REFERRAL_ID, APPOINTMENT_ID, 2, NO_SHOW));
             case APPOINTMENT_CANCELLED -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new VisitCancelled(REFERRAL_ID, ReferralTestData.APPOINTMENT_ID, APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED));
+                    new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
+                            APPOINTMENT_CANCELLED));
             case INTERIM_NOTE_SENT -> List.of(referralSent(), accepted(), visitScheduled(),
                     new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT));
             case CANCELLATION_REQUESTED -> List.of(referralSent(), accepted(),

@@ -28,7 +28,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 class RefusalWordingTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     @ParameterizedTest(name = "{0}: \"{1}\"")
     @CsvSource(delimiter = '|', textBlock = """
@@ -76,16 +76,15 @@ class RefusalWordingTest {
     @Test
     void aCompletedReferralCannotBeMarkedAsANoShow() {
         fixture.given(history(COMPLETED))
-                .when(new RecordNoShow(REFERRAL_ID, null, 0), by(RIVERSIDE_CLINICIAN))
+                .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is completed cannot be marked as a no-show")));
     }
 
     @Test
     void anAcceptedReferralWithoutAVisitCannotHaveItsAppointmentCancelled() {
-        // BUG: currently "a referral that is accepted cannot be have its appointment cancelled"
         fixture.given(history(ACCEPTED))
-                .when(new CancelVisit(REFERRAL_ID, null, 0, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
+                .when(new CancelVisit(REFERRAL_ID, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("a referral that is accepted cannot have its appointment cancelled")));
     }

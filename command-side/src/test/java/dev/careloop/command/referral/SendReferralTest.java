@@ -13,7 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 class SendReferralTest {
 
-    private final AggregateTestFixture<Referral> fixture = new AggregateTestFixture<>(Referral.class);
+    private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     @Test
     void initiatingClinicSendsAReferralThatAwaitsTriage() {

@@ -45,7 +45,7 @@ class ReferralViewAppointmentTest {
 
     @Test
     void aScheduledVisitNamesItsAppointment() {
-        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", MONDAY_9, ReferralStatus.SCHEDULED)));
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)));
 
         ReferralView view = readModel.find("r1", GP).orElseThrow();
         assertThat(view.appointmentId()).isEqualTo("a1");
@@ -55,8 +55,8 @@ class ReferralViewAppointmentTest {
 
     @Test
     void aRescheduledVisitKeepsItsAppointmentAtTheNewTime() {
-        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", MONDAY_9, ReferralStatus.SCHEDULED)),
-                event(DERM, new VisitRescheduled("r1", "a1", TUESDAY_14, "clinic closed", ReferralStatus.SCHEDULED)));
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)),
+                event(DERM, new VisitRescheduled("r1", "a1", 2, TUESDAY_14, "clinic closed", ReferralStatus.SCHEDULED)));
 
         ReferralView view = readModel.find("r1", DERM).orElseThrow();
         assertThat(view.appointmentId()).isEqualTo("a1");
@@ -65,15 +65,15 @@ class ReferralViewAppointmentTest {
 
     @Test
     void aCancelledVisitLeavesTheReferralWithoutAnAppointmentUntilTheNextOne() {
-        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", MONDAY_9, ReferralStatus.SCHEDULED)),
-                event(DERM, new VisitCancelled("r1", "a1", "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)),
+                event(DERM, new VisitCancelled("r1", "a1", 2, "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
 
         ReferralView cancelled = readModel.find("r1", GP).orElseThrow();
         assertThat(cancelled.appointmentId()).isNull();
         assertThat(cancelled.appointment()).isNull();
         assertThat(cancelled.status()).isEqualTo(ReferralStatus.APPOINTMENT_CANCELLED);
 
-        projections.deliver(event(DERM, new VisitScheduled("r1", "a2", TUESDAY_14, ReferralStatus.SCHEDULED)));
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a2", 1, TUESDAY_14, ReferralStatus.SCHEDULED)));
         ReferralView rebooked = readModel.find("r1", GP).orElseThrow();
         assertThat(rebooked.appointmentId()).isEqualTo("a2");
         assertThat(rebooked.appointment()).isEqualTo(TUESDAY_14);
@@ -81,8 +81,8 @@ class ReferralViewAppointmentTest {
 
     @Test
     void aNoShowKeepsTheAppointmentItWasAbout() {
-        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", MONDAY_9, ReferralStatus.SCHEDULED)),
-                event(DERM, new NoShowRecorded("r1", "a1", ReferralStatus.NO_SHOW)));
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)),
+                event(DERM, new NoShowRecorded("r1", "a1", 2, ReferralStatus.NO_SHOW)));
 
         ReferralView view = readModel.find("r1", GP).orElseThrow();
         assertThat(view.appointmentId()).isEqualTo("a1");
@@ -91,9 +91,9 @@ class ReferralViewAppointmentTest {
 
     @Test
     void aRedeliveredVisitScheduledDoesNotUndoTheCancellationAfterIt() {
-        var scheduled = event(DERM, new VisitScheduled("r1", "a1", MONDAY_9, ReferralStatus.SCHEDULED));
+        var scheduled = event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED));
         projections.deliver(scheduled,
-                event(DERM, new VisitCancelled("r1", "a1", "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
+                event(DERM, new VisitCancelled("r1", "a1", 2, "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
 
         projections.deliver(scheduled);
 

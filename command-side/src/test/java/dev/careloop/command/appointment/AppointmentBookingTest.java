@@ -1,0 +1,182 @@
+package dev.careloop.command.appointment;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.Patient;
+import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.appointment.*;
+import dev.careloop.api.referral.Appointment;
+import dev.careloop.api.referral.CancelVisit;
+import dev.careloop.api.referral.RecordNoShow;
+import dev.careloop.api.referral.RescheduleVisit;
+import dev.careloop.api.referral.ScheduleVisit;
+import dev.careloop.command.referral.Referral;
+import dev.careloop.command.referral.Referral.Visit;
+import dev.careloop.command.rules.Refusal;
+import org.axonframework.modelling.command.Aggregate;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.Repository;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+import static dev.careloop.api.appointment.AppointmentStatus.*;
+import static dev.careloop.command.CommandTesting.by;
+import static dev.careloop.command.CommandTesting.invalidField;
+import static dev.careloop.command.CommandTesting.refusal;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.matches;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
+import static org.hamcrest.Matchers.equalTo;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
+
+/**
+ * A referral's visit booked and changed through its appointment: the referral is asked first (here a
+ * stand-in answering what the real one would) and the appointment carries the change out.
+ */
+class AppointmentBookingTest {
+
+    private static final String REFERRAL = "referral-1";
+    private static final String ID = "appointment-1";
+    private static final String NORTHSIDE = "northside-gp";
+    private static final String RIVERSIDE = "riverside-derm";
+    private static final Actor RIVER_STAFF = new Actor("dr-river", RIVERSIDE, Set.of(Actor.CLINICIAN), null,
+            PurposeOfUse.TREATMENT);
+    private static final Patient PATIENT = Patient.of("urn:oid:1.2.3", "MRN-77", "Ada Lovelace",
+            LocalDate.of(1980, 1, 2));
+    private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
+    private static final Slot SLOT = new Slot(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(3)).plusSeconds(1800));
+    private static final Slot LATER = new Slot(NOW.plus(Duration.ofDays(5)), NOW.plus(Duration.ofDays(5)).plusSeconds(1800));
+
+    private AggregateTestFixture<AppointmentHandoff> fixture;
+    private Repository<Referral> referrals;
+    private Aggregate<Referral> referral;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void setUp() {
+        fixture = new AggregateTestFixture<>(AppointmentHandoff.class);
+        ReminderPolicy reminders = new ReminderPolicy(Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(reminders);
+        referrals = Mockito.mock(Repository.class);
+        referral = Mockito.mock(Aggregate.class);
+        fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(), referrals, reminders));
+    }
+
+    @Test
+    void schedulingAReferralBooksItsAppointmentForTheRecipientAndTheReferrerSeesIt() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, null, false, 3));
+        fixture.givenNoPriorActivity()
+                .when(new ScheduleVisit(REFERRAL, ID, new Appointment(SLOT.start(), SLOT.end(), "Room 2")),
+                        by(RIVER_STAFF))
+                .expectEvents(new AppointmentBooked(ID, REFERRAL, PATIENT, RIVERSIDE, Set.of(RIVERSIDE, NORTHSIDE),
+                        SLOT, "Room 2", null, BOOKED))
+                // the referral's version once it has followed the booking
+                .expectResultMessagePayload(3L);
+    }
+
+    @Test
+    void bookingThroughTheAppointmentApiForAReferralTakesThePatientFromTheReferral() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, null, false, 3));
+        fixture.givenNoPriorActivity()
+                .when(new BookAppointment(ID, REFERRAL, PATIENT, SLOT, null, null), by(RIVER_STAFF))
+                .expectException(invalidField("patient", equalTo("comes from the referral; leave it out")))
+                .expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new BookAppointment(ID, REFERRAL, null, SLOT, null, null), by(RIVER_STAFF))
+                .expectEvents(new AppointmentBooked(ID, REFERRAL, PATIENT, RIVERSIDE, Set.of(RIVERSIDE, NORTHSIDE),
+                        SLOT, null, null, BOOKED))
+                .expectResultMessagePayload(1L);
+    }
+
+    @Test
+    void slotsCanBeProposedForAReferral() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, null, false, 3));
+        fixture.givenNoPriorActivity()
+                .when(new ProposeAppointment(ID, REFERRAL, null, java.util.List.of(SLOT, LATER), null, null),
+                        by(RIVER_STAFF))
+                .expectEvents(new AppointmentProposed(ID, REFERRAL, PATIENT, RIVERSIDE, Set.of(RIVERSIDE, NORTHSIDE),
+                        java.util.List.of(SLOT, LATER), null, null, PROPOSED));
+    }
+
+    @Test
+    void whatTheReferralRefusesCreatesNoAppointment() {
+        when(referrals.load(REFERRAL)).thenReturn(referral);
+        when(referral.invoke(any())).thenThrow(new Refusal(Refusal.Kind.CONFLICT,
+                "a referral that is declined cannot be scheduled"));
+        fixture.givenNoPriorActivity()
+                .when(new ScheduleVisit(REFERRAL, ID, new Appointment(SLOT.start(), SLOT.end(), null)),
+                        by(RIVER_STAFF))
+                .expectException(refusal(Refusal.Kind.CONFLICT,
+                        equalTo("a referral that is declined cannot be scheduled")))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anUnknownReferralIsNotFound() {
+        when(referrals.load(REFERRAL)).thenThrow(new AggregateNotFoundException(REFERRAL, "no referral"));
+        fixture.givenNoPriorActivity()
+                .when(new ScheduleVisit(REFERRAL, ID, new Appointment(SLOT.start(), SLOT.end(), null)),
+                        by(RIVER_STAFF))
+                .expectException(refusal(Refusal.Kind.NOT_FOUND, equalTo("no such referral")))
+                .expectNoEvents();
+    }
+
+    @Test
+    void reschedulingAReferralMovesItsBookedAppointment() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, true, 5));
+        fixture.givenCurrentTime(NOW).andGiven(booked())
+                .when(new RescheduleVisit(REFERRAL, new Appointment(LATER.start(), LATER.end(), null), "sick"),
+                        by(RIVER_STAFF))
+                .expectEvents(new AppointmentRescheduled(ID, REFERRAL, LATER, "Room 2", "sick", BOOKED))
+                .expectResultMessagePayload(5L);
+    }
+
+    @Test
+    void reschedulingAMissedVisitBooksANewAppointment() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, false, 6));
+        // the missed appointment itself is not touched (the fixture holds only the new one)
+        fixture.givenCurrentTime(NOW)
+                .when(new RescheduleVisit(REFERRAL, new Appointment(LATER.start(), LATER.end(), null), "missed"),
+                        by(RIVER_STAFF))
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(matches(payload ->
+                        payload instanceof AppointmentBooked booked && !booked.appointmentId().equals(ID)
+                                && booked.referralId().equals(REFERRAL) && booked.slot().equals(LATER)))))
+                .expectResultMessagePayload(6L);
+    }
+
+    @Test
+    void aNoShowOnTheReferralMarksItsAppointment() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, true, 5));
+        fixture.givenCurrentTime(NOW).andGiven(booked())
+                .when(new RecordNoShow(REFERRAL), by(RIVER_STAFF))
+                .expectEvents(new PatientDidNotAttend(ID, REFERRAL, NO_SHOW));
+    }
+
+    @Test
+    void cancellingTheReferralsVisitCancelsItsAppointmentAndTheReferralFollows() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, true, 5));
+        fixture.givenCurrentTime(NOW).andGiven(booked())
+                .when(new CancelVisit(REFERRAL, "clinic closed"), by(RIVER_STAFF))
+                // not byReferral: the clinic cancelled it, so the process manager passes it on to the referral
+                .expectEvents(new AppointmentCancelled(ID, REFERRAL, "clinic closed", false, CANCELLED));
+    }
+
+    private void referralAnswers(Visit visit) {
+        when(referrals.load(REFERRAL)).thenReturn(referral);
+        when(referral.invoke(any())).thenReturn(visit);
+    }
+
+    private static AppointmentBooked booked() {
+        return new AppointmentBooked(ID, REFERRAL, PATIENT, RIVERSIDE, Set.of(RIVERSIDE, NORTHSIDE), SLOT, "Room 2",
+                null, BOOKED);
+    }
+}
