@@ -2,7 +2,6 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The receiving organisation cancels the booked visit; the referral stays open (see ScheduleVisit). */
-public record CancelVisit(@TargetAggregateIdentifier String referralId, String appointmentId,
-                          long appointmentVersion, String reason) {
+/** The receiving organisation cancels the referral's booked visit (its appointment); the referral stays open. */
+public record CancelVisit(@TargetAggregateIdentifier String referralId, String reason) {
 }

@@ -1,6 +1,6 @@
 package dev.careloop.api.referral;
 
-/** The patient did not attend the referral's visit. */
-public record NoShowRecorded(String referralId, String appointmentId, ReferralStatus status)
-        implements ReferralEvent {
+/** The patient did not attend the referral's visit (appointment version: see VisitScheduled). */
+public record NoShowRecorded(String referralId, String appointmentId, long appointmentVersion,
+                             ReferralStatus status) implements ReferralEvent {
 }

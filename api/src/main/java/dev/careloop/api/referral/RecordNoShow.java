@@ -2,7 +2,6 @@ package dev.careloop.api.referral;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The patient did not attend the booked visit ({@code appointmentId} and its version: see ScheduleVisit). */
-public record RecordNoShow(@TargetAggregateIdentifier String referralId, String appointmentId,
-                           long appointmentVersion) {
+/** The patient did not attend the referral's booked visit (marks the referral's appointment as a no-show). */
+public record RecordNoShow(@TargetAggregateIdentifier String referralId) {
 }

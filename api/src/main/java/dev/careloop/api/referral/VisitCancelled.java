@@ -1,6 +1,6 @@
 package dev.careloop.api.referral;
 
-/** The referral's booked visit was cancelled; the referral stays open. */
-public record VisitCancelled(String referralId, String appointmentId, String reason, ReferralStatus status)
-        implements ReferralEvent {
+/** The referral's booked visit was cancelled; the referral stays open (appointment version: see VisitScheduled). */
+public record VisitCancelled(String referralId, String appointmentId, long appointmentVersion, String reason,
+                             ReferralStatus status) implements ReferralEvent {
 }

@@ -1,6 +1,7 @@
 package dev.careloop.api.referral;
 
-/** The referral's booked visit was moved. */
-public record VisitRescheduled(String referralId, String appointmentId, Appointment appointment, String reason,
-                               ReferralStatus status) implements ReferralEvent {
+/** The referral's booked visit was moved (appointment version: see VisitScheduled). */
+public record VisitRescheduled(String referralId, String appointmentId, long appointmentVersion,
+                               Appointment appointment, String reason, ReferralStatus status)
+        implements ReferralEvent {
 }
