@@ -56,7 +56,8 @@ public final class FhirValidation {
     }
 
     public static String json(IBaseResource resource) {
-        return FhirContext.forR4Cached().newJsonParser().setPrettyPrint(true).encodeResourceToString(resource);
+        return FhirContext.forR4Cached().newJsonParser().setStripVersionsFromReferences(false).setPrettyPrint(true)
+                .encodeResourceToString(resource);
     }
 
     private static FhirValidator newValidator() {

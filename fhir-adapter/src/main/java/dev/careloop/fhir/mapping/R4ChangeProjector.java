@@ -18,9 +18,20 @@ import java.util.function.Function;
 @Component
 public class R4ChangeProjector implements ChangeProjector {
 
-    /** The one FhirContext of the adapter: building one is expensive, and HAPI caches this one. */
+    private static final FhirContext CONTEXT = keepingReferenceVersions(FhirContext.forR4Cached());
+
+    /**
+     * The one FhirContext of the adapter (HAPI's cached R4 context: building one is expensive). Encode what this
+     * projector makes with it: its parsers keep the versions in references ({@code Task/r-1/_history/3} in
+     * Provenance.target), which HAPI's default options strip.
+     */
     public static FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        return CONTEXT;
+    }
+
+    private static FhirContext keepingReferenceVersions(FhirContext context) {
+        context.getParserOptions().setStripVersionsFromReferences(false);
+        return context;
     }
 
     @Override

@@ -29,6 +29,17 @@ class ProvenanceTest {
     }
 
     @Test
+    void theTargetVersionsSurviveEncoding() {
+        Provenance provenance = one(projector.project(Histories.longReferral().first(4)), Provenance.class);
+
+        String json = R4ChangeProjector.fhirContext().newJsonParser().encodeResourceToString(provenance);
+        Provenance parsed = R4ChangeProjector.fhirContext().newJsonParser().parseResource(Provenance.class, json);
+
+        assertThat(parsed.getTarget()).extracting(r -> r.getReference())
+                .containsExactly("ServiceRequest/r-1/_history/4", "Task/r-1/_history/4");
+    }
+
+    @Test
     void theAgentIsTheUserActingForTheirOrganisationForTreatment() {
         Provenance forwarded = one(projector.project(Histories.longReferral().first(3)), Provenance.class);
 
