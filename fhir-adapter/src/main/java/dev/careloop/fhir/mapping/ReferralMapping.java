@@ -1,0 +1,265 @@
+package dev.careloop.fhir.mapping;
+
+import dev.careloop.api.Patient;
+import dev.careloop.api.referral.Appointment;
+import dev.careloop.api.referral.CancellationRequested;
+import dev.careloop.api.referral.InformationProvided;
+import dev.careloop.api.referral.InformationRequested;
+import dev.careloop.api.referral.InterimNoteSent;
+import dev.careloop.api.referral.OutcomeAcknowledged;
+import dev.careloop.api.referral.OutcomeSent;
+import dev.careloop.api.referral.Priority;
+import dev.careloop.api.referral.RecordAttached;
+import dev.careloop.api.referral.ReferralDeclined;
+import dev.careloop.api.referral.ReferralEvent;
+import dev.careloop.api.referral.ReferralForwarded;
+import dev.careloop.api.referral.ReferralSent;
+import dev.careloop.api.referral.ReferralSlaMissed;
+import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.api.referral.ReferredBack;
+import dev.careloop.api.referral.VisitCancelled;
+import dev.careloop.api.referral.VisitRescheduled;
+import dev.careloop.api.referral.VisitScheduled;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.MarkdownType;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A referral as FHIR: the order (ServiceRequest) and its workflow (Task, BSeR / 360X style), both with the
+ * referral's id, plus one Communication for each question, answer and interim note, made by the change that
+ * sent it and never changed afterwards.
+ */
+final class ReferralMapping {
+
+    static final String AGGREGATE_TYPE = "Referral";
+    /** Task.output types: what the recipient returned. */
+    static final String OUTPUT_SYSTEM = R4.BASE + "/CodeSystem/referral-output";
+    /** Task meta.tag: a referral that missed its triage service level. */
+    static final String FLAG_SYSTEM = R4.BASE + "/CodeSystem/referral-flag";
+    /** Task extension: when the recipient must have triaged the referral (its service level). */
+    static final String TRIAGE_DUE_EXTENSION = R4.EXTENSION + "referral-triage-due";
+
+    private String referralId;
+    private String referralNumber;
+    private String identifierSystem;
+    private String initiator;
+    private String recipient;
+    private final Set<String> organisations = new LinkedHashSet<>();
+    private Patient patient;
+    private Priority priority;
+    private String service;
+    private String reason;
+    private String note;
+    private Instant slaDueAt;
+    private String basedOnReferralId;
+    private Instant authoredOn;
+    private ReferralStatus status;
+    private String statusReason;
+    private boolean overdue;
+    private boolean loopClosed;
+    private Appointment visit;
+    private final List<String> recordIds = new ArrayList<>();
+    private String report;
+    private final List<String> reportRecordIds = new ArrayList<>();
+    private final List<String> referredBackTo = new ArrayList<>();
+    private String openQuestionId;
+    /** The Communication the last event sent, if any. */
+    private Communication sent;
+
+    static FhirChange project(List<Step> history) {
+        ReferralMapping referral = new ReferralMapping();
+        history.forEach(referral::apply);
+        return referral.change(history.get(history.size() - 1));
+    }
+
+    private void apply(Step step) {
+        sent = null;
+        ReferralStatus before = status;
+        String reasonGiven = null;
+        Object event = step.event();
+        if (event instanceof ReferralSent e) {
+            referralId = e.referralId();
+            referralNumber = e.referralNumber();
+            identifierSystem = e.identifierSystem();
+            initiator = e.initiatorOrganisation();
+            recipient = e.recipientOrganisation();
+            organisations.add(initiator);
+            organisations.add(recipient);
+            patient = e.patient();
+            priority = e.priority();
+            service = e.service();
+            reason = e.reason();
+            note = e.note();
+            slaDueAt = e.slaDueAt();
+            basedOnReferralId = e.basedOnReferralId();
+            authoredOn = step.recorded();
+        } else if (event instanceof ReferralForwarded e) {
+            recipient = e.toOrganisation();
+            organisations.add(recipient);
+            reasonGiven = e.reason();
+        } else if (event instanceof ReferralDeclined e) {
+            reasonGiven = e.reason();
+        } else if (event instanceof CancellationRequested e) {
+            reasonGiven = e.reason();
+        } else if (event instanceof InformationRequested e) {
+            sent = communication(step, recipient, initiator, "Question", e.question(), List.of());
+            openQuestionId = sent.getIdElement().getIdPart();
+        } else if (event instanceof InformationProvided e) {
+            sent = communication(step, initiator, recipient, "Answer", e.answer(), List.of());
+            if (openQuestionId != null) {
+                sent.addInResponseTo(R4.ref("Communication", openQuestionId));
+            }
+            openQuestionId = null;
+        } else if (event instanceof InterimNoteSent e) {
+            sent = communication(step, recipient, initiator, "Interim consult note", e.note(), e.recordIds());
+        } else if (event instanceof VisitScheduled e) {
+            visit = e.appointment();
+        } else if (event instanceof VisitRescheduled e) {
+            visit = e.appointment();
+            reasonGiven = e.reason();
+        } else if (event instanceof VisitCancelled e) {
+            visit = null;
+            reasonGiven = e.reason();
+        } else if (event instanceof OutcomeSent e) {
+            report = e.report();
+            reportRecordIds.addAll(e.recordIds());
+        } else if (event instanceof OutcomeAcknowledged) {
+            loopClosed = true;
+        } else if (event instanceof ReferralSlaMissed) {
+            overdue = true;
+        } else if (event instanceof RecordAttached e) {
+            if (!recordIds.contains(e.recordId())) {
+                recordIds.add(e.recordId());
+            }
+        } else if (event instanceof ReferredBack e) {
+            referredBackTo.add(e.newReferralId());
+        }
+        // Any other referral event (accepted, no-show, cancellation confirmed, or one added later): the status moves.
+        if (event instanceof ReferralEvent e) {
+            status = e.status();
+        }
+        // Task.statusReason explains the current status: it goes when the status moves on without a reason.
+        if (reasonGiven != null && !reasonGiven.isBlank()) {
+            statusReason = reasonGiven;
+        } else if (status != before) {
+            statusReason = null;
+        }
+    }
+
+    private FhirChange change(Step last) {
+        ServiceRequest serviceRequest = serviceRequest(last);
+        Task task = task(last);
+        List<Resource> changed = new ArrayList<>(List.of(serviceRequest, task));
+        if (sent != null) {
+            changed.add(sent);
+        }
+        List<Resource> resources = new ArrayList<>(changed);
+        resources.add(Provenances.of(last, changed));
+        return new FhirChange(AGGREGATE_TYPE, referralId, last.version(), last.recorded(), referralId,
+                patient.patientId(), Changes.sorted(organisations), List.copyOf(resources));
+    }
+
+    private ServiceRequest serviceRequest(Step last) {
+        ServiceRequest sr = last.stamp(new ServiceRequest(), referralId);
+        sr.addIdentifier(new Identifier().setSystem(identifierSystem).setValue(referralNumber));
+        sr.setStatus(switch (status) {
+            case DECLINED, CANCELLED -> ServiceRequest.ServiceRequestStatus.REVOKED;
+            case COMPLETED -> ServiceRequest.ServiceRequestStatus.COMPLETED;
+            default -> ServiceRequest.ServiceRequestStatus.ACTIVE;
+        });
+        sr.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        sr.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(priority.code()));
+        if (basedOnReferralId != null) {
+            sr.addBasedOn(R4.ref("ServiceRequest", basedOnReferralId));
+        }
+        if (service != null) {
+            sr.setCode(R4.text(service));
+        }
+        sr.setSubject(R4.patient(patient));
+        if (visit != null) {
+            sr.setOccurrence(R4.period(visit.start(), visit.end()));
+        }
+        sr.setAuthoredOnElement(R4.dateTime(authoredOn));
+        sr.setRequester(R4.organisation(initiator));
+        sr.addPerformer(R4.organisation(recipient));
+        if (reason != null) {
+            sr.addReasonCode(R4.text(reason));
+        }
+        recordIds.forEach(id -> sr.addSupportingInfo(R4.ref("DocumentReference", id)));
+        if (note != null && !note.isBlank()) {
+            sr.addNote(new Annotation(new MarkdownType(note)).setTimeElement(R4.dateTime(authoredOn)));
+        }
+        return sr;
+    }
+
+    private Task task(Step last) {
+        Task task = last.stamp(new Task(), referralId);
+        if (overdue) {
+            task.getMeta().addTag(FLAG_SYSTEM, "overdue", "Triage service level missed");
+        }
+        if (slaDueAt != null) {
+            task.addExtension(TRIAGE_DUE_EXTENSION, R4.dateTime(slaDueAt));
+        }
+        task.setStatus(Task.TaskStatus.fromCode(status.taskStatus()));
+        if (statusReason != null) {
+            task.setStatusReason(R4.text(statusReason));
+        }
+        CodeableConcept businessStatus = new CodeableConcept(
+                new Coding(ReferralStatus.BUSINESS_STATUS_SYSTEM, status.businessStatus(), status.display()));
+        if (loopClosed) {
+            businessStatus.setText(status.display() + "; outcome acknowledged (loop closed)");
+        }
+        task.setBusinessStatus(businessStatus);
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(Task.TaskPriority.fromCode(priority.code()));
+        task.setFocus(R4.ref("ServiceRequest", referralId));
+        task.setFor(R4.patient(patient));
+        task.setAuthoredOnElement(R4.dateTime(authoredOn));
+        task.setLastModifiedElement(R4.dateTime(last.recorded()));
+        task.setRequester(R4.organisation(initiator));
+        task.setOwner(R4.organisation(recipient));
+        if (report != null) {
+            task.addOutput().setType(output("consult-report", "Consult report")).setValue(new StringType(report));
+        }
+        reportRecordIds.forEach(id -> task.addOutput().setType(output("consult-report-record", "Record sent with the consult report"))
+                .setValue(R4.ref("DocumentReference", id)));
+        referredBackTo.forEach(id -> task.addOutput().setType(output("referred-back", "Referral back to the initiator"))
+                .setValue(R4.ref("ServiceRequest", id)));
+        return task;
+    }
+
+    private Communication communication(Step step, String from, String to, String topic, String text,
+                                        List<String> records) {
+        Communication communication = step.stamp(new Communication(), referralId + "-" + step.version());
+        communication.addBasedOn(R4.ref("ServiceRequest", referralId));
+        communication.addPartOf(R4.ref("Task", referralId));
+        communication.setStatus(Communication.CommunicationStatus.COMPLETED);
+        communication.setSubject(R4.patient(patient));
+        communication.setTopic(R4.text(topic));
+        communication.setSentElement(R4.dateTime(step.recorded()));
+        communication.addRecipient(R4.organisation(to));
+        communication.setSender(R4.organisation(from));
+        if (text != null) {
+            communication.addPayload().setContent(new StringType(text));
+        }
+        records.forEach(id -> communication.addPayload().setContent(R4.ref("DocumentReference", id)));
+        return communication;
+    }
+
+    private static CodeableConcept output(String code, String display) {
+        return new CodeableConcept(new Coding(OUTPUT_SYSTEM, code, display));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.careloop.fhir.mapping;
+
+import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.fhir.TestEvents.History;
+
+import java.util.List;
+import java.util.Set;
+
+import static dev.careloop.fhir.TestEvents.*;
+
+/** Realistic histories that, together, end in every kind of event at least once. */
+final class Histories {
+
+    static final String GP_USER = "dr.north";
+    static final String DERM_USER = "dr.river";
+    static final String CARDIO_USER = "dr.lake";
+
+    private Histories() {
+    }
+
+    /** A referral that goes almost everywhere: forwarded, questioned, scheduled, missed, closed and referred back. */
+    static History longReferral() {
+        return referral(REFERRAL)
+                .by(GP_USER, GP).then(referralSent(REFERRAL, GP, DERM, null))                        // 1
+                .byCareLoop().then(slaMissed(REFERRAL, ReferralStatus.CREATED))                      // 2
+                .by(DERM_USER, DERM).then(forwarded(REFERRAL, DERM, CARDIO))                          // 3
+                .by(CARDIO_USER, CARDIO).then(accepted(REFERRAL))                                     // 4
+                .then(informationRequested(REFERRAL))                                                 // 5
+                .by(GP_USER, GP).then(informationProvided(REFERRAL, ReferralStatus.ACCEPTED))         // 6
+                .then(recordAttached(REFERRAL, RECORD, ReferralStatus.ACCEPTED))                      // 7
+                .by(CARDIO_USER, CARDIO).then(visitScheduled(REFERRAL, 2))                            // 8
+                .then(visitRescheduled(REFERRAL, 3))                                                  // 9
+                .then(noShowRecorded(REFERRAL, 4))                                                    // 10
+                .then(visitCancelled(REFERRAL, 5))                                                    // 11
+                .then(interimNoteSent(REFERRAL, List.of(RECORD)))                                     // 12
+                .by(GP_USER, GP).then(cancellationRequested(REFERRAL))                                // 13
+                .by(CARDIO_USER, CARDIO).then(outcomeSent(REFERRAL, List.of(RECORD)))                 // 14
+                .by(GP_USER, GP).then(outcomeAcknowledged(REFERRAL))                                  // 15
+                .by(CARDIO_USER, CARDIO).then(referredBack(REFERRAL, "r-2"));                         // 16
+    }
+
+    static History referBack() {
+        return referral("r-2").by(CARDIO_USER, CARDIO).then(referralSent("r-2", CARDIO, GP, REFERRAL));
+    }
+
+    static History declinedReferral() {
+        return referral("r-3").by(GP_USER, GP).then(referralSent("r-3", GP, DERM, null))
+                .by(DERM_USER, DERM).then(accepted("r-3")).then(declined("r-3"));
+    }
+
+    static History cancelledReferral() {
+        return referral("r-4").by(GP_USER, GP).then(referralSent("r-4", GP, DERM, null))
+                .then(cancellationRequested("r-4"))
+                .by(DERM_USER, DERM).then(cancellationConfirmed("r-4"));
+    }
+
+    /** Shared with two clinics, read, amended, read again, one revoked, then the period ends. */
+    static History longRecord() {
+        return record(RECORD)
+                .by(GP_USER, GP).then(recordShared(RECORD, REFERRAL, GP, Set.of(DERM, CARDIO)))       // 1
+                .by(DERM_USER, DERM).then(disclosed(RECORD, DERM, 1, SHA_1))                          // 2
+                .by(GP_USER, GP).then(recordAmended(RECORD, 2))                                       // 3
+                .by(CARDIO_USER, CARDIO).then(disclosed(RECORD, CARDIO, 1, SHA_1))                    // 4
+                .by(GP_USER, GP).then(accessRevoked(RECORD, CARDIO))                                  // 5
+                .by(DERM_USER, DERM).then(disclosed(RECORD, DERM, 2, SHA_2))                          // 6
+                .byCareLoop().then(accessExpired(RECORD));                                            // 7
+    }
+
+    /** Offered, booked, moved, reminded, handed to cardiology, attended. */
+    static History longAppointment() {
+        return appointment(APPOINTMENT)
+                .by(DERM_USER, DERM).then(appointmentProposed(APPOINTMENT, REFERRAL, DERM, Set.of(GP)))  // 1
+                .then(appointmentBooked(APPOINTMENT, REFERRAL, DERM, Set.of(GP)))                        // 2
+                .then(appointmentRescheduled(APPOINTMENT, REFERRAL))                                     // 3
+                .byCareLoop().then(reminderDue(APPOINTMENT, REFERRAL))                                   // 4
+                .by(DERM_USER, DERM).then(handedOff(APPOINTMENT, REFERRAL, DERM, CARDIO))                // 5
+                .by(CARDIO_USER, CARDIO).then(arrived(APPOINTMENT, REFERRAL))                            // 6
+                .then(fulfilled(APPOINTMENT, REFERRAL));                                                 // 7
+    }
+
+    static History cancelledAppointment() {
+        return appointment("appt-2").by(DERM_USER, DERM)
+                .then(appointmentProposed("appt-2", REFERRAL, DERM, Set.of(GP)))
+                .then(appointmentCancelled("appt-2", REFERRAL));
+    }
+
+    /** A transition of care without a referral, and the patient did not come. */
+    static History missedAppointment() {
+        return appointment("appt-3").by(DERM_USER, DERM)
+                .then(appointmentBooked("appt-3", null, DERM, Set.of(CARDIO)))
+                .then(didNotAttend("appt-3", null));
+    }
+
+    static List<History> all() {
+        return List.of(longReferral(), referBack(), declinedReferral(), cancelledReferral(), longRecord(),
+                longAppointment(), cancelledAppointment(), missedAppointment());
+    }
+}

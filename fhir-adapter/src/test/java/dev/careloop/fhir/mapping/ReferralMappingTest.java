@@ -1,0 +1,115 @@
+package dev.careloop.fhir.mapping;
+
+import dev.careloop.fhir.TestEvents.History;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Test;
+
+import static dev.careloop.fhir.TestEvents.*;
+import static dev.careloop.fhir.mapping.Resources.all;
+import static dev.careloop.fhir.mapping.Resources.one;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReferralMappingTest {
+
+    private final R4ChangeProjector projector = new R4ChangeProjector();
+    private final History referral = Histories.longReferral();
+
+    @Test
+    void aSentReferralIsAnOrderWithTheInitiatorsNumberAndATaskForTheRecipient() {
+        FhirChange sent = projector.project(referral.first(1));
+        ServiceRequest order = one(sent, ServiceRequest.class);
+        Task task = one(sent, Task.class);
+
+        assertThat(order.getIdentifierFirstRep().getSystem()).isEqualTo("https://careloop.dev/fhir/sid/referral/" + GP);
+        assertThat(order.getIdentifierFirstRep().getValue()).isEqualTo("REF-r-1");
+        assertThat(order.getPriority()).isEqualTo(ServiceRequest.ServiceRequestPriority.URGENT);
+        assertThat(order.getSubject().getIdentifier().getValue()).isEqualTo("NG-1001");
+        assertThat(order.getSubject().getDisplay()).isEqualTo("Alex Morgan");
+        assertThat(order.getRequester().getReference()).isEqualTo("Organization/" + GP);
+        assertThat(order.getPerformerFirstRep().getReference()).isEqualTo("Organization/" + DERM);
+        assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/" + REFERRAL);
+        assertThat(task.getOwner().getReference()).isEqualTo("Organization/" + DERM);
+        assertThat(task.getAuthoredOn().toInstant()).isEqualTo(T0);
+        assertThat(sent.organisations()).containsExactly(GP, DERM);
+        assertThat(sent.patientId()).isEqualTo(alex().patientId());
+        assertThat(sent.referralId()).isEqualTo(REFERRAL);
+    }
+
+    @Test
+    void everyRecipientTheReferralHasHadKeepsSeeingIt() {
+        FhirChange forwarded = projector.project(referral.first(3));
+
+        assertThat(forwarded.organisations()).containsExactly(CARDIO, GP, DERM);
+        assertThat(one(forwarded, ServiceRequest.class).getPerformerFirstRep().getReference())
+                .isEqualTo("Organization/" + CARDIO);
+        assertThat(one(forwarded, Task.class).getStatusReason().getText()).isEqualTo("Cardiac symptoms first");
+    }
+
+    @Test
+    void anAnswerRespondsToTheQuestionAndIsMadeOnlyByItsOwnChange() {
+        Communication question = one(projector.project(referral.first(5)), Communication.class);
+        FhirChange answered = projector.project(referral.first(6));
+        Communication answer = one(answered, Communication.class);
+
+        assertThat(question.getIdElement().getIdPart()).isEqualTo("r-1-5");
+        assertThat(question.getSender().getReference()).isEqualTo("Organization/" + CARDIO);
+        assertThat(question.getRecipientFirstRep().getReference()).isEqualTo("Organization/" + GP);
+        assertThat(question.getPartOfFirstRep().getReference()).isEqualTo("Task/" + REFERRAL);
+        assertThat(question.getBasedOnFirstRep().getReference()).isEqualTo("ServiceRequest/" + REFERRAL);
+        assertThat(answer.getIdElement().getIdPart()).isEqualTo("r-1-6");
+        assertThat(answer.getInResponseToFirstRep().getReference()).isEqualTo("Communication/r-1-5");
+        assertThat(answer.getSender().getReference()).isEqualTo("Organization/" + GP);
+        assertThat(all(projector.project(referral.first(7)), Communication.class)).isEmpty();
+    }
+
+    @Test
+    void anInterimNotePointsAtItsRecords() {
+        Communication note = one(projector.project(referral.first(12)), Communication.class);
+
+        assertThat(note.getPayload()).hasSize(2);
+        assertThat(((Reference) note.getPayload().get(1).getContent()).getReference())
+                .isEqualTo("DocumentReference/" + RECORD);
+    }
+
+    @Test
+    void theOutcomeIsTheTasksOutputWithItsRecordsAndTheReferralBack() {
+        Task task = one(projector.project(referral.events()), Task.class);
+
+        assertThat(task.getOutput()).extracting(o -> o.getType().getCodingFirstRep().getCode())
+                .containsExactly("consult-report", "consult-report-record", "referred-back");
+        assertThat(task.getOutput().get(0).getValue().primitiveValue()).contains("Benign");
+        assertThat(((Reference) task.getOutput().get(1).getValue()).getReference()).isEqualTo("DocumentReference/" + RECORD);
+        assertThat(((Reference) task.getOutput().get(2).getValue()).getReference()).isEqualTo("ServiceRequest/r-2");
+    }
+
+    @Test
+    void aReferralBackIsBasedOnTheOriginalOrder() {
+        ServiceRequest back = one(projector.project(Histories.referBack().events()), ServiceRequest.class);
+
+        assertThat(back.getBasedOnFirstRep().getReference()).isEqualTo("ServiceRequest/" + REFERRAL);
+        assertThat(back.getRequester().getReference()).isEqualTo("Organization/" + CARDIO);
+    }
+
+    @Test
+    void aDeclineSaysWhyAndAMissedServiceLevelIsFlagged() {
+        Task declined = one(projector.project(Histories.declinedReferral().events()), Task.class);
+        Task overdue = one(projector.project(referral.first(2)), Task.class);
+
+        assertThat(declined.getStatusReason().getText()).isEqualTo("Outside our catchment area");
+        assertThat(overdue.getMeta().getTag()).extracting(c -> c.getCode()).containsExactly("overdue");
+        assertThat(overdue.getExtensionByUrl("https://careloop.dev/fhir/StructureDefinition/referral-triage-due")
+                .getValue().primitiveValue()).startsWith("2025-03-04T09:00:00");
+    }
+
+    @Test
+    void aVisitIsWhenTheOrderOccursUntilItIsCancelled() {
+        assertThat(one(projector.project(referral.first(8)), ServiceRequest.class).getOccurrencePeriod().getStart()
+                .toInstant()).isEqualTo(at(60 * 48));
+        assertThat(one(projector.project(referral.first(11)), ServiceRequest.class).hasOccurrence()).isFalse();
+        assertThat(one(projector.project(referral.first(11)), Task.class).getStatusReason().getText())
+                .isEqualTo("Patient asked for another day");
+    }
+}
