@@ -1,6 +1,7 @@
 package dev.careloop.app;
 
 import dev.careloop.command.CommandSideConfiguration;
+import dev.careloop.fhir.FhirAdapterConfiguration;
 import dev.careloop.query.QuerySideConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Configuration;
@@ -10,14 +11,20 @@ import org.springframework.context.annotation.Import;
 class Sides {
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("'${careloop.sides:command,query}'.contains('command')")
+    @ConditionalOnExpression("'${careloop.sides:command,query,fhir}'.contains('command')")
     @Import(CommandSideConfiguration.class)
     static class CommandSide {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("'${careloop.sides:command,query}'.contains('query')")
+    @ConditionalOnExpression("'${careloop.sides:command,query,fhir}'.contains('query')")
     @Import(QuerySideConfiguration.class)
     static class QuerySide {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnExpression("'${careloop.sides:command,query,fhir}'.contains('fhir')")
+    @Import(FhirAdapterConfiguration.class)
+    static class FhirSide {
     }
 }
