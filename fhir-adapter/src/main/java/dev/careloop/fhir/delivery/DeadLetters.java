@@ -94,7 +94,10 @@ class DeadLetters {
         return true;
     }
 
-    /** One scheduled round: each sequence whose wait is over gets one try. */
+    /**
+     * One scheduled round: each sequence whose wait is over gets one try. Not those the partner refused for good
+     * (a 4xx other than 408/429): the same request would be refused again; they wait for an administrator.
+     */
     void retryDue() {
         for (PartnerProcessors.Delivery delivery : processors.running().values()) {
             try {
@@ -102,7 +105,8 @@ class DeadLetters {
                         () -> delivery.queue().amountOfSequences()), MAX_SEQUENCES_PER_ROUND);
                 for (long i = 0; i < sequences; i++) {
                     Instant now = clock.instant();
-                    delivery.invoker().process(head -> !DeliveryEnqueuePolicy.nextRetryAt(head).isAfter(now));
+                    delivery.invoker().process(head -> DeliveryEnqueuePolicy.retryable(head)
+                            && !DeliveryEnqueuePolicy.nextRetryAt(head).isAfter(now));
                 }
             } catch (RuntimeException e) {
                 log.warn("Retrying dead letters of partner {} failed; trying again next round",
@@ -130,13 +134,12 @@ class DeadLetters {
         JdbcDeadLetter<?> jdbc = letter instanceof JdbcDeadLetter<?> j ? j : null;
         DomainEventMessage<?> domain = message instanceof DomainEventMessage<?> d ? d : null;
         Instant next = DeliveryEnqueuePolicy.nextRetryAt(letter);
-        Object retryable = letter.diagnostics().get(DeliveryEnqueuePolicy.RETRYABLE);
         return new Letter(jdbc == null ? null : jdbc.getIdentifier(), jdbc == null ? null : jdbc.getSequenceIdentifier(),
                 jdbc == null ? 0 : jdbc.getSequenceIndex(), message.getIdentifier(),
                 domain == null ? null : domain.getType(), domain == null ? null : domain.getAggregateIdentifier(),
                 domain == null ? null : domain.getSequenceNumber() + 1, message.getPayloadType().getName(),
                 letter.enqueuedAt(), letter.lastTouched(), letter.cause().map(c -> c.type()).orElse(null),
                 letter.cause().map(c -> c.message()).orElse(null), DeliveryEnqueuePolicy.failures(letter),
-                Instant.MIN.equals(next) ? null : next, retryable == null || Boolean.parseBoolean(retryable.toString()));
+                Instant.MIN.equals(next) ? null : next, DeliveryEnqueuePolicy.retryable(letter));
     }
 }

@@ -53,6 +53,12 @@ final class DeliveryEnqueuePolicy implements EnqueuePolicy<EventMessage<?>> {
         return value instanceof Number n ? n.intValue() : value == null ? 0 : Integer.parseInt(value.toString());
     }
 
+    /** False when the partner refused the change for good; letters queued behind a failure count as retryable. */
+    static boolean retryable(DeadLetter<?> letter) {
+        Object value = letter.diagnostics().get(RETRYABLE);
+        return value == null || Boolean.parseBoolean(value.toString());
+    }
+
     /** When a letter may be retried again; letters queued behind a failure have no schedule of their own. */
     static Instant nextRetryAt(DeadLetter<?> letter) {
         Object value = letter.diagnostics().get(NEXT_RETRY_AT);
