@@ -151,9 +151,11 @@ abstract class DeliveryTesting {
         return events.stream().filter(e -> e.getRequest().getUrl().startsWith("/fhir")).toList();
     }
 
+    /** Requests the partner answered with a 2xx in time (not a broken connection, not too late). */
     static List<ServeEvent> successes(WireMockServer server) {
         return deliveries(server).stream()
-                .filter(e -> e.getResponse().getStatus() >= 200 && e.getResponse().getStatus() < 300).toList();
+                .filter(e -> e.getResponse().getFault() == null && e.getResponseDefinition().getFixedDelayMilliseconds() == null
+                        && e.getResponse().getStatus() >= 200 && e.getResponse().getStatus() < 300).toList();
     }
 
     static Bundle bundle(LoggedRequest request) {
