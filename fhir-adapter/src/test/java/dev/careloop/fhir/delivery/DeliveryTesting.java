@@ -68,9 +68,12 @@ abstract class DeliveryTesting {
     PartnerProcessors processors;
 
     private final List<WireMockServer> servers = new ArrayList<>();
+    private final List<String> partners = new ArrayList<>();
 
+    /** Partners of a test stop receiving when it ends, so that they do not fail on in later tests. */
     @AfterEach
     void stopPartners() {
+        partners.forEach(id -> asAdmin("POST", "/api/admin/partners/" + id + "/deactivate", null));
         servers.forEach(WireMockServer::stop);
     }
 
@@ -127,14 +130,20 @@ abstract class DeliveryTesting {
 
     /** Registers a transaction partner without credentials; returns its id. */
     String registerPartner(String organisation, WireMockServer server, List<String> types, Map<String, ?> auth) {
+        return registerPartner(organisation, server, "transaction", types, auth);
+    }
+
+    String registerPartner(String organisation, WireMockServer server, String mode, List<String> types,
+                           Map<String, ?> auth) {
         String id = unique("p");
         Map<String, Object> body = new java.util.HashMap<>(Map.of("id", id, "organisation", organisation,
-                "baseUrl", server.baseUrl() + "/fhir", "mode", "transaction", "resourceTypes", types));
+                "baseUrl", server.baseUrl() + "/fhir", "mode", mode, "resourceTypes", types));
         if (auth != null) {
             body.put("auth", auth);
         }
         Answer registered = asAdmin("POST", "/api/admin/partners", body);
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        partners.add(id);
         return id;
     }
 
