@@ -1,9 +1,7 @@
 package dev.careloop.app.fhir.delivery;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpServer;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralForwarded;
 import dev.careloop.api.referral.ReferralSent;
@@ -26,6 +24,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -34,14 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Delivery in the whole application: a referral sent over the REST API reaches a partner EHR (WireMock) of the
+ * Delivery in the whole application: a referral sent over the REST API reaches a partner EHR (a JDK HTTP server on
+ * localhost: the app module has no WireMock on its test classpath) of the
  * receiving organisation, registered by an administrator with a real token. The ChangeProjector here is a
  * stand-in (@Primary) until the mapping's own is merged. The fhir-adapter module tests cover failures, dead
  * letters, OAuth2, rest-hook and load; this one proves the wiring and the security.
@@ -57,18 +57,33 @@ class PartnerDeliveryAppTest {
     @LocalServerPort
     int port;
 
-    private WireMockServer partnerEhr;
+    /** One request as the partner received it. */
+    record Received(String method, String path, String authorization, String body) {
+    }
+
+    private HttpServer partnerEhr;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
 
     @BeforeEach
-    void partner() {
-        partnerEhr = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+    void partner() throws IOException {
+        partnerEhr = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        partnerEhr.createContext("/", exchange -> {
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         partnerEhr.start();
-        partnerEhr.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
     }
 
     @AfterEach
     void stopPartner() {
-        partnerEhr.stop();
+        partnerEhr.stop(0);
+    }
+
+    private String partnerBaseUrl() {
+        return "http://127.0.0.1:" + partnerEhr.getAddress().getPort() + "/fhir";
     }
 
     @Test
@@ -77,7 +92,7 @@ class PartnerDeliveryAppTest {
         CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
         String partnerId = "riverside-" + UUID.randomUUID().toString().substring(0, 8);
         var registered = admin.post("/api/admin/partners", Map.of("id", partnerId, "organisation", "riverside-derm",
-                "baseUrl", partnerEhr.baseUrl() + "/fhir", "mode", "transaction", "resourceTypes", List.of("Task"),
+                "baseUrl", partnerBaseUrl(), "mode", "transaction", "resourceTypes", List.of("Task"),
                 "auth", Map.of("type", "bearer", "token", "riverside-inbound-token")));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(registered.header("Location")).isEqualTo("/api/admin/partners/" + partnerId);
@@ -87,15 +102,15 @@ class PartnerDeliveryAppTest {
         String referralId = sent.header("Location").substring("/api/referrals/".length());
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (partnerEhr.getAllServeEvents().isEmpty() && Instant.now().isBefore(deadline)) {
+        while (received.isEmpty() && Instant.now().isBefore(deadline)) {
             sleep(100);
         }
-        List<LoggedRequest> requests = partnerEhr.getAllServeEvents().stream().map(e -> e.getRequest()).toList();
-        assertThat(requests).hasSize(1);
-        assertThat(requests.get(0).getUrl()).isEqualTo("/fhir");
-        assertThat(requests.get(0).getHeader("Authorization")).isEqualTo("Bearer riverside-inbound-token");
-        Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class,
-                requests.get(0).getBodyAsString());
+        sleep(300);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).method()).isEqualTo("POST");
+        assertThat(received.get(0).path()).isEqualTo("/fhir");
+        assertThat(received.get(0).authorization()).isEqualTo("Bearer riverside-inbound-token");
+        Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, received.get(0).body());
         assertThat(bundle.getEntry()).extracting(e -> e.getRequest().getUrl()).containsExactly("Task/" + referralId);
         assertThat(bundle.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("1");
 
