@@ -1,118 +1,86 @@
 package dev.careloop.app.fhir.delivery;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.sun.net.httpserver.HttpServer;
-import dev.careloop.api.referral.ReferralEvent;
-import dev.careloop.api.referral.ReferralForwarded;
-import dev.careloop.api.referral.ReferralSent;
-import dev.careloop.app.CareLoopApplication;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.careloop.app.CareLoopClient;
-import dev.careloop.fhir.delivery.FhirDeliveryConfiguration;
-import dev.careloop.fhir.mapping.ChangeProjector;
-import dev.careloop.fhir.mapping.FhirChange;
-import org.axonframework.eventhandling.DomainEventMessage;
+import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.ActiveProfiles;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Delivery in the whole application: a referral sent over the REST API reaches a partner EHR (a JDK HTTP server on
- * localhost: the app module has no WireMock on its test classpath) of the
- * receiving organisation, registered by an administrator with a real token. The ChangeProjector here is a
- * stand-in (@Primary) until the mapping's own is merged. The fhir-adapter module tests cover failures, dead
- * letters, OAuth2, rest-hook and load; this one proves the wiring and the security.
+ * Delivery in the whole application, with the real mapping: a referral sent and accepted over the REST API
+ * reaches the receiving organisation's partner EHR (WireMock on localhost), registered by an administrator with
+ * a real token, as valid transaction Bundles in version order. The fhir-adapter module's tests cover failures,
+ * dead letters, OAuth2, rest-hook and load; this one proves the wiring and the security.
  */
-@SpringBootTest(classes = {CareLoopApplication.class, FhirDeliveryConfiguration.class,
-        PartnerDeliveryAppTest.StandInProjector.class},
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"careloop.fhir.delivery.initial-backoff=PT0.05S", "careloop.fhir.delivery.max-backoff=PT0.3S",
-                "careloop.fhir.delivery.dead-letter-poll-interval=PT0.5S"})
-@ActiveProfiles({"local", "test"})
+@CareLoopIntegrationTest
 class PartnerDeliveryAppTest {
 
     @LocalServerPort
     int port;
 
-    /** One request as the partner received it. */
-    record Received(String method, String path, String authorization, String body) {
-    }
-
-    private HttpServer partnerEhr;
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final WireMockServer partnerEhr = new WireMockServer(options().dynamicPort());
 
     @BeforeEach
-    void partner() throws IOException {
-        partnerEhr = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        partnerEhr.createContext("/", exchange -> {
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
+    void partner() {
         partnerEhr.start();
+        partnerEhr.stubFor(post("/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
     }
 
     @AfterEach
     void stopPartner() {
-        partnerEhr.stop(0);
-    }
-
-    private String partnerBaseUrl() {
-        return "http://127.0.0.1:" + partnerEhr.getAddress().getPort() + "/fhir";
+        partnerEhr.stop();
     }
 
     @Test
-    void aReferralSentToAnOrganisationReachesItsRegisteredPartnerEhr() {
+    void aReferralSentToAnOrganisationReachesItsRegisteredPartnerEhrChangeByChange() {
         CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
         CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
         String partnerId = "riverside-" + UUID.randomUUID().toString().substring(0, 8);
         var registered = admin.post("/api/admin/partners", Map.of("id", partnerId, "organisation", "riverside-derm",
-                "baseUrl", partnerBaseUrl(), "mode", "transaction", "resourceTypes", List.of("Task"),
+                "baseUrl", partnerEhr.baseUrl() + "/fhir", "mode", "transaction",
+                "resourceTypes", List.of("ServiceRequest", "Task", "Provenance"),
                 "auth", Map.of("type", "bearer", "token", "riverside-inbound-token")));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(registered.header("Location")).isEqualTo("/api/admin/partners/" + partnerId);
 
         var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FHIR-" + partnerId));
         assertThat(sent.status()).isEqualTo(201);
-        String referralId = sent.header("Location").substring("/api/referrals/".length());
+        String referralId = sent.json().get("referralId").asString();
+        assertThat(derm.post("/api/referrals/" + referralId + "/accept", null).status()).isEqualTo(200);
 
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (received.isEmpty() && Instant.now().isBefore(deadline)) {
-            sleep(100);
-        }
-        sleep(300);
-        assertThat(received).hasSize(1);
-        assertThat(received.get(0).method()).isEqualTo("POST");
-        assertThat(received.get(0).path()).isEqualTo("/fhir");
-        assertThat(received.get(0).authorization()).isEqualTo("Bearer riverside-inbound-token");
-        Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, received.get(0).body());
-        assertThat(bundle.getEntry()).extracting(e -> e.getRequest().getUrl()).containsExactly("Task/" + referralId);
-        assertThat(bundle.getEntryFirstRep().getResource().getMeta().getVersionId()).isEqualTo("1");
+        List<LoggedRequest> received = awaitRequests(2);
+        assertThat(received).allSatisfy(request -> {
+            assertThat(request.getHeader("Authorization")).isEqualTo("Bearer riverside-inbound-token");
+            assertThat(request.getHeader("Content-Type")).startsWith("application/fhir+json");
+        });
+        List<Bundle> bundles = received.stream().map(r -> R4ChangeProjector.fhirContext().newJsonParser()
+                .parseResource(Bundle.class, r.getBodyAsString())).toList();
+        assertThat(bundles.get(0).getEntry()).extracting(e -> e.getRequest().getMethod().toCode() + " "
+                        + e.getRequest().getUrl())
+                .containsExactly("PUT ServiceRequest/" + referralId, "PUT Task/" + referralId,
+                        "PUT Provenance/" + referralId + "-1");
+        Task accepted = (Task) bundles.get(1).getEntry().get(1).getResource();
+        assertThat(accepted.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(accepted.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
+        assertThat(accepted.getBusinessStatus().getCodingFirstRep().getCode()).isEqualTo("3.0");
 
         var health = admin.get("/api/admin/partners/" + partnerId).json().get("health");
         assertThat(health.get("lastSuccessAt").isNull()).isFalse();
@@ -145,44 +113,23 @@ class PartnerDeliveryAppTest {
                 .contains("\"resourceTypes\"");
     }
 
+    private List<LoggedRequest> awaitRequests(int count) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (partnerEhr.findAll(postRequestedFor(urlEqualTo("/fhir"))).size() < count
+                && Instant.now().isBefore(deadline)) {
+            sleep(100);
+        }
+        sleep(300);
+        List<LoggedRequest> requests = partnerEhr.findAll(postRequestedFor(urlEqualTo("/fhir")));
+        assertThat(requests).hasSize(count);
+        return requests;
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The referral as a Task (id = referral id, versionId = version), visible to its two organisations. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class StandInProjector {
-        @Bean
-        @Primary
-        ChangeProjector standInChangeProjector() {
-            return history -> {
-                Set<String> organisations = new LinkedHashSet<>();
-                String referralId = null;
-                for (DomainEventMessage<?> event : history) {
-                    if (event.getPayload() instanceof ReferralSent sent) {
-                        organisations.add(sent.initiatorOrganisation());
-                        organisations.add(sent.recipientOrganisation());
-                    } else if (event.getPayload() instanceof ReferralForwarded forwarded) {
-                        organisations.add(forwarded.toOrganisation());
-                    }
-                    if (event.getPayload() instanceof ReferralEvent referral) {
-                        referralId = referral.referralId();
-                    }
-                }
-                DomainEventMessage<?> last = history.get(history.size() - 1);
-                long version = last.getSequenceNumber() + 1;
-                Task task = new Task();
-                task.setId(last.getAggregateIdentifier());
-                task.getMeta().setVersionId(Long.toString(version)).setLastUpdated(Date.from(last.getTimestamp()));
-                task.setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER);
-                List<Resource> resources = List.of(task);
-                return new FhirChange(last.getType(), last.getAggregateIdentifier(), version, last.getTimestamp(),
-                        referralId, null, organisations, resources);
-            };
         }
     }
 }
