@@ -1,115 +1,114 @@
 package dev.careloop.fhir.delivery;
 
 import dev.careloop.fhir.partner.PartnerAuth;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.web.client.RestClient;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * OAuth2 client-credentials tokens for partners (RFC 6749, 4.4; client authentication by HTTP Basic), each
- * kept until shortly before it expires. Small on purpose: one grant, no refresh tokens, no redirects.
+ * OAuth2 client-credentials tokens for partners, by Spring Security's OAuth2 client: one registration per
+ * partner credential (client authentication by HTTP Basic), tokens kept by its authorized-client service and
+ * renewed by its provider shortly before they expire.
  */
 @Component
 class OAuth2Tokens {
 
-    /** A token is replaced this long before its expiry, so that it does not expire on the way. */
-    private static final Duration EARLY = Duration.ofSeconds(30);
-    /** For a token response without expires_in. */
-    private static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+    private static final String PRINCIPAL = "careloop";
 
-    private record Key(String tokenUrl, String clientId, String scope) {
-    }
-
-    private record Token(String value, Instant renewAt) {
-    }
-
-    private final Map<Key, Token> cache = new ConcurrentHashMap<>();
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final DeliverySettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Map<String, ClientRegistration> registrations = new ConcurrentHashMap<>();
+    private final InMemoryOAuth2AuthorizedClientService authorized;
+    private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
 
     OAuth2Tokens(DeliverySettings settings) {
-        this.settings = settings;
+        this.authorized = new InMemoryOAuth2AuthorizedClientService(registrations::get);
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build());
+        requests.setReadTimeout(settings.readTimeout());
+        RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+        tokenClient.setRestClient(RestClient.builder().requestFactory(requests)
+                // As Spring Security's own client does: a general JSON converter would claim the token response first.
+                .messageConverters(converters -> {
+                    converters.clear();
+                    converters.add(new FormHttpMessageConverter());
+                    converters.add(new OAuth2AccessTokenResponseHttpMessageConverter());
+                })
+                .defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+                .build());
+        this.manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations::get, authorized);
+        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+                .clientCredentials(grant -> grant.accessTokenResponseClient(tokenClient))
+                .build());
     }
 
-    String accessToken(PartnerAuth auth, HttpClient http) {
-        Key key = key(auth);
-        Token cached = cache.get(key);
-        if (cached != null && clock.instant().isBefore(cached.renewAt())) {
-            return cached.value();
-        }
-        Token fresh = request(auth, http);
-        cache.put(key, fresh);
-        return fresh.value();
-    }
-
-    void forget(PartnerAuth auth) {
-        cache.remove(key(auth));
-    }
-
-    private Token request(PartnerAuth auth, HttpClient http) {
-        String form = "grant_type=client_credentials"
-                + (auth.scope() == null || auth.scope().isBlank() ? "" : "&scope=" + encode(auth.scope()));
-        String basic = Base64.getEncoder().encodeToString(
-                (encode(auth.clientId()) + ":" + encode(auth.clientSecret())).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(auth.tokenUrl()))
-                .timeout(settings.readTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("Authorization", "Basic " + basic)
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        HttpResponse<String> response;
+    String accessToken(PartnerAuth auth, HttpClient ignored) {
+        String id = registration(auth);
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw DeliveryFailure.noAnswer("token endpoint " + auth.tokenUrl(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DeliveryFailure.noAnswer("token endpoint " + auth.tokenUrl(), e);
-        }
-        if (response.statusCode() != 200) {
-            throw DeliveryFailure.ofStatus("token endpoint " + auth.tokenUrl(), response.statusCode(),
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock),
-                    response.body());
-        }
-        JsonNode body;
-        try {
-            body = json.readTree(response.body());
+            OAuth2AuthorizedClient client = manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(id)
+                    .principal(PRINCIPAL).build());
+            if (client == null) {
+                throw new DeliveryFailure("token endpoint " + auth.tokenUrl() + " gave no token", true, 0, null,
+                        null);
+            }
+            return client.getAccessToken().getTokenValue();
+        } catch (DeliveryFailure e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new DeliveryFailure("token endpoint " + auth.tokenUrl() + " answered no JSON", true, 200, null, e);
+            // Unreachable, refused or answered nonsense: the change waits and is tried again.
+            throw DeliveryFailure.noAnswer("token endpoint " + auth.tokenUrl(), e);
         }
-        String token = body.path("access_token").asString(null);
-        if (token == null || token.isBlank()) {
-            throw new DeliveryFailure("token endpoint " + auth.tokenUrl() + " answered no access_token", true, 200,
-                    null, null);
-        }
-        Duration lifetime = body.has("expires_in") ? Duration.ofSeconds(body.path("expires_in").asLong())
-                : DEFAULT_LIFETIME;
-        Duration keep = lifetime.compareTo(EARLY.multipliedBy(2)) > 0 ? lifetime.minus(EARLY) : lifetime.dividedBy(2);
-        return new Token(token, clock.instant().plus(keep));
     }
 
-    private static Key key(PartnerAuth auth) {
-        return new Key(auth.tokenUrl(), auth.clientId(), auth.scope());
+    /** After a 401 from the partner: the next request fetches a new token. */
+    void forget(PartnerAuth auth) {
+        authorized.removeAuthorizedClient(registration(auth), PRINCIPAL);
     }
 
-    /** RFC 6749, 2.3.1: client id and secret are form-encoded before Basic encoding. */
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    private String registration(PartnerAuth auth) {
+        String id = id(auth);
+        registrations.computeIfAbsent(id, key -> {
+            ClientRegistration.Builder builder = ClientRegistration.withRegistrationId(key)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .tokenUri(auth.tokenUrl()).clientId(auth.clientId()).clientSecret(auth.clientSecret());
+            if (auth.scope() != null && !auth.scope().isBlank()) {
+                builder.scope(auth.scope().trim().split("\\s+"));
+            }
+            return builder.build();
+        });
+        return id;
+    }
+
+    /** One registration per credential; the id reveals nothing of the secret. */
+    private static String id(PartnerAuth auth) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[]{auth.tokenUrl(), auth.clientId(), auth.clientSecret(), auth.scope()}) {
+                digest.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return "partner-" + HexFormat.of().formatHex(digest.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -57,10 +57,12 @@ class PartnerAuthenticationTest extends DeliveryTesting {
     void aTokenThePartnerNoLongerAcceptsIsReplaced() {
         WireMockServer server = partnerServer();
         server.stubFor(post(urlEqualTo("/oauth/token")).inScenario("tokens").whenScenarioStateIs("Started")
-                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"revoked\",\"expires_in\":3600}"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"revoked\",\"token_type\":\"Bearer\",\"expires_in\":3600}"))
                 .willSetStateTo("second"));
         server.stubFor(post(urlEqualTo("/oauth/token")).inScenario("tokens").whenScenarioStateIs("second")
-                .willReturn(aResponse().withStatus(200).withBody("{\"access_token\":\"fresh\",\"expires_in\":3600}")));
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"fresh\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
         server.stubFor(any(urlPathEqualTo("/fhir")).withHeader("Authorization", equalTo("Bearer fresh"))
                 .willReturn(aResponse().withStatus(200)));
         server.stubFor(any(urlPathEqualTo("/fhir")).atPriority(10).willReturn(aResponse().withStatus(401)));
