@@ -112,17 +112,6 @@ final class SharedRecords {
 
     /** Polls every 50 ms until {@code condition} holds or {@code within} has passed. */
     static void await(Duration within, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + within + ": " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted while waiting: " + what);
-            }
-        }
+        Await.until(within, condition, what);
     }
 }

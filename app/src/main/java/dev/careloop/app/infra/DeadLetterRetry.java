@@ -7,14 +7,10 @@ import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Retries dead-lettered events every {@code careloop.dead-letter-retry-interval}. Axon parks an event whose
@@ -24,20 +20,18 @@ import java.util.concurrent.TimeUnit;
  * from processing the same sequence.
  */
 @Component
-class DeadLetterRetry implements SmartLifecycle {
+class DeadLetterRetry extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRetry.class);
     /** Bounds one round per processing group, so a large backlog cannot hold the retry thread for long. */
     private static final int MAX_SEQUENCES_PER_ROUND = 100;
 
     private final EventProcessingConfiguration processing;
-    private final Duration interval;
-    private volatile ScheduledExecutorService executor;
 
     DeadLetterRetry(EventProcessingConfiguration processing,
                     @Value("${careloop.dead-letter-retry-interval:PT10S}") Duration interval) {
+        super("dead-letter-retry", interval);
         this.processing = processing;
-        this.interval = interval;
     }
 
     /** One round: every dead-lettered sequence of every processing group with a dead-letter queue gets one try. */
@@ -65,53 +59,8 @@ class DeadLetterRetry implements SmartLifecycle {
         }
     }
 
-    private void round() {
-        try {
-            retryDeadLetters();
-        } catch (RuntimeException e) {
-            log.warn("Retrying dead letters failed; trying again in {}", interval, e);
-        }
-    }
-
     @Override
-    public void start() {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "dead-letter-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::round, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
-        executor = scheduler;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService scheduler = executor;
-        executor = null;
-        if (scheduler == null) {
-            return;
-        }
-        scheduler.shutdown();
-        try {
-            // Let a round in progress finish its transaction before the processors and the data source go.
-            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
-    }
-
-    @Override
-    public int getPhase() {
-        // Starts after Axon's event processors and stops before them.
-        return Integer.MAX_VALUE - 200;
+    protected void runOnce() {
+        retryDeadLetters();
     }
 }

@@ -1,11 +1,11 @@
 package dev.careloop.app.ledger;
 
+import dev.careloop.app.infra.PeriodicTask;
 import dev.careloop.app.ledger.LogVerifier.Start;
 import dev.careloop.app.ledger.LogVerifier.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
@@ -21,9 +21,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The log's tamper evidence in this process: verifies the hash chain on request and signs a checkpoint every
@@ -33,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * checkpoints then only vouch for what this process saw.
  */
 @Component
-public class Ledger implements SmartLifecycle {
+public class Ledger extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(Ledger.class);
 
@@ -42,20 +39,18 @@ public class Ledger implements SmartLifecycle {
     private final PrivateKey signingKey;
     private final byte[] publicKey;
     private final Set<String> trustedKeyIds = new HashSet<>();
-    private final Duration interval;
     private final Clock clock;
-    private volatile ScheduledExecutorService executor;
 
     Ledger(DataSource dataSource, @Value("${careloop.ledger.signing-key:}") String signingKey,
            @Value("${careloop.ledger.public-key:}") String signingPublicKey,
            @Value("${careloop.ledger.trusted-keys:}") String trustedKeys,
            @Value("${careloop.ledger.checkpoint-interval:PT1M}") Duration interval) {
+        super("ledger-checkpoints", interval);
         this.verifier = new LogVerifier(dataSource);
         this.checkpoints = new Checkpoints(dataSource);
         KeyPair pair = keyPair(signingKey, signingPublicKey);
         this.signingKey = pair.getPrivate();
         this.publicKey = pair.getPublic().getEncoded();
-        this.interval = interval;
         this.clock = Clock.systemUTC();
         trustedKeyIds.add(CheckpointSignature.keyId(publicKey));
         Arrays.stream(trustedKeys.split(",")).map(String::trim).filter(k -> !k.isEmpty())
@@ -116,36 +111,7 @@ public class Ledger implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "ledger-checkpoints");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::scheduledCheckpoint, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
-        executor = scheduler;
-    }
-
-    private void scheduledCheckpoint() {
-        try {
-            checkpoint();
-        } catch (RuntimeException e) {
-            log.warn("Could not write a ledger checkpoint; trying again in {}", interval, e);
-        }
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService scheduler = executor;
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
+    protected void runOnce() {
+        checkpoint();
     }
 }
