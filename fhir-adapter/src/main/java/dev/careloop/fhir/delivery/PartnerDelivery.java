@@ -1,5 +1,10 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.disclosure.DisclosedToPartner;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.GenericEventMessage;
+import java.util.Map;
 import dev.careloop.fhir.mapping.FhirChange;
 import dev.careloop.fhir.partner.DeliveryMode;
 import dev.careloop.fhir.partner.Partner;
@@ -39,11 +44,13 @@ final class PartnerDelivery implements EventMessageHandler {
     private final Partners partners;
     private final DeliverySettings settings;
     private final Sleeper sleeper;
+    private final EventBus events;
     private final Clock clock = Clock.systemUTC();
 
     PartnerDelivery(Partner partner, Changes changes, PartnerClient client, Partners partners,
-                    DeliverySettings settings, Sleeper sleeper) {
+                    DeliverySettings settings, Sleeper sleeper, EventBus events) {
         this.partner = partner;
+        this.events = events;
         this.changes = changes;
         this.client = client;
         this.partners = partners;
@@ -71,6 +78,13 @@ final class PartnerDelivery implements EventMessageHandler {
                 partners.eventNumber(partner.id(), change.aggregateId(), change.version()), change.recorded(),
                 resources);
         send(bundle, change, isDeadLetterRetry() ? 1 : settings.attempts());
+        // Committed with this processor's token: the accounting of disclosures names every delivery.
+        events.publish(GenericEventMessage.asEventMessage(new DisclosedToPartner(partner.id(), partner.organisation(),
+                change.aggregateType(), change.aggregateId(), change.version(), change.referralId(),
+                change.patientId(), resources.stream().map(r -> r.fhirType()).distinct().toList()))
+                .andMetaData(Map.of(MetadataKeys.ORGANISATION, partner.organisation(),
+                        MetadataKeys.CLIENT, "careloop-delivery",
+                        MetadataKeys.CAUSATION_ID, domain.getIdentifier())));
         return null;
     }
 

@@ -149,7 +149,8 @@ public class PartnerProcessors implements SmartLifecycle {
         String group = partner.processingGroup();
         JdbcSequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
         DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
-                .eventHandlers(new PartnerDelivery(partner, changes, client, partners, settings, d -> Thread.sleep(d.toMillis())))
+                .eventHandlers(new PartnerDelivery(partner, changes, client, partners, settings,
+                        d -> Thread.sleep(d.toMillis()), eventStore))
                 .sequencingPolicy(sequencing)
                 .queue(queue)
                 .enqueuePolicy(new DeliveryEnqueuePolicy(settings.deadLetterBackoff()))
