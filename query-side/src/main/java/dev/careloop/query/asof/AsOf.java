@@ -11,8 +11,7 @@ import java.util.Set;
 
 /**
  * Folds an aggregate's history up to an instant: the events in sequence order up to the first one recorded after
- * it (a prefix of the log, so a clock that stepped back between two events never yields a state that never was),
- * on times as the trail shows them (to the microsecond). The parties come from the whole history: an organisation
+ * it (a prefix of the log, so a clock that stepped back between two events never yields a state that never was). The parties come from the whole history: an organisation
  * that was ever party to the aggregate may look at any instant of it.
  */
 final class AsOf {
@@ -51,10 +50,15 @@ final class AsOf {
         return new State<>(then, fold.parties(), fold.exists());
     }
 
+    /** Recorded by {@code at}, on the log's own clock or as the trail shows it (to the microsecond). */
+    private static boolean recordedBy(Instant timestamp, Instant at) {
+        return !timestamp.isAfter(at) || !Instants.stored(timestamp).isAfter(at);
+    }
+
     /** How many of the events had been recorded by {@code at}. */
     private static int prefix(List<? extends DomainEventMessage<?>> history, Instant at) {
         int end = 0;
-        while (end < history.size() && !Instants.stored(history.get(end).getTimestamp()).isAfter(at)) {
+        while (end < history.size() && recordedBy(history.get(end).getTimestamp(), at)) {
             end++;
         }
         return end;
