@@ -83,7 +83,10 @@ class AuditReadModel {
                             version.isNumber() ? version.asInt() : null,
                             details.path("organisation").isString() ? details.path("organisation").asString() : null,
                             rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("client"),
-                            rs.getString("purpose_of_use"), rs.getString("correlation_id"), rs.getString("event_id"));
+                            // The purpose the disclosure was made for, as the record decided it.
+                            details.path("purposeOfUse").isString() ? details.path("purposeOfUse").asString()
+                                    : rs.getString("purpose_of_use"),
+                            rs.getString("correlation_id"), rs.getString("event_id"));
                 }, args.toArray());
     }
 

@@ -86,7 +86,7 @@ public final class Histories {
         log.by(DERM, "dr-rivers", new RecordDisclosed(id, DERM, PurposeOfUse.TREATMENT, 1, v1.sha256(), v1.size(),
                 log.now()));
         log.by(GP, "dr-north", new RecordAmended(id, 2, v2, "Discharge summary (corrected)", null, "typo"));
-        log.by(DERM, "dr-rivers", new RecordDisclosed(id, DERM, PurposeOfUse.COORDINATION, 2, v2.sha256(),
+        log.by(DERM, "dr-rivers", PurposeOfUse.COORDINATION, new RecordDisclosed(id, DERM, PurposeOfUse.COORDINATION, 2, v2.sha256(),
                 v2.size(), log.now()));
         log.by(GP, "dr-north", new RecordAccessRevoked(id, CARDIO, "consent withdrawn"));
         log.by(GP, null, new RecordAccessExpired(id, IN_A_YEAR));
