@@ -93,6 +93,8 @@ class LocalIssuer {
                 context.getClaims().claim(JwtActor.ORG_CLAIM, org);
             }
             context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+            // RFC 9068's client_id: the application acting, which every event records as its client.
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
         };
     }
 
