@@ -60,10 +60,6 @@ final class AuditDescriptions {
     private AuditDescriptions() {
     }
 
-    static boolean knows(String eventType) {
-        return TEMPLATES.containsKey(eventType);
-    }
-
     static String describe(String eventType, String actorOrganisation, String label, JsonNode details) {
         Matcher m = PLACEHOLDER.matcher(TEMPLATES.getOrDefault(eventType, FALLBACK));
         StringBuilder out = new StringBuilder();
