@@ -1,5 +1,7 @@
 package dev.careloop.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -15,6 +17,21 @@ public record Patient(String patientId, String identifierSystem, String identifi
     public static String platformId(String identifierSystem, String identifierValue) {
         String key = identifierSystem.trim() + "|" + identifierValue.trim();
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The identifier system of a patient whose identity was erased; the value is then the platform id. */
+    public static final String ERASED_SYSTEM = "urn:careloop:erased";
+    /** The name shown for a patient whose identity was erased. */
+    public static final String ERASED_NAME = "(erased)";
+
+    /** What remains of a patient after erasure: the pseudonymous platform id, nothing that identifies them. */
+    public static Patient erased(String patientId) {
+        return new Patient(patientId, ERASED_SYSTEM, patientId, ERASED_NAME, null);
+    }
+
+    @JsonIgnore
+    public boolean isErased() {
+        return ERASED_SYSTEM.equals(identifierSystem);
     }
 
     public static Patient of(String identifierSystem, String identifierValue, String name, LocalDate birthDate) {

@@ -1,5 +1,6 @@
 package dev.careloop.app;
 
+import dev.careloop.app.ledger.LedgerCommands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -11,6 +12,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class CareLoopApplication {
 
     public static void main(String[] args) {
+        if (LedgerCommands.handles(args)) {
+            // A compliance officer's tool against any database: no platform, no Spring context.
+            System.exit(LedgerCommands.run(args, System.out));
+        }
         SpringApplication.run(CareLoopApplication.class, args);
     }
 }

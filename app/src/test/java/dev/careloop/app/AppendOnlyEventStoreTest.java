@@ -79,17 +79,21 @@ class AppendOnlyEventStoreTest {
     }
 
     @Test
-    void eventPayloadsAreReadableJsonThroughTheEventLogView() {
+    void eventPayloadsAreReadableJsonThroughTheEventLogViewWithThePatientsIdentitySealed() {
         Map<String, Object> row = jdbc.queryForMap("""
                 SELECT payload_type, payload->>'referralId' AS referral_id, payload->>'recipientOrganisation' AS recipient,
-                       payload->'patient'->>'identifierValue' AS mrn, meta_data->>'organisation' AS organisation
+                       payload->'patient'->>'identifierValue' AS mrn, payload->'patient'->>'patientId' AS patient_id,
+                       payload->'patient'->>'sealed' AS sealed, meta_data->>'organisation' AS organisation
                 FROM event_log WHERE aggregate_identifier = ? AND sequence_number = 0""", referralId);
 
         assertThat(row.get("payload_type")).isEqualTo("dev.careloop.api.referral.ReferralSent");
         assertThat(row.get("referral_id")).isEqualTo(referralId);
         assertThat(row.get("recipient")).isEqualTo("riverside-derm");
-        assertThat(row.get("mrn")).isEqualTo("MRN-APPEND-ONLY");
         assertThat(row.get("organisation")).isEqualTo("northside-gp");
+        // Identity is sealed under the patient's own key (crypto-shredding); the pseudonymous id stays readable.
+        assertThat(row.get("mrn")).isNull();
+        assertThat(row.get("patient_id")).isNotNull();
+        assertThat((String) row.get("sealed")).isNotBlank().doesNotContain("MRN-APPEND-ONLY");
     }
 
     /**

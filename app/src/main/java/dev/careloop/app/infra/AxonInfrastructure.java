@@ -18,6 +18,8 @@ import org.axonframework.serialization.Serializer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.axonframework.config.ConfigurerModule;
+import dev.careloop.app.privacy.PatientKeys;
+import dev.careloop.app.privacy.PatientSealing;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
@@ -118,10 +120,14 @@ class AxonInfrastructure {
                 .build();
     }
 
-    /** Events as readable JSON: ISO-8601 instants and dates, not epoch numbers. */
+    /**
+     * Events as readable JSON: ISO-8601 instants and dates, not epoch numbers; a patient's identity sealed
+     * under the patient's own key (crypto-shredding: README, "Compliance").
+     */
     @Bean("defaultAxonObjectMapper")
-    ObjectMapper defaultAxonObjectMapper() {
+    ObjectMapper defaultAxonObjectMapper(PatientKeys patientKeys) {
         return new ObjectMapper().findAndRegisterModules()
+                .registerModule(new PatientSealing(patientKeys))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 

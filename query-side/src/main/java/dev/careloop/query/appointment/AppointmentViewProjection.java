@@ -1,5 +1,7 @@
 package dev.careloop.query.appointment;
 
+import dev.careloop.query.privacy.PatientScrub;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.*;
 import org.axonframework.config.ProcessingGroup;
@@ -162,5 +164,11 @@ class AppointmentViewProjection {
 
     private static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
+    @EventHandler
+    void on(PatientErased e) {
+        PatientScrub.appointments(jdbc, e.patientId());
     }
 }

@@ -1,5 +1,7 @@
 package dev.careloop.query.record;
 
+import dev.careloop.query.privacy.PatientScrub;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.ReadModels;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
@@ -134,5 +136,11 @@ class RecordProjection {
 
     private static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
+    @EventHandler
+    void on(PatientErased e) {
+        PatientScrub.records(jdbc, e.patientId());
     }
 }

@@ -1,5 +1,7 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.query.privacy.PatientScrub;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.axonframework.config.ProcessingGroup;
@@ -134,5 +136,11 @@ class ReferralViewProjection {
 
     private static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
+    @EventHandler
+    void on(PatientErased e) {
+        PatientScrub.referrals(jdbc, e.patientId());
     }
 }

@@ -1,0 +1,67 @@
+package dev.careloop.app.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+
+/**
+ * What a checkpoint signs (Ed25519): {@code careloop-checkpoint|position|hex(chain_hash)|signed_at}, and the key
+ * id by which a verifier recognises the key it trusts (the first 16 hex digits of the public key's sha256).
+ */
+final class CheckpointSignature {
+
+    private CheckpointSignature() {
+    }
+
+    static byte[] sign(PrivateKey key, long position, byte[] chainHash, Instant signedAt) {
+        try {
+            Signature signature = Signature.getInstance("Ed25519");
+            signature.initSign(key);
+            signature.update(message(position, chainHash, signedAt));
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not sign a checkpoint", e);
+        }
+    }
+
+    static boolean verifies(byte[] publicKey, long position, byte[] chainHash, Instant signedAt, byte[] signed) {
+        try {
+            Signature signature = Signature.getInstance("Ed25519");
+            signature.initVerify(publicKey(publicKey));
+            signature.update(message(position, chainHash, signedAt));
+            return signature.verify(signed);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static String keyId(byte[] publicKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey), 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static PublicKey publicKey(byte[] encoded) throws GeneralSecurityException {
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+    }
+
+    /** Checkpoint times are kept to the microsecond, as PostgreSQL stores them. */
+    static Instant stored(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static byte[] message(long position, byte[] chainHash, Instant signedAt) {
+        return ("careloop-checkpoint|" + position + "|" + HexFormat.of().formatHex(chainHash) + "|"
+                + stored(signedAt)).getBytes(StandardCharsets.UTF_8);
+    }
+}

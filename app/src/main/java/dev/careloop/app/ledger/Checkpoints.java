@@ -1,0 +1,118 @@
+package dev.careloop.app.ledger;
+
+import dev.careloop.app.ledger.LogVerifier.Start;
+import dev.careloop.app.ledger.LogVerifier.Verification;
+
+import javax.sql.DataSource;
+import java.security.PrivateKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Signed checkpoints of the chain. A checkpoint is written only after the chain since the previous trusted one
+ * verified, so a signature vouches for everything before it; a verifier that trusts the key starts after the
+ * newest checkpoint it can verify instead of at the start of the log.
+ */
+public final class Checkpoints {
+
+    private final DataSource dataSource;
+    private final LogVerifier verifier;
+
+    public Checkpoints(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.verifier = new LogVerifier(dataSource);
+    }
+
+    /** A stored checkpoint. */
+    public record Checkpoint(long position, byte[] chainHash, Instant signedAt, String keyId, byte[] publicKey,
+                             byte[] signature) {
+        boolean verifiesWith(Set<String> trustedKeyIds) {
+            return trustedKeyIds.contains(keyId) && keyId.equals(CheckpointSignature.keyId(publicKey))
+                    && CheckpointSignature.verifies(publicKey, position, chainHash, signedAt, signature);
+        }
+    }
+
+    /**
+     * Where a verification may start: after the newest checkpoint at or before {@code atOrBefore} (null: any)
+     * that is signed by one of {@code trustedKeyIds} and whose link is still the stored one, else the start.
+     */
+    public Start trustedStart(Set<String> trustedKeyIds, Long atOrBefore) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("""
+                     SELECT k.position, k.chain_hash, k.signed_at, k.key_id, k.public_key, k.signature, c.chain_hash AS stored
+                     FROM chain_checkpoint k LEFT JOIN event_chain c ON c.position = k.position
+                     WHERE ?::bigint IS NULL OR k.position <= ?::bigint
+                     ORDER BY k.position DESC""")) {
+            query.setObject(1, atOrBefore);
+            query.setObject(2, atOrBefore);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    Checkpoint checkpoint = checkpoint(row);
+                    if (checkpoint.verifiesWith(trustedKeyIds)
+                            && java.util.Arrays.equals(checkpoint.chainHash(), row.getBytes("stored"))) {
+                        return new Start(checkpoint.position(), checkpoint.chainHash(), "the checkpoint at position "
+                                + checkpoint.position() + " signed " + checkpoint.signedAt() + " by key "
+                                + checkpoint.keyId());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read checkpoints", e);
+        }
+        return Start.BEGINNING;
+    }
+
+    /**
+     * Verifies the chain since the newest checkpoint this key signed and, when it is intact and has grown,
+     * signs its head. Returns the verification (and the new checkpoint, if one was written).
+     */
+    public Result checkpoint(PrivateKey key, byte[] publicKey, Instant now) {
+        String keyId = CheckpointSignature.keyId(publicKey);
+        Verification verification = verifier.verify(trustedStart(Set.of(keyId), null), null);
+        if (!verification.intact() || verification.verifiedUpToPosition() == 0
+                || verification.eventsChecked() == 0) {
+            return new Result(verification, Optional.empty());
+        }
+        long position = verification.verifiedUpToPosition();
+        byte[] link = verifier.storedLink(position).orElseThrow();
+        Instant signedAt = CheckpointSignature.stored(now);
+        byte[] signature = CheckpointSignature.sign(key, position, link, signedAt);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO chain_checkpoint (position, chain_hash, signed_at, key_id, public_key, signature)
+                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING""")) {
+            insert.setLong(1, position);
+            insert.setBytes(2, link);
+            insert.setTimestamp(3, Timestamp.from(signedAt));
+            insert.setString(4, keyId);
+            insert.setBytes(5, publicKey);
+            insert.setBytes(6, signature);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write a checkpoint", e);
+        }
+        return new Result(verification, Optional.of(new Checkpoint(position, link, signedAt, keyId, publicKey,
+                signature)));
+    }
+
+    public record Result(Verification verification, Optional<Checkpoint> written) {
+    }
+
+    /** The key id of a base64 X.509 Ed25519 public key as given by an officer (--public-key). */
+    public static String keyIdOf(String base64PublicKey) {
+        return CheckpointSignature.keyId(Base64.getDecoder().decode(base64PublicKey.trim()));
+    }
+
+    private static Checkpoint checkpoint(ResultSet row) throws SQLException {
+        return new Checkpoint(row.getLong("position"), row.getBytes("chain_hash"),
+                row.getTimestamp("signed_at").toInstant(), row.getString("key_id"), row.getBytes("public_key"),
+                row.getBytes("signature"));
+    }
+}

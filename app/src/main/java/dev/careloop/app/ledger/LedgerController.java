@@ -1,0 +1,82 @@
+package dev.careloop.app.ledger;
+
+import dev.careloop.api.Actor;
+import dev.careloop.app.ledger.LogVerifier.Verification;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Verifying the log (compliance officers and administrators) and signing a checkpoint now (administrators). */
+@RestController
+@Tag(name = "Audit: the log's integrity", description = "Hash chain verification and signed checkpoints")
+class LedgerController {
+
+    private final Ledger ledger;
+
+    LedgerController(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    @GetMapping("/api/audit/log/verify")
+    @Operation(summary = "Recompute the log's hash chain and name the first event that no longer matches",
+            description = "From the newest checkpoint signed by a trusted key (or the start with full=true), or a "
+                    + "range of chain positions [from, to].")
+    Map<String, Object> verify(Actor actor, @RequestParam(required = false) Long from,
+                               @RequestParam(required = false) Long to,
+                               @RequestParam(defaultValue = "false") boolean full) {
+        requireRole(actor, Set.of(Actor.COMPLIANCE, Actor.ADMIN));
+        if ((from != null && from < 1) || (to != null && to < 0) || (from != null && to != null && to < from)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must be >= 1 and to >= from");
+        }
+        return report(ledger.verify(from, to, full));
+    }
+
+    @PostMapping("/api/admin/ledger/checkpoints")
+    @Operation(summary = "Verify what is new since the last checkpoint and sign the chain's head now")
+    Map<String, Object> checkpoint(Actor actor) {
+        requireRole(actor, Set.of(Actor.ADMIN));
+        Checkpoints.Result result = ledger.checkpoint();
+        Map<String, Object> body = report(result.verification());
+        result.written().ifPresent(c -> body.put("checkpoint", Map.of("position", c.position(),
+                "signedAt", c.signedAt().toString(), "keyId", c.keyId())));
+        body.put("publicKey", ledger.publicKey());
+        return body;
+    }
+
+    private static Map<String, Object> report(Verification v) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("intact", v.intact());
+        body.put("summary", v.summary());
+        body.put("anchor", v.anchor());
+        body.put("fromPosition", v.fromPosition());
+        body.put("verifiedUpToPosition", v.verifiedUpToPosition());
+        body.put("verifiedUpToGlobalIndex", v.verifiedUpToGlobalIndex());
+        body.put("eventsChecked", v.eventsChecked());
+        body.put("tookMillis", v.took().toMillis());
+        if (v.firstBreak() != null) {
+            Map<String, Object> broken = new LinkedHashMap<>();
+            broken.put("kind", v.firstBreak().kind());
+            broken.put("position", v.firstBreak().position());
+            broken.put("globalIndex", v.firstBreak().globalIndex());
+            broken.put("detail", v.firstBreak().detail());
+            body.put("firstBreak", broken);
+        }
+        return body;
+    }
+
+    private static void requireRole(Actor actor, Set<String> roles) {
+        if (!actor.hasAnyRole(roles)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only " + String.join(" or ", roles.stream()
+                    .sorted().toList()) + " may do this");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.careloop.app.privacy;
+
+import dev.careloop.api.Actor;
+import dev.careloop.api.Patient;
+import dev.careloop.api.privacy.PatientDataStore;
+import dev.careloop.api.privacy.PatientErased;
+import dev.careloop.command.web.Commands;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.gateway.EventGateway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Forgets a patient (crypto-shredding). In one transaction: the patient's key is destroyed, so their sealed
+ * identity in the log can no longer be read; every store outside the log that copies it replaces it with the
+ * erased placeholder; the content of shared records about the patient is deleted; and PatientErased is
+ * appended, naming only the pseudonymous id, so the erasure is itself in the audit trail. No stored byte of the
+ * log changes, so the hash chain still verifies. Read models also scrub on PatientErased, after every earlier
+ * event, so an event in flight during the erasure cannot bring the identity back.
+ */
+@Service
+public class PatientErasure {
+
+    private final PatientKeys keys;
+    private final List<PatientDataStore> stores;
+    private final JdbcTemplate jdbc;
+    private final EventGateway events;
+
+    PatientErasure(PatientKeys keys, List<PatientDataStore> stores, JdbcTemplate jdbc, EventGateway events) {
+        this.keys = keys;
+        this.stores = stores;
+        this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    /** What an erasure did. {@code plainEvents}: events written before sealing existed, which keep the identity. */
+    public record Report(String patientId, boolean keyDestroyed, Map<String, Integer> copiesErased,
+                         int documentsDeleted, long plainEvents) {
+    }
+
+    @Transactional
+    public Report erase(String patientId, String reason, Actor admin) {
+        boolean destroyed = keys.destroy(patientId);
+        Map<String, Integer> copies = new LinkedHashMap<>();
+        for (PatientDataStore store : stores) {
+            copies.put(store.name(), store.erase(patientId));
+        }
+        int documents = deleteDocuments(patientId);
+        long plain = plainEvents(patientId);
+        int total = copies.values().stream().mapToInt(Integer::intValue).sum() + documents;
+        events.publish(GenericEventMessage.asEventMessage(new PatientErased(patientId, reason, total))
+                .andMetaData(Commands.metaDataFor(admin)));
+        return new Report(patientId, destroyed, copies, documents, plain);
+    }
+
+    /** Shared records' content about the patient (every version), unless another patient's record has the same bytes. */
+    private int deleteDocuments(String patientId) {
+        List<String> hashes = jdbc.queryForList("""
+                SELECT DISTINCT v.content_sha256 FROM record_version v JOIN record_view r ON r.record_id = v.record_id
+                WHERE r.patient_id = ? AND NOT EXISTS (
+                    SELECT 1 FROM record_version o JOIN record_view ro ON ro.record_id = o.record_id
+                    WHERE o.content_sha256 = v.content_sha256 AND ro.patient_id <> ?)""",
+                String.class, patientId, patientId);
+        int deleted = 0;
+        for (String hash : hashes) {
+            jdbc.update("DELETE FROM record_content_upload WHERE sha256 = ?", hash);
+            deleted += jdbc.update("DELETE FROM record_content WHERE sha256 = ?", hash);
+        }
+        return deleted;
+    }
+
+    /** Events that name the patient with their identity in the clear (written before sealing existed). */
+    private long plainEvents(String patientId) {
+        String plain = "\"patientId\":\"" + patientId + "\",\"identifierSystem\"";
+        String placeholder = plain + ":\"" + Patient.ERASED_SYSTEM + "\"";
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM domain_event_entry WHERE position(convert_to(?, 'UTF8') in payload) > 0
+                AND position(convert_to(?, 'UTF8') in payload) = 0""", Long.class, plain, placeholder);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.careloop.app.privacy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each patient's own AES-256 key (table patient_key), made the first time the patient's identity is sealed and
+ * destroyed when the patient is erased. Keys are cached for {@code careloop.privacy.key-cache} (default 30 s),
+ * which bounds how long another process may still unseal an erased patient. Key material is never logged.
+ */
+@Component
+public class PatientKeys {
+
+    private static final Logger log = LoggerFactory.getLogger(PatientKeys.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int IV_BYTES = 12;
+
+    private final JdbcTemplate jdbc;
+    private final SecretKey masterKey;
+    private final Duration cacheFor;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** A key, or its absence once erased, as seen at {@code at}. */
+    private record Cached(Optional<SecretKey> key, Instant at) {
+    }
+
+    PatientKeys(JdbcTemplate jdbc, @Value("${careloop.privacy.master-key:}") String masterKey,
+                @Value("${careloop.privacy.key-cache:PT30S}") Duration cacheFor) {
+        this.jdbc = jdbc;
+        this.cacheFor = cacheFor;
+        if (masterKey == null || masterKey.isBlank()) {
+            log.warn("No careloop.privacy.master-key (CARELOOP_PRIVACY_MASTER_KEY): patient keys are stored unwrapped");
+            this.masterKey = null;
+        } else {
+            byte[] bytes = Base64.getDecoder().decode(masterKey.trim());
+            if (bytes.length != 32) {
+                throw new IllegalStateException("careloop.privacy.master-key must be 32 bytes, base64");
+            }
+            this.masterKey = new SecretKeySpec(bytes, "AES");
+        }
+    }
+
+    /** The patient's key, made now if the patient has none; empty if the patient was erased. */
+    Optional<SecretKey> keyForSealing(String patientId) {
+        Optional<SecretKey> known = key(patientId);
+        if (known.isPresent() || erased(patientId)) {
+            return known;
+        }
+        SecretKey fresh = newKey();
+        jdbc.update("INSERT INTO patient_key (patient_id, key_material, wrapped) VALUES (?, ?, ?) "
+                + "ON CONFLICT (patient_id) DO NOTHING", patientId, wrap(fresh.getEncoded()), masterKey != null);
+        cache.remove(patientId);
+        return key(patientId);
+    }
+
+    /** The patient's key for unsealing; empty if there is none (erased). */
+    Optional<SecretKey> key(String patientId) {
+        Cached cached = cache.get(patientId);
+        if (cached != null && cached.at().plus(cacheFor).isAfter(clock.instant())) {
+            return cached.key();
+        }
+        List<byte[]> material = jdbc.query("SELECT key_material FROM patient_key WHERE patient_id = ?",
+                (row, n) -> row.getBytes(1), patientId);
+        Optional<SecretKey> key = material.isEmpty() || material.get(0) == null ? Optional.empty()
+                : Optional.of(new SecretKeySpec(unwrap(material.get(0)), "AES"));
+        if (!material.isEmpty()) {
+            cache.put(patientId, new Cached(key, clock.instant()));
+        }
+        return key;
+    }
+
+    /** Destroys the patient's key (in the caller's transaction); true if there was one to destroy. */
+    public boolean destroy(String patientId) {
+        int destroyed = jdbc.update("UPDATE patient_key SET key_material = NULL, erased_at = now() "
+                + "WHERE patient_id = ? AND erased_at IS NULL", patientId);
+        if (destroyed == 0) {
+            // Never sealed before (or already erased): record the erasure so later events are not sealed anew.
+            jdbc.update("INSERT INTO patient_key (patient_id, key_material, wrapped, erased_at) "
+                    + "VALUES (?, NULL, false, now()) ON CONFLICT (patient_id) DO NOTHING", patientId);
+        }
+        cache.put(patientId, new Cached(Optional.empty(), clock.instant()));
+        return destroyed > 0;
+    }
+
+    private boolean erased(String patientId) {
+        return Boolean.TRUE.equals(jdbc.query("SELECT erased_at IS NOT NULL FROM patient_key WHERE patient_id = ?",
+                (row, n) -> row.getBoolean(1), patientId).stream().findFirst().orElse(false));
+    }
+
+    private static SecretKey newKey() {
+        try {
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256, RANDOM);
+            return generator.generateKey();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no AES on this Java", e);
+        }
+    }
+
+    private byte[] wrap(byte[] key) {
+        return masterKey == null ? key : Aes.seal(masterKey, key, "careloop-patient-key".getBytes());
+    }
+
+    private byte[] unwrap(byte[] stored) {
+        return masterKey == null ? stored : Aes.open(masterKey, stored, "careloop-patient-key".getBytes());
+    }
+
+    /** AES-256-GCM with a random 96-bit IV stored in front of the ciphertext. */
+    static final class Aes {
+        private Aes() {
+        }
+
+        static byte[] seal(SecretKey key, byte[] plain, byte[] associated) {
+            try {
+                byte[] iv = new byte[IV_BYTES];
+                RANDOM.nextBytes(iv);
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+                cipher.updateAAD(associated);
+                byte[] sealed = cipher.doFinal(plain);
+                byte[] out = new byte[IV_BYTES + sealed.length];
+                System.arraycopy(iv, 0, out, 0, IV_BYTES);
+                System.arraycopy(sealed, 0, out, IV_BYTES, sealed.length);
+                return out;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("could not seal", e);
+            }
+        }
+
+        static byte[] open(SecretKey key, byte[] sealed, byte[] associated) {
+            try {
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, IV_BYTES));
+                cipher.updateAAD(associated);
+                return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("could not open a sealed value: wrong key, or it was altered", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.careloop.app.ledger;
+
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopClient.Response;
+import dev.careloop.app.CareLoopIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The log's verification over HTTP, on the log the platform itself appends to (Axon's inserts are chained). */
+@CareLoopIntegrationTest
+class LedgerApiTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void eventsThePlatformAppendsAreChainedAndAComplianceOfficerVerifiesThem() {
+        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        assertThat(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "LEDGER-1")).status())
+                .isEqualTo(201);
+
+        Response verified = CareLoopClient.as(port, "northside-gp-compliance").get("/api/audit/log/verify?full=true");
+
+        assertThat(verified.status()).as(verified.body()).isEqualTo(200);
+        assertThat(verified.json().get("intact").asBoolean()).isTrue();
+        long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+        assertThat(verified.json().get("eventsChecked").asLong()).isEqualTo(events);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_chain", Long.class)).isEqualTo(events);
+    }
+
+    @Test
+    void anAdministratorSignsACheckpointAndLaterVerificationsStartFromIt() {
+        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
+        CareLoopClient.as(port, "northside-gp-staff").post("/api/referrals",
+                CareLoopClient.referralTo("riverside-derm", "LEDGER-2"));
+
+        Response signed = admin.post("/api/admin/ledger/checkpoints", null);
+        Response verified = admin.get("/api/audit/log/verify");
+
+        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+        long position = signed.json().get("checkpoint").get("position").asLong();
+        assertThat(verified.json().get("anchor").asString()).startsWith("the checkpoint at position ");
+        assertThat(verified.json().get("fromPosition").asLong()).isGreaterThanOrEqualTo(position);
+        assertThat(verified.json().get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void clinicStaffMayNotVerifyTheLog() {
+        Response refused = CareLoopClient.as(port, "riverside-derm-staff").get("/api/audit/log/verify");
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    }
+}

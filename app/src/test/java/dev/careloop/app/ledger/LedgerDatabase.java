@@ -1,0 +1,88 @@
+package dev.careloop.app.ledger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A fresh database with CareLoop's migrations for each ledger test (tamper tests corrupt the log, so no test
+ * shares one), on one embedded PostgreSQL per test JVM. Events are appended as Axon's JDBC storage does: plain
+ * INSERTs into domain_event_entry, which the trigger chains.
+ */
+final class LedgerDatabase {
+
+    private static EmbeddedPostgres server;
+
+    final DataSource dataSource;
+    final JdbcTemplate jdbc;
+    final String url;
+    private int appended;
+
+    private LedgerDatabase(DataSource dataSource, String url) {
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.url = url;
+    }
+
+    static LedgerDatabase fresh() {
+        String name = "ledger_" + UUID.randomUUID().toString().replace("-", "");
+        new JdbcTemplate(server().getPostgresDatabase()).execute("CREATE DATABASE " + name);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        String url = server().getJdbcUrl("postgres", name);
+        dataSource.setUrl(url);
+        dataSource.setUser("postgres");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return new LedgerDatabase(dataSource, url);
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return server;
+    }
+
+    /** Appends one event of aggregate {@code aggregateId}; returns its global index. */
+    long append(String aggregateId, long sequence, String payloadJson) {
+        return jdbc.queryForObject("""
+                        INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
+                            meta_data, payload, payload_revision, payload_type, time_stamp)
+                        VALUES (?, ?, 'Referral', ?, ?, ?, NULL, 'dev.careloop.api.referral.ReferralAccepted', ?)
+                        RETURNING global_index""", Long.class,
+                aggregateId, sequence, UUID.randomUUID().toString(),
+                "{\"userId\":\"dr-river\",\"organisation\":\"riverside-derm\"}".getBytes(StandardCharsets.UTF_8),
+                payloadJson.getBytes(StandardCharsets.UTF_8), Instant.now().toString());
+    }
+
+    /** Appends {@code count} more events to a few referrals; returns the last global index. */
+    long appendMany(int count) {
+        long last = 0;
+        for (int i = 0; i < count; i++) {
+            int n = appended++;
+            last = append("referral-" + (n % 3), n / 3, "{\"referralId\":\"referral-" + (n % 3) + "\",\"n\":" + n + "}");
+        }
+        return last;
+    }
+
+    /** What a superuser can do: switch the log's protection off for the next statement. */
+    void asSuperuserWithoutTriggers(String table, String sql, Object... args) {
+        jdbc.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
+        try {
+            jdbc.update(sql, args);
+        } finally {
+            jdbc.execute("ALTER TABLE " + table + " ENABLE TRIGGER USER");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.careloop.app.privacy;
+
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopClient.Response;
+import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.ledger.Ledger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Erasure by crypto-shredding, end to end: after an administrator erases a patient, no table (the log
+ * included, read as bytes), read model, API answer or log line holds the patient's name, birth date or
+ * identifier; another patient is untouched; and the log's hash chain still verifies.
+ */
+@CareLoopIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
+class PatientErasureTest {
+
+    private static final String GP = "northside-gp";
+    private static final String DERM = "riverside-derm";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Ledger ledger;
+
+    @Test
+    void anErasedPatientLeavesNoTraceAndTheLogStillVerifies(CapturedOutput output) throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String surname = "Eraseme" + tag;
+        String mrn = "ERASE-" + tag;
+        String birthDate = "1933-03-13";
+        String otherSurname = "Keepme" + tag;
+        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
+        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
+
+        JsonNode referral = send(gp, mrn, "Erin " + surname, birthDate);
+        String referralId = referral.get("referralId").asString();
+        String patientId = referral.get("patient").get("patientId").asString();
+        assertThat(derm.post("/api/referrals/" + referralId + "/accept", null).status()).isEqualTo(200);
+        assertThat(derm.post("/api/referrals/" + referralId + "/schedule", Map.of("start",
+                Instant.now().plus(Duration.ofDays(4)).toString(), "location", "Room 2")).status()).isEqualTo(200);
+        byte[] document = ("# Discharge summary\n\nErin " + surname + ", born " + birthDate + ", MRN " + mrn + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        String sha = upload(gp, document);
+        Response shared = gp.post("/api/records", Map.of("referralId", referralId, "recipients", List.of(),
+                "documentType", Map.of("code", "18842-5", "display", "Discharge summary"), "title", "Discharge",
+                "contentSha256", sha, "purpose", "TREAT",
+                "validUntil", Instant.now().plus(Duration.ofDays(30)).toString()));
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        String otherReferral = send(gp, "KEEP-" + tag, "Olly " + otherSurname, "1944-04-14").get("referralId").asString();
+        await(() -> found(surname) > 0 && found(otherSurname) > 0, "the read models to hold both patients");
+
+        Response erased = admin.post("/api/admin/patients/" + patientId + "/erasure",
+                Map.of("reason", "right to erasure request " + tag));
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(erased.json().get("keyDestroyed").asBoolean()).isTrue();
+        assertThat(erased.json().get("plainEvents").asLong()).isZero();
+        await(() -> found(surname) == 0 && found(mrn) == 0 && found(birthDate) == 0,
+                "every copy of the erased patient to be gone");
+        assertThat(whereFound(surname)).isEmpty();
+        assertThat(whereFound(mrn)).isEmpty();
+        assertThat(whereFound(birthDate)).isEmpty();
+        // The other patient is untouched.
+        assertThat(found(otherSurname)).isPositive();
+        assertThat(gp.get("/api/referrals/" + otherReferral).json().get("patient").get("name").asString())
+                .isEqualTo("Olly " + otherSurname);
+        // The referral itself remains, without the identity; the patient's documents are gone.
+        JsonNode after = gp.get("/api/referrals/" + referralId).json();
+        assertThat(after.get("patient").get("name").asString()).isEqualTo("(erased)");
+        assertThat(after.get("patient").get("patientId").asString()).isEqualTo(patientId);
+        assertThat(gp.get("/api/patients/" + patientId + "/summary").body()).doesNotContain(surname, mrn);
+        // The erasure is in the log, naming the pseudonymous id only; the chain still verifies.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type = "
+                + "'dev.careloop.api.privacy.PatientErased' AND position(convert_to(?, 'UTF8') in payload) > 0",
+                Long.class, patientId)).isEqualTo(1);
+        assertThat(ledger.verify(null, null, true).intact()).isTrue();
+        assertThat(output.getAll()).doesNotContain(surname).doesNotContain(mrn);
+    }
+
+    @Test
+    void onlyAdministratorsMayErase() {
+        Response refused = CareLoopClient.as(port, GP + "-staff").post(
+                "/api/admin/patients/" + UUID.randomUUID() + "/erasure", Map.of("reason", "because"));
+
+        assertThat(refused.status()).isEqualTo(403);
+    }
+
+    private JsonNode send(CareLoopClient gp, String mrn, String name, String birthDate) {
+        Map<String, Object> body = new LinkedHashMap<>(CareLoopClient.referralTo(DERM, mrn));
+        body.put("patient", Map.of("identifierSystem", "https://northside-gp.example/mrn", "identifierValue", mrn,
+                "name", name, "birthDate", birthDate));
+        Response sent = gp.post("/api/referrals", body);
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return sent.json();
+    }
+
+    private static String upload(CareLoopClient client, byte[] bytes) throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        Response put = client.put("/api/records/content/" + sha, bytes, "text/markdown");
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        return sha;
+    }
+
+    /** How many places in the whole database hold {@code needle}: every column of every table, bytes included. */
+    private long found(String needle) {
+        return whereFound(needle).size();
+    }
+
+    private List<String> whereFound(String needle) {
+        List<String> places = new ArrayList<>();
+        List<Map<String, Object>> columns = jdbc.queryForList("""
+                SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+                JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+                  AND c.data_type IN ('text', 'character varying', 'character', 'jsonb', 'json', 'bytea', 'date',
+                                      'ARRAY')""");
+        for (Map<String, Object> column : columns) {
+            String table = (String) column.get("table_name");
+            String name = (String) column.get("column_name");
+            String condition = "bytea".equals(column.get("data_type"))
+                    ? "position(convert_to(?, 'UTF8') in \"" + name + "\") > 0"
+                    : "\"" + name + "\"::text ILIKE '%' || ? || '%'";
+            Long hits = jdbc.queryForObject("SELECT count(*) FROM \"" + table + "\" WHERE " + condition, Long.class,
+                    needle);
+            if (hits != null && hits > 0) {
+                places.add(table + "." + name + " (" + hits + ")");
+            }
+        }
+        return places;
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

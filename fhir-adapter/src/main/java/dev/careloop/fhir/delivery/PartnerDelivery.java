@@ -1,0 +1,124 @@
+package dev.careloop.fhir.delivery;
+
+import dev.careloop.fhir.mapping.FhirChange;
+import dev.careloop.fhir.partner.DeliveryMode;
+import dev.careloop.fhir.partner.Partner;
+import dev.careloop.fhir.partner.Partners;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.messaging.deadletter.DeadLetter;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Delivers each change to one partner: the aggregate's history up to the event, projected to FHIR, filtered by
+ * what the partner's organisation may see and the resource types it asked for, sent with retries. What still
+ * fails is thrown, and the processor's dead-letter queue keeps it (and the referral's later changes behind it).
+ * Never on a replay: a rebuilt projection must not send partners anything again.
+ */
+final class PartnerDelivery implements EventMessageHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PartnerDelivery.class);
+
+    /** Waits between tries; a seam for tests. */
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final Partner partner;
+    private final Changes changes;
+    private final PartnerClient client;
+    private final Partners partners;
+    private final DeliverySettings settings;
+    private final Sleeper sleeper;
+    private final Clock clock = Clock.systemUTC();
+
+    PartnerDelivery(Partner partner, Changes changes, PartnerClient client, Partners partners,
+                    DeliverySettings settings, Sleeper sleeper) {
+        this.partner = partner;
+        this.changes = changes;
+        this.client = client;
+        this.partners = partners;
+        this.settings = settings;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    public Object handle(EventMessage<?> event) throws Exception {
+        if (ReplayToken.isReplay(event) || !(event instanceof DomainEventMessage<?> domain)) {
+            // Replays re-read history partners already have; events outside an aggregate are no FHIR change.
+            return null;
+        }
+        FhirChange change = changes.madeBy(domain);
+        if (!change.organisations().contains(partner.organisation())) {
+            return null;
+        }
+        List<Resource> resources = Bundles.forPartner(change, partner);
+        if (resources.isEmpty()) {
+            return null;
+        }
+        String bundle = partner.mode() == DeliveryMode.TRANSACTION
+                ? Bundles.transaction(partner.baseUrl(), resources)
+                : Bundles.notification(partner, settings.fhirBaseUrl(), settings.topic(),
+                partners.eventNumber(partner.id(), change.aggregateId(), change.version()), change.recorded(),
+                resources);
+        send(bundle, change, isDeadLetterRetry() ? 1 : settings.attempts());
+        return null;
+    }
+
+    private void send(String bundle, FhirChange change, int tries) throws InterruptedException {
+        Backoff backoff = settings.inlineBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.post(partner, bundle);
+                partners.recordSuccess(partner.id(), clock.instant());
+                return;
+            } catch (DeliveryFailure failure) {
+                partners.recordError(partner.id(), failure.getMessage(), clock.instant());
+                if (!failure.retryable() || attempt >= tries) {
+                    log.warn("Change {} v{} not delivered to partner {} after {} tries: {}", change.aggregateId(),
+                            change.version(), partner.id(), attempt, failure.getMessage());
+                    throw failure;
+                }
+                Duration wait = backoff.after(attempt, failure.retryAfter());
+                if (wait.compareTo(settings.maxBackoff()) > 0) {
+                    // The partner asked for a long pause: wait in the dead-letter queue, not on this thread.
+                    throw failure;
+                }
+                log.info("Change {} v{} to partner {}: try {} failed ({}), next in {} ms", change.aggregateId(),
+                        change.version(), partner.id(), attempt, failure.getMessage(), wait.toMillis());
+                sleeper.sleep(wait);
+            }
+        }
+    }
+
+    /** A retry out of the dead-letter queue gets one try: the queue's own schedule is the backoff. */
+    private static boolean isDeadLetterRetry() {
+        return CurrentUnitOfWork.isStarted()
+                && CurrentUnitOfWork.get().resources().containsKey(DeadLetter.class.getName());
+    }
+
+    /** Delivery can never be replayed: Axon refuses to reset this processor's tokens. */
+    @Override
+    public boolean supportsReset() {
+        return false;
+    }
+
+    @Override
+    public boolean canHandle(EventMessage<?> event) {
+        return true;
+    }
+
+    @Override
+    public Class<?> getTargetType() {
+        return PartnerDelivery.class;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.careloop.fhir.delivery;
+
+import dev.careloop.fhir.partner.Partner;
+import dev.careloop.fhir.partner.Partners;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Axon tracking event processor per active partner, processing group {@code fhir-partner-{id}}: built at
+ * start-up for the partners in the registry and at once for a partner registered later. Each tracks the event
+ * store from the head of the log at the partner's registration (tokens in token_entry, so it goes on where it
+ * stopped after a restart), orders changes per referral ({@link ReferralSequencing}) and keeps what it could not
+ * deliver in its own sequenced dead-letter queue in dead_letter_entry.
+ * <p>
+ * These processors are not part of Axon's EventProcessingConfiguration (that cannot grow after start-up), so
+ * nothing there can reset or replay them; their handler refuses resets as well.
+ */
+@Component
+public class PartnerProcessors implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PartnerProcessors.class);
+
+    /** One partner's running delivery. */
+    record Delivery(Partner partner, TrackingEventProcessor processor,
+                    SequencedDeadLetterQueue<EventMessage<?>> queue, DeadLetteringEventHandlerInvoker invoker) {
+    }
+
+    private final Partners partners;
+    private final EventStore eventStore;
+    private final TokenStore tokenStore;
+    private final TransactionManager transactionManager;
+    private final ConnectionProvider connectionProvider;
+    private final DeadLetterSchema deadLetterSchema;
+    private final Serializer serializer;
+    private final Serializer eventSerializer;
+    private final Changes changes;
+    private final ReferralSequencing sequencing;
+    private final PartnerClient client;
+    private final DeliverySettings settings;
+    private final Map<String, Delivery> running = new ConcurrentHashMap<>();
+    private volatile boolean started;
+
+    PartnerProcessors(Partners partners, EventStore eventStore, TokenStore tokenStore,
+                      TransactionManager transactionManager, ConnectionProvider connectionProvider,
+                      DeadLetterSchema deadLetterSchema, @Qualifier("serializer") Serializer serializer,
+                      @Qualifier("eventSerializer") Serializer eventSerializer, Changes changes,
+                      ReferralSequencing sequencing, PartnerClient client, DeliverySettings settings) {
+        this.partners = partners;
+        this.eventStore = eventStore;
+        this.tokenStore = tokenStore;
+        this.transactionManager = transactionManager;
+        this.connectionProvider = connectionProvider;
+        this.deadLetterSchema = deadLetterSchema;
+        this.serializer = serializer;
+        this.eventSerializer = eventSerializer;
+        this.changes = changes;
+        this.sequencing = sequencing;
+        this.client = client;
+        this.settings = settings;
+    }
+
+    /** The head of the log now: where a partner registered now starts. */
+    long head() {
+        TrackingToken head = eventStore.createHeadToken();
+        if (head == null) {
+            return -1;
+        }
+        OptionalLong position = head.position();
+        return position.orElse(-1);
+    }
+
+    /** Starts delivering to a partner (no-op if it already is, or before the application has started). */
+    synchronized void start(Partner partner) {
+        if (!started || running.containsKey(partner.id()) || !partner.active()) {
+            return;
+        }
+        Delivery delivery = build(partner);
+        delivery.processor().start();
+        running.put(partner.id(), delivery);
+        log.info("Delivering FHIR changes to partner {} ({}, {}) from global index {}", partner.id(),
+                partner.mode().code(), partner.baseUrl(), partner.startIndex());
+    }
+
+    /** Stops delivering to a partner; its token and dead letters stay. */
+    synchronized void stop(String partnerId) {
+        Delivery delivery = running.remove(partnerId);
+        if (delivery != null) {
+            delivery.processor().shutDown();
+        }
+    }
+
+    Optional<Delivery> delivery(String partnerId) {
+        return Optional.ofNullable(running.get(partnerId));
+    }
+
+    Map<String, Delivery> running() {
+        return Collections.unmodifiableMap(running);
+    }
+
+    /** A dead-letter queue for a partner, running or not (for the admin API). */
+    SequencedDeadLetterQueue<EventMessage<?>> queueOf(String partnerId) {
+        Delivery delivery = running.get(partnerId);
+        return delivery != null ? delivery.queue() : queue(Partner.processingGroupOf(partnerId));
+    }
+
+    /** Events of the log this partner's processor has not looked at yet (0 when it is not running). */
+    long waiting(String partnerId) {
+        Delivery delivery = running.get(partnerId);
+        if (delivery == null) {
+            return 0;
+        }
+        long head = head();
+        Map<Integer, EventTrackerStatus> status = delivery.processor().processingStatus();
+        if (status.isEmpty()) {
+            return Math.max(0, head - delivery.partner().startIndex());
+        }
+        long slowest = status.values().stream()
+                .mapToLong(s -> s.getCurrentPosition().orElse(delivery.partner().startIndex()))
+                .min().orElse(head);
+        return Math.max(0, head - slowest);
+    }
+
+    private Delivery build(Partner partner) {
+        String group = partner.processingGroup();
+        JdbcSequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
+        DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
+                .eventHandlers(new PartnerDelivery(partner, changes, client, partners, settings, d -> Thread.sleep(d.toMillis())))
+                .sequencingPolicy(sequencing)
+                .queue(queue)
+                .enqueuePolicy(new DeliveryEnqueuePolicy(settings.deadLetterBackoff()))
+                .transactionManager(transactionManager)
+                .allowReset(false)
+                .build();
+        long start = partner.startIndex();
+        TrackingEventProcessorConfiguration configuration = TrackingEventProcessorConfiguration
+                .forParallelProcessing(settings.segments())
+                .andInitialSegmentsCount(settings.segments())
+                .andBatchSize(settings.batchSize())
+                .andTokenClaimInterval(1, TimeUnit.SECONDS)
+                // The head of the log when the partner was registered: changes from then on, never history.
+                .andInitialTrackingToken(source -> start < 0 ? null
+                        : GapAwareTrackingToken.newInstance(start, Collections.emptySet()));
+        return new Delivery(partner, TrackingEventProcessor.builder()
+                .name(group)
+                .eventHandlerInvoker(invoker)
+                .messageSource(eventStore)
+                .tokenStore(tokenStore)
+                .transactionManager(transactionManager)
+                .trackingEventProcessorConfiguration(configuration)
+                .build(), queue, invoker);
+    }
+
+    private JdbcSequencedDeadLetterQueue<EventMessage<?>> queue(String group) {
+        return JdbcSequencedDeadLetterQueue.<EventMessage<?>>builder()
+                .processingGroup(group)
+                .connectionProvider(connectionProvider)
+                .transactionManager(transactionManager)
+                .schema(deadLetterSchema)
+                .genericSerializer(serializer)
+                .eventSerializer(eventSerializer)
+                .build();
+    }
+
+    @Override
+    public synchronized void start() {
+        started = true;
+        for (Partner partner : partners.active()) {
+            start(partner);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        started = false;
+        running.keySet().forEach(this::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    @Override
+    public int getPhase() {
+        // After Axon's configuration (Integer.MAX_VALUE - 3072) has started; stops before it.
+        return Integer.MAX_VALUE - 250;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.careloop.fhir.partner;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Array;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/** The partner registry (table fhir_partner, V9__fhir_partners.sql). */
+@Repository
+public class Partners {
+
+    /** What a partner's deliveries last did, as the admin API shows it. */
+    public record LastOutcome(Instant lastSuccessAt, String lastError, Instant lastErrorAt) {
+    }
+
+    private static final String COLUMNS = "id, organisation, base_url, mode, resource_types, auth_type, auth_token, "
+            + "auth_token_url, auth_client_id, auth_client_secret, auth_scope, active, start_index, registered_at";
+
+    private final JdbcTemplate jdbc;
+    /** Bookkeeping of deliveries commits on its own, whatever happens to the processor's transaction. */
+    private final TransactionTemplate ownTransaction;
+
+    Partners(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** Stores a new partner; false if the id is taken. */
+    public boolean register(Partner p, String registeredBy) {
+        PartnerAuth a = p.auth();
+        try {
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("INSERT INTO fhir_partner (" + COLUMNS + ", registered_by) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                ps.setString(1, p.id());
+                ps.setString(2, p.organisation());
+                ps.setString(3, p.baseUrl());
+                ps.setString(4, p.mode().code());
+                ps.setArray(5, con.createArrayOf("text", p.resourceTypes().stream().sorted().toArray()));
+                ps.setString(6, a.type().code());
+                ps.setString(7, a.token());
+                ps.setString(8, a.tokenUrl());
+                ps.setString(9, a.clientId());
+                ps.setString(10, a.clientSecret());
+                ps.setString(11, a.scope());
+                ps.setBoolean(12, p.active());
+                ps.setLong(13, p.startIndex());
+                ps.setTimestamp(14, Timestamp.from(p.registeredAt()));
+                ps.setString(15, registeredBy);
+                return ps;
+            });
+            return true;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    public Optional<Partner> find(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner WHERE id = ?", PARTNER, id).stream().findFirst();
+    }
+
+    public List<Partner> all() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner ORDER BY id", PARTNER);
+    }
+
+    public List<Partner> active() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner WHERE active ORDER BY id", PARTNER);
+    }
+
+    /** True if it was active. */
+    public boolean deactivate(String id) {
+        return jdbc.update("UPDATE fhir_partner SET active = FALSE, deactivated_at = now() WHERE id = ? AND active",
+                id) == 1;
+    }
+
+    public LastOutcome lastOutcome(String id) {
+        return jdbc.query("SELECT last_success_at, last_error, last_error_at FROM fhir_partner WHERE id = ?",
+                (rs, n) -> new LastOutcome(instant(rs.getTimestamp(1)), rs.getString(2), instant(rs.getTimestamp(3))),
+                id).stream().findFirst().orElse(new LastOutcome(null, null, null));
+    }
+
+    public void recordSuccess(String id, Instant at) {
+        ownTransaction.executeWithoutResult(s -> jdbc.update(
+                "UPDATE fhir_partner SET last_success_at = ? WHERE id = ? "
+                        + "AND (last_success_at IS NULL OR last_success_at < ?)",
+                Timestamp.from(at), id, Timestamp.from(at)));
+    }
+
+    public void recordError(String id, String error, Instant at) {
+        String bounded = error == null ? "unknown error" : error.length() > 1000 ? error.substring(0, 1000) : error;
+        ownTransaction.executeWithoutResult(s -> jdbc.update(
+                "UPDATE fhir_partner SET last_error = ?, last_error_at = ? WHERE id = ?",
+                bounded, Timestamp.from(at), id));
+    }
+
+    /**
+     * The Subscriptions Backport event number of one change for a rest-hook partner: the next number the
+     * first time the change is notified, the same number on every retry.
+     */
+    public long eventNumber(String partnerId, String aggregateId, long version) {
+        return ownTransaction.execute(s -> {
+            List<Long> known = jdbc.queryForList("SELECT event_number FROM fhir_partner_notification "
+                    + "WHERE partner_id = ? AND aggregate_id = ? AND version = ?", Long.class,
+                    partnerId, aggregateId, version);
+            if (!known.isEmpty()) {
+                return known.get(0);
+            }
+            Long next = jdbc.queryForObject("UPDATE fhir_partner SET events_since_start = events_since_start + 1 "
+                    + "WHERE id = ? RETURNING events_since_start", Long.class, partnerId);
+            jdbc.update("INSERT INTO fhir_partner_notification (partner_id, aggregate_id, version, event_number) "
+                    + "VALUES (?, ?, ?, ?)", partnerId, aggregateId, version, next);
+            return next;
+        });
+    }
+
+    public long eventsSinceStart(String partnerId) {
+        return jdbc.queryForObject("SELECT events_since_start FROM fhir_partner WHERE id = ?", Long.class, partnerId);
+    }
+
+    private static final RowMapper<Partner> PARTNER = (rs, n) -> {
+        Array types = rs.getArray("resource_types");
+        PartnerAuth.Type authType = PartnerAuth.Type.fromCode(rs.getString("auth_type")).orElseThrow();
+        PartnerAuth auth = new PartnerAuth(authType, rs.getString("auth_token"), rs.getString("auth_token_url"),
+                rs.getString("auth_client_id"), rs.getString("auth_client_secret"), rs.getString("auth_scope"));
+        return new Partner(rs.getString("id"), rs.getString("organisation"), rs.getString("base_url"),
+                DeliveryMode.fromCode(rs.getString("mode")).orElseThrow(),
+                new LinkedHashSet<>(Arrays.asList((String[]) types.getArray())), auth, rs.getBoolean("active"),
+                rs.getLong("start_index"), instant(rs.getTimestamp("registered_at")));
+    };
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
