@@ -192,6 +192,23 @@ class AuditApiTest {
                 .as("it did not exist yet").isEqualTo(404);
     }
 
+    @Test
+    void afterAnErasureTheTrailShowsItAndTheAsOfViewNamesNoOne() {
+        String mrn = mrn();
+        String referral = send(gp, DERM, mrn);
+        String before = Instant.now().toString();
+        Response erased = CareLoopClient.as(port, "careloop-admin").post("/api/admin/patients/" + patientId(mrn)
+                + "/erasure", Map.of("reason", "right to erasure"));
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+
+        awaitEntries(officer(GP), "type=PatientErased&patient=" + patientId(mrn), 1);
+        assertThat(types(officer(CARDIO), "type=PatientErased&patient=" + patientId(mrn))).isEmpty();
+        Response then = officer(GP).get("/api/audit/referrals/" + referral + "?asOf=" + before);
+        assertThat(then.status()).as(then.body()).isEqualTo(200);
+        assertThat(then.json().get("patient").get("name").asString()).isEqualTo("(erased)");
+        assertThat(then.body()).doesNotContain(mrn).doesNotContain("Alex Morgan").doesNotContain("1980-04-02");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------
 
     private CareLoopClient officer(String org) {

@@ -1,8 +1,8 @@
 package dev.careloop.query.audit;
 
-/** What an audit entry is about: the family of its aggregate, or a read of the trail itself. */
+/** What an audit entry is about: the family of its aggregate, a patient (erasure), or a read of the trail. */
 enum AuditEntryKind {
-    REFERRAL("referral"), RECORD("record"), APPOINTMENT("appointment"), AUDIT("audit");
+    REFERRAL("referral"), RECORD("record"), APPOINTMENT("appointment"), PATIENT("patient"), AUDIT("audit");
 
     private final String code;
 

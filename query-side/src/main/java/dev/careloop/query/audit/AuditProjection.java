@@ -3,6 +3,7 @@ package dev.careloop.query.audit;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.audit.AuditTrailRead;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralSent;
@@ -70,6 +71,21 @@ class AuditProjection {
         record(AuditEntryKind.APPOINTMENT, e.appointmentId(), null, e, message);
     }
 
+    /**
+     * An erasure is an entry about the patient, seen by the erasing organisation and by every organisation that was
+     * party to one of the patient's referrals, records or appointments. It names the patient by the platform's
+     * pseudonymous id only, as the event does.
+     */
+    @EventHandler
+    void on(PatientErased e, EventMessage<?> message) {
+        jdbc.update("""
+                        INSERT INTO audit_party (aggregate_id, organisation)
+                        SELECT DISTINCT ?, p.organisation FROM audit_party p
+                        JOIN audit_subject s ON s.aggregate_id = p.aggregate_id WHERE s.patient_id = ?
+                        ON CONFLICT DO NOTHING""", e.patientId(), e.patientId());
+        record(AuditEntryKind.PATIENT, e.patientId(), null, e, message);
+    }
+
     /** Reads of the trail are entries of the trail; only the reader's organisation sees them. */
     @EventHandler
     void on(AuditTrailRead e, EventMessage<?> message) {
@@ -88,9 +104,10 @@ class AuditProjection {
         ObjectNode details = json.valueToTree(payload);
         boolean ownEvent = message instanceof DomainEventMessage<?> domain
                 && aggregateId.equals(domain.getAggregateIdentifier()) && domain.getType() != null;
-        String patientId = text(details.path("patient").path("patientId"));
+        String patientId = kind == AuditEntryKind.PATIENT ? aggregateId
+                : text(details.path("patient").path("patientId"));
         String referralId = text(details.path("referralId"));
-        if (kind != AuditEntryKind.AUDIT) {
+        if (kind != AuditEntryKind.AUDIT && kind != AuditEntryKind.PATIENT) {
             rememberSubject(kind, aggregateId, label, patientId, referralId);
         }
         if (ownEvent) {
@@ -99,7 +116,8 @@ class AuditProjection {
                         aggregateId, party);
             }
         }
-        Subject subject = kind == AuditEntryKind.AUDIT ? new Subject(null, null, null) : subject(aggregateId);
+        Subject subject = kind == AuditEntryKind.AUDIT || kind == AuditEntryKind.PATIENT ? new Subject(null, null, null)
+                : subject(aggregateId);
         if (kind == AuditEntryKind.AUDIT && payload instanceof AuditTrailRead read) {
             // A read about a patient or an aggregate is found by searching for them (in the reader's scope only).
             patientId = read.query().get("patient");

@@ -4,6 +4,7 @@ import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.Slot;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessDenied;
 import dev.careloop.query.ReadModelDatabase;
 import org.axonframework.eventhandling.EventMessage;
@@ -141,5 +142,21 @@ class AuditProjectionTest {
                 .containsExactlyInAnyOrder(GP, DERM, CARDIO);
         assertThat(jdbc.queryForList("SELECT organisation FROM audit_party WHERE aggregate_id = 'a1'", String.class))
                 .containsExactlyInAnyOrder(GP, DERM, CARDIO);
+    }
+
+    @Test
+    void anErasureIsAnEntryAboutThePatientForEveryOrganisationThatWasPartyToTheirCare() {
+        Histories.declinedReferral(log, "r2", GRACE);
+        Histories.sent(log, "r3", ADA, CARDIO, DERM);
+        log.plain("careloop", "careloop-admin", PurposeOfUse.OPERATIONS,
+                new PatientErased(GRACE.patientId(), "right to erasure", 4));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        Map<String, Object> erased = jdbc.queryForMap("SELECT * FROM audit_entry WHERE event_type = 'PatientErased'");
+        assertThat(erased).containsEntry("aggregate_type", "patient").containsEntry("patient_id", GRACE.patientId())
+                .containsEntry("actor_org", "careloop").containsEntry("description", "careloop erased patient "
+                        + GRACE.patientId() + "; 4 copies outside the log were replaced");
+        assertThat(jdbc.queryForList("SELECT organisation FROM audit_party WHERE aggregate_id = ?", String.class,
+                GRACE.patientId())).containsExactlyInAnyOrder(GP, DERM);
     }
 }
