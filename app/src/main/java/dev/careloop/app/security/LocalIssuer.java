@@ -93,6 +93,8 @@ class LocalIssuer {
                 context.getClaims().claim(JwtActor.ORG_CLAIM, org);
             }
             context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+            // RFC 9068's client_id: the application acting, which every event records as its client.
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
         };
     }
 
@@ -133,6 +135,8 @@ class LocalIssuer {
                 clients.add(new Client(org + "-compliance", org, Set.of("compliance"), Set.of()));
             }
             clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
+            // The platform's own compliance officer: org "careloop" reads the whole audit trail.
+            clients.add(new Client("careloop-compliance", "careloop", Set.of("compliance"), Set.of()));
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read")));

@@ -1,0 +1,294 @@
+package dev.careloop.app.audit;
+
+import dev.careloop.api.Patient;
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopClient.Response;
+import dev.careloop.app.CareLoopIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The audit API over real HTTP and tokens: compliance officers of the three demo organisations and the platform's
+ * own, each seeing exactly their organisation's part of the trail; everyone else refused; every read of the trail
+ * in the log. The database is shared with other tests, so each test works on patients of its own.
+ */
+@CareLoopIntegrationTest
+class AuditApiTest {
+
+    private static final String GP = "northside-gp";
+    private static final String DERM = "riverside-derm";
+    private static final String CARDIO = "lakeside-cardio";
+    private static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private CareLoopClient gp;
+    private CareLoopClient derm;
+    private CareLoopClient cardio;
+
+    @BeforeEach
+    void clients() {
+        gp = CareLoopClient.as(port, GP + "-staff");
+        derm = CareLoopClient.as(port, DERM + "-staff");
+        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+    }
+
+    @Test
+    void eachOfficerSeesExactlyTheirOrganisationsPartOfAPatientsTrail() {
+        String ada = mrn();
+        String grace = mrn();
+        String referral = send(gp, DERM, ada);
+        String acceptRequest = "accept-" + UUID.randomUUID();
+        assertThat(derm.post("/api/referrals/" + referral + "/accept", null, h -> h.set("X-Request-Id", acceptRequest))
+                .status()).isEqualTo(200);
+        shareRecord(gp, ada, List.of(CARDIO));
+        send(cardio, DERM, grace);
+        CareLoopClient platform = officer("careloop");
+        awaitEntries(platform, "patient=" + patientId(ada), 3);
+        awaitEntries(platform, "patient=" + patientId(grace), 1);
+
+        assertThat(types(officer(GP), "patient=" + patientId(ada)))
+                .containsExactly("ReferralSent", "ReferralAccepted", "RecordShared");
+        assertThat(types(officer(DERM), "patient=" + patientId(ada))).containsExactly("ReferralSent", "ReferralAccepted");
+        assertThat(types(officer(CARDIO), "patient=" + patientId(ada))).containsExactly("RecordShared");
+        assertThat(types(officer(GP), "patient=" + patientId(grace))).isEmpty();
+        assertThat(types(officer(DERM), "patient=" + patientId(grace))).containsExactly("ReferralSent");
+        assertThat(types(officer(CARDIO), "patient=" + patientId(grace))).containsExactly("ReferralSent");
+
+        JsonNode accepted = search(officer(GP), "request=" + acceptRequest).get("items").get(0);
+        assertThat(accepted.get("eventType").asString()).isEqualTo("ReferralAccepted");
+        assertThat(accepted.get("user").asString()).isEqualTo(DERM + "-staff");
+        assertThat(accepted.get("organisation").asString()).isEqualTo(DERM);
+        assertThat(accepted.get("client").asString()).isEqualTo(DERM + "-staff");
+        assertThat(accepted.get("purposeOfUse").asString()).isEqualTo("TREAT");
+        assertThat(accepted.get("referralId").asString()).isEqualTo(referral);
+        assertThat(accepted.get("description").asString()).startsWith("riverside-derm accepted referral ");
+        assertThat(types(officer(GP), "referral=" + referral + "&user=" + DERM + "-staff"))
+                .containsExactly("ReferralAccepted");
+        // The officer's own earlier reads about this patient are entries too; leave them out by type.
+        assertThat(types(officer(GP), "patient=" + patientId(ada) + "&organisation=" + GP + "&sort=time,desc"
+                + "&type=ReferralSent,ReferralAccepted,RecordShared")).containsExactly("RecordShared", "ReferralSent");
+        assertThat(types(officer(GP), "patient=" + patientId(ada) + "&from=" + accepted.get("occurredAt").asString()
+                + "&type=ReferralSent,ReferralAccepted")).containsExactly("ReferralAccepted");
+    }
+
+    @Test
+    void noOneButAComplianceOfficerMayReadTheTrail() {
+        List<String> paths = List.of("/api/audit", "/api/audit/disclosures?patient=x",
+                "/api/audit/referrals/x?asOf=2026-01-01T00:00:00Z",
+                "/api/audit/records/x/diff?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z");
+        for (String client : List.of(GP + "-staff", "careloop-admin", "riverside-ehr")) {
+            CareLoopClient caller = CareLoopClient.as(port, client);
+            for (String path : paths) {
+                Response refused = caller.get(path);
+                assertThat(refused.status()).as(client + " " + path).isEqualTo(403);
+                assertThat(refused.header("Content-Type")).contains("application/problem+json");
+            }
+        }
+    }
+
+    @Test
+    void everyReadOfTheTrailIsAnEventInTheLogAndAnEntryOnlyTheReadersOrganisationSees() {
+        String request = "audit-read-" + UUID.randomUUID();
+        String patient = patientId(mrn());
+
+        Response read = officer(GP).get("/api/audit?patient=" + patient, h -> h.set("X-Request-Id", request));
+
+        assertThat(read.status()).isEqualTo(200);
+        Map<String, Object> logged = jdbc.queryForMap("SELECT aggregate_type, payload::text AS payload, "
+                + "meta_data->>'userId' AS user_id, meta_data->>'organisation' AS org, "
+                + "meta_data->>'purposeOfUse' AS purpose FROM event_log "
+                + "WHERE payload_type = 'dev.careloop.api.audit.AuditTrailRead' AND meta_data->>'correlationId' = ?",
+                request);
+        assertThat(logged.get("aggregate_type")).as("published on its own, not an aggregate's event").isNull();
+        assertThat(logged).containsEntry("user_id", GP + "-compliance").containsEntry("org", GP)
+                .containsEntry("purpose", "HCOMPL");
+        assertThat((String) logged.get("payload")).contains("\"operation\": \"search\"")
+                .contains("\"patient\": \"" + patient + "\"").contains("\"entriesReturned\": 0");
+
+        awaitEntries(officer(GP), "type=AuditTrailRead&request=" + request, 1);
+        JsonNode entry = search(officer(GP), "type=AuditTrailRead&request=" + request).get("items").get(0);
+        assertThat(entry.get("patientId").asString()).isEqualTo(patient);
+        assertThat(entry.get("description").asString())
+                .isEqualTo(GP + "-compliance of " + GP + " read the audit trail (search): 0 entries");
+        assertThat(types(officer(DERM), "type=AuditTrailRead&request=" + request)).isEmpty();
+        assertThat(types(officer("careloop"), "type=AuditTrailRead&request=" + request))
+                .containsExactly("AuditTrailRead");
+    }
+
+    @Test
+    void theAccountingOfDisclosuresListsEveryReadOfThePatientsRecords() {
+        String mrn = mrn();
+        String record = shareRecord(gp, mrn, List.of(DERM));
+        String request = "download-" + UUID.randomUUID();
+        assertThat(derm.download("/api/records/" + record + "/content", h -> h.set("X-Request-Id", request))
+                .getStatusCode().value()).isEqualTo(200);
+        assertThat(cardio.download("/api/records/" + record + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(404);
+        String patient = patientId(mrn);
+
+        JsonNode accounting = awaitJson(officer(GP), "/api/audit/disclosures?patient=" + patient,
+                a -> a.get("disclosures").size() == 1);
+
+        JsonNode disclosure = accounting.get("disclosures").get(0);
+        assertThat(disclosure.get("recordId").asString()).isEqualTo(record);
+        assertThat(disclosure.get("version").asInt()).isEqualTo(1);
+        assertThat(disclosure.get("disclosedTo").asString()).isEqualTo(DERM);
+        assertThat(disclosure.get("user").asString()).isEqualTo(DERM + "-staff");
+        assertThat(disclosure.get("purposeOfUse").asString()).isEqualTo("TREAT");
+        assertThat(disclosure.get("correlationId").asString()).isEqualTo(request);
+        assertThat(officer(CARDIO).get("/api/audit/disclosures?patient=" + patient).json().get("disclosures"))
+                .as("cardio's refused read was no disclosure, and the record is not cardio's").isEmpty();
+        assertThat(types(officer(CARDIO), "record=" + record)).containsExactly("RecordAccessDenied");
+        assertThat(types(officer(GP), "record=" + record))
+                .containsExactly("RecordShared", "RecordDisclosed", "RecordAccessDenied");
+    }
+
+    @Test
+    void recordsAndAppointmentsAsOfAnInstantForTheirPartiesOnly() {
+        String mrn = mrn();
+        String record = shareRecord(gp, mrn, List.of(DERM));
+        Instant afterSharing = Instant.now();
+        Response booked = derm.post("/api/appointments", Map.of("patient", patient(mrn),
+                "slot", Map.of("start", Instant.now().plus(Duration.ofDays(4)).toString()), "description", "Review"));
+        assertThat(booked.status()).as(booked.body()).isEqualTo(201);
+        String appointment = booked.json().get("appointmentId").asString();
+        Instant afterBooking = Instant.now();
+
+        Response recordThen = officer(DERM).get("/api/audit/records/" + record + "?asOf=" + afterSharing);
+        assertThat(recordThen.status()).as(recordThen.body()).isEqualTo(200);
+        assertThat(recordThen.json().get("grants").get(0).get("status").asString()).isEqualTo("active");
+        assertThat(officer(CARDIO).get("/api/audit/records/" + record + "?asOf=" + afterSharing).status())
+                .isEqualTo(404);
+
+        Response appointmentThen = officer(DERM).get("/api/audit/appointments/" + appointment + "?asOf=" + afterBooking);
+        assertThat(appointmentThen.status()).as(appointmentThen.body()).isEqualTo(200);
+        assertThat(appointmentThen.json().get("status").asString()).isEqualTo("booked");
+        assertThat(officer(GP).get("/api/audit/appointments/" + appointment + "?asOf=" + afterBooking).status())
+                .isEqualTo(404);
+        assertThat(officer(DERM).get("/api/audit/appointments/" + appointment + "?asOf=" + afterSharing).status())
+                .as("it did not exist yet").isEqualTo(404);
+    }
+
+    @Test
+    void afterAnErasureTheTrailShowsItAndTheAsOfViewNamesNoOne() {
+        String mrn = mrn();
+        String referral = send(gp, DERM, mrn);
+        String before = Instant.now().toString();
+        Response erased = CareLoopClient.as(port, "careloop-admin").post("/api/admin/patients/" + patientId(mrn)
+                + "/erasure", Map.of("reason", "right to erasure"));
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+
+        awaitEntries(officer(GP), "type=PatientErased&patient=" + patientId(mrn), 1);
+        assertThat(types(officer(CARDIO), "type=PatientErased&patient=" + patientId(mrn))).isEmpty();
+        Response then = officer(GP).get("/api/audit/referrals/" + referral + "?asOf=" + before);
+        assertThat(then.status()).as(then.body()).isEqualTo(200);
+        assertThat(then.json().get("patient").get("name").asString()).isEqualTo("(erased)");
+        assertThat(then.body()).doesNotContain(mrn).doesNotContain("Alex Morgan").doesNotContain("1980-04-02");
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------
+
+    private CareLoopClient officer(String org) {
+        return CareLoopClient.as(port, org + "-compliance");
+    }
+
+    private static String mrn() {
+        return "AUD-" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    private static String patientId(String mrn) {
+        return Patient.platformId(MRN_SYSTEM, mrn);
+    }
+
+    private static Map<String, Object> patient(String mrn) {
+        return Map.of("identifierSystem", MRN_SYSTEM, "identifierValue", mrn, "name", "Alex Morgan",
+                "birthDate", "1980-04-02");
+    }
+
+    private static String send(CareLoopClient from, String to, String mrn) {
+        Response sent = from.post("/api/referrals", CareLoopClient.referralTo(to, mrn));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return sent.json().get("referralId").asString();
+    }
+
+    private static String shareRecord(CareLoopClient author, String mrn, List<String> recipients) {
+        byte[] content = ("# Summary\n\n" + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
+        String sha;
+        try {
+            sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(author.put("/api/records/content/" + sha, content, "text/markdown").status()).isIn(200, 201);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("patient", patient(mrn));
+        body.put("recipients", recipients);
+        body.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
+        body.put("title", "Discharge summary");
+        body.put("contentSha256", sha);
+        body.put("purpose", "TREAT");
+        body.put("validUntil", Instant.now().plus(Duration.ofDays(30)).toString());
+        Response shared = author.post("/api/records", body);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        return shared.json().get("recordId").asString();
+    }
+
+    private static JsonNode search(CareLoopClient officer, String query) {
+        Response found = officer.get("/api/audit?size=500&" + query);
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        return found.json();
+    }
+
+    private static List<String> types(CareLoopClient officer, String query) {
+        List<String> types = new ArrayList<>();
+        search(officer, query).get("items").forEach(e -> types.add(e.get("eventType").asString()));
+        return types;
+    }
+
+    /** The audit trail is a projection: wait (bounded) until it has caught up with what the test wrote. */
+    private static void awaitEntries(CareLoopClient officer, String query, int count) {
+        awaitJson(officer, "/api/audit?" + query, page -> page.get("totalItems").asInt() >= count);
+    }
+
+    private static JsonNode awaitJson(CareLoopClient officer, String path, Predicate<JsonNode> until) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            Response response = officer.get(path);
+            if (response.status() == 200 && until.test(response.json())) {
+                return response.json();
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the audit trail did not catch up: " + path + " -> " + response.body());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.careloop.query.asof;
+
+import dev.careloop.api.Patient;
+import dev.careloop.api.referral.*;
+import org.axonframework.eventhandling.DomainEventMessage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.careloop.query.asof.Instants.stored;
+
+/**
+ * A referral folded from its events, field by field as ReferralViewProjection writes referral_view (ReferralFoldTest
+ * holds the two equal for every kind of referral event), and the organisations that were ever party to it.
+ */
+final class ReferralFold {
+
+    private String referralId;
+    private String referralNumber;
+    private String identifierSystem;
+    private String initiator;
+    private String recipient;
+    private final Set<String> parties = new LinkedHashSet<>();
+    private Patient patient;
+    private Priority priority;
+    private String service;
+    private String reason;
+    private ReferralStatus status;
+    private boolean loopClosed;
+    private String appointmentId;
+    private Appointment appointment;
+    private String openQuestion;
+    private Instant slaDueAt;
+    private boolean overdue;
+    private String basedOnReferralId;
+    private Instant createdAt;
+    private Instant updatedAt;
+    private long version;
+    private final List<String> recordIds = new ArrayList<>();
+
+    void apply(DomainEventMessage<?> message) {
+        Object payload = message.getPayload();
+        Instant at = stored(message.getTimestamp());
+        if (payload instanceof ReferralSent e) {
+            if (referralId != null) {
+                return;
+            }
+            referralId = e.referralId();
+            referralNumber = e.referralNumber();
+            identifierSystem = e.identifierSystem();
+            initiator = e.initiatorOrganisation();
+            recipient = e.recipientOrganisation();
+            parties.add(initiator);
+            parties.add(recipient);
+            patient = e.patient();
+            priority = e.priority();
+            service = e.service();
+            reason = e.reason();
+            status = e.status();
+            slaDueAt = stored(e.slaDueAt());
+            basedOnReferralId = e.basedOnReferralId();
+            createdAt = at;
+            updatedAt = at;
+            version = message.getSequenceNumber() + 1;
+            return;
+        }
+        if (!(payload instanceof ReferralEvent e) || referralId == null || version >= message.getSequenceNumber() + 1) {
+            return;
+        }
+        status = e.status();
+        updatedAt = at;
+        version = message.getSequenceNumber() + 1;
+        if (e instanceof ReferralForwarded f) {
+            recipient = f.toOrganisation();
+            parties.add(f.toOrganisation());
+        } else if (e instanceof InformationRequested q) {
+            openQuestion = q.question();
+        } else if (e instanceof InformationProvided) {
+            openQuestion = null;
+        } else if (e instanceof VisitScheduled v) {
+            booked(v.appointmentId(), v.appointment());
+        } else if (e instanceof VisitRescheduled v) {
+            booked(v.appointmentId(), v.appointment());
+        } else if (e instanceof VisitCancelled) {
+            appointmentId = null;
+            appointment = null;
+        } else if (e instanceof OutcomeAcknowledged) {
+            loopClosed = true;
+        } else if (e instanceof ReferralSlaMissed) {
+            overdue = true;
+        } else if (e instanceof RecordAttached r) {
+            recordIds.add(r.recordId());
+        }
+    }
+
+    private void booked(String id, Appointment a) {
+        appointmentId = id;
+        // The view has an appointment only when it has a start (appointment_start).
+        appointment = a == null || a.start() == null ? null
+                : new Appointment(stored(a.start()), stored(a.end()), a.location());
+    }
+
+    boolean exists() {
+        return referralId != null;
+    }
+
+    Set<String> parties() {
+        return Set.copyOf(parties);
+    }
+
+    ReferralView view() {
+        if (!exists()) {
+            return null;
+        }
+        return new ReferralView(referralId, referralNumber, identifierSystem, initiator, recipient, patient, priority,
+                service, reason, status, status.taskStatus(), status.businessStatus(), status.display(), loopClosed,
+                appointmentId, appointment, openQuestion, slaDueAt, overdue, basedOnReferralId, createdAt, updatedAt,
+                version, List.copyOf(recordIds));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.careloop.query.audit;
+
+/** What an audit entry is about: the family of its aggregate, a patient (erasure), or a read of the trail. */
+enum AuditEntryKind {
+    REFERRAL("referral"), RECORD("record"), APPOINTMENT("appointment"), PATIENT("patient"), AUDIT("audit");
+
+    private final String code;
+
+    AuditEntryKind(String code) {
+        this.code = code;
+    }
+
+    String code() {
+        return code;
+    }
+}

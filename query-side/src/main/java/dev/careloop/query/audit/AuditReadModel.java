@@ -1,0 +1,146 @@
+package dev.careloop.query.audit;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads audit_entry, always within one officer's scope. */
+@Component
+class AuditReadModel {
+
+    /**
+     * The accounting of disclosures: event types that put a patient's data in another's hands, and by which
+     * channel. Sends to partner EHRs join here: once fhir-adapter records a delivery as an event naming the record
+     * (or the patient), AuditProjection writes it as an entry and its type is added with channel "partner-ehr".
+     */
+    static final Map<String, String> DISCLOSURE_CHANNELS = Map.of("RecordDisclosed", "record-download");
+
+    /** Every filter optional; {@code from} inclusive, {@code to} exclusive. */
+    record Filter(String patientId, String user, String organisation, String referralId, String recordId,
+                  String appointmentId, List<String> types, String client, String purposeOfUse, String requestId,
+                  Instant from, Instant to) {
+    }
+
+    record Entry(long globalIndex, String eventId, Instant occurredAt, String eventType, String description,
+                 String aggregateType, String aggregateId, Long sequence, String referralId, String recordId,
+                 String appointmentId, String patientId, String user, String organisation, String roles,
+                 String client, String purposeOfUse, String correlationId, String causationId, JsonNode details) {
+    }
+
+    record Page(List<Entry> items, int page, int size, long totalItems, int totalPages) {
+    }
+
+    /** One disclosure: which version of which record went to whom, read by whom, why, when, in which request. */
+    record Disclosure(Instant at, String channel, String recordId, Integer version, String disclosedTo,
+                      String user, String organisation, String client, String purposeOfUse, String correlationId,
+                      String eventId) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final RowMapper<Entry> entry;
+
+    AuditReadModel(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.entry = this::entry;
+    }
+
+    Page search(ComplianceScope.Officer officer, Filter filter, boolean ascending, int page, int size) {
+        List<Object> args = new ArrayList<>();
+        String where = where(officer, filter, args);
+        Long total = jdbc.queryForObject("SELECT count(*) FROM audit_entry e WHERE " + where, Long.class,
+                args.toArray());
+        String direction = ascending ? " ASC" : " DESC";
+        args.add(size);
+        args.add((long) page * size);
+        List<Entry> items = jdbc.query("SELECT * FROM audit_entry e WHERE " + where + " ORDER BY e.occurred_at"
+                + direction + ", e.global_index" + direction + " LIMIT ? OFFSET ?", entry, args.toArray());
+        long totalItems = total == null ? 0 : total;
+        return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
+    }
+
+    List<Disclosure> disclosures(ComplianceScope.Officer officer, String patientId, Instant from, Instant to) {
+        List<Object> args = new ArrayList<>();
+        String where = where(officer, new Filter(patientId, null, null, null, null, null,
+                List.copyOf(DISCLOSURE_CHANNELS.keySet()), null, null, null, from, to), args);
+        return jdbc.query("SELECT * FROM audit_entry e WHERE " + where + " ORDER BY e.occurred_at, e.global_index",
+                (rs, i) -> {
+                    JsonNode details = json.readTree(rs.getString("details"));
+                    JsonNode version = details.path("version");
+                    return new Disclosure(instant(rs, "occurred_at"),
+                            DISCLOSURE_CHANNELS.get(rs.getString("event_type")), rs.getString("record_id"),
+                            version.isNumber() ? version.asInt() : null,
+                            details.path("organisation").isString() ? details.path("organisation").asString() : null,
+                            rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("client"),
+                            // The purpose the disclosure was made for, as the record decided it.
+                            details.path("purposeOfUse").isString() ? details.path("purposeOfUse").asString()
+                                    : rs.getString("purpose_of_use"),
+                            rs.getString("correlation_id"), rs.getString("event_id"));
+                }, args.toArray());
+    }
+
+    private static String where(ComplianceScope.Officer officer, Filter f, List<Object> args) {
+        StringBuilder where = new StringBuilder("TRUE");
+        if (!officer.platformWide()) {
+            where.append(" AND (e.actor_org = ? OR EXISTS (SELECT 1 FROM audit_party p "
+                    + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))");
+            args.add(officer.organisation());
+            args.add(officer.organisation());
+        }
+        equal(where, args, "e.patient_id", f.patientId());
+        equal(where, args, "e.actor_user", f.user());
+        equal(where, args, "e.actor_org", f.organisation());
+        equal(where, args, "e.referral_id", f.referralId());
+        equal(where, args, "e.record_id", f.recordId());
+        equal(where, args, "e.appointment_id", f.appointmentId());
+        equal(where, args, "e.client", f.client());
+        equal(where, args, "e.purpose_of_use", f.purposeOfUse());
+        equal(where, args, "e.correlation_id", f.requestId());
+        if (f.types() != null && !f.types().isEmpty()) {
+            where.append(" AND e.event_type = ANY(?::text[])");
+            args.add(f.types().toArray(String[]::new));
+        }
+        if (f.from() != null) {
+            where.append(" AND e.occurred_at >= ?");
+            args.add(Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            where.append(" AND e.occurred_at < ?");
+            args.add(Timestamp.from(f.to()));
+        }
+        return where.toString();
+    }
+
+    private static void equal(StringBuilder where, List<Object> args, String column, String value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(" = ?");
+            args.add(value);
+        }
+    }
+
+    private Entry entry(ResultSet rs, int row) throws SQLException {
+        return new Entry(rs.getLong("global_index"), rs.getString("event_id"), instant(rs, "occurred_at"),
+                rs.getString("event_type"), rs.getString("description"), rs.getString("aggregate_type"),
+                rs.getString("aggregate_id"), rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
+                rs.getString("record_id"), rs.getString("appointment_id"), rs.getString("patient_id"),
+                rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
+                rs.getString("causation_id"), json.readTree(rs.getString("details")));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}
