@@ -4,6 +4,9 @@ import dev.careloop.api.Actor;
 import dev.careloop.app.ledger.LogVerifier.Verification;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.careloop.query.audit.AuditTrail;
+import dev.careloop.query.audit.ComplianceScope;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,9 +24,11 @@ import java.util.Set;
 class LedgerController {
 
     private final Ledger ledger;
+    private final ObjectProvider<AuditTrail> trail;
 
-    LedgerController(Ledger ledger) {
+    LedgerController(Ledger ledger, ObjectProvider<AuditTrail> trail) {
         this.ledger = ledger;
+        this.trail = trail;
     }
 
     @GetMapping("/api/audit/log/verify")
@@ -37,7 +42,12 @@ class LedgerController {
         if ((from != null && from < 1) || (to != null && to < 0) || (from != null && to != null && to < from)) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must be >= 1 and to >= from");
         }
-        return report(ledger.verify(from, to, full));
+        Verification verification = ledger.verify(from, to, full);
+        // A read through the audit API is itself in the trail (where this process runs the query side).
+        trail.ifAvailable(t -> t.read(new ComplianceScope.Officer(actor, true), "verify-log",
+                Map.of("from", String.valueOf(from), "to", String.valueOf(to), "full", String.valueOf(full)),
+                verification.eventsChecked()));
+        return report(verification);
     }
 
     @PostMapping("/api/admin/ledger/checkpoints")

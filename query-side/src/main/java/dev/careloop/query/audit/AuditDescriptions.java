@@ -51,6 +51,8 @@ final class AuditDescriptions {
             entry("PatientArrived", "{actor} recorded that the patient arrived for appointment {appointmentId}"),
             entry("PatientDidNotAttend", "{actor} recorded that the patient did not attend appointment {appointmentId}"),
             entry("AppointmentFulfilled", "{actor} recorded appointment {appointmentId} as fulfilled"),
+            entry("DisclosedToPartner", "{label} version {version} was sent to partner EHR {partnerId} of "
+                    + "{partnerOrganisation} ({resourceTypes})"),
             entry("PatientErased", "{actor} erased patient {patientId}; {copiesErased} copies outside the log "
                     + "were replaced"),
             entry("AuditTrailRead", "{officer} of {organisation} read the audit trail ({operation}): "

@@ -3,6 +3,7 @@ package dev.careloop.query.audit;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.audit.AuditTrailRead;
+import dev.careloop.api.disclosure.DisclosedToPartner;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
@@ -84,6 +85,24 @@ class AuditProjection {
                         JOIN audit_subject s ON s.aggregate_id = p.aggregate_id WHERE s.patient_id = ?
                         ON CONFLICT DO NOTHING""", e.patientId(), e.patientId());
         record(AuditEntryKind.PATIENT, e.patientId(), null, e, message);
+    }
+
+    /**
+     * A change delivered to a partner EHR: an entry of the aggregate it came from (seen by its parties and the
+     * partner's organisation) and a disclosure in the accounting.
+     */
+    @EventHandler
+    void on(DisclosedToPartner e, EventMessage<?> message) {
+        AuditEntryKind kind = switch (e.aggregateType()) {
+            case "SharedRecord" -> AuditEntryKind.RECORD;
+            case "AppointmentHandoff" -> AuditEntryKind.APPOINTMENT;
+            default -> AuditEntryKind.REFERRAL;
+        };
+        record(kind, e.aggregateId(), null, e, message);
+        if (kind != AuditEntryKind.REFERRAL) {
+            jdbc.update("UPDATE audit_entry SET " + (kind == AuditEntryKind.RECORD ? "record_id" : "appointment_id")
+                    + " = ? WHERE event_id = ?", e.aggregateId(), message.getIdentifier());
+        }
     }
 
     /** Reads of the trail are entries of the trail; only the reader's organisation sees them. */

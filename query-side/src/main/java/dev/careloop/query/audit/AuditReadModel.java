@@ -20,10 +20,10 @@ class AuditReadModel {
 
     /**
      * The accounting of disclosures: event types that put a patient's data in another's hands, and by which
-     * channel. Sends to partner EHRs join here: once fhir-adapter records a delivery as an event naming the record
-     * (or the patient), AuditProjection writes it as an entry and its type is added with channel "partner-ehr".
+     * channel: a record read by an organisation, and every change delivered to a partner EHR (DisclosedToPartner).
      */
-    static final Map<String, String> DISCLOSURE_CHANNELS = Map.of("RecordDisclosed", "record-download");
+    static final Map<String, String> DISCLOSURE_CHANNELS = Map.of("RecordDisclosed", "record-download",
+            "DisclosedToPartner", "partner-ehr");
 
     /** Every filter optional; {@code from} inclusive, {@code to} exclusive. */
     record Filter(String patientId, String user, String organisation, String referralId, String recordId,
@@ -81,7 +81,9 @@ class AuditReadModel {
                     return new Disclosure(instant(rs, "occurred_at"),
                             DISCLOSURE_CHANNELS.get(rs.getString("event_type")), rs.getString("record_id"),
                             version.isNumber() ? version.asInt() : null,
-                            details.path("organisation").isString() ? details.path("organisation").asString() : null,
+                            details.path("organisation").isString() ? details.path("organisation").asString()
+                                    : details.path("partnerOrganisation").isString()
+                                    ? details.path("partnerOrganisation").asString() : null,
                             rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("client"),
                             // The purpose the disclosure was made for, as the record decided it.
                             details.path("purposeOfUse").isString() ? details.path("purposeOfUse").asString()

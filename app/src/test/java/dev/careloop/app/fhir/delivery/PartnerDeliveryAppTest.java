@@ -3,6 +3,7 @@ package dev.careloop.app.fhir.delivery;
 import ca.uhn.fhir.context.FhirContext;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
@@ -85,6 +86,14 @@ class PartnerDeliveryAppTest {
         var health = admin.get("/api/admin/partners/" + partnerId).json().get("health");
         assertThat(health.get("lastSuccessAt").isNull()).isFalse();
         admin.post("/api/admin/partners/" + partnerId + "/deactivate", null);
+
+        // Each delivery is a disclosure in the patient's accounting of disclosures.
+        String patientId = sent.json().get("patient").get("patientId").asString();
+        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit/disclosures?patient=" + patientId).body()
+                .contains("partner-ehr"), "the deliveries in the accounting of disclosures");
+        assertThat(officer.get("/api/audit/disclosures?patient=" + patientId).body())
+                .contains("\"riverside-derm\"").contains("partner-ehr");
     }
 
     @Test
