@@ -93,6 +93,12 @@ class LocalIssuer {
                 context.getClaims().claim(JwtActor.ORG_CLAIM, org);
             }
             context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+            // A client that asks for no scope gets the ones it is registered with (RFC 6749 3.3: a pre-defined
+            // default), so a partner's plain client-credentials request works with the facade.
+            Set<String> registered = context.getRegisteredClient().getScopes();
+            if (context.getAuthorizedScopes().isEmpty() && !registered.isEmpty()) {
+                context.getClaims().claim("scope", List.copyOf(new java.util.TreeSet<>(registered)));
+            }
         };
     }
 
@@ -133,9 +139,15 @@ class LocalIssuer {
                 clients.add(new Client(org + "-compliance", org, Set.of("compliance"), Set.of()));
             }
             clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
+            // Partner EHRs on the FHIR facade: SMART system scopes per resource type, no roles of their own.
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
-                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read")));
+                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
+                            "system/Communication.read")));
+            clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
+                    Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
+                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
+                            "system/Consent.read", "system/Communication.read", "system/Provenance.read")));
             return clients;
         }
     }
