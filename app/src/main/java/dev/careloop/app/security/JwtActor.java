@@ -91,7 +91,12 @@ final class JwtActor {
         }
         Set<String> roles = new HashSet<>(actor.roles());
         roles.addAll(systemRoles(scopes(jwt)));
-        return new Actor(actor.userId(), actor.organisation(), roles, actor.client(), actor.purposeOfUse());
+        String client = actor.client();
+        if (client == null && jwt.getAudience() != null && jwt.getAudience().size() == 1) {
+            // A client-credentials token without client_id: its audience is the client it was issued to.
+            client = jwt.getAudience().get(0);
+        }
+        return new Actor(actor.userId(), actor.organisation(), roles, client, actor.purposeOfUse());
     }
 
     /** The actor, or null when the token names no organisation. */

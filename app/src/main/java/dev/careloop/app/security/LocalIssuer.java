@@ -93,6 +93,8 @@ class LocalIssuer {
                 context.getClaims().claim(JwtActor.ORG_CLAIM, org);
             }
             context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+            // RFC 9068: the client the token was issued to, which every event records as the acting client.
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             // A client that asks for no scope gets the ones it is registered with (RFC 6749 3.3: a pre-defined
             // default), so a partner's plain client-credentials request works with the facade.
             Set<String> registered = context.getRegisteredClient().getScopes();

@@ -29,8 +29,10 @@ public class CallerCheck {
         this.callers = callers;
     }
 
-    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 0)
-    public void check(ServletRequestDetails request, RestOperationTypeEnum operation) {
+    /** Before the body is parsed: a caller without the right scope learns nothing about its content. */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 0)
+    public void check(ServletRequestDetails request) {
+        RestOperationTypeEnum operation = request.getRestOperationType();
         if (operation == RestOperationTypeEnum.METADATA) {
             return;
         }

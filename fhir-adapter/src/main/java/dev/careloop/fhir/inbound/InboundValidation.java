@@ -3,15 +3,14 @@ package dev.careloop.fhir.inbound;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import dev.careloop.fhir.facade.Outcomes;
-import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
@@ -36,10 +35,10 @@ public class InboundValidation {
         this.validator = validator;
     }
 
-    /** After the caller's scopes are checked (order 0), before the request is handled. */
-    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 10)
-    public void validate(RequestDetails request, RestOperationTypeEnum operation) {
-        if (!WRITES.contains(operation)) {
+    /** After the caller's scopes are checked (order 0), before HAPI parses the body for the handler. */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 10)
+    public void validate(RequestDetails request) {
+        if (!WRITES.contains(request.getRestOperationType())) {
             return;
         }
         byte[] bytes = request.loadRequestContents();
@@ -52,12 +51,17 @@ public class InboundValidation {
         if (encoding == null) {
             throw malformed("the body is neither FHIR JSON nor FHIR XML");
         }
+        List<SingleValidationMessage> errors;
         try {
-            encoding.newParser(R4ChangeProjector.fhirContext()).parseResource(body);
-        } catch (DataFormatException e) {
-            throw malformed(e.getMessage());
+            errors = validator.errors(body);
+        } catch (RuntimeException unreadable) {
+            throw malformed(unreadable.getMessage());
         }
-        List<SingleValidationMessage> errors = validator.errors(body);
+        // FATAL: the validator could not read the body at all (broken JSON or XML); ERROR: it read it, and it is
+        // not valid R4 (a wrong code, a missing or unknown element).
+        errors.stream().filter(m -> m.getSeverity() == ResultSeverityEnum.FATAL).findFirst().ifPresent(fatal -> {
+            throw malformed(fatal.getMessage());
+        });
         if (!errors.isEmpty()) {
             throw new UnprocessableEntityException("not valid FHIR R4: " + errors.get(0).getLocationString() + ": "
                     + errors.get(0).getMessage(), outcome(errors));
@@ -73,7 +77,7 @@ public class InboundValidation {
         OperationOutcome outcome = new OperationOutcome();
         for (SingleValidationMessage error : errors) {
             OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                    .setSeverity(error.getSeverity() == ca.uhn.fhir.validation.ResultSeverityEnum.FATAL
+                    .setSeverity(error.getSeverity() == ResultSeverityEnum.FATAL
                             ? OperationOutcome.IssueSeverity.FATAL : OperationOutcome.IssueSeverity.ERROR)
                     .setCode(IssueType.INVALID)
                     .setDiagnostics(error.getMessage());
