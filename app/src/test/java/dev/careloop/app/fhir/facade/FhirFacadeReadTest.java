@@ -22,7 +22,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 
@@ -186,6 +193,82 @@ class FhirFacadeReadTest {
         assertThat(provenance.status()).isEqualTo(200);
         assertThat(provenance.json().get("target").get(0).get("reference").asString())
                 .isEqualTo("ServiceRequest/" + id + "/_history/1");
+    }
+
+    @Test
+    void everyResourceTypeTheFacadeServesIsValidR4() {
+        String id = referral(mrn());
+        assertThat(derm.post("/api/referrals/" + id + "/request-information",
+                Map.of("question", "Any family history of melanoma?")).status()).isEqualTo(200);
+        assertThat(gp.post("/api/referrals/" + id + "/provide-information",
+                Map.of("answer", "Mother, at 52")).status()).isEqualTo(200);
+        assertThat(derm.post("/api/referrals/" + id + "/accept", null).status()).isEqualTo(200);
+        Response scheduled = derm.post("/api/referrals/" + id + "/schedule",
+                Map.of("start", Instant.now().plus(Duration.ofDays(3)).toString(),
+                        "end", Instant.now().plus(Duration.ofDays(3)).plus(Duration.ofMinutes(30)).toString(),
+                        "location", "Room 1"));
+        assertThat(scheduled.status()).as(scheduled.body()).isEqualTo(200);
+        String appointmentId = scheduled.json().get("appointmentId").asString();
+        String recordId = sharedRecordReadByDermatology();
+
+        List<String> paths = List.of("ServiceRequest/" + id, "Task/" + id, "Communication/" + id + "-2",
+                "Communication/" + id + "-3", "Provenance/" + id + "-1", "Provenance/" + id + "-4",
+                "Appointment/" + appointmentId, "DocumentReference/" + recordId, "Consent/" + recordId,
+                "Provenance/" + recordId + "-1", "AuditEvent/" + recordId + "-2");
+        for (String path : paths) {
+            Response read = gp.get("/fhir/" + path);
+            assertThat(read.status()).as(path + ": " + read.body()).isEqualTo(200);
+            assertValid(validator, ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser()
+                    .parseResource(read.body()));
+        }
+    }
+
+    @Test
+    void aDisclosureIsNoNewVersionOfTheDocumentAndOnlyItsReaderAndAuthorSeeItsAudit() {
+        String recordId = sharedRecordReadByDermatology();
+
+        Response document = gp.get("/fhir/DocumentReference/" + recordId);
+        Response history = gp.get("/fhir/DocumentReference/" + recordId + "/_history");
+        Response notAVersion = gp.get("/fhir/DocumentReference/" + recordId + "/_history/2");
+        Response audit = derm.get("/fhir/AuditEvent/" + recordId + "-2");
+        Response auditForOthers = CareLoopClient.as(port, CARDIO + "-staff").get("/fhir/AuditEvent/" + recordId + "-2");
+
+        assertThat(document.json().get("meta").get("versionId").asString()).isEqualTo("1");
+        assertThat(history.json().get("total").asInt()).isEqualTo(1);
+        assertThat(notAVersion.status()).isEqualTo(404);
+        assertThat(notAVersion.json().get("resourceType").asString()).isEqualTo("OperationOutcome");
+        assertThat(audit.status()).isEqualTo(200);
+        assertThat(auditForOthers.status()).isEqualTo(404);
+    }
+
+    /** A record northside-gp shares with riverside-derm and lakeside-cardio, whose content riverside-derm reads. */
+    private String sharedRecordReadByDermatology() {
+        byte[] content = ("# Discharge summary\n\n" + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(content);
+        assertThat(gp.put("/api/records/content/" + sha, content, "text/markdown").status()).isIn(200, 201);
+        Map<String, Object> share = new LinkedHashMap<>();
+        share.put("patient", Map.of("identifierSystem", MRN_SYSTEM, "identifierValue", mrn(), "name", "Alex Morgan",
+                "birthDate", "1980-04-02"));
+        share.put("recipients", List.of(DERM, CARDIO));
+        share.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
+        share.put("title", "Discharge summary");
+        share.put("contentSha256", sha);
+        share.put("purpose", "TREAT");
+        share.put("validUntil", Instant.now().plus(Duration.ofDays(30)).toString());
+        Response shared = gp.post("/api/records", share);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        String recordId = shared.json().get("recordId").asString();
+        assertThat(derm.download("/api/records/" + recordId + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(200);
+        return recordId;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ca.uhn.fhir.rest.gclient.IQuery<org.hl7.fhir.instance.model.api.IBaseBundle> searchTasks(String mrn) {
