@@ -36,7 +36,7 @@ class ApiSecurity implements WebMvcConfigurer {
     static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
 
     @Bean
-    @Order(2)
+    @Order(3)
     SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
@@ -59,21 +59,12 @@ class ApiSecurity implements WebMvcConfigurer {
     }
 
     /** {@code roles} become ROLE_ authorities and {@code scope} SCOPE_ authorities. */
-    private static final class RolesAndScopes implements Converter<Jwt, AbstractAuthenticationToken> {
+    static final class RolesAndScopes implements Converter<Jwt, AbstractAuthenticationToken> {
         @Override
         public AbstractAuthenticationToken convert(Jwt jwt) {
             Collection<GrantedAuthority> authorities = new ArrayList<>();
             JwtActor.roles(jwt).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
-            Object scope = jwt.getClaims().get("scope");
-            if (scope instanceof Collection<?> scopes) {
-                scopes.forEach(s -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + s)));
-            } else if (scope instanceof String s) {
-                for (String one : s.split(" ")) {
-                    if (!one.isBlank()) {
-                        authorities.add(new SimpleGrantedAuthority("SCOPE_" + one));
-                    }
-                }
-            }
+            JwtActor.scopes(jwt).forEach(s -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + s)));
             return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
         }
     }

@@ -31,6 +31,74 @@ final class JwtActor {
         return roles;
     }
 
+    /** The token's OAuth2 scopes ({@code scope}: a space-separated string or a list). */
+    static Set<String> scopes(Jwt jwt) {
+        Object claim = jwt.getClaims().get("scope");
+        Set<String> scopes = new HashSet<>();
+        if (claim instanceof Collection<?> values) {
+            values.forEach(v -> scopes.add(v.toString()));
+        } else if (claim instanceof String s) {
+            for (String one : s.split(" ")) {
+                if (!one.isBlank()) {
+                    scopes.add(one);
+                }
+            }
+        }
+        return scopes;
+    }
+
+    /**
+     * The roles a partner system acts with when it writes through /fhir, from its SMART scopes: the command side
+     * checks roles, and a partner EHR acts for the staff of its organisation. Writing ServiceRequests (sending
+     * referrals) is coordination work: coordinator. Writing Tasks (accept, decline, ask, cancel, and return the
+     * consult report, which only clinicians may) acts for both: clinician and coordinator. Read scopes grant no role.
+     */
+    static Set<String> systemRoles(Set<String> scopes) {
+        Set<String> roles = new HashSet<>();
+        for (String scope : scopes) {
+            if (!scope.startsWith("system/")) {
+                continue;
+            }
+            int dot = scope.lastIndexOf('.');
+            if (dot < 0) {
+                continue;
+            }
+            String type = scope.substring("system/".length(), dot);
+            String rights = scope.substring(dot + 1);
+            boolean writes = rights.equals("write") || rights.equals("*")
+                    || (!rights.equals("read") && (rights.contains("c") || rights.contains("u")));
+            if (!writes) {
+                continue;
+            }
+            if (type.equals("Task") || type.equals("*")) {
+                roles.add(Actor.CLINICIAN);
+                roles.add(Actor.COORDINATOR);
+            } else if (type.equals("ServiceRequest")) {
+                roles.add(Actor.COORDINATOR);
+            }
+        }
+        return roles;
+    }
+
+    /**
+     * The actor of a /fhir request: as {@link #from}, plus, for a partner system, the roles its write scopes
+     * carry ({@link #systemRoles}). Null when the token names no organisation.
+     */
+    static Actor forFhir(Jwt jwt, String requestedPurpose) {
+        Actor actor = from(jwt, requestedPurpose);
+        if (actor == null) {
+            return null;
+        }
+        Set<String> roles = new HashSet<>(actor.roles());
+        roles.addAll(systemRoles(scopes(jwt)));
+        String client = actor.client();
+        if (client == null && jwt.getAudience() != null && jwt.getAudience().size() == 1) {
+            // A client-credentials token without client_id: its audience is the client it was issued to.
+            client = jwt.getAudience().get(0);
+        }
+        return new Actor(actor.userId(), actor.organisation(), roles, client, actor.purposeOfUse());
+    }
+
     /** The actor, or null when the token names no organisation. */
     static Actor from(Jwt jwt, String requestedPurpose) {
         String org = jwt.getClaimAsString(ORG_CLAIM);

@@ -93,8 +93,14 @@ class LocalIssuer {
                 context.getClaims().claim(JwtActor.ORG_CLAIM, org);
             }
             context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
-            // RFC 9068's client_id: the application acting, which every event records as its client.
+            // RFC 9068: the client the token was issued to, which every event records as the acting client.
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+            // A client that asks for no scope gets the ones it is registered with (RFC 6749 3.3: a pre-defined
+            // default), so a partner's plain client-credentials request works with the facade.
+            Set<String> registered = context.getRegisteredClient().getScopes();
+            if (context.getAuthorizedScopes().isEmpty() && !registered.isEmpty()) {
+                context.getClaims().claim("scope", List.copyOf(new java.util.TreeSet<>(registered)));
+            }
         };
     }
 
@@ -137,9 +143,15 @@ class LocalIssuer {
             clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
             // The platform's own compliance officer: org "careloop" reads the whole audit trail.
             clients.add(new Client("careloop-compliance", "careloop", Set.of("compliance"), Set.of()));
+            // Partner EHRs on the FHIR facade: SMART system scopes per resource type, no roles of their own.
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
-                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read")));
+                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
+                            "system/Communication.read")));
+            clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
+                    Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
+                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
+                            "system/Consent.read", "system/Communication.read", "system/Provenance.read")));
             return clients;
         }
     }

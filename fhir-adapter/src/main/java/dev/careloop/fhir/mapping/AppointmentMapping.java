@@ -118,7 +118,12 @@ final class AppointmentMapping {
         appointment.setDescription(description);
         if (slot != null) {
             appointment.setStartElement(R4.instant(slot.start()));
-            appointment.setEndElement(R4.instant(slot.end()));
+            // R4 wants an end with every start (app-2); a visit booked without one ends, as far as we know, when
+            // it starts, and the absent length is said so rather than invented.
+            appointment.setEndElement(R4.instant(slot.end() == null ? slot.start() : slot.end()));
+            if (slot.end() == null) {
+                appointment.setComment("no end time was given when this visit was booked");
+            }
         }
         appointment.setCreatedElement(R4.dateTime(created));
         if (referralId != null) {

@@ -1,8 +1,14 @@
 package dev.careloop.fhir.mapping;
 
 import dev.careloop.fhir.TestEvents.History;
+import dev.careloop.api.appointment.AppointmentBooked;
+import dev.careloop.api.appointment.AppointmentStatus;
+import dev.careloop.api.appointment.Slot;
+import dev.careloop.fhir.FhirValidation;
 import org.hl7.fhir.r4.model.Appointment;
 import org.junit.jupiter.api.Test;
+
+import java.util.Set;
 
 import static dev.careloop.fhir.TestEvents.*;
 import static dev.careloop.fhir.mapping.Resources.one;
@@ -31,6 +37,18 @@ class AppointmentMappingTest {
         assertThat(booked.getStart().toInstant()).isEqualTo(at(60 * 48));
         assertThat(booked.getEnd().toInstant()).isEqualTo(at(60 * 48 + 30));
         assertThat(booked.getRequestedPeriod()).isEmpty();
+    }
+
+    @Test
+    void aVisitBookedWithoutAnEndIsValidR4AndSaysItsLengthWasNotGiven() {
+        History open = appointment("appt-9").by(Histories.DERM_USER, DERM).then(new AppointmentBooked("appt-9", null, alex(),
+                DERM, Set.of(DERM), new Slot(at(60 * 24), null), null, null, AppointmentStatus.BOOKED));
+
+        Appointment booked = one(projector.project(open.events()), Appointment.class);
+
+        FhirValidation.assertValid(booked);
+        assertThat(booked.getEnd()).isEqualTo(booked.getStart());
+        assertThat(booked.getComment()).contains("no end time");
     }
 
     @Test

@@ -1,0 +1,74 @@
+package dev.careloop.app.security;
+
+import dev.careloop.fhir.facade.FhirCaller;
+import dev.careloop.fhir.facade.FhirCallers;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The FHIR facade's security: a bearer token for everything under {@code /fhir} but the CapabilityStatement,
+ * errors as OperationOutcome (what a FHIR client reads), and the caller handed to the facade, which checks the
+ * SMART scopes per resource type and interaction ({@link FhirCaller}).
+ */
+@Configuration(proxyBeanMethods = false)
+class FhirSecurity {
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain fhir(HttpSecurity http) throws Exception {
+        http.securityMatcher("/fhir/**")
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(o -> o
+                        .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes()))
+                        .authenticationEntryPoint((request, response, e) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            outcome(response, 401, "login", "a valid bearer token is required");
+                        })
+                        .accessDeniedHandler((request, response, e) ->
+                                outcome(response, 403, "forbidden", "this token may not do that")))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(c -> c.disable());
+        return http.build();
+    }
+
+    /** The caller from the request's bearer token: its organisation, roles (with a system client's) and scopes. */
+    @Bean
+    FhirCallers fhirCallers() {
+        return new JwtCallers();
+    }
+
+    private static final class JwtCallers implements FhirCallers {
+        @Override
+        public Optional<FhirCaller> current(HttpServletRequest request) {
+            Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+            if (!(authentication instanceof JwtAuthenticationToken token)) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(JwtActor.forFhir(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER)))
+                    .map(actor -> new FhirCaller(actor, JwtActor.scopes(token.getToken())));
+        }
+    }
+
+    private static void outcome(HttpServletResponse response, int status, String code, String diagnostics)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/fhir+json;charset=utf-8");
+        response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                + "\"code\":\"" + code + "\",\"diagnostics\":\"" + diagnostics + "\"}]}");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.careloop.fhir.facade;
+
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.careloop.fhir.inbound.InboundReferrals;
+import dev.careloop.fhir.inbound.InboundValidation;
+import dev.careloop.fhir.inbound.R4Validator;
+import dev.careloop.fhir.inbound.TaskUpdates;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The FHIR R4 facade at {@code /fhir}: HAPI's plain server, so the CapabilityStatement, parameter parsing,
+ * _history, ETags and OperationOutcome errors are HAPI's, with CareLoop's log behind every resource provider.
+ * JSON unless the client asks for XML ({@code application/fhir+json}).
+ */
+@Configuration(proxyBeanMethods = false)
+class FacadeServer {
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, InboundReferrals referrals,
+                                                       TaskUpdates updates, FhirCallers callers,
+                                                       R4Validator validator) {
+        // The adapter's one context: its parser keeps the versions in references (Provenance.target).
+        RestfulServer server = new RestfulServer(R4ChangeProjector.fhirContext());
+        server.setServerName("CareLoop FHIR facade");
+        server.setImplementationDescription("CareLoop referrals, shared records and appointments as FHIR R4, "
+                + "read from the event log");
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
+        server.setResourceProviders(FacadeProviders.all(log, index, referrals, updates)
+                .toArray(IResourceProvider[]::new));
+        server.registerProvider(new FacadeProviders.Transactions(referrals));
+        server.registerInterceptor(new CallerCheck(callers));
+        server.registerInterceptor(new InboundValidation(validator));
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhirFacade");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.careloop.fhir.facade;
+
+import dev.careloop.fhir.mapping.FhirChange;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The fhir_resource_index table (V18): kept by {@link FhirIndexProjection}, searched by the facade. */
+@Component
+public class ResourceIndex {
+
+    /** What a search asks for; null fields do not filter. */
+    public record Query(String resourceType, String organisation, String patient, String status, String owner,
+                        String requester, Instant updatedFrom, boolean fromInclusive, Instant updatedTo,
+                        boolean toInclusive) {
+    }
+
+    /** A hit: the resource to read from the log. */
+    public record Hit(String resourceType, String id) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public ResourceIndex(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Indexes every resource of {@code change}; replaying a change, or an older one, changes nothing. */
+    public void record(FhirChange change) {
+        String[] organisations = change.organisations().toArray(String[]::new);
+        boolean disclosureOnly = change.resources().stream().allMatch(r -> "AuditEvent".equals(r.fhirType()));
+        for (Resource resource : change.resources()) {
+            jdbc.update("""
+                    INSERT INTO fhir_resource_index (resource_type, id, version, aggregate_type, aggregate_id,
+                        last_updated, patient, status, owner, requester, organisations, audience_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version,
+                        last_updated = EXCLUDED.last_updated, patient = EXCLUDED.patient, status = EXCLUDED.status,
+                        owner = EXCLUDED.owner, requester = EXCLUDED.requester,
+                        organisations = EXCLUDED.organisations, audience_version = EXCLUDED.audience_version
+                    WHERE fhir_resource_index.version < EXCLUDED.version""",
+                    resource.fhirType(), resource.getIdElement().getIdPart(), change.version(),
+                    change.aggregateType(), change.aggregateId(),
+                    Timestamp.from(resource.getMeta().getLastUpdated().toInstant()), change.patientId(),
+                    status(resource), owner(resource), requester(resource), organisations, change.version());
+        }
+        if (!disclosureOnly) {
+            // Earlier per-change resources (Provenance, Communication) are seen by whoever sees the aggregate now.
+            jdbc.update("""
+                    UPDATE fhir_resource_index SET organisations = ?, audience_version = ?
+                    WHERE aggregate_id = ? AND resource_type <> 'AuditEvent' AND audience_version < ?""",
+                    organisations, change.version(), change.aggregateId(), change.version());
+        }
+    }
+
+    public void clear() {
+        jdbc.update("DELETE FROM fhir_resource_index");
+    }
+
+    public int count(Query query) {
+        List<Object> args = new ArrayList<>();
+        String where = where(query, args);
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM fhir_resource_index WHERE " + where, Integer.class,
+                args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    /** Newest first; {@code offset} and {@code limit} page through the same order. */
+    public List<Hit> find(Query query, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(query, args);
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query("SELECT resource_type, id FROM fhir_resource_index WHERE " + where
+                        + " ORDER BY last_updated DESC, id LIMIT ? OFFSET ?",
+                (rs, i) -> new Hit(rs.getString(1), rs.getString(2)), args.toArray());
+    }
+
+    private static String where(Query q, List<Object> args) {
+        StringBuilder where = new StringBuilder("resource_type = ? AND ? = ANY(organisations)");
+        args.add(q.resourceType());
+        args.add(q.organisation());
+        and(where, args, "patient = ?", q.patient());
+        and(where, args, "status = ?", q.status());
+        and(where, args, "owner = ?", q.owner());
+        and(where, args, "requester = ?", q.requester());
+        and(where, args, q.fromInclusive() ? "last_updated >= ?" : "last_updated > ?",
+                q.updatedFrom() == null ? null : Timestamp.from(q.updatedFrom()));
+        and(where, args, q.toInclusive() ? "last_updated <= ?" : "last_updated < ?",
+                q.updatedTo() == null ? null : Timestamp.from(q.updatedTo()));
+        return where.toString();
+    }
+
+    private static void and(StringBuilder where, List<Object> args, String condition, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(condition);
+            args.add(value);
+        }
+    }
+
+    /** The resource's status code, for every type that has one (Provenance and AuditEvent have none). */
+    static String status(Resource resource) {
+        var property = resource.getNamedProperty("status");
+        if (property == null || !property.hasValues()) {
+            return null;
+        }
+        IBase value = property.getValues().get(0);
+        return value instanceof IPrimitiveType<?> primitive ? primitive.getValueAsString() : null;
+    }
+
+    static String owner(Resource resource) {
+        if (resource instanceof Task task && task.hasOwner()) {
+            return organisation(task.getOwner());
+        }
+        if (resource instanceof ServiceRequest request && request.hasPerformer()) {
+            return organisation(request.getPerformerFirstRep());
+        }
+        return null;
+    }
+
+    static String requester(Resource resource) {
+        if (resource instanceof Task task && task.hasRequester()) {
+            return organisation(task.getRequester());
+        }
+        if (resource instanceof ServiceRequest request && request.hasRequester()) {
+            return organisation(request.getRequester());
+        }
+        return null;
+    }
+
+    private static String organisation(Reference reference) {
+        return reference.getReferenceElement().getIdPart();
+    }
+}

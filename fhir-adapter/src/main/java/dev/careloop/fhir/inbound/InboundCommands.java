@@ -1,0 +1,132 @@
+package dev.careloop.fhir.inbound;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.fhir.facade.Outcomes;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.NoHandlerForCommandException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Sends what a partner asked for as the same commands the REST API sends, with the same metadata (who, for
+ * which organisation, which client, which request, the If-Match version), so the command side applies the same
+ * rules. Its refusals come back as FHIR errors: a rejected command has written nothing.
+ */
+@Component
+public class InboundCommands {
+
+    /** The command side's refusal (dev.careloop.command.rules.Refusal), which this module cannot import. */
+    static final String REFUSAL = "dev.careloop.command.rules.Refusal";
+
+    private final CommandGateway gateway;
+
+    public InboundCommands(CommandGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /**
+     * Sends {@code command} for {@code actor} and answers the aggregate's new version. A refusal is thrown as the
+     * matching FHIR error; {@code expression} names the element of the request it is about.
+     */
+    public long send(Object command, Actor actor, Long expectedVersion, String expression) {
+        try {
+            Object result = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                    .andMetaData(metaData(actor, expectedVersion)));
+            return result instanceof Number n ? n.longValue() : 1L;
+        } catch (RuntimeException e) {
+            throw refused(e, expression);
+        }
+    }
+
+    static MetaData metaData(Actor actor, Long expectedVersion) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(MetadataKeys.USER, actor.userId());
+        values.put(MetadataKeys.ORGANISATION, actor.organisation());
+        values.put(MetadataKeys.ROLES, String.join(",", new TreeSet<>(actor.roles())));
+        values.put(MetadataKeys.PURPOSE_OF_USE, actor.purposeOfUse());
+        if (actor.client() != null) {
+            values.put(MetadataKeys.CLIENT, actor.client());
+        }
+        String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
+        if (correlationId != null) {
+            values.put(MetadataKeys.CORRELATION_ID, correlationId);
+        }
+        if (expectedVersion != null) {
+            values.put(MetadataKeys.EXPECTED_VERSION, expectedVersion);
+        }
+        return MetaData.from(values);
+    }
+
+    /** The FHIR answer to a command that failed; anything unexpected stays what it was (500). */
+    static RuntimeException refused(RuntimeException failure, String expression) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isRefusal(t.getClass())) {
+                return refusal(t, expression);
+            }
+            if (t instanceof AggregateNotFoundException) {
+                return new ResourceNotFoundException("no such referral");
+            }
+            if (t instanceof ConcurrencyException || t instanceof AggregateStreamCreationException) {
+                return new ResourceVersionConflictException("it was changed by another request at the same time; "
+                        + "read it again and retry", Outcomes.error(IssueType.CONFLICT,
+                        "it was changed by another request at the same time; read it again and retry", expression));
+            }
+            if (t instanceof NoHandlerForCommandException) {
+                return BaseServerResponseException.newInstance(503,
+                        "this CareLoop process does not run the command side; send writes to one that does");
+            }
+        }
+        return failure;
+    }
+
+    private static boolean isRefusal(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(REFUSAL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RuntimeException refusal(Throwable refusal, String expression) {
+        String kind = String.valueOf(call(refusal, "kind"));
+        Object field = call(refusal, "field");
+        String reason = refusal.getMessage();
+        return switch (kind) {
+            case "NOT_FOUND" -> new ResourceNotFoundException(reason,
+                    Outcomes.error(IssueType.NOTFOUND, reason, null));
+            case "FORBIDDEN" -> new ForbiddenOperationException(reason,
+                    Outcomes.error(IssueType.FORBIDDEN, reason, null));
+            case "CONFLICT" -> new ResourceVersionConflictException(reason,
+                    Outcomes.error(IssueType.BUSINESSRULE, reason, expression));
+            case "INVALID" -> new UnprocessableEntityException(reason, Outcomes.error(IssueType.INVALID,
+                    field == null ? reason : field + ": " + reason, expression));
+            default -> new InternalErrorException(reason);
+        };
+    }
+
+    private static Object call(Object target, String method) {
+        try {
+            return target.getClass().getMethod(method).invoke(target);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+}
