@@ -70,6 +70,56 @@ final class AuditEvents {
         return audit;
     }
 
+    /** Any entry of the audit trail that is not a read of a record: who did what to which resource, and why. */
+    static AuditEvent activity(AuditTrailExport.Entry entry) {
+        // FHIR ids are [A-Za-z0-9-.]{1,64}; CareLoop's event ids are UUIDs, anything else is made to fit.
+        String id = ("audit-" + entry.eventId()).replaceAll("[^A-Za-z0-9.-]", "-");
+        AuditEvent audit = R4.stamp(new AuditEvent(), id.length() > 64 ? id.substring(0, 64) : id, 1,
+                entry.occurredAt());
+        boolean read = entry.eventType().equals("AuditTrailRead");
+        boolean erased = entry.eventType().equals("PatientErased");
+        boolean created = entry.sequence() != null && entry.sequence() == 0;
+        audit.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
+        audit.addSubtype(read ? new Coding(RESTFUL_INTERACTION, "search-type", "search-type")
+                : erased ? new Coding(RESTFUL_INTERACTION, "delete", "delete")
+                : created ? new Coding(RESTFUL_INTERACTION, "create", "create")
+                : new Coding(RESTFUL_INTERACTION, "update", "update"));
+        audit.addSubtype(new Coding(R4.EVENT_TYPE_SYSTEM, entry.eventType(), entry.eventType()));
+        audit.setAction(read ? AuditEvent.AuditEventAction.R : erased ? AuditEvent.AuditEventAction.D
+                : created ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U);
+        audit.setRecordedElement(R4.instant(entry.occurredAt()));
+        audit.setOutcome(AuditEvent.AuditEventOutcome._0);
+        audit.setOutcomeDesc(entry.description());
+        audit.getSource().setObserver(R4.careLoop())
+                .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
+        Acting acting = new Acting(entry.user(), entry.organisation(), entry.client(), entry.purposeOfUse(),
+                entry.correlationId());
+        agents(audit, acting, entry.organisation(), entry.purposeOfUse());
+        if (entry.patientId() != null) {
+            audit.addEntity().setWhat(new Reference().setType("Patient").setIdentifier(
+                            new Identifier().setSystem(R4.PATIENT_ID_SYSTEM).setValue(entry.patientId())))
+                    .setType(new Coding(ENTITY_TYPE, "1", "Person"))
+                    .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        }
+        String resourceType = switch (entry.aggregateType() == null ? "" : entry.aggregateType()) {
+            case "referral" -> "Task";
+            case "record" -> "DocumentReference";
+            case "appointment" -> "Appointment";
+            default -> null;
+        };
+        if (resourceType != null && entry.aggregateId() != null) {
+            Reference what = R4.ref(resourceType, entry.aggregateId());
+            if (entry.sequence() != null) {
+                what.setReference(resourceType + "/" + entry.aggregateId() + "/_history/" + (entry.sequence() + 1));
+            }
+            audit.addEntity().setWhat(what)
+                    .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+        }
+        request(audit, acting);
+        return audit;
+    }
+
     private static void read(AuditEvent audit, Instant recorded, Instant at) {
         audit.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
         audit.addSubtype(new Coding(RESTFUL_INTERACTION, "read", "read"));

@@ -32,6 +32,8 @@ final class R4 {
     static final String CARELOOP_DEVICE = "careloop";
     /** Request ids (X-Request-Id, the correlation id of every event). */
     static final String REQUEST_SYSTEM = BASE + "/sid/request";
+    /** The platform's pseudonymous patient id (Patient.patientId), where no identifier may be shown. */
+    static final String PATIENT_ID_SYSTEM = BASE + "/sid/patient-id";
     /** Which CareLoop event made a change (the event's name, e.g. ReferralAccepted). */
     static final String EVENT_TYPE_SYSTEM = BASE + "/CodeSystem/event-type";
     static final String EXTENSION = BASE + "/StructureDefinition/";

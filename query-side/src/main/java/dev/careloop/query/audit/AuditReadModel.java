@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** Reads audit_entry, always within one officer's scope. */
 @Component
-class AuditReadModel {
+public class AuditReadModel {
 
     /**
      * The accounting of disclosures: event types that put a patient's data in another's hands, and by which
@@ -26,18 +26,18 @@ class AuditReadModel {
             "DisclosedToPartner", "partner-ehr");
 
     /** Every filter optional; {@code from} inclusive, {@code to} exclusive. */
-    record Filter(String patientId, String user, String organisation, String referralId, String recordId,
+    public record Filter(String patientId, String user, String organisation, String referralId, String recordId,
                   String appointmentId, List<String> types, String client, String purposeOfUse, String requestId,
                   Instant from, Instant to) {
     }
 
-    record Entry(long globalIndex, String eventId, Instant occurredAt, String eventType, String description,
+    public record Entry(long globalIndex, String eventId, Instant occurredAt, String eventType, String description,
                  String aggregateType, String aggregateId, Long sequence, String referralId, String recordId,
                  String appointmentId, String patientId, String user, String organisation, String roles,
                  String client, String purposeOfUse, String correlationId, String causationId, JsonNode details) {
     }
 
-    record Page(List<Entry> items, int page, int size, long totalItems, int totalPages) {
+    public record Page(List<Entry> items, int page, int size, long totalItems, int totalPages) {
     }
 
     /** One disclosure: which version of which record went to whom, read by whom, why, when, in which request. */
@@ -56,7 +56,7 @@ class AuditReadModel {
         this.entry = this::entry;
     }
 
-    Page search(ComplianceScope.Officer officer, Filter filter, boolean ascending, int page, int size) {
+    public Page search(ComplianceScope.Officer officer, Filter filter, boolean ascending, int page, int size) {
         List<Object> args = new ArrayList<>();
         String where = where(officer, filter, args);
         Long total = jdbc.queryForObject("SELECT count(*) FROM audit_entry e WHERE " + where, Long.class,

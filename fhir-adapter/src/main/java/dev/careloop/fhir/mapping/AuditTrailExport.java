@@ -1,0 +1,71 @@
+package dev.careloop.fhir.mapping;
+
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A period or a patient's history from the audit trail as a FHIR Bundle (type collection): one AuditEvent per
+ * entry in the IHE BALP style (the disclosure's own for a record read), and the Provenance of every change among
+ * them, projected from the log like the facade's. Names patients by their pseudonymous platform id only.
+ */
+public final class AuditTrailExport {
+
+    private final ChangeProjector projector;
+
+    public AuditTrailExport(ChangeProjector projector) {
+        this.projector = projector;
+    }
+
+    /**
+     * One entry of the audit trail. {@code aggregateType} is the trail's kind (referral, record, appointment,
+     * patient, audit); {@code sequence} the event's place in its aggregate, null for events without one.
+     */
+    public record Entry(String eventId, Instant occurredAt, String eventType, String description,
+                        String aggregateType, String aggregateId, Long sequence, String patientId, String user,
+                        String organisation, String client, String purposeOfUse, String correlationId) {
+    }
+
+    /** The bundle; {@code histories} gives an aggregate's events in order (read once per aggregate). */
+    public Bundle bundle(List<Entry> entries, Function<String, List<? extends DomainEventMessage<?>>> histories,
+                         Instant generated) {
+        Map<String, List<? extends DomainEventMessage<?>>> read = new HashMap<>();
+        Map<String, Resource> resources = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            AuditEvent audit = null;
+            if (entry.sequence() != null && entry.aggregateId() != null) {
+                List<? extends DomainEventMessage<?>> history = read.computeIfAbsent(entry.aggregateId(), histories);
+                int upTo = (int) Math.min(entry.sequence() + 1, history.size());
+                if (upTo > 0) {
+                    FhirChange change = projector.project(history.subList(0, upTo));
+                    for (Resource resource : change.resources()) {
+                        if (resource instanceof Provenance) {
+                            resources.putIfAbsent("Provenance/" + resource.getIdPart(), resource);
+                        } else if (resource instanceof AuditEvent disclosure) {
+                            audit = disclosure;
+                        }
+                    }
+                }
+            }
+            if (audit == null) {
+                audit = AuditEvents.activity(entry);
+            }
+            resources.putIfAbsent("AuditEvent/" + audit.getIdPart(), audit);
+        }
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.setTimestamp(Date.from(generated));
+        resources.forEach((key, resource) -> bundle.addEntry()
+                .setFullUrl(R4.BASE + "/" + key).setResource(resource));
+        return bundle;
+    }
+}

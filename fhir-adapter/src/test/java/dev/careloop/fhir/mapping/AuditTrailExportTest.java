@@ -1,0 +1,86 @@
+package dev.careloop.fhir.mapping;
+
+import dev.careloop.api.record.RecordDisclosed;
+import dev.careloop.fhir.FhirValidation;
+import dev.careloop.fhir.TestEvents.History;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit trail as a FHIR Bundle: an AuditEvent per entry, a Provenance per change, all valid R4. */
+class AuditTrailExportTest {
+
+    private final AuditTrailExport export = new AuditTrailExport(new R4ChangeProjector());
+    private final History referral = Histories.longReferral();
+    private final History record = Histories.longRecord();
+    private final Map<String, History> histories = Map.of(referral.events().get(0).getAggregateIdentifier(), referral,
+            record.events().get(0).getAggregateIdentifier(), record);
+
+    @Test
+    void everyEntryIsAnAuditEventAndEveryChangeHasItsProvenanceAllValidR4() {
+        List<AuditTrailExport.Entry> entries = new ArrayList<>();
+        entries.addAll(entries(referral, "referral"));
+        entries.addAll(entries(record, "record"));
+        entries.add(new AuditTrailExport.Entry("e-read", Instant.parse("2026-11-23T10:00:00Z"), "AuditTrailRead",
+                "audit-north of northside-gp read the audit trail (search): 3 entries", "audit", "e-read", null,
+                "p-1", "audit-north", "northside-gp", null, "HOPERAT", "req-9"));
+
+        Bundle bundle = export.bundle(entries, id -> histories.get(id).events(), Instant.parse("2026-11-24T00:00:00Z"));
+
+        List<Resource> resources = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
+        assertThat(resources).filteredOn(AuditEvent.class::isInstance).hasSize(entries.size());
+        // A read of a record is no change: it has its AuditEvent and no Provenance.
+        long reads = record.events().stream().filter(e -> e.getPayload() instanceof RecordDisclosed).count();
+        assertThat(resources).filteredOn(Provenance.class::isInstance)
+                .hasSize(referral.events().size() + record.events().size() - (int) reads);
+        FhirValidation.assertValid(bundle);
+        resources.forEach(FhirValidation::assertValid);
+    }
+
+    @Test
+    void aRecordReadIsExportedAsItsOwnDisclosureAuditEvent() {
+        Bundle bundle = export.bundle(entries(record, "record").subList(1, 2), id -> histories.get(id).events(),
+                Instant.now());
+
+        AuditEvent read = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(AuditEvent.class::isInstance).map(AuditEvent.class::cast).findFirst().orElseThrow();
+        assertThat(read.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(read.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getType()).isEqualTo("DocumentReference"));
+    }
+
+    @Test
+    void aChangeIsExportedAsAnUpdateOfTheVersionItMade() {
+        AuditTrailExport.Entry accepted = entries(referral, "referral").get(3);
+
+        AuditEvent audit = (AuditEvent) export.bundle(List.of(accepted), id -> histories.get(id).events(),
+                Instant.now()).getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(AuditEvent.class::isInstance).findFirst().orElseThrow();
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.U);
+        assertThat(audit.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getReference())
+                .isEqualTo("Task/" + accepted.aggregateId() + "/_history/4"));
+        assertThat(audit.getAgent()).anySatisfy(a -> assertThat(a.getRequestor()).isTrue());
+    }
+
+    private static List<AuditTrailExport.Entry> entries(History history, String kind) {
+        List<AuditTrailExport.Entry> entries = new ArrayList<>();
+        for (DomainEventMessage<?> event : history.events()) {
+            entries.add(new AuditTrailExport.Entry(event.getIdentifier(), event.getTimestamp(),
+                    event.getPayloadType().getSimpleName(), event.getPayloadType().getSimpleName() + " happened",
+                    kind, event.getAggregateIdentifier(), event.getSequenceNumber(), "p-1",
+                    String.valueOf(event.getMetaData().get("userId")),
+                    String.valueOf(event.getMetaData().get("organisation")), null, "TREAT", "req-1"));
+        }
+        return entries;
+    }
+}
