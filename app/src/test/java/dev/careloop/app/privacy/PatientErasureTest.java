@@ -100,6 +100,11 @@ class PatientErasureTest {
                 + "'dev.careloop.api.privacy.PatientErased' AND position(convert_to(?, 'UTF8') in payload) > 0",
                 Long.class, patientId)).isEqualTo(1);
         assertThat(ledger.verify(null, null, true).intact()).isTrue();
+        // Nor do the FHIR resources, read from the log.
+        Response task = gp.get("/fhir/Task/" + referralId);
+        assertThat(task.status()).as(task.body()).isEqualTo(200);
+        assertThat(task.body()).contains(patientId).doesNotContain(surname).doesNotContain(mrn);
+        assertThat(gp.get("/fhir/ServiceRequest/" + referralId).body()).doesNotContain(surname).doesNotContain(mrn);
         // Nor does an export of the patient's history.
         Response exported = CareLoopClient.as(port, GP + "-compliance").get("/api/audit/export?patient=" + patientId);
         assertThat(exported.status()).isEqualTo(200);
