@@ -15,6 +15,8 @@
 # (With CARELOOP_DB_URL=jdbc:postgresql://127.0.0.1:5432/careloop the app uses the local server, and the
 # default --jdbc-url, jdbc:postgresql://127.0.0.1:5432/test?user=postgres, is already the same server.)
 #
+# The replay benchmark (rebuilding read models from the log) is `bench/run.sh replay --help`.
+#
 # Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 8
 # --out docs/BENCHMARKS.md (append the result as markdown) --raw-only (no app needed).
 # Environment: MVN (default ./mvnw; MVN=mvn uses the installed Maven), MVN_FLAGS (e.g. -o to stay
@@ -30,6 +32,12 @@ MVN=${MVN:-./mvnw}
 "$MVN" -q -B -Dstyle.color=never ${MVN_FLAGS:-} -pl bench -am package -DskipTests
 
 jar=$(ls bench/target/bench-*.jar | head -n 1)
+main=dev.careloop.bench.Benchmark
+# `bench/run.sh replay ...`: the read model rebuild against the INSERT ... SELECT baseline (docs/BENCHMARKS.md).
+if [ "${1:-}" = "replay" ]; then
+    main=dev.careloop.bench.ReplayBenchmark
+    shift
+fi
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
 exec java ${BENCH_JAVA_OPTS:--Xmx256m} -Dbench.command="bench/run.sh${invocation}" \
-    -cp "$jar:bench/target/lib/*" dev.careloop.bench.Benchmark "$@"
+    -cp "$jar:bench/target/lib/*" "$main" "$@"

@@ -1,0 +1,271 @@
+package dev.careloop.app.replay;
+
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * One rebuild, start to end. Shadow tables are created; a pooled streaming processor of its own (token
+ * {@value #PROCESSOR} in token_entry) replays the whole log through fresh instances of the groups' handlers into
+ * them, in several segments, while the live processors go on as ever; once it is close to the head, the switch:
+ * <ol>
+ * <li>the live processors of the groups stop (reads go on from the live tables, a few moments stale);</li>
+ * <li>the log is fenced at its head, and the rebuild runs every segment up to that event and stops;</li>
+ * <li>one transaction moves the live tables to the retired schema and the rebuilt ones to public, sets every
+ * segment of each live processor to the rebuild's token, and drops the groups' dead letters (the rebuild handled
+ * those events without failing, so the rebuilt tables already hold what they were waiting to apply);</li>
+ * <li>the live processors start again, from the rebuild's token, on the rebuilt tables; the retired tables go.</li>
+ * </ol>
+ * Nothing else runs: no saga, no partner delivery, so a rebuild sends nothing anywhere. Any failure (a handler that
+ * throws, a timeout) leaves the live tables and tokens as they were and drops the shadow tables.
+ */
+final class RebuildRun implements Runnable {
+
+    static final String PROCESSOR = "careloop-rebuild";
+
+    private static final Logger log = LoggerFactory.getLogger(RebuildRun.class);
+    private static final long POLL_MILLIS = 200;
+
+    private final Rebuild rebuild;
+    private final ReadModelRebuilds.Wiring wiring;
+    private final Function<String, List<Object>> handlers;
+    private final ShadowTables shadow;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    RebuildRun(Rebuild rebuild, ReadModelRebuilds.Wiring wiring, Function<String, List<Object>> handlers) {
+        this.rebuild = rebuild;
+        this.wiring = wiring;
+        this.handlers = handlers;
+        this.shadow = new ShadowTables(wiring.jdbc());
+    }
+
+    @Override
+    public void run() {
+        ScheduledExecutorService coordinator = Executors.newSingleThreadScheduledExecutor(named("rebuild-coordinator"));
+        ScheduledExecutorService workers = Executors.newScheduledThreadPool(rebuild.segments, named("rebuild-worker"));
+        PooledStreamingEventProcessor processor = null;
+        try {
+            wiring.transactionManager().executeInTransaction(() -> {
+                String refusal = shadow.refusal(rebuild.tables);
+                if (refusal != null) {
+                    throw new RebuildFailure(refusal);
+                }
+                shadow.create(rebuild.tables);
+                forgetToken();
+            });
+            FencedEventSource source = new FencedEventSource(wiring.eventStore());
+            processor = processor(source, coordinator, workers);
+            rebuild.started(position(wiring.eventStore().createTailToken()), head());
+            log.info("Rebuild {}: replaying the log up to global index {} into schema {}", rebuild.id,
+                    rebuild.view().headPosition(), ShadowTables.SHADOW);
+            processor.start();
+            while (rebuild.state() != Rebuild.State.CATCHING_UP || head() - rebuild.position() > wiring.settings().switchLag()) {
+                Thread.sleep(POLL_MILLIS);
+                rebuild.progressed(lowest(processor), head());
+            }
+            switchOver(processor, source);
+            processor = null;
+            log.info("Rebuild {} of {} switched: {}", rebuild.id, rebuild.groups, rebuild.view());
+        } catch (InterruptedException e) {
+            rebuild.failed("the application stopped during the rebuild");
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Rebuild {} of {} failed", rebuild.id, rebuild.groups, e);
+            rebuild.failed(e instanceof RebuildFailure ? e.getMessage() : String.valueOf(e));
+        } finally {
+            if (processor != null) {
+                processor.shutDown();
+            }
+            coordinator.shutdownNow();
+            workers.shutdownNow();
+            if (rebuild.state() == Rebuild.State.FAILED) {
+                cleanUp();
+            }
+        }
+    }
+
+    private PooledStreamingEventProcessor processor(FencedEventSource source, ScheduledExecutorService coordinator,
+                                                    ScheduledExecutorService workers) {
+        List<EventHandlerInvoker> invokers = new ArrayList<>();
+        for (String group : rebuild.groups) {
+            List<Object> adapters = new ArrayList<>();
+            for (Object handler : handlers.apply(group)) {
+                adapters.add(new AnnotationEventHandlerAdapter(handler, wiring.axon().parameterResolverFactory(),
+                        wiring.axon().handlerDefinition(handler.getClass())));
+            }
+            invokers.add(SimpleEventHandlerInvoker.builder()
+                    .eventHandlers(adapters)
+                    // The live group's policy: the same events in the same order per sequence as live processing.
+                    .sequencingPolicy(wiring.processing().sequencingPolicy(group))
+                    // A handler that fails fails the rebuild, rather than leaving a hole in the rebuilt tables.
+                    .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+                    .build());
+        }
+        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
+                .name(PROCESSOR)
+                .eventHandlerInvoker(invokers.size() == 1 ? invokers.get(0) : new MultiEventHandlerInvoker(invokers))
+                .messageSource(source)
+                .tokenStore(wiring.tokenStore())
+                .transactionManager(new ShadowTransactions(wiring.transactionManager(), wiring.jdbc()))
+                .coordinatorExecutor(coordinator)
+                .workerExecutor(workers)
+                .initialSegmentCount(rebuild.segments)
+                .initialToken(s -> s.createTailToken())
+                .batchSize(rebuild.batchSize)
+                .tokenClaimInterval(500)
+                .errorHandler(context -> {
+                    // Remembered for the run to fail on: the work package that failed is gone from the status.
+                    failure.compareAndSet(null, context.error());
+                    PropagatingErrorHandler.instance().handleError(context);
+                })
+                .build();
+        // No handler interceptors of the live processors: those are the processors' own (a tracking processor's
+        // segment bookkeeping, for one); the projections need none.
+        return processor;
+    }
+
+    private void switchOver(PooledStreamingEventProcessor processor, FencedEventSource source)
+            throws InterruptedException {
+        rebuild.switching();
+        List<StreamingEventProcessor> live = new ArrayList<>();
+        for (String group : rebuild.groups) {
+            wiring.processing().eventProcessorByProcessingGroup(group, StreamingEventProcessor.class)
+                    .ifPresent(live::add);
+        }
+        try {
+            // All at once: each waits for its threads to notice, which is most of the switch's pause.
+            CompletableFuture.allOf(live.stream().map(StreamingEventProcessor::shutdownAsync)
+                    .toArray(CompletableFuture[]::new)).join();
+            long fence = head();
+            source.fenceAt(fence);
+            long deadline = System.nanoTime() + wiring.settings().switchTimeout().toNanos();
+            while (lowest(processor) < fence) {
+                if (System.nanoTime() > deadline) {
+                    throw new RebuildFailure("the rebuild did not reach global index " + fence + " within "
+                            + wiring.settings().switchTimeout() + " of stopping the live processors");
+                }
+                Thread.sleep(10);
+            }
+            rebuild.progressed(fence, fence);
+            TrackingToken token = token(processor);
+            processor.shutDown();
+            wiring.transactionManager().executeInTransaction(() -> {
+                shadow.swap(rebuild.tables);
+                for (StreamingEventProcessor p : live) {
+                    String name = p.getName();
+                    int[] segments = wiring.tokenStore().fetchSegments(name);
+                    if (segments.length == 0) {
+                        wiring.tokenStore().initializeTokenSegments(name, 1, token);
+                    }
+                    for (int segment : segments) {
+                        wiring.tokenStore().storeToken(token, name, segment);
+                        wiring.tokenStore().releaseClaim(name, segment);
+                    }
+                }
+                wiring.jdbc().update("DELETE FROM dead_letter_entry WHERE processing_group = ANY(?)",
+                        (Object) rebuild.groups.toArray(String[]::new));
+                forgetToken();
+            });
+            rebuild.switched();
+        } finally {
+            live.forEach(StreamingEventProcessor::start);
+        }
+        try {
+            wiring.transactionManager().executeInTransaction(() -> shadow.dropRetired(rebuild.tables));
+        } catch (RuntimeException e) {
+            // The switch is done; tables left in the retired schema are only clutter until the next rebuild.
+            log.warn("Rebuild {}: could not drop the retired tables", rebuild.id, e);
+        }
+    }
+
+    /** The lowest position every segment has processed, failing the rebuild if one is in error. */
+    private long lowest(PooledStreamingEventProcessor processor) {
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw new RebuildFailure("a handler failed: " + failed);
+        }
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        for (EventTrackerStatus s : status.values()) {
+            if (s.isErrorState()) {
+                throw new RebuildFailure("a handler failed at global index "
+                        + s.getCurrentPosition().orElse(-1) + ": " + s.getError());
+            }
+        }
+        if (status.size() < rebuild.segments) {
+            return Long.MIN_VALUE;
+        }
+        return status.values().stream().mapToLong(s -> s.getCurrentPosition().orElse(Long.MIN_VALUE)).min()
+                .orElse(Long.MIN_VALUE);
+    }
+
+    /** The token every segment has reached (the same event for all, as the log is fenced). */
+    private TrackingToken token(PooledStreamingEventProcessor processor) {
+        TrackingToken lowest = null;
+        for (EventTrackerStatus s : processor.processingStatus().values()) {
+            TrackingToken t = s.getTrackingToken();
+            lowest = lowest == null ? t : lowest.lowerBound(t);
+        }
+        if (lowest == null) {
+            throw new RebuildFailure("the rebuild has no position to hand to the live processors");
+        }
+        return lowest;
+    }
+
+    private long head() {
+        return position(wiring.eventStore().createHeadToken());
+    }
+
+    private static long position(TrackingToken token) {
+        return token == null ? 0 : token.position().orElse(0);
+    }
+
+    private void forgetToken() {
+        wiring.jdbc().update("DELETE FROM token_entry WHERE processor_name = ?", PROCESSOR);
+    }
+
+    private void cleanUp() {
+        try {
+            wiring.transactionManager().executeInTransaction(() -> {
+                shadow.dropShadow();
+                forgetToken();
+            });
+        } catch (RuntimeException e) {
+            log.warn("Rebuild {}: could not drop the shadow tables", rebuild.id, e);
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A reason to stop a rebuild, in words for the administrator. */
+    static final class RebuildFailure extends RuntimeException {
+        RebuildFailure(String message) {
+            super(message);
+        }
+    }
+}

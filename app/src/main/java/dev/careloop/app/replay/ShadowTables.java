@@ -1,0 +1,159 @@
+package dev.careloop.app.replay;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The DDL of a rebuild. Fresh copies of the live tables are made in the {@value #SHADOW} schema with the same
+ * columns, defaults, checks, keys, indexes (under the same names) and foreign keys; the switch moves the live tables
+ * to {@value #RETIRED} and the copies to {@code public}, so a table's name, and every query's, stays what it was.
+ * Table names come from {@link dev.careloop.query.replay.ReadModelTables}, which admits plain identifiers only.
+ */
+final class ShadowTables {
+
+    static final String SHADOW = "rebuild";
+    static final String RETIRED = "retired";
+
+    private final JdbcTemplate jdbc;
+
+    ShadowTables(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Why these tables cannot be swapped, or null: a missing table, or a view or foreign key outside the set that
+     * points at one of them (it would follow the live table into the retired schema and be dropped with it).
+     * Runs inside a transaction.
+     */
+    String refusal(List<String> tables) {
+        for (String table : tables) {
+            Integer exists = jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = ?", Integer.class, table);
+            if (exists == null || exists == 0) {
+                return "table public." + table + " does not exist";
+            }
+        }
+        String[] names = tables.toArray(String[]::new);
+        List<String> views = jdbc.queryForList("""
+                SELECT DISTINCT v.relname || ' reads ' || t.relname FROM pg_depend d
+                JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
+                JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'public' AND t.relname = ANY(?) AND v.oid <> t.oid""", String.class, (Object) names);
+        if (!views.isEmpty()) {
+            return "views depend on the tables: " + String.join(", ", views);
+        }
+        List<String> foreign = jdbc.queryForList("""
+                SELECT c.conrelid::regclass::text || ' references ' || t.relname FROM pg_constraint c
+                JOIN pg_class t ON t.oid = c.confrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                JOIN pg_class s ON s.oid = c.conrelid
+                WHERE c.contype = 'f' AND n.nspname = 'public' AND t.relname = ANY(?) AND NOT s.relname = ANY(?)""",
+                String.class, names, names);
+        if (!foreign.isEmpty()) {
+            return "tables outside the rebuild reference its tables: " + String.join(", ", foreign);
+        }
+        return null;
+    }
+
+    /** Empty copies of the tables in the shadow schema (any earlier shadow or retired schema is dropped). Runs inside a transaction. */
+    void create(List<String> tables) {
+        jdbc.execute("DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
+        jdbc.execute("DROP SCHEMA IF EXISTS " + RETIRED + " CASCADE");
+        jdbc.execute("CREATE SCHEMA " + SHADOW);
+        // Definitions read with every name schema-qualified, so that they can be pointed at the shadow schema.
+        jdbc.execute("SET LOCAL search_path TO pg_catalog");
+        String[] names = tables.toArray(String[]::new);
+        List<Map<String, Object>> keys = jdbc.queryForList("""
+                SELECT t.relname AS table_name, c.conname, pg_get_constraintdef(c.oid) AS definition, c.contype
+                FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'public' AND t.relname = ANY(?) AND c.contype IN ('p', 'u', 'x', 'f')
+                ORDER BY c.contype = 'f', t.relname, c.conname""", (Object) names);
+        List<Map<String, Object>> indexes = jdbc.queryForList("""
+                SELECT t.relname AS table_name, pg_get_indexdef(i.indexrelid) AS definition
+                FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'public' AND t.relname = ANY(?)
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = t.oid)
+                ORDER BY t.relname, i.indexrelid""", (Object) names);
+        jdbc.execute("SET LOCAL search_path TO public");
+        for (String table : tables) {
+            // LIKE copies columns, defaults, checks, comments and storage; keys and indexes follow, under their own names.
+            jdbc.execute("CREATE TABLE " + SHADOW + "." + table + " (LIKE public." + table
+                    + " INCLUDING ALL EXCLUDING INDEXES)");
+        }
+        Set<String> rebuilt = Set.copyOf(tables);
+        for (Map<String, Object> key : keys) {
+            String definition = (String) key.get("definition");
+            if ("f".equals(String.valueOf(key.get("contype")))) {
+                for (String target : rebuilt) {
+                    definition = definition.replace("REFERENCES public." + target + "(",
+                            "REFERENCES " + SHADOW + "." + target + "(");
+                }
+            }
+            jdbc.execute("ALTER TABLE " + SHADOW + "." + key.get("table_name") + " ADD CONSTRAINT "
+                    + quote((String) key.get("conname")) + " " + definition);
+        }
+        for (Map<String, Object> index : indexes) {
+            String table = (String) index.get("table_name");
+            String definition = ((String) index.get("definition"))
+                    .replaceFirst(" ON (ONLY )?public\\." + table + " ", " ON $1" + SHADOW + "." + table + " ");
+            jdbc.execute(definition);
+        }
+    }
+
+    /**
+     * The switch, inside the caller's transaction: live tables to the retired schema, copies to public, and the
+     * sequences of serial columns handed to the copies (they would otherwise be dropped with the retired tables).
+     */
+    void swap(List<String> tables) {
+        // Reads wait for the swap's locks rather than the swap waiting forever behind a long read.
+        jdbc.execute("SET LOCAL lock_timeout = '10s'");
+        jdbc.execute("CREATE SCHEMA " + RETIRED);
+        for (String table : tables) {
+            jdbc.execute("ALTER TABLE public." + table + " SET SCHEMA " + RETIRED);
+        }
+        for (String table : tables) {
+            jdbc.execute("ALTER TABLE " + SHADOW + "." + table + " SET SCHEMA public");
+        }
+        List<Map<String, Object>> owned = jdbc.queryForList("""
+                SELECT s.relname AS sequence_name, t.relname AS table_name, a.attname AS column_name
+                FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
+                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                WHERE d.deptype = 'a' AND n.nspname = ?""", RETIRED);
+        for (Map<String, Object> sequence : owned) {
+            String name = RETIRED + "." + quote((String) sequence.get("sequence_name"));
+            jdbc.execute("ALTER SEQUENCE " + name + " OWNED BY public." + sequence.get("table_name") + "."
+                    + quote((String) sequence.get("column_name")));
+            jdbc.execute("ALTER SEQUENCE " + name + " SET SCHEMA public");
+        }
+        jdbc.execute("DROP SCHEMA " + SHADOW);
+    }
+
+    /** The retired tables, after the switch (no CASCADE: nothing outside may depend on them, see refusal). */
+    void dropRetired(List<String> tables) {
+        List<String> drops = new ArrayList<>();
+        for (String table : tables) {
+            drops.add(RETIRED + "." + table);
+        }
+        jdbc.execute("DROP TABLE IF EXISTS " + String.join(", ", drops));
+        jdbc.execute("DROP SCHEMA IF EXISTS " + RETIRED);
+    }
+
+    /** What a failed or abandoned rebuild leaves. */
+    void dropShadow() {
+        jdbc.execute("DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
+    }
+
+    /** An ordered digest of every row of the table (what tests and operators compare before and after). */
+    String digest(String table) {
+        return jdbc.queryForObject("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM public."
+                + table + " t", String.class);
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

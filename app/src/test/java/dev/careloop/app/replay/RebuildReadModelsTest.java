@@ -1,0 +1,382 @@
+package dev.careloop.app.replay;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopClient.Response;
+import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.query.replay.ReadModelTables;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Rebuilding read models from the log over the real API: the rebuilt tables equal the live ones row for row, the
+ * API answers throughout, progress is shown, partners hear nothing, and only administrators may do it.
+ */
+@CareLoopIntegrationTest
+class RebuildReadModelsTest {
+
+    private static final String GP = "northside-gp";
+    private static final String DERM = "riverside-derm";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @Autowired
+    List<ReadModelTables> readModels;
+
+    private final WireMockServer partnerEhr = new WireMockServer(options().dynamicPort());
+    private CareLoopClient admin;
+    private CareLoopClient gp;
+    private CareLoopClient derm;
+
+    @BeforeEach
+    void clients() {
+        admin = CareLoopClient.as(port, "careloop-admin");
+        gp = CareLoopClient.as(port, GP + "-staff");
+        derm = CareLoopClient.as(port, DERM + "-staff");
+        partnerEhr.start();
+        partnerEhr.stubFor(post("/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
+    }
+
+    @AfterEach
+    void stopPartner() {
+        partnerEhr.stop();
+    }
+
+    @Test
+    void rebuildingEveryReadModelFromTheLogGivesByteIdenticalTables() {
+        history(8);
+        awaitQuiet();
+        Map<String, String> before = digests();
+
+        Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("all")));
+
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        JsonNode finished = awaitFinished(started.header("Location"), new ArrayList<>());
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
+        assertThat(finished.get("groups")).extracting(JsonNode::asString)
+                .containsExactly("appointments", "records", "referrals");
+        assertThat(digests()).isEqualTo(before);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname IN ('rebuild', 'retired')",
+                Integer.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM token_entry WHERE processor_name = ?", Integer.class,
+                RebuildRun.PROCESSOR)).isZero();
+    }
+
+    @Test
+    void theRebuiltReadModelsKeepFollowingTheLogAfterTheSwitch() {
+        history(2);
+        awaitQuiet();
+        JsonNode finished = awaitFinished(admin.post("/api/admin/rebuilds", null).header("Location"), new ArrayList<>());
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
+
+        String id = send();
+        assertThat(derm.post("/api/referrals/" + id + "/accept", null).status()).isEqualTo(200);
+
+        Response seen = derm.get("/api/referrals/" + id);
+        assertThat(seen.status()).isEqualTo(200);
+        assertThat(seen.json().get("status").asString()).isEqualTo("accepted");
+        assertThat(derm.get("/api/referrals/" + id + "/timeline").json().toString())
+                .contains("ReferralSent").contains("ReferralAccepted");
+        // The indexes the migrations named are there under the same names.
+        assertThat(jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                + "AND tablename = 'referral_view'", String.class))
+                .contains("referral_view_pkey", "referral_view_inbox", "referral_view_participants");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                + "AND conrelid = 'public.record_grant'::regclass", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void theApiAnswersThroughoutARebuildAndNoPartnerHearsOfIt() throws Exception {
+        String partnerId = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+        Response registered = admin.post("/api/admin/partners", Map.of("id", partnerId, "organisation", DERM,
+                "baseUrl", partnerEhr.baseUrl() + "/fhir", "mode", "transaction",
+                "resourceTypes", List.of("ServiceRequest", "Task", "Provenance"),
+                "auth", Map.of("type", "bearer", "token", "riverside-inbound-token")));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        List<String> referrals = history(6);
+        awaitQuiet();
+        int delivered = awaitDeliveriesSettled();
+        assertThat(delivered).as("the partner got the history as it happened").isPositive();
+
+        Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
+        List<String> wrong = new ArrayList<>();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            CareLoopClient reader1 = CareLoopClient.as(port, GP + "-staff");
+            int i = 0;
+            while (reading.get()) {
+                String id = referrals.get(i++ % referrals.size());
+                for (String path : List.of("/api/referrals/" + id, "/api/referrals/" + id + "/timeline",
+                        "/api/referrals?box=outbox&size=5")) {
+                    Response r = reader1.get(path);
+                    answers.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
+                    if (r.status() != 200) {
+                        synchronized (wrong) {
+                            wrong.add(path + " -> " + r.status() + " " + r.body());
+                        }
+                    }
+                }
+            }
+        }, "rebuild-test-reader");
+        reader.start();
+        Thread.sleep(300);
+
+        Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals", "records",
+                "appointments")));
+        Response second = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals")));
+        List<JsonNode> progress = new ArrayList<>();
+        JsonNode finished = awaitFinished(started.header("Location"), progress);
+        Thread.sleep(300);
+        reading.set(false);
+        reader.join();
+
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(started.header("Location")).isEqualTo("/api/admin/rebuilds/" + started.json().get("id").asString());
+        assertThat(second.status()).as("a second rebuild while one runs").isEqualTo(409);
+        assertThat(second.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
+        assertThat(wrong).isEmpty();
+        assertThat(answers.get(200).get()).isGreaterThan(10);
+        // Progress as an administrator watches it: events done of the total, the rate, and the time left.
+        assertThat(started.json().get("state").asString()).isEqualTo("running");
+        assertThat(progress).allSatisfy(p -> assertThat(p.get("eventsDone").asLong())
+                .isBetween(0L, p.get("eventsTotal").asLong()));
+        assertThat(finished.get("eventsDone").asLong()).isEqualTo(finished.get("eventsTotal").asLong())
+                .isGreaterThanOrEqualTo(finished.get("replayedEvents").asLong()).isPositive();
+        assertThat(finished.get("eventsPerSecond").asDouble()).isPositive();
+        assertThat(finished.get("replaySeconds").asDouble()).isPositive();
+        assertThat(finished.has("switchedAt")).isTrue();
+        assertThat(finished.has("secondsLeft")).as("nothing left").isFalse();
+        // Nothing reached the partner during or after the rebuild.
+        Thread.sleep(1500);
+        assertThat(partnerEhr.findAll(postRequestedFor(urlEqualTo("/fhir")))).hasSize(delivered);
+        admin.post("/api/admin/partners/" + partnerId + "/deactivate", null);
+    }
+
+    @Test
+    void onlyAdministratorsMayRebuildOrWatchRebuilds() {
+        for (String client : List.of(GP + "-staff", DERM + "-compliance")) {
+            CareLoopClient someone = CareLoopClient.as(port, client);
+
+            Response start = someone.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals")));
+            Response list = someone.get("/api/admin/rebuilds");
+
+            assertThat(start.status()).isEqualTo(403);
+            assertThat(start.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(list.status()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void anUnknownProcessingGroupIsRefusedAndTheRebuildableOnesAreNamed() {
+        Response refused = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals", "partners")));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).contains("partners").contains("appointments");
+        assertThat(admin.get("/api/admin/read-models").json().toString())
+                .contains("\"processingGroup\":\"records\"").contains("record_disclosure");
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------
+
+    /** Referrals with varied histories: accepted, scheduled and rescheduled, declined, with shared records. */
+    private List<String> history(int referrals) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < referrals; i++) {
+            String mrn = "RB-" + UUID.randomUUID();
+            String id = send(mrn);
+            ids.add(id);
+            switch (i % 4) {
+                case 0 -> {
+                    write(id, "accept", null);
+                    write(id, "schedule", visitAt(10 + i));
+                    write(id, "reschedule", Map.of("start", at(12 + i).toString(), "location", "Room 1",
+                            "reason", "clinic closed"));
+                }
+                case 1 -> write(id, "decline", Map.of("reason", "not our specialty"));
+                case 2 -> {
+                    write(id, "accept", null);
+                    shareRecord(id, mrn);
+                    write(id, "request-information", Map.of("question", "Any previous biopsies?"));
+                }
+                default -> {
+                    write(id, "accept", null);
+                    write(id, "schedule", visitAt(20 + i));
+                    write(id, "cancel-appointment", Map.of("reason", "patient moved away"));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private String send() {
+        return send("RB-" + UUID.randomUUID());
+    }
+
+    private String send(String mrn) {
+        Response sent = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return sent.json().get("referralId").asString();
+    }
+
+    private void write(String id, String action, Object body) {
+        Response written = derm.post("/api/referrals/" + id + "/" + action, body);
+        assertThat(written.status()).as(action + ": " + written.body()).isEqualTo(200);
+    }
+
+    private void shareRecord(String referralId, String mrn) {
+        byte[] document = ("# Discharge summary\n\nFindings " + UUID.randomUUID() + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(document);
+        Response put = gp.put("/api/records/content/" + sha, document, "text/markdown");
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        Map<String, Object> share = new LinkedHashMap<>();
+        share.put("referralId", referralId);
+        share.put("patient", Map.of("identifierSystem", "https://northside-gp.example/mrn",
+                "identifierValue", mrn, "name", "Alex Morgan",
+                "birthDate", "1980-04-02"));
+        share.put("recipients", List.of(DERM));
+        share.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
+        share.put("title", "Discharge summary");
+        share.put("contentSha256", sha);
+        share.put("purpose", "TREAT");
+        share.put("validUntil", Instant.now().plus(Duration.ofDays(30)).toString());
+        Response shared = gp.post("/api/records", share);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        String recordId = shared.json().get("recordId").asString();
+        // A recipient reads it: a disclosure for the accounting of disclosures.
+        assertThat(derm.download("/api/records/" + recordId + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(200);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> visitAt(int days) {
+        Instant start = at(days);
+        return Map.of("start", start.toString(), "end", start.plus(30, ChronoUnit.MINUTES).toString(),
+                "location", "Riverside Dermatology, room 3");
+    }
+
+    private static Instant at(int days) {
+        return Instant.parse("2030-01-01T09:00:00Z").plus(days, ChronoUnit.DAYS);
+    }
+
+    /** An ordered digest of every row of every table of every rebuildable group. */
+    private Map<String, String> digests() {
+        ShadowTables tables = new ShadowTables(jdbc);
+        Map<String, String> digests = new TreeMap<>();
+        for (ReadModelTables readModel : readModels) {
+            for (String table : readModel.tables()) {
+                digests.put(table, tables.digest(table));
+            }
+        }
+        assertThat(digests).containsKeys("referral_view", "referral_timeline", "record_view", "record_grant",
+                "record_version", "record_disclosure", "appointment_view", "appointment_history");
+        return digests;
+    }
+
+    /** Until the log stops growing and every processor (sagas included) has handled all of it. */
+    private void awaitQuiet() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long previous = -1;
+        while (System.nanoTime() < deadline) {
+            long head = jdbc.queryForObject("SELECT coalesce(max(global_index), 0) FROM domain_event_entry", Long.class);
+            boolean caughtUp = processing.eventProcessors().values().stream()
+                    .filter(StreamingEventProcessor.class::isInstance).map(StreamingEventProcessor.class::cast)
+                    .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()
+                            .allMatch(s -> s.getCurrentPosition().orElse(-1) >= head));
+            Integer deadLetters = jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry WHERE processing_group "
+                    + "IN ('referrals', 'records', 'appointments')", Integer.class);
+            if (caughtUp && head == previous && deadLetters == 0) {
+                return;
+            }
+            previous = head;
+            sleep(300);
+        }
+        fail("the processors did not catch up with the log within 30 s");
+    }
+
+    private int awaitDeliveriesSettled() {
+        int previous = -1;
+        for (int i = 0; i < 100; i++) {
+            int now = partnerEhr.findAll(postRequestedFor(urlEqualTo("/fhir"))).size();
+            if (now == previous && now > 0) {
+                return now;
+            }
+            previous = now;
+            sleep(500);
+        }
+        return previous;
+    }
+
+    private JsonNode awaitFinished(String location, List<JsonNode> progress) {
+        assertThat(location).startsWith("/api/admin/rebuilds/");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Response r = admin.get(location);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode view = r.json();
+            progress.add(view);
+            if (Set.of("switched", "failed").contains(view.get("state").asString())) {
+                return view;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("the rebuild did not finish within 90 s: " + progress.get(progress.size() - 1));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.careloop.query.replay;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The query side's rebuildable read models: each processing group with every table its handlers write (checked
+ * against the projections' SQL: referral_view's record_ids and appointment_id columns come from the records and
+ * appointments migrations, but only the referrals group's ReferralViewProjection writes them, on RecordAttached and
+ * VisitScheduled/Rescheduled/Cancelled, which are referral events).
+ */
+@Configuration(proxyBeanMethods = false)
+class QuerySideReadModels {
+
+    @Bean
+    ReadModelTables referralTables() {
+        return ReadModelTables.of("referrals", "referral_view", "referral_timeline");
+    }
+
+    @Bean
+    ReadModelTables recordTables() {
+        return ReadModelTables.of("records", "record_view", "record_grant", "record_version", "record_disclosure");
+    }
+
+    @Bean
+    ReadModelTables appointmentTables() {
+        return ReadModelTables.of("appointments", "appointment_view", "appointment_history");
+    }
+}
