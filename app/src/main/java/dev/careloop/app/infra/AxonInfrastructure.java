@@ -6,6 +6,8 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.Task;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.axonframework.config.ConfigurationScopeAwareProvider;
 import org.axonframework.deadline.DeadlineManagerSpanFactory;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
@@ -21,6 +23,8 @@ import org.axonframework.config.ConfigurerModule;
 import dev.careloop.app.privacy.PatientKeys;
 import dev.careloop.app.privacy.PatientSealing;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.async.SequentialPolicy;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
@@ -118,6 +122,27 @@ class AxonInfrastructure {
                 .causeMessageColumn("cause_message")
                 .diagnosticsColumn("diagnostics")
                 .build();
+    }
+
+    /**
+     * The audit trail is written in log order (an entry may take its patient from an earlier one about another
+     * aggregate): one sequence for the whole group, so a rebuild with several segments keeps that order too.
+     */
+    @Bean
+    SequencingPolicy<Object> auditSequencing() {
+        return new SequentialPolicy();
+    }
+
+    /**
+     * Axon's units of work in Spring's transactions: a command's events, its read of other aggregates and what it
+     * writes alongside commit together, and each event processor batch commits with its token. Declared here
+     * because Axon 4.13's auto-configuration orders itself after Boot 3's transaction auto-configuration by class
+     * name; under Boot 4 that name is gone, Spring's transaction manager does not exist yet when Axon looks, and
+     * Axon falls back to running without transactions.
+     */
+    @Bean
+    TransactionManager axonTransactionManager(PlatformTransactionManager transactions) {
+        return new SpringTransactionManager(transactions);
     }
 
     /**

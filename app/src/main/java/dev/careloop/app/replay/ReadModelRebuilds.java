@@ -90,13 +90,6 @@ public class ReadModelRebuilds implements SmartLifecycle {
                       @Value("${careloop.rebuild.switch-timeout:PT30S}") Duration switchTimeout) {
         readModels.stream().sorted(Comparator.comparing(ReadModelTables::processingGroup))
                 .forEach(r -> declared.put(r.processingGroup(), r));
-        if (axonTransactions instanceof NoTransactionManager) {
-            // Axon 4.13's auto-configuration orders itself after Boot 3's class names, so under Boot 4 it can miss
-            // the PlatformTransactionManager and fall back to none. A rebuild needs real transactions (its search
-            // path is per transaction, and the switch is one), so it always makes its own on Spring's.
-            log.warn("Axon's TransactionManager is a NoTransactionManager: event processors here do not run their "
-                    + "batches in transactions; read model rebuilds use Spring's transaction manager directly");
-        }
         this.wiring = new Wiring(processing, axon, eventStore, tokenStore, new SpringTransactionManager(transactions),
                 jdbc, beans,
                 new Settings(segments, batchSize, switchLag, switchTimeout));

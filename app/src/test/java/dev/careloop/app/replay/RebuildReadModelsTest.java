@@ -93,7 +93,7 @@ class RebuildReadModelsTest {
         JsonNode finished = awaitFinished(started.header("Location"), new ArrayList<>());
         assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
         assertThat(finished.get("groups")).extracting(JsonNode::asString)
-                .containsExactly("appointments", "records", "referrals");
+                .containsExactly("appointments", "audit", "fhir-index", "records", "referrals");
         assertThat(digests()).isEqualTo(before);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname IN ('rebuild', 'retired')",
                 Integer.class)).isZero();
@@ -317,7 +317,8 @@ class RebuildReadModelsTest {
             }
         }
         assertThat(digests).containsKeys("referral_view", "referral_timeline", "record_view", "record_grant",
-                "record_version", "record_disclosure", "appointment_view", "appointment_history");
+                "record_version", "record_disclosure", "appointment_view", "appointment_history", "audit_entry",
+                "audit_subject", "audit_party", "fhir_resource_index");
         return digests;
     }
 

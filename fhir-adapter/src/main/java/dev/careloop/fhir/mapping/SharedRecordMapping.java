@@ -109,7 +109,8 @@ final class SharedRecordMapping {
 
     private FhirChange change(Step last) {
         if (last.event() instanceof RecordDisclosed disclosed) {
-            Set<String> organisations = new HashSet<>(Set.of(author, disclosed.organisation()));
+            // The author reading its own record is one organisation, not two.
+            Set<String> organisations = new HashSet<>(List.of(author, disclosed.organisation()));
             return new FhirChange(AGGREGATE_TYPE, recordId, last.version(), last.recorded(), referralId,
                     patient.patientId(), Changes.sorted(organisations),
                     List.of(AuditEvents.disclosure(last, disclosed, patient, documentReferenceOf(disclosed.version()))));

@@ -1,5 +1,6 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.fhir.TestEvents;
 import dev.careloop.fhir.TestEvents.History;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Consent;
@@ -37,6 +38,18 @@ class SharedRecordMappingTest {
         assertThat(consent.getProvision().getPurposeFirstRep().getCode()).isEqualTo("TREAT");
         assertThat(consent.getProvision().getDataFirstRep().getReference().getReference())
                 .isEqualTo("DocumentReference/" + RECORD);
+    }
+
+    @Test
+    void theAuthorReadingItsOwnRecordIsADisclosureSeenByTheAuthorAlone() {
+        History ownRead = TestEvents.record(RECORD)
+                .by(Histories.GP_USER, GP).then(recordShared(RECORD, REFERRAL, GP, java.util.Set.of(DERM)))
+                .then(disclosed(RECORD, GP, 1, SHA_1));
+
+        FhirChange read = projector.project(ownRead.events());
+
+        assertThat(read.organisations()).containsExactly(GP);
+        assertThat(one(read, AuditEvent.class).getIdElement().getIdPart()).isEqualTo(RECORD + "-2");
     }
 
     @Test

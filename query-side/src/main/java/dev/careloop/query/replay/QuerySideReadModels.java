@@ -26,4 +26,9 @@ class QuerySideReadModels {
     ReadModelTables appointmentTables() {
         return ReadModelTables.of("appointments", "appointment_view", "appointment_history");
     }
+
+    @Bean
+    ReadModelTables auditTables() {
+        return ReadModelTables.of("audit", "audit_entry", "audit_subject", "audit_party");
+    }
 }
