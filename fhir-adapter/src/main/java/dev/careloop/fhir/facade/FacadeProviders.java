@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 
@@ -103,85 +104,68 @@ final class FacadeProviders {
         }
     }
 
-    public static final class Communications extends LogResourceProvider<Communication> {
+    /** Types searched by patient, status and _lastUpdated only. */
+    abstract static class ByPatientAndStatus<T extends Resource> extends LogResourceProvider<T> {
+        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index) {
+            super(type, log, index);
+        }
+
+        @Search
+        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
+                                      @OptionalParam(name = STATUS) TokenParam status,
+                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, patient, status, null, null, lastUpdated, count, offset);
+        }
+    }
+
+    /** Types searched by patient and _lastUpdated only. */
+    abstract static class ByPatient<T extends Resource> extends LogResourceProvider<T> {
+        ByPatient(Class<T> type, FhirLog log, ResourceIndex index) {
+            super(type, log, index);
+        }
+
+        @Search
+        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
+                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, patient, null, null, null, lastUpdated, count, offset);
+        }
+    }
+
+    public static final class Communications extends ByPatientAndStatus<Communication> {
         Communications(FhirLog log, ResourceIndex index) {
             super(Communication.class, log, index);
         }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, null, null, lastUpdated, count, offset);
-        }
     }
 
-    public static final class Appointments extends LogResourceProvider<Appointment> {
+    public static final class Appointments extends ByPatientAndStatus<Appointment> {
         Appointments(FhirLog log, ResourceIndex index) {
             super(Appointment.class, log, index);
         }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, null, null, lastUpdated, count, offset);
-        }
     }
 
-    public static final class DocumentReferences extends LogResourceProvider<DocumentReference> {
+    public static final class DocumentReferences extends ByPatientAndStatus<DocumentReference> {
         DocumentReferences(FhirLog log, ResourceIndex index) {
             super(DocumentReference.class, log, index);
         }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, null, null, lastUpdated, count, offset);
-        }
     }
 
-    public static final class Consents extends LogResourceProvider<Consent> {
+    public static final class Consents extends ByPatientAndStatus<Consent> {
         Consents(FhirLog log, ResourceIndex index) {
             super(Consent.class, log, index);
         }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, null, null, lastUpdated, count, offset);
-        }
     }
 
-    public static final class Provenances extends LogResourceProvider<Provenance> {
+    public static final class Provenances extends ByPatient<Provenance> {
         Provenances(FhirLog log, ResourceIndex index) {
             super(Provenance.class, log, index);
         }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, null, null, null, lastUpdated, count, offset);
-        }
     }
 
-    public static final class AuditEvents extends LogResourceProvider<AuditEvent> {
+    public static final class AuditEvents extends ByPatient<AuditEvent> {
         AuditEvents(FhirLog log, ResourceIndex index) {
             super(AuditEvent.class, log, index);
-        }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, null, null, null, lastUpdated, count, offset);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.fhir.inbound.R4Validator;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -82,6 +83,25 @@ class FhirFacadeReadTest {
                 .contains("read", "vread", "history-instance", "search-type", "create", "update");
         assertThat(task.getSearchParam()).extracting(p -> p.getName())
                 .contains("patient", "status", "owner", "requester", "_lastUpdated");
+    }
+
+    @Test
+    void everyResourceTypeIsSearchableByPatient() {
+        CapabilityStatement statement = riversideEhr.capabilities().ofType(CapabilityStatement.class).execute();
+
+        for (String type : List.of("ServiceRequest", "Task", "Communication", "Appointment", "DocumentReference",
+                "Consent", "Provenance", "AuditEvent")) {
+            CapabilityStatement.CapabilityStatementRestResourceComponent resource = statement.getRestFirstRep()
+                    .getResource().stream().filter(r -> r.getType().equals(type)).findFirst().orElseThrow();
+            assertThat(resource.getInteraction()).as(type).extracting(i -> i.getCode().toCode())
+                    .contains("search-type");
+            assertThat(resource.getSearchParam()).as(type).extracting(p -> p.getName())
+                    .contains("patient", "_lastUpdated");
+        }
+        Bundle appointments = riversideEhr.search().forResource(Appointment.class)
+                .where(Appointment.PATIENT.hasId("https://northside-gp.example/mrn|NG-1001"))
+                .returnBundle(Bundle.class).execute();
+        assertThat(appointments.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
     }
 
     @Test
