@@ -48,8 +48,10 @@ public final class LogVerifier {
                                Duration took) {
 
         public String summary() {
-            String upTo = verifiedUpToGlobalIndex == null ? "the start of the log"
-                    : "event " + verifiedUpToGlobalIndex + " (chain position " + verifiedUpToPosition + ")";
+            String upTo = verifiedUpToGlobalIndex != null
+                    ? "event " + verifiedUpToGlobalIndex + " (chain position " + verifiedUpToPosition + ")"
+                    : verifiedUpToPosition > 0 ? "chain position " + verifiedUpToPosition
+                    : "the start of the log";
             return intact ? "intact up to " + upTo + ", " + eventsChecked + " events checked from " + anchor
                     : "BROKEN at " + (firstBreak.position() == null ? "" : "chain position " + firstBreak.position()
                     + ", ") + "event " + firstBreak.globalIndex() + ": " + firstBreak.kind() + ": "
