@@ -16,7 +16,6 @@ import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
 import dev.careloop.command.web.IdempotentWrites.Written;
-import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.Organisations;
 import dev.careloop.command.web.WriteResponses;
 import dev.careloop.command.web.WriteResponses.ReadBack;
@@ -102,10 +101,7 @@ class RecordCommandController {
     }
 
     private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
-        Long expected = IfMatch.parse(ifMatch);
-        Written written = idempotency.run(actor.organisation(), key, id + "|" + ifMatch + "|" + command,
-                () -> new Written(200, id, commands.sendForVersion(command, actor, expected), null, false));
-        return respond(written, actor, key);
+        return respond(idempotency.act(id, ifMatch, command, actor, key), actor, key);
     }
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {

@@ -209,10 +209,7 @@ class ReferralCommandController {
     }
 
     private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
-        Long expected = IfMatch.parse(ifMatch);
-        Written written = idempotency.run(actor.organisation(), key, id + "|" + ifMatch + "|" + command,
-                () -> new Written(200, id, dispatch(command, actor, expected), null, false));
-        return respond(written, actor, key);
+        return respond(idempotency.act(id, ifMatch, command, actor, key), actor, key);
     }
 
     private long dispatch(Object command, Actor actor, Long expectedVersion) {

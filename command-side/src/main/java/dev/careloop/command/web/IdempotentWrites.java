@@ -1,5 +1,6 @@
 package dev.careloop.command.web;
 
+import dev.careloop.api.Actor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,10 +26,22 @@ public class IdempotentWrites {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final Commands commands;
 
-    IdempotentWrites(JdbcTemplate jdbc, TransactionTemplate tx) {
+    IdempotentWrites(JdbcTemplate jdbc, TransactionTemplate tx, Commands commands) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.commands = commands;
+    }
+
+    /**
+     * One command on an existing aggregate, under its If-Match and the request's Idempotency-Key: 200 with the
+     * version the command handler answers.
+     */
+    public Written act(String id, String ifMatch, Object command, Actor actor, String key) {
+        Long expected = IfMatch.parse(ifMatch);
+        return run(actor.organisation(), key, id + "|" + ifMatch + "|" + command,
+                () -> new Written(200, id, commands.sendForVersion(command, actor, expected), null, false));
     }
 
     public Written run(String organisation, String key, String fingerprintSource, Supplier<Written> write) {
