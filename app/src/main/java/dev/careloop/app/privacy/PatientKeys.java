@@ -62,9 +62,10 @@ public class PatientKeys {
 
     /** The patient's key, made now if the patient has none; empty if the patient was erased. */
     Optional<SecretKey> keyForSealing(String patientId) {
-        Optional<SecretKey> known = key(patientId);
-        if (known.isPresent() || erased(patientId)) {
-            return known;
+        Optional<Cached> known = lookup(patientId);
+        if (known.isPresent()) {
+            // A key, or an erased patient's row without one.
+            return known.get().key();
         }
         SecretKey fresh = newKey();
         jdbc.update("INSERT INTO patient_key (patient_id, key_material, wrapped) VALUES (?, ?, ?) "
@@ -75,18 +76,24 @@ public class PatientKeys {
 
     /** The patient's key for unsealing; empty if there is none (erased). */
     Optional<SecretKey> key(String patientId) {
+        return lookup(patientId).flatMap(Cached::key);
+    }
+
+    /** The patient's row as seen now (cached): empty when the patient has none yet. */
+    private Optional<Cached> lookup(String patientId) {
         Cached cached = cache.get(patientId);
         if (cached != null && cached.at().plus(cacheFor).isAfter(clock.instant())) {
-            return cached.key();
+            return Optional.of(cached);
         }
         List<byte[]> material = jdbc.query("SELECT key_material FROM patient_key WHERE patient_id = ?",
                 (row, n) -> row.getBytes(1), patientId);
-        Optional<SecretKey> key = material.isEmpty() || material.get(0) == null ? Optional.empty()
-                : Optional.of(new SecretKeySpec(unwrap(material.get(0)), "AES"));
-        if (!material.isEmpty()) {
-            cache.put(patientId, new Cached(key, clock.instant()));
+        if (material.isEmpty()) {
+            return Optional.empty();
         }
-        return key;
+        Cached found = new Cached(material.get(0) == null ? Optional.empty()
+                : Optional.of(new SecretKeySpec(unwrap(material.get(0)), "AES")), clock.instant());
+        cache.put(patientId, found);
+        return Optional.of(found);
     }
 
     /** Destroys the patient's key (in the caller's transaction); true if there was one to destroy. */
@@ -100,11 +107,6 @@ public class PatientKeys {
         }
         cache.put(patientId, new Cached(Optional.empty(), clock.instant()));
         return destroyed > 0;
-    }
-
-    private boolean erased(String patientId) {
-        return Boolean.TRUE.equals(jdbc.query("SELECT erased_at IS NOT NULL FROM patient_key WHERE patient_id = ?",
-                (row, n) -> row.getBoolean(1), patientId).stream().findFirst().orElse(false));
     }
 
     private static SecretKey newKey() {
