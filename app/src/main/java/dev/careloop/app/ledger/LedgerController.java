@@ -2,6 +2,7 @@ package dev.careloop.app.ledger;
 
 import dev.careloop.api.Actor;
 import dev.careloop.app.ledger.LogVerifier.Verification;
+import dev.careloop.app.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.careloop.query.audit.AuditTrail;
@@ -84,9 +85,6 @@ class LedgerController {
     }
 
     private static void requireRole(Actor actor, Set<String> roles) {
-        if (!actor.hasAnyRole(roles)) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only " + String.join(" or ", roles.stream()
-                    .sorted().toList()) + " may do this");
-        }
+        Roles.require(actor, roles, "only " + String.join(" or ", roles.stream().sorted().toList()) + " may do this");
     }
 }

@@ -1,6 +1,7 @@
 package dev.careloop.app.privacy;
 
 import dev.careloop.api.Actor;
+import dev.careloop.app.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -33,9 +34,7 @@ class PatientErasureController {
     @Operation(summary = "Erase a patient: destroy the key of their identity in the log and every copy outside it")
     PatientErasure.Report erase(@PathVariable String patientId, @Valid @RequestBody ErasureRequest body,
                                 Actor actor) {
-        if (!actor.hasAnyRole(Set.of(Actor.ADMIN))) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only administrators may erase a patient");
-        }
+        Roles.require(actor, Set.of(Actor.ADMIN), "only administrators may erase a patient");
         if (!patientId.matches("[0-9a-f-]{36}")) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "patientId is a platform patient id (a UUID)");
         }

@@ -1,5 +1,6 @@
 package dev.careloop.app.replay;
 
+import dev.careloop.app.security.Roles;
 import dev.careloop.api.Actor;
 import dev.careloop.query.replay.ReadModelTables;
 import io.swagger.v3.oas.annotations.Operation;
@@ -84,8 +85,6 @@ class RebuildController {
     }
 
     private static void requireAdmin(Actor actor) {
-        if (!actor.hasAnyRole(Set.of(Actor.ADMIN))) {
-            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only administrators may rebuild read models");
-        }
+        Roles.require(actor, Set.of(Actor.ADMIN), "only administrators may rebuild read models");
     }
 }
