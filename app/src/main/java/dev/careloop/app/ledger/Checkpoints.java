@@ -70,6 +70,21 @@ public final class Checkpoints {
     }
 
     /**
+     * Where a verification of [{@code fromPosition}, {@code toPosition}] starts: after the newest checkpoint of a
+     * trusted key at or before it, or, when {@code full}, at the start of the log or (for a range) after the stored
+     * link before {@code fromPosition}, trusting the database for that one link.
+     */
+    public Start startFor(Set<String> trustedKeyIds, Long fromPosition, Long toPosition, boolean full) {
+        if (fromPosition == null || fromPosition <= 0) {
+            return full ? Start.BEGINNING : trustedStart(trustedKeyIds, toPosition);
+        }
+        long after = fromPosition - 1;
+        return full ? verifier.storedLink(after).map(link -> new Start(after, link,
+                "the stored link at position " + after + " (not signed: a range check)")).orElse(Start.BEGINNING)
+                : trustedStart(trustedKeyIds, after);
+    }
+
+    /**
      * Verifies the chain since the newest checkpoint this key signed and, when it is intact and has grown,
      * signs its head. Returns the verification (and the new checkpoint, if one was written).
      */

@@ -1,7 +1,6 @@
 package dev.careloop.app.ledger;
 
 import dev.careloop.app.infra.PeriodicTask;
-import dev.careloop.app.ledger.LogVerifier.Start;
 import dev.careloop.app.ledger.LogVerifier.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,16 +61,7 @@ public class Ledger extends PeriodicTask {
      * when {@code full}), up to {@code toPosition} (null: the end, where unchained events are looked for too).
      */
     public Verification verify(Long fromPosition, Long toPosition, boolean full) {
-        Start start;
-        if (fromPosition != null && fromPosition > 0) {
-            long after = fromPosition - 1;
-            start = full ? verifier.storedLink(after).map(link -> new Start(after, link,
-                    "the stored link at position " + after + " (not signed: a range check)")).orElse(Start.BEGINNING)
-                    : checkpoints.trustedStart(trustedKeyIds, after);
-        } else {
-            start = full ? Start.BEGINNING : checkpoints.trustedStart(trustedKeyIds, toPosition);
-        }
-        return verifier.verify(start, toPosition);
+        return verifier.verify(checkpoints.startFor(trustedKeyIds, fromPosition, toPosition, full), toPosition);
     }
 
     /** Verifies what is new since the last checkpoint and signs the head when intact. */

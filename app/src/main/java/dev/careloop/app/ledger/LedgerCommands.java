@@ -52,15 +52,10 @@ public final class LedgerCommands {
         Long from = options.containsKey("from") ? Long.valueOf(options.get("from")) : null;
         Long to = options.containsKey("to") ? Long.valueOf(options.get("to")) : null;
         LogVerifier verifier = new LogVerifier(dataSource);
-        Start start = Start.BEGINNING;
-        if (options.containsKey("public-key")) {
-            start = new Checkpoints(dataSource).trustedStart(Set.of(Checkpoints.keyIdOf(options.get("public-key"))),
-                    from == null ? to : Long.valueOf(from - 1));
-        } else if (from != null && from > 1) {
-            long after = from - 1;
-            start = verifier.storedLink(after).map(link -> new Start(after, link, "the stored link at position "
-                    + after + " (not signed: a range check)")).orElse(Start.BEGINNING);
-        }
+        // A pinned key's checkpoints are trusted; without one, everything is recomputed.
+        String key = options.get("public-key");
+        Start start = new Checkpoints(dataSource).startFor(
+                key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
         Verification verification = verifier.verify(start, to);
         out.println(verification.summary());
         out.println("checked in " + verification.took().toMillis() + " ms");
