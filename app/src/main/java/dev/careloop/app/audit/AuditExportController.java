@@ -1,6 +1,7 @@
 package dev.careloop.app.audit;
 
 import dev.careloop.api.Actor;
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.AuditTrailExport;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
@@ -9,8 +10,6 @@ import dev.careloop.query.audit.AuditTrail;
 import dev.careloop.query.audit.ComplianceScope;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.HttpStatus;
@@ -48,16 +47,16 @@ class AuditExportController {
     private final AuditReadModel trail;
     private final ComplianceScope scope;
     private final AuditTrail reads;
-    private final EventStore events;
+    private final LoggedChanges changes;
     private final AuditTrailExport export;
     private final Clock clock = Clock.systemUTC();
 
-    AuditExportController(AuditReadModel trail, ComplianceScope scope, AuditTrail reads, EventStore events,
+    AuditExportController(AuditReadModel trail, ComplianceScope scope, AuditTrail reads, LoggedChanges changes,
                           ChangeProjector projector) {
         this.trail = trail;
         this.scope = scope;
         this.reads = reads;
-        this.events = events;
+        this.changes = changes;
         this.export = new AuditTrailExport(projector);
     }
 
@@ -91,7 +90,7 @@ class AuditExportController {
                     .header("Content-Disposition", "attachment; filename=\"audit-trail.csv\"").body(csv(entries));
         }
         Bundle bundle = export.bundle(entries.stream().map(AuditExportController::entry).toList(),
-                this::history, clock.instant());
+                id -> changes.history(id, Long.MAX_VALUE), clock.instant());
         return ResponseEntity.ok().contentType(FHIR_JSON)
                 .body(R4ChangeProjector.fhirContext().newJsonParser().encodeResourceToString(bundle));
     }
@@ -109,10 +108,6 @@ class AuditExportController {
                 return all;
             }
         }
-    }
-
-    private List<? extends DomainEventMessage<?>> history(String aggregateId) {
-        return events.readEvents(aggregateId).asStream().toList();
     }
 
     private static AuditTrailExport.Entry entry(AuditReadModel.Entry e) {

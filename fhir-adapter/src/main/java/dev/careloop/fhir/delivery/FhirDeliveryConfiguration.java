@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.partner.Partners;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
@@ -11,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
  * dead-letter schema; imported by the process that runs the FHIR side.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackageClasses = {FhirDeliveryConfiguration.class, Partners.class})
+@ComponentScan(basePackageClasses = {FhirDeliveryConfiguration.class, Partners.class, LoggedChanges.class})
 @EnableConfigurationProperties(DeliverySettings.class)
 public class FhirDeliveryConfiguration {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.disclosure.DisclosedToPartner;
 import org.axonframework.eventhandling.EventBus;
@@ -39,7 +40,7 @@ final class PartnerDelivery implements EventMessageHandler {
     }
 
     private final Partner partner;
-    private final Changes changes;
+    private final LoggedChanges changes;
     private final PartnerClient client;
     private final Partners partners;
     private final DeliverySettings settings;
@@ -47,7 +48,7 @@ final class PartnerDelivery implements EventMessageHandler {
     private final EventBus events;
     private final Clock clock = Clock.systemUTC();
 
-    PartnerDelivery(Partner partner, Changes changes, PartnerClient client, Partners partners,
+    PartnerDelivery(Partner partner, LoggedChanges changes, PartnerClient client, Partners partners,
                     DeliverySettings settings, Sleeper sleeper, EventBus events) {
         this.partner = partner;
         this.events = events;
@@ -64,7 +65,7 @@ final class PartnerDelivery implements EventMessageHandler {
             // Replays re-read history partners already have; events outside an aggregate are no FHIR change.
             return null;
         }
-        FhirChange change = changes.madeBy(domain);
+        FhirChange change = changes.madeBy(domain.getAggregateIdentifier(), domain.getSequenceNumber());
         if (!change.organisations().contains(partner.organisation())) {
             return null;
         }

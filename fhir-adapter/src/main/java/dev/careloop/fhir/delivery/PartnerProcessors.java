@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.Partners;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -58,7 +59,7 @@ public class PartnerProcessors implements SmartLifecycle {
     private final DeadLetterSchema deadLetterSchema;
     private final Serializer serializer;
     private final Serializer eventSerializer;
-    private final Changes changes;
+    private final LoggedChanges changes;
     private final ReferralSequencing sequencing;
     private final PartnerClient client;
     private final DeliverySettings settings;
@@ -68,7 +69,7 @@ public class PartnerProcessors implements SmartLifecycle {
     PartnerProcessors(Partners partners, EventStore eventStore, TokenStore tokenStore,
                       TransactionManager transactionManager, ConnectionProvider connectionProvider,
                       DeadLetterSchema deadLetterSchema, @Qualifier("serializer") Serializer serializer,
-                      @Qualifier("eventSerializer") Serializer eventSerializer, Changes changes,
+                      @Qualifier("eventSerializer") Serializer eventSerializer, LoggedChanges changes,
                       ReferralSequencing sequencing, PartnerClient client, DeliverySettings settings) {
         this.partners = partners;
         this.eventStore = eventStore;

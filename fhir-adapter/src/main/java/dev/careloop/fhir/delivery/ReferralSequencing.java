@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.FhirChange;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -24,7 +25,7 @@ class ReferralSequencing implements SequencingPolicy<EventMessage<?>> {
     private static final Logger log = LoggerFactory.getLogger(ReferralSequencing.class);
     private static final int REMEMBERED = 50_000;
 
-    private final Changes changes;
+    private final LoggedChanges changes;
     private final Map<String, String> sequenceOfAggregate = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -33,7 +34,7 @@ class ReferralSequencing implements SequencingPolicy<EventMessage<?>> {
                 }
             });
 
-    ReferralSequencing(Changes changes) {
+    ReferralSequencing(LoggedChanges changes) {
         this.changes = changes;
     }
 
@@ -49,7 +50,7 @@ class ReferralSequencing implements SequencingPolicy<EventMessage<?>> {
         }
         FhirChange first;
         try {
-            first = changes.madeByFirstEventOf(aggregateId);
+            first = changes.madeBy(aggregateId, 0);
         } catch (RuntimeException e) {
             // The delivery of the event itself fails the same way and is dead-lettered; order by aggregate.
             log.warn("No FHIR change for the first event of aggregate {}; its changes are ordered on their own",

@@ -1,5 +1,6 @@
 package dev.careloop.fhir.facade;
 
+import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.FhirChange;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -29,11 +30,11 @@ public class FhirLog {
     /** The aggregate types the mapping knows (R4ChangeProjector). */
     static final Set<String> AGGREGATE_TYPES = Set.of("Referral", "SharedRecord", "AppointmentHandoff");
 
-    private final EventStore eventStore;
+    private final LoggedChanges changes;
     private final ChangeProjector projector;
 
     public FhirLog(EventStore eventStore, ChangeProjector projector) {
-        this.eventStore = eventStore;
+        this.changes = new LoggedChanges(eventStore, projector);
         this.projector = projector;
     }
 
@@ -52,17 +53,9 @@ public class FhirLog {
         return open(resourceType, id, organisation).map(Aggregate::versions).orElse(List.of());
     }
 
-    /**
-     * The change made by event {@code sequenceNumber} of an aggregate the mapping knows: the index projects this
-     * for each event. Throws when the log does not hold that event yet, so the event processor retries.
-     */
+    /** The change made by event {@code sequenceNumber} of an aggregate: the index projects this for each event. */
     public FhirChange change(String aggregateId, long sequenceNumber) {
-        List<DomainEventMessage<?>> events = events(aggregateId, sequenceNumber);
-        if (events.size() != sequenceNumber + 1) {
-            throw new IllegalStateException("the log holds " + events.size() + " events of " + aggregateId
-                    + ", not the " + (sequenceNumber + 1) + " needed to project event #" + sequenceNumber);
-        }
-        return projector.project(events);
+        return changes.madeBy(aggregateId, sequenceNumber);
     }
 
     private Optional<Aggregate> open(String resourceType, String id, String organisation) {
@@ -74,27 +67,13 @@ public class FhirLog {
         if (location == null) {
             return Optional.empty();
         }
-        List<DomainEventMessage<?>> events = events(location.aggregateId(), Long.MAX_VALUE);
+        List<DomainEventMessage<?>> events = changes.history(location.aggregateId(), Long.MAX_VALUE);
         if (events.isEmpty() || !kind.fromAggregate(events.get(0).getType())
                 || (location.version() != null && location.version() > events.size())) {
             return Optional.empty();
         }
         Aggregate aggregate = new Aggregate(resourceType, id, location.version(), events);
         return aggregate.visibleTo(organisation) ? Optional.of(aggregate) : Optional.empty();
-    }
-
-    private List<DomainEventMessage<?>> events(String aggregateId, long lastSequenceNumber) {
-        List<DomainEventMessage<?>> events = new ArrayList<>();
-        // From sequence 0, not from a snapshot: every change is projected from the first event.
-        var stream = eventStore.readEvents(aggregateId, 0);
-        while (stream.hasNext()) {
-            DomainEventMessage<?> next = stream.next();
-            if (next.getSequenceNumber() > lastSequenceNumber) {
-                break;
-            }
-            events.add(next);
-        }
-        return events;
     }
 
     /** One aggregate's history, each change projected at most once per request. */
