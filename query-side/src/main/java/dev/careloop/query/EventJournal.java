@@ -1,53 +1,105 @@
 package dev.careloop.query;
 
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.Patient;
+import dev.careloop.query.replay.Journal;
+import dev.careloop.query.replay.RowTable;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
 
 /**
- * Writes one event into a per-aggregate journal table (referral_timeline, appointment_history): what happened,
- * who did it, for which organisation, in which role and request, for what purpose, and when. The tables share
- * their columns; only the name of the aggregate's id column differs. Redelivery changes nothing.
+ * The rows of a per-aggregate journal table (referral_timeline, appointment_history): what happened, who did it,
+ * for which organisation, in which role and request, for what purpose, and when. The tables share their columns;
+ * only the name of the aggregate's id column differs. Keyed by event id, so redelivery adds nothing.
  */
 @Component
 public class EventJournal {
 
-    private final JdbcTemplate jdbc;
+    /** One event in a journal; {@code details} is the payload as JSON, without the aggregate id and status. */
+    public record Entry(String eventId, String aggregateId, long sequenceNumber, String eventType, String status,
+                        Instant occurredAt, String actorUser, String actorOrg, String actorRoles, String client,
+                        String purposeOfUse, String correlationId, String causationId, String details) {
+
+        Entry withDetails(String newDetails) {
+            return new Entry(eventId, aggregateId, sequenceNumber, eventType, status, occurredAt, actorUser, actorOrg,
+                    actorRoles, client, purposeOfUse, correlationId, causationId, newDetails);
+        }
+    }
+
     private final ObjectMapper json;
 
-    EventJournal(JdbcTemplate jdbc, ObjectMapper json) {
-        this.jdbc = jdbc;
+    public EventJournal(ObjectMapper json) {
         this.json = json;
     }
 
     /** A journal table; its names are constants of the projection that owns it, never user input. */
-    public record Table(String name, String idColumn, String idProperty) {
+    public static RowTable<Entry> table(String name, String idColumn) {
+        return RowTable.<Entry>named(name)
+                .column("event_id", Entry::eventId)
+                .column(idColumn, Entry::aggregateId)
+                .column("sequence_number", Entry::sequenceNumber)
+                .column("event_type", Entry::eventType)
+                .column("status", Entry::status)
+                .column("occurred_at", Entry::occurredAt)
+                .column("actor_user", Entry::actorUser)
+                .column("actor_org", Entry::actorOrg)
+                .column("actor_roles", Entry::actorRoles)
+                .column("client", Entry::client)
+                .column("purpose_of_use", Entry::purposeOfUse)
+                .column("correlation_id", Entry::correlationId)
+                .column("causation_id", Entry::causationId)
+                .json("details", Entry::details)
+                .key("event_id")
+                .reader(rs -> new Entry(rs.getString("event_id"), rs.getString(idColumn), rs.getLong("sequence_number"),
+                        rs.getString("event_type"), rs.getString("status"), instant(rs.getTimestamp("occurred_at")),
+                        rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                        rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
+                        rs.getString("causation_id"), rs.getString("details")));
     }
 
-    public void record(Table table, String aggregateId, String statusCode, Object event,
+    /** The entry of one event; {@code idProperty} is the payload's field naming the aggregate. */
+    public Entry entry(String idProperty, String aggregateId, String statusCode, Object event,
                        DomainEventMessage<?> message) {
         MetaData md = message.getMetaData();
         ObjectNode details = json.valueToTree(event);
-        details.remove(table.idProperty());
+        details.remove(idProperty);
         details.remove("status");
-        jdbc.update("INSERT INTO " + table.name() + " (event_id, " + table.idColumn() + """
-                        , sequence_number, event_type, status,
-                            occurred_at, actor_user, actor_org, actor_roles, client, purpose_of_use, correlation_id,
-                            causation_id, details)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                        ON CONFLICT DO NOTHING""",
-                message.getIdentifier(), aggregateId, message.getSequenceNumber(),
-                event.getClass().getSimpleName(), statusCode, Timestamp.from(message.getTimestamp()),
+        return new Entry(message.getIdentifier(), aggregateId, message.getSequenceNumber(),
+                event.getClass().getSimpleName(), statusCode, message.getTimestamp(),
                 ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.ORGANISATION),
                 ReadModels.text(md, MetadataKeys.ROLES), ReadModels.text(md, MetadataKeys.CLIENT),
                 ReadModels.text(md, MetadataKeys.PURPOSE_OF_USE), ReadModels.text(md, MetadataKeys.CORRELATION_ID),
                 ReadModels.text(md, MetadataKeys.CAUSATION_ID), json.writeValueAsString(details));
     }
 
+    /**
+     * Replaces the patient in the details of every entry about this patient with the erased placeholder (only the
+     * pseudonymous id stays); answers how many entries changed.
+     */
+    public int erasePatient(Journal<Entry> journal, String patientId) {
+        Patient erased = Patient.erased(patientId);
+        return journal.rewrite("details->'patient'->>'patientId' = ? "
+                        + "AND details->'patient'->>'identifierSystem' IS DISTINCT FROM ?",
+                List.of(patientId, Patient.ERASED_SYSTEM), entry -> {
+                    ObjectNode details = (ObjectNode) json.readTree(entry.details());
+                    ObjectNode patient = details.putObject("patient");
+                    patient.put("patientId", erased.patientId());
+                    patient.put("identifierSystem", erased.identifierSystem());
+                    patient.put("identifierValue", erased.identifierValue());
+                    patient.put("name", erased.name());
+                    patient.putNull("birthDate");
+                    return entry.withDetails(json.writeValueAsString(details));
+                });
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
 }

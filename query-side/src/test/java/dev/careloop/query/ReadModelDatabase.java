@@ -5,6 +5,8 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import dev.careloop.query.replay.JdbcStores;
+import dev.careloop.query.replay.Stores;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -34,7 +36,12 @@ public final class ReadModelDatabase {
     /** The shared database; the caller empties the tables it uses (each test starts from nothing). */
     /** The journal the timeline and history projections write through, on this database. */
     public static EventJournal journal() {
-        return new EventJournal(jdbc(), JSON);
+        return new EventJournal(JSON);
+    }
+
+    /** The live stores of this database, as the projections write through them. */
+    public static Stores stores() {
+        return new JdbcStores(jdbc());
     }
 
     public static synchronized JdbcTemplate jdbc() {

@@ -1,12 +1,15 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.EventJournal;
+import dev.careloop.query.privacy.PatientScrub;
+import dev.careloop.query.replay.Journal;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,26 +19,34 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(AppointmentViewProjection.GROUP)
-class AppointmentHistoryProjection {
+class AppointmentHistoryProjection implements PatientScrub {
 
-    private static final EventJournal.Table HISTORY =
-            new EventJournal.Table("appointment_history", "appointment_id", "appointmentId");
+    private final EventJournal entries;
+    private final Journal<EventJournal.Entry> history;
 
-    private final JdbcTemplate jdbc;
-    private final EventJournal journal;
-
-    AppointmentHistoryProjection(JdbcTemplate jdbc, EventJournal journal) {
-        this.jdbc = jdbc;
-        this.journal = journal;
+    AppointmentHistoryProjection(Stores stores, EventJournal entries) {
+        this.entries = entries;
+        this.history = stores.journal(EventJournal.table("appointment_history", "appointment_id"));
     }
 
     @EventHandler
     void on(AppointmentEvent e, DomainEventMessage<?> message) {
-        journal.record(HISTORY, e.appointmentId(), e.status().code(), e, message);
+        history.add(entries.entry("appointmentId", e.appointmentId(), e.status().code(), e, message));
+    }
+
+    /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
+    @EventHandler
+    void on(PatientErased e) {
+        scrub(e.patientId());
+    }
+
+    @Override
+    public int scrub(String patientId) {
+        return entries.erasePatient(history, patientId);
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM appointment_history");
+        history.clear();
     }
 }

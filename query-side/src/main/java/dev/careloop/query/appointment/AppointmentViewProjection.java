@@ -28,7 +28,7 @@ import java.util.Set;
  */
 @Component
 @ProcessingGroup(AppointmentViewProjection.GROUP)
-class AppointmentViewProjection {
+class AppointmentViewProjection implements PatientScrub {
 
     static final String GROUP = "appointments";
 
@@ -169,6 +169,20 @@ class AppointmentViewProjection {
     /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
     @EventHandler
     void on(PatientErased e) {
-        PatientScrub.appointments(jdbc, e.patientId());
+        scrub(e.patientId());
+    }
+
+    @Override
+    public int scrub(String patientId) {
+        return scrubView("appointment_view", patientId);
+    }
+
+    private int scrubView(String table, String patientId) {
+        Patient erased = Patient.erased(patientId);
+        return jdbc.update("UPDATE " + table + " SET patient_identifier_system = ?, patient_identifier_value = ?, "
+                        + "patient_name = ?, patient_birth_date = NULL WHERE patient_id = ? "
+                        + "AND patient_identifier_system IS DISTINCT FROM ?",
+                erased.identifierSystem(), erased.identifierValue(), erased.name(), patientId,
+                erased.identifierSystem());
     }
 }

@@ -1,17 +1,18 @@
 package dev.careloop.query.privacy;
 
 import dev.careloop.api.privacy.PatientDataStore;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+
+import java.util.List;
 
 /** Erasure's view of the query side's read models: every copy of a patient's identity in one call. */
 @Component
 class ReadModelPatientData implements PatientDataStore {
 
-    private final JdbcTemplate jdbc;
+    private final List<PatientScrub> readModels;
 
-    ReadModelPatientData(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    ReadModelPatientData(List<PatientScrub> readModels) {
+        this.readModels = readModels;
     }
 
     @Override
@@ -21,7 +22,6 @@ class ReadModelPatientData implements PatientDataStore {
 
     @Override
     public int erase(String patientId) {
-        return PatientScrub.referrals(jdbc, patientId) + PatientScrub.records(jdbc, patientId)
-                + PatientScrub.appointments(jdbc, patientId);
+        return readModels.stream().mapToInt(r -> r.scrub(patientId)).sum();
     }
 }

@@ -27,7 +27,7 @@ import java.time.Instant;
  */
 @Component
 @ProcessingGroup(RecordProjection.GROUP)
-class RecordProjection {
+class RecordProjection implements PatientScrub {
 
     static final String GROUP = "records";
 
@@ -141,6 +141,20 @@ class RecordProjection {
     /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
     @EventHandler
     void on(PatientErased e) {
-        PatientScrub.records(jdbc, e.patientId());
+        scrub(e.patientId());
+    }
+
+    @Override
+    public int scrub(String patientId) {
+        return scrubView("record_view", patientId);
+    }
+
+    private int scrubView(String table, String patientId) {
+        Patient erased = Patient.erased(patientId);
+        return jdbc.update("UPDATE " + table + " SET patient_identifier_system = ?, patient_identifier_value = ?, "
+                        + "patient_name = ?, patient_birth_date = NULL WHERE patient_id = ? "
+                        + "AND patient_identifier_system IS DISTINCT FROM ?",
+                erased.identifierSystem(), erased.identifierValue(), erased.name(), patientId,
+                erased.identifierSystem());
     }
 }

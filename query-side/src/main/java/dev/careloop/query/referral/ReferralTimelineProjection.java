@@ -1,12 +1,15 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.query.EventJournal;
+import dev.careloop.query.privacy.PatientScrub;
+import dev.careloop.query.replay.Journal;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,26 +19,36 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(ReferralViewProjection.GROUP)
-class ReferralTimelineProjection {
+class ReferralTimelineProjection implements PatientScrub {
 
-    private static final EventJournal.Table TIMELINE =
-            new EventJournal.Table("referral_timeline", "referral_id", "referralId");
+    static final String TABLE = "referral_timeline";
 
-    private final JdbcTemplate jdbc;
-    private final EventJournal journal;
+    private final EventJournal entries;
+    private final Journal<EventJournal.Entry> timeline;
 
-    ReferralTimelineProjection(JdbcTemplate jdbc, EventJournal journal) {
-        this.jdbc = jdbc;
-        this.journal = journal;
+    ReferralTimelineProjection(Stores stores, EventJournal entries) {
+        this.entries = entries;
+        this.timeline = stores.journal(EventJournal.table(TABLE, "referral_id"));
     }
 
     @EventHandler
     void on(ReferralEvent e, DomainEventMessage<?> message) {
-        journal.record(TIMELINE, e.referralId(), e.status().code(), e, message);
+        timeline.add(entries.entry("referralId", e.referralId(), e.status().code(), e, message));
+    }
+
+    /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */
+    @EventHandler
+    void on(PatientErased e) {
+        scrub(e.patientId());
+    }
+
+    @Override
+    public int scrub(String patientId) {
+        return entries.erasePatient(timeline, patientId);
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM referral_timeline");
+        timeline.clear();
     }
 }

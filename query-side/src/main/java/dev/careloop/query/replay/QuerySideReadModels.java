@@ -14,7 +14,7 @@ class QuerySideReadModels {
 
     @Bean
     ReadModelTables referralTables() {
-        return ReadModelTables.of("referrals", "referral_view", "referral_timeline");
+        return ReadModelTables.bulk("referrals", "referral_view", "referral_timeline");
     }
 
     @Bean

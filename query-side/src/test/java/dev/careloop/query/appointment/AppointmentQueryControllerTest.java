@@ -36,7 +36,7 @@ class AppointmentQueryControllerTest {
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
             new AppointmentViewProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON),
-            new AppointmentHistoryProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.journal()));
+            new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
     private final MockMvc mvc = MockMvcBuilders
             .standaloneSetup(new AppointmentQueryController(readModel, Duration.ofSeconds(5)))

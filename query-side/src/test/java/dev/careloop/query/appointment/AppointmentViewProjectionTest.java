@@ -17,7 +17,7 @@ class AppointmentViewProjectionTest {
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
             new AppointmentViewProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON),
-            new AppointmentHistoryProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.journal()));
+            new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
 
     @BeforeEach

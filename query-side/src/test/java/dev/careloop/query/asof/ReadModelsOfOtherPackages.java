@@ -1,6 +1,8 @@
 package dev.careloop.query.asof;
 
+import dev.careloop.query.EventJournal;
 import dev.careloop.query.ReadModelDatabase;
+import dev.careloop.query.replay.Stores;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -17,18 +19,31 @@ final class ReadModelsOfOtherPackages {
     private ReadModelsOfOtherPackages() {
     }
 
-    /** A projection or read model built with the test database's JdbcTemplate (and JSON mapper where it takes one). */
+    /** A projection or read model built with the test database's JdbcTemplate, live stores, journal and JSON mapper, as it takes them. */
     static Object create(String className) {
         try {
             Constructor<?> constructor = Class.forName(className).getDeclaredConstructors()[0];
             constructor.setAccessible(true);
             Object[] args = Arrays.stream(constructor.getParameterTypes())
-                    .map(t -> t.isInstance(ReadModelDatabase.jdbc()) ? ReadModelDatabase.jdbc() : ReadModelDatabase.JSON)
+                    .map(ReadModelsOfOtherPackages::argument)
                     .toArray();
             return constructor.newInstance(args);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(className, e);
         }
+    }
+
+    private static Object argument(Class<?> type) {
+        if (type.isInstance(ReadModelDatabase.jdbc())) {
+            return ReadModelDatabase.jdbc();
+        }
+        if (type == Stores.class) {
+            return ReadModelDatabase.stores();
+        }
+        if (type == EventJournal.class) {
+            return ReadModelDatabase.journal();
+        }
+        return ReadModelDatabase.JSON;
     }
 
     /** {@code readModel.find(id, organisation)}: what that organisation's read API would answer. */

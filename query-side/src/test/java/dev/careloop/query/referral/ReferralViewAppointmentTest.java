@@ -27,8 +27,8 @@ class ReferralViewAppointmentTest {
     private final ReferralReadModel readModel = new ReferralReadModel(ReadModelDatabase.jdbc(),
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
-            new ReferralViewProjection(ReadModelDatabase.jdbc()),
-            new ReferralTimelineProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.journal()));
+            new ReferralViewProjection(ReadModelDatabase.stores()),
+            new ReferralTimelineProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private long nextSequence;
 
     @BeforeEach

@@ -1,0 +1,121 @@
+package dev.careloop.query.referral;
+
+import dev.careloop.api.Patient;
+import dev.careloop.query.replay.Column;
+import dev.careloop.query.replay.RowTable;
+
+import java.sql.Array;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** A row of referral_view, as {@link ReferralViewProjection} changes it. */
+final class ReferralRow {
+
+    String referralId;
+    String referralNumber;
+    String identifierSystem;
+    String initiatorOrg;
+    String recipientOrg;
+    List<String> participants = new ArrayList<>();
+    Patient patient;
+    String priority;
+    int priorityRank;
+    String service;
+    String reason;
+    String status;
+    boolean loopClosed;
+    Instant appointmentStart;
+    Instant appointmentEnd;
+    String appointmentLocation;
+    String openQuestion;
+    Instant slaDueAt;
+    boolean overdue;
+    String basedOnReferralId;
+    Instant createdAt;
+    Instant updatedAt;
+    long version;
+    List<String> recordIds = new ArrayList<>();
+    String appointmentId;
+
+    static final RowTable<ReferralRow> TABLE = RowTable.<ReferralRow>named("referral_view")
+            .column("referral_id", r -> r.referralId)
+            .column("referral_number", r -> r.referralNumber)
+            .column("identifier_system", r -> r.identifierSystem)
+            .column("initiator_org", r -> r.initiatorOrg)
+            .column("recipient_org", r -> r.recipientOrg)
+            .textArray("participants", r -> r.participants)
+            .column("patient_id", r -> r.patient.patientId())
+            .column("patient_identifier_system", r -> r.patient.identifierSystem())
+            .column("patient_identifier_value", r -> r.patient.identifierValue())
+            .column("patient_name", r -> r.patient.name())
+            .column("patient_birth_date", r -> r.patient.birthDate())
+            .column("priority", r -> r.priority)
+            .column("priority_rank", r -> r.priorityRank)
+            .column("service", r -> r.service)
+            .column("reason", r -> r.reason)
+            .column("status", r -> r.status)
+            .column("loop_closed", r -> r.loopClosed)
+            .column("appointment_start", r -> r.appointmentStart)
+            .column("appointment_end", r -> r.appointmentEnd)
+            .column("appointment_location", r -> r.appointmentLocation)
+            .column("open_question", r -> r.openQuestion)
+            .column("sla_due_at", r -> r.slaDueAt)
+            .column("overdue", r -> r.overdue)
+            .column("based_on_referral_id", r -> r.basedOnReferralId)
+            .column("created_at", r -> r.createdAt)
+            .column("updated_at", r -> r.updatedAt)
+            .column("version", r -> r.version)
+            .textArray("record_ids", r -> r.recordIds)
+            .column("appointment_id", r -> r.appointmentId)
+            .key("referral_id")
+            .reader(ReferralRow::read);
+
+    static final Column<ReferralRow> PATIENT_ID = TABLE.column("patient_id");
+
+    private static ReferralRow read(ResultSet rs) throws SQLException {
+        ReferralRow r = new ReferralRow();
+        r.referralId = rs.getString("referral_id");
+        r.referralNumber = rs.getString("referral_number");
+        r.identifierSystem = rs.getString("identifier_system");
+        r.initiatorOrg = rs.getString("initiator_org");
+        r.recipientOrg = rs.getString("recipient_org");
+        r.participants = strings(rs.getArray("participants"));
+        Date birth = rs.getDate("patient_birth_date");
+        r.patient = new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
+                rs.getString("patient_identifier_value"), rs.getString("patient_name"),
+                birth == null ? null : birth.toLocalDate());
+        r.priority = rs.getString("priority");
+        r.priorityRank = rs.getInt("priority_rank");
+        r.service = rs.getString("service");
+        r.reason = rs.getString("reason");
+        r.status = rs.getString("status");
+        r.loopClosed = rs.getBoolean("loop_closed");
+        r.appointmentStart = instant(rs.getTimestamp("appointment_start"));
+        r.appointmentEnd = instant(rs.getTimestamp("appointment_end"));
+        r.appointmentLocation = rs.getString("appointment_location");
+        r.openQuestion = rs.getString("open_question");
+        r.slaDueAt = instant(rs.getTimestamp("sla_due_at"));
+        r.overdue = rs.getBoolean("overdue");
+        r.basedOnReferralId = rs.getString("based_on_referral_id");
+        r.createdAt = instant(rs.getTimestamp("created_at"));
+        r.updatedAt = instant(rs.getTimestamp("updated_at"));
+        r.version = rs.getLong("version");
+        r.recordIds = strings(rs.getArray("record_ids"));
+        r.appointmentId = rs.getString("appointment_id");
+        return r;
+    }
+
+    static List<String> strings(Array array) throws SQLException {
+        return array == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList((String[]) array.getArray()));
+    }
+
+    static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

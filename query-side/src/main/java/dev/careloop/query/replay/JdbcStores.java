@@ -1,0 +1,134 @@
+package dev.careloop.query.replay;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The live {@link Stores}: each call one statement on the table of that name in the current search path (public,
+ * or a rebuild's shadow schema while a rebuild catches up). Rows are upserted whole, keyed by the table's key.
+ */
+@Component
+public class JdbcStores implements Stores {
+
+    private final JdbcTemplate jdbc;
+
+    public JdbcStores(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public <R> Rows<R> rows(RowTable<R> table) {
+        return new JdbcTable<>(jdbc, table);
+    }
+
+    @Override
+    public <R> Journal<R> journal(RowTable<R> table) {
+        return new JdbcTable<>(jdbc, table);
+    }
+
+    /** A value of a row as a JDBC parameter. */
+    public static Object parameter(Object value) {
+        if (value instanceof Instant instant) {
+            return Timestamp.from(instant);
+        }
+        if (value instanceof LocalDate date) {
+            return Date.valueOf(date);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toArray(String[]::new);
+        }
+        return value;
+    }
+
+    /** One table, written with SQL made once from its description. */
+    public static final class JdbcTable<R> implements Rows<R>, Journal<R> {
+        private final JdbcTemplate jdbc;
+        private final RowTable<R> table;
+        private final RowMapper<R> mapper;
+        private final String select;
+        private final String upsert;
+        private final String insert;
+
+        public JdbcTable(JdbcTemplate jdbc, RowTable<R> table) {
+            this.jdbc = jdbc;
+            this.table = table;
+            RowTable.Reader<R> reader = table.reader();
+            this.mapper = (rs, i) -> reader.read(rs);
+            String columns = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+            String values = table.columns().stream().map(c -> "?" + c.type().cast).collect(Collectors.joining(", "));
+            String key = table.key().stream().map(Column::name).collect(Collectors.joining(", "));
+            String insertInto = "INSERT INTO " + table.name() + " (" + columns + ") VALUES (" + values + ")";
+            String updates = table.columns().stream().filter(c -> !table.key().contains(c))
+                    .map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "));
+            this.select = "SELECT * FROM " + table.name() + " WHERE ";
+            this.upsert = insertInto + " ON CONFLICT (" + key + ") DO "
+                    + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+            this.insert = insertInto + " ON CONFLICT DO NOTHING";
+        }
+
+        @Override
+        public R find(Object... key) {
+            if (key.length != table.key().size()) {
+                throw new IllegalArgumentException(table + " is keyed by " + table.key().size() + " columns");
+            }
+            String where = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
+            List<R> found = query(where, List.of(key));
+            return found.isEmpty() ? null : found.get(0);
+        }
+
+        @Override
+        public List<R> findAll(Column<R> column, Object value) {
+            return query(column.name() + " = ?", List.of(value));
+        }
+
+        @Override
+        public void put(R row) {
+            jdbc.update(upsert, values(row));
+        }
+
+        @Override
+        public void add(R row) {
+            jdbc.update(insert, values(row));
+        }
+
+        @Override
+        public int rewrite(String condition, List<Object> args, UnaryOperator<R> change) {
+            int changed = 0;
+            for (R row : query(condition, args)) {
+                R updated = change.apply(row);
+                if (updated != null) {
+                    put(updated);
+                    changed++;
+                }
+            }
+            return changed;
+        }
+
+        @Override
+        public void clear() {
+            jdbc.update("DELETE FROM " + table.name());
+        }
+
+        private List<R> query(String where, List<Object> args) {
+            return jdbc.query(select + where, mapper, args.stream().map(JdbcStores::parameter).toArray());
+        }
+
+        private Object[] values(R row) {
+            Object[] values = new Object[table.columns().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = parameter(table.columns().get(i).of(row));
+            }
+            return values;
+        }
+    }
+}
