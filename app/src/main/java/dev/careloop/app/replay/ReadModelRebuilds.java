@@ -16,7 +16,10 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.careloop.query.replay.Stores;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.DependencyDescriptor;
+import org.springframework.core.MethodParameter;
 import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,6 +27,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.ClassUtils;
 
+import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,7 +71,7 @@ public class ReadModelRebuilds implements SmartLifecycle {
     /** What a run needs from the application. */
     record Wiring(EventProcessingConfiguration processing, org.axonframework.config.Configuration axon,
                   EventStore eventStore, TokenStore tokenStore, TransactionManager transactionManager,
-                  JdbcTemplate jdbc, AutowireCapableBeanFactory beans, Settings settings) {
+                  JdbcTemplate jdbc, AutowireCapableBeanFactory beans, Settings settings, Set<String> bulk) {
     }
 
     /** Tuning (environment: CARELOOP_REBUILD_SEGMENTS, ..._BATCH_SIZE, ..._SWITCH_LAG, ..._SWITCH_TIMEOUT). */
@@ -92,7 +96,9 @@ public class ReadModelRebuilds implements SmartLifecycle {
                 .forEach(r -> declared.put(r.processingGroup(), r));
         this.wiring = new Wiring(processing, axon, eventStore, tokenStore, new SpringTransactionManager(transactions),
                 jdbc, beans,
-                new Settings(segments, batchSize, switchLag, switchTimeout));
+                new Settings(segments, batchSize, switchLag, switchTimeout),
+                declared.values().stream().filter(ReadModelTables::bulk).map(ReadModelTables::processingGroup)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     /** The groups this process can rebuild: declared, and run here by a streaming processor. */
@@ -151,9 +157,10 @@ public class ReadModelRebuilds implements SmartLifecycle {
 
     /**
      * Fresh instances of the classes whose handlers the live processor of the group invokes: the same projection
-     * code, with the same (Spring-injected) collaborators, but no state shared with the live instances.
+     * code, with the same (Spring-injected) collaborators, but no state shared with the live instances; given
+     * {@code stores}, those replace the live ones (a bulk rebuild).
      */
-    private List<Object> handlersOf(String group) {
+    private List<Object> handlersOf(String group, Stores stores) {
         StreamingEventProcessor live = liveProcessor(group)
                 .orElseThrow(() -> new IllegalStateException("no processor for " + group));
         List<Class<?>> types = new ArrayList<>();
@@ -161,7 +168,39 @@ public class ReadModelRebuilds implements SmartLifecycle {
         if (types.isEmpty()) {
             throw new IllegalStateException("processing group " + group + " has no annotated event handlers");
         }
-        return types.stream().map(type -> wiring.beans().createBean(type)).map(Object.class::cast).toList();
+        if (stores == null) {
+            return types.stream().map(type -> wiring.beans().createBean(type)).map(Object.class::cast).toList();
+        }
+        return types.stream().map(type -> onStores(type, stores)).toList();
+    }
+
+    /** The handler built by its constructor, with {@code stores} for its Stores and beans, as autowired, for the rest. */
+    private Object onStores(Class<?> type, Stores stores) {
+        Constructor<?>[] constructors = type.getDeclaredConstructors();
+        if (constructors.length != 1) {
+            throw new IllegalStateException(type + " must have one constructor to be rebuilt in bulk");
+        }
+        Constructor<?> constructor = constructors[0];
+        Object[] args = new Object[constructor.getParameterCount()];
+        boolean takesStores = false;
+        for (int i = 0; i < args.length; i++) {
+            if (constructor.getParameterTypes()[i] == Stores.class) {
+                args[i] = stores;
+                takesStores = true;
+            } else {
+                args[i] = wiring.beans().resolveDependency(
+                        new DependencyDescriptor(new MethodParameter(constructor, i), true), null);
+            }
+        }
+        if (!takesStores) {
+            throw new IllegalStateException(type + " is in a bulk-rebuilt group but does not write through Stores");
+        }
+        try {
+            constructor.setAccessible(true);
+            return constructor.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + type, e);
+        }
     }
 
     private static void collect(EventHandlerInvoker invoker, List<Class<?>> types) {

@@ -1,7 +1,12 @@
 package dev.careloop.app.replay;
 
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -12,6 +17,9 @@ import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
  * One rebuild, start to end. Shadow tables are created; a pooled streaming processor of its own (token
@@ -47,11 +54,17 @@ final class RebuildRun implements Runnable {
 
     private final Rebuild rebuild;
     private final ReadModelRebuilds.Wiring wiring;
-    private final Function<String, List<Object>> handlers;
+    private final Handlers handlers;
     private final ShadowTables shadow;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    RebuildRun(Rebuild rebuild, ReadModelRebuilds.Wiring wiring, Function<String, List<Object>> handlers) {
+    /** Fresh instances of a group's handlers: on the given stores, or (null) on the live ones. */
+    @FunctionalInterface
+    interface Handlers {
+        List<Object> of(String group, Stores stores);
+    }
+
+    RebuildRun(Rebuild rebuild, ReadModelRebuilds.Wiring wiring, Handlers handlers) {
         this.rebuild = rebuild;
         this.wiring = wiring;
         this.handlers = handlers;
@@ -64,19 +77,35 @@ final class RebuildRun implements Runnable {
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(rebuild.segments, named("rebuild-worker"));
         PooledStreamingEventProcessor processor = null;
         try {
+            List<String> bulk = rebuild.groups.stream().filter(wiring.bulk()::contains).toList();
             wiring.transactionManager().executeInTransaction(() -> {
                 String refusal = shadow.refusal(rebuild.tables);
                 if (refusal != null) {
                     throw new RebuildFailure(refusal);
                 }
-                shadow.create(rebuild.tables);
+                if (bulk.isEmpty()) {
+                    shadow.create(rebuild.tables);
+                } else {
+                    shadow.createForLoad(rebuild.tables);
+                }
                 forgetToken();
             });
             FencedEventSource source = new FencedEventSource(wiring.eventStore());
-            processor = processor(source, coordinator, workers);
             rebuild.started(position(wiring.eventStore().createTailToken()), head());
             log.info("Rebuild {}: replaying the log up to global index {} into schema {}", rebuild.id,
                     rebuild.view().headPosition(), ShadowTables.SHADOW);
+            LogFold.Result folded = null;
+            if (!bulk.isEmpty()) {
+                folded = foldInBulk(bulk);
+                wiring.transactionManager().executeInTransaction(() -> shadow.completeAfterLoad(rebuild.tables));
+                rebuild.progressed(folded.head(), head());
+                log.info("Rebuild {}: {} folded in bulk up to global index {} ({} events)", rebuild.id, bulk,
+                        folded.head(), folded.events());
+            }
+            // Only bulk groups: the processor follows on from the fold. Otherwise it replays from the tail for the
+            // others, and the bulk groups skip what the fold already handled.
+            processor = processor(source, coordinator, workers,
+                    bulk.size() == rebuild.groups.size() ? folded.token() : null, folded);
             processor.start();
             while (rebuild.state() != Rebuild.State.CATCHING_UP || head() - rebuild.position() > wiring.settings().switchLag()) {
                 Thread.sleep(POLL_MILLIS);
@@ -88,7 +117,7 @@ final class RebuildRun implements Runnable {
         } catch (InterruptedException e) {
             rebuild.failed("the application stopped during the rebuild");
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             log.warn("Rebuild {} of {} failed", rebuild.id, rebuild.groups, e);
             rebuild.failed(e instanceof RebuildFailure ? e.getMessage() : String.valueOf(e));
         } finally {
@@ -103,22 +132,63 @@ final class RebuildRun implements Runnable {
         }
     }
 
+    /**
+     * The bulk part: fresh handlers of the groups on in-memory stores fold the whole log, and the rows are loaded
+     * into the shadow tables on one connection. Progress stops short of the target until the rows are in.
+     */
+    private LogFold.Result foldInBulk(List<String> groups) throws Exception {
+        DataSource dataSource = wiring.jdbc().getDataSource();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement()) {
+                // A crash loses nothing that matters: a failed rebuild drops the shadow schema.
+                statement.execute("SET search_path TO " + ShadowTables.SHADOW + ", public; "
+                        + "SET synchronous_commit TO off");
+            }
+            try {
+                BulkStores stores = new BulkStores(connection);
+                List<EventMessageHandler> adapters = new ArrayList<>();
+                for (String group : groups) {
+                    adapters.addAll(adapters(handlers.of(group, stores)));
+                }
+                LogFold fold = new LogFold(dataSource, wiring.axon().eventSerializer(), wiring.axon().upcasterChain(),
+                        rebuild.segments);
+                long target = rebuild.view().headPosition();
+                LogFold.Result result = fold.fold(adapters,
+                        position -> rebuild.progressed(Math.min(position, target - 1), head()));
+                stores.finish();
+                return result;
+            } finally {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("RESET search_path; RESET synchronous_commit");
+                }
+            }
+        }
+    }
+
+    private List<EventMessageHandler> adapters(List<Object> handlerObjects) {
+        List<EventMessageHandler> adapters = new ArrayList<>();
+        for (Object handler : handlerObjects) {
+            adapters.add(new AnnotationEventHandlerAdapter(handler, wiring.axon().parameterResolverFactory(),
+                    wiring.axon().handlerDefinition(handler.getClass())));
+        }
+        return adapters;
+    }
+
     private PooledStreamingEventProcessor processor(FencedEventSource source, ScheduledExecutorService coordinator,
-                                                    ScheduledExecutorService workers) {
+                                                    ScheduledExecutorService workers, TrackingToken start,
+                                                    LogFold.Result folded) {
         List<EventHandlerInvoker> invokers = new ArrayList<>();
         for (String group : rebuild.groups) {
-            List<Object> adapters = new ArrayList<>();
-            for (Object handler : handlers.apply(group)) {
-                adapters.add(new AnnotationEventHandlerAdapter(handler, wiring.axon().parameterResolverFactory(),
-                        wiring.axon().handlerDefinition(handler.getClass())));
-            }
-            invokers.add(SimpleEventHandlerInvoker.builder()
-                    .eventHandlers(adapters)
+            EventHandlerInvoker invoker = SimpleEventHandlerInvoker.builder()
+                    .eventHandlers(adapters(handlers.of(group, null)))
                     // The live group's policy: the same events in the same order per sequence as live processing.
                     .sequencingPolicy(wiring.processing().sequencingPolicy(group))
                     // A handler that fails fails the rebuild, rather than leaving a hole in the rebuilt tables.
                     .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
-                    .build());
+                    .build();
+            invokers.add(folded != null && start == null && wiring.bulk().contains(group)
+                    ? new AfterFold(invoker, folded) : invoker);
         }
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(PROCESSOR)
@@ -129,7 +199,7 @@ final class RebuildRun implements Runnable {
                 .coordinatorExecutor(coordinator)
                 .workerExecutor(workers)
                 .initialSegmentCount(rebuild.segments)
-                .initialToken(s -> s.createTailToken())
+                .initialToken(s -> start != null ? start : s.createTailToken())
                 .batchSize(rebuild.batchSize)
                 .tokenClaimInterval(500)
                 .errorHandler(context -> {
@@ -194,6 +264,42 @@ final class RebuildRun implements Runnable {
         } catch (RuntimeException e) {
             // The switch is done; tables left in the retired schema are only clutter until the next rebuild.
             log.warn("Rebuild {}: could not drop the retired tables", rebuild.id, e);
+        }
+    }
+
+    /** A bulk-rebuilt group's handlers in a processor replaying from the tail: what the fold handled is skipped. */
+    private static final class AfterFold implements EventHandlerInvoker {
+        private final EventHandlerInvoker delegate;
+        private final LogFold.Result folded;
+
+        AfterFold(EventHandlerInvoker delegate, LogFold.Result folded) {
+            this.delegate = delegate;
+            this.folded = folded;
+        }
+
+        private boolean folded(EventMessage<?> event) {
+            if (!(event instanceof TrackedEventMessage<?> tracked)) {
+                return false;
+            }
+            long position = tracked.trackingToken().position().orElse(Long.MAX_VALUE);
+            return position <= folded.head() && !folded.gaps().contains(position);
+        }
+
+        @Override
+        public boolean canHandle(EventMessage<?> eventMessage, Segment segment) {
+            return !folded(eventMessage) && delegate.canHandle(eventMessage, segment);
+        }
+
+        @Override
+        public boolean canHandleType(Class<?> payloadType) {
+            return delegate.canHandleType(payloadType);
+        }
+
+        @Override
+        public void handle(EventMessage<?> message, Segment segment) throws Exception {
+            if (!folded(message)) {
+                delegate.handle(message, segment);
+            }
         }
     }
 

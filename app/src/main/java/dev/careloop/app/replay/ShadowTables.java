@@ -19,6 +19,9 @@ final class ShadowTables {
     static final String RETIRED = "retired";
 
     private final JdbcTemplate jdbc;
+    /** The live tables' constraints and indexes, read when the copies are made. */
+    private List<Map<String, Object>> keys = List.of();
+    private List<Map<String, Object>> indexes = List.of();
 
     ShadowTables(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -58,20 +61,33 @@ final class ShadowTables {
         return null;
     }
 
-    /** Empty copies of the tables in the shadow schema (any earlier shadow or retired schema is dropped). Runs inside a transaction. */
+    /**
+     * Empty copies of the tables in the shadow schema (any earlier shadow or retired schema is dropped), complete
+     * with every key, index and foreign key. Runs inside a transaction.
+     */
     void create(List<String> tables) {
+        createForLoad(tables);
+        completeAfterLoad(tables);
+    }
+
+    /**
+     * Empty copies with their primary and unique keys only: what a bulk load needs (keys for its rare upserts) and
+     * no more, so that rows stream in without maintaining every index row by row, and in any table order.
+     * {@link #completeAfterLoad} adds the rest. Runs inside a transaction.
+     */
+    void createForLoad(List<String> tables) {
         jdbc.execute("DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
         jdbc.execute("DROP SCHEMA IF EXISTS " + RETIRED + " CASCADE");
         jdbc.execute("CREATE SCHEMA " + SHADOW);
         // Definitions read with every name schema-qualified, so that they can be pointed at the shadow schema.
         jdbc.execute("SET LOCAL search_path TO pg_catalog");
         String[] names = tables.toArray(String[]::new);
-        List<Map<String, Object>> keys = jdbc.queryForList("""
+        keys = jdbc.queryForList("""
                 SELECT t.relname AS table_name, c.conname, pg_get_constraintdef(c.oid) AS definition, c.contype
                 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
                 WHERE n.nspname = 'public' AND t.relname = ANY(?) AND c.contype IN ('p', 'u', 'x', 'f')
                 ORDER BY c.contype = 'f', t.relname, c.conname""", (Object) names);
-        List<Map<String, Object>> indexes = jdbc.queryForList("""
+        indexes = jdbc.queryForList("""
                 SELECT t.relname AS table_name, pg_get_indexdef(i.indexrelid) AS definition
                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
                 WHERE n.nspname = 'public' AND t.relname = ANY(?)
@@ -83,10 +99,32 @@ final class ShadowTables {
             jdbc.execute("CREATE TABLE " + SHADOW + "." + table + " (LIKE public." + table
                     + " INCLUDING ALL EXCLUDING INDEXES)");
         }
+        addKeys(tables, true);
+    }
+
+    /** The exclusion constraints, foreign keys and indexes a bulk load went without, and fresh statistics. */
+    void completeAfterLoad(List<String> tables) {
+        addKeys(tables, false);
+        for (Map<String, Object> index : indexes) {
+            String table = (String) index.get("table_name");
+            String definition = ((String) index.get("definition"))
+                    .replaceFirst(" ON (ONLY )?public\\." + table + " ", " ON $1" + SHADOW + "." + table + " ");
+            jdbc.execute(definition);
+        }
+        for (String table : tables) {
+            jdbc.execute("ANALYZE " + SHADOW + "." + table);
+        }
+    }
+
+    private void addKeys(List<String> tables, boolean uniqueKeys) {
         Set<String> rebuilt = Set.copyOf(tables);
         for (Map<String, Object> key : keys) {
+            String type = String.valueOf(key.get("contype"));
+            if (uniqueKeys != ("p".equals(type) || "u".equals(type))) {
+                continue;
+            }
             String definition = (String) key.get("definition");
-            if ("f".equals(String.valueOf(key.get("contype")))) {
+            if ("f".equals(type)) {
                 for (String target : rebuilt) {
                     definition = definition.replace("REFERENCES public." + target + "(",
                             "REFERENCES " + SHADOW + "." + target + "(");
@@ -94,12 +132,6 @@ final class ShadowTables {
             }
             jdbc.execute("ALTER TABLE " + SHADOW + "." + key.get("table_name") + " ADD CONSTRAINT "
                     + quote((String) key.get("conname")) + " " + definition);
-        }
-        for (Map<String, Object> index : indexes) {
-            String table = (String) index.get("table_name");
-            String definition = ((String) index.get("definition"))
-                    .replaceFirst(" ON (ONLY )?public\\." + table + " ", " ON $1" + SHADOW + "." + table + " ");
-            jdbc.execute(definition);
         }
     }
 

@@ -1,0 +1,105 @@
+package dev.careloop.app.replay;
+
+import dev.careloop.query.replay.Column;
+import dev.careloop.query.replay.RowTable;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Rows in PostgreSQL's COPY text format (tab-separated, {@code \N} for null, backslash escapes), with each value
+ * written as the server would store the same value bound as a parameter by the live stores: timestamps at the
+ * server's microsecond precision, arrays and JSON as their literals.
+ */
+final class CopyText {
+
+    private CopyText() {
+    }
+
+    /** Appends one row of {@code table}, in its column order, ending with a newline. */
+    static <R> void append(StringBuilder out, RowTable<R> table, R row) {
+        List<Column<R>> columns = table.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                out.append('\t');
+            }
+            Column<R> column = columns.get(i);
+            value(out, column.of(row), column.type());
+        }
+        out.append('\n');
+    }
+
+    /** {@code COPY table (columns) FROM STDIN}. */
+    static String copyStatement(RowTable<?> table) {
+        StringBuilder sql = new StringBuilder("COPY ").append(table.name()).append(" (");
+        for (int i = 0; i < table.columns().size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(table.columns().get(i).name());
+        }
+        return sql.append(") FROM STDIN").toString();
+    }
+
+    private static void value(StringBuilder out, Object value, Column.Type type) {
+        if (value == null) {
+            out.append("\\N");
+        } else if (type == Column.Type.TEXT_ARRAY) {
+            escaped(out, arrayLiteral((List<?>) value));
+        } else if (value instanceof Instant instant) {
+            out.append(microseconds(instant));
+        } else if (value instanceof Boolean b) {
+            out.append(b ? 't' : 'f');
+        } else if (value instanceof Number || value instanceof LocalDate) {
+            out.append(value);
+        } else {
+            escaped(out, value.toString());
+        }
+    }
+
+    /**
+     * The instant rounded to the microsecond, half up, as the JDBC driver sends a Timestamp parameter; written in
+     * full so that the server has nothing left to round.
+     */
+    static String microseconds(Instant instant) {
+        long micros = (instant.getNano() + 500) / 1000;
+        return Instant.ofEpochSecond(instant.getEpochSecond(), micros * 1000).toString();
+    }
+
+    /** {@code {"a","b"}}: every element quoted, so that commas, braces, spaces and NULL-like text stay text. */
+    private static String arrayLiteral(List<?> values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            Object element = values.get(i);
+            if (element == null) {
+                literal.append("NULL");
+                continue;
+            }
+            literal.append('"');
+            String text = element.toString();
+            for (int c = 0; c < text.length(); c++) {
+                char ch = text.charAt(c);
+                if (ch == '"' || ch == '\\') {
+                    literal.append('\\');
+                }
+                literal.append(ch);
+            }
+            literal.append('"');
+        }
+        return literal.append('}').toString();
+    }
+
+    private static void escaped(StringBuilder out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(ch);
+            }
+        }
+    }
+}
