@@ -45,6 +45,7 @@ public final class ReplayBenchmark {
     private final long events;
     private final int clients;
     private final int baselineRuns;
+    private final List<String> groups;
     private final Path out;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -54,6 +55,7 @@ public final class ReplayBenchmark {
         events = Long.parseLong(options.getOrDefault("events", "30000"));
         clients = Integer.parseInt(options.getOrDefault("clients", "8"));
         baselineRuns = Integer.parseInt(options.getOrDefault("baseline-runs", "3"));
+        groups = List.of(options.getOrDefault("groups", "all").split(","));
         out = options.containsKey("out") ? Path.of(options.get("out")) : null;
     }
 
@@ -66,6 +68,7 @@ public final class ReplayBenchmark {
               --events N           grow the log over the API to at least N events first (default 30000)
               --clients N          client threads that grow it (default 8)
               --baseline-runs N    INSERT ... SELECT runs; the median counts (default 3)
+              --groups A,B         processing groups to rebuild (default all: every rebuildable read model)
               --out FILE           also append the result as markdown to FILE
             """;
 
@@ -212,7 +215,7 @@ public final class ReplayBenchmark {
     private JsonNode rebuild(String adminToken) throws Exception {
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(baseUrl.resolve("/api/admin/rebuilds"))
                 .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"groups\":[\"all\"]}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("groups", groups)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (started.statusCode() != 202) {
             throw new IllegalStateException("POST /api/admin/rebuilds answered " + started.statusCode() + " "

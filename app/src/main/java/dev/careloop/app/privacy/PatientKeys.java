@@ -79,6 +79,22 @@ public class PatientKeys {
         return lookup(patientId).flatMap(Cached::key);
     }
 
+    /**
+     * Caches every patient's key (or erasure) as seen now, in one query: for reading the whole log (a rebuild),
+     * where one lookup per patient would cost a round trip each. The same expiry applies as to any lookup.
+     */
+    public int prefetch() {
+        Instant now = clock.instant();
+        int[] count = {0};
+        jdbc.query("SELECT patient_id, key_material FROM patient_key", rs -> {
+            byte[] material = rs.getBytes(2);
+            cache.put(rs.getString(1), new Cached(material == null ? Optional.empty()
+                    : Optional.of(new SecretKeySpec(unwrap(material), "AES")), now));
+            count[0]++;
+        });
+        return count[0];
+    }
+
     /** The patient's row as seen now (cached): empty when the patient has none yet. */
     private Optional<Cached> lookup(String patientId) {
         Cached cached = cache.get(patientId);

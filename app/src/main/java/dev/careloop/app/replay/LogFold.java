@@ -214,6 +214,7 @@ final class LogFold {
         for (TrackedEventMessage<?> message : messages) {
             message.getPayload();
             message.getMetaData();
+            message.getTimestamp();
         }
         return messages;
     }

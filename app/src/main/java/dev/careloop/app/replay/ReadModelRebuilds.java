@@ -16,6 +16,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.careloop.app.privacy.PatientKeys;
 import dev.careloop.query.replay.Stores;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.DependencyDescriptor;
@@ -71,7 +72,8 @@ public class ReadModelRebuilds implements SmartLifecycle {
     /** What a run needs from the application. */
     record Wiring(EventProcessingConfiguration processing, org.axonframework.config.Configuration axon,
                   EventStore eventStore, TokenStore tokenStore, TransactionManager transactionManager,
-                  JdbcTemplate jdbc, AutowireCapableBeanFactory beans, Settings settings, Set<String> bulk) {
+                  JdbcTemplate jdbc, AutowireCapableBeanFactory beans, Settings settings, Set<String> bulk,
+                  PatientKeys patientKeys) {
     }
 
     /** Tuning (environment: CARELOOP_REBUILD_SEGMENTS, ..._BATCH_SIZE, ..._SWITCH_LAG, ..._SWITCH_TIMEOUT). */
@@ -87,7 +89,7 @@ public class ReadModelRebuilds implements SmartLifecycle {
     ReadModelRebuilds(List<ReadModelTables> readModels, EventProcessingConfiguration processing,
                       org.axonframework.config.Configuration axon, EventStore eventStore, TokenStore tokenStore,
                       TransactionManager axonTransactions, PlatformTransactionManager transactions,
-                      JdbcTemplate jdbc, AutowireCapableBeanFactory beans,
+                      JdbcTemplate jdbc, AutowireCapableBeanFactory beans, PatientKeys patientKeys,
                       @Value("${careloop.rebuild.segments:2}") int segments,
                       @Value("${careloop.rebuild.batch-size:500}") int batchSize,
                       @Value("${careloop.rebuild.switch-lag:200}") long switchLag,
@@ -98,7 +100,7 @@ public class ReadModelRebuilds implements SmartLifecycle {
                 jdbc, beans,
                 new Settings(segments, batchSize, switchLag, switchTimeout),
                 declared.values().stream().filter(ReadModelTables::bulk).map(ReadModelTables::processingGroup)
-                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()), patientKeys);
     }
 
     /** The groups this process can rebuild: declared, and run here by a streaming processor. */
