@@ -11,29 +11,35 @@ import dev.careloop.api.referral.ReferralSent;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordShared;
 import dev.careloop.query.ReadModels;
+import dev.careloop.query.audit.AuditRows.Entry;
+import dev.careloop.query.audit.AuditRows.Party;
+import dev.careloop.query.audit.AuditRows.Subject;
+import dev.careloop.query.replay.Journal;
+import dev.careloop.query.replay.Rows;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.messaging.MetaData;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.sql.Timestamp;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * audit_entry, audit_subject and audit_party: one audit entry per event of the log, with the patient, the referral,
  * record and appointment it concerns and the organisations party to its aggregate. Its own processing group, so
  * the trail can be rebuilt (or fall behind) without touching the clinical read models. Redelivery adds nothing.
+ *
+ * <p>Writes only through its {@link Stores}: the entries are a journal (never read back but to fill in a patient
+ * learnt late, which the subject's {@code entries_without_patient} says is needed), the subjects and parties are
+ * rows. So the trail can be rebuilt in bulk.
  */
 @Component
 @ProcessingGroup(AuditProjection.GROUP)
@@ -45,18 +51,24 @@ class AuditProjection {
     private static final List<String> PARTY_FIELDS = List.of("initiatorOrganisation", "recipientOrganisation",
             "toOrganisation", "authorOrganisation", "performer", "recipients", "participants");
 
-    private final JdbcTemplate jdbc;
+    private final Journal<Entry> entries;
+    private final Rows<Subject> subjects;
+    private final Rows<Party> parties;
     private final ObjectMapper json;
+    private final LogPositions positions;
 
-    AuditProjection(JdbcTemplate jdbc, ObjectMapper json) {
-        this.jdbc = jdbc;
+    AuditProjection(Stores stores, ObjectMapper json, LogPositions positions) {
+        this.entries = stores.journal(Entry.TABLE);
+        this.subjects = stores.rows(Subject.TABLE);
+        this.parties = stores.rows(Party.TABLE);
         this.json = json;
+        this.positions = positions;
     }
 
     @EventHandler
     void on(ReferralEvent e, EventMessage<?> message) {
         String label = e instanceof ReferralSent sent ? sent.referralNumber() : null;
-        record(AuditEntryKind.REFERRAL, e.referralId(), label, e, message);
+        record(AuditEntryKind.REFERRAL, e.referralId(), label, e, message, false);
     }
 
     /** The record's own events, and access denials (published on their own, naming the record). */
@@ -64,12 +76,12 @@ class AuditProjection {
     void on(RecordEvent e, EventMessage<?> message) {
         String label = e instanceof RecordShared shared ? shared.title()
                 : e instanceof RecordAmended amended ? amended.title() : null;
-        record(AuditEntryKind.RECORD, e.recordId(), label, e, message);
+        record(AuditEntryKind.RECORD, e.recordId(), label, e, message, false);
     }
 
     @EventHandler
     void on(AppointmentEvent e, EventMessage<?> message) {
-        record(AuditEntryKind.APPOINTMENT, e.appointmentId(), null, e, message);
+        record(AuditEntryKind.APPOINTMENT, e.appointmentId(), null, e, message, false);
     }
 
     /**
@@ -79,17 +91,21 @@ class AuditProjection {
      */
     @EventHandler
     void on(PatientErased e, EventMessage<?> message) {
-        jdbc.update("""
-                        INSERT INTO audit_party (aggregate_id, organisation)
-                        SELECT DISTINCT ?, p.organisation FROM audit_party p
-                        JOIN audit_subject s ON s.aggregate_id = p.aggregate_id WHERE s.patient_id = ?
-                        ON CONFLICT DO NOTHING""", e.patientId(), e.patientId());
-        record(AuditEntryKind.PATIENT, e.patientId(), null, e, message);
+        Set<String> organisations = new LinkedHashSet<>();
+        for (Subject subject : subjects.findAll(Subject.PATIENT_ID, e.patientId())) {
+            for (Party party : parties.findAll(Party.AGGREGATE_ID, subject.aggregateId)) {
+                organisations.add(party.organisation());
+            }
+        }
+        for (String organisation : organisations) {
+            parties.put(new Party(e.patientId(), organisation));
+        }
+        record(AuditEntryKind.PATIENT, e.patientId(), null, e, message, false);
     }
 
     /**
      * A change delivered to a partner EHR: an entry of the aggregate it came from (seen by its parties and the
-     * partner's organisation) and a disclosure in the accounting.
+     * partner's organisation) and a disclosure in the accounting, filed under the record or appointment delivered.
      */
     @EventHandler
     void on(DisclosedToPartner e, EventMessage<?> message) {
@@ -98,111 +114,141 @@ class AuditProjection {
             case "AppointmentHandoff" -> AuditEntryKind.APPOINTMENT;
             default -> AuditEntryKind.REFERRAL;
         };
-        record(kind, e.aggregateId(), null, e, message);
-        if (kind != AuditEntryKind.REFERRAL) {
-            jdbc.update("UPDATE audit_entry SET " + (kind == AuditEntryKind.RECORD ? "record_id" : "appointment_id")
-                    + " = ? WHERE event_id = ?", e.aggregateId(), message.getIdentifier());
-        }
+        record(kind, e.aggregateId(), null, e, message, true);
     }
 
     /** Reads of the trail are entries of the trail; only the reader's organisation sees them. */
     @EventHandler
     void on(AuditTrailRead e, EventMessage<?> message) {
-        record(AuditEntryKind.AUDIT, message.getIdentifier(), null, e, message);
+        record(AuditEntryKind.AUDIT, message.getIdentifier(), null, e, message, false);
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM audit_entry");
-        jdbc.update("DELETE FROM audit_subject");
-        jdbc.update("DELETE FROM audit_party");
+        entries.clear();
+        subjects.clear();
+        parties.clear();
     }
 
+    /**
+     * @param namesAggregate the entry names its record or appointment by the aggregate alone (a disclosure to a
+     *                       partner), not by a field of the payload
+     */
     private void record(AuditEntryKind kind, String aggregateId, String label, Object payload,
-                        EventMessage<?> message) {
+                        EventMessage<?> message, boolean namesAggregate) {
         ObjectNode details = json.valueToTree(payload);
         boolean ownEvent = message instanceof DomainEventMessage<?> domain
                 && aggregateId.equals(domain.getAggregateIdentifier()) && domain.getType() != null;
+        boolean ofAggregate = kind != AuditEntryKind.AUDIT && kind != AuditEntryKind.PATIENT;
         String patientId = kind == AuditEntryKind.PATIENT ? aggregateId
                 : text(details.path("patient").path("patientId"));
         String referralId = text(details.path("referralId"));
-        if (kind != AuditEntryKind.AUDIT && kind != AuditEntryKind.PATIENT) {
-            rememberSubject(kind, aggregateId, label, patientId, referralId);
-        }
+        Subject subject = ofAggregate ? rememberSubject(kind, aggregateId, label, patientId, referralId) : null;
         if (ownEvent) {
             for (String party : parties(details)) {
-                jdbc.update("INSERT INTO audit_party (aggregate_id, organisation) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                        aggregateId, party);
+                parties.put(new Party(aggregateId, party));
             }
         }
-        Subject subject = kind == AuditEntryKind.AUDIT || kind == AuditEntryKind.PATIENT ? new Subject(null, null, null)
-                : subject(aggregateId);
+        Known known = known(subject);
         if (kind == AuditEntryKind.AUDIT && payload instanceof AuditTrailRead read) {
             // A read about a patient or an aggregate is found by searching for them (in the reader's scope only).
             patientId = read.query().get("patient");
             referralId = read.query().get("referral");
         }
+        String recordId = kind == AuditEntryKind.AUDIT ? text(details.path("query").path("record"))
+                : namesAggregate && kind == AuditEntryKind.RECORD ? aggregateId : text(details.path("recordId"));
+        String appointmentId = kind == AuditEntryKind.AUDIT ? text(details.path("query").path("appointment"))
+                : namesAggregate && kind == AuditEntryKind.APPOINTMENT ? aggregateId
+                : text(details.path("appointmentId"));
         details.remove("patient");
         MetaData md = message.getMetaData();
         String actorOrg = ReadModels.text(md, MetadataKeys.ORGANISATION);
-        String description = AuditDescriptions.describe(message.getPayloadType().getSimpleName(), actorOrg,
-                subject.label() == null ? aggregateId : subject.label(), details);
-        jdbc.update("""
-                        INSERT INTO audit_entry (event_id, global_index, occurred_at, event_type, aggregate_type,
-                            aggregate_id, sequence_number, referral_id, record_id, appointment_id, patient_id,
-                            actor_user, actor_org, actor_roles, client, purpose_of_use, correlation_id, causation_id,
-                            description, details)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-                        ON CONFLICT DO NOTHING""",
-                message.getIdentifier(), globalIndex(message), Timestamp.from(message.getTimestamp()),
-                message.getPayloadType().getSimpleName(), kind.code(), aggregateId,
+        String eventType = message.getPayloadType().getSimpleName();
+        String description = AuditDescriptions.describe(eventType, actorOrg,
+                known.label() == null ? aggregateId : known.label(), details);
+        String entryPatient = firstNonNull(patientId, known.patientId());
+        entries.add(new Entry(message.getIdentifier(), positions.of(message), message.getTimestamp(), eventType,
+                kind.code(), aggregateId,
                 ownEvent ? ((DomainEventMessage<?>) message).getSequenceNumber() : null,
-                firstNonNull(referralId, subject.referralId()),
-                kind == AuditEntryKind.AUDIT ? text(details.path("query").path("record"))
-                        : text(details.path("recordId")),
-                kind == AuditEntryKind.AUDIT ? text(details.path("query").path("appointment"))
-                        : text(details.path("appointmentId")),
-                firstNonNull(patientId, subject.patientId()),
+                firstNonNull(referralId, known.referralId()), recordId, appointmentId, entryPatient,
                 ReadModels.text(md, MetadataKeys.USER), actorOrg, ReadModels.text(md, MetadataKeys.ROLES),
                 ReadModels.text(md, MetadataKeys.CLIENT), ReadModels.text(md, MetadataKeys.PURPOSE_OF_USE),
                 ReadModels.text(md, MetadataKeys.CORRELATION_ID), ReadModels.text(md, MetadataKeys.CAUSATION_ID),
-                description, json.writeValueAsString(details));
+                description, json.writeValueAsString(details)));
+        if (ofAggregate && entryPatient == null) {
+            markEntriesWithoutPatient(subject, kind, aggregateId);
+        }
     }
 
     /**
-     * Keeps what the aggregate's first events say about it (patient, referral, label). An entry written before
-     * that was known (a denial processed ahead of the share after a retry, say) gets the patient now.
+     * Keeps what the aggregate's first events say about it (patient, referral; the latest label). The entries
+     * written before the patient was known (a denial processed ahead of the share after a retry, say) get the
+     * patient now: only then, as the subject remembers, is the trail rewritten. Answers the subject's row, or null.
      */
-    private void rememberSubject(AuditEntryKind kind, String aggregateId, String label, String patientId,
-                                 String referralId) {
+    private Subject rememberSubject(AuditEntryKind kind, String aggregateId, String label, String patientId,
+                                    String referralId) {
+        Subject s = subjects.find(aggregateId);
         if (label == null && patientId == null && referralId == null) {
-            return;
+            return s;
         }
-        jdbc.update("""
-                        INSERT INTO audit_subject (aggregate_id, aggregate_type, label, patient_id, referral_id)
-                        VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (aggregate_id) DO UPDATE SET
-                            label = COALESCE(EXCLUDED.label, audit_subject.label),
-                            patient_id = COALESCE(audit_subject.patient_id, EXCLUDED.patient_id),
-                            referral_id = COALESCE(audit_subject.referral_id, EXCLUDED.referral_id)""",
-                aggregateId, kind.code(), label, patientId, referralId);
-        if (patientId != null) {
-            jdbc.update("UPDATE audit_entry SET patient_id = ? WHERE aggregate_type = ? AND aggregate_id = ? "
-                    + "AND patient_id IS NULL", patientId, kind.code(), aggregateId);
+        boolean changed = false;
+        if (s == null) {
+            s = Subject.of(aggregateId, kind.code());
+            changed = true;
+        } else if (!s.knowsAnything() && !kind.code().equals(s.aggregateType)) {
+            // A row that only marked entries without their patient: its type is that of the first fact, as if new.
+            s.aggregateType = kind.code();
+            changed = true;
         }
+        if (label != null && !label.equals(s.label)) {
+            s.label = label;
+            changed = true;
+        }
+        if (s.patientId == null && patientId != null) {
+            s.patientId = patientId;
+            changed = true;
+        }
+        if (s.referralId == null && referralId != null) {
+            s.referralId = referralId;
+            changed = true;
+        }
+        if (patientId != null && s.entriesWithoutPatient) {
+            entries.rewrite("aggregate_type = ? AND aggregate_id = ? AND patient_id IS NULL",
+                    List.of(kind.code(), aggregateId), entry -> entry.withPatientId(patientId));
+            s.entriesWithoutPatient = false;
+            changed = true;
+        }
+        if (changed) {
+            subjects.put(s);
+        }
+        return s;
     }
 
-    private record Subject(String label, String patientId, String referralId) {
+    /** An entry of the aggregate went in without a patient: the first event that names one fills it in. */
+    private void markEntriesWithoutPatient(Subject subject, AuditEntryKind kind, String aggregateId) {
+        if (subject == null) {
+            subject = Subject.of(aggregateId, kind.code());
+        } else if (subject.entriesWithoutPatient) {
+            return;
+        }
+        subject.entriesWithoutPatient = true;
+        subjects.put(subject);
+    }
+
+    private record Known(String label, String patientId, String referralId) {
     }
 
     /** An appointment booked for a referral without naming the patient is about the referral's patient. */
-    private Subject subject(String aggregateId) {
-        return jdbc.query("""
-                        SELECT s.label, COALESCE(s.patient_id, r.patient_id) AS patient_id, s.referral_id
-                        FROM audit_subject s LEFT JOIN audit_subject r ON r.aggregate_id = s.referral_id
-                        WHERE s.aggregate_id = ?""",
-                (rs, i) -> new Subject(rs.getString("label"), rs.getString("patient_id"), rs.getString("referral_id")),
-                aggregateId).stream().findFirst().orElse(new Subject(null, null, null));
+    private Known known(Subject s) {
+        if (s == null) {
+            return new Known(null, null, null);
+        }
+        String patientId = s.patientId;
+        if (patientId == null && s.referralId != null) {
+            Subject referral = s.referralId.equals(s.aggregateId) ? s : subjects.find(s.referralId);
+            patientId = referral == null ? null : referral.patientId;
+        }
+        return new Known(s.label, patientId, s.referralId);
     }
 
     private static Set<String> parties(JsonNode details) {
@@ -216,19 +262,6 @@ class AuditProjection {
             }
         }
         return parties;
-    }
-
-    /** The event's position in the log: from its tracking token, else (a dead letter's retry) from the log. */
-    private long globalIndex(EventMessage<?> message) {
-        if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
-            OptionalLong position = tracked.trackingToken().position();
-            if (position.isPresent()) {
-                return position.getAsLong();
-            }
-        }
-        Long index = jdbc.queryForObject("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
-                Long.class, message.getIdentifier());
-        return index == null ? -1 : index;
     }
 
     private static String firstNonNull(String a, String b) {

@@ -38,7 +38,7 @@ class AuditControllerTest {
     private static final String PLATFORM = "careloop";
 
     private final ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(
-            new AuditProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON));
+            AuditProjectionTest.projection(ReadModelDatabase.stores()));
     private final OfficerMvc officers = new OfficerMvc();
     private final MockMvc mvc = officers.mvc(new AuditController(
             new AuditReadModel(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON), officers.scope, officers.trail));

@@ -1,12 +1,16 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.Actor;
 import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.audit.AuditTrailRead;
+import dev.careloop.api.disclosure.DisclosedToPartner;
 import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessDenied;
 import dev.careloop.query.ReadModelDatabase;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.eventhandling.EventMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditProjectionTest {
 
     private final JdbcTemplate jdbc = ReadModelDatabase.jdbc();
-    private final ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(
-            new AuditProjection(jdbc, ReadModelDatabase.JSON));
+    private final TrailStores stores = TrailStores.live();
+    private final ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(projection(stores));
     private final TestLog log = new TestLog();
+
+    /** The projection on the test database, writing through {@code stores}. */
+    static AuditProjection projection(Stores stores) {
+        return new AuditProjection(stores, ReadModelDatabase.JSON, new LogPositions(ReadModelDatabase.jdbc()));
+    }
 
     @BeforeEach
     void startEmpty() {
@@ -158,5 +167,167 @@ class AuditProjectionTest {
                         + GRACE.patientId() + "; 4 copies outside the log were replaced");
         assertThat(jdbc.queryForList("SELECT organisation FROM audit_party WHERE aggregate_id = ?", String.class,
                 GRACE.patientId())).containsExactlyInAnyOrder(GP, DERM);
+    }
+
+    @Test
+    void entriesWrittenBeforeTheirAggregatesPatientWasKnownGetThePatientFromTheFirstEventThatNamesThem() {
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("s1", STRANGER, PurposeOfUse.TREATMENT, 1, "no grant", Instant.now()));
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("s1", STRANGER, PurposeOfUse.TREATMENT, 1, "still no grant", Instant.now()));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+        assertThat(jdbc.queryForList("SELECT patient_id FROM audit_entry", String.class)).containsOnlyNulls();
+        assertThat(entriesWithoutPatient("s1")).isTrue();
+
+        Histories.sharedRecord(log, "s1", null, ADA);
+        projection.deliver(log.all().subList(2, log.all().size()).toArray(new EventMessage<?>[0]));
+
+        assertThat(jdbc.queryForList("SELECT patient_id FROM audit_entry WHERE aggregate_id = 's1'", String.class))
+                .hasSize(8).containsOnly(ADA.patientId());
+        assertThat(stores.rewrites()).as("the two entries filled in at once, when the share named the patient")
+                .isEqualTo(1);
+        assertThat(entriesWithoutPatient("s1")).isFalse();
+        assertThat(jdbc.queryForList("SELECT description FROM audit_entry WHERE event_type = 'RecordAccessDenied'",
+                String.class)).containsExactly("elsewhere-clinic was refused record s1: no grant",
+                "elsewhere-clinic was refused record s1: still no grant");
+    }
+
+    @Test
+    void aTrailWhoseEntriesKnowTheirPatientWhenWrittenIsNeverRewritten() {
+        Histories.longReferral(log, "r1", ADA);
+        Histories.sharedRecord(log, "s1", "r1", ADA);
+        Histories.fulfilledAppointment(log, "a1", "r1", ADA);
+        Histories.declinedReferral(log, "r2", GRACE);
+        Histories.cancelledAppointment(log, "a2", GRACE);
+        log.by(DERM, "desk-derm", new AppointmentBooked("a3", "r2", null, DERM, Set.of(GP, DERM),
+                new Slot(Instant.parse("2026-05-01T08:00:00Z"), null), null, null, AppointmentStatus.BOOKED));
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("s1", STRANGER, PurposeOfUse.TREATMENT, null, "no grant", Instant.now()));
+
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE patient_id IS NULL", Long.class))
+                .isZero();
+        assertThat(stores.rewrites()).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_subject WHERE entries_without_patient",
+                Long.class)).isZero();
+    }
+
+    @Test
+    void aRedeliveredLogChangesNoRowOfTheTrail() {
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("s1", STRANGER, PurposeOfUse.TREATMENT, 1, "no grant", Instant.now()));
+        everyKindOfEntry();
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+        Map<String, List<String>> once = trail();
+        int rewrites = stores.rewrites();
+
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        assertThat(trail()).isEqualTo(once);
+        assertThat(once.get("audit_entry")).hasSize(log.all().size());
+        assertThat(stores.rewrites()).as("a redelivery fills in nothing").isEqualTo(rewrites).isEqualTo(1);
+    }
+
+    @Test
+    void aRebuildThatKeepsTheRowsInMemoryWritesTheSameTrailAsTheLiveProjection() {
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("s1", STRANGER, PurposeOfUse.TREATMENT, 1, "no grant", Instant.now()));
+        everyKindOfEntry();
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+        Map<String, List<String>> live = trail();
+
+        emptyTables();
+        TrailStores rebuild = TrailStores.rebuilding();
+        new ReadModelDatabase.Projections(projection(rebuild)).deliver(log.all().toArray(new EventMessage<?>[0]));
+        rebuild.load();
+
+        assertThat(trail()).isEqualTo(live);
+        assertThat(rebuild.rewrites()).isEqualTo(1);
+    }
+
+    @Test
+    void anErasureIsSeenByThePartiesOfTheErasedPatientsReferralsRecordsAndAppointmentsOnly() {
+        Histories.declinedReferral(log, "r2", GRACE);
+        Histories.cancelledAppointment(log, "a2", GRACE);
+        Histories.sent(log, "r3", ADA, "other-gp", "other-derm");
+        log.plain(STRANGER, "nosy", PurposeOfUse.TREATMENT,
+                new RecordAccessDenied("never-shared", STRANGER, PurposeOfUse.TREATMENT, null, "no grant", Instant.now()));
+        log.plain("careloop", "careloop-admin", PurposeOfUse.OPERATIONS,
+                new PatientErased(GRACE.patientId(), "right to erasure", 4));
+
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        assertThat(jdbc.queryForList("SELECT organisation FROM audit_party WHERE aggregate_id = ?", String.class,
+                GRACE.patientId())).containsExactlyInAnyOrder(GP, DERM, CARDIO);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE event_type = 'PatientErased'",
+                Long.class)).isOne();
+    }
+
+    @Test
+    void aDisclosureToAPartnerIsFiledUnderTheRecordOrAppointmentItDelivered() {
+        Histories.sent(log, "r1", ADA, GP, DERM);
+        Histories.sharedRecord(log, "s1", "r1", ADA);
+        Histories.fulfilledAppointment(log, "a1", "r1", ADA);
+        log.plain(DERM, null, PurposeOfUse.TREATMENT, new DisclosedToPartner("derm-ehr", DERM, "SharedRecord", "s1",
+                2, "r1", ADA.patientId(), List.of("DocumentReference")));
+        log.plain(DERM, null, PurposeOfUse.TREATMENT, new DisclosedToPartner("derm-ehr", DERM, "AppointmentHandoff",
+                "a1", 3, "r1", ADA.patientId(), List.of("Appointment")));
+        log.plain(DERM, null, PurposeOfUse.TREATMENT, new DisclosedToPartner("derm-ehr", DERM, "Referral", "r1", 1,
+                "r1", ADA.patientId(), List.of("ServiceRequest", "Task")));
+
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        String disclosed = "SELECT * FROM audit_entry WHERE event_type = 'DisclosedToPartner' AND aggregate_id = ?";
+        assertThat(jdbc.queryForMap(disclosed, "s1")).containsEntry("aggregate_type", "record")
+                .containsEntry("record_id", "s1").containsEntry("appointment_id", null)
+                .containsEntry("referral_id", "r1").containsEntry("patient_id", ADA.patientId())
+                .containsEntry("actor_org", DERM).containsEntry("description", "Discharge summary (corrected) "
+                        + "version 2 was sent to partner EHR derm-ehr of riverside-derm (DocumentReference)");
+        assertThat(jdbc.queryForMap(disclosed, "a1")).containsEntry("aggregate_type", "appointment")
+                .containsEntry("appointment_id", "a1").containsEntry("record_id", null)
+                .containsEntry("referral_id", "r1").containsEntry("patient_id", ADA.patientId());
+        assertThat(jdbc.queryForMap(disclosed, "r1")).containsEntry("aggregate_type", "referral")
+                .containsEntry("record_id", null).containsEntry("appointment_id", null)
+                .containsEntry("referral_id", "r1").containsEntry("patient_id", ADA.patientId());
+
+        ComplianceScope.Officer platform = new ComplianceScope.Officer(new Actor("officer", "careloop",
+                Set.of(Actor.COMPLIANCE), "console", PurposeOfUse.COMPLIANCE), true);
+        assertThat(new AuditReadModel(jdbc, ReadModelDatabase.JSON).disclosures(platform, ADA.patientId(), null, null))
+                .filteredOn(d -> d.channel().equals("partner-ehr"))
+                .extracting(AuditReadModel.Disclosure::recordId).containsExactly("s1", null, null);
+    }
+
+    /** A referral, its record and appointment, a disclosure to a partner, a read of the trail and an erasure. */
+    private void everyKindOfEntry() {
+        Histories.longReferral(log, "r1", ADA);
+        Histories.sharedRecord(log, "s1", "r1", ADA);
+        Histories.fulfilledAppointment(log, "a1", "r1", ADA);
+        Histories.declinedReferral(log, "r2", GRACE);
+        Histories.cancelledAppointment(log, "a2", GRACE);
+        log.plain(DERM, null, PurposeOfUse.TREATMENT, new DisclosedToPartner("derm-ehr", DERM, "SharedRecord", "s1",
+                2, "r1", ADA.patientId(), List.of("DocumentReference")));
+        log.plain(GP, "audit-north", PurposeOfUse.COMPLIANCE, new AuditTrailRead("audit-north", GP, false, "search",
+                Map.of("patient", GRACE.patientId(), "record", "s1"), 3, Instant.parse("2026-04-01T00:00:00Z")));
+        log.plain("careloop", "careloop-admin", PurposeOfUse.OPERATIONS,
+                new PatientErased(GRACE.patientId(), "right to erasure", 4));
+    }
+
+    /** Every row of the three tables, in key order. */
+    private Map<String, List<String>> trail() {
+        return Map.of(
+                "audit_entry", rows("SELECT to_jsonb(t)::text FROM audit_entry t ORDER BY event_id"),
+                "audit_subject", rows("SELECT to_jsonb(t)::text FROM audit_subject t ORDER BY aggregate_id"),
+                "audit_party", rows("SELECT to_jsonb(t)::text FROM audit_party t ORDER BY aggregate_id, organisation"));
+    }
+
+    private List<String> rows(String sql) {
+        return jdbc.queryForList(sql, String.class);
+    }
+
+    private boolean entriesWithoutPatient(String aggregateId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT entries_without_patient FROM audit_subject WHERE aggregate_id = ?", Boolean.class, aggregateId));
     }
 }
