@@ -89,12 +89,8 @@ public class EventJournal {
                         + "AND details->'patient'->>'identifierSystem' IS DISTINCT FROM ?",
                 List.of(patientId, Patient.ERASED_SYSTEM), entry -> {
                     ObjectNode details = (ObjectNode) json.readTree(entry.details());
-                    ObjectNode patient = details.putObject("patient");
-                    patient.put("patientId", erased.patientId());
-                    patient.put("identifierSystem", erased.identifierSystem());
-                    patient.put("identifierValue", erased.identifierValue());
-                    patient.put("name", erased.name());
-                    patient.putNull("birthDate");
+                    // Written as any entry's patient is, so that a journal rebuilt from the log is the same.
+                    details.set("patient", json.valueToTree(erased));
                     return entry.withDetails(json.writeValueAsString(details));
                 });
     }

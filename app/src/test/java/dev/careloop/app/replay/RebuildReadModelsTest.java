@@ -102,6 +102,38 @@ class RebuildReadModelsTest {
     }
 
     @Test
+    void rebuildingALogThatHoldsAnErasureGivesByteIdenticalTablesWithoutThePatient() {
+        String mrn = "RB-ERASE-" + UUID.randomUUID();
+        String referralId = send(mrn);
+        write(referralId, "accept", null);
+        shareRecord(referralId, mrn);
+        write(referralId, "schedule", visitAt(40));
+        history(3);
+        String patientId = gp.get("/api/referrals/" + referralId).json().get("patient").get("patientId").asString();
+        Response erased = admin.post("/api/admin/patients/" + patientId + "/erasure", Map.of("reason", "request"));
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        // Events of the referral after the erasure, and other patients' events after that.
+        write(referralId, "reschedule", Map.of("start", at(41).toString(), "location", "Room 2", "reason", "moved"));
+        history(2);
+        awaitQuiet();
+        Map<String, String> before = digests();
+
+        Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("all")));
+
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        JsonNode finished = awaitFinished(started.header("Location"), new ArrayList<>());
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
+        assertThat(digests()).isEqualTo(before);
+        for (String table : List.of("referral_view", "referral_timeline", "record_view", "appointment_view",
+                "appointment_history", "audit_entry")) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " t WHERE t::text LIKE ?", Integer.class,
+                    "%" + mrn + "%")).as(table).isZero();
+        }
+        assertThat(gp.get("/api/referrals/" + referralId).json().get("patient").get("name").asString())
+                .isEqualTo("(erased)");
+    }
+
+    @Test
     void theRebuiltReadModelsKeepFollowingTheLogAfterTheSwitch() {
         history(2);
         awaitQuiet();
