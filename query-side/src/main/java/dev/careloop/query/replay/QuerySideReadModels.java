@@ -19,12 +19,12 @@ class QuerySideReadModels {
 
     @Bean
     ReadModelTables recordTables() {
-        return ReadModelTables.of("records", "record_view", "record_grant", "record_version", "record_disclosure");
+        return ReadModelTables.bulk("records", "record_view", "record_grant", "record_version", "record_disclosure");
     }
 
     @Bean
     ReadModelTables appointmentTables() {
-        return ReadModelTables.of("appointments", "appointment_view", "appointment_history");
+        return ReadModelTables.bulk("appointments", "appointment_view", "appointment_history");
     }
 
     @Bean

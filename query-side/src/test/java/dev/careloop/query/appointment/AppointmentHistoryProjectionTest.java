@@ -18,7 +18,7 @@ class AppointmentHistoryProjectionTest {
     private final AppointmentReadModel readModel = new AppointmentReadModel(ReadModelDatabase.jdbc(),
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
-            new AppointmentViewProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON),
+            new AppointmentViewProjection(ReadModelDatabase.stores(), ReadModelDatabase.JSON),
             new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
 

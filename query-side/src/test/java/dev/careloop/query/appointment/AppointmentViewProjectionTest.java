@@ -1,11 +1,15 @@
 package dev.careloop.query.appointment;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.*;
+import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.ReadModelDatabase;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 import static dev.careloop.query.appointment.AppointmentTestData.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,8 +19,9 @@ class AppointmentViewProjectionTest {
 
     private final AppointmentReadModel readModel = new AppointmentReadModel(ReadModelDatabase.jdbc(),
             ReadModelDatabase.JSON);
-    private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
-            new AppointmentViewProjection(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON),
+    private final AppointmentViewProjection projection = new AppointmentViewProjection(ReadModelDatabase.stores(),
+            ReadModelDatabase.JSON);
+    private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(projection,
             new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
 
@@ -151,6 +156,70 @@ class AppointmentViewProjectionTest {
 
         assertThat(row("a1")).isEqualTo(before);
         assertThat(readModel.history("a1")).isEqualTo(historyBefore).hasSize(3);
+    }
+
+    @Test
+    void confirmingAProposalAppendsTheBookingsNewParticipantsAndKeepsWhatTheBookingDoesNotName() {
+        projections.deliver(log.by(DERM, "dr-rivers", proposed("a1")),
+                log.by(HOSPITAL, "dr-harbour", new AppointmentBooked("a1", "ref-a1", ADA, HOSPITAL,
+                        Set.of(STRANGER, GP), TUESDAY_14, null, null, AppointmentStatus.BOOKED)));
+
+        AppointmentView booked = readModel.find("a1", HOSPITAL).orElseThrow();
+        assertThat(booked.performer()).isEqualTo(HOSPITAL);
+        assertThat(booked.participants()).containsExactly(DERM, GP, HOSPITAL, STRANGER);
+        assertThat(booked.location()).isEqualTo("Room 4");
+        assertThat(booked.description()).isEqualTo("Dermatology consult");
+        assertThat(booked.proposedSlots()).isEmpty();
+        assertThat(startsAt("a1")).isEqualTo(TUESDAY_14.start());
+    }
+
+    @Test
+    void aProposalRedeliveredAfterTheBookingChangesNothing() {
+        var proposed = log.by(DERM, "dr-rivers", proposed("a1"));
+        projections.deliver(proposed, log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
+        String before = row("a1");
+
+        projections.deliver(proposed);
+
+        assertThat(row("a1")).isEqualTo(before);
+        assertThat(readModel.find("a1").orElseThrow().status()).isEqualTo(AppointmentStatus.BOOKED);
+    }
+
+    @Test
+    void anAppointmentWithoutAPatientKeepsNoPatientThroughItsChanges() {
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentBooked("a1", null, null, DERM, Set.of(DERM),
+                        MONDAY_9, "Room 4", null, AppointmentStatus.BOOKED)),
+                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", null, TUESDAY_14, null, "moved",
+                        AppointmentStatus.BOOKED)));
+
+        AppointmentView view = readModel.find("a1", DERM).orElseThrow();
+        assertThat(view.patient()).isNull();
+        assertThat(view.slot()).isEqualTo(TUESDAY_14);
+        assertThat(view.version()).isEqualTo(2);
+    }
+
+    @Test
+    void erasureScrubsThePatientFromTheAppointmentViewOnceAndLeavesOtherPatientsAlone() {
+        Patient grace = Patient.of("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "dr-rivers", new AppointmentBooked("a2", null, grace, DERM, Set.of(DERM), MONDAY_9,
+                        null, null, AppointmentStatus.BOOKED)));
+
+        assertThat(projection.scrub(ADA.patientId())).isEqualTo(1);
+        assertThat(projection.scrub(ADA.patientId())).as("already erased").isZero();
+
+        AppointmentView erased = readModel.find("a1").orElseThrow();
+        assertThat(erased.patient()).isEqualTo(Patient.erased(ADA.patientId()));
+        assertThat(erased.version()).as("an erasure is no event of the appointment").isEqualTo(1);
+        assertThat(readModel.find("a2").orElseThrow().patient()).isEqualTo(grace);
+    }
+
+    @Test
+    void aPatientErasedEventScrubsTheAppointmentView() {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                new GenericEventMessage<>(new PatientErased(ADA.patientId(), "request", 2)));
+
+        assertThat(readModel.find("a1").orElseThrow().patient()).isEqualTo(Patient.erased(ADA.patientId()));
     }
 
     @Test
