@@ -100,7 +100,7 @@ final class RebuildRun implements Runnable {
             if (!bulk.isEmpty()) {
                 folded = foldInBulk(bulk);
                 long indexing = System.nanoTime();
-                wiring.transactionManager().executeInTransaction(() -> shadow.completeAfterLoad(rebuild.tables));
+                shadow.completeAfterLoad(rebuild.tables, workers);
                 log.info("Rebuild {}: keys and indexes made in {} ms", rebuild.id, (System.nanoTime() - indexing) / 1_000_000);
                 rebuild.progressed(folded.head(), head());
                 log.info("Rebuild {}: {} folded in bulk up to global index {} ({} events)", rebuild.id, bulk,
@@ -149,8 +149,8 @@ final class RebuildRun implements Runnable {
                 statement.execute("SET search_path TO " + ShadowTables.SHADOW + ", public; "
                         + "SET synchronous_commit TO off");
             }
+            BulkStores stores = new BulkStores(connection);
             try {
-                BulkStores stores = new BulkStores(connection);
                 List<EventMessageHandler> adapters = new ArrayList<>();
                 for (String group : groups) {
                     for (Object handler : handlers.of(group, stores)) {
@@ -181,6 +181,7 @@ final class RebuildRun implements Runnable {
                         result.events(), (folded - start) / 1_000_000, rows, (System.nanoTime() - folded) / 1_000_000);
                 return result;
             } finally {
+                stores.close();
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("RESET search_path; RESET synchronous_commit");
                 }

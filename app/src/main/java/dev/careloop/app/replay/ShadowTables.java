@@ -5,7 +5,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The DDL of a rebuild. Fresh copies of the live tables are made in the {@value #SHADOW} schema with the same
@@ -99,28 +100,45 @@ final class ShadowTables {
             jdbc.execute("CREATE TABLE " + SHADOW + "." + table + " (LIKE public." + table
                     + " INCLUDING ALL EXCLUDING INDEXES)");
         }
-        addKeys(tables, true);
+        addKeys(tables, tables, "pu");
     }
 
     /** The exclusion constraints, foreign keys and indexes a bulk load went without, and fresh statistics. */
     void completeAfterLoad(List<String> tables) {
-        addKeys(tables, false);
-        for (Map<String, Object> index : indexes) {
-            String table = (String) index.get("table_name");
-            String definition = ((String) index.get("definition"))
-                    .replaceFirst(" ON (ONLY )?public\\." + table + " ", " ON $1" + SHADOW + "." + table + " ");
-            jdbc.execute(definition);
-        }
-        for (String table : tables) {
-            jdbc.execute("ANALYZE " + SHADOW + "." + table);
-        }
+        completeAfterLoad(tables, Runnable::run);
     }
 
-    private void addKeys(List<String> tables, boolean uniqueKeys) {
-        Set<String> rebuilt = Set.copyOf(tables);
+    /**
+     * The same, table by table on {@code executor} (outside any transaction, each statement on a connection of
+     * its own, so tables can be indexed side by side); the foreign keys follow once every table is done.
+     */
+    void completeAfterLoad(List<String> tables, Executor executor) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (String table : tables) {
+            done.add(CompletableFuture.runAsync(() -> {
+                for (Map<String, Object> index : indexes) {
+                    if (table.equals(index.get("table_name"))) {
+                        jdbc.execute(((String) index.get("definition")).replaceFirst(
+                                " ON (ONLY )?public\\." + table + " ", " ON $1" + SHADOW + "." + table + " "));
+                    }
+                }
+                addKeys(List.of(table), tables, "x");
+                jdbc.execute("ANALYZE " + SHADOW + "." + table);
+            }, executor));
+        }
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        addKeys(tables, tables, "f");
+    }
+
+    /** The constraints of the given types ("p", "u", "x", "f") of {@code tables}, pointed at the shadow copies. */
+    private void addKeys(List<String> tables, List<String> rebuilt, String types) {
         for (Map<String, Object> key : keys) {
             String type = String.valueOf(key.get("contype"));
-            if (uniqueKeys != ("p".equals(type) || "u".equals(type))) {
+            if (!types.contains(type) || !tables.contains(String.valueOf(key.get("table_name")))) {
                 continue;
             }
             String definition = (String) key.get("definition");
