@@ -4,7 +4,7 @@
 # This script starts nothing but the benchmark. Start the app first, in another terminal, from the
 # repository root, with the heap the targets are stated for:
 #
-#   ./mvnw -B -pl app -am package -DskipTests
+#   ./mvnw -B -pl app -am clean package -DskipTests
 #   CARELOOP_EMBEDDED_DB_PORT=54329 \
 #     java -Xmx512m -jar app/target/app-0.1.0-SNAPSHOT.jar --spring.profiles.active=local
 #

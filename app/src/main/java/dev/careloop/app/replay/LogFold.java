@@ -87,32 +87,24 @@ final class LogFold {
         readerThread.setDaemon(true);
         readerThread.start();
         long events = 0;
-        long waiting = 0;
-        long handling = 0;
         try {
             while (true) {
                 Future<List<TrackedEventMessage<?>>> chunk = chunks.take();
                 if (chunk == Reader.END) {
                     break;
                 }
-                long t0 = System.nanoTime();
                 List<TrackedEventMessage<?>> messages = get(chunk);
-                long t1 = System.nanoTime();
                 for (TrackedEventMessage<?> message : messages) {
                     for (EventMessageHandler handler : handlers) {
                         handler.handle(message);
                     }
                 }
-                waiting += t1 - t0;
-                handling += System.nanoTime() - t1;
                 events += messages.size();
                 if (!messages.isEmpty()) {
                     progress.accept(messages.get(messages.size() - 1).trackingToken().position().orElse(0));
                 }
             }
             readerThread.join();
-            org.slf4j.LoggerFactory.getLogger(LogFold.class).info("fold: waited {} ms for events, handled them in {} ms",
-                    waiting / 1_000_000, handling / 1_000_000);
             if (reader.failure != null) {
                 throw reader.failure;
             }
