@@ -32,9 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One rebuild, start to end. Shadow tables are created; a pooled streaming processor of its own (token
- * {@value #PROCESSOR} in token_entry) replays the whole log through fresh instances of the groups' handlers into
- * them, in several segments, while the live processors go on as ever; once it is close to the head, the switch:
+ * One rebuild, start to end. Shadow tables are created. Groups that write only through Stores are folded in bulk
+ * first ({@link LogFold}, {@link BulkStores}): one snapshot of the log through fresh instances of their handlers,
+ * rows held in memory and loaded with COPY, indexes made after. A pooled streaming processor of its own (token
+ * {@value #PROCESSOR} in token_entry) then carries on through fresh instances of the groups' handlers into the
+ * shadow tables: from the snapshot's head when every group was folded, else from the tail, the folded groups
+ * skipping what the fold handled. The live processors go on as ever; once it is close to the head, the switch:
  * <ol>
  * <li>the live processors of the groups stop (reads go on from the live tables, a few moments stale);</li>
  * <li>the log is fenced at its head, and the rebuild runs every segment up to that event and stops;</li>
@@ -97,19 +100,23 @@ final class RebuildRun implements Runnable {
             log.info("Rebuild {}: replaying the log up to global index {} into schema {}", rebuild.id,
                     rebuild.view().headPosition(), ShadowTables.SHADOW);
             LogFold.Result folded = null;
+            // With groups the fold does not cover, the processor that replays those from the tail tells the progress.
+            boolean onlyBulk = bulk.size() == rebuild.groups.size();
             if (!bulk.isEmpty()) {
-                folded = foldInBulk(bulk);
+                folded = foldInBulk(bulk, onlyBulk);
                 long indexing = System.nanoTime();
                 shadow.completeAfterLoad(rebuild.tables, workers);
                 log.info("Rebuild {}: keys and indexes made in {} ms", rebuild.id, (System.nanoTime() - indexing) / 1_000_000);
-                rebuild.progressed(folded.head(), head());
+                if (onlyBulk) {
+                    rebuild.progressed(folded.head(), head());
+                }
                 log.info("Rebuild {}: {} folded in bulk up to global index {} ({} events)", rebuild.id, bulk,
                         folded.head(), folded.events());
             }
             // Only bulk groups: the processor follows on from the fold. Otherwise it replays from the tail for the
             // others, and the bulk groups skip what the fold already handled.
             processor = processor(source, coordinator, workers,
-                    bulk.size() == rebuild.groups.size() ? folded.token() : null, folded);
+                    onlyBulk ? folded.token() : null, folded);
             processor.start();
             while (rebuild.state() != Rebuild.State.CATCHING_UP || head() - rebuild.position() > wiring.settings().switchLag()) {
                 Thread.sleep(POLL_MILLIS);
@@ -140,7 +147,7 @@ final class RebuildRun implements Runnable {
      * The bulk part: fresh handlers of the groups on in-memory stores fold the whole log, and the rows are loaded
      * into the shadow tables on one connection. Progress stops short of the target until the rows are in.
      */
-    private LogFold.Result foldInBulk(List<String> groups) throws Exception {
+    private LogFold.Result foldInBulk(List<String> groups, boolean reportProgress) throws Exception {
         DataSource dataSource = wiring.jdbc().getDataSource();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
@@ -169,7 +176,9 @@ final class RebuildRun implements Runnable {
                 long[] keysAt = {start};
                 wiring.patientKeys().prefetch();
                 LogFold.Result result = fold.fold(adapters, position -> {
-                    rebuild.progressed(Math.min(position, target - 1), head());
+                    if (reportProgress) {
+                        rebuild.progressed(Math.min(position, target - 1), head());
+                    }
                     if (System.nanoTime() - keysAt[0] > KEY_REFRESH_NANOS) {
                         wiring.patientKeys().prefetch();
                         keysAt[0] = System.nanoTime();
