@@ -93,13 +93,14 @@ public class ReadModelRebuilds implements SmartLifecycle {
                       @Value("${careloop.rebuild.segments:2}") int segments,
                       @Value("${careloop.rebuild.batch-size:500}") int batchSize,
                       @Value("${careloop.rebuild.switch-lag:200}") long switchLag,
-                      @Value("${careloop.rebuild.switch-timeout:PT30S}") Duration switchTimeout) {
+                      @Value("${careloop.rebuild.switch-timeout:PT30S}") Duration switchTimeout,
+                      @Value("${careloop.rebuild.bulk:true}") boolean bulk) {
         readModels.stream().sorted(Comparator.comparing(ReadModelTables::processingGroup))
                 .forEach(r -> declared.put(r.processingGroup(), r));
         this.wiring = new Wiring(processing, axon, eventStore, tokenStore, new SpringTransactionManager(transactions),
                 jdbc, beans,
                 new Settings(segments, batchSize, switchLag, switchTimeout),
-                declared.values().stream().filter(ReadModelTables::bulk).map(ReadModelTables::processingGroup)
+                declared.values().stream().filter(r -> bulk && r.bulk()).map(ReadModelTables::processingGroup)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()), patientKeys);
     }
 

@@ -1,6 +1,5 @@
 package dev.careloop.query.appointment;
 
-import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.privacy.PatientScrub;
@@ -151,13 +150,7 @@ class AppointmentViewProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return views.updateAll(AppointmentRow.PATIENT_ID, patientId, r -> {
-            if (r.patient.isErased()) {
-                return null;
-            }
-            r.patient = Patient.erased(patientId);
-            return r;
-        });
+        return PatientScrub.eraseFrom(views, AppointmentRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
     }
 
     @ResetHandler

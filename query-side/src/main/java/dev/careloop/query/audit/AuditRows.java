@@ -2,10 +2,10 @@ package dev.careloop.query.audit;
 
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
+import dev.careloop.query.replay.RowValues;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 
 /** The rows of audit_entry, audit_subject and audit_party, as {@link AuditProjection} writes them. */
@@ -52,7 +52,7 @@ final class AuditRows {
                 .reader(Entry::read);
 
         private static Entry read(ResultSet rs) throws SQLException {
-            return new Entry(rs.getString("event_id"), rs.getLong("global_index"), instant(rs.getTimestamp("occurred_at")),
+            return new Entry(rs.getString("event_id"), rs.getLong("global_index"), RowValues.instant(rs.getTimestamp("occurred_at")),
                     rs.getString("event_type"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
                     rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
                     rs.getString("record_id"), rs.getString("appointment_id"), rs.getString("patient_id"),
@@ -122,7 +122,5 @@ final class AuditRows {
         static final Column<Party> AGGREGATE_ID = TABLE.column("aggregate_id");
     }
 
-    private static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
-    }
+
 }

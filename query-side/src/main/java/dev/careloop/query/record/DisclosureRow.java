@@ -4,7 +4,7 @@ import dev.careloop.query.replay.RowTable;
 
 import java.time.Instant;
 
-import static dev.careloop.query.record.RecordRow.instant;
+import static dev.careloop.query.replay.RowValues.instant;
 
 /** A row of record_disclosure: who read which version of a record, for which organisation, why and when. */
 record DisclosureRow(String eventId, String recordId, long sequenceNumber, String organisation, String userId,

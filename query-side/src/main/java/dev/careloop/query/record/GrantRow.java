@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-import static dev.careloop.query.record.RecordRow.instant;
+import static dev.careloop.query.replay.RowValues.instant;
 
 /** A row of record_grant: one recipient organisation's consent to read a record. */
 final class GrantRow {

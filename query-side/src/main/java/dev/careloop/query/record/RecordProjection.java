@@ -1,7 +1,6 @@
 package dev.careloop.query.record;
 
 import dev.careloop.api.MetadataKeys;
-import dev.careloop.api.Patient;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessExpired;
 import dev.careloop.api.record.RecordAccessRevoked;
@@ -151,13 +150,7 @@ class RecordProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return views.updateAll(RecordRow.PATIENT_ID, patientId, r -> {
-            if (r.patient.isErased()) {
-                return null;
-            }
-            r.patient = Patient.erased(patientId);
-            return r;
-        });
+        return PatientScrub.eraseFrom(views, RecordRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
     }
 
     @ResetHandler

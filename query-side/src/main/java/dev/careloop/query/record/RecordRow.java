@@ -3,12 +3,11 @@ package dev.careloop.query.record;
 import dev.careloop.api.Patient;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
+import dev.careloop.query.replay.RowValues;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 
 /** A row of record_view, as {@link RecordProjection} changes it. */
 final class RecordRow {
@@ -38,11 +37,7 @@ final class RecordRow {
             .column("record_id", r -> r.recordId)
             .column("referral_id", r -> r.referralId)
             .column("author_org", r -> r.authorOrg)
-            .column("patient_id", r -> r.patient.patientId())
-            .column("patient_identifier_system", r -> r.patient.identifierSystem())
-            .column("patient_identifier_value", r -> r.patient.identifierValue())
-            .column("patient_name", r -> r.patient.name())
-            .column("patient_birth_date", r -> r.patient.birthDate())
+            .patient(r -> r.patient)
             .column("document_type_code", r -> r.documentTypeCode)
             .column("document_type_display", r -> r.documentTypeDisplay)
             .column("title", r -> r.title)
@@ -67,27 +62,21 @@ final class RecordRow {
         r.recordId = rs.getString("record_id");
         r.referralId = rs.getString("referral_id");
         r.authorOrg = rs.getString("author_org");
-        r.patient = new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
-                rs.getString("patient_identifier_value"), rs.getString("patient_name"),
-                rs.getObject("patient_birth_date", LocalDate.class));
+        r.patient = RowValues.patient(rs);
         r.documentTypeCode = rs.getString("document_type_code");
         r.documentTypeDisplay = rs.getString("document_type_display");
         r.title = rs.getString("title");
         r.description = rs.getString("description");
         r.purpose = rs.getString("purpose");
-        r.validUntil = instant(rs.getTimestamp("valid_until"));
+        r.validUntil = RowValues.instant(rs.getTimestamp("valid_until"));
         r.currentVersion = rs.getInt("current_version");
         r.contentSha256 = rs.getString("content_sha256");
         r.contentSize = rs.getLong("content_size");
         r.contentMediaType = rs.getString("content_media_type");
-        r.createdAt = instant(rs.getTimestamp("created_at"));
-        r.updatedAt = instant(rs.getTimestamp("updated_at"));
+        r.createdAt = RowValues.instant(rs.getTimestamp("created_at"));
+        r.updatedAt = RowValues.instant(rs.getTimestamp("updated_at"));
         r.version = rs.getLong("version");
         r.lastSequence = rs.getLong("last_sequence");
         return r;
-    }
-
-    static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 }

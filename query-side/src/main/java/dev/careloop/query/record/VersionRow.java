@@ -4,7 +4,7 @@ import dev.careloop.query.replay.RowTable;
 
 import java.time.Instant;
 
-import static dev.careloop.query.record.RecordRow.instant;
+import static dev.careloop.query.replay.RowValues.instant;
 
 /** A row of record_version: one version of a record's document, never changed once written. */
 record VersionRow(String recordId, int version, String contentSha256, long contentSize, String mediaType,

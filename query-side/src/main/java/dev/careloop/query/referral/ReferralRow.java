@@ -3,15 +3,12 @@ package dev.careloop.query.referral;
 import dev.careloop.api.Patient;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
+import dev.careloop.query.replay.RowValues;
 
-import java.sql.Array;
-import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** A row of referral_view, as {@link ReferralViewProjection} changes it. */
@@ -50,11 +47,7 @@ final class ReferralRow {
             .column("initiator_org", r -> r.initiatorOrg)
             .column("recipient_org", r -> r.recipientOrg)
             .textArray("participants", r -> r.participants)
-            .column("patient_id", r -> r.patient.patientId())
-            .column("patient_identifier_system", r -> r.patient.identifierSystem())
-            .column("patient_identifier_value", r -> r.patient.identifierValue())
-            .column("patient_name", r -> r.patient.name())
-            .column("patient_birth_date", r -> r.patient.birthDate())
+            .patient(r -> r.patient)
             .column("priority", r -> r.priority)
             .column("priority_rank", r -> r.priorityRank)
             .column("service", r -> r.service)
@@ -85,37 +78,26 @@ final class ReferralRow {
         r.identifierSystem = rs.getString("identifier_system");
         r.initiatorOrg = rs.getString("initiator_org");
         r.recipientOrg = rs.getString("recipient_org");
-        r.participants = strings(rs.getArray("participants"));
-        Date birth = rs.getDate("patient_birth_date");
-        r.patient = new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
-                rs.getString("patient_identifier_value"), rs.getString("patient_name"),
-                birth == null ? null : birth.toLocalDate());
+        r.participants = RowValues.strings(rs.getArray("participants"));
+        r.patient = RowValues.patient(rs);
         r.priority = rs.getString("priority");
         r.priorityRank = rs.getInt("priority_rank");
         r.service = rs.getString("service");
         r.reason = rs.getString("reason");
         r.status = rs.getString("status");
         r.loopClosed = rs.getBoolean("loop_closed");
-        r.appointmentStart = instant(rs.getTimestamp("appointment_start"));
-        r.appointmentEnd = instant(rs.getTimestamp("appointment_end"));
+        r.appointmentStart = RowValues.instant(rs.getTimestamp("appointment_start"));
+        r.appointmentEnd = RowValues.instant(rs.getTimestamp("appointment_end"));
         r.appointmentLocation = rs.getString("appointment_location");
         r.openQuestion = rs.getString("open_question");
-        r.slaDueAt = instant(rs.getTimestamp("sla_due_at"));
+        r.slaDueAt = RowValues.instant(rs.getTimestamp("sla_due_at"));
         r.overdue = rs.getBoolean("overdue");
         r.basedOnReferralId = rs.getString("based_on_referral_id");
-        r.createdAt = instant(rs.getTimestamp("created_at"));
-        r.updatedAt = instant(rs.getTimestamp("updated_at"));
+        r.createdAt = RowValues.instant(rs.getTimestamp("created_at"));
+        r.updatedAt = RowValues.instant(rs.getTimestamp("updated_at"));
         r.version = rs.getLong("version");
-        r.recordIds = strings(rs.getArray("record_ids"));
+        r.recordIds = RowValues.strings(rs.getArray("record_ids"));
         r.appointmentId = rs.getString("appointment_id");
         return r;
-    }
-
-    static List<String> strings(Array array) throws SQLException {
-        return array == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList((String[]) array.getArray()));
-    }
-
-    static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 }

@@ -1,6 +1,5 @@
 package dev.careloop.query.referral;
 
-import dev.careloop.api.Patient;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.referral.*;
 import dev.careloop.query.privacy.PatientScrub;
@@ -126,13 +125,7 @@ class ReferralViewProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return views.updateAll(ReferralRow.PATIENT_ID, patientId, r -> {
-            if (r.patient.isErased()) {
-                return null;
-            }
-            r.patient = Patient.erased(patientId);
-            return r;
-        });
+        return PatientScrub.eraseFrom(views, ReferralRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
     }
 
     @ResetHandler

@@ -1,5 +1,7 @@
 package dev.careloop.query.replay;
 
+import dev.careloop.api.Patient;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -91,6 +93,16 @@ public final class RowTable<R> {
 
         public Builder<R> textArray(String column, Function<R, List<String>> value) {
             columns.add(new Column<>(column, value, Column.Type.TEXT_ARRAY));
+            return this;
+        }
+
+        /** The five patient columns of a view (patient_id, patient_identifier_system, ...); all null without one. */
+        public Builder<R> patient(Function<R, Patient> patient) {
+            column("patient_id", r -> patient.apply(r) == null ? null : patient.apply(r).patientId());
+            column("patient_identifier_system", r -> patient.apply(r) == null ? null : patient.apply(r).identifierSystem());
+            column("patient_identifier_value", r -> patient.apply(r) == null ? null : patient.apply(r).identifierValue());
+            column("patient_name", r -> patient.apply(r) == null ? null : patient.apply(r).name());
+            column("patient_birth_date", r -> patient.apply(r) == null ? null : patient.apply(r).birthDate());
             return this;
         }
 
