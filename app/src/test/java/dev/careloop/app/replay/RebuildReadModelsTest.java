@@ -134,6 +134,41 @@ class RebuildReadModelsTest {
     }
 
     @Test
+    void referralsSentWhileTheLogIsFoldedReachTheRebuiltReadModels() throws Exception {
+        history(4);
+        awaitQuiet();
+        List<String> sentDuring = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread sender = new Thread(() -> {
+            while (sending.get()) {
+                sentDuring.add(send());
+            }
+        }, "rebuild-test-sender");
+        sender.start();
+        Thread.sleep(200);
+
+        Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals")));
+        JsonNode finished = awaitFinished(started.header("Location"), new ArrayList<>());
+        Thread.sleep(200);
+        sending.set(false);
+        sender.join();
+        awaitQuiet();
+
+        assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
+        assertThat(sentDuring).hasSizeGreaterThan(2);
+        for (String id : sentDuring) {
+            assertThat(gp.get("/api/referrals/" + id).status()).as(id).isEqualTo(200);
+        }
+        // Every referral event of the log, before, during and after the fold, is in the timeline once.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM referral_timeline", Long.class))
+                .isEqualTo(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE type = 'Referral'",
+                        Long.class));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM referral_view", Long.class))
+                .isEqualTo(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE type = 'Referral' "
+                        + "AND sequence_number = 0", Long.class));
+    }
+
+    @Test
     void theRebuiltReadModelsKeepFollowingTheLogAfterTheSwitch() {
         history(2);
         awaitQuiet();
