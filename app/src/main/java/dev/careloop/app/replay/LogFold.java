@@ -22,6 +22,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,15 +65,6 @@ final class LogFold {
         this.serializer = serializer;
         this.upcasters = upcasters;
         this.decoders = Math.max(1, decoders);
-    }
-
-    /** The head of the log now (0 when empty): what the fold will reach, give or take appends meanwhile. */
-    long head() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT coalesce(max(global_index), 0) FROM domain_event_entry"); ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /**
@@ -126,7 +118,7 @@ final class LogFold {
 
     /** Streams the snapshot's rows in chunks, each decoded on the pool; ends the queue with {@link #END}. */
     private final class Reader implements Runnable {
-        static final Future<List<TrackedEventMessage<?>>> END = java.util.concurrent.CompletableFuture.completedFuture(List.of());
+        static final Future<List<TrackedEventMessage<?>>> END = CompletableFuture.completedFuture(List.of());
 
         private final ExecutorService pool;
         private final BlockingQueue<Future<List<TrackedEventMessage<?>>>> chunks;
@@ -166,8 +158,8 @@ final class LogFold {
         }
 
         private void read(Connection c) throws SQLException, InterruptedException {
-            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(max(global_index), 0) FROM domain_event_entry");
-                 ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT coalesce(max(global_index), 0) FROM domain_event_entry"); ResultSet rs = s.executeQuery()) {
                 rs.next();
                 head = rs.getLong(1);
             }
@@ -186,8 +178,8 @@ final class LogFold {
                             gaps.add(missing);
                         }
                         expected = index + 1;
-                        chunk.add(new TrackedDomainEventData<>(GapAwareTrackingToken.newInstance(index, new TreeSet<>()),
-                                new GenericDomainEventEntry<>(rs.getString(2), rs.getString(3), rs.getLong(4),
+                        TrackingToken position = GapAwareTrackingToken.newInstance(index, new TreeSet<>());
+                        chunk.add(new TrackedDomainEventData<>(position, new GenericDomainEventEntry<>(rs.getString(2), rs.getString(3), rs.getLong(4),
                                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                                         rs.getBytes(9), rs.getBytes(10))));
                         if (chunk.size() == CHUNK) {

@@ -106,7 +106,8 @@ final class RebuildRun implements Runnable {
                 folded = foldInBulk(bulk, onlyBulk);
                 long indexing = System.nanoTime();
                 shadow.completeAfterLoad(rebuild.tables, workers);
-                log.info("Rebuild {}: keys and indexes made in {} ms", rebuild.id, (System.nanoTime() - indexing) / 1_000_000);
+                log.info("Rebuild {}: keys and indexes made in {} ms", rebuild.id,
+                        (System.nanoTime() - indexing) / 1_000_000);
                 if (onlyBulk) {
                     rebuild.progressed(folded.head(), head());
                 }
