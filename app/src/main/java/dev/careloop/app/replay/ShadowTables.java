@@ -197,12 +197,6 @@ final class ShadowTables {
         jdbc.execute("DROP SCHEMA IF EXISTS " + SHADOW + " CASCADE");
     }
 
-    /** An ordered digest of every row of the table (what tests and operators compare before and after). */
-    String digest(String table) {
-        return jdbc.queryForObject("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM public."
-                + table + " t", String.class);
-    }
-
     private static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
