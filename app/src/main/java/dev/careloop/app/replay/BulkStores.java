@@ -48,11 +48,7 @@ final class BulkStores implements Stores {
     private final JdbcStores sql;
     private final Map<RowTable<?>, KeptRows<?>> kept = new LinkedHashMap<>();
     private final Map<RowTable<?>, StreamedJournal<?>> journals = new LinkedHashMap<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "rebuild-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(RebuildThreads.named("rebuild-writer"));
     private final Semaphore pending = new Semaphore(PENDING_BUFFERS);
     private final Deque<Future<?>> written = new ArrayDeque<>();
     private long rowsWritten;

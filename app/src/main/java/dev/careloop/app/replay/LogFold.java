@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -72,11 +71,10 @@ final class LogFold {
      * each chunk handled. A handler that throws stops the fold.
      */
     Result fold(List<EventMessageHandler> handlers, LongConsumer progress) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(decoders, named("rebuild-decoder"));
+        ExecutorService pool = Executors.newFixedThreadPool(decoders, RebuildThreads.named("rebuild-decoder"));
         BlockingQueue<Future<List<TrackedEventMessage<?>>>> chunks = new ArrayBlockingQueue<>(decoders * 4);
         Reader reader = new Reader(pool, chunks);
-        Thread readerThread = new Thread(reader, "rebuild-reader");
-        readerThread.setDaemon(true);
+        Thread readerThread = RebuildThreads.named("rebuild-reader").newThread(reader);
         readerThread.start();
         long events = 0;
         try {
@@ -209,14 +207,5 @@ final class LogFold {
             message.getTimestamp();
         }
         return messages;
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

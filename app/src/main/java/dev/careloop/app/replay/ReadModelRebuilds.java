@@ -1,7 +1,6 @@
 package dev.careloop.app.replay;
 
 import dev.careloop.query.replay.ReadModelTables;
-import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.AbstractEventProcessor;
@@ -222,11 +221,7 @@ public class ReadModelRebuilds implements SmartLifecycle {
 
     @Override
     public void start() {
-        runner = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "read-model-rebuild");
-            thread.setDaemon(true);
-            return thread;
-        });
+        runner = Executors.newSingleThreadExecutor(RebuildThreads.named("read-model-rebuild"));
     }
 
     @Override

@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -78,8 +76,10 @@ final class RebuildRun implements Runnable {
 
     @Override
     public void run() {
-        ScheduledExecutorService coordinator = Executors.newSingleThreadScheduledExecutor(named("rebuild-coordinator"));
-        ScheduledExecutorService workers = Executors.newScheduledThreadPool(rebuild.segments, named("rebuild-worker"));
+        ScheduledExecutorService coordinator =
+                Executors.newSingleThreadScheduledExecutor(RebuildThreads.named("rebuild-coordinator"));
+        ScheduledExecutorService workers =
+                Executors.newScheduledThreadPool(rebuild.segments, RebuildThreads.named("rebuild-worker"));
         PooledStreamingEventProcessor processor = null;
         try {
             List<String> bulk = rebuild.groups.stream().filter(wiring.bulk()::contains).toList();
@@ -390,15 +390,6 @@ final class RebuildRun implements Runnable {
         } catch (RuntimeException e) {
             log.warn("Rebuild {}: could not drop the shadow tables", rebuild.id, e);
         }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** A reason to stop a rebuild, in words for the administrator. */

@@ -56,6 +56,7 @@ public class JdbcStores implements Stores {
         private final RowTable<R> table;
         private final RowMapper<R> mapper;
         private final String select;
+        private final String byKey;
         private final String upsert;
         private final String insert;
 
@@ -71,6 +72,7 @@ public class JdbcStores implements Stores {
             String updates = table.columns().stream().filter(c -> !table.key().contains(c))
                     .map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "));
             this.select = "SELECT * FROM " + table.name() + " WHERE ";
+            this.byKey = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
             this.upsert = insertInto + " ON CONFLICT (" + key + ") DO "
                     + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
             this.insert = insertInto + " ON CONFLICT DO NOTHING";
@@ -81,8 +83,7 @@ public class JdbcStores implements Stores {
             if (key.length != table.key().size()) {
                 throw new IllegalArgumentException(table + " is keyed by " + table.key().size() + " columns");
             }
-            String where = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
-            List<R> found = query(where, List.of(key));
+            List<R> found = query(byKey, List.of(key));
             return found.isEmpty() ? null : found.get(0);
         }
 
@@ -103,15 +104,7 @@ public class JdbcStores implements Stores {
 
         @Override
         public int rewrite(String condition, List<Object> args, UnaryOperator<R> change) {
-            int changed = 0;
-            for (R row : query(condition, args)) {
-                R updated = change.apply(row);
-                if (updated != null) {
-                    put(updated);
-                    changed++;
-                }
-            }
-            return changed;
+            return Rows.putChanged(query(condition, args), change, this::put);
         }
 
         @Override

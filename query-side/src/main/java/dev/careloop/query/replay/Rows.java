@@ -1,6 +1,7 @@
 package dev.careloop.query.replay;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,11 +25,16 @@ public interface Rows<R> {
 
     /** Changes every row whose {@code column} equals {@code value}; answers how many changed. */
     default int updateAll(Column<R> column, Object value, UnaryOperator<R> change) {
+        return putChanged(findAll(column, value), change, this::put);
+    }
+
+    /** Puts {@code change} of each row, except where it answers null (no change); answers how many were put. */
+    static <R> int putChanged(List<R> rows, UnaryOperator<R> change, Consumer<R> put) {
         int changed = 0;
-        for (R row : findAll(column, value)) {
+        for (R row : rows) {
             R updated = change.apply(row);
             if (updated != null) {
-                put(updated);
+                put.accept(updated);
                 changed++;
             }
         }
