@@ -11,11 +11,14 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 
+import org.postgresql.PGStatement;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -166,6 +169,8 @@ final class LogFold {
                         payload_type, payload_revision, payload, meta_data
                     FROM domain_event_entry WHERE global_index <= ? ORDER BY global_index""")) {
                 s.setFetchSize(FETCH_SIZE);
+                // Server-prepared from the first run, so that payloads come as binary bytea rather than hex text.
+                s.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 s.setLong(1, head);
                 try (ResultSet rs = s.executeQuery()) {
                     List<TrackedEventData<?>> chunk = new ArrayList<>(CHUNK);
@@ -177,9 +182,9 @@ final class LogFold {
                         }
                         expected = index + 1;
                         TrackingToken position = GapAwareTrackingToken.newInstance(index, new TreeSet<>());
-                        chunk.add(new TrackedDomainEventData<>(position, new GenericDomainEventEntry<>(rs.getString(2), rs.getString(3), rs.getLong(4),
-                                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                                        rs.getBytes(9), rs.getBytes(10))));
+                        chunk.add(new TrackedDomainEventData<>(position, new StoredEvent(rs.getString(2),
+                                rs.getString(3), rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), rs.getBytes(9), rs.getBytes(10))));
                         if (chunk.size() == CHUNK) {
                             submit(chunk);
                             chunk = new ArrayList<>(CHUNK);
@@ -194,6 +199,24 @@ final class LogFold {
             if (!chunk.isEmpty()) {
                 chunks.put(pool.submit(() -> decode(chunk)));
             }
+        }
+    }
+
+    /** A stored event as Axon's engine reads it, with its timestamp read by hand where it has Axon's usual shape. */
+    private static final class StoredEvent extends GenericDomainEventEntry<byte[]> {
+        private final String timestamp;
+
+        StoredEvent(String type, String aggregateIdentifier, long sequenceNumber, String eventIdentifier,
+                    String timestamp, String payloadType, String payloadRevision, byte[] payload, byte[] metaData) {
+            super(type, aggregateIdentifier, sequenceNumber, eventIdentifier, timestamp, payloadType, payloadRevision,
+                    payload, metaData);
+            this.timestamp = timestamp;
+        }
+
+        @Override
+        public Instant getTimestamp() {
+            Instant parsed = IsoInstants.parse(timestamp);
+            return parsed != null ? parsed : super.getTimestamp();
         }
     }
 
