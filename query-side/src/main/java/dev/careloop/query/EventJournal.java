@@ -7,9 +7,13 @@ import dev.careloop.query.replay.RowTable;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.filter.FilteringGeneratorDelegate;
+import tools.jackson.core.filter.TokenFilter;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.StringWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -68,15 +72,45 @@ public class EventJournal {
     public Entry entry(String idProperty, String aggregateId, String statusCode, Object event,
                        DomainEventMessage<?> message) {
         MetaData md = message.getMetaData();
-        ObjectNode details = json.valueToTree(event);
-        details.remove(idProperty);
-        details.remove("status");
         return new Entry(message.getIdentifier(), aggregateId, message.getSequenceNumber(),
                 event.getClass().getSimpleName(), statusCode, message.getTimestamp(),
                 ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.ORGANISATION),
                 ReadModels.text(md, MetadataKeys.ROLES), ReadModels.text(md, MetadataKeys.CLIENT),
                 ReadModels.text(md, MetadataKeys.PURPOSE_OF_USE), ReadModels.text(md, MetadataKeys.CORRELATION_ID),
-                ReadModels.text(md, MetadataKeys.CAUSATION_ID), json.writeValueAsString(details));
+                ReadModels.text(md, MetadataKeys.CAUSATION_ID), details(event, idProperty));
+    }
+
+    /**
+     * The event as JSON without its aggregate id and status (the row's own columns), written in one pass: through a
+     * tree and back took a quarter of a rebuild's projecting.
+     */
+    String details(Object event, String idProperty) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator generator = new FilteringGeneratorDelegate(json.createGenerator(out),
+                new Without(idProperty), TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            json.writeValue(generator, event);
+        }
+        return out.toString();
+    }
+
+    /** Every property but two at the top level: the aggregate's id and the status. */
+    private static final class Without extends TokenFilter {
+        private final String idProperty;
+
+        Without(String idProperty) {
+            this.idProperty = idProperty;
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return name.equals(idProperty) || name.equals("status") ? null : TokenFilter.INCLUDE_ALL;
+        }
+
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+            // An event with nothing else to say is still an object: {}.
+            return true;
+        }
     }
 
     /**
