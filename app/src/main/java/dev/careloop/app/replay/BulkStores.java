@@ -10,7 +10,9 @@ import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -28,44 +30,52 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@link Stores} of a bulk rebuild, on one connection whose search path puts the shadow schema first. Kept
- * rows live in memory while the log is folded and are loaded with COPY at the end ({@link #finish}); journal rows
- * stream into their tables with COPY as they come, a few megabytes at a time. The COPYs run on a writer thread of
- * their own, in order, so that the server takes in one buffer while the fold fills the next. The rare rewrite of
- * a journal (an erasure) waits for the writer, then runs the live SQL on the shadow table. Called from one thread,
- * as the fold is.
+ * The {@link Stores} of a bulk rebuild. Kept rows live in memory while the log is folded and are loaded at the end
+ * ({@link #finish}); journal rows are gathered a batch at a time as they come. Each batch goes to one of the
+ * loaders, a connection with a thread of its own, which writes the rows as COPY text and sends them: so the fold
+ * only gathers rows, while the loaders turn them into text and the server takes them in, side by side. Every
+ * connection's search path puts the shadow schema first. The rare rewrite of a journal (an erasure) waits for
+ * the loaders, then runs the live SQL on the shadow table. Called from one thread, as the fold is; a row handed
+ * over is not changed afterwards (journal rows are values, kept rows are final once the fold is done).
  */
 final class BulkStores implements Stores {
 
-    private static final int FLUSH_CHARS = 1 << 20;
-    /** Buffers handed to the writer and not yet written: what the fold may run ahead of the server. */
-    private static final int PENDING_BUFFERS = 8;
+    /** Rows in one COPY: about half a megabyte of a journal's text. */
+    private static final int BATCH_ROWS = 1_000;
+    /** Batches handed to the loaders and not yet written: what the fold may run ahead of the server. */
+    private static final int PENDING_BATCHES = 8;
 
-    private final Connection connection;
     private final JdbcStores sql;
+    private final List<Loader> loaders = new ArrayList<>();
     private final Map<RowTable<?>, KeptRows<?>> kept = new LinkedHashMap<>();
-    private final Map<RowTable<?>, StreamedJournal<?>> journals = new LinkedHashMap<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(RebuildThreads.named("rebuild-writer"));
-    private final Semaphore pending = new Semaphore(PENDING_BUFFERS);
+    private final Map<RowTable<?>, GatheredJournal<?>> journals = new LinkedHashMap<>();
+    private final Semaphore pending = new Semaphore(PENDING_BATCHES);
     private final Deque<Future<?>> written = new ArrayDeque<>();
     private long rowsWritten;
+    private int nextLoader;
 
-    BulkStores(Connection connection) {
-        this.connection = connection;
+    /** {@code connection} runs the rare SQL (rewrites, clears); each of {@code loaders} takes COPYs. */
+    BulkStores(Connection connection, List<Connection> loaderConnections) {
         this.sql = new JdbcStores(new JdbcTemplate(new SingleConnectionDataSource(connection, true)));
+        for (Connection loader : loaderConnections) {
+            loaders.add(new Loader(loader));
+        }
     }
 
-    /** Stops the writer; what it had not written is lost (the rebuild failed, or everything was drained). */
+    /** Stops the loaders; what they had not written is lost (the rebuild failed, or everything was drained). */
     void close() {
-        writer.shutdownNow();
-        try {
-            // The connection is the caller's again only once a COPY under way has ended.
-            writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        loaders.forEach(loader -> loader.thread.shutdownNow());
+        for (Loader loader : loaders) {
+            try {
+                // A connection is the caller's again only once a COPY under way has ended.
+                loader.thread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -78,12 +88,12 @@ final class BulkStores implements Stores {
     @Override
     @SuppressWarnings("unchecked")
     public <R> Journal<R> journal(RowTable<R> table) {
-        return (Journal<R>) journals.computeIfAbsent(table, t -> new StreamedJournal<>(table));
+        return (Journal<R>) journals.computeIfAbsent(table, t -> new GatheredJournal<>(table));
     }
 
     /** Writes everything still held: the journals' last rows, then every kept row; answers the rows written. */
     long finish() {
-        journals.values().forEach(StreamedJournal::flush);
+        journals.values().forEach(GatheredJournal::flush);
         for (KeptRows<?> rows : kept.values()) {
             rows.write();
         }
@@ -91,37 +101,34 @@ final class BulkStores implements Stores {
         return rowsWritten;
     }
 
-    /** Hands a buffer of rows to the writer (waiting while it is {@value #PENDING_BUFFERS} buffers behind). */
-    private <R> void copy(RowTable<R> table, StringBuilder text, int rows) {
-        if (rows == 0) {
+    /** Hands a batch of rows to the next loader (waiting while {@value #PENDING_BATCHES} batches are unwritten). */
+    private <R> void load(RowTable<R> table, List<R> rows) {
+        if (rows.isEmpty()) {
             return;
         }
-        String data = text.toString();
         try {
             pending.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading " + table, e);
         }
-        written.add(writer.submit(() -> {
+        Loader loader = loaders.get(nextLoader++ % loaders.size());
+        written.add(loader.thread.submit(() -> {
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn(CopyText.copyStatement(table), new StringReader(data));
+                loader.copy(table, rows);
                 return null;
-            } catch (SQLException | java.io.IOException e) {
-                throw new IllegalStateException("could not load " + table + ": " + e.getMessage(), e);
             } finally {
                 pending.release();
             }
         }));
-        rowsWritten += rows;
-        // Fail early: a COPY that failed stops the fold at the next buffer, not at the end.
+        rowsWritten += rows.size();
+        // Fail early: a COPY that failed stops the fold at the next batch, not at the end.
         while (!written.isEmpty() && written.peek().isDone()) {
             result(written.poll());
         }
     }
 
-    /** Waits until the writer has written every buffer handed to it, failing if one could not be. */
+    /** Waits until the loaders have written every batch handed to them, failing if one could not be. */
     private void drain() {
         while (!written.isEmpty()) {
             result(written.poll());
@@ -136,6 +143,31 @@ final class BulkStores implements Stores {
             throw new IllegalStateException("interrupted while loading", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A connection that takes COPYs, one at a time, on a thread of its own. */
+    private static final class Loader {
+        private final Connection connection;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(RebuildThreads.named("rebuild-loader"));
+        private final StringBuilder text = new StringBuilder(1 << 20);
+
+        Loader(Connection connection) {
+            this.connection = connection;
+        }
+
+        <R> void copy(RowTable<R> table, List<R> rows) {
+            text.setLength(0);
+            for (R row : rows) {
+                CopyText.append(text, table, row);
+            }
+            byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn(CopyText.copyStatement(table), new ByteArrayInputStream(data));
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException("could not load " + table + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -190,38 +222,33 @@ final class BulkStores implements Stores {
         }
 
         void write() {
-            StringBuilder text = new StringBuilder();
-            int count = 0;
+            List<R> batch = new ArrayList<>(BATCH_ROWS);
             for (R row : rows.values()) {
-                CopyText.append(text, table, row);
-                count++;
-                if (text.length() >= FLUSH_CHARS) {
-                    copy(table, text, count);
-                    text.setLength(0);
-                    count = 0;
+                batch.add(row);
+                if (batch.size() == BATCH_ROWS) {
+                    load(table, batch);
+                    batch = new ArrayList<>(BATCH_ROWS);
                 }
             }
-            copy(table, text, count);
+            load(table, batch);
             rows.clear();
             indexes.clear();
         }
     }
 
-    /** A journal's rows as COPY text, sent whenever a few megabytes have gathered. */
-    private final class StreamedJournal<R> implements Journal<R> {
+    /** A journal's rows, handed to a loader a batch at a time. */
+    private final class GatheredJournal<R> implements Journal<R> {
         private final RowTable<R> table;
-        private final StringBuilder text = new StringBuilder();
-        private int count;
+        private List<R> batch = new ArrayList<>(BATCH_ROWS);
 
-        StreamedJournal(RowTable<R> table) {
+        GatheredJournal(RowTable<R> table) {
             this.table = table;
         }
 
         @Override
         public void add(R row) {
-            CopyText.append(text, table, row);
-            count++;
-            if (text.length() >= FLUSH_CHARS) {
+            batch.add(row);
+            if (batch.size() == BATCH_ROWS) {
                 flush();
             }
         }
@@ -235,16 +262,14 @@ final class BulkStores implements Stores {
 
         @Override
         public void clear() {
-            text.setLength(0);
-            count = 0;
+            batch.clear();
             drain();
             sql.journal(table).clear();
         }
 
         void flush() {
-            copy(table, text, count);
-            text.setLength(0);
-            count = 0;
+            load(table, batch);
+            batch = new ArrayList<>(BATCH_ROWS);
         }
     }
 }

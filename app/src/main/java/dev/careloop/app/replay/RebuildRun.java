@@ -15,11 +15,13 @@ import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +56,8 @@ final class RebuildRun implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RebuildRun.class);
     private static final long POLL_MILLIS = 200;
     private static final long KEY_REFRESH_NANOS = 20_000_000_000L;
+    /** Connections taking the bulk load's COPYs side by side, each with a thread that writes their text. */
+    private static final int LOADERS = 2;
 
     private final Rebuild rebuild;
     private final ReadModelRebuilds.Wiring wiring;
@@ -146,18 +150,17 @@ final class RebuildRun implements Runnable {
 
     /**
      * The bulk part: fresh handlers of the groups on in-memory stores fold the whole log, and the rows are loaded
-     * into the shadow tables on one connection. Progress stops short of the target until the rows are in.
+     * into the shadow tables by {@value #LOADERS} loaders. Progress stops short of the target until the rows are in.
      */
     private LogFold.Result foldInBulk(List<String> groups, boolean reportProgress) throws Exception {
         DataSource dataSource = wiring.jdbc().getDataSource();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            try (Statement statement = connection.createStatement()) {
-                // A crash loses nothing that matters: a failed rebuild drops the shadow schema.
-                statement.execute("SET search_path TO " + ShadowTables.SHADOW + ", public; "
-                        + "SET synchronous_commit TO off");
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i <= LOADERS; i++) {
+                connections.add(dataSource.getConnection());
+                toShadow(connections.get(i));
             }
-            BulkStores stores = new BulkStores(connection);
+            BulkStores stores = new BulkStores(connections.get(0), connections.subList(1, connections.size()));
             try {
                 List<EventMessageHandler> adapters = new ArrayList<>();
                 for (String group : groups) {
@@ -192,10 +195,35 @@ final class RebuildRun implements Runnable {
                 return result;
             } finally {
                 stores.close();
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("RESET search_path; RESET synchronous_commit");
-                }
             }
+        } finally {
+            connections.forEach(connection -> backToPool(dataSource, connection));
+        }
+    }
+
+    /** The connection back to the pool as it came; one that cannot be reset is broken, and is closed for good. */
+    private static void backToPool(DataSource pool, Connection connection) {
+        try (connection; Statement statement = connection.createStatement()) {
+            statement.execute("RESET search_path; RESET synchronous_commit");
+        } catch (SQLException e) {
+            log.warn("A rebuild's connection could not be reset, so it is not reused", e);
+            try {
+                if (pool.isWrapperFor(HikariDataSource.class)) {
+                    pool.unwrap(HikariDataSource.class).evictConnection(connection);
+                }
+            } catch (SQLException notAPool) {
+                // Not pooled: closed for good already.
+            }
+        }
+    }
+
+    /** A connection of the bulk load, on the shadow tables first, committing without waiting for the disk. */
+    private static void toShadow(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            // A crash loses nothing that matters: a failed rebuild drops the shadow schema.
+            statement.execute("SET search_path TO " + ShadowTables.SHADOW + ", public; "
+                    + "SET synchronous_commit TO off");
         }
     }
 
