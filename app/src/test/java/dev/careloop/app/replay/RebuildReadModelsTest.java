@@ -6,7 +6,10 @@ import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.query.replay.ReadModelTables;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -409,9 +412,10 @@ class RebuildReadModelsTest {
             boolean caughtUp = processing.eventProcessors().values().stream()
                     .filter(StreamingEventProcessor.class::isInstance).map(StreamingEventProcessor.class::cast)
                     .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()
-                            .allMatch(s -> s.getCurrentPosition().orElse(-1) >= head));
+                            .allMatch(s -> s.getCurrentPosition().orElse(-1) >= head
+                                    && committedGaps(s.getTrackingToken()) == 0));
             Integer deadLetters = jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry WHERE processing_group "
-                    + "IN ('referrals', 'records', 'appointments')", Integer.class);
+                    + "IN ('referrals', 'records', 'appointments', 'audit', 'fhir-index')", Integer.class);
             if (caughtUp && head == previous && deadLetters == 0) {
                 return;
             }
@@ -419,6 +423,21 @@ class RebuildReadModelsTest {
             sleep(300);
         }
         fail("the processors did not catch up with the log within 30 s");
+    }
+
+    /**
+     * Positions a processor skipped as gaps whose events have committed since: not yet handled, although the
+     * processor is past them (a delivery's event committed late, say). A gap never filled (a rolled-back append)
+     * counts for nothing.
+     */
+    private int committedGaps(TrackingToken token) {
+        TrackingToken position = WrappedToken.unwrapLowerBound(token);
+        if (!(position instanceof GapAwareTrackingToken gapAware) || gapAware.getGaps().isEmpty()) {
+            return 0;
+        }
+        Integer committed = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE global_index = ANY(?)",
+                Integer.class, (Object) gapAware.getGaps().toArray(Long[]::new));
+        return committed == null ? 0 : committed;
     }
 
     private int awaitDeliveriesSettled() {
