@@ -110,13 +110,21 @@ public final class ReplayBenchmark {
             System.exit(1);
         }
         double replayRate = rebuild.path("replayedEvents").asDouble() / rebuild.path("replaySeconds").asDouble();
+        List<String> tables = new ArrayList<>();
+        rebuild.path("tables").forEach(t -> tables.add(t.asText()));
+        long rebuilt = rebuild.path("headPosition").asLong();
+        List<Double> floor = new ArrayList<>();
+        for (int i = 0; i < baselineRuns; i++) {
+            floor.add(rebuilt / new ServerFloor(jdbcUrl).seconds(rebuilt, tables));
+            progress("server floor run %d: %.0f events/s", i + 1, floor.get(i));
+        }
         double endToEnd = Duration.between(Instant.parse(rebuild.path("requestedAt").asText()),
                 Instant.parse(rebuild.path("switchedAt").asText())).toMillis() / 1000.0;
 
         String command = System.getProperty("bench.command", "java " + ReplayBenchmark.class.getName() + " "
                 + String.join(" ", Arrays.stream(args).map(Report::shellQuote).toList()));
         String report = markdown(startedAt, command, server, client.describeAppJvm(), head, baseline, baselineRate,
-                rebuild, replayRate, endToEnd);
+                rebuild, replayRate, endToEnd, median(floor));
         System.out.println();
         System.out.print(report);
         if (out != null) {
@@ -239,7 +247,7 @@ public final class ReplayBenchmark {
 
     private String markdown(Instant startedAt, String command, String server, String appJvm, long head,
                             List<Double> baseline, double baselineRate, JsonNode rebuild, double replayRate,
-                            double endToEnd) {
+                            double endToEnd, double floorRate) {
         double ratio = replayRate / baselineRate;
         StringBuilder md = new StringBuilder();
         md.append("### Replay run of ").append(startedAt).append("\n\n");
@@ -257,6 +265,11 @@ public final class ReplayBenchmark {
                 .append(String.format(Locale.ROOT, "%.2f", rebuild.path("replaySeconds").asDouble()))
                 .append(" s; ").append(rebuild.path("segments").asInt()).append(" segments, batch size ")
                 .append(rebuild.path("batchSize").asInt()).append(") |\n");
+        md.append("| server floor: the log out, the rebuilt rows in by COPY, their indexes and ANALYZE, no application"
+                + " (median of ").append(baselineRuns).append(") | ")
+                .append(String.format(Locale.ROOT, "%.0f", floorRate)).append(" events/s, ratio ")
+                .append(String.format(Locale.ROOT, "%.3f", floorRate / baselineRate))
+                .append(": the best these read models allow |\n");
         md.append("| request to switch | ").append(String.format(Locale.ROOT, "%.2f", endToEnd)).append(" s |\n");
         md.append("| ratio replay / baseline | **").append(String.format(Locale.ROOT, "%.3f", ratio))
                 .append("** (target ").append(TARGET_RATIO).append(": ").append(ratio >= TARGET_RATIO ? "met" : "not met")

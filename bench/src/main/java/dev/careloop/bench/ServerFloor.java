@@ -1,0 +1,122 @@
+package dev.careloop.bench;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The server's own share of a rebuild, with no application at all: how long the same PostgreSQL takes to stream
+ * the log out (as a rebuild reads it) and to take in the rows a rebuild produced (the rebuilt tables, as they
+ * are), with their indexes and statistics, on two connections side by side as the rebuild does. No rebuild can
+ * be faster than this, however little the application itself costs; its rate next to the baseline is the best
+ * ratio these read models allow on this machine.
+ */
+final class ServerFloor {
+
+    private static final String SCHEMA = "bench_floor";
+    private static final int CONNECTIONS = 2;
+
+    private final String jdbcUrl;
+
+    ServerFloor(String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** Seconds for the log up to {@code head} out and {@code tables}' rows, indexes and statistics in. */
+    double seconds(long head, List<String> tables) throws Exception {
+        try {
+            List<byte[]> rows = copies(tables);
+            List<Callable<Void>> work = new ArrayList<>();
+            work.add(() -> readLog(head));
+            for (int i = 0; i < tables.size(); i++) {
+                String table = tables.get(i);
+                byte[] data = rows.get(i);
+                work.add(() -> load(table, data));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+            try {
+                long start = System.nanoTime();
+                for (Future<Void> done : pool.invokeAll(work)) {
+                    done.get();
+                }
+                return (System.nanoTime() - start) / 1e9;
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            }
+        }
+    }
+
+    /** Each table's rows as COPY text (not timed), and an empty copy of it in the floor's own schema. */
+    private List<byte[]> copies(List<String> tables) throws SQLException, java.io.IOException {
+        List<byte[]> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            st.execute("CREATE SCHEMA " + SCHEMA);
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            for (String table : tables) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                copy.copyOut("COPY public." + table + " TO STDOUT", out);
+                rows.add(out.toByteArray());
+                st.execute("CREATE TABLE " + SCHEMA + "." + table + " (LIKE public." + table
+                        + " INCLUDING DEFAULTS)");
+            }
+        }
+        return rows;
+    }
+
+    /** The log streamed out in order, every column, as a rebuild's single query reads it. */
+    private Void readLog(long head) throws SQLException, java.io.IOException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut("""
+                    COPY (SELECT global_index, type, aggregate_identifier, sequence_number, event_identifier,
+                        time_stamp, payload_type, payload_revision, payload, meta_data
+                    FROM domain_event_entry WHERE global_index <= %d ORDER BY global_index) TO STDOUT (FORMAT binary)"""
+                    .formatted(head), OutputStream.nullOutputStream());
+        }
+        return null;
+    }
+
+    /** One table's rows by COPY, then its indexes (as the live table has them), then ANALYZE. */
+    private Void load(String table, byte[] data) throws SQLException, java.io.IOException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+            st.execute("SET synchronous_commit TO off");
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + SCHEMA + "." + table + " FROM STDIN",
+                    new ByteArrayInputStream(data));
+            List<String> indexes = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ?")) {
+                q.setString(1, table);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        indexes.add(rs.getString(1).replaceFirst(" ON (ONLY )?public\\." + table + " ",
+                                " ON " + SCHEMA + "." + table + " "));
+                    }
+                }
+            }
+            for (String index : indexes) {
+                st.execute(index);
+            }
+            st.execute("ANALYZE " + SCHEMA + "." + table);
+        }
+        return null;
+    }
+}
