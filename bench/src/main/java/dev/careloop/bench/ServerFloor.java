@@ -3,9 +3,13 @@ package dev.careloop.bench;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -39,13 +43,14 @@ final class ServerFloor {
 
     /** Seconds for the log up to {@code head} out and {@code tables}' rows, indexes and statistics in. */
     double seconds(long head, List<String> tables) throws Exception {
+        List<Path> rows = new ArrayList<>();
         try {
-            List<byte[]> rows = copies(tables);
+            copies(tables, rows);
             List<Callable<Void>> work = new ArrayList<>();
             work.add(() -> readLog(head));
             for (int i = 0; i < tables.size(); i++) {
                 String table = tables.get(i);
-                byte[] data = rows.get(i);
+                Path data = rows.get(i);
                 work.add(() -> load(table, data));
             }
             ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
@@ -59,32 +64,38 @@ final class ServerFloor {
                 pool.shutdownNow();
             }
         } finally {
+            for (Path file : rows) {
+                Files.deleteIfExists(file);
+            }
             try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             }
         }
     }
 
-    /** Each table's rows as COPY text (not timed), and an empty copy of it in the floor's own schema. */
-    private List<byte[]> copies(List<String> tables) throws SQLException, java.io.IOException {
-        List<byte[]> rows = new ArrayList<>();
+    /**
+     * Each table's rows as COPY text in a file of {@code rows} (not timed: a table can be larger than this JVM's
+     * heap), and an empty copy of it in the floor's own schema.
+     */
+    private void copies(List<String> tables, List<Path> rows) throws SQLException, IOException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             st.execute("CREATE SCHEMA " + SCHEMA);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             for (String table : tables) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                copy.copyOut("COPY public." + table + " TO STDOUT", out);
-                rows.add(out.toByteArray());
+                Path file = Files.createTempFile("careloop-floor-" + table, ".copy");
+                rows.add(file);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                    copy.copyOut("COPY public." + table + " TO STDOUT", out);
+                }
                 st.execute("CREATE TABLE " + SCHEMA + "." + table + " (LIKE public." + table
                         + " INCLUDING DEFAULTS)");
             }
         }
-        return rows;
     }
 
     /** The log streamed out in order, every column, as a rebuild's single query reads it. */
-    private Void readLog(long head) throws SQLException, java.io.IOException {
+    private Void readLog(long head) throws SQLException, IOException {
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             c.unwrap(PGConnection.class).getCopyAPI().copyOut("""
                     COPY (SELECT global_index, type, aggregate_identifier, sequence_number, event_identifier,
@@ -96,11 +107,12 @@ final class ServerFloor {
     }
 
     /** One table's rows by COPY, then its indexes (as the live table has them), then ANALYZE. */
-    private Void load(String table, byte[] data) throws SQLException, java.io.IOException {
+    private Void load(String table, Path data) throws SQLException, IOException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
             st.execute("SET synchronous_commit TO off");
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + SCHEMA + "." + table + " FROM STDIN",
-                    new ByteArrayInputStream(data));
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(data))) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + SCHEMA + "." + table + " FROM STDIN", in);
+            }
             List<String> indexes = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement(
                     "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ?")) {
