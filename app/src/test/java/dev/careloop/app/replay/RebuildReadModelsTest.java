@@ -89,7 +89,7 @@ class RebuildReadModelsTest {
         history(8);
         awaitQuiet();
         long head = head();
-        Map<String, List<String>> before = rows(head);
+        Map<String, List<String>> before = settledRows(head);
 
         Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("all")));
 
@@ -121,7 +121,7 @@ class RebuildReadModelsTest {
         history(2);
         awaitQuiet();
         long head = head();
-        Map<String, List<String>> before = rows(head);
+        Map<String, List<String>> before = settledRows(head);
 
         Response started = admin.post("/api/admin/rebuilds", Map.of("groups", List.of("all")));
 
@@ -397,6 +397,25 @@ class RebuildReadModelsTest {
                 "record_version", "record_disclosure", "appointment_view", "appointment_history", "audit_entry",
                 "audit_subject", "audit_party", "fhir_resource_index");
         return rows;
+    }
+
+    /**
+     * The rows once two reads 300 ms apart agree. Twice a full run found one live audit row missing from this
+     * snapshot (present in the rebuilt table, and in the log below the head) although every processor reported
+     * the head, no gap and no dead letter: what a processor reports can run a moment ahead of what another
+     * connection sees.
+     */
+    private Map<String, List<String>> settledRows(long head) {
+        Map<String, List<String>> previous = rows(head);
+        for (int i = 0; i < 50; i++) {
+            sleep(300);
+            Map<String, List<String>> now = rows(head);
+            if (now.equals(previous)) {
+                return now;
+            }
+            previous = now;
+        }
+        return fail("the read models kept changing below global index " + head);
     }
 
     private long head() {
