@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -113,18 +114,21 @@ public final class ReplayBenchmark {
         List<String> tables = new ArrayList<>();
         rebuild.path("tables").forEach(t -> tables.add(t.asText()));
         long rebuilt = rebuild.path("headPosition").asLong();
-        List<Double> floor = new ArrayList<>();
+        List<ServerFloor.Run> floor = new ArrayList<>();
         for (int i = 0; i < baselineRuns; i++) {
-            floor.add(rebuilt / new ServerFloor(jdbcUrl).seconds(rebuilt, tables));
-            progress("server floor run %d: %.0f events/s", i + 1, floor.get(i));
+            floor.add(new ServerFloor(jdbcUrl).run(rebuilt, tables));
+            progress("server floor run %d: %.0f events/s (%s)", i + 1, rebuilt / floor.get(i).seconds(),
+                    floor.get(i).describePhases());
         }
+        ServerFloor.Run medianFloor = floor.stream().sorted(Comparator.comparingDouble(ServerFloor.Run::seconds))
+                .toList().get(floor.size() / 2);
         double endToEnd = Duration.between(Instant.parse(rebuild.path("requestedAt").asText()),
                 Instant.parse(rebuild.path("switchedAt").asText())).toMillis() / 1000.0;
 
         String command = System.getProperty("bench.command", "java " + ReplayBenchmark.class.getName() + " "
                 + String.join(" ", Arrays.stream(args).map(Report::shellQuote).toList()));
         String report = markdown(startedAt, command, server, client.describeAppJvm(), head, baseline, baselineRate,
-                rebuild, replayRate, endToEnd, median(floor));
+                rebuild, replayRate, endToEnd, rebuilt / medianFloor.seconds(), medianFloor.describePhases());
         System.out.println();
         System.out.print(report);
         if (out != null) {
@@ -247,7 +251,7 @@ public final class ReplayBenchmark {
 
     private String markdown(Instant startedAt, String command, String server, String appJvm, long head,
                             List<Double> baseline, double baselineRate, JsonNode rebuild, double replayRate,
-                            double endToEnd, double floorRate) {
+                            double endToEnd, double floorRate, String floorPhases) {
         double ratio = replayRate / baselineRate;
         StringBuilder md = new StringBuilder();
         md.append("### Replay run of ").append(startedAt).append("\n\n");
@@ -269,7 +273,8 @@ public final class ReplayBenchmark {
                 + " (median of ").append(baselineRuns).append(") | ")
                 .append(String.format(Locale.ROOT, "%.0f", floorRate)).append(" events/s, ratio ")
                 .append(String.format(Locale.ROOT, "%.3f", floorRate / baselineRate))
-                .append(": the best these read models allow |\n");
+                .append(": the best these read models allow (").append(floorPhases)
+                .append(", summed over 2 connections) |\n");
         md.append("| request to switch | ").append(String.format(Locale.ROOT, "%.2f", endToEnd)).append(" s |\n");
         md.append("| ratio replay / baseline | **").append(String.format(Locale.ROOT, "%.3f", ratio))
                 .append("** (target ").append(TARGET_RATIO).append(": ").append(ratio >= TARGET_RATIO ? "met" : "not met")

@@ -17,7 +17,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +38,11 @@ final class ServerFloor {
 
     private static final String SCHEMA = "bench_floor";
     private static final int CONNECTIONS = 2;
+    private static final String LOG_OUT = "log out";
+    private static final String COPY_IN = "COPY in";
+    private static final String INDEXES = "indexes";
+    private static final String ANALYZE = "ANALYZE";
+    private static final List<String> PHASES = List.of(LOG_OUT, COPY_IN, INDEXES, ANALYZE);
 
     private final String jdbcUrl;
 
@@ -41,17 +50,33 @@ final class ServerFloor {
         this.jdbcUrl = jdbcUrl;
     }
 
-    /** Seconds for the log up to {@code head} out and {@code tables}' rows, indexes and statistics in. */
-    double seconds(long head, List<String> tables) throws Exception {
+    /** One measurement: the wall time, and each phase's time summed over the connections. */
+    record Run(double seconds, Map<String, Double> phases) {
+
+        /** {@code log out 0.41 s, COPY 1.90 s, ...}: connection-seconds, so they add up to more than the wall time. */
+        String describePhases() {
+            StringBuilder text = new StringBuilder();
+            phases.forEach((phase, spent) -> text.append(text.isEmpty() ? "" : ", ").append(phase)
+                    .append(String.format(Locale.ROOT, " %.2f s", spent)));
+            return text.toString();
+        }
+    }
+
+    /** The log up to {@code head} out and {@code tables}' rows, indexes and statistics in. */
+    Run run(long head, List<String> tables) throws Exception {
+        Map<String, Double> phases = Collections.synchronizedMap(new LinkedHashMap<>());
+        for (String phase : PHASES) {
+            phases.put(phase, 0.0);
+        }
         List<Path> rows = new ArrayList<>();
         try {
             copies(tables, rows);
             List<Callable<Void>> work = new ArrayList<>();
-            work.add(() -> readLog(head));
+            work.add(() -> readLog(head, phases));
             for (int i = 0; i < tables.size(); i++) {
                 String table = tables.get(i);
                 Path data = rows.get(i);
-                work.add(() -> load(table, data));
+                work.add(() -> load(table, data, phases));
             }
             ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
             try {
@@ -59,7 +84,8 @@ final class ServerFloor {
                 for (Future<Void> done : pool.invokeAll(work)) {
                     done.get();
                 }
-                return (System.nanoTime() - start) / 1e9;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Run(seconds, Collections.unmodifiableMap(new LinkedHashMap<>(phases)));
             } finally {
                 pool.shutdownNow();
             }
@@ -95,24 +121,28 @@ final class ServerFloor {
     }
 
     /** The log streamed out in order, every column, as a rebuild's single query reads it. */
-    private Void readLog(long head) throws SQLException, IOException {
+    private Void readLog(long head, Map<String, Double> phases) throws SQLException, IOException {
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            long start = System.nanoTime();
             c.unwrap(PGConnection.class).getCopyAPI().copyOut("""
                     COPY (SELECT global_index, type, aggregate_identifier, sequence_number, event_identifier,
                         time_stamp, payload_type, payload_revision, payload, meta_data
                     FROM domain_event_entry WHERE global_index <= %d ORDER BY global_index) TO STDOUT (FORMAT binary)"""
                     .formatted(head), OutputStream.nullOutputStream());
+            spent(phases, LOG_OUT, start);
         }
         return null;
     }
 
     /** One table's rows by COPY, then its indexes (as the live table has them), then ANALYZE. */
-    private Void load(String table, Path data) throws SQLException, IOException {
+    private Void load(String table, Path data, Map<String, Double> phases) throws SQLException, IOException {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
             st.execute("SET synchronous_commit TO off");
+            long start = System.nanoTime();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(data))) {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + SCHEMA + "." + table + " FROM STDIN", in);
             }
+            spent(phases, COPY_IN, start);
             List<String> indexes = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement(
                     "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ?")) {
@@ -124,11 +154,19 @@ final class ServerFloor {
                     }
                 }
             }
+            start = System.nanoTime();
             for (String index : indexes) {
                 st.execute(index);
             }
+            spent(phases, INDEXES, start);
+            start = System.nanoTime();
             st.execute("ANALYZE " + SCHEMA + "." + table);
+            spent(phases, ANALYZE, start);
         }
         return null;
+    }
+
+    private static void spent(Map<String, Double> phases, String phase, long since) {
+        phases.merge(phase, (System.nanoTime() - since) / 1e9, Double::sum);
     }
 }

@@ -50,16 +50,18 @@ class ServerFloorTest {
 
     @Test
     void timesTheLoadOfTheRebuiltRowsAndLeavesNothingBehind() throws Exception {
-        double seconds = new ServerFloor(url).seconds(500, List.of("referral_view"));
+        ServerFloor.Run run = new ServerFloor(url).run(500, List.of("referral_view"));
 
-        assertThat(seconds).isPositive();
+        assertThat(run.seconds()).isPositive();
+        assertThat(run.phases()).containsOnlyKeys("log out", "COPY in", "indexes", "ANALYZE");
+        assertThat(run.phases().values()).allMatch(spent -> spent > 0);
         assertThat(count("SELECT count(*) FROM pg_namespace WHERE nspname = 'bench_floor'")).isZero();
         assertThat(count("SELECT count(*) FROM referral_view")).isEqualTo(500);
     }
 
     @Test
     void aTableThatCannotBeLoadedFailsTheMeasurement() {
-        assertThatThrownBy(() -> new ServerFloor(url).seconds(500, List.of("no_such_table")))
+        assertThatThrownBy(() -> new ServerFloor(url).run(500, List.of("no_such_table")))
                 .hasMessageContaining("no_such_table");
     }
 
