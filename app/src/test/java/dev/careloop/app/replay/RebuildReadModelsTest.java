@@ -406,6 +406,8 @@ class RebuildReadModelsTest {
      * connection sees.
      */
     private Map<String, List<String>> settledRows(long head) {
+        assertThat(eventsMissingFromTheLiveAuditTrail(head)).as("events of the log the live audit trail lacks")
+                .isEmpty();
         Map<String, List<String>> previous = rows(head);
         for (int i = 0; i < 50; i++) {
             sleep(300);
@@ -416,6 +418,31 @@ class RebuildReadModelsTest {
             previous = now;
         }
         return fail("the read models kept changing below global index " + head);
+    }
+
+    /**
+     * Events of the log up to {@code head} with no entry in the live audit trail, each with what the log and the
+     * audit processor say about it; waits up to 10 s for them to arrive.
+     */
+    private List<String> eventsMissingFromTheLiveAuditTrail(long head) {
+        List<String> missing = List.of();
+        for (int i = 0; i < 20; i++) {
+            missing = jdbc.queryForList("SELECT d.global_index || ' ' || d.payload_type || ' ' || d.event_identifier"
+                    + " || ' at ' || d.time_stamp || ', aggregate ' || coalesce(d.aggregate_identifier, '-')"
+                    + " FROM domain_event_entry d WHERE d.global_index <= ? AND NOT EXISTS"
+                    + " (SELECT 1 FROM audit_entry a WHERE a.event_id = d.event_identifier) ORDER BY d.global_index",
+                    String.class, head);
+            if (missing.isEmpty()) {
+                return missing;
+            }
+            sleep(500);
+        }
+        List<String> described = new ArrayList<>(missing);
+        described.add("audit token: " + jdbc.queryForList("SELECT segment || ' ' || convert_from(token, 'UTF8') "
+                + "FROM token_entry WHERE processor_name = 'audit'", String.class));
+        described.add("audit dead letters: " + jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry "
+                + "WHERE processing_group = 'audit'", Integer.class));
+        return described;
     }
 
     private long head() {
