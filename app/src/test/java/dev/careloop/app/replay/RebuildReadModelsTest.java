@@ -438,6 +438,10 @@ class RebuildReadModelsTest {
             sleep(500);
         }
         List<String> described = new ArrayList<>(missing);
+        described.add("their aggregates in audit_subject: " + jdbc.queryForList("SELECT s.aggregate_id || ' ' || "
+                + "s.aggregate_type FROM audit_subject s JOIN domain_event_entry d "
+                + "ON d.aggregate_identifier = s.aggregate_id WHERE d.global_index <= ? AND NOT EXISTS "
+                + "(SELECT 1 FROM audit_entry a WHERE a.event_id = d.event_identifier)", String.class, head));
         described.add("audit token: " + jdbc.queryForList("SELECT segment || ' ' || convert_from(token, 'UTF8') "
                 + "FROM token_entry WHERE processor_name = 'audit'", String.class));
         described.add("audit dead letters: " + jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry "
