@@ -14,9 +14,10 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.StringWriter;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+
+import static dev.careloop.query.replay.RowValues.instant;
 
 /**
  * The rows of a per-aggregate journal table (referral_timeline, appointment_history): what happened, who did it,
@@ -127,9 +128,5 @@ public class EventJournal {
                     details.set("patient", json.valueToTree(erased));
                     return entry.withDetails(json.writeValueAsString(details));
                 });
-    }
-
-    private static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 }

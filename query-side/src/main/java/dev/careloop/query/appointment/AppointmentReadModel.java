@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.careloop.query.replay.RowValues.instant;
+
 /** Reads appointment_view and appointment_history, always scoped to what one organisation may see. */
 @Component
 class AppointmentReadModel {
@@ -123,10 +125,5 @@ class AppointmentReadModel {
                 rs.getString("location"), rs.getString("description"), rs.getString("cancellation_reason"),
                 rs.getBoolean("reminder_sent"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 rs.getLong("version"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 }

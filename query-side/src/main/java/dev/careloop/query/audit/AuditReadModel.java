@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.careloop.query.replay.RowValues.instant;
+
 /** Reads audit_entry, always within one officer's scope. */
 @Component
 public class AuditReadModel {
@@ -139,10 +141,5 @@ public class AuditReadModel {
                 rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
                 rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
                 rs.getString("causation_id"), json.readTree(rs.getString("details")));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 }

@@ -121,6 +121,4 @@ final class AuditRows {
 
         static final Column<Party> AGGREGATE_ID = TABLE.column("aggregate_id");
     }
-
-
 }

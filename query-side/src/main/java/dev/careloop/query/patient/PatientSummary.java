@@ -4,11 +4,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+
+import static dev.careloop.query.replay.RowValues.instant;
 
 /**
  * A patient's care summary as one organisation may see it: the referrals it takes part in, the shared records
@@ -74,9 +75,5 @@ class PatientSummary {
             return Optional.empty();
         }
         return Optional.of(new Summary(rows.get(0).patient(), rows.stream().map(Row::entry).toList()));
-    }
-
-    private static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 }

@@ -10,11 +10,12 @@ import org.springframework.stereotype.Component;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import static dev.careloop.query.replay.RowValues.instant;
 
 /**
  * Reads the shared-record tables, always as one organisation may see them: the author everything, a
@@ -132,10 +133,5 @@ class RecordReadModel {
                 new RecordContent(rs.getString("content_sha256"), rs.getLong("content_size"),
                         rs.getString("content_media_type")),
                 grants, instant(rs, "created_at"), instant(rs, "updated_at"), rs.getLong("version"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
     }
 }

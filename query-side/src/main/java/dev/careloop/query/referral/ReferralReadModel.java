@@ -8,14 +8,13 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static dev.careloop.query.replay.RowValues.instant;
 
 /** Reads referral_view and referral_timeline, always scoped to what one organisation may see. */
 @Component
@@ -115,9 +114,4 @@ class ReferralReadModel {
                 rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()));
     };
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
-    }
 }

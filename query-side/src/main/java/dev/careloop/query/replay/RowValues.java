@@ -22,6 +22,11 @@ public final class RowValues {
         return ts == null ? null : ts.toInstant();
     }
 
+    /** A timestamp column as an instant, null for NULL. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        return instant(rs.getTimestamp(column));
+    }
+
     /** A text[] column as a list the row may change. */
     public static List<String> strings(Array array) throws SQLException {
         return array == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList((String[]) array.getArray()));
