@@ -4,6 +4,7 @@ import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import dev.careloop.query.replay.Stores;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.messaging.annotation.ClasspathHandlerDefinition;
+import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
 import org.axonframework.eventhandling.Segment;
@@ -30,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * One rebuild, start to end. Shadow tables are created. Groups that write only through Stores are folded in bulk
@@ -164,13 +166,9 @@ final class RebuildRun implements Runnable {
             try {
                 List<EventMessageHandler> adapters = new ArrayList<>();
                 for (String group : groups) {
-                    for (Object handler : handlers.of(group, stores)) {
-                        // Axon's own handler enhancers, without the Spring-configured time limit: that schedules a
-                        // watchdog task around every handler call, a cost per event the one-thread fold need not pay.
-                        adapters.add(new AnnotationEventHandlerAdapter(handler,
-                                wiring.axon().parameterResolverFactory(),
-                                ClasspathHandlerDefinition.forClass(handler.getClass())));
-                    }
+                    // Axon's own handler enhancers, without the Spring-configured time limit: that schedules a
+                    // watchdog task around every handler call, a cost per event the one-thread fold need not pay.
+                    adapters.addAll(adapters(handlers.of(group, stores), ClasspathHandlerDefinition::forClass));
                 }
                 LogFold fold = new LogFold(dataSource, wiring.axon().eventSerializer(), wiring.axon().upcasterChain(),
                         rebuild.segments);
@@ -227,11 +225,13 @@ final class RebuildRun implements Runnable {
         }
     }
 
-    private List<EventMessageHandler> adapters(List<Object> handlerObjects) {
+    /** Axon's annotated-handler adapters of the handlers, with the handler definition each class gets. */
+    private List<EventMessageHandler> adapters(List<Object> handlerObjects,
+                                               Function<Class<?>, HandlerDefinition> definition) {
         List<EventMessageHandler> adapters = new ArrayList<>();
         for (Object handler : handlerObjects) {
             adapters.add(new AnnotationEventHandlerAdapter(handler, wiring.axon().parameterResolverFactory(),
-                    wiring.axon().handlerDefinition(handler.getClass())));
+                    definition.apply(handler.getClass())));
         }
         return adapters;
     }
@@ -242,7 +242,7 @@ final class RebuildRun implements Runnable {
         List<EventHandlerInvoker> invokers = new ArrayList<>();
         for (String group : rebuild.groups) {
             EventHandlerInvoker invoker = SimpleEventHandlerInvoker.builder()
-                    .eventHandlers(adapters(handlers.of(group, null)))
+                    .eventHandlers(adapters(handlers.of(group, null), wiring.axon()::handlerDefinition))
                     // The live group's policy: the same events in the same order per sequence as live processing.
                     .sequencingPolicy(wiring.processing().sequencingPolicy(group))
                     // A handler that fails fails the rebuild, rather than leaving a hole in the rebuilt tables.
