@@ -120,8 +120,7 @@ public final class ReplayBenchmark {
             progress("server floor run %d: %.0f events/s (%s)", i + 1, rebuilt / floor.get(i).seconds(),
                     floor.get(i).describePhases());
         }
-        ServerFloor.Run medianFloor = floor.stream().sorted(Comparator.comparingDouble(ServerFloor.Run::seconds))
-                .toList().get(floor.size() / 2);
+        ServerFloor.Run medianFloor = median(floor, Comparator.comparingDouble(ServerFloor.Run::seconds));
         double endToEnd = Duration.between(Instant.parse(rebuild.path("requestedAt").asText()),
                 Instant.parse(rebuild.path("switchedAt").asText())).toMillis() / 1000.0;
 
@@ -301,8 +300,12 @@ public final class ReplayBenchmark {
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+        return median(values, Comparator.naturalOrder());
+    }
+
+    /** The middle one in {@code order} (of an even number, the upper of the two). */
+    private static <T> T median(List<T> values, Comparator<? super T> order) {
+        return values.stream().sorted(order).toList().get(values.size() / 2);
     }
 
     private static void progress(String format, Object... values) {
