@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.slf4j.Logger;
@@ -70,9 +71,9 @@ public class ReadModelRebuilds implements SmartLifecycle {
 
     /** What a run needs from the application. */
     record Wiring(EventProcessingConfiguration processing, org.axonframework.config.Configuration axon,
-                  EventStore eventStore, TokenStore tokenStore, TransactionManager transactionManager,
-                  JdbcTemplate jdbc, AutowireCapableBeanFactory beans, Settings settings, Set<String> bulk,
-                  PatientKeys patientKeys) {
+                  EventStore eventStore, EventStorageEngine storageEngine, TokenStore tokenStore,
+                  TransactionManager transactionManager, JdbcTemplate jdbc, AutowireCapableBeanFactory beans,
+                  Settings settings, Set<String> bulk, PatientKeys patientKeys) {
     }
 
     /** Tuning (environment: CARELOOP_REBUILD_SEGMENTS, ..._BATCH_SIZE, ..._SWITCH_LAG, ..._SWITCH_TIMEOUT). */
@@ -86,7 +87,8 @@ public class ReadModelRebuilds implements SmartLifecycle {
     private volatile ExecutorService runner;
 
     ReadModelRebuilds(List<ReadModelTables> readModels, EventProcessingConfiguration processing,
-                      org.axonframework.config.Configuration axon, EventStore eventStore, TokenStore tokenStore,
+                      org.axonframework.config.Configuration axon, EventStore eventStore,
+                      EventStorageEngine storageEngine, TokenStore tokenStore,
                       TransactionManager axonTransactions, PlatformTransactionManager transactions,
                       JdbcTemplate jdbc, AutowireCapableBeanFactory beans, PatientKeys patientKeys,
                       @Value("${careloop.rebuild.segments:2}") int segments,
@@ -96,8 +98,8 @@ public class ReadModelRebuilds implements SmartLifecycle {
                       @Value("${careloop.rebuild.bulk:true}") boolean bulk) {
         readModels.stream().sorted(Comparator.comparing(ReadModelTables::processingGroup))
                 .forEach(r -> declared.put(r.processingGroup(), r));
-        this.wiring = new Wiring(processing, axon, eventStore, tokenStore, new SpringTransactionManager(transactions),
-                jdbc, beans,
+        this.wiring = new Wiring(processing, axon, eventStore, storageEngine, tokenStore,
+                new SpringTransactionManager(transactions), jdbc, beans,
                 new Settings(segments, batchSize, switchLag, switchTimeout),
                 declared.values().stream().filter(r -> bulk && r.bulk()).map(ReadModelTables::processingGroup)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()), patientKeys);

@@ -16,6 +16,7 @@ import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -57,6 +59,8 @@ final class RebuildRun implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(RebuildRun.class);
     private static final long POLL_MILLIS = 200;
+    /** How long the rebuild's own reading of the log waits before it looks again at a head it has reached. */
+    private static final long REPLAY_FETCH_MILLIS = 100;
     private static final long KEY_REFRESH_NANOS = 20_000_000_000L;
     /** Connections taking the bulk load's COPYs side by side, each with a thread that writes their text. */
     private static final int LOADERS = 2;
@@ -87,6 +91,12 @@ final class RebuildRun implements Runnable {
         ScheduledExecutorService workers =
                 Executors.newScheduledThreadPool(rebuild.segments, RebuildThreads.named("rebuild-worker"));
         PooledStreamingEventProcessor processor = null;
+        // The rebuild reads the log through an event store of its own: joining the application's, whose cache every
+        // live processor tails, while the application runs is what lost the live audit trail events when partner
+        // processors did it (see PartnerProcessors).
+        EmbeddedEventStore replaySource = EmbeddedEventStore.builder().storageEngine(wiring.storageEngine())
+                .optimizeEventConsumption(false).fetchDelay(REPLAY_FETCH_MILLIS).timeUnit(TimeUnit.MILLISECONDS)
+                .build();
         try {
             List<String> bulk = rebuild.groups.stream().filter(wiring.bulk()::contains).toList();
             wiring.transactionManager().executeInTransaction(() -> {
@@ -101,7 +111,7 @@ final class RebuildRun implements Runnable {
                 }
                 forgetToken();
             });
-            FencedEventSource source = new FencedEventSource(wiring.eventStore());
+            FencedEventSource source = new FencedEventSource(replaySource);
             rebuild.started(position(wiring.eventStore().createTailToken()), head());
             log.info("Rebuild {}: replaying the log up to global index {} into schema {}", rebuild.id,
                     rebuild.view().headPosition(), ShadowTables.SHADOW);
@@ -142,6 +152,7 @@ final class RebuildRun implements Runnable {
             if (processor != null) {
                 processor.shutDown();
             }
+            replaySource.shutDown();
             coordinator.shutdownNow();
             workers.shutdownNow();
             if (rebuild.state() == Rebuild.State.FAILED) {
