@@ -23,19 +23,19 @@ class EventCompatibilityTest {
 
     @Test
     void outcomeWrittenBeforeRecordIdsExistedLoadsWithNoRecords() throws Exception {
-        ObjectNode old = axonJson.valueToTree(new OutcomeSent("ref-1", "benign", ReferralStatus.COMPLETED,
+        ObjectNode old = axonJson.valueToTree(new OutcomeSent("ref-1", "p-1", "benign", ReferralStatus.COMPLETED,
                 List.of("rec-1")));
         old.remove("recordIds");
 
         OutcomeSent loaded = axonJson.treeToValue(old, OutcomeSent.class);
 
-        assertThat(loaded).isEqualTo(new OutcomeSent("ref-1", "benign", ReferralStatus.COMPLETED));
+        assertThat(loaded).isEqualTo(new OutcomeSent("ref-1", "p-1", "benign", ReferralStatus.COMPLETED));
         assertThat(loaded.recordIds()).isEmpty();
     }
 
     @Test
     void interimNoteWithRecordIdsRoundTrips() throws Exception {
-        InterimNoteSent note = new InterimNoteSent("ref-1", "biopsy taken", ReferralStatus.INTERIM_NOTE_SENT,
+        InterimNoteSent note = new InterimNoteSent("ref-1", "p-1", "biopsy taken", ReferralStatus.INTERIM_NOTE_SENT,
                 List.of("rec-1", "rec-2"));
 
         assertThat(axonJson.readValue(axonJson.writeValueAsString(note), InterimNoteSent.class)).isEqualTo(note);

@@ -61,20 +61,22 @@ public final class TestEvents {
     }
 
     public static ReferralDeclined declined(String referralId) {
-        return new ReferralDeclined(referralId, "Outside our catchment area", ReferralStatus.DECLINED);
+        return new ReferralDeclined(referralId, alex().patientId(), "Outside our catchment area",
+                ReferralStatus.DECLINED);
     }
 
     public static ReferralForwarded forwarded(String referralId, String from, String to) {
-        return new ReferralForwarded(referralId, from, to, "Cardiac symptoms first", ReferralStatus.CREATED);
+        return new ReferralForwarded(referralId, alex().patientId(), from, to, "Cardiac symptoms first",
+                ReferralStatus.CREATED);
     }
 
     public static InformationRequested informationRequested(String referralId) {
-        return new InformationRequested(referralId, "Any family history of melanoma?",
+        return new InformationRequested(referralId, alex().patientId(), "Any family history of melanoma?",
                 ReferralStatus.INFORMATION_REQUESTED);
     }
 
     public static InformationProvided informationProvided(String referralId, ReferralStatus resumed) {
-        return new InformationProvided(referralId, "Mother, diagnosed at 52", resumed);
+        return new InformationProvided(referralId, alex().patientId(), "Mother, diagnosed at 52", resumed);
     }
 
     public static VisitScheduled visitScheduled(String referralId, long appointmentVersion) {
@@ -84,7 +86,7 @@ public final class TestEvents {
     }
 
     public static VisitRescheduled visitRescheduled(String referralId, long appointmentVersion) {
-        return new VisitRescheduled(referralId, APPOINTMENT, appointmentVersion,
+        return new VisitRescheduled(referralId, alex().patientId(), APPOINTMENT, appointmentVersion,
                 new dev.careloop.api.referral.Appointment(at(60 * 72), at(60 * 72 + 30), "Clinic B, room 4"),
                 "Clinician unavailable", ReferralStatus.SCHEDULED);
     }
@@ -94,17 +96,18 @@ public final class TestEvents {
     }
 
     public static VisitCancelled visitCancelled(String referralId, long appointmentVersion) {
-        return new VisitCancelled(referralId, APPOINTMENT, appointmentVersion, "Patient asked for another day",
-                ReferralStatus.APPOINTMENT_CANCELLED);
+        return new VisitCancelled(referralId, alex().patientId(), APPOINTMENT, appointmentVersion,
+                "Patient asked for another day", ReferralStatus.APPOINTMENT_CANCELLED);
     }
 
     public static InterimNoteSent interimNoteSent(String referralId, List<String> recordIds) {
-        return new InterimNoteSent(referralId, "Biopsy taken, results in a week", ReferralStatus.INTERIM_NOTE_SENT,
-                recordIds);
+        return new InterimNoteSent(referralId, alex().patientId(), "Biopsy taken, results in a week",
+                ReferralStatus.INTERIM_NOTE_SENT, recordIds);
     }
 
     public static CancellationRequested cancellationRequested(String referralId) {
-        return new CancellationRequested(referralId, "Patient moved away", ReferralStatus.CANCELLATION_REQUESTED);
+        return new CancellationRequested(referralId, alex().patientId(), "Patient moved away",
+                ReferralStatus.CANCELLATION_REQUESTED);
     }
 
     public static CancellationConfirmed cancellationConfirmed(String referralId) {
@@ -112,8 +115,8 @@ public final class TestEvents {
     }
 
     public static OutcomeSent outcomeSent(String referralId, List<String> recordIds) {
-        return new OutcomeSent(referralId, "Benign compound naevus; no follow-up needed", ReferralStatus.COMPLETED,
-                recordIds);
+        return new OutcomeSent(referralId, alex().patientId(), "Benign compound naevus; no follow-up needed",
+                ReferralStatus.COMPLETED, recordIds);
     }
 
     public static OutcomeAcknowledged outcomeAcknowledged(String referralId) {
@@ -143,12 +146,12 @@ public final class TestEvents {
     }
 
     public static RecordAmended recordAmended(String recordId, int version) {
-        return new RecordAmended(recordId, version, new RecordContent(SHA_2, 4096, "application/pdf"),
-                "Discharge summary March 2025 (corrected)", null, "Medication list corrected");
+        return new RecordAmended(recordId, alex().patientId(), version, new RecordContent(SHA_2, 4096,
+                "application/pdf"), "Discharge summary March 2025 (corrected)", null, "Medication list corrected");
     }
 
     public static RecordAccessRevoked accessRevoked(String recordId, String organisation) {
-        return new RecordAccessRevoked(recordId, organisation, "Shared with the wrong clinic");
+        return new RecordAccessRevoked(recordId, alex().patientId(), organisation, "Shared with the wrong clinic");
     }
 
     public static RecordAccessExpired accessExpired(String recordId) {
@@ -181,8 +184,8 @@ public final class TestEvents {
     }
 
     public static AppointmentRescheduled appointmentRescheduled(String appointmentId, String referralId) {
-        return new AppointmentRescheduled(appointmentId, referralId, new Slot(at(60 * 72), at(60 * 72 + 45)), null,
-                "Clinician unavailable", AppointmentStatus.BOOKED);
+        return new AppointmentRescheduled(appointmentId, alex().patientId(), referralId, new Slot(at(60 * 72),
+                at(60 * 72 + 45)), null, "Clinician unavailable", AppointmentStatus.BOOKED);
     }
 
     public static AppointmentReminderDue reminderDue(String appointmentId, String referralId) {
@@ -190,13 +193,13 @@ public final class TestEvents {
     }
 
     public static AppointmentHandedOff handedOff(String appointmentId, String referralId, String from, String to) {
-        return new AppointmentHandedOff(appointmentId, referralId, from, to, "Cardiology takes over",
-                AppointmentStatus.BOOKED);
+        return new AppointmentHandedOff(appointmentId, alex().patientId(), referralId, from, to,
+                "Cardiology takes over", AppointmentStatus.BOOKED);
     }
 
     public static AppointmentCancelled appointmentCancelled(String appointmentId, String referralId) {
-        return new AppointmentCancelled(appointmentId, referralId, "Patient asked for another day", false,
-                AppointmentStatus.CANCELLED);
+        return new AppointmentCancelled(appointmentId, alex().patientId(), referralId,
+                "Patient asked for another day", false, AppointmentStatus.CANCELLED);
     }
 
     public static PatientArrived arrived(String appointmentId, String referralId) {

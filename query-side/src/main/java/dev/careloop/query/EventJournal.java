@@ -2,6 +2,7 @@ package dev.careloop.query;
 
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
+import dev.careloop.query.privacy.ClinicalTexts;
 import dev.careloop.query.replay.Journal;
 import dev.careloop.query.replay.RowTable;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -39,9 +40,11 @@ public class EventJournal {
     }
 
     private final ObjectMapper json;
+    private final ClinicalTexts clinicalTexts;
 
-    public EventJournal(ObjectMapper json) {
+    public EventJournal(ObjectMapper json, ClinicalTexts clinicalTexts) {
         this.json = json;
+        this.clinicalTexts = clinicalTexts;
     }
 
     /** A journal table; its names are constants of the projection that owns it, never user input. */
@@ -115,18 +118,23 @@ public class EventJournal {
     }
 
     /**
-     * Replaces the patient in the details of every entry about this patient with the erased placeholder (only the
-     * pseudonymous id stays); answers how many entries changed.
+     * Replaces the patient and the clinical text in the details of every entry about this patient with the erased
+     * placeholders (only the pseudonymous id stays), as the entries read when rebuilt from the log after the
+     * erasure; answers how many entries changed.
      */
     public int erasePatient(Journal<Entry> journal, String patientId) {
         Patient erased = Patient.erased(patientId);
-        return journal.rewrite("details->'patient'->>'patientId' = ? "
-                        + "AND details->'patient'->>'identifierSystem' IS DISTINCT FROM ?",
-                List.of(patientId, Patient.ERASED_SYSTEM), entry -> {
+        return journal.rewrite("details->'patient'->>'patientId' = ? OR details->>'patientId' = ?",
+                List.of(patientId, patientId), entry -> {
                     ObjectNode details = (ObjectNode) json.readTree(entry.details());
-                    // Written as any entry's patient is, so that a journal rebuilt from the log is the same.
-                    details.set("patient", json.valueToTree(erased));
-                    return entry.withDetails(json.writeValueAsString(details));
+                    boolean changed = clinicalTexts.erase(entry.eventType(), details);
+                    if (details.has("patient") && !Patient.ERASED_SYSTEM.equals(
+                            details.path("patient").path("identifierSystem").asString(null))) {
+                        // Written as any entry's patient is, so that a journal rebuilt from the log is the same.
+                        details.set("patient", json.valueToTree(erased));
+                        changed = true;
+                    }
+                    return changed ? entry.withDetails(json.writeValueAsString(details)) : null;
                 });
     }
 }

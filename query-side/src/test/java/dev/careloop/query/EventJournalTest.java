@@ -1,5 +1,6 @@
 package dev.careloop.query;
 
+import dev.careloop.query.privacy.ClinicalTexts;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentStatus;
@@ -25,7 +26,7 @@ class EventJournalTest {
     private static final Patient ADA = Patient.of("urn:careloop:northside-gp:mrn", "MRN-1", "Ada \"Tab\"\tLovelace",
             LocalDate.of(1980, 1, 2));
 
-    private final EventJournal journal = new EventJournal(JSON);
+    private final EventJournal journal = new EventJournal(JSON, new ClinicalTexts());
 
     @Test
     void detailsAreTheEventWithoutItsIdAndStatus() {

@@ -1,5 +1,6 @@
 package dev.careloop.query;
 
+import dev.careloop.query.privacy.ClinicalTexts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -28,6 +29,10 @@ public final class ReadModelDatabase {
 
     public static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /** Which event properties are clinical text: one scan of the API for every test. */
+
+    public static final ClinicalTexts CLINICAL_TEXTS = new ClinicalTexts();
+
     private static JdbcTemplate jdbc;
 
     private ReadModelDatabase() {
@@ -36,7 +41,7 @@ public final class ReadModelDatabase {
     /** The shared database; the caller empties the tables it uses (each test starts from nothing). */
     /** The journal the timeline and history projections write through, on this database. */
     public static EventJournal journal() {
-        return new EventJournal(JSON);
+        return new EventJournal(JSON, CLINICAL_TEXTS);
     }
 
     /** The live stores of this database, as the projections write through them. */

@@ -1,6 +1,10 @@
 package dev.careloop.api.record;
 
+import dev.careloop.api.AboutPatient;
+import dev.careloop.api.ClinicalText;
+
 /** A new version of the record's document; the earlier versions stay readable by number. */
-public record RecordAmended(String recordId, int version, RecordContent content, String title, String description,
-                            String reason) implements RecordEvent {
+public record RecordAmended(String recordId, String patientId, int version, RecordContent content, String title,
+                            @ClinicalText String description, @ClinicalText String reason)
+        implements RecordEvent, AboutPatient {
 }

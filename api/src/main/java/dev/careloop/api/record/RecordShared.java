@@ -1,5 +1,7 @@
 package dev.careloop.api.record;
 
+import dev.careloop.api.CarriesPatient;
+import dev.careloop.api.ClinicalText;
 import dev.careloop.api.Patient;
 
 import java.time.Instant;
@@ -7,8 +9,9 @@ import java.util.Set;
 
 /** A record was shared: version 1 of its content, with {@code recipients} for {@code purpose} until {@code validUntil}. */
 public record RecordShared(String recordId, String referralId, String authorOrganisation, Patient patient,
-                           Set<String> recipients, DocumentType documentType, String title, String description,
-                           RecordContent content, String purpose, Instant validUntil) implements RecordEvent {
+                           Set<String> recipients, DocumentType documentType, String title,
+                           @ClinicalText String description, RecordContent content, String purpose,
+                           Instant validUntil) implements RecordEvent, CarriesPatient {
 
     public RecordShared {
         recipients = recipients == null ? Set.of() : Set.copyOf(recipients);

@@ -89,7 +89,7 @@ public class AppointmentHandoff {
         decide(AppointmentAction.RESCHEDULE, actor, expected);
         requireSlot("slot", cmd.slot());
         Rules.conflictUnless(!cmd.slot().equals(slot), "the appointment is already at that time");
-        apply(new AppointmentRescheduled(appointmentId, referralId, cmd.slot(),
+        apply(new AppointmentRescheduled(appointmentId, patientId(), referralId, cmd.slot(),
                 cmd.location() == null ? location : cmd.location(), cmd.reason(), BOOKED));
         deadlines.cancelAllWithinScope(REMINDER);
         remind(cmd.slot(), reminders, deadlines);
@@ -100,7 +100,7 @@ public class AppointmentHandoff {
     long handle(CancelAppointment cmd, Actor actor, DeadlineManager deadlines,
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         decide(AppointmentAction.CANCEL, actor, expected);
-        apply(new AppointmentCancelled(appointmentId, referralId, cmd.reason(), false, CANCELLED));
+        apply(new AppointmentCancelled(appointmentId, patientId(), referralId, cmd.reason(), false, CANCELLED));
         deadlines.cancelAllWithinScope(REMINDER);
         return version();
     }
@@ -109,7 +109,7 @@ public class AppointmentHandoff {
     @CommandHandler
     long handle(CancelAppointmentForReferral cmd, DeadlineManager deadlines) {
         if (AppointmentAction.CANCEL.allowedFrom(status)) {
-            apply(new AppointmentCancelled(appointmentId, referralId, cmd.reason(), true, CANCELLED));
+            apply(new AppointmentCancelled(appointmentId, patientId(), referralId, cmd.reason(), true, CANCELLED));
             deadlines.cancelAllWithinScope(REMINDER);
         }
         return version();
@@ -147,8 +147,8 @@ public class AppointmentHandoff {
         decide(AppointmentAction.HAND_OFF, actor, expected);
         Rules.require(!cmd.toOrganisation().equals(performer), "toOrganisation",
                 "the appointment is already with " + performer);
-        apply(new AppointmentHandedOff(appointmentId, referralId, performer, cmd.toOrganisation(), cmd.reason(),
-                status));
+        apply(new AppointmentHandedOff(appointmentId, patientId(), referralId, performer, cmd.toOrganisation(),
+                cmd.reason(), status));
         return version();
     }
 
@@ -181,6 +181,11 @@ public class AppointmentHandoff {
         }
         Rules.conflictUnless(action.allowedFrom(status),
                 "an appointment that is " + status.phrase() + " cannot " + action.refused());
+    }
+
+    /** The patient whose key seals the clinical text of this appointment's events (none for some old ones). */
+    private String patientId() {
+        return patient == null ? null : patient.patientId();
     }
 
     private static long version() {

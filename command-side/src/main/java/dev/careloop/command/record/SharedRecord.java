@@ -49,6 +49,8 @@ class SharedRecord {
     @AggregateIdentifier
     private String recordId;
     private String author;
+    /** Whose key seals the clinical text of this record's events. */
+    private String patientId;
     private Instant validUntil;
     private boolean expired;
     private final Map<String, Boolean> revokedByRecipient = new HashMap<>();
@@ -79,7 +81,7 @@ class SharedRecord {
         RecordContent current = versions.get(versions.size() - 1);
         Rules.conflictUnless(!current.sha256().equals(cmd.content().sha256()),
                 "this content is already version " + versions.size() + " of the record");
-        apply(new RecordAmended(recordId, versions.size() + 1, cmd.content(), cmd.title(), cmd.description(),
+        apply(new RecordAmended(recordId, patientId, versions.size() + 1, cmd.content(), cmd.title(), cmd.description(),
                 cmd.reason()));
         return revision;
     }
@@ -93,7 +95,7 @@ class SharedRecord {
                 "the record was never shared with " + cmd.organisation());
         Rules.conflictUnless(!revoked, "access of " + cmd.organisation() + " was already revoked");
         Rules.conflictUnless(!expired, "access to the record already expired on " + validUntil);
-        apply(new RecordAccessRevoked(recordId, cmd.organisation(), cmd.reason()));
+        apply(new RecordAccessRevoked(recordId, patientId, cmd.organisation(), cmd.reason()));
         if (!revokedByRecipient.containsValue(false)) {
             // Nobody is left whose access could expire.
             deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
@@ -160,6 +162,7 @@ class SharedRecord {
     @EventSourcingHandler
     void on(RecordShared e) {
         recordId = e.recordId();
+        patientId = e.patientId();
         author = e.authorOrganisation();
         validUntil = e.validUntil();
         e.recipients().forEach(r -> revokedByRecipient.put(r, false));

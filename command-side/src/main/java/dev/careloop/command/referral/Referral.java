@@ -97,7 +97,7 @@ public class Referral {
     long handle(DeclineReferral cmd, Actor actor, DeadlineManager deadlines,
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.DECLINE, actor, expected);
-        apply(new ReferralDeclined(referralId, cmd.reason(), t.to()));
+        apply(new ReferralDeclined(referralId, patientId(), cmd.reason(), t.to()));
         endSla(deadlines);
         return version();
     }
@@ -109,21 +109,21 @@ public class Referral {
                 "the referral is already with " + recipient);
         Rules.require(!cmd.toOrganisation().equals(initiator), "toOrganisation",
                 "a referral cannot be forwarded back to the organisation that sent it; refer back instead");
-        apply(new ReferralForwarded(referralId, recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
+        apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
         return version();
     }
 
     @CommandHandler
     long handle(RequestInformation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.REQUEST_INFORMATION, actor, expected);
-        apply(new InformationRequested(referralId, cmd.question(), t.to()));
+        apply(new InformationRequested(referralId, patientId(), cmd.question(), t.to()));
         return version();
     }
 
     @CommandHandler
     long handle(ProvideInformation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.PROVIDE_INFORMATION, actor, expected);
-        apply(new InformationProvided(referralId, cmd.answer(), t.target(status, beforeHold)));
+        apply(new InformationProvided(referralId, patientId(), cmd.answer(), t.target(status, beforeHold)));
         return version();
     }
 
@@ -131,14 +131,14 @@ public class Referral {
     long handle(SendInterimNote cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_INTERIM_NOTE, actor, expected);
         requireAttached(cmd.recordIds());
-        apply(new InterimNoteSent(referralId, cmd.note(), t.to(), cmd.recordIds()));
+        apply(new InterimNoteSent(referralId, patientId(), cmd.note(), t.to(), cmd.recordIds()));
         return version();
     }
 
     @CommandHandler
     long handle(RequestCancellation cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.REQUEST_CANCELLATION, actor, expected);
-        apply(new CancellationRequested(referralId, cmd.reason(), t.to()));
+        apply(new CancellationRequested(referralId, patientId(), cmd.reason(), t.to()));
         return version();
     }
 
@@ -156,7 +156,7 @@ public class Referral {
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.SEND_OUTCOME, actor, expected);
         requireAttached(cmd.recordIds());
-        apply(new OutcomeSent(referralId, cmd.report(), t.to(), cmd.recordIds()));
+        apply(new OutcomeSent(referralId, patientId(), cmd.report(), t.to(), cmd.recordIds()));
         endSla(deadlines);
         return version();
     }
@@ -256,11 +256,11 @@ public class Referral {
                     + " is not the referral's current appointment");
         }
         switch (cmd.change()) {
-            case RESCHEDULED -> apply(new VisitRescheduled(referralId, appointmentId, cmd.appointmentVersion(),
-                    cmd.appointment(), cmd.reason(), follow(Trigger.RESCHEDULE)));
+            case RESCHEDULED -> apply(new VisitRescheduled(referralId, patientId(), appointmentId,
+                    cmd.appointmentVersion(), cmd.appointment(), cmd.reason(), follow(Trigger.RESCHEDULE)));
             case NO_SHOW -> apply(new NoShowRecorded(referralId, appointmentId, cmd.appointmentVersion(),
                     follow(Trigger.RECORD_NO_SHOW)));
-            case CANCELLED -> apply(new VisitCancelled(referralId, appointmentId, cmd.appointmentVersion(),
+            case CANCELLED -> apply(new VisitCancelled(referralId, patientId(), appointmentId, cmd.appointmentVersion(),
                     cmd.reason(), follow(Trigger.CANCEL_APPOINTMENT)));
             default -> throw new IllegalStateException("unhandled change " + cmd.change());
         }
@@ -325,6 +325,11 @@ public class Referral {
     }
 
     /** The number of events the referral has, as HTTP ETag and If-Match use it. */
+    /** The patient whose key seals the clinical text of this referral's events. */
+    private String patientId() {
+        return patient.patientId();
+    }
+
     private static long version() {
         Long sequence = AggregateLifecycle.getVersion();
         return sequence == null ? 0 : sequence + 1;

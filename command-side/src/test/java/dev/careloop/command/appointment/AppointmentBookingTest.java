@@ -136,7 +136,8 @@ class AppointmentBookingTest {
         fixture.givenCurrentTime(NOW).andGiven(booked())
                 .when(new RescheduleVisit(REFERRAL, new Appointment(LATER.start(), LATER.end(), null), "sick"),
                         by(RIVER_STAFF))
-                .expectEvents(new AppointmentRescheduled(ID, REFERRAL, LATER, "Room 2", "sick", BOOKED))
+                .expectEvents(new AppointmentRescheduled(ID, PATIENT.patientId(), REFERRAL, LATER, "Room 2", "sick",
+                        BOOKED))
                 .expectResultMessagePayload(5L);
     }
 
@@ -167,7 +168,8 @@ class AppointmentBookingTest {
         fixture.givenCurrentTime(NOW).andGiven(booked())
                 .when(new CancelVisit(REFERRAL, "clinic closed"), by(RIVER_STAFF))
                 // not byReferral: the clinic cancelled it, so the process manager passes it on to the referral
-                .expectEvents(new AppointmentCancelled(ID, REFERRAL, "clinic closed", false, CANCELLED));
+                .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), REFERRAL, "clinic closed", false,
+                        CANCELLED));
     }
 
     private void referralAnswers(Visit visit) {

@@ -118,7 +118,8 @@ class AppointmentHandoffTest {
     void reschedulingMovesTheVisitAndItsReminder() {
         givenBooked()
                 .when(new RescheduleAppointment(ID, LATER, null, "clinic closed"), by(NORTH_STAFF, 1))
-                .expectEvents(new AppointmentRescheduled(ID, null, LATER, "Room 4", "clinic closed", BOOKED))
+                .expectEvents(new AppointmentRescheduled(ID, PATIENT.patientId(), null, LATER, "Room 4",
+                        "clinic closed", BOOKED))
                 .expectResultMessagePayload(2L)
                 .expectScheduledDeadlineWithName(LATER.start().minus(LEAD), AppointmentHandoff.REMINDER)
                 .expectNoScheduledDeadlineWithName(SLOT.start().minus(LEAD), AppointmentHandoff.REMINDER);
@@ -136,14 +137,15 @@ class AppointmentHandoffTest {
     void cancellingEndsTheAppointmentAndItsReminder() {
         givenBooked()
                 .when(new CancelAppointment(ID, "patient moved away"), by(NORTH_STAFF))
-                .expectEvents(new AppointmentCancelled(ID, null, "patient moved away", false, CANCELLED))
+                .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), null, "patient moved away", false,
+                        CANCELLED))
                 .expectNoScheduledDeadlines();
     }
 
     @Test
     void aCancelledAppointmentCannotBeRescheduled() {
         givenBooked()
-                .andGiven(new AppointmentCancelled(ID, null, "no longer needed", false, CANCELLED))
+                .andGiven(new AppointmentCancelled(ID, PATIENT.patientId(), null, "no longer needed", false, CANCELLED))
                 .when(new RescheduleAppointment(ID, LATER, null, null), by(NORTH_STAFF))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("an appointment that is cancelled cannot be rescheduled")));
@@ -182,9 +184,11 @@ class AppointmentHandoffTest {
     void handOffMovesResponsibilityAndTheNewPerformerThenActs() {
         givenBooked()
                 .when(new HandOffAppointment(ID, RIVERSIDE, "closer to home"), by(NORTH_STAFF))
-                .expectEvents(new AppointmentHandedOff(ID, null, NORTHSIDE, RIVERSIDE, "closer to home", BOOKED));
+                .expectEvents(new AppointmentHandedOff(ID, PATIENT.patientId(), null, NORTHSIDE, RIVERSIDE,
+                        "closer to home", BOOKED));
         givenBooked()
-                .andGiven(new AppointmentHandedOff(ID, null, NORTHSIDE, RIVERSIDE, "closer to home", BOOKED))
+                .andGiven(new AppointmentHandedOff(ID, PATIENT.patientId(), null, NORTHSIDE, RIVERSIDE,
+                        "closer to home", BOOKED))
                 .when(new MarkArrived(ID), by(RIVER_STAFF))
                 .expectEvents(new PatientArrived(ID, null, ARRIVED));
     }
@@ -192,7 +196,8 @@ class AppointmentHandoffTest {
     @Test
     void theFormerPerformerSeesButCannotChangeAHandedOffAppointment() {
         givenBooked()
-                .andGiven(new AppointmentHandedOff(ID, null, NORTHSIDE, RIVERSIDE, "closer to home", BOOKED))
+                .andGiven(new AppointmentHandedOff(ID, PATIENT.patientId(), null, NORTHSIDE, RIVERSIDE,
+                        "closer to home", BOOKED))
                 .when(new CancelAppointment(ID, "changed my mind"), by(NORTH_STAFF))
                 .expectException(refusal(Refusal.Kind.FORBIDDEN,
                         equalTo("only the performing organisation can cancel an appointment")));
@@ -225,12 +230,13 @@ class AppointmentHandoffTest {
     @Test
     void cancellingForTheReferralIsHarmlessWhenTheAppointmentIsAlreadyOver() {
         givenBooked()
-                .andGiven(new AppointmentCancelled(ID, null, "no longer needed", false, CANCELLED))
+                .andGiven(new AppointmentCancelled(ID, PATIENT.patientId(), null, "no longer needed", false, CANCELLED))
                 .when(new CancelAppointmentForReferral(ID, "the referral was declined"))
                 .expectNoEvents();
         givenBooked()
                 .when(new CancelAppointmentForReferral(ID, "the referral was declined"))
-                .expectEvents(new AppointmentCancelled(ID, null, "the referral was declined", true, CANCELLED));
+                .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), null, "the referral was declined",
+                        true, CANCELLED));
     }
 
     private TestExecutor<AppointmentHandoff> givenBooked() {

@@ -70,7 +70,8 @@ class ReferralVisitSagaTest {
     @Test
     void reschedulingIsPassedOn() {
         fixture.givenAggregate(ID).published(booked())
-                .whenAggregate(ID).publishes(new AppointmentRescheduled(ID, REFERRAL, LATER, "Room 3", "sick", BOOKED))
+                .whenAggregate(ID).publishes(new AppointmentRescheduled(ID, PATIENT.patientId(), REFERRAL, LATER,
+                        "Room 3", "sick", BOOKED))
                 .expectDispatchedCommands(new FollowAppointment(REFERRAL, ID, 2, Change.RESCHEDULED,
                         new Appointment(LATER.start(), null, "Room 3"), "sick"));
     }
@@ -86,7 +87,8 @@ class ReferralVisitSagaTest {
     @Test
     void theClinicCancellingTheAppointmentIsPassedOn() {
         fixture.givenAggregate(ID).published(booked())
-                .whenAggregate(ID).publishes(new AppointmentCancelled(ID, REFERRAL, "clinic closed", false, CANCELLED))
+                .whenAggregate(ID).publishes(new AppointmentCancelled(ID, PATIENT.patientId(), REFERRAL,
+                        "clinic closed", false, CANCELLED))
                 .expectDispatchedCommands(new FollowAppointment(REFERRAL, ID, 2, Change.CANCELLED, null,
                         "clinic closed"))
                 .expectActiveSagas(0);
@@ -95,15 +97,15 @@ class ReferralVisitSagaTest {
     @Test
     void aDeclinedReferralCancelsItsAppointmentAndThatIsNotEchoedBack() {
         fixture.givenAggregate(ID).published(booked())
-                .whenAggregate(REFERRAL).publishes(new ReferralDeclined(REFERRAL, "not our specialty",
-                        ReferralStatus.DECLINED))
+                .whenAggregate(REFERRAL).publishes(new ReferralDeclined(REFERRAL, PATIENT.patientId(),
+                        "not our specialty", ReferralStatus.DECLINED))
                 .expectDispatchedCommands(new CancelAppointmentForReferral(ID,
                         "the referral was declined: not our specialty"))
                 .expectActiveSagas(0);
         // The cancellation it caused comes back marked byReferral: nothing is sent to the referral.
         fixture.givenAggregate(ID).published(booked())
-                .whenAggregate(ID).publishes(new AppointmentCancelled(ID, REFERRAL, "the referral was declined", true,
-                        CANCELLED))
+                .whenAggregate(ID).publishes(new AppointmentCancelled(ID, PATIENT.patientId(), REFERRAL,
+                        "the referral was declined", true, CANCELLED))
                 .expectNoDispatchedCommands()
                 .expectActiveSagas(0);
     }
@@ -119,8 +121,8 @@ class ReferralVisitSagaTest {
     void forwardingAReferralWithdrawsTheSlotsItsFormerRecipientProposed() {
         fixture.givenAggregate(ID).published(new AppointmentProposed(ID, REFERRAL, PATIENT, RIVERSIDE,
                         Set.of(RIVERSIDE, NORTHSIDE), List.of(SLOT, LATER), null, null, PROPOSED))
-                .whenAggregate(REFERRAL).publishes(new ReferralForwarded(REFERRAL, RIVERSIDE, "hillside-derm",
-                        "closer to home", ReferralStatus.CREATED))
+                .whenAggregate(REFERRAL).publishes(new ReferralForwarded(REFERRAL, PATIENT.patientId(), RIVERSIDE,
+                        "hillside-derm", "closer to home", ReferralStatus.CREATED))
                 .expectDispatchedCommands(new CancelAppointmentForReferral(ID,
                         "the referral was forwarded to hillside-derm"));
     }

@@ -20,22 +20,24 @@ class AmendRecordTest {
     void authorAmendsTheRecordIntoVersionTwo() {
         fixture.given(recordShared())
                 .when(new AmendRecord(RECORD_ID, VERSION_2, null, null, AMEND_REASON), by(NORTHSIDE_STAFF))
-                .expectEvents(new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+                .expectEvents(new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null, AMEND_REASON))
                 .expectResultMessagePayload(2L);
     }
 
     @Test
     void eachAmendmentIsTheNextVersionAndKeepsTheEarlierOnes() {
-        fixture.given(recordShared(), new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+        fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
+                AMEND_REASON))
                 .when(new AmendRecord(RECORD_ID, VERSION_3, "Discharge summary (final)", null, "signed off"),
                         by(NORTHSIDE_STAFF, 2))
-                .expectEvents(new RecordAmended(RECORD_ID, 3, VERSION_3, "Discharge summary (final)", null,
-                        "signed off"));
+                .expectEvents(new RecordAmended(RECORD_ID, PATIENT.patientId(), 3, VERSION_3,
+                        "Discharge summary (final)", null, "signed off"));
     }
 
     @Test
     void amendingWithTheContentItAlreadyHasIsRefused() {
-        fixture.given(recordShared(), new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+        fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
+                AMEND_REASON))
                 .when(new AmendRecord(RECORD_ID, VERSION_2, null, null, AMEND_REASON), by(NORTHSIDE_STAFF))
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         equalTo("this content is already version 2 of the record")))
@@ -44,7 +46,8 @@ class AmendRecordTest {
 
     @Test
     void amendingWithAStaleIfMatchIsRefused() {
-        fixture.given(recordShared(), new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+        fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
+                AMEND_REASON))
                 .when(new AmendRecord(RECORD_ID, VERSION_3, null, null, AMEND_REASON), by(NORTHSIDE_STAFF, 1))
                 .expectException(refusal(Refusal.Kind.CONFLICT, equalTo(
                         "the record has changed: you sent If-Match version 1 but it is now at version 2")))
@@ -70,7 +73,7 @@ class AmendRecordTest {
 
     @Test
     void revokedRecipientIsToldThereIsNoSuchRecord() {
-        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .when(new AmendRecord(RECORD_ID, VERSION_2, null, null, AMEND_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.NOT_FOUND, equalTo("no such record")))
                 .expectNoEvents();

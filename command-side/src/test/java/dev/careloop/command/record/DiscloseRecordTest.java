@@ -22,7 +22,8 @@ class DiscloseRecordTest {
 
     @Test
     void recipientWithActiveAccessReadsTheCurrentVersionAndTheReadIsRecorded() {
-        fixture.given(recordShared(), new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+        fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
+                AMEND_REASON))
                 .when(new DiscloseRecord(RECORD_ID, null, PurposeOfUse.TREATMENT, READ_AT), by(RIVERSIDE_CLINICIAN))
                 .expectEvents(new RecordDisclosed(RECORD_ID, RIVERSIDE, PurposeOfUse.TREATMENT, 2, VERSION_2.sha256(),
                         VERSION_2.size(), READ_AT))
@@ -31,7 +32,8 @@ class DiscloseRecordTest {
 
     @Test
     void recipientReadsAnEarlierVersionByItsNumber() {
-        fixture.given(recordShared(), new RecordAmended(RECORD_ID, 2, VERSION_2, null, null, AMEND_REASON))
+        fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
+                AMEND_REASON))
                 .when(new DiscloseRecord(RECORD_ID, 1, PurposeOfUse.COORDINATION, READ_AT), by(HILLSIDE_CLINICIAN))
                 .expectEvents(new RecordDisclosed(RECORD_ID, HILLSIDE, PurposeOfUse.COORDINATION, 1,
                         VERSION_1.sha256(), VERSION_1.size(), READ_AT))
@@ -57,7 +59,7 @@ class DiscloseRecordTest {
 
     @Test
     void revokedRecipientIsDenied() {
-        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .when(new DiscloseRecord(RECORD_ID, null, PurposeOfUse.TREATMENT, READ_AT), by(RIVERSIDE_CLINICIAN))
                 .expectException(denied(equalTo("access of riverside-derm was revoked")))
                 .expectNoEvents();
@@ -65,7 +67,7 @@ class DiscloseRecordTest {
 
     @Test
     void otherRecipientsStillReadAfterOneWasRevoked() {
-        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .when(new DiscloseRecord(RECORD_ID, null, PurposeOfUse.TREATMENT, READ_AT), by(HILLSIDE_CLINICIAN))
                 .expectEvents(new RecordDisclosed(RECORD_ID, HILLSIDE, PurposeOfUse.TREATMENT, 1, VERSION_1.sha256(),
                         VERSION_1.size(), READ_AT));

@@ -24,7 +24,7 @@ class RevokeRecordAccessTest {
     void authorRevokesOneRecipientsAccess() {
         fixture.given(recordShared())
                 .when(new RevokeRecordAccess(RECORD_ID, RIVERSIDE, REVOKE_REASON), by(NORTHSIDE_STAFF, 1))
-                .expectEvents(new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+                .expectEvents(new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .expectResultMessagePayload(2L);
     }
 
@@ -33,7 +33,7 @@ class RevokeRecordAccessTest {
         fixture.givenCurrentTime(SHARED_AT)
                 .andGivenCommands(command(shareRecord(Set.of(RIVERSIDE)), NORTHSIDE_STAFF))
                 .when(new RevokeRecordAccess(RECORD_ID, RIVERSIDE, REVOKE_REASON), by(NORTHSIDE_STAFF))
-                .expectEvents(new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+                .expectEvents(new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .expectNoScheduledDeadlines();
     }
 
@@ -56,7 +56,7 @@ class RevokeRecordAccessTest {
 
     @Test
     void revokingTheSameAccessTwiceIsRefused() {
-        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, RIVERSIDE, REVOKE_REASON))
+        fixture.given(recordShared(), new RecordAccessRevoked(RECORD_ID, PATIENT.patientId(), RIVERSIDE, REVOKE_REASON))
                 .when(new RevokeRecordAccess(RECORD_ID, RIVERSIDE, REVOKE_REASON), by(NORTHSIDE_STAFF))
                 .expectException(refusal(Refusal.Kind.CONFLICT, equalTo("access of riverside-derm was already revoked")))
                 .expectNoEvents();

@@ -77,7 +77,7 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new ReferralDeclined(REFERRAL_ID, DECLINE_REASON, to));
+            return List.of(new ReferralDeclined(REFERRAL_ID, PATIENT.patientId(), DECLINE_REASON, to));
         }
     },
     FORWARD("forward", Side.RECIPIENT, Who.STAFF, CREATED, CREATED) {
@@ -88,7 +88,8 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new ReferralForwarded(REFERRAL_ID, RIVERSIDE, HILLSIDE, FORWARD_REASON, to));
+            return List.of(new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), RIVERSIDE, HILLSIDE,
+                    FORWARD_REASON, to));
         }
     },
     REQUEST_INFORMATION("request-information", Side.RECIPIENT, Who.STAFF, ACCEPTED, INFORMATION_REQUESTED) {
@@ -99,7 +100,7 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new InformationRequested(REFERRAL_ID, QUESTION, to));
+            return List.of(new InformationRequested(REFERRAL_ID, PATIENT.patientId(), QUESTION, to));
         }
     },
     PROVIDE_INFORMATION("provide-information", Side.INITIATOR, Who.STAFF, INFORMATION_REQUESTED, CREATED) {
@@ -143,8 +144,8 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitRescheduled(REFERRAL_ID, APPOINTMENT_ID, 3, MOVED_APPOINTMENT, RESCHEDULE_REASON,
-                    to));
+            return List.of(new VisitRescheduled(REFERRAL_ID, PATIENT.patientId(), APPOINTMENT_ID, 3,
+                    MOVED_APPOINTMENT, RESCHEDULE_REASON, to));
         }
     },
     RECORD_NO_SHOW("no-show", Side.RECIPIENT, Who.STAFF, SCHEDULED, NO_SHOW) {
@@ -177,7 +178,8 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 3, APPOINTMENT_CANCEL_REASON, to));
+            return List.of(new VisitCancelled(REFERRAL_ID, PATIENT.patientId(), APPOINTMENT_ID, 3,
+                    APPOINTMENT_CANCEL_REASON, to));
         }
     },
     SEND_INTERIM_NOTE("interim-note", Side.RECIPIENT, Who.CLINICIANS, SCHEDULED, INTERIM_NOTE_SENT) {
@@ -188,7 +190,7 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, to));
+            return List.of(new InterimNoteSent(REFERRAL_ID, PATIENT.patientId(), INTERIM_NOTE, to));
         }
     },
     REQUEST_CANCELLATION("request-cancellation", Side.INITIATOR, Who.STAFF, ACCEPTED, CANCELLATION_REQUESTED) {
@@ -199,7 +201,7 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new CancellationRequested(REFERRAL_ID, CANCELLATION_REASON, to));
+            return List.of(new CancellationRequested(REFERRAL_ID, PATIENT.patientId(), CANCELLATION_REASON, to));
         }
     },
     CONFIRM_CANCELLATION("confirm-cancellation", Side.RECIPIENT, Who.STAFF, CANCELLATION_REQUESTED, CANCELLED) {
@@ -221,7 +223,7 @@ enum Action {
 
         @Override
         List<Object> events(ReferralStatus to) {
-            return List.of(new OutcomeSent(REFERRAL_ID, REPORT, to));
+            return List.of(new OutcomeSent(REFERRAL_ID, PATIENT.patientId(), REPORT, to));
         }
     },
     ACKNOWLEDGE_OUTCOME("acknowledge-outcome", Side.INITIATOR, Who.STAFF, COMPLETED, COMPLETED) {

@@ -29,7 +29,8 @@ class ForwardReferralTest {
     void recipientCanForwardAnUntriagedReferral() {
         fixture.given(referralSent())
                 .when(new ForwardReferral(REFERRAL_ID, HILLSIDE, FORWARD_REASON), by(RIVERSIDE_COORDINATOR))
-                .expectEvents(new ReferralForwarded(REFERRAL_ID, RIVERSIDE, HILLSIDE, FORWARD_REASON, CREATED))
+                .expectEvents(new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), RIVERSIDE, HILLSIDE,
+                        FORWARD_REASON, CREATED))
                 .expectResultMessagePayload(2L);
     }
 
@@ -37,7 +38,8 @@ class ForwardReferralTest {
     void anAcceptedReferralForwardedAwaitsTriageByTheNewRecipient() {
         fixture.given(referralSent(), accepted())
                 .when(new ForwardReferral(REFERRAL_ID, HILLSIDE, FORWARD_REASON), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new ReferralForwarded(REFERRAL_ID, RIVERSIDE, HILLSIDE, FORWARD_REASON, CREATED))
+                .expectEvents(new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), RIVERSIDE, HILLSIDE,
+                        FORWARD_REASON, CREATED))
                 .expectResultMessagePayload(3L);
     }
 
@@ -61,7 +63,7 @@ class ForwardReferralTest {
     void newRecipientCanDeclineAForwardedReferral() {
         fixture.given(referralSent(), forwardedToHillside(CREATED))
                 .when(new DeclineReferral(REFERRAL_ID, DECLINE_REASON), by(HILLSIDE_CLINICIAN))
-                .expectEvents(new ReferralDeclined(REFERRAL_ID, DECLINE_REASON, DECLINED));
+                .expectEvents(new ReferralDeclined(REFERRAL_ID, PATIENT.patientId(), DECLINE_REASON, DECLINED));
     }
 
     @Test
@@ -96,14 +98,15 @@ class ForwardReferralTest {
     void newRecipientCanForwardTheReferralOnAgain() {
         fixture.given(referralSent(), forwardedToHillside(CREATED))
                 .when(new ForwardReferral(REFERRAL_ID, LAKESIDE, "cardiac cause suspected"), by(HILLSIDE_CLINICIAN))
-                .expectEvents(new ReferralForwarded(REFERRAL_ID, HILLSIDE, LAKESIDE, "cardiac cause suspected",
-                        CREATED));
+                .expectEvents(new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), HILLSIDE, LAKESIDE,
+                        "cardiac cause suspected", CREATED));
     }
 
     @Test
     void anOrganisationTheReferralWasForwardedToCanActOnIt() {
         fixture.given(referralSent(), forwardedToHillside(CREATED),
-                        new ReferralForwarded(REFERRAL_ID, HILLSIDE, LAKESIDE, "cardiac cause suspected", CREATED))
+                        new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), HILLSIDE, LAKESIDE,
+                                "cardiac cause suspected", CREATED))
                 .when(new AcceptReferral(REFERRAL_ID), by(LAKESIDE_STAFF))
                 .expectEvents(new ReferralAccepted(REFERRAL_ID, ACCEPTED));
     }
@@ -112,7 +115,8 @@ class ForwardReferralTest {
     void newRecipientCanAskTheInitiatorForInformation() {
         fixture.given(referralSent(), forwardedToHillside(CREATED))
                 .when(new RequestInformation(REFERRAL_ID, QUESTION), by(HILLSIDE_CLINICIAN))
-                .expectEvents(new InformationRequested(REFERRAL_ID, QUESTION, INFORMATION_REQUESTED));
+                .expectEvents(new InformationRequested(REFERRAL_ID, PATIENT.patientId(), QUESTION,
+                        INFORMATION_REQUESTED));
     }
 
     @Test
@@ -126,7 +130,8 @@ class ForwardReferralTest {
     void initiatorCanStillAskForCancellationAfterAForward() {
         fixture.given(referralSent(), forwardedToHillside(CREATED))
                 .when(new RequestCancellation(REFERRAL_ID, CANCELLATION_REASON), by(NORTHSIDE_STAFF))
-                .expectEvents(new CancellationRequested(REFERRAL_ID, CANCELLATION_REASON, CANCELLATION_REQUESTED));
+                .expectEvents(new CancellationRequested(REFERRAL_ID, PATIENT.patientId(), CANCELLATION_REASON,
+                        CANCELLATION_REQUESTED));
     }
 
     @Test

@@ -25,7 +25,8 @@ class InformationRequestTest {
     void recipientCanPutAScheduledReferralOnHoldWithAQuestion() {
         fixture.given(history(SCHEDULED))
                 .when(new RequestInformation(REFERRAL_ID, QUESTION), by(RIVERSIDE_COORDINATOR))
-                .expectEvents(new InformationRequested(REFERRAL_ID, QUESTION, INFORMATION_REQUESTED))
+                .expectEvents(new InformationRequested(REFERRAL_ID, PATIENT.patientId(), QUESTION,
+                        INFORMATION_REQUESTED))
                 .expectResultMessagePayload(4L);
     }
 
@@ -92,7 +93,7 @@ class InformationRequestTest {
     void theOutcomeCanBeSentOnceTheAnswerArrived() {
         fixture.given(referralSent(), accepted(), informationRequested(), informationProvided(ACCEPTED))
                 .when(new SendOutcome(REFERRAL_ID, REPORT), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new OutcomeSent(REFERRAL_ID, REPORT, COMPLETED));
+                .expectEvents(new OutcomeSent(REFERRAL_ID, PATIENT.patientId(), REPORT, COMPLETED));
     }
 
     @Test

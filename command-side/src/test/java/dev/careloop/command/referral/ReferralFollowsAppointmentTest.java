@@ -48,11 +48,11 @@ class ReferralFollowsAppointmentTest {
     @Test
     void aFormerAppointmentsBookingRedeliveredAfterTheNextOneWasCancelledIsNotFollowedAgain() {
         fixture.given(referralSent(), accepted(), visitScheduled(),
-                        new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
-                                APPOINTMENT_CANCELLED),
+                        new VisitCancelled(REFERRAL_ID, PATIENT.patientId(), APPOINTMENT_ID, 2,
+                                APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED),
                         new VisitScheduled(REFERRAL_ID, NEXT_APPOINTMENT_ID, 1, APPOINTMENT, SCHEDULED),
-                        new VisitCancelled(REFERRAL_ID, NEXT_APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
-                                APPOINTMENT_CANCELLED))
+                        new VisitCancelled(REFERRAL_ID, PATIENT.patientId(), NEXT_APPOINTMENT_ID, 2,
+                                APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED))
                 .when(follow(APPOINTMENT_ID, 1, Change.BOOKED))
                 .expectNoEvents()
                 .expectResultMessagePayload(Outcome.alreadyFollowed());
@@ -77,7 +77,8 @@ class ReferralFollowsAppointmentTest {
     @Test
     void aNoShowWhileCancellationIsRequestedIsRecordedAndTheStatusStays() {
         fixture.given(referralSent(), accepted(), visitScheduled(),
-                        new CancellationRequested(REFERRAL_ID, CANCELLATION_REASON, CANCELLATION_REQUESTED))
+                        new CancellationRequested(REFERRAL_ID, PATIENT.patientId(), CANCELLATION_REASON,
+                                CANCELLATION_REQUESTED))
                 .when(follow(APPOINTMENT_ID, 2, Change.NO_SHOW))
                 .expectEvents(new NoShowRecorded(REFERRAL_ID, APPOINTMENT_ID, 2, CANCELLATION_REQUESTED))
                 .expectResultMessagePayload(Outcome.followed());
@@ -88,8 +89,8 @@ class ReferralFollowsAppointmentTest {
         fixture.given(history(INTERIM_NOTE_SENT))
                 .when(new FollowAppointment(REFERRAL_ID, APPOINTMENT_ID, 2, Change.CANCELLED, null,
                         APPOINTMENT_CANCEL_REASON))
-                .expectEvents(new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
-                        APPOINTMENT_CANCELLED));
+                .expectEvents(new VisitCancelled(REFERRAL_ID, PATIENT.patientId(), APPOINTMENT_ID, 2,
+                        APPOINTMENT_CANCEL_REASON, APPOINTMENT_CANCELLED));
     }
 
     @Test

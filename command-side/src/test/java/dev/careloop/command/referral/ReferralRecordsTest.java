@@ -34,14 +34,16 @@ class ReferralRecordsTest {
     void interimNoteCarriesTheAttachedRecordsItNames() {
         fixture.given(referralSent(), accepted(), biopsyReportAttached())
                 .when(new SendInterimNote(REFERRAL_ID, INTERIM_NOTE, List.of(BIOPSY_REPORT)), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT, List.of(BIOPSY_REPORT)));
+                .expectEvents(new InterimNoteSent(REFERRAL_ID, PATIENT.patientId(), INTERIM_NOTE, INTERIM_NOTE_SENT,
+                        List.of(BIOPSY_REPORT)));
     }
 
     @Test
     void outcomeCarriesTheAttachedRecordsItNames() {
         fixture.given(referralSent(), accepted(), biopsyReportAttached())
                 .when(new SendOutcome(REFERRAL_ID, REPORT, List.of(BIOPSY_REPORT)), by(RIVERSIDE_CLINICIAN))
-                .expectEvents(new OutcomeSent(REFERRAL_ID, REPORT, COMPLETED, List.of(BIOPSY_REPORT)));
+                .expectEvents(new OutcomeSent(REFERRAL_ID, PATIENT.patientId(), REPORT, COMPLETED,
+                        List.of(BIOPSY_REPORT)));
     }
 
     @Test

@@ -69,7 +69,8 @@ class ReferralRulesTest {
     @Test
     void anAppointmentCannotBeCancelledWhenNoneWasEverBooked() {
         // an interim note moves the referral into progress without any visit
-        fixture.given(referralSent(), accepted(), new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT))
+        fixture.given(referralSent(), accepted(), new InterimNoteSent(REFERRAL_ID, PATIENT.patientId(), INTERIM_NOTE,
+                INTERIM_NOTE_SENT))
                 .when(new CancelVisit(REFERRAL_ID, APPOINTMENT_CANCEL_REASON), by(RIVERSIDE_CLINICIAN))
                 .expectException(refusal(Refusal.Kind.CONFLICT, equalTo("there is no booked appointment to cancel")))
                 .expectNoEvents();

@@ -161,11 +161,11 @@ final class ReferralTestData {
     }
 
     static ReferralForwarded forwardedToHillside(ReferralStatus status) {
-        return new ReferralForwarded(REFERRAL_ID, RIVERSIDE, HILLSIDE, FORWARD_REASON, status);
+        return new ReferralForwarded(REFERRAL_ID, PATIENT.patientId(), RIVERSIDE, HILLSIDE, FORWARD_REASON, status);
     }
 
     static InformationRequested informationRequested() {
-        return new InformationRequested(REFERRAL_ID, QUESTION, INFORMATION_REQUESTED);
+        return new InformationRequested(REFERRAL_ID, PATIENT.patientId(), QUESTION, INFORMATION_REQUESTED);
     }
 
     static VisitScheduled visitScheduled() {
@@ -173,7 +173,7 @@ final class ReferralTestData {
     }
 
     static OutcomeSent outcomeSent() {
-        return new OutcomeSent(REFERRAL_ID, REPORT, COMPLETED);
+        return new OutcomeSent(REFERRAL_ID, PATIENT.patientId(), REPORT, COMPLETED);
     }
 
     /**
@@ -185,19 +185,22 @@ final class ReferralTestData {
         return switch (status) {
             case CREATED -> List.of(referralSent());
             case ACCEPTED -> List.of(referralSent(), accepted());
-            case DECLINED -> List.of(referralSent(), new ReferralDeclined(REFERRAL_ID, DECLINE_REASON, DECLINED));
+            case DECLINED -> List.of(referralSent(), new ReferralDeclined(REFERRAL_ID, PATIENT.patientId(),
+                    DECLINE_REASON, DECLINED));
             case SCHEDULED -> List.of(referralSent(), accepted(), visitScheduled());
             case NO_SHOW -> List.of(referralSent(), accepted(), visitScheduled(),
                     new NoShowRecorded(REFERRAL_ID, APPOINTMENT_ID, 2, NO_SHOW));
             case APPOINTMENT_CANCELLED -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new VisitCancelled(REFERRAL_ID, APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
+                    new VisitCancelled(REFERRAL_ID, PATIENT.patientId(), APPOINTMENT_ID, 2, APPOINTMENT_CANCEL_REASON,
                             APPOINTMENT_CANCELLED));
             case INTERIM_NOTE_SENT -> List.of(referralSent(), accepted(), visitScheduled(),
-                    new InterimNoteSent(REFERRAL_ID, INTERIM_NOTE, INTERIM_NOTE_SENT));
+                    new InterimNoteSent(REFERRAL_ID, PATIENT.patientId(), INTERIM_NOTE, INTERIM_NOTE_SENT));
             case CANCELLATION_REQUESTED -> List.of(referralSent(), accepted(),
-                    new CancellationRequested(REFERRAL_ID, CANCELLATION_REASON, CANCELLATION_REQUESTED));
+                    new CancellationRequested(REFERRAL_ID, PATIENT.patientId(), CANCELLATION_REASON,
+                            CANCELLATION_REQUESTED));
             case CANCELLED -> List.of(referralSent(), accepted(),
-                    new CancellationRequested(REFERRAL_ID, CANCELLATION_REASON, CANCELLATION_REQUESTED),
+                    new CancellationRequested(REFERRAL_ID, PATIENT.patientId(), CANCELLATION_REASON,
+                            CANCELLATION_REQUESTED),
                     new CancellationConfirmed(REFERRAL_ID, CANCELLED));
             case COMPLETED -> List.of(referralSent(), accepted(), visitScheduled(), outcomeSent());
             // On hold straight from triage: the answer takes it back to "awaiting triage".
@@ -206,7 +209,7 @@ final class ReferralTestData {
     }
 
     static InformationProvided informationProvided(ReferralStatus resumed) {
-        return new InformationProvided(REFERRAL_ID, ANSWER, resumed);
+        return new InformationProvided(REFERRAL_ID, PATIENT.patientId(), ANSWER, resumed);
     }
 
     /** A {@link Refusal} of this kind whose reason matches. */

@@ -1,6 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Patient;
+import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
 import dev.careloop.query.replay.RowValues;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A row of appointment_view, as {@link AppointmentViewProjection} changes it. */
-final class AppointmentRow {
+final class AppointmentRow implements PatientScrub.PatientRow {
 
     String appointmentId;
     String referralId;
@@ -77,5 +78,17 @@ final class AppointmentRow {
         r.updatedAt = RowValues.instant(rs.getTimestamp("updated_at"));
         r.version = rs.getLong("version");
         return r;
+    }
+
+    /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */
+    @Override
+    public boolean erasePatient() {
+        if (!PatientScrub.unerased(patient, description, cancellationReason)) {
+            return false;
+        }
+        patient = Patient.erased(patient.patientId());
+        description = PatientScrub.erased(description);
+        cancellationReason = PatientScrub.erased(cancellationReason);
+        return true;
     }
 }

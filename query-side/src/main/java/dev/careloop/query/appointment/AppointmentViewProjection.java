@@ -150,7 +150,7 @@ class AppointmentViewProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return PatientScrub.eraseFrom(views, AppointmentRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
+        return PatientScrub.eraseFrom(views, AppointmentRow.PATIENT_ID, patientId);
     }
 
     @ResetHandler

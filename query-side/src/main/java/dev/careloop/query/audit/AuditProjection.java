@@ -14,6 +14,8 @@ import dev.careloop.query.ReadModels;
 import dev.careloop.query.audit.AuditRows.Entry;
 import dev.careloop.query.audit.AuditRows.Party;
 import dev.careloop.query.audit.AuditRows.Subject;
+import dev.careloop.query.privacy.ClinicalTexts;
+import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Journal;
 import dev.careloop.query.replay.Rows;
 import dev.careloop.query.replay.Stores;
@@ -43,7 +45,7 @@ import java.util.Set;
  */
 @Component
 @ProcessingGroup(AuditProjection.GROUP)
-class AuditProjection {
+class AuditProjection implements PatientScrub {
 
     static final String GROUP = "audit";
 
@@ -56,13 +58,15 @@ class AuditProjection {
     private final Rows<Party> parties;
     private final ObjectMapper json;
     private final LogPositions positions;
+    private final ClinicalTexts clinicalTexts;
 
-    AuditProjection(Stores stores, ObjectMapper json, LogPositions positions) {
+    AuditProjection(Stores stores, ObjectMapper json, LogPositions positions, ClinicalTexts clinicalTexts) {
         this.entries = stores.journal(Entry.TABLE);
         this.subjects = stores.rows(Subject.TABLE);
         this.parties = stores.rows(Party.TABLE);
         this.json = json;
         this.positions = positions;
+        this.clinicalTexts = clinicalTexts;
     }
 
     @EventHandler
@@ -91,6 +95,8 @@ class AuditProjection {
      */
     @EventHandler
     void on(PatientErased e, EventMessage<?> message) {
+        // After every earlier event of the trail: no clinical text of the patient outlives the erasure here.
+        scrub(e.patientId());
         Set<String> organisations = new LinkedHashSet<>();
         for (Subject subject : subjects.findAll(Subject.PATIENT_ID, e.patientId())) {
             for (Party party : parties.findAll(Party.AGGREGATE_ID, subject.aggregateId)) {
@@ -121,6 +127,16 @@ class AuditProjection {
     @EventHandler
     void on(AuditTrailRead e, EventMessage<?> message) {
         record(AuditEntryKind.AUDIT, message.getIdentifier(), null, e, message, false);
+    }
+
+    /** The patient's clinical text in the entries' details, replaced as the log now reads (nothing else is kept). */
+    @Override
+    public int scrub(String patientId) {
+        return entries.rewrite("patient_id = ?", List.of(patientId), entry -> {
+            ObjectNode details = (ObjectNode) json.readTree(entry.details());
+            return clinicalTexts.erase(entry.eventType(), details)
+                    ? entry.withDetails(json.writeValueAsString(details)) : null;
+        });
     }
 
     @ResetHandler

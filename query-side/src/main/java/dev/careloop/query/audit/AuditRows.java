@@ -14,7 +14,7 @@ final class AuditRows {
     private AuditRows() {
     }
 
-    /** One event of the log in the trail (audit_entry); never changed but by a backfill of its patient. */
+    /** One event of the log in the trail (audit_entry); changed only to fill in its patient, or by an erasure. */
     record Entry(String eventId, long globalIndex, Instant occurredAt, String eventType, String aggregateType,
                  String aggregateId, Long sequenceNumber, String referralId, String recordId, String appointmentId,
                  String patientId, String actorUser, String actorOrg, String actorRoles, String client,
@@ -25,6 +25,12 @@ final class AuditRows {
             return new Entry(eventId, globalIndex, occurredAt, eventType, aggregateType, aggregateId, sequenceNumber,
                     referralId, recordId, appointmentId, newPatientId, actorUser, actorOrg, actorRoles, client,
                     purposeOfUse, correlationId, causationId, description, details);
+        }
+
+        Entry withDetails(String newDetails) {
+            return new Entry(eventId, globalIndex, occurredAt, eventType, aggregateType, aggregateId, sequenceNumber,
+                    referralId, recordId, appointmentId, patientId, actorUser, actorOrg, actorRoles, client,
+                    purposeOfUse, correlationId, causationId, description, newDetails);
         }
 
         static final RowTable<Entry> TABLE = RowTable.<Entry>named("audit_entry")

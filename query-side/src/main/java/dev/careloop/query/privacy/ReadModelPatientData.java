@@ -5,7 +5,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 
-/** Erasure's view of the query side's read models: every copy of a patient's identity in one call. */
+/** Erasure's view of the query side's read models: every copy of a patient's identity and clinical text in one call. */
 @Component
 class ReadModelPatientData implements PatientDataStore {
 
@@ -17,7 +17,7 @@ class ReadModelPatientData implements PatientDataStore {
 
     @Override
     public String name() {
-        return "read models (referrals, records, appointments)";
+        return "read models (referrals, records, appointments, audit trail)";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.careloop.query.record;
 
+import dev.careloop.api.ClinicalText;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessExpired;
@@ -20,6 +21,7 @@ import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * record_view, record_grant, record_version and record_disclosure. Changes to the view are guarded by the
@@ -150,7 +152,21 @@ class RecordProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return PatientScrub.eraseFrom(views, RecordRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
+        int changed = 0;
+        for (RecordRow record : views.findAll(RecordRow.PATIENT_ID, patientId)) {
+            changed += grants.updateAll(GrantRow.RECORD_ID, record.recordId, g -> {
+                if (!PatientScrub.unerased(null, g.revokeReason)) {
+                    return null;
+                }
+                g.revokeReason = PatientScrub.erased(g.revokeReason);
+                return g;
+            });
+            changed += versions.rewrite("record_id = ? AND reason IS NOT NULL AND reason <> ?",
+                    List.of(record.recordId, ClinicalText.ERASED), v -> new VersionRow(v.recordId(), v.version(),
+                            v.contentSha256(), v.contentSize(), v.mediaType(), v.title(), ClinicalText.ERASED,
+                            v.createdAt(), v.createdBy()));
+        }
+        return changed + PatientScrub.eraseFrom(views, RecordRow.PATIENT_ID, patientId);
     }
 
     @ResetHandler

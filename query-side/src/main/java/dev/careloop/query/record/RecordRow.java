@@ -1,6 +1,7 @@
 package dev.careloop.query.record;
 
 import dev.careloop.api.Patient;
+import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
 import dev.careloop.query.replay.RowValues;
@@ -10,7 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 /** A row of record_view, as {@link RecordProjection} changes it. */
-final class RecordRow {
+final class RecordRow implements PatientScrub.PatientRow {
 
     String recordId;
     String referralId;
@@ -78,5 +79,16 @@ final class RecordRow {
         r.version = rs.getLong("version");
         r.lastSequence = rs.getLong("last_sequence");
         return r;
+    }
+
+    /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */
+    @Override
+    public boolean erasePatient() {
+        if (!PatientScrub.unerased(patient, description)) {
+            return false;
+        }
+        patient = Patient.erased(patient.patientId());
+        description = PatientScrub.erased(description);
+        return true;
     }
 }

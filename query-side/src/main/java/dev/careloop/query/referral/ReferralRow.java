@@ -1,6 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.Patient;
+import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
 import dev.careloop.query.replay.RowValues;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A row of referral_view, as {@link ReferralViewProjection} changes it. */
-final class ReferralRow {
+final class ReferralRow implements PatientScrub.PatientRow {
 
     String referralId;
     String referralNumber;
@@ -99,5 +100,17 @@ final class ReferralRow {
         r.recordIds = RowValues.strings(rs.getArray("record_ids"));
         r.appointmentId = rs.getString("appointment_id");
         return r;
+    }
+
+    /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */
+    @Override
+    public boolean erasePatient() {
+        if (!PatientScrub.unerased(patient, reason, openQuestion)) {
+            return false;
+        }
+        patient = Patient.erased(patient.patientId());
+        reason = PatientScrub.erased(reason);
+        openQuestion = PatientScrub.erased(openQuestion);
+        return true;
     }
 }

@@ -125,7 +125,7 @@ class ReferralViewProjection implements PatientScrub {
 
     @Override
     public int scrub(String patientId) {
-        return PatientScrub.eraseFrom(views, ReferralRow.PATIENT_ID, patientId, r -> r.patient, (r, p) -> r.patient = p);
+        return PatientScrub.eraseFrom(views, ReferralRow.PATIENT_ID, patientId);
     }
 
     @ResetHandler

@@ -32,11 +32,11 @@ class AppointmentHistoryProjectionTest {
         projections.deliver(
                 log.by(DERM, "dr-rivers", proposed("a1")),
                 log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", "ref-a1", TUESDAY_14, null,
+                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", null, "ref-a1", TUESDAY_14, null,
                         "clinic closed", AppointmentStatus.BOOKED)),
                 log.by(DERM, "system", new AppointmentReminderDue("a1", "ref-a1", TUESDAY_14.start(),
                         AppointmentStatus.BOOKED)),
-                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
                         "needs day surgery", AppointmentStatus.BOOKED)),
                 log.by(HOSPITAL, "front-desk", new PatientArrived("a1", "ref-a1", AppointmentStatus.ARRIVED)),
                 log.by(HOSPITAL, "dr-harbour", new AppointmentFulfilled("a1", "ref-a1",
@@ -60,7 +60,7 @@ class AppointmentHistoryProjectionTest {
     @Test
     void anEntryRecordsRolePurposeRequestAndCauseAndWhatChanged() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", "ref-a1", "patient moved away", false,
+                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", null, "ref-a1", "patient moved away", false,
                         AppointmentStatus.CANCELLED)));
 
         AppointmentReadModel.HistoryEntry cancelled = readModel.history("a1").get(1);

@@ -104,7 +104,7 @@ class AppointmentQueryControllerTest {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
         mvc.perform(get("/api/appointments/a1").header("X-Org", HOSPITAL)).andExpect(status().isNotFound());
 
-        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
                 "needs day surgery", AppointmentStatus.BOOKED)));
 
         mvc.perform(get("/api/appointments").header("X-Org", HOSPITAL))
@@ -123,7 +123,7 @@ class AppointmentQueryControllerTest {
     void theListFiltersByPatientReferralStatusAndStartWindow() throws Exception {
         projections.deliver(log.by(DERM, "dr-rivers", booked("monday", MONDAY_9)),
                 log.by(DERM, "dr-rivers", booked("tuesday", TUESDAY_14)),
-                log.by(DERM, "dr-rivers", new AppointmentCancelled("tuesday", "ref-tuesday", "patient is well",
+                log.by(DERM, "dr-rivers", new AppointmentCancelled("tuesday", null, "ref-tuesday", "patient is well",
                         false, AppointmentStatus.CANCELLED)));
 
         mvc.perform(get("/api/appointments").header("X-Org", DERM).param("status", "cancelled"))
@@ -150,7 +150,7 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentAnswersOnceTheVersionIsThere() throws Exception {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
                         "needs day surgery", AppointmentStatus.BOOKED)));
         var controller = new AppointmentQueryController(readModel, Duration.ofSeconds(5));
 

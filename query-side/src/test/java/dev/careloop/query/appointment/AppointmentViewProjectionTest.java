@@ -69,7 +69,7 @@ class AppointmentViewProjectionTest {
     @Test
     void reschedulingMovesTheSlotAndKeepsTheLocationWhenNoneIsGiven() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", "ref-a1", TUESDAY_14, null,
+                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", ADA.patientId(), "ref-a1", TUESDAY_14, null,
                         "clinic closed on Monday", AppointmentStatus.BOOKED)));
 
         AppointmentView view = readModel.find("a1", DERM).orElseThrow();
@@ -86,8 +86,8 @@ class AppointmentViewProjectionTest {
                         AppointmentStatus.BOOKED)));
         assertThat(readModel.find("a1", DERM).orElseThrow().reminderSent()).isTrue();
 
-        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", "ref-a1", TUESDAY_14,
-                "Room 7", "patient asked", AppointmentStatus.BOOKED)));
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", ADA.patientId(), "ref-a1",
+                TUESDAY_14, "Room 7", "patient asked", AppointmentStatus.BOOKED)));
         AppointmentView view = readModel.find("a1", DERM).orElseThrow();
         assertThat(view.reminderSent()).isFalse();
         assertThat(view.location()).isEqualTo("Room 7");
@@ -96,8 +96,8 @@ class AppointmentViewProjectionTest {
     @Test
     void cancellingKeepsTheSlotAndRecordsTheReason() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", "ref-a1", "patient moved away", false,
-                        AppointmentStatus.CANCELLED)));
+                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", ADA.patientId(), "ref-a1",
+                        "patient moved away", false, AppointmentStatus.CANCELLED)));
 
         AppointmentView view = readModel.find("a1", GP).orElseThrow();
         assertThat(view.status()).isEqualTo(AppointmentStatus.CANCELLED);
@@ -131,7 +131,7 @@ class AppointmentViewProjectionTest {
     @Test
     void aHandOffMakesTheNewOrganisationThePerformerAndTheOldOneStillSeesIt() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
+                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", ADA.patientId(), "ref-a1", DERM, HOSPITAL,
                         "needs day surgery", AppointmentStatus.BOOKED)));
 
         AppointmentView view = readModel.find("a1", HOSPITAL).orElseThrow();
@@ -144,10 +144,10 @@ class AppointmentViewProjectionTest {
     @Test
     void redeliveringEventsChangesNothing() {
         var booked = log.by(DERM, "dr-rivers", booked("a1", MONDAY_9));
-        var handedOff = log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", "ref-a1", DERM, HOSPITAL,
-                "needs day surgery", AppointmentStatus.BOOKED));
-        var cancelled = log.by(HOSPITAL, "dr-harbour", new AppointmentCancelled("a1", "ref-a1", "no theatre slot",
-                false, AppointmentStatus.CANCELLED));
+        var handedOff = log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", ADA.patientId(), "ref-a1", DERM,
+                HOSPITAL, "needs day surgery", AppointmentStatus.BOOKED));
+        var cancelled = log.by(HOSPITAL, "dr-harbour", new AppointmentCancelled("a1", ADA.patientId(), "ref-a1",
+                "no theatre slot", false, AppointmentStatus.CANCELLED));
         projections.deliver(booked, handedOff, cancelled);
         String before = row("a1");
         List<AppointmentReadModel.HistoryEntry> historyBefore = readModel.history("a1");
@@ -189,7 +189,7 @@ class AppointmentViewProjectionTest {
     void anAppointmentWithoutAPatientKeepsNoPatientThroughItsChanges() {
         projections.deliver(log.by(DERM, "dr-rivers", new AppointmentBooked("a1", null, null, DERM, Set.of(DERM),
                         MONDAY_9, "Room 4", null, AppointmentStatus.BOOKED)),
-                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", null, TUESDAY_14, null, "moved",
+                log.by(DERM, "dr-rivers", new AppointmentRescheduled("a1", null, null, TUESDAY_14, null, "moved",
                         AppointmentStatus.BOOKED)));
 
         AppointmentView view = readModel.find("a1", DERM).orElseThrow();
@@ -199,19 +199,26 @@ class AppointmentViewProjectionTest {
     }
 
     @Test
-    void erasureScrubsThePatientFromTheAppointmentViewOnceAndLeavesOtherPatientsAlone() {
+    void erasureScrubsThePatientAndTheirClinicalTextFromTheAppointmentViewOnceAndLeavesOtherPatientsAlone() {
         Patient grace = Patient.of("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
+                log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", ADA.patientId(), "ref-a1", "feels worse",
+                        false, AppointmentStatus.CANCELLED)),
                 log.by(DERM, "dr-rivers", new AppointmentBooked("a2", null, grace, DERM, Set.of(DERM), MONDAY_9,
-                        null, null, AppointmentStatus.BOOKED)));
+                        null, "Mole check", AppointmentStatus.BOOKED)));
 
         assertThat(projection.scrub(ADA.patientId())).isEqualTo(1);
         assertThat(projection.scrub(ADA.patientId())).as("already erased").isZero();
 
         AppointmentView erased = readModel.find("a1").orElseThrow();
         assertThat(erased.patient()).isEqualTo(Patient.erased(ADA.patientId()));
-        assertThat(erased.version()).as("an erasure is no event of the appointment").isEqualTo(1);
-        assertThat(readModel.find("a2").orElseThrow().patient()).isEqualTo(grace);
+        assertThat(erased.version()).as("an erasure is no event of the appointment").isEqualTo(2);
+        assertThat(ReadModelDatabase.jdbc().queryForMap("SELECT description, cancellation_reason "
+                + "FROM appointment_view WHERE appointment_id = 'a1'")).containsEntry("description", "(erased)")
+                .containsEntry("cancellation_reason", "(erased)");
+        AppointmentView kept = readModel.find("a2").orElseThrow();
+        assertThat(kept.patient()).isEqualTo(grace);
+        assertThat(kept.description()).isEqualTo("Mole check");
     }
 
     @Test

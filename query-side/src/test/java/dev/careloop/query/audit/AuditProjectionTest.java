@@ -34,7 +34,8 @@ class AuditProjectionTest {
 
     /** The projection on the test database, writing through {@code stores}. */
     static AuditProjection projection(Stores stores) {
-        return new AuditProjection(stores, ReadModelDatabase.JSON, new LogPositions(ReadModelDatabase.jdbc()));
+        return new AuditProjection(stores, ReadModelDatabase.JSON, new LogPositions(ReadModelDatabase.jdbc()),
+                ReadModelDatabase.CLINICAL_TEXTS);
     }
 
     @BeforeEach
@@ -184,7 +185,7 @@ class AuditProjectionTest {
 
         assertThat(jdbc.queryForList("SELECT patient_id FROM audit_entry WHERE aggregate_id = 's1'", String.class))
                 .hasSize(8).containsOnly(ADA.patientId());
-        assertThat(stores.rewrites()).as("the two entries filled in at once, when the share named the patient")
+        assertThat(stores.backfills()).as("the two entries filled in at once, when the share named the patient")
                 .isEqualTo(1);
         assertThat(entriesWithoutPatient("s1")).isFalse();
         assertThat(jdbc.queryForList("SELECT description FROM audit_entry WHERE event_type = 'RecordAccessDenied'",
@@ -208,7 +209,7 @@ class AuditProjectionTest {
 
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE patient_id IS NULL", Long.class))
                 .isZero();
-        assertThat(stores.rewrites()).isZero();
+        assertThat(stores.backfills()).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_subject WHERE entries_without_patient",
                 Long.class)).isZero();
     }
@@ -220,13 +221,13 @@ class AuditProjectionTest {
         everyKindOfEntry();
         projection.deliver(log.all().toArray(new EventMessage<?>[0]));
         Map<String, List<String>> once = trail();
-        int rewrites = stores.rewrites();
+        int backfills = stores.backfills();
 
         projection.deliver(log.all().toArray(new EventMessage<?>[0]));
 
         assertThat(trail()).isEqualTo(once);
         assertThat(once.get("audit_entry")).hasSize(log.all().size());
-        assertThat(stores.rewrites()).as("a redelivery fills in nothing").isEqualTo(rewrites).isEqualTo(1);
+        assertThat(stores.backfills()).as("a redelivery fills in nothing").isEqualTo(backfills).isEqualTo(1);
     }
 
     @Test
@@ -243,7 +244,7 @@ class AuditProjectionTest {
         rebuild.load();
 
         assertThat(trail()).isEqualTo(live);
-        assertThat(rebuild.rewrites()).isEqualTo(1);
+        assertThat(rebuild.backfills()).isEqualTo(1);
     }
 
     @Test
@@ -263,6 +264,24 @@ class AuditProjectionTest {
                 GRACE.patientId())).containsExactlyInAnyOrder(GP, DERM, CARDIO);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_entry WHERE event_type = 'PatientErased'",
                 Long.class)).isOne();
+    }
+
+    @Test
+    void anErasureReplacesTheErasedPatientsClinicalTextInTheTrailAndNoOneElses() {
+        Histories.declinedReferral(log, "r2", GRACE);
+        Histories.cancelledAppointment(log, "a2", GRACE);
+        Histories.declinedReferral(log, "r3", ADA);
+        log.plain("careloop", "careloop-admin", PurposeOfUse.OPERATIONS,
+                new PatientErased(GRACE.patientId(), "right to erasure", 4));
+
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        String reason = "SELECT details->>'reason' FROM audit_entry WHERE event_type = ? AND aggregate_id = ?";
+        assertThat(jdbc.queryForObject(reason, String.class, "ReferralDeclined", "r2")).isEqualTo("(erased)");
+        assertThat(jdbc.queryForObject(reason, String.class, "AppointmentCancelled", "a2")).isEqualTo("(erased)");
+        assertThat(jdbc.queryForObject(reason, String.class, "ReferralDeclined", "r3")).isEqualTo("not our specialty");
+        assertThat(jdbc.queryForObject("SELECT details->>'patientId' FROM audit_entry WHERE aggregate_id = 'r2' "
+                + "AND event_type = 'ReferralDeclined'", String.class)).isEqualTo(GRACE.patientId());
     }
 
     @Test

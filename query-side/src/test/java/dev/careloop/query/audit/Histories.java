@@ -32,24 +32,27 @@ public final class Histories {
         log.by(GP, "dr-north", new ReferralSent(id, "REF-" + id, "urn:careloop:northside-gp:referral", GP, DERM,
                 patient, Priority.URGENT, "Dermatology", "Changing mole", "since March",
                 Instant.parse("2026-03-05T09:00:00.000000501Z"), null, ReferralStatus.CREATED));
-        log.by(DERM, "triage-derm", new ReferralForwarded(id, DERM, CARDIO, "cardiac symptoms", ReferralStatus.CREATED));
-        log.by(CARDIO, "dr-lake", new InformationRequested(id, "Recent ECG?", ReferralStatus.INFORMATION_REQUESTED));
-        log.by(GP, "dr-north", new InformationProvided(id, "Attached", ReferralStatus.CREATED));
+        log.by(DERM, "triage-derm", new ReferralForwarded(id, patient.patientId(), DERM, CARDIO, "cardiac symptoms",
+                ReferralStatus.CREATED));
+        log.by(CARDIO, "dr-lake", new InformationRequested(id, patient.patientId(), "Recent ECG?",
+                ReferralStatus.INFORMATION_REQUESTED));
+        log.by(GP, "dr-north", new InformationProvided(id, patient.patientId(), "Attached", ReferralStatus.CREATED));
         log.by(CARDIO, "dr-lake", new ReferralAccepted(id, ReferralStatus.ACCEPTED));
         log.by(GP, "dr-north", new RecordAttached(id, "rec-of-" + id, "ECG", new DocumentType("11524-6", "EKG study"),
                 ReferralStatus.ACCEPTED));
         log.by(CARDIO, "desk-lake", new VisitScheduled(id, "apt-1-" + id, 1, monday, ReferralStatus.SCHEDULED));
-        log.by(CARDIO, "desk-lake", new VisitRescheduled(id, "apt-1-" + id, 2, tuesday, "clinic closed",
-                ReferralStatus.SCHEDULED));
+        log.by(CARDIO, "desk-lake", new VisitRescheduled(id, patient.patientId(), "apt-1-" + id, 2, tuesday,
+                "clinic closed", ReferralStatus.SCHEDULED));
         log.by(CARDIO, "desk-lake", new NoShowRecorded(id, "apt-1-" + id, 3, ReferralStatus.NO_SHOW));
         log.by(CARDIO, "desk-lake", new VisitScheduled(id, "apt-2-" + id, 1, monday, ReferralStatus.SCHEDULED));
-        log.by(CARDIO, "desk-lake", new VisitCancelled(id, "apt-2-" + id, 2, "patient unwell",
+        log.by(CARDIO, "desk-lake", new VisitCancelled(id, patient.patientId(), "apt-2-" + id, 2, "patient unwell",
                 ReferralStatus.APPOINTMENT_CANCELLED));
         log.by(CARDIO, "desk-lake", new VisitScheduled(id, "apt-3-" + id, 1, tuesday, ReferralStatus.SCHEDULED));
-        log.by(CARDIO, "dr-lake", new InterimNoteSent(id, "Echo booked", ReferralStatus.INTERIM_NOTE_SENT));
+        log.by(CARDIO, "dr-lake", new InterimNoteSent(id, patient.patientId(), "Echo booked",
+                ReferralStatus.INTERIM_NOTE_SENT));
         log.by(CARDIO, null, new ReferralSlaMissed(id, Instant.parse("2026-03-05T09:00:00Z"),
                 ReferralStatus.INTERIM_NOTE_SENT));
-        log.by(CARDIO, "dr-lake", new OutcomeSent(id, "Benign murmur", ReferralStatus.COMPLETED));
+        log.by(CARDIO, "dr-lake", new OutcomeSent(id, patient.patientId(), "Benign murmur", ReferralStatus.COMPLETED));
         log.by(GP, "dr-north", new OutcomeAcknowledged(id, ReferralStatus.COMPLETED));
         log.by(CARDIO, "dr-lake", new ReferredBack(id, "back-" + id, ReferralStatus.COMPLETED));
     }
@@ -58,13 +61,15 @@ public final class Histories {
     public static void cancelledReferral(TestLog log, String id, Patient patient) {
         sent(log, id, patient, GP, DERM);
         log.by(DERM, "triage-derm", new ReferralAccepted(id, ReferralStatus.ACCEPTED));
-        log.by(GP, "dr-north", new CancellationRequested(id, "patient moved", ReferralStatus.CANCELLATION_REQUESTED));
+        log.by(GP, "dr-north", new CancellationRequested(id, patient.patientId(), "patient moved",
+                ReferralStatus.CANCELLATION_REQUESTED));
         log.by(DERM, "triage-derm", new CancellationConfirmed(id, ReferralStatus.CANCELLED));
     }
 
     public static void declinedReferral(TestLog log, String id, Patient patient) {
         sent(log, id, patient, GP, DERM);
-        log.by(DERM, "triage-derm", new ReferralDeclined(id, "not our specialty", ReferralStatus.DECLINED));
+        log.by(DERM, "triage-derm", new ReferralDeclined(id, patient.patientId(), "not our specialty",
+                ReferralStatus.DECLINED));
     }
 
     public static void sent(TestLog log, String id, Patient patient, String from, String to) {
@@ -85,10 +90,11 @@ public final class Histories {
                 PurposeOfUse.TREATMENT, IN_A_YEAR));
         log.by(DERM, "dr-rivers", new RecordDisclosed(id, DERM, PurposeOfUse.TREATMENT, 1, v1.sha256(), v1.size(),
                 log.now()));
-        log.by(GP, "dr-north", new RecordAmended(id, 2, v2, "Discharge summary (corrected)", null, "typo"));
+        log.by(GP, "dr-north", new RecordAmended(id, patient.patientId(), 2, v2, "Discharge summary (corrected)",
+                null, "typo"));
         log.by(DERM, "dr-rivers", PurposeOfUse.COORDINATION, new RecordDisclosed(id, DERM, PurposeOfUse.COORDINATION, 2, v2.sha256(),
                 v2.size(), log.now()));
-        log.by(GP, "dr-north", new RecordAccessRevoked(id, CARDIO, "consent withdrawn"));
+        log.by(GP, "dr-north", new RecordAccessRevoked(id, patient.patientId(), CARDIO, "consent withdrawn"));
         log.by(GP, null, new RecordAccessExpired(id, IN_A_YEAR));
     }
 
@@ -100,11 +106,11 @@ public final class Histories {
                 List.of(tuesday, monday), "Room 4", "Consult", AppointmentStatus.PROPOSED));
         log.by(GP, "dr-north", new AppointmentBooked(id, referralId, patient, DERM, Set.of(GP, DERM), monday, null,
                 null, AppointmentStatus.BOOKED));
-        log.by(DERM, "desk-derm", new AppointmentRescheduled(id, referralId, tuesday, "Room 9", "clinic closed",
-                AppointmentStatus.BOOKED));
+        log.by(DERM, "desk-derm", new AppointmentRescheduled(id, patient.patientId(), referralId, tuesday, "Room 9",
+                "clinic closed", AppointmentStatus.BOOKED));
         log.by(DERM, null, new AppointmentReminderDue(id, referralId, tuesday.start(), AppointmentStatus.BOOKED));
-        log.by(DERM, "desk-derm", new AppointmentHandedOff(id, referralId, DERM, CARDIO, "day surgery",
-                AppointmentStatus.BOOKED));
+        log.by(DERM, "desk-derm", new AppointmentHandedOff(id, patient.patientId(), referralId, DERM, CARDIO,
+                "day surgery", AppointmentStatus.BOOKED));
         log.by(CARDIO, "desk-lake", new PatientArrived(id, referralId, AppointmentStatus.ARRIVED));
         log.by(CARDIO, "dr-lake", new AppointmentFulfilled(id, referralId, AppointmentStatus.FULFILLED));
     }
@@ -114,7 +120,7 @@ public final class Histories {
         log.by(CARDIO, "desk-lake", new AppointmentBooked(id, null, patient, CARDIO, Set.of(CARDIO),
                 new Slot(Instant.parse("2026-05-01T08:00:00Z"), Instant.parse("2026-05-01T08:20:00Z")), "Ward 2",
                 "Pre-op", AppointmentStatus.BOOKED));
-        log.by(CARDIO, "desk-lake", new AppointmentCancelled(id, null, "surgery cancelled", false,
+        log.by(CARDIO, "desk-lake", new AppointmentCancelled(id, patient.patientId(), null, "surgery cancelled", false,
                 AppointmentStatus.CANCELLED));
     }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * The stores the audit projection writes through in a test, counting the rewrites of its journal (each one a
+ * The stores the audit projection writes through in a test, counting the backfills of its journal (each one a
  * round trip that a bulk rebuild must not make for ordinary events). {@link #live()} writes every call to the test
  * database as {@code JdbcStores} does; {@link #rebuilding()} keeps rows in memory as a bulk rebuild does (a find
  * answers the kept instance itself) until {@link #load()} writes them, while journal rows go to their table.
@@ -25,7 +25,7 @@ final class TrailStores implements Stores {
     private final Stores database = ReadModelDatabase.stores();
     private final boolean rowsInMemory;
     private final Map<String, MemoryRows<?>> memory = new LinkedHashMap<>();
-    private int rewrites;
+    private int backfills;
 
     private TrailStores(boolean rowsInMemory) {
         this.rowsInMemory = rowsInMemory;
@@ -39,9 +39,9 @@ final class TrailStores implements Stores {
         return new TrailStores(true);
     }
 
-    /** How many times a journal was rewritten. */
-    int rewrites() {
-        return rewrites;
+    /** How many times entries written without their patient were filled in (rewrites other than erasures'). */
+    int backfills() {
+        return backfills;
     }
 
     /** Writes the rows kept in memory to their tables (a rebuild's load). */
@@ -69,7 +69,9 @@ final class TrailStores implements Stores {
 
             @Override
             public int rewrite(String condition, List<Object> args, UnaryOperator<R> change) {
-                rewrites++;
+                if (condition.contains("patient_id IS NULL")) {
+                    backfills++;
+                }
                 return journal.rewrite(condition, args, change);
             }
 

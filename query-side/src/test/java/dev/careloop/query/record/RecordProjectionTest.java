@@ -59,8 +59,9 @@ class RecordProjectionTest {
     @Test
     void anAmendmentWithoutATitleKeepsTheTitleAndItsVersionIsTitledAsTheView() {
         projections.deliver(shared("r1", ADA),
-                log.by(GP, "dr-north", new RecordAmended("r1", 2, V2, null, "corrected", "typo")),
-                log.by(GP, "dr-north", new RecordAmended("r1", 3, V1, "Discharge summary (final)", null, "final")));
+                log.by(GP, "dr-north", new RecordAmended("r1", ADA.patientId(), 2, V2, null, "corrected", "typo")),
+                log.by(GP, "dr-north", new RecordAmended("r1", ADA.patientId(), 3, V1, "Discharge summary (final)",
+                        null, "final")));
 
         RecordView view = readModel.find("r1", GP).orElseThrow();
         assertThat(view.title()).isEqualTo("Discharge summary (final)");
@@ -77,7 +78,7 @@ class RecordProjectionTest {
     @Test
     void expiryEndsTheOpenGrantsAndLeavesARevokedOneRevoked() {
         projections.deliver(shared("r1", ADA),
-                log.by(GP, "dr-north", new RecordAccessRevoked("r1", CARDIO, "consent withdrawn")),
+                log.by(GP, "dr-north", new RecordAccessRevoked("r1", ADA.patientId(), CARDIO, "consent withdrawn")),
                 log.by(GP, null, new RecordAccessExpired("r1", Histories.IN_A_YEAR)));
 
         RecordView view = readModel.find("r1", GP).orElseThrow();
@@ -93,10 +94,10 @@ class RecordProjectionTest {
     @Test
     void aSecondRevocationOfAGrantKeepsTheFirstOnesTimeAndReason() {
         projections.deliver(shared("r1", ADA),
-                log.by(GP, "dr-north", new RecordAccessRevoked("r1", CARDIO, "consent withdrawn")));
+                log.by(GP, "dr-north", new RecordAccessRevoked("r1", ADA.patientId(), CARDIO, "consent withdrawn")));
         RecordGrant first = grant("r1", CARDIO);
 
-        projections.deliver(log.by(GP, "dr-north", new RecordAccessRevoked("r1", CARDIO, "again")));
+        projections.deliver(log.by(GP, "dr-north", new RecordAccessRevoked("r1", ADA.patientId(), CARDIO, "again")));
 
         assertThat(grant("r1", CARDIO)).isEqualTo(first);
         assertThat(first.revokeReason()).isEqualTo("consent withdrawn");
@@ -119,16 +120,27 @@ class RecordProjectionTest {
     }
 
     @Test
-    void erasureScrubsThePatientFromTheRecordViewOnceAndLeavesOtherPatientsAlone() {
-        projections.deliver(shared("r1", ADA), shared("r2", GRACE));
+    void erasureScrubsThePatientAndTheirClinicalTextFromTheRecordTablesOnceAndLeavesOtherPatientsAlone() {
+        projections.deliver(shared("r1", ADA), shared("r2", GRACE),
+                log.by(GP, "dr-north", new RecordAmended("r1", ADA.patientId(), 2, V2, null, "corrected", "dose typo")),
+                log.by(GP, "dr-north", new RecordAccessRevoked("r1", ADA.patientId(), CARDIO, "patient asked")),
+                log.by(GP, "dr-north", new RecordAccessRevoked("r2", GRACE.patientId(), CARDIO, "patient asked")));
 
-        assertThat(projection.scrub(ADA.patientId())).isEqualTo(1);
+        assertThat(projection.scrub(ADA.patientId())).as("the view, the revoked grant and the amended version")
+                .isEqualTo(3);
         assertThat(projection.scrub(ADA.patientId())).as("already erased").isZero();
 
         RecordView erased = readModel.find("r1", GP).orElseThrow();
         assertThat(erased.patient()).isEqualTo(Patient.erased(ADA.patientId()));
-        assertThat(erased.version()).as("an erasure is no revision of the record").isEqualTo(1);
-        assertThat(readModel.find("r2", GP).orElseThrow().patient()).isEqualTo(GRACE);
+        assertThat(erased.description()).isEqualTo("(erased)");
+        assertThat(erased.version()).as("an erasure is no revision of the record").isEqualTo(3);
+        assertThat(readModel.versions("r1")).extracting(RecordReadModel.Version::reason)
+                .containsExactly(null, "(erased)");
+        assertThat(grant("r1", CARDIO).revokeReason()).isEqualTo("(erased)");
+        RecordView kept = readModel.find("r2", GP).orElseThrow();
+        assertThat(kept.patient()).isEqualTo(GRACE);
+        assertThat(kept.description()).isEqualTo("after surgery");
+        assertThat(grant("r2", CARDIO).revokeReason()).isEqualTo("patient asked");
     }
 
     @Test

@@ -56,7 +56,8 @@ class ReferralViewAppointmentTest {
     @Test
     void aRescheduledVisitKeepsItsAppointmentAtTheNewTime() {
         projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)),
-                event(DERM, new VisitRescheduled("r1", "a1", 2, TUESDAY_14, "clinic closed", ReferralStatus.SCHEDULED)));
+                event(DERM, new VisitRescheduled("r1", null, "a1", 2, TUESDAY_14, "clinic closed",
+                        ReferralStatus.SCHEDULED)));
 
         ReferralView view = readModel.find("r1", DERM).orElseThrow();
         assertThat(view.appointmentId()).isEqualTo("a1");
@@ -66,7 +67,8 @@ class ReferralViewAppointmentTest {
     @Test
     void aCancelledVisitLeavesTheReferralWithoutAnAppointmentUntilTheNextOne() {
         projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED)),
-                event(DERM, new VisitCancelled("r1", "a1", 2, "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
+                event(DERM, new VisitCancelled("r1", null, "a1", 2, "patient unwell",
+                        ReferralStatus.APPOINTMENT_CANCELLED)));
 
         ReferralView cancelled = readModel.find("r1", GP).orElseThrow();
         assertThat(cancelled.appointmentId()).isNull();
@@ -93,7 +95,8 @@ class ReferralViewAppointmentTest {
     void aRedeliveredVisitScheduledDoesNotUndoTheCancellationAfterIt() {
         var scheduled = event(DERM, new VisitScheduled("r1", "a1", 1, MONDAY_9, ReferralStatus.SCHEDULED));
         projections.deliver(scheduled,
-                event(DERM, new VisitCancelled("r1", "a1", 2, "patient unwell", ReferralStatus.APPOINTMENT_CANCELLED)));
+                event(DERM, new VisitCancelled("r1", null, "a1", 2, "patient unwell",
+                        ReferralStatus.APPOINTMENT_CANCELLED)));
 
         projections.deliver(scheduled);
 
