@@ -128,7 +128,7 @@ public final class TestEvents {
     }
 
     public static RecordAttached recordAttached(String referralId, String recordId, ReferralStatus unchanged) {
-        return new RecordAttached(referralId, recordId, "Dermatoscopy images",
+        return new RecordAttached(referralId, alex().patientId(), recordId, "Dermatoscopy images",
                 new DocumentType("72170-4", "Photographic image"), unchanged);
     }
 

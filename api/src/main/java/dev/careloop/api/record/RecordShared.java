@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** A record was shared: version 1 of its content, with {@code recipients} for {@code purpose} until {@code validUntil}. */
 public record RecordShared(String recordId, String referralId, String authorOrganisation, Patient patient,
-                           Set<String> recipients, DocumentType documentType, String title,
+                           Set<String> recipients, DocumentType documentType, @ClinicalText String title,
                            @ClinicalText String description, RecordContent content, String purpose,
                            Instant validUntil) implements RecordEvent, CarriesPatient {
 

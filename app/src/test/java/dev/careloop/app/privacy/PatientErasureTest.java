@@ -77,7 +77,8 @@ class PatientErasureTest {
                 .getBytes(StandardCharsets.UTF_8);
         String sha = upload(gp, document);
         Response shared = gp.post("/api/records", Map.of("referralId", referralId, "recipients", List.of(),
-                "documentType", Map.of("code", "18842-5", "display", "Discharge summary"), "title", "Discharge",
+                "documentType", Map.of("code", "18842-5", "display", "Discharge summary"),
+                "title", "Excised " + clinical,
                 "description", "After excision of the " + clinical, "contentSha256", sha, "purpose", "TREAT",
                 "validUntil", Instant.now().plus(Duration.ofDays(30)).toString()));
         assertThat(shared.status()).as(shared.body()).isEqualTo(201);

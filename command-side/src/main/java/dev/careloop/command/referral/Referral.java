@@ -293,7 +293,7 @@ public class Referral {
                 "the referral is about another patient");
         Rules.conflictUnless(status != ReferralStatus.DECLINED && status != ReferralStatus.CANCELLED,
                 "a referral that is " + status.phrase() + " cannot have records attached");
-        apply(new RecordAttached(referralId, recordId, title, documentType, status));
+        apply(new RecordAttached(referralId, patientId(), recordId, title, documentType, status));
         return new Attachment(actor.actsFor(initiator) ? recipient : initiator, patient);
     }
 

@@ -27,7 +27,8 @@ class ReferralRecordsTest {
     private final AggregateTestFixture<Referral> fixture = referralFixture();
 
     private static RecordAttached biopsyReportAttached() {
-        return new RecordAttached(REFERRAL_ID, BIOPSY_REPORT, "Biopsy histology", PATHOLOGY, ACCEPTED);
+        return new RecordAttached(REFERRAL_ID, PATIENT.patientId(), BIOPSY_REPORT, "Biopsy histology", PATHOLOGY,
+                ACCEPTED);
     }
 
     @Test

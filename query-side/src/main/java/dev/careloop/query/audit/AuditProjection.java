@@ -1,5 +1,6 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.ClinicalText;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.audit.AuditTrailRead;
@@ -129,14 +130,45 @@ class AuditProjection implements PatientScrub {
         record(AuditEntryKind.AUDIT, message.getIdentifier(), null, e, message, false);
     }
 
-    /** The patient's clinical text in the entries' details, replaced as the log now reads (nothing else is kept). */
+    /**
+     * The patient's clinical text in the trail, replaced as the log now reads: in the entries' details, in the
+     * titles that label the patient's records, and in the descriptions written with them.
+     */
     @Override
     public int scrub(String patientId) {
-        return entries.rewrite("patient_id = ?", List.of(patientId), entry -> {
+        int changed = 0;
+        for (Subject subject : subjects.findAll(Subject.PATIENT_ID, patientId)) {
+            if (AuditEntryKind.RECORD.code().equals(subject.aggregateType)
+                    && PatientScrub.unerased(null, subject.label)) {
+                subject.label = PatientScrub.erased(subject.label);
+                subjects.put(subject);
+                changed++;
+            }
+        }
+        return changed + entries.rewrite("patient_id = ?", List.of(patientId), entry -> {
             ObjectNode details = (ObjectNode) json.readTree(entry.details());
-            return clinicalTexts.erase(entry.eventType(), details)
-                    ? entry.withDetails(json.writeValueAsString(details)) : null;
+            String label = labelAfterErasure(entry, details);
+            boolean textErased = clinicalTexts.erase(entry.eventType(), details);
+            String description = AuditDescriptions.describe(entry.eventType(), entry.actorOrg(), label, details);
+            return textErased || !description.equals(entry.description())
+                    ? entry.withText(description, json.writeValueAsString(details)) : null;
         });
+    }
+
+    /**
+     * The label an entry of an erased patient is described with, as a rebuild from the log would write it: a record's
+     * title reads as erased; an entry written before its aggregate had a label keeps the aggregate's id.
+     */
+    private String labelAfterErasure(Entry entry, JsonNode detailsBefore) {
+        if (entry.description().equals(AuditDescriptions.describe(entry.eventType(), entry.actorOrg(),
+                entry.aggregateId(), detailsBefore))) {
+            return entry.aggregateId();
+        }
+        if (AuditEntryKind.RECORD.code().equals(entry.aggregateType())) {
+            return ClinicalText.ERASED;
+        }
+        Subject subject = subjects.find(entry.aggregateId());
+        return subject == null || subject.label == null ? entry.aggregateId() : subject.label;
     }
 
     @ResetHandler

@@ -27,10 +27,10 @@ final class AuditRows {
                     purposeOfUse, correlationId, causationId, description, details);
         }
 
-        Entry withDetails(String newDetails) {
+        Entry withText(String newDescription, String newDetails) {
             return new Entry(eventId, globalIndex, occurredAt, eventType, aggregateType, aggregateId, sequenceNumber,
                     referralId, recordId, appointmentId, patientId, actorUser, actorOrg, actorRoles, client,
-                    purposeOfUse, correlationId, causationId, description, newDetails);
+                    purposeOfUse, correlationId, causationId, newDescription, newDetails);
         }
 
         static final RowTable<Entry> TABLE = RowTable.<Entry>named("audit_entry")

@@ -1,6 +1,5 @@
 package dev.careloop.query.record;
 
-import dev.careloop.api.ClinicalText;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessExpired;
@@ -161,10 +160,10 @@ class RecordProjection implements PatientScrub {
                 g.revokeReason = PatientScrub.erased(g.revokeReason);
                 return g;
             });
-            changed += versions.rewrite("record_id = ? AND reason IS NOT NULL AND reason <> ?",
-                    List.of(record.recordId, ClinicalText.ERASED), v -> new VersionRow(v.recordId(), v.version(),
-                            v.contentSha256(), v.contentSize(), v.mediaType(), v.title(), ClinicalText.ERASED,
-                            v.createdAt(), v.createdBy()));
+            changed += versions.rewrite("record_id = ?", List.of(record.recordId),
+                    v -> PatientScrub.unerased(null, v.title(), v.reason()) ? new VersionRow(v.recordId(), v.version(),
+                            v.contentSha256(), v.contentSize(), v.mediaType(), PatientScrub.erased(v.title()),
+                            PatientScrub.erased(v.reason()), v.createdAt(), v.createdBy()) : null);
         }
         return changed + PatientScrub.eraseFrom(views, RecordRow.PATIENT_ID, patientId);
     }

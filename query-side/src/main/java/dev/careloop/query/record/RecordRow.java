@@ -84,10 +84,11 @@ final class RecordRow implements PatientScrub.PatientRow {
     /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */
     @Override
     public boolean erasePatient() {
-        if (!PatientScrub.unerased(patient, description)) {
+        if (!PatientScrub.unerased(patient, title, description)) {
             return false;
         }
         patient = Patient.erased(patient.patientId());
+        title = PatientScrub.erased(title);
         description = PatientScrub.erased(description);
         return true;
     }

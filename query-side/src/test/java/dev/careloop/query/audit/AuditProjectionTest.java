@@ -270,7 +270,9 @@ class AuditProjectionTest {
     void anErasureReplacesTheErasedPatientsClinicalTextInTheTrailAndNoOneElses() {
         Histories.declinedReferral(log, "r2", GRACE);
         Histories.cancelledAppointment(log, "a2", GRACE);
+        Histories.sharedRecord(log, "s2", "r2", GRACE);
         Histories.declinedReferral(log, "r3", ADA);
+        Histories.sharedRecord(log, "s3", "r3", ADA);
         log.plain("careloop", "careloop-admin", PurposeOfUse.OPERATIONS,
                 new PatientErased(GRACE.patientId(), "right to erasure", 4));
 
@@ -282,6 +284,15 @@ class AuditProjectionTest {
         assertThat(jdbc.queryForObject(reason, String.class, "ReferralDeclined", "r3")).isEqualTo("not our specialty");
         assertThat(jdbc.queryForObject("SELECT details->>'patientId' FROM audit_entry WHERE aggregate_id = 'r2' "
                 + "AND event_type = 'ReferralDeclined'", String.class)).isEqualTo(GRACE.patientId());
+        // A record's title is clinical text too: its label and the descriptions written with it read as erased.
+        String descriptions = "SELECT description FROM audit_entry WHERE aggregate_id = ? AND event_type IN "
+                + "('RecordShared', 'RecordAmended') ORDER BY global_index";
+        assertThat(jdbc.queryForList(descriptions, String.class, "s2")).allMatch(d -> d.contains("\"(erased)\""))
+                .noneMatch(d -> d.contains("Discharge"));
+        assertThat(jdbc.queryForList(descriptions, String.class, "s3")).allMatch(d -> d.contains("Discharge summary"));
+        String label = "SELECT label FROM audit_subject WHERE aggregate_id = ?";
+        assertThat(jdbc.queryForObject(label, String.class, "s2")).isEqualTo("(erased)");
+        assertThat(jdbc.queryForObject(label, String.class, "s3")).isEqualTo("Discharge summary (corrected)");
     }
 
     @Test

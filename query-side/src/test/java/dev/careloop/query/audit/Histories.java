@@ -38,8 +38,8 @@ public final class Histories {
                 ReferralStatus.INFORMATION_REQUESTED));
         log.by(GP, "dr-north", new InformationProvided(id, patient.patientId(), "Attached", ReferralStatus.CREATED));
         log.by(CARDIO, "dr-lake", new ReferralAccepted(id, ReferralStatus.ACCEPTED));
-        log.by(GP, "dr-north", new RecordAttached(id, "rec-of-" + id, "ECG", new DocumentType("11524-6", "EKG study"),
-                ReferralStatus.ACCEPTED));
+        log.by(GP, "dr-north", new RecordAttached(id, patient.patientId(), "rec-of-" + id, "ECG",
+                new DocumentType("11524-6", "EKG study"), ReferralStatus.ACCEPTED));
         log.by(CARDIO, "desk-lake", new VisitScheduled(id, "apt-1-" + id, 1, monday, ReferralStatus.SCHEDULED));
         log.by(CARDIO, "desk-lake", new VisitRescheduled(id, patient.patientId(), "apt-1-" + id, 2, tuesday,
                 "clinic closed", ReferralStatus.SCHEDULED));

@@ -35,7 +35,7 @@ class ClinicalTextsTest {
     @Test
     void namesTheClinicalTextOfEachEventTypeBySimpleName() {
         assertThat(texts.of("ReferralSent")).containsExactlyInAnyOrder("reason", "note");
-        assertThat(texts.of("RecordAmended")).containsExactlyInAnyOrder("description", "reason");
+        assertThat(texts.of("RecordAmended")).containsExactlyInAnyOrder("title", "description", "reason");
         assertThat(texts.of("ReferralAccepted")).isEmpty();
         assertThat(texts.of("NoSuchEvent")).isEmpty();
     }

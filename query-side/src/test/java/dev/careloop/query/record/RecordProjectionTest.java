@@ -126,19 +126,21 @@ class RecordProjectionTest {
                 log.by(GP, "dr-north", new RecordAccessRevoked("r1", ADA.patientId(), CARDIO, "patient asked")),
                 log.by(GP, "dr-north", new RecordAccessRevoked("r2", GRACE.patientId(), CARDIO, "patient asked")));
 
-        assertThat(projection.scrub(ADA.patientId())).as("the view, the revoked grant and the amended version")
-                .isEqualTo(3);
+        assertThat(projection.scrub(ADA.patientId())).as("the view, the revoked grant and both versions")
+                .isEqualTo(4);
         assertThat(projection.scrub(ADA.patientId())).as("already erased").isZero();
 
         RecordView erased = readModel.find("r1", GP).orElseThrow();
         assertThat(erased.patient()).isEqualTo(Patient.erased(ADA.patientId()));
+        assertThat(erased.title()).isEqualTo("(erased)");
         assertThat(erased.description()).isEqualTo("(erased)");
         assertThat(erased.version()).as("an erasure is no revision of the record").isEqualTo(3);
-        assertThat(readModel.versions("r1")).extracting(RecordReadModel.Version::reason)
-                .containsExactly(null, "(erased)");
+        assertThat(readModel.versions("r1")).extracting(RecordReadModel.Version::title, RecordReadModel.Version::reason)
+                .containsExactly(tuple("(erased)", null), tuple("(erased)", "(erased)"));
         assertThat(grant("r1", CARDIO).revokeReason()).isEqualTo("(erased)");
         RecordView kept = readModel.find("r2", GP).orElseThrow();
         assertThat(kept.patient()).isEqualTo(GRACE);
+        assertThat(kept.title()).isEqualTo("Discharge summary");
         assertThat(kept.description()).isEqualTo("after surgery");
         assertThat(grant("r2", CARDIO).revokeReason()).isEqualTo("patient asked");
     }
