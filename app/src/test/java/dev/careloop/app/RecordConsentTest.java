@@ -224,9 +224,10 @@ class RecordConsentTest {
         assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(retried.body()).isEqualTo(first.body());
         String id = first.json().get("recordId").asString();
+        // The title is sealed in the log; the document's hash names the share.
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_log WHERE payload_type = "
-                + "'dev.careloop.api.record.RecordShared' AND payload->>'title' = ?", Long.class,
-                body.get("title"))).isEqualTo(1);
+                + "'dev.careloop.api.record.RecordShared' AND payload->'content'->>'sha256' = ?", Long.class,
+                body.get("contentSha256"))).isEqualTo(1);
         assertThat(first.header(HttpHeaders.LOCATION)).isEqualTo("/api/records/" + id);
     }
 
