@@ -71,7 +71,8 @@ class EventJournalTest {
 
         String details = journal.details(new Outer("r-1", new Inner("r-2", "open"), "closed"), "referralId");
 
-        assertThat(JSON.readTree(details)).isEqualTo(JSON.readTree("{\"inner\":{\"referralId\":\"r-2\",\"status\":\"open\"}}"));
+        assertThat(JSON.readTree(details))
+                .isEqualTo(JSON.readTree("{\"inner\":{\"referralId\":\"r-2\",\"status\":\"open\"}}"));
     }
 
     /** What the details were before they were written in one pass: the event as a tree, less two properties. */

@@ -149,7 +149,8 @@ final class BulkStores implements Stores {
     /** A connection that takes COPYs, one at a time, on a thread of its own. */
     private static final class Loader {
         private final Connection connection;
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(RebuildThreads.named("rebuild-loader"));
+        private final ExecutorService thread =
+                Executors.newSingleThreadExecutor(RebuildThreads.named("rebuild-loader"));
         private final StringBuilder text = new StringBuilder(1 << 20);
 
         Loader(Connection connection) {

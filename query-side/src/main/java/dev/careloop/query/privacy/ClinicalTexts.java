@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.careloop.api.ClinicalText.ERASED;
-
 /**
  * Which properties of each event type are clinical text ({@link dev.careloop.api.ClinicalText}), by the type's
  * simple name as the journals and the audit trail record it: every {@link AboutPatient} event of the API.
@@ -49,8 +47,8 @@ public class ClinicalTexts {
         boolean changed = false;
         for (String property : of(eventType)) {
             JsonNode value = details.get(property);
-            if (value != null && value.isString() && !ERASED.equals(value.asString())) {
-                details.put(property, ERASED);
+            if (value != null && value.isString() && PatientScrub.unerased(null, value.asString())) {
+                details.put(property, PatientScrub.erased(value.asString()));
                 changed = true;
             }
         }
