@@ -47,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = {CareLoopApplication.class, PoisonEventTest.PoisonHandlers.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"careloop.dead-letter-retry-interval=PT1H", "careloop.read-your-writes-timeout=PT1S"})
+        properties = {"careloop.dead-letter-retry-interval=PT1H", "careloop.read-your-writes-timeout=PT1S",
+                "careloop.health.processor-stall=PT5S"})
 @ActiveProfiles({"local", "test"})
 class PoisonEventTest {
 
@@ -134,6 +135,24 @@ class PoisonEventTest {
         jdbc.update("DELETE FROM dead_letter_entry WHERE sequence_identifier = ?", poisoned);
         awaitTrue(() -> prometheus().contains("careloop_dead_letters{group=\"referrals\"} 0.0"),
                 "the gauge did not follow the queue");
+    }
+
+    @Test
+    void readinessIsDownWhileAProcessorIsStalledAndUpOnceItCatchesUp() {
+        var gp = CareLoopClient.as(port, "northside-gp-staff");
+        StreamingEventProcessor appointments = processing.eventProcessor("appointments",
+                StreamingEventProcessor.class).orElseThrow();
+        awaitTrue(() -> readiness() == 200, "not ready to begin with");
+        appointments.shutDown();
+        try {
+            idFrom(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-WHILE-STALLED")));
+            awaitTrue(() -> readiness() == 503, "readiness stayed UP while a processor stood still");
+            assertThat(httpStatus("/actuator/health/liveness", null)).as("liveness").isEqualTo(200);
+            assertThat(httpStatus("/actuator/health", null)).as("the aggregate health").isEqualTo(503);
+        } finally {
+            appointments.start();
+        }
+        awaitTrue(() -> readiness() == 200, "readiness stayed DOWN after the processor caught up");
     }
 
     private void assertProjected(String group, String referralId) {
