@@ -39,7 +39,7 @@ class DeadLetterController {
     }
 
     @GetMapping
-    @Operation(summary = "Every processing group with its dead-lettered sequences, each letter with its event and cause")
+    @Operation(summary = "Every processing group with its dead-lettered sequences: each letter's event and cause")
     List<ProjectionDeadLetters.Group> list(Actor actor) {
         requireAdmin(actor);
         return deadLetters.list();
