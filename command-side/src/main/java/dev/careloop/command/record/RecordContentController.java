@@ -55,7 +55,7 @@ class RecordContentController {
 
     @PutMapping("/content/{sha256}")
     @Operation(summary = "Upload content (raw bytes, with Content-Type and Content-Length) under its SHA-256: "
-            + "201 when new, 200 when it was already there")
+            + "201 for your organisation's first upload of these bytes, 200 when it uploaded them before")
     ResponseEntity<Object> upload(@PathVariable String sha256, HttpServletRequest request, Actor actor)
             throws IOException {
         ContentStore.Stored stored = contents.store(actor.organisation(), sha256, request.getContentType(),
