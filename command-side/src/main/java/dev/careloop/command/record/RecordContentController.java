@@ -43,16 +43,19 @@ class RecordContentController {
     private final ContentStore contents;
     private final Commands commands;
     private final EventGateway events;
+    private final RefusedReads refusedReads;
 
-    RecordContentController(ContentStore contents, Commands commands, EventGateway events) {
+    RecordContentController(ContentStore contents, Commands commands, EventGateway events,
+                            RefusedReads refusedReads) {
         this.contents = contents;
         this.commands = commands;
         this.events = events;
+        this.refusedReads = refusedReads;
     }
 
     @PutMapping("/content/{sha256}")
     @Operation(summary = "Upload content (raw bytes, with Content-Type and Content-Length) under its SHA-256: "
-            + "201 when new, 200 when it was already there")
+            + "201 for your organisation's first upload of these bytes, 200 when it uploaded them before")
     ResponseEntity<Object> upload(@PathVariable String sha256, HttpServletRequest request, Actor actor)
             throws IOException {
         ContentStore.Stored stored = contents.store(actor.organisation(), sha256, request.getContentType(),
@@ -96,10 +99,14 @@ class RecordContentController {
         }
     }
 
-    /** Published on its own, outside the record: committed to the event store even though the read failed. */
+    /**
+     * Published on its own, outside the record: committed to the event store even though the read failed. Repeats
+     * within a minute are counted, not appended again ({@link RefusedReads}).
+     */
     private void audit(DiscloseRecord read, Actor actor, String reason) {
-        events.publish(GenericEventMessage.asEventMessage(new RecordAccessDenied(read.recordId(),
-                        actor.organisation(), read.purposeOfUse(), read.version(), reason, read.at()))
-                .andMetaData(Commands.metaDataFor(actor)));
+        refusedReads.refused(actor.organisation(), actor.userId(), read.recordId(), reason, read.at(), () ->
+                events.publish(GenericEventMessage.asEventMessage(new RecordAccessDenied(read.recordId(),
+                                actor.organisation(), read.purposeOfUse(), read.version(), reason, read.at()))
+                        .andMetaData(Commands.metaDataFor(actor))));
     }
 }

@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,9 @@ public class AuditReadModel {
                       String eventId) {
     }
 
+    /** What an organisation refused a record it is no party to reads as the reason: what its caller was told. */
+    static final String STRANGERS_REASON = "no such record";
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final RowMapper<Entry> entry;
@@ -64,10 +68,14 @@ public class AuditReadModel {
         Long total = jdbc.queryForObject("SELECT count(*) FROM audit_entry e WHERE " + where, Long.class,
                 args.toArray());
         String direction = ascending ? " ASC" : " DESC";
-        args.add(size);
-        args.add((long) page * size);
-        List<Entry> items = jdbc.query("SELECT * FROM audit_entry e WHERE " + where + " ORDER BY e.occurred_at"
-                + direction + ", e.global_index" + direction + " LIMIT ? OFFSET ?", entry, args.toArray());
+        List<Object> selectArgs = new ArrayList<>();
+        String strangersDenial = strangersDenial(officer, selectArgs);
+        selectArgs.addAll(args);
+        selectArgs.add(size);
+        selectArgs.add((long) page * size);
+        List<Entry> items = jdbc.query("SELECT e.*, " + strangersDenial + " AS strangers_denial FROM audit_entry e "
+                + "WHERE " + where + " ORDER BY e.occurred_at" + direction + ", e.global_index" + direction
+                + " LIMIT ? OFFSET ?", entry, selectArgs.toArray());
         long totalItems = total == null ? 0 : total;
         return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
     }
@@ -103,6 +111,10 @@ public class AuditReadModel {
             args.add(officer.organisation());
         }
         equal(where, args, "e.patient_id", f.patientId());
+        if (f.patientId() != null && !officer.platformWide()) {
+            // A patient's history never lists a refusal the officer's organisation met on a record it is no party to.
+            where.append(" AND NOT ").append(strangersDenial(officer, args));
+        }
         equal(where, args, "e.actor_user", f.user());
         equal(where, args, "e.actor_org", f.organisation());
         equal(where, args, "e.referral_id", f.referralId());
@@ -126,6 +138,20 @@ public class AuditReadModel {
         return where.toString();
     }
 
+    /**
+     * SQL true for a RecordAccessDenied of a record the officer's organisation is no party to: it sees its own
+     * refusal (who, when, which record id), but not whose record it was, nor why it was refused beyond "not for you":
+     * the patient and the reason (no such record, not shared) would tell it what it was refused.
+     */
+    private static String strangersDenial(ComplianceScope.Officer officer, List<Object> args) {
+        if (officer.platformWide()) {
+            return "FALSE";
+        }
+        args.add(officer.organisation());
+        return "(e.event_type = 'RecordAccessDenied' AND NOT EXISTS (SELECT 1 FROM audit_party p "
+                + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))";
+    }
+
     private static void equal(StringBuilder where, List<Object> args, String column, String value) {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
@@ -134,12 +160,21 @@ public class AuditReadModel {
     }
 
     private Entry entry(ResultSet rs, int row) throws SQLException {
+        JsonNode details = json.readTree(rs.getString("details"));
+        String description = rs.getString("description");
+        String patientId = rs.getString("patient_id");
+        if (rs.getBoolean("strangers_denial")) {
+            patientId = null;
+            ((ObjectNode) details).put("reason", STRANGERS_REASON);
+            description = AuditDescriptions.describe(rs.getString("event_type"), rs.getString("actor_org"),
+                    rs.getString("aggregate_id"), details);
+        }
         return new Entry(rs.getLong("global_index"), rs.getString("event_id"), instant(rs, "occurred_at"),
-                rs.getString("event_type"), rs.getString("description"), rs.getString("aggregate_type"),
+                rs.getString("event_type"), description, rs.getString("aggregate_type"),
                 rs.getString("aggregate_id"), rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
-                rs.getString("record_id"), rs.getString("appointment_id"), rs.getString("patient_id"),
+                rs.getString("record_id"), rs.getString("appointment_id"), patientId,
                 rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
                 rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
-                rs.getString("causation_id"), json.readTree(rs.getString("details")));
+                rs.getString("causation_id"), details);
     }
 }
