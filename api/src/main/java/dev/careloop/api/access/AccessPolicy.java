@@ -77,13 +77,10 @@ public final class AccessPolicy {
     /**
      * A read of a referral (its view, timeline, FHIR resources, partner updates, audit entries) by an organisation
      * allowed on the route. The referral itself is the care relationship: its current parties read it for any
-     * purpose; a former recipient reads it as it was when it handed the referral on; anyone else reads nothing.
+     * known purpose (an unknown one never gets this far: it is a 400 at the edge); a former recipient reads it as
+     * it was when it handed the referral on; anyone else reads nothing.
      */
-    public static AccessDecision referralRead(Relationship relationship, String purpose) {
-        if (!PurposeOfUse.isKnown(purpose)) {
-            return new AccessDecision(Outcome.INVALID, "unknown-purpose", "unknown purpose of use '" + purpose
-                    + "': one of " + String.join(", ", PurposeOfUse.ALL));
-        }
+    public static AccessDecision referralRead(Relationship relationship) {
         return switch (relationship) {
             case OWNER -> new AccessDecision(Outcome.FULL, "initiator", "the organisation that sent the referral");
             case PARTY -> new AccessDecision(Outcome.FULL, "recipient", "the referral's current recipient");

@@ -60,20 +60,15 @@ class AccessPolicyTest {
         assertThat(decision.rule()).isEqualTo(rule);
     }
 
-    @ParameterizedTest(name = "{0} reads a referral for {1}: {2}")
+    @ParameterizedTest(name = "{0} reads a referral: {1}")
     @CsvSource({
-            "OWNER,        TREAT,   FULL,         initiator",
-            "OWNER,        HCOMPL,  FULL,         initiator",
-            "PARTY,        COC,     FULL,         recipient",
-            "PARTY,        HOPERAT, FULL,         recipient",
-            "FORMER_PARTY, TREAT,   AS_WHEN_LEFT, former-recipient",
-            "FORMER_PARTY, HCOMPL,  AS_WHEN_LEFT, former-recipient",
-            "NONE,         TREAT,   REFUSED,      no-relationship",
-            "NONE,         ETREAT,  REFUSED,      no-relationship",
-            "PARTY,        CARE,    INVALID,      unknown-purpose"
+            "OWNER,        FULL,         initiator",
+            "PARTY,        FULL,         recipient",
+            "FORMER_PARTY, AS_WHEN_LEFT, former-recipient",
+            "NONE,         REFUSED,      no-relationship"
     })
-    void referralReads(Relationship relationship, String purpose, AccessDecision.Outcome outcome, String rule) {
-        AccessDecision decision = AccessPolicy.referralRead(relationship, purpose);
+    void referralReads(Relationship relationship, AccessDecision.Outcome outcome, String rule) {
+        AccessDecision decision = AccessPolicy.referralRead(relationship);
         assertThat(decision.outcome()).isEqualTo(outcome);
         assertThat(decision.rule()).isEqualTo(rule);
     }
