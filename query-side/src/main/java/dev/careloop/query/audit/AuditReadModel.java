@@ -126,7 +126,7 @@ public class AuditReadModel {
                   LEFT JOIN audit_subject s ON s.aggregate_id = u.record_id
                   LEFT JOIN audit_entry r ON r.event_type = 'EmergencyAccessReviewed' AND r.record_id = u.record_id
                        AND r.details->>'accessId' = u.details->>'accessId'
-                 WHERE """ + where + " ORDER BY u.occurred_at DESC, u.global_index DESC", (rs, i) -> {
+                 WHERE\s""" + where + " ORDER BY u.occurred_at DESC, u.global_index DESC", (rs, i) -> {
             JsonNode d = json.readTree(rs.getString("details"));
             String review = rs.getString("review");
             JsonNode note = review == null ? null : json.readTree(review).path("note");
