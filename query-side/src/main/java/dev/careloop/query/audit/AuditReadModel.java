@@ -52,6 +52,15 @@ public class AuditReadModel {
     /** What an organisation refused a record it is no party to reads as the reason: what its caller was told. */
     static final String STRANGERS_REASON = "no such record";
 
+    /**
+     * A break-the-glass read of a record: who, for which organisation, which version, why; and its review, if done.
+     */
+    record EmergencyAccess(String accessId, String recordId, String recordTitle, String patientId, Instant at,
+                           String user, String organisation, String ownerOrganisation, Integer version,
+                           String justification, boolean reviewed, Instant reviewedAt, String reviewer,
+                           String reviewNote, String eventId) {
+    }
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final RowMapper<Entry> entry;
@@ -102,11 +111,50 @@ public class AuditReadModel {
                 }, args.toArray());
     }
 
+    /**
+     * The emergency accesses to records {@code officer}'s organisation owns (or made), newest first;
+     * {@code reviewed} null for all.
+     */
+    List<EmergencyAccess> emergencyAccesses(ComplianceScope.Officer officer, Boolean reviewed) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder("u.event_type = 'EmergencyAccessUsed'");
+        if (!officer.platformWide()) {
+            where.append(" AND (u.details->>'ownerOrganisation' = ? OR u.actor_org = ?)");
+            args.add(officer.organisation());
+            args.add(officer.organisation());
+        }
+        if (reviewed != null) {
+            where.append(reviewed ? " AND r.event_id IS NOT NULL" : " AND r.event_id IS NULL");
+        }
+        return jdbc.query("""
+                SELECT u.event_id, u.occurred_at, u.record_id, u.patient_id, u.actor_user, u.actor_org, u.details,
+                       s.label, r.event_id AS review_id, r.occurred_at AS reviewed_at, r.actor_user AS reviewer,
+                       r.details AS review
+                  FROM audit_entry u
+                  LEFT JOIN audit_subject s ON s.aggregate_id = u.record_id
+                  LEFT JOIN audit_entry r ON r.event_type = 'EmergencyAccessReviewed' AND r.record_id = u.record_id
+                       AND r.details->>'accessId' = u.details->>'accessId'
+                 WHERE\s""" + where + " ORDER BY u.occurred_at DESC, u.global_index DESC", (rs, i) -> {
+            JsonNode d = json.readTree(rs.getString("details"));
+            String review = rs.getString("review");
+            JsonNode note = review == null ? null : json.readTree(review).path("note");
+            return new EmergencyAccess(d.path("accessId").asString(), rs.getString("record_id"),
+                    rs.getString("label"), rs.getString("patient_id"), instant(rs, "occurred_at"),
+                    rs.getString("actor_user"), rs.getString("actor_org"), d.path("ownerOrganisation").asString(),
+                    d.path("version").isNumber() ? d.path("version").asInt() : null,
+                    d.path("justification").isString() ? d.path("justification").asString() : null,
+                    rs.getString("review_id") != null, instant(rs, "reviewed_at"), rs.getString("reviewer"),
+                    note != null && note.isString() ? note.asString() : null, rs.getString("event_id"));
+        }, args.toArray());
+    }
+
     private static String where(ComplianceScope.Officer officer, Filter f, List<Object> args) {
         StringBuilder where = new StringBuilder("TRUE");
         if (!officer.platformWide()) {
+            // Its own work, and the entries of aggregates it is party to (a former party: up to when it left).
             where.append(" AND (e.actor_org = ? OR EXISTS (SELECT 1 FROM audit_party p "
-                    + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))");
+                    + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ? "
+                    + "AND (p.until_global_index IS NULL OR e.global_index <= p.until_global_index)))");
             args.add(officer.organisation());
             args.add(officer.organisation());
         }
