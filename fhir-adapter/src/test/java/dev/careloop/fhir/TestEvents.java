@@ -162,6 +162,16 @@ public final class TestEvents {
         return new RecordDisclosed(recordId, organisation, PurposeOfUse.TREATMENT, version, sha256, 2048, at(5));
     }
 
+    public static EmergencyAccessUsed emergencyAccess(String recordId, String organisation, int version) {
+        return new EmergencyAccessUsed(recordId, alex().patientId(), "access-1", GP, organisation, "dr.emergency",
+                version, "Unconscious in the emergency department, allergies unknown", at(8));
+    }
+
+    public static EmergencyAccessReviewed emergencyAccessReviewed(String recordId) {
+        return new EmergencyAccessReviewed(recordId, alex().patientId(), "access-1", "officer.north",
+                "Justified: admitted unconscious");
+    }
+
     public static RecordAccessDenied accessDenied(String recordId, String organisation) {
         return new RecordAccessDenied(recordId, organisation, PurposeOfUse.TREATMENT, null,
                 "the record was not shared with " + organisation, at(7));

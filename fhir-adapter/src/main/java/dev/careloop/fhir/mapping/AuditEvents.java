@@ -1,6 +1,9 @@
 package dev.careloop.fhir.mapping;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.record.EmergencyAccessReviewed;
+import dev.careloop.api.record.EmergencyAccessUsed;
 import dev.careloop.api.record.RecordAccessDenied;
 import dev.careloop.api.record.RecordDisclosed;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -37,6 +40,50 @@ final class AuditEvents {
         read(audit, step.recorded(), disclosed.at());
         audit.setOutcome(AuditEvent.AuditEventOutcome._0);
         agents(audit, step.acting(), disclosed.organisation(), disclosed.purposeOfUse());
+        patientAndDocument(audit, patient, documentReference, disclosed.version())
+                .addDetail().setType("content-sha256").setValue(new StringType(disclosed.sha256()));
+        request(audit, step.acting());
+        return audit;
+    }
+
+    /**
+     * Break-the-glass: a read outside consent for an emergency (purpose ETREAT), told apart from an ordinary
+     * disclosure by its subtype so that a SIEM can alert on it. The justification is clinical text and stays in the
+     * log; the disclosure that follows carries the read itself.
+     */
+    static AuditEvent emergencyAccess(Step step, EmergencyAccessUsed used, Patient patient, String documentReference) {
+        AuditEvent audit = step.stamp(new AuditEvent(), step.aggregateId() + "-" + step.version());
+        read(audit, step.recorded(), used.at());
+        audit.addSubtype(new Coding(R4.EVENT_TYPE_SYSTEM, "EmergencyAccessUsed", "emergency access (break-the-glass)"));
+        audit.setOutcome(AuditEvent.AuditEventOutcome._0);
+        audit.setOutcomeDesc("emergency access (break-the-glass) by " + used.organisation());
+        agents(audit, step.acting(), used.organisation(), PurposeOfUse.EMERGENCY);
+        patientAndDocument(audit, patient, documentReference, used.version());
+        request(audit, step.acting());
+        return audit;
+    }
+
+    /** The record owner's compliance officer reviewed an emergency access: a use of the audit log (DICOM 110101). */
+    static AuditEvent emergencyAccessReview(Step step, EmergencyAccessReviewed reviewed, Patient patient,
+                                            String documentReference) {
+        AuditEvent audit = step.stamp(new AuditEvent(), step.aggregateId() + "-" + step.version());
+        audit.setType(new Coding(DICOM, "110101", "Audit Log Used"));
+        audit.addSubtype(new Coding(R4.EVENT_TYPE_SYSTEM, "EmergencyAccessReviewed", "emergency access reviewed"));
+        audit.setAction(AuditEvent.AuditEventAction.E);
+        audit.setRecordedElement(R4.instant(step.recorded()));
+        audit.getSource().setObserver(R4.careLoop())
+                .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
+        audit.setOutcome(AuditEvent.AuditEventOutcome._0);
+        audit.setOutcomeDesc("emergency access " + reviewed.accessId() + " reviewed");
+        agents(audit, step.acting(), step.acting().organisation(), null);
+        patientAndDocument(audit, patient, documentReference, null);
+        request(audit, step.acting());
+        return audit;
+    }
+
+    /** The patient and the document (with its version, if one was read) as the AuditEvent's entities. */
+    private static AuditEvent.AuditEventEntityComponent patientAndDocument(AuditEvent audit, Patient patient,
+                                                                           String documentReference, Integer version) {
         audit.addEntity().setWhat(R4.patient(patient))
                 .setType(new Coding(ENTITY_TYPE, "1", "Person"))
                 .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
@@ -44,11 +91,10 @@ final class AuditEvents {
                 .setWhat(new Reference(documentReference).setType("DocumentReference"))
                 .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
                 .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
-        document.addDetail().setType("document-version").setValue(new StringType(
-                Integer.toString(disclosed.version())));
-        document.addDetail().setType("content-sha256").setValue(new StringType(disclosed.sha256()));
-        request(audit, step.acting());
-        return audit;
+        if (version != null) {
+            document.addDetail().setType("document-version").setValue(new StringType(version.toString()));
+        }
+        return document;
     }
 
     /** A read that consent refused (the caller saw a 404); not part of any record's history. */

@@ -126,6 +126,7 @@ final class R4 {
             case PurposeOfUse.COORDINATION -> "coordination of care";
             case PurposeOfUse.OPERATIONS -> "healthcare operations";
             case PurposeOfUse.COMPLIANCE -> "healthcare compliance";
+            case PurposeOfUse.EMERGENCY -> "emergency treatment";
             default -> null;
         };
     }

@@ -116,10 +116,17 @@ final class SharedRecordMapping {
     }
 
     private FhirChange change(Step last) {
-        if (last.event() instanceof EmergencyAccessUsed || last.event() instanceof EmergencyAccessReviewed) {
-            // The disclosure that follows an emergency access carries its AuditEvent (purpose ETREAT).
+        if (last.event() instanceof EmergencyAccessUsed used) {
+            // The owner hears of it; the disclosure that follows carries the read itself (purpose ETREAT).
             return new FhirChange(AGGREGATE_TYPE, recordId, last.version(), last.recorded(), referralId,
-                    patient.patientId(), Set.of(author), List.of());
+                    patient.patientId(), Set.of(author),
+                    List.of(AuditEvents.emergencyAccess(last, used, patient, documentReferenceOf(used.version()))));
+        }
+        if (last.event() instanceof EmergencyAccessReviewed reviewed) {
+            return new FhirChange(AGGREGATE_TYPE, recordId, last.version(), last.recorded(), referralId,
+                    patient.patientId(), Set.of(author),
+                    List.of(AuditEvents.emergencyAccessReview(last, reviewed, patient,
+                            "DocumentReference/" + recordId + "/_history/" + resourceVersion)));
         }
         if (last.event() instanceof RecordDisclosed disclosed) {
             // The author reading its own record is one organisation, not two.

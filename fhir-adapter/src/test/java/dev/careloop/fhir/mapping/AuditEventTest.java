@@ -51,4 +51,29 @@ class AuditEventTest {
                 : a.getWho().getIdentifier().getValue()).contains("dr.who", "Organization/stranger-clinic");
         assertThat(audit.getEntity()).extracting(e -> e.getWhat().getReference()).contains("DocumentReference/rec-1");
     }
+
+    @Test
+    void anEmergencyAccessIsAnEmergencyTreatmentReadTheOwnerCanTellApart() {
+        AuditEvent audit = one(projector.project(Histories.longRecord().first(7)), AuditEvent.class);
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(audit.getSubtype()).extracting(c -> c.getCode()).contains("read", "EmergencyAccessUsed");
+        assertThat(audit.getPurposeOfEventFirstRep().getCodingFirstRep().getCode()).isEqualTo("ETREAT");
+        assertThat(audit.getOutcomeDesc()).contains("break-the-glass").contains(CARDIO)
+                .as("the justification is clinical text and stays in the log").doesNotContain("allergies");
+        assertThat(audit.getEntity()).extracting(e -> e.getWhat().hasReference() ? e.getWhat().getReference()
+                        : e.getWhat().getIdentifier().getValue())
+                .contains("NG-1001", "DocumentReference/rec-1/_history/5"); // the last resource version showing document v2
+    }
+
+    @Test
+    void theReviewOfAnEmergencyAccessIsAUseOfTheAuditLogByTheOwner() {
+        AuditEvent audit = one(projector.project(Histories.longRecord().first(9)), AuditEvent.class);
+
+        assertThat(audit.getType().getCode()).isEqualTo("110101");
+        assertThat(audit.getOutcomeDesc()).isEqualTo("emergency access access-1 reviewed");
+        assertThat(audit.getAgent()).extracting(a -> a.getWho().hasReference() ? a.getWho().getReference()
+                        : a.getWho().getIdentifier().getValue())
+                .contains("Organization/" + GP, Histories.GP_USER);
+    }
 }

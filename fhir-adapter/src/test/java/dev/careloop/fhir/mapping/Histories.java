@@ -54,7 +54,10 @@ final class Histories {
                 .by(DERM_USER, DERM).then(cancellationConfirmed("r-4"));
     }
 
-    /** Shared with two clinics, read, amended, read again, one revoked, then the period ends. */
+    /**
+     * Shared with two clinics, read, amended, read again, one revoked, read by it in an emergency (reviewed), then
+     * the period ends.
+     */
     static History longRecord() {
         return record(RECORD)
                 .by(GP_USER, GP).then(recordShared(RECORD, REFERRAL, GP, Set.of(DERM, CARDIO)))       // 1
@@ -63,7 +66,10 @@ final class Histories {
                 .by(CARDIO_USER, CARDIO).then(disclosed(RECORD, CARDIO, 1, SHA_1))                    // 4
                 .by(GP_USER, GP).then(accessRevoked(RECORD, CARDIO))                                  // 5
                 .by(DERM_USER, DERM).then(disclosed(RECORD, DERM, 2, SHA_2))                          // 6
-                .byCareLoop().then(accessExpired(RECORD));                                            // 7
+                .by(CARDIO_USER, CARDIO).then(emergencyAccess(RECORD, CARDIO, 2))                     // 7
+                .by(CARDIO_USER, CARDIO).then(disclosed(RECORD, CARDIO, 2, SHA_2))                    // 8
+                .by(GP_USER, GP).then(emergencyAccessReviewed(RECORD))                                // 9
+                .byCareLoop().then(accessExpired(RECORD));                                            // 10
     }
 
     /** Offered, booked, moved, reminded, handed to cardiology, attended. */
