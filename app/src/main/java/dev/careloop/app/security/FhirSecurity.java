@@ -59,7 +59,7 @@ class FhirSecurity {
             if (!(authentication instanceof JwtAuthenticationToken token)) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(JwtActor.forFhir(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER)))
+            return Optional.ofNullable(JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER)))
                     .map(actor -> new FhirCaller(actor, JwtActor.scopes(token.getToken())));
         }
     }

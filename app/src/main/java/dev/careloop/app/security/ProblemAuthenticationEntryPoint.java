@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -26,7 +27,12 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        write(response, HttpStatus.FORBIDDEN, "this token may not do that");
+        String detail = "this token may not do that";
+        if (e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof RouteAccess.Refusal refusal && refusal.reason() != null) {
+            detail = refusal.reason();
+        }
+        write(response, HttpStatus.FORBIDDEN, detail);
     }
 
     private static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
