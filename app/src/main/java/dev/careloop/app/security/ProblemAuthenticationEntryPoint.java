@@ -2,6 +2,8 @@ package dev.careloop.app.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -17,6 +19,8 @@ import java.io.IOException;
 @Component
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
 
+    private static final Logger log = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
+
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
@@ -31,6 +35,9 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
         if (e instanceof AuthorizationDeniedException denied
                 && denied.getAuthorizationResult() instanceof RouteAccess.Refusal refusal && refusal.reason() != null) {
             detail = refusal.reason();
+            // The route's pattern, not the raw path: nothing the caller typed reaches the log.
+            log.info("Refused by the access table: {} (caller {})", detail,
+                    request.getUserPrincipal() == null ? "unknown" : request.getUserPrincipal().getName());
         }
         write(response, HttpStatus.FORBIDDEN, detail);
     }
