@@ -77,7 +77,9 @@ class RecordConsentTest {
 
     @Test
     void purposeOfUseStatedByTheReaderIsRecordedWithTheDisclosure() {
-        String id = shareRecord(gp, share(upload(gp, uniqueDocument("Care plan")), List.of(DERM), inDays(30)));
+        Map<String, Object> body = share(upload(gp, uniqueDocument("Care plan")), List.of(DERM), inDays(30));
+        body.put("purposes", List.of("TREAT", "COC"));
+        String id = shareRecord(gp, body);
 
         assertThat(derm.download("/api/records/" + id + "/content", h -> h.set("X-Purpose-Of-Use", "COC"))
                 .getStatusCode().value()).isEqualTo(200);

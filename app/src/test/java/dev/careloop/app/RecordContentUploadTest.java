@@ -66,6 +66,31 @@ class RecordContentUploadTest {
     }
 
     @Test
+    void anotherOrganisationsUploadOfTheSameBytesIsNewContentForThisOneAndNeverAConflict() {
+        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        byte[] letter = uniqueDocument("Referral letter");
+        String path = "/api/records/content/" + sha256(letter);
+        assertThat(gp.put(path, letter, "text/markdown").status()).isEqualTo(201);
+
+        var dermFirst = derm.put(path, letter, "text/plain");
+        var dermAgain = derm.put(path, letter, "text/plain");
+        var dermAsAnotherType = derm.put(path, letter, "text/markdown");
+        var cardioFirst = cardio.put(path, letter, "text/markdown");
+
+        assertThat(dermFirst.status()).as("as for bytes nobody stored").isEqualTo(201);
+        assertThat(dermFirst.json().get("mediaType").asString()).isEqualTo("text/plain");
+        assertThat(dermAgain.status()).isEqualTo(200);
+        assertThat(dermAsAnotherType.status()).as("only about its own upload").isEqualTo(409);
+        assertThat(dermAsAnotherType.body()).contains("text/plain").doesNotContain(GP);
+        assertThat(cardioFirst.status()).isEqualTo(201);
+        assertThat(contents.uploadedBy(DERM, sha256(letter)).orElseThrow().mediaType()).isEqualTo("text/plain");
+        assertThat(contents.uploadedBy(GP, sha256(letter)).orElseThrow().mediaType()).isEqualTo("text/markdown");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM record_content WHERE sha256 = ?", Long.class,
+                sha256(letter))).as("the bytes are stored once").isEqualTo(1);
+    }
+
+    @Test
     void contentWhoseHashIsNotTheOneClaimedIsRefusedAndLeavesNoRow() {
         byte[] claimed = uniqueDocument("Claimed");
         byte[] sent = uniqueDocument("Actually sent");

@@ -21,6 +21,8 @@ final class CareLoopClient {
 
     static final String INITIATOR = "northside-gp-staff";
     static final String RECIPIENT = "riverside-derm-staff";
+    /** The local issuer's monitoring client: /actuator/prometheus wants its "metrics" scope (or an admin). */
+    static final String METRICS = "careloop-metrics";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,15 +150,15 @@ final class CareLoopClient {
         }
     }
 
-    /** The app's own JVM, from its Prometheus endpoint, so a result says what it was measured on. */
-    String describeAppJvm() {
+    /** The app's own JVM, from its Prometheus endpoint (as the metrics client), so a result says what it ran on. */
+    String describeAppJvm(String secret) {
         try {
-            Reply metrics = send(HttpRequest.newBuilder(uri("/actuator/prometheus")).GET());
+            Reply metrics = send(authorised(uri("/actuator/prometheus"), token(METRICS, secret)).GET());
             if (metrics.status() != 200) {
                 return "unknown (GET /actuator/prometheus answered " + metrics.status() + ")";
             }
             return PrometheusText.describeJvm(metrics.body());
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             return "unknown (" + e + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -49,7 +49,7 @@ final class CareLoopLoad {
         client.requireHealthy();
         initiator = client.token(CareLoopClient.INITIATOR, options.secret());
         recipient = client.token(CareLoopClient.RECIPIENT, options.secret());
-        String appJvm = client.describeAppJvm();
+        String appJvm = client.describeAppJvm(options.secret());
 
         Window window = Window.startingNow(Duration.ofSeconds(options.warmupSeconds()),
                 Duration.ofSeconds(options.seconds()));

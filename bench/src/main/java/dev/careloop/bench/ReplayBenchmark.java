@@ -126,7 +126,8 @@ public final class ReplayBenchmark {
 
         String command = System.getProperty("bench.command", "java " + ReplayBenchmark.class.getName() + " "
                 + String.join(" ", Arrays.stream(args).map(Report::shellQuote).toList()));
-        String report = markdown(startedAt, command, server, client.describeAppJvm(), head, baseline, baselineRate,
+        String appJvm = client.describeAppJvm("demo-secret");
+        String report = markdown(startedAt, command, server, appJvm, head, baseline, baselineRate,
                 rebuild, replayRate, endToEnd, rebuilt / medianFloor.seconds(), medianFloor.describePhases());
         System.out.println();
         System.out.print(report);

@@ -36,8 +36,14 @@ final class FakeCareLoop implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/actuator/health", ex -> reply(ex, 200, "{\"status\":\"UP\"}", null));
-        server.createContext("/actuator/prometheus", ex -> reply(ex, 200,
-                "jvm_info{runtime=\"OpenJDK\",vendor=\"Fake\",version=\"21\"} 1\n", null));
+        // As the app: the metrics only for the monitoring client's token.
+        server.createContext("/actuator/prometheus", ex -> {
+            if (!"Bearer token-of-careloop-metrics".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                reply(ex, 401, "{\"detail\":\"a valid bearer token is required\"}", null);
+                return;
+            }
+            reply(ex, 200, "jvm_info{runtime=\"OpenJDK\",vendor=\"Fake\",version=\"21\"} 1\n", null);
+        });
         server.createContext("/oauth2/token", this::token);
         server.createContext("/api/referrals", this::referrals);
         server.start();

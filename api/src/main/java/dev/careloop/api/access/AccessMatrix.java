@@ -55,6 +55,7 @@ public final class AccessMatrix {
             route(GET, "/api/referrals", STAFF, read(SR), read(TASK)),
             route(GET, "/api/referrals/{id}", STAFF, read(SR), read(TASK)),
             route(GET, "/api/referrals/{id}/timeline", STAFF, read(SR), read(TASK)),
+            route(GET, "/api/referrals/{id}/parties", STAFF, read(SR), read(TASK)),
             route(POST, "/api/referrals", STAFF, write(SR)),
             route(POST, "/api/referrals/{id}/accept", STAFF, write(TASK)),
             route(POST, "/api/referrals/{id}/decline", STAFF, write(TASK)),
@@ -82,6 +83,8 @@ public final class AccessMatrix {
             route(POST, "/api/records", STAFF),
             route(POST, "/api/records/{id}/amend", STAFF),
             route(POST, "/api/records/{id}/revoke", STAFF),
+            // Reviewing a break-the-glass read is the owner's compliance officers' work (docs/CONSENT.md).
+            route(POST, "/api/records/{id}/emergency-access/{accessId}/review", COMPLIANCE),
             // Appointments.
             route(GET, "/api/appointments", STAFF, read(APPT)),
             route(GET, "/api/appointments/{id}", STAFF, read(APPT)),
@@ -100,6 +103,7 @@ public final class AccessMatrix {
             // The audit trail: compliance officers.
             route(GET, "/api/audit", COMPLIANCE),
             route(GET, "/api/audit/disclosures", COMPLIANCE),
+            route(GET, "/api/audit/emergency-access", COMPLIANCE),
             route(GET, "/api/audit/export", COMPLIANCE),
             route(GET, "/api/audit/referrals/{id}", COMPLIANCE),
             route(GET, "/api/audit/referrals/{id}/diff", COMPLIANCE),
@@ -125,10 +129,8 @@ public final class AccessMatrix {
             route(GET, "/api/admin/dead-letters", ADMIN),
             route(POST, "/api/admin/dead-letters/{group}/{sequence}/retry", ADMIN),
             route(DELETE, "/api/admin/dead-letters/{group}/{sequence}", ADMIN),
-            // Open without a token: health, metrics, the API's own description, and the error page.
-            open(GET, "/actuator/health"),
-            open(GET, "/actuator/health/**"),
-            open(GET, "/actuator/prometheus"),
+            // Open without a token: the API's own description and the error page. (/actuator has its own chain,
+            // ActuatorSecurity: health open, metrics for admins or the "metrics" scope.)
             open(GET, "/v3/api-docs"),
             open(GET, "/v3/api-docs/**"),
             open(GET, "/v3/api-docs.yaml"),
@@ -202,7 +204,7 @@ public final class AccessMatrix {
             }
             List<String> who = new ArrayList<>();
             if (!roles.isEmpty()) {
-                who.add(String.join(" or ", roles.stream().sorted().map(r -> r + "s").toList()));
+                who.add(String.join(" or ", roles.stream().sorted().map(AccessMatrix::people).toList()));
             }
             if (!scopes.isEmpty()) {
                 who.add("a system token with " + String.join(" or ",
@@ -210,6 +212,15 @@ public final class AccessMatrix {
             }
             return who.isEmpty() ? "nobody" : String.join(", or ", who);
         }
+    }
+
+    /** A role as the people who hold it, for refusals. */
+    private static String people(String role) {
+        return switch (role) {
+            case Actor.COMPLIANCE -> "compliance officers";
+            case Actor.ADMIN -> "administrators";
+            default -> role + "s";
+        };
     }
 
     private static Route route(String method, String path, Set<String> roles, SmartScope... scopes) {

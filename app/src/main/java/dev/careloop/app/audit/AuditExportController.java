@@ -116,7 +116,10 @@ class AuditExportController {
                 e.client(), e.purposeOfUse(), e.correlationId());
     }
 
-    /** RFC 4180: every field quoted, quotes doubled, CRLF line ends. */
+    /**
+     * RFC 4180: every field quoted, quotes doubled, CRLF line ends; a field a spreadsheet would run as a formula is
+     * neutralised ({@link #cell}).
+     */
     static String csv(List<AuditReadModel.Entry> entries) {
         StringBuilder out = new StringBuilder();
         row(out, "time", "globalIndex", "eventType", "description", "user", "organisation", "client",
@@ -130,12 +133,21 @@ class AuditExportController {
         return out.toString();
     }
 
+    /**
+     * OWASP CSV injection: a cell that starts with {@code = + - @}, a tab or a carriage return is read by Excel,
+     * LibreOffice and Sheets as a formula (even inside quotes), so it is prefixed with a single quote, which they
+     * show as text. Every column, as any of them may carry a caller's words (a request id, a user, a title).
+     */
+    static String cell(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    }
+
     private static void row(StringBuilder out, Object... fields) {
         for (int i = 0; i < fields.length; i++) {
             if (i > 0) {
                 out.append(',');
             }
-            String value = fields[i] == null ? "" : fields[i].toString();
+            String value = cell(fields[i] == null ? "" : fields[i].toString());
             out.append('"').append(value.replace("\"", "\"\"")).append('"');
         }
         out.append("\r\n");

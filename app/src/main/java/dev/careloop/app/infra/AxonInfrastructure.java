@@ -24,7 +24,8 @@ import dev.careloop.app.privacy.PatientKeys;
 import dev.careloop.app.privacy.PatientSealing;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.async.SequencingPolicy;
-import org.axonframework.eventhandling.async.SequentialPolicy;
+import org.axonframework.eventhandling.EventMessage;
+import dev.careloop.query.audit.AuditSequencing;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
@@ -125,12 +126,14 @@ class AxonInfrastructure {
     }
 
     /**
-     * The audit trail is written in log order (an entry may take its patient from an earlier one about another
-     * aggregate): one sequence for the whole group, so a rebuild with several segments keeps that order too.
+     * The audit trail in one sequence per aggregate it is about, so that an event whose entry cannot be written is
+     * dead-lettered with the later events of its own aggregate only, never the whole platform's trail. The live
+     * processor has one segment, so entries are still written in log order; a rebuild keeps that order too
+     * (RebuildRun).
      */
     @Bean
-    SequencingPolicy<Object> auditSequencing() {
-        return new SequentialPolicy();
+    SequencingPolicy<EventMessage<?>> auditSequencing() {
+        return new AuditSequencing();
     }
 
     /**
@@ -161,11 +164,15 @@ class AxonInfrastructure {
         return new ActorAndRequestCorrelation();
     }
 
-    /** An event handler that throws never skips its event: the failure reaches the processor (retry or DLQ). */
+    /**
+     * An event handler that throws never skips its event: the failure reaches the processor (retry or DLQ), and a
+     * dead letter's cause is always one the dead-letter table can store.
+     */
     @Bean
     ConfigurerModule propagateHandlerErrors() {
         return configurer -> configurer.eventProcessing(processing -> processing
-                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance()));
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                .registerDefaultDeadLetterPolicy(c -> new DeadLetterCauses()));
     }
 
     /**

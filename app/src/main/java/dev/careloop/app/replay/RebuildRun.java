@@ -15,6 +15,8 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.async.SequentialPolicy;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import com.zaxxer.hikari.HikariDataSource;
@@ -254,8 +256,7 @@ final class RebuildRun implements Runnable {
         for (String group : rebuild.groups) {
             EventHandlerInvoker invoker = SimpleEventHandlerInvoker.builder()
                     .eventHandlers(adapters(handlers.of(group, null), wiring.axon()::handlerDefinition))
-                    // The live group's policy: the same events in the same order per sequence as live processing.
-                    .sequencingPolicy(wiring.processing().sequencingPolicy(group))
+                    .sequencingPolicy(replayOrder(group))
                     // A handler that fails fails the rebuild, rather than leaving a hole in the rebuilt tables.
                     .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
                     .build();
@@ -283,6 +284,18 @@ final class RebuildRun implements Runnable {
         // No handler interceptors of the live processors: those are the processors' own (a tracking processor's
         // segment bookkeeping, for one); the projections need none.
         return processor;
+    }
+
+    /**
+     * The order the live processor of the group handles events in: per sequence of its policy when it runs several
+     * segments; the log's own order when it runs one (the audit trail, whose entries take what they know from
+     * earlier events of other aggregates, relies on that), whatever its policy says.
+     */
+    private SequencingPolicy<? super EventMessage<?>> replayOrder(String group) {
+        if (wiring.tokenStore().fetchSegments(group).length == 1) {
+            return new SequentialPolicy();
+        }
+        return wiring.processing().sequencingPolicy(group);
     }
 
     private void switchOver(PooledStreamingEventProcessor processor, FencedEventSource source)

@@ -93,7 +93,12 @@ class ApiSecurity implements WebMvcConfigurer {
             if (!(request.getUserPrincipal() instanceof JwtAuthenticationToken token)) {
                 throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a bearer token is required");
             }
-            Actor actor = JwtActor.acting(token.getToken(), request.getHeader(PURPOSE_HEADER));
+            Actor actor;
+            try {
+                actor = JwtActor.acting(token.getToken(), request.getHeader(PURPOSE_HEADER));
+            } catch (JwtActor.UnknownPurposeOfUse e) {
+                throw new InvalidPurposeOfUse(e.getMessage());
+            }
             if (actor == null) {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN,
                         "the token names no organisation (claim 'org')");

@@ -1,5 +1,7 @@
 package dev.careloop.app.security;
 
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import dev.careloop.api.Actor;
 import dev.careloop.fhir.facade.FhirCaller;
 import dev.careloop.fhir.facade.FhirCallers;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,8 +61,14 @@ class FhirSecurity {
             if (!(authentication instanceof JwtAuthenticationToken token)) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER)))
-                    .map(actor -> new FhirCaller(actor, JwtActor.scopes(token.getToken())));
+            Actor actor;
+            try {
+                actor = JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER));
+            } catch (JwtActor.UnknownPurposeOfUse e) {
+                // An OperationOutcome 400 from the facade, before anything is read.
+                throw new InvalidRequestException(ApiSecurity.PURPOSE_HEADER + ": " + e.getMessage());
+            }
+            return Optional.ofNullable(actor).map(a -> new FhirCaller(a, JwtActor.scopes(token.getToken())));
         }
     }
 

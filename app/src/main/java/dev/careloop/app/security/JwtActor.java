@@ -14,8 +14,8 @@ final class JwtActor {
     static final String ORG_CLAIM = "org";
     static final String ROLES_CLAIM = "roles";
 
-    private static final Set<String> PURPOSES = Set.of(PurposeOfUse.TREATMENT, PurposeOfUse.COORDINATION,
-            PurposeOfUse.OPERATIONS, PurposeOfUse.COMPLIANCE);
+    /** The purpose of use a token may carry for every request made with it (the header overrides it). */
+    static final String PURPOSE_CLAIM = "purpose_of_use";
 
     private JwtActor() {
     }
@@ -101,7 +101,15 @@ final class JwtActor {
         return new Actor(actor.userId(), actor.organisation(), roles, client, actor.purposeOfUse());
     }
 
-    /** The actor, or null when the token names no organisation. */
+    /** A stated purpose of use that is not one of {@link PurposeOfUse#ALL}: a 400 naming the codes there are. */
+    static final class UnknownPurposeOfUse extends RuntimeException {
+        UnknownPurposeOfUse(String stated) {
+            super("unknown purpose of use '" + (stated.length() > 64 ? stated.substring(0, 64) + "..." : stated)
+                    + "': must be one of " + String.join(", ", PurposeOfUse.ALL), null, false, false);
+        }
+    }
+
+    /** The actor, or null when the token names no organisation; {@link UnknownPurposeOfUse} for an unknown one. */
     static Actor from(Jwt jwt, String requestedPurpose) {
         String org = jwt.getClaimAsString(ORG_CLAIM);
         if (org == null || org.isBlank()) {
@@ -113,13 +121,20 @@ final class JwtActor {
             client = jwt.getClaimAsString("azp");
         }
         String subject = jwt.getSubject() != null ? jwt.getSubject() : client;
-        return new Actor(subject, org, roles, client, purpose(requestedPurpose, roles));
+        String stated = requestedPurpose != null ? requestedPurpose : jwt.getClaimAsString(PURPOSE_CLAIM);
+        return new Actor(subject, org, roles, client, purpose(stated, roles));
     }
 
-    /** The purpose the caller states (X-Purpose-Of-Use), if it is one we know; else the role's usual one. */
-    static String purpose(String requested, Set<String> roles) {
-        if (requested != null && PURPOSES.contains(requested)) {
-            return requested;
+    /**
+     * The purpose the caller states (X-Purpose-Of-Use, else the token's purpose_of_use claim); when it states
+     * none, the role's usual one. A purpose that is not an HL7 ActReason code we know is refused, never guessed.
+     */
+    static String purpose(String stated, Set<String> roles) {
+        if (stated != null) {
+            if (!PurposeOfUse.isKnown(stated.strip())) {
+                throw new UnknownPurposeOfUse(stated);
+            }
+            return stated.strip();
         }
         if (roles.contains(Actor.COMPLIANCE)) {
             return PurposeOfUse.COMPLIANCE;

@@ -5,19 +5,20 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -27,12 +28,14 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -52,16 +55,41 @@ class LocalIssuer {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, RegisteredClientRepository clients,
+                                            ClientSecrets secrets, TokenThrottle throttle) throws Exception {
         http.securityMatcher("/oauth2/**", "/.well-known/**")
-                .oauth2AuthorizationServer(Customizer.withDefaults())
+                .oauth2AuthorizationServer(server -> server
+                        .clientAuthentication(c -> c.authenticationProviders(
+                                providers -> providers.add(0, secrets.unknownClients(clients))))
+                        .tokenIntrospectionEndpoint(e -> e.authenticationProviders(providers -> providers.replaceAll(
+                                p -> p instanceof OAuth2TokenIntrospectionAuthenticationProvider
+                                        ? IssuedTokens.ownTokensOnly(p) : p))))
+                .addFilterBefore(throttle.filter(), AbstractPreAuthenticatedProcessingFilter.class)
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated());
         return http.build();
     }
 
+    /** The client secrets' encoder, which client authentication also uses (Spring picks the bean up). */
     @Bean
-    RegisteredClientRepository demoClients() {
-        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    ClientSecrets clientSecrets() {
+        return new ClientSecrets();
+    }
+
+    @Bean
+    TokenThrottle tokenThrottle(
+            @Value("${careloop.security.token-throttle.failures-per-minute:10}") int failuresPerMinute,
+            @Value("${careloop.security.token-throttle.successes-per-minute:600}") int successesPerMinute) {
+        return new TokenThrottle(failuresPerMinute, successesPerMinute, Clock.systemUTC());
+    }
+
+    /** The tokens issued, in memory; revocations also go to PostgreSQL for every node's resource server. */
+    @Bean
+    OAuth2AuthorizationService issuedTokens(RevokedTokens revoked) {
+        return new IssuedTokens(new InMemoryOAuth2AuthorizationService(), revoked);
+    }
+
+    @Bean
+    RegisteredClientRepository demoClients(ClientSecrets encoder) {
         List<RegisteredClient> clients = DemoClients.all().stream()
                 .map(c -> RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
                         .clientId(c.clientId())
@@ -146,6 +174,8 @@ class LocalIssuer {
             clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
             // The platform's own compliance officer: org "careloop" reads the whole audit trail.
             clients.add(new Client("careloop-compliance", "careloop", Set.of("compliance"), Set.of()));
+            // Monitoring: scrapes /actuator/prometheus (scope "metrics") and nothing else.
+            clients.add(new Client("careloop-metrics", "careloop", Set.of(), Set.of("metrics")));
             // Partner EHRs on the FHIR facade: SMART system scopes per resource type, no roles of their own.
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",

@@ -1,10 +1,13 @@
 package dev.careloop.app.web;
 
+import dev.careloop.api.PurposeOfUse;
+import dev.careloop.app.security.InvalidPurposeOfUse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -70,5 +73,15 @@ class Problems extends ResponseEntityExceptionHandler {
         problem.setTitle("Invalid request");
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** An unknown X-Purpose-Of-Use (or purpose_of_use claim): the allowed codes are in the message. */
+    @ExceptionHandler(InvalidPurposeOfUse.class)
+    ResponseEntity<Object> unknownPurpose(InvalidPurposeOfUse ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "1 field(s) are invalid");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", List.of(Map.of("field", InvalidPurposeOfUse.FIELD, "message", ex.getMessage())));
+        problem.setProperty("allowedPurposesOfUse", PurposeOfUse.ALL);
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 }

@@ -173,6 +173,35 @@ class AuditApiTest {
     }
 
     @Test
+    void anOrganisationRefusedARecordItIsNoPartyToDoesNotLearnWhoseRecordItWas() {
+        String mrn = mrn();
+        Instant before = Instant.now();
+        String record = shareRecord(gp, mrn, List.of(DERM));
+        assertThat(cardio.download("/api/records/" + record + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(404);
+        String patient = patientId(mrn);
+        awaitEntries(officer(GP), "type=RecordAccessDenied&record=" + record, 1);
+
+        JsonNode denial = search(officer(CARDIO), "record=" + record).get("items").get(0);
+        Response export = officer(CARDIO).get("/api/audit/export?format=csv&from=" + before + "&to="
+                + Instant.now().plusSeconds(1));
+
+        assertThat(denial.get("eventType").asString()).isEqualTo("RecordAccessDenied");
+        assertThat(denial.get("recordId").asString()).isEqualTo(record);
+        assertThat(denial.toString()).doesNotContain(patient).doesNotContain("not shared");
+        assertThat(denial.get("details").get("reason").asString()).isEqualTo("no such record");
+        assertThat(types(officer(CARDIO), "patient=" + patient)).doesNotContain("RecordAccessDenied");
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.body()).contains(record).doesNotContain(patient);
+        // The record's author still reads whose record was asked for, and why it was refused.
+        JsonNode seenByAuthor = search(officer(GP), "type=RecordAccessDenied&record=" + record).get("items").get(0);
+        assertThat(seenByAuthor.get("patientId").asString()).isEqualTo(patient);
+        assertThat(seenByAuthor.get("details").get("reason").asString())
+                .isEqualTo("the record was not shared with " + CARDIO);
+        assertThat(types(officer(GP), "patient=" + patient)).contains("RecordAccessDenied");
+    }
+
+    @Test
     void recordsAndAppointmentsAsOfAnInstantForTheirPartiesOnly() {
         String mrn = mrn();
         String record = shareRecord(gp, mrn, List.of(DERM));

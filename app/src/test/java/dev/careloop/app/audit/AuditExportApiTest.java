@@ -68,6 +68,22 @@ class AuditExportApiTest {
     }
 
     @Test
+    void aRequestIdThatASpreadsheetWouldRunIsExportedAsText() {
+        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        Response sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm",
+                "CSV-" + UUID.randomUUID().toString().substring(0, 8)), h -> h.set("X-Request-Id", "-2-3"));
+        String patientId = sent.json().get("patient").get("patientId").asString();
+        Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit?patient=" + patientId).json()
+                .get("totalItems").asLong() >= 1, "the trail to hold the referral");
+
+        Response csv = officer.get("/api/audit/export?patient=" + patientId + "&format=csv");
+
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body()).contains("\"'-2-3\"").doesNotContain("\"-2-3\"");
+    }
+
+    @Test
     void anExportNamesAPatientOrAPeriodAndIsForOfficersOnly() {
         assertThat(CareLoopClient.as(port, "northside-gp-compliance").get("/api/audit/export").status())
                 .isEqualTo(400);

@@ -54,6 +54,7 @@ class AccessMatrixTest {
             GET    /api/referrals                                          Y Y - - Y Y
             GET    /api/referrals/{id}                                     Y Y - - Y Y
             GET    /api/referrals/{id}/timeline                            Y Y - - Y Y
+            GET    /api/referrals/{id}/parties                             Y Y - - Y Y
             POST   /api/referrals                                          Y Y - - Y -
             POST   /api/referrals/{id}/accept                              Y Y - - Y -
             POST   /api/referrals/{id}/decline                             Y Y - - Y -
@@ -79,6 +80,7 @@ class AccessMatrixTest {
             POST   /api/records                                            Y Y - - - -
             POST   /api/records/{id}/amend                                 Y Y - - - -
             POST   /api/records/{id}/revoke                                Y Y - - - -
+            POST   /api/records/{id}/emergency-access/{accessId}/review    - - Y - - -
             GET    /api/appointments                                       Y Y - - Y Y
             GET    /api/appointments/{id}                                  Y Y - - Y Y
             GET    /api/appointments/{id}/history                          Y Y - - Y Y
@@ -94,6 +96,7 @@ class AccessMatrixTest {
             GET    /api/patients/{patientId}/summary                       Y Y - - - -
             GET    /api/audit                                              - - Y - - -
             GET    /api/audit/disclosures                                  - - Y - - -
+            GET    /api/audit/emergency-access                             - - Y - - -
             GET    /api/audit/export                                       - - Y - - -
             GET    /api/audit/referrals/{id}                               - - Y - - -
             GET    /api/audit/referrals/{id}/diff                          - - Y - - -
@@ -260,6 +263,7 @@ class AccessMatrixTest {
                 .replace("{patientId}", UUID.randomUUID().toString())
                 .replace("{sha256}", "0".repeat(64))
                 .replace("{letterId}", "1")
+                .replace("{accessId}", "no-such-access")
                 .replace("{group}", "referrals")
                 .replace("{sequence}", "nothing");
         String contentType = "application/json";

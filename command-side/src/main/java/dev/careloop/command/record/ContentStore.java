@@ -42,7 +42,11 @@ public class ContentStore {
     private static final int SLICE = 256 * 1024;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    /** What an upload did: {@code created} is false when the same content was stored before. */
+    /**
+     * What an upload did: {@code created} is false when this organisation had uploaded the same content before.
+     * Another organisation's upload of the same bytes changes nothing in the answer: which documents other
+     * organisations hold is not for the uploader to learn.
+     */
     public record Stored(RecordContent content, boolean created) {
     }
 
@@ -66,7 +70,8 @@ public class ContentStore {
      * Stores {@code length} bytes read from {@code body} as the content {@code sha256}, uploaded by
      * {@code organisation}. Refused, writing nothing: a malformed hash, bytes whose hash or length differ from
      * the claim (400), no length (411), more than careloop.records.max-size (413), a media type outside
-     * careloop.records.media-types (415), or content already stored with another media type (409).
+     * careloop.records.media-types (415), or content this organisation uploaded before as another media type (409).
+     * The bytes are stored once; each organisation's upload keeps its own media type.
      */
     public Stored store(String organisation, String sha256, String contentType, long length, InputStream body) {
         String hash = sha256 == null ? "" : sha256.toLowerCase(Locale.ROOT);
@@ -80,15 +85,16 @@ public class ContentStore {
         }
         String mediaType = acceptedMediaType(contentType);
         return tx.execute(status -> {
-            List<String> existing = jdbc.queryForList("SELECT media_type FROM record_content WHERE sha256 = ?",
-                    String.class, hash);
+            boolean stored = !jdbc.queryForList("SELECT 1 FROM record_content WHERE sha256 = ?", Integer.class, hash)
+                    .isEmpty();
+            List<String> ownUpload = jdbc.queryForList("SELECT media_type FROM record_content_upload "
+                    + "WHERE sha256 = ? AND organisation = ?", String.class, hash, organisation);
             CountingInputStream counted = new CountingInputStream(body);
             DigestInputStream digesting = new DigestInputStream(counted, sha256Digest());
-            boolean created = false;
-            if (existing.isEmpty()) {
+            if (!stored) {
                 try {
                     // PgJDBC streams a stream of known length into the statement in 8 KB pieces.
-                    created = jdbc.update(con -> {
+                    jdbc.update(con -> {
                         var insert = con.prepareStatement("INSERT INTO record_content (sha256, media_type, size, "
                                 + "content) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING");
                         insert.setString(1, hash);
@@ -96,7 +102,7 @@ public class ContentStore {
                         insert.setLong(3, length);
                         insert.setBinaryStream(4, digesting, length);
                         return insert;
-                    }) == 1;
+                    });
                 } catch (DataAccessException e) {
                     if (counted.count() < length) {
                         throw new Rules.InvalidField("Content-Length", "the content ended after " + counted.count()
@@ -112,11 +118,11 @@ public class ContentStore {
                     "the content is not the " + length + " bytes announced");
             String actual = HexFormat.of().formatHex(digesting.getMessageDigest().digest());
             Rules.require(actual.equals(hash), "sha256", "the content's SHA-256 is " + actual + ", not " + hash);
-            String storedType = existing.isEmpty() ? mediaType : existing.get(0);
-            Rules.conflictUnless(storedType.equals(mediaType),
-                    "this content is already stored as " + storedType + ", not " + mediaType);
-            jdbc.update("INSERT INTO record_content_upload (sha256, organisation) VALUES (?, ?) "
-                    + "ON CONFLICT DO NOTHING", hash, organisation);
+            Rules.conflictUnless(ownUpload.isEmpty() || ownUpload.get(0).equals(mediaType),
+                    organisation + " uploaded this content as " + (ownUpload.isEmpty() ? "" : ownUpload.get(0))
+                            + ", not " + mediaType);
+            boolean created = jdbc.update("INSERT INTO record_content_upload (sha256, organisation, media_type) "
+                    + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", hash, organisation, mediaType) == 1;
             return new Stored(new RecordContent(hash, length, mediaType), created);
         });
     }
@@ -124,7 +130,7 @@ public class ContentStore {
     /** The content {@code sha256} if {@code organisation} uploaded it; only then may it share it. */
     public Optional<RecordContent> uploadedBy(String organisation, String sha256) {
         return jdbc.query("""
-                SELECT c.sha256, c.size, c.media_type FROM record_content c
+                SELECT c.sha256, c.size, u.media_type FROM record_content c
                 JOIN record_content_upload u ON u.sha256 = c.sha256 AND u.organisation = ?
                 WHERE c.sha256 = ?""",
                 (rs, i) -> new RecordContent(rs.getString(1), rs.getLong(2), rs.getString(3)),

@@ -7,11 +7,13 @@ import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.FindRecord;
 import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordView;
+import dev.careloop.api.record.ReviewEmergencyAccess;
 import dev.careloop.api.record.RevokeRecordAccess;
 import dev.careloop.api.record.ShareRecord;
 import dev.careloop.command.record.RecordRequests.AmendRecordRequest;
 import dev.careloop.command.web.PatientRequest;
 import dev.careloop.command.record.RecordRequests.RevokeAccessRequest;
+import dev.careloop.command.record.RecordRequests.ReviewRequest;
 import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
@@ -22,6 +24,7 @@ import dev.careloop.command.web.WriteResponses.ReadBack;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -75,7 +78,8 @@ class RecordCommandController {
             String id = UUID.randomUUID().toString();
             commands.sendForVersion(new ShareRecord(id, blankToNull(body.referralId()), patient(body.patient()),
                     recipients, new DocumentType(body.documentType().code(), body.documentType().display()),
-                    body.title(), body.description(), content, body.purpose(), body.validUntil()), actor, null);
+                    body.title(), body.description(), content, body.purpose(), body.validUntil(), body.purposes() == null
+                            ? null : Set.copyOf(body.purposes())), actor, null);
             return new Written(201, id, 1, null, false);
         });
         return respond(written, actor, key);
@@ -99,6 +103,16 @@ class RecordCommandController {
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         return act(id, new RevokeRecordAccess(id, body.organisation(), body.reason()), actor, ifMatch, key);
+    }
+
+    @PostMapping("/{id}/emergency-access/{accessId}/review")
+    @Operation(summary = "Mark a break-the-glass read of your organisation's record reviewed, with a note "
+            + "(compliance officer of the organisation that shared it)")
+    ResponseEntity<Object> reviewEmergencyAccess(@PathVariable String id, @PathVariable @Size(max = 64) String accessId,
+                                                 @Valid @RequestBody ReviewRequest body, Actor actor,
+                                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false)
+                                                 String key) {
+        return act(id, new ReviewEmergencyAccess(id, accessId, body.note()), actor, null, key);
     }
 
     private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {

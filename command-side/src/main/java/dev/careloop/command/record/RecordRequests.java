@@ -28,7 +28,10 @@ final class RecordRequests {
             @NotBlank @Size(max = 255) String display) {
     }
 
-    /** {@code patient} may be left out when {@code referralId} is given: then it is the referral's patient. */
+    /**
+     * {@code patient} may be left out when {@code referralId} is given: then it is the referral's patient.
+     * {@code purposes}: other purposes of use the recipients may read the record for, besides {@code purpose}.
+     */
     record ShareRecordRequest(
             @Size(max = 64) String referralId,
             @Valid PatientRequest patient,
@@ -40,7 +43,9 @@ final class RecordRequests {
             String contentSha256,
             @NotNull @Pattern(regexp = PURPOSES, message = "must be one of TREAT, COC, HOPERAT, HCOMPL")
             String purpose,
-            @NotNull @Future Instant validUntil) {
+            @NotNull @Future Instant validUntil,
+            @Size(max = 4) List<@NotNull @Pattern(regexp = PURPOSES,
+                    message = "must be one of TREAT, COC, HOPERAT, HCOMPL") String> purposes) {
     }
 
     record AmendRecordRequest(
@@ -53,5 +58,9 @@ final class RecordRequests {
 
     record RevokeAccessRequest(@NotBlank @Size(max = 64) String organisation,
                                @NotBlank @Size(max = 4000) String reason) {
+    }
+
+    /** What the reviewer found: why the emergency was (or was not) justified. */
+    record ReviewRequest(@NotBlank @Size(max = 4000) String note) {
     }
 }

@@ -3,14 +3,21 @@ package dev.careloop.command.record;
 import dev.careloop.api.Actor;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
+import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.access.AccessDecision;
+import dev.careloop.api.access.AccessPolicy;
+import dev.careloop.api.access.Relationship;
 import dev.careloop.api.record.AmendRecord;
 import dev.careloop.api.record.DiscloseRecord;
+import dev.careloop.api.record.EmergencyAccessReviewed;
+import dev.careloop.api.record.EmergencyAccessUsed;
 import dev.careloop.api.record.RecordAccessExpired;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordDisclosed;
 import dev.careloop.api.record.RecordShared;
+import dev.careloop.api.record.ReviewEmergencyAccess;
 import dev.careloop.api.record.RevokeRecordAccess;
 import dev.careloop.api.record.ShareRecord;
 import dev.careloop.command.rules.Refusal;
@@ -30,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -55,6 +63,10 @@ class SharedRecord {
     private boolean expired;
     private final Map<String, Boolean> revokedByRecipient = new HashMap<>();
     private final List<RecordContent> versions = new ArrayList<>();
+    /** The purposes every grant of this record allows. */
+    private Set<String> purposes = Set.of();
+    /** Break-the-glass accesses by id: whether the owner has reviewed each. */
+    private final Map<String, Boolean> emergencyReviewed = new HashMap<>();
     /** Shares, amendments, revocations and expiry: what If-Match and ETag compare. Disclosures do not count. */
     private long revision;
 
@@ -69,7 +81,8 @@ class SharedRecord {
         Rules.require(!recipients.contains(actor.organisation()), "recipients",
                 "a clinic cannot share a record with itself");
         apply(new RecordShared(cmd.recordId(), cmd.referralId(), actor.organisation(), patient, recipients,
-                cmd.documentType(), cmd.title(), cmd.description(), cmd.content(), cmd.purpose(), cmd.validUntil()));
+                cmd.documentType(), cmd.title(), cmd.description(), cmd.content(), cmd.purpose(), cmd.validUntil(),
+                cmd.purposes()));
         // Named explicitly: the creating handler runs in RecordSharing, not in this record's scope.
         deadlines.schedule(cmd.validUntil(), EXPIRY_DEADLINE, null,
                 new AggregateScopeDescriptor(SharedRecord.class.getSimpleName(), cmd.recordId()));
@@ -104,32 +117,79 @@ class SharedRecord {
     }
 
     /**
-     * The author may always read its own record; a recipient while its grant is active at {@code at}.
-     * Anything else is an {@link AccessDenied}: a 404 for the caller, the reason for the audit.
+     * Consent is {@link AccessPolicy#recordRead}: the author always; a recipient while its grant is active at
+     * {@code at}, for a purpose the grant allows; a clinician outside consent by breaking the glass, where its
+     * organisation allows it. Anything else is an {@link AccessDenied}: a 404 for the caller, the reason for the
+     * audit.
      */
     @CommandHandler
-    Disclosure handle(DiscloseRecord cmd, Actor actor) {
+    Disclosure handle(DiscloseRecord cmd, Actor actor, BreakGlassSettings breakGlass) {
         String org = actor.organisation();
-        if (!org.equals(author)) {
-            Boolean revoked = revokedByRecipient.get(org);
-            if (revoked == null) {
-                throw new AccessDenied("the record was not shared with " + org);
-            }
-            if (revoked) {
-                throw new AccessDenied("access of " + org + " was revoked");
-            }
-            if (expired || !cmd.at().isBefore(validUntil)) {
-                throw new AccessDenied("access expired on " + validUntil);
-            }
+        Relationship relationship = relationshipOf(org, cmd.at());
+        AccessDecision decision = AccessPolicy.recordRead(actor.roles(), relationship, cmd.purposeOfUse(),
+                relationship == Relationship.PARTY ? purposes : Set.of(), breakGlass.enabledFor(org),
+                cmd.emergencyJustification());
+        if (decision.outcome() == AccessDecision.Outcome.INVALID) {
+            throw new Rules.InvalidField(decision.rule().equals("unknown-purpose") ? "X-Purpose-Of-Use"
+                    : "X-Break-Glass-Reason", decision.reason());
+        }
+        if (!decision.allowed()) {
+            throw new AccessDenied(decision.rule().equals("access-ended") || decision.rule().equals("no-relationship")
+                    ? whyNoConsent(org, cmd.at()) : decision.reason());
         }
         int version = cmd.version() == null ? versions.size() : cmd.version();
         if (version < 1 || version > versions.size()) {
             throw new AccessDenied("the record has no version " + version);
         }
         RecordContent content = versions.get(version - 1);
+        if (decision.outcome() == AccessDecision.Outcome.EMERGENCY) {
+            apply(new EmergencyAccessUsed(recordId, patientId, UUID.randomUUID().toString(), author, org,
+                    actor.userId(), version, cmd.emergencyJustification(), cmd.at()));
+        }
         apply(new RecordDisclosed(recordId, org, cmd.purposeOfUse(), version, content.sha256(), content.size(),
                 cmd.at()));
         return new Disclosure(version, content);
+    }
+
+    /** The owner's compliance officer marks a break-the-glass access reviewed (once). */
+    @CommandHandler
+    long handle(ReviewEmergencyAccess cmd, Actor actor) {
+        if (!actor.actsFor(author)) {
+            throw Refusal.notFound("emergency access");
+        }
+        Boolean reviewed = emergencyReviewed.get(cmd.accessId());
+        if (reviewed == null) {
+            throw Refusal.notFound("emergency access");
+        }
+        if (!actor.hasAnyRole(Set.of(Actor.COMPLIANCE))) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "only a compliance officer can review an emergency access");
+        }
+        Rules.conflictUnless(!reviewed, "this emergency access was already reviewed");
+        apply(new EmergencyAccessReviewed(recordId, patientId, cmd.accessId(), actor.userId(), cmd.note()));
+        return revision;
+    }
+
+    private Relationship relationshipOf(String org, Instant at) {
+        if (org.equals(author)) {
+            return Relationship.OWNER;
+        }
+        Boolean revoked = revokedByRecipient.get(org);
+        if (revoked == null) {
+            return Relationship.NONE;
+        }
+        return revoked || expired || !at.isBefore(validUntil) ? Relationship.FORMER_PARTY : Relationship.PARTY;
+    }
+
+    /** For the audit: why {@code org} has no consent (the caller is told only "no such record"). */
+    private String whyNoConsent(String org, Instant at) {
+        Boolean revoked = revokedByRecipient.get(org);
+        if (revoked == null) {
+            return "the record was not shared with " + org;
+        }
+        if (revoked) {
+            return "access of " + org + " was revoked";
+        }
+        return "access expired on " + validUntil;
     }
 
     @DeadlineHandler(deadlineName = EXPIRY_DEADLINE)
@@ -166,6 +226,7 @@ class SharedRecord {
         author = e.authorOrganisation();
         validUntil = e.validUntil();
         e.recipients().forEach(r -> revokedByRecipient.put(r, false));
+        purposes = e.purposes();
         versions.add(e.content());
         revision = 1;
     }
@@ -180,6 +241,16 @@ class SharedRecord {
     void on(RecordAccessRevoked e) {
         revokedByRecipient.put(e.organisation(), true);
         revision++;
+    }
+
+    @EventSourcingHandler
+    void on(EmergencyAccessUsed e) {
+        emergencyReviewed.put(e.accessId(), false);
+    }
+
+    @EventSourcingHandler
+    void on(EmergencyAccessReviewed e) {
+        emergencyReviewed.put(e.accessId(), true);
     }
 
     @EventSourcingHandler

@@ -34,8 +34,8 @@ class DiscloseRecordTest {
     void recipientReadsAnEarlierVersionByItsNumber() {
         fixture.given(recordShared(), new RecordAmended(RECORD_ID, PATIENT.patientId(), 2, VERSION_2, null, null,
                 AMEND_REASON))
-                .when(new DiscloseRecord(RECORD_ID, 1, PurposeOfUse.COORDINATION, READ_AT), by(HILLSIDE_CLINICIAN))
-                .expectEvents(new RecordDisclosed(RECORD_ID, HILLSIDE, PurposeOfUse.COORDINATION, 1,
+                .when(new DiscloseRecord(RECORD_ID, 1, PurposeOfUse.TREATMENT, READ_AT), by(HILLSIDE_CLINICIAN))
+                .expectEvents(new RecordDisclosed(RECORD_ID, HILLSIDE, PurposeOfUse.TREATMENT, 1,
                         VERSION_1.sha256(), VERSION_1.size(), READ_AT))
                 .expectResultMessagePayload(new Disclosure(1, VERSION_1));
     }

@@ -14,6 +14,7 @@ import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;
 import org.mockito.Mockito;
+import org.springframework.mock.env.MockEnvironment;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -61,14 +62,29 @@ final class RecordTestData {
      * A fixture for the record, with the share handler that creates it. Shares in these tests name no
      * referral, so the referral repository must never be used.
      */
-    @SuppressWarnings("unchecked")
     static AggregateTestFixture<SharedRecord> fixture() {
+        return fixture(LAKESIDE);
+    }
+
+    /** As {@link #fixture()}, with break-the-glass on for {@code breakGlassOrganisations} only. */
+    @SuppressWarnings("unchecked")
+    static AggregateTestFixture<SharedRecord> fixture(String... breakGlassOrganisations) {
         AggregateTestFixture<SharedRecord> fixture = new AggregateTestFixture<>(SharedRecord.class);
+        fixture.registerInjectableResource(breakGlassFor(breakGlassOrganisations));
         Repository<Referral> referrals = Mockito.mock(Repository.class, invocation -> {
             throw new AssertionError("a share without a referral loaded one: " + invocation);
         });
         fixture.registerAnnotatedCommandHandler(new RecordSharing(fixture.getRepository(), referrals));
         return fixture;
+    }
+
+    /** Break-the-glass on for {@code organisations} only, as careloop.organisations.<org>.break-the-glass sets it. */
+    static BreakGlassSettings breakGlassFor(String... organisations) {
+        MockEnvironment environment = new MockEnvironment();
+        for (String organisation : organisations) {
+            environment.setProperty("careloop.organisations." + organisation + ".break-the-glass", "true");
+        }
+        return new BreakGlassSettings(environment);
     }
 
     static Actor actor(String userId, String organisation, String... roles) {

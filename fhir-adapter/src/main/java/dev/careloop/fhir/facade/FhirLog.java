@@ -1,5 +1,8 @@
 package dev.careloop.fhir.facade;
 
+import dev.careloop.api.access.AccessDecision;
+import dev.careloop.api.access.AccessPolicy;
+import dev.careloop.api.access.Relationship;
 import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.FhirChange;
@@ -22,7 +25,9 @@ import java.util.Set;
  * <p>
  * Who may see a resource: the organisations of the aggregate's last change that changed something (a disclosure
  * changes nothing and is seen only by the author and the reader), for every version of it; an AuditEvent, by
- * the organisations of its own change. Anyone else is told it does not exist.
+ * the organisations of its own change. A referral's former recipient ({@link AccessPolicy#referralRead}: as it
+ * was when it left) sees the versions up to the last change it was party to, and nothing after. Anyone else is
+ * told it does not exist.
  */
 @Component
 public class FhirLog {
@@ -76,6 +81,8 @@ public class FhirLog {
         return aggregate.visibleTo(organisation) ? Optional.of(aggregate) : Optional.empty();
     }
 
+    private static final String REFERRAL = "Referral";
+
     /** One aggregate's history, each change projected at most once per request. */
     private final class Aggregate {
         private final String resourceType;
@@ -84,6 +91,8 @@ public class FhirLog {
         private final Long onlyVersion;
         private final List<DomainEventMessage<?>> events;
         private final Map<Integer, FhirChange> changes = new HashMap<>();
+        /** The last version the reader may see (a former party: its last change as a party). */
+        private int visibleUpTo;
 
         Aggregate(String resourceType, String id, Long onlyVersion, List<DomainEventMessage<?>> events) {
             this.resourceType = resourceType;
@@ -93,23 +102,38 @@ public class FhirLog {
         }
 
         boolean visibleTo(String organisation) {
+            visibleUpTo = events.size();
             if ("AuditEvent".equals(resourceType)) {
                 return onlyVersion != null && change(onlyVersion.intValue()).organisations().contains(organisation);
             }
+            boolean referral = REFERRAL.equals(events.get(0).getType());
+            boolean latest = true;
             for (int n = events.size(); n >= 1; n--) {
                 FhirChange change = change(n);
-                if (change.resources().stream().anyMatch(r -> !"AuditEvent".equals(r.fhirType()))) {
-                    return change.organisations().contains(organisation);
+                if (change.resources().stream().noneMatch(r -> !"AuditEvent".equals(r.fhirType()))) {
+                    continue;
                 }
+                boolean party = change.organisations().contains(organisation);
+                if (latest && !referral) {
+                    return party;
+                }
+                if (party) {
+                    AccessDecision decision = AccessPolicy.referralRead(latest ? Relationship.PARTY
+                            : Relationship.FORMER_PARTY);
+                    visibleUpTo = decision.outcome() == AccessDecision.Outcome.AS_WHEN_LEFT ? n : events.size();
+                    return decision.allowed()
+                            && (onlyVersion == null || onlyVersion <= visibleUpTo);
+                }
+                latest = false;
             }
-            return false;
+            return AccessPolicy.referralRead(Relationship.NONE).allowed();
         }
 
         Optional<Resource> current() {
             if (onlyVersion != null) {
                 return in(onlyVersion.intValue());
             }
-            for (int n = events.size(); n >= 1; n--) {
+            for (int n = visibleUpTo; n >= 1; n--) {
                 Optional<Resource> found = in(n);
                 if (found.isPresent()) {
                     return found;
@@ -119,7 +143,7 @@ public class FhirLog {
         }
 
         Optional<Resource> version(long version) {
-            if (version < 1 || version > events.size() || (onlyVersion != null && onlyVersion != version)) {
+            if (version < 1 || version > visibleUpTo || (onlyVersion != null && onlyVersion != version)) {
                 return Optional.empty();
             }
             return in((int) version);
@@ -130,7 +154,7 @@ public class FhirLog {
                 return in(onlyVersion.intValue()).map(List::of).orElse(List.of());
             }
             List<Resource> versions = new ArrayList<>();
-            for (int n = events.size(); n >= 1; n--) {
+            for (int n = visibleUpTo; n >= 1; n--) {
                 in(n).ifPresent(versions::add);
             }
             return versions;

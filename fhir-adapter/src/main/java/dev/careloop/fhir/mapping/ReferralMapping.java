@@ -78,6 +78,8 @@ final class ReferralMapping {
     private String openQuestionId;
     /** The Communication the last event sent, if any. */
     private Communication sent;
+    /** The recipient the last event forwarded the referral away from, if any: it sees that change, then nothing. */
+    private String leaving;
 
     static FhirChange project(List<Step> history) {
         ReferralMapping referral = new ReferralMapping();
@@ -87,6 +89,7 @@ final class ReferralMapping {
 
     private void apply(Step step) {
         sent = null;
+        leaving = null;
         ReferralStatus before = status;
         String reasonGiven = null;
         Object event = step.event();
@@ -108,6 +111,11 @@ final class ReferralMapping {
             authoredOn = step.recorded();
         } else if (event instanceof ReferralForwarded e) {
             recipient = e.toOrganisation();
+            // Access follows the relationship: the forwarding recipient leaves the audience (docs/CONSENT.md).
+            if (e.fromOrganisation() != null && !e.fromOrganisation().equals(initiator)) {
+                organisations.remove(e.fromOrganisation());
+                leaving = e.fromOrganisation();
+            }
             organisations.add(recipient);
             reasonGiven = e.reason();
         } else if (event instanceof ReferralDeclined e) {
@@ -168,8 +176,13 @@ final class ReferralMapping {
         }
         List<Resource> resources = new ArrayList<>(changed);
         resources.add(Provenances.of(last, changed));
+        Set<String> audience = new LinkedHashSet<>(organisations);
+        if (leaving != null) {
+            // Its final update: the Task now owned by the new recipient says the referral left it.
+            audience.add(leaving);
+        }
         return new FhirChange(AGGREGATE_TYPE, referralId, last.version(), last.recorded(), referralId,
-                patient.patientId(), Changes.sorted(organisations), List.copyOf(resources));
+                patient.patientId(), Changes.sorted(audience), List.copyOf(resources));
     }
 
     private ServiceRequest serviceRequest(Step last) {

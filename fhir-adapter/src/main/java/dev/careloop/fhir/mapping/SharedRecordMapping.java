@@ -6,6 +6,8 @@ import dev.careloop.api.record.RecordAccessExpired;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordContent;
+import dev.careloop.api.record.EmergencyAccessReviewed;
+import dev.careloop.api.record.EmergencyAccessUsed;
 import dev.careloop.api.record.RecordDisclosed;
 import dev.careloop.api.record.RecordShared;
 import org.hl7.fhir.r4.model.Attachment;
@@ -47,7 +49,7 @@ final class SharedRecordMapping {
     private DocumentType documentType;
     private String title;
     private String description;
-    private String purpose;
+    private Set<String> purposes = Set.of();
     private Instant validUntil;
     private Instant sharedAt;
     private boolean expired;
@@ -88,7 +90,7 @@ final class SharedRecordMapping {
             documentType = e.documentType();
             title = e.title();
             description = e.description();
-            purpose = e.purpose();
+            purposes = e.purposes();
             validUntil = e.validUntil();
             sharedAt = step.recorded();
             e.recipients().forEach(r -> recipients.put(r, true));
@@ -102,12 +104,23 @@ final class SharedRecordMapping {
         } else if (event instanceof RecordAccessExpired) {
             expired = true;
         }
-        if (!(event instanceof RecordDisclosed)) {
+        if (!changesNothing(event)) {
             resourceVersion = step.version();
         }
     }
 
+    /** Reads and their review: the DocumentReference and Consent stay as they are. */
+    private static boolean changesNothing(Object event) {
+        return event instanceof RecordDisclosed || event instanceof EmergencyAccessUsed
+                || event instanceof EmergencyAccessReviewed;
+    }
+
     private FhirChange change(Step last) {
+        if (last.event() instanceof EmergencyAccessUsed || last.event() instanceof EmergencyAccessReviewed) {
+            // The disclosure that follows an emergency access carries its AuditEvent (purpose ETREAT).
+            return new FhirChange(AGGREGATE_TYPE, recordId, last.version(), last.recorded(), referralId,
+                    patient.patientId(), Set.of(author), List.of());
+        }
         if (last.event() instanceof RecordDisclosed disclosed) {
             // The author reading its own record is one organisation, not two.
             Set<String> organisations = new HashSet<>(List.of(author, disclosed.organisation()));
@@ -188,7 +201,7 @@ final class SharedRecordMapping {
         consent.addOrganization(R4.organisation(author));
         consent.addPolicy().setUri(POLICY);
         consent.setPolicyRule(R4.text("Shared by " + author + " with the named organisations, for the stated "
-                + "purpose, until the end of the period; every read is audited"));
+                + "purposes, until the end of the period; every read is audited"));
         Consent.ProvisionComponent provision = consent.getProvision();
         provision.setType(Consent.ConsentProvisionType.PERMIT);
         provision.setPeriod(R4.period(sharedAt, validUntil));
@@ -197,7 +210,7 @@ final class SharedRecordMapping {
                 .setReference(R4.organisation(organisation)));
         provision.addAction(new CodeableConcept(
                 new Coding("http://terminology.hl7.org/CodeSystem/consentaction", "access", "Access")));
-        if (purpose != null) {
+        for (String purpose : purposes) {
             provision.addPurpose(R4.purposeOfUse(purpose));
         }
         provision.addData().setMeaning(Consent.ConsentDataMeaning.INSTANCE)

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static dev.careloop.fhir.TestEvents.CARDIO;
@@ -20,6 +21,7 @@ import static dev.careloop.fhir.TestEvents.accessRevoked;
 import static dev.careloop.fhir.TestEvents.disclosed;
 import static dev.careloop.fhir.TestEvents.forwarded;
 import static dev.careloop.fhir.TestEvents.informationRequested;
+import static dev.careloop.fhir.TestEvents.interimNoteSent;
 import static dev.careloop.fhir.TestEvents.record;
 import static dev.careloop.fhir.TestEvents.recordShared;
 import static dev.careloop.fhir.TestEvents.referral;
@@ -61,6 +63,26 @@ class FhirLogTest {
         assertThat(log.vread("ServiceRequest", "r-1", 1, CARDIO)).isEmpty();
         assertThat(log.history("Task", "r-1", CARDIO)).isEmpty();
         assertThat(log.read("Provenance", "r-1-1", CARDIO)).isEmpty();
+    }
+
+    @Test
+    void aRecipientThatForwardedTheReferralSeesItAsItWasWhenItLeftAndNothingAfter() {
+        stored(referral("r-1").by("gp-user", GP).then(referralSent("r-1", GP, DERM, null))
+                .by("derm-user", DERM).then(forwarded("r-1", DERM, CARDIO))
+                .by("cardio-user", CARDIO).then(accepted("r-1"))
+                .by("cardio-user", CARDIO).then(interimNoteSent("r-1", List.of())));
+
+        Task left = (Task) log.read("Task", "r-1", DERM).orElseThrow();
+        assertThat(left.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(left.getOwner().getReference()).endsWith(CARDIO);
+        assertThat(log.history("Task", "r-1", DERM)).extracting(r -> r.getMeta().getVersionId())
+                .containsExactly("2", "1");
+        assertThat(log.vread("Task", "r-1", 3, DERM)).isEmpty();
+        assertThat(log.read("Provenance", "r-1-2", DERM)).isPresent();
+        assertThat(log.read("Provenance", "r-1-4", DERM)).isEmpty();
+        assertThat(log.read("Communication", "r-1-4", DERM)).isEmpty();
+        assertThat(log.read("Communication", "r-1-4", GP)).isPresent();
+        assertThat(log.read("Task", "r-1", GP).orElseThrow().getMeta().getVersionId()).isEqualTo("4");
     }
 
     @Test

@@ -128,6 +128,20 @@ class AuditController {
         return new Accounting(patient, from, to, scopeName(officer), disclosures);
     }
 
+    @GetMapping("/emergency-access")
+    @Operation(summary = "Break-the-glass reads of your organisation's records (and by your clinicians), newest "
+            + "first, for review (role compliance); reviewed=false lists the ones still to review. Mark one reviewed "
+            + "with POST /api/records/{recordId}/emergency-access/{accessId}/review. This read is itself audited.")
+    List<AuditReadModel.EmergencyAccess> emergencyAccess(Actor actor,
+                                                         @RequestParam(required = false) Boolean reviewed) {
+        ComplianceScope.Officer officer = scope.of(actor);
+        List<AuditReadModel.EmergencyAccess> found = readModel.emergencyAccesses(officer, reviewed);
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("reviewed", reviewed);
+        trail.read(officer, "emergency-access", query, found.size());
+        return found;
+    }
+
     /** "platform" or the officer's organisation: which part of the trail the answer covers. */
     static String scopeName(ComplianceScope.Officer officer) {
         return officer.platformWide() ? "platform" : officer.organisation();

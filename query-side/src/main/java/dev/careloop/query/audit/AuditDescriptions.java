@@ -42,6 +42,9 @@ final class AuditDescriptions {
             entry("RecordAccessExpired", "access to record \"{label}\" expired"),
             entry("RecordDisclosed", "{organisation} read version {version} of record \"{label}\" for {purposeOfUse}"),
             entry("RecordAccessDenied", "{organisation} was refused record {recordId}: {reason}"),
+            entry("EmergencyAccessUsed", "{organisation} broke the glass to read version {version} of record "
+                    + "\"{label}\" in an emergency: {justification}"),
+            entry("EmergencyAccessReviewed", "{actor} reviewed the emergency access {accessId} to record \"{label}\""),
             entry("AppointmentProposed", "{actor} proposed slots for appointment {appointmentId}"),
             entry("AppointmentBooked", "{actor} booked appointment {appointmentId}"),
             entry("AppointmentRescheduled", "{actor} rescheduled appointment {appointmentId}"),

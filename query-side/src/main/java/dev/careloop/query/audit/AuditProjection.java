@@ -8,7 +8,9 @@ import dev.careloop.api.disclosure.DisclosedToPartner;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
+import dev.careloop.api.referral.ReferralForwarded;
 import dev.careloop.api.referral.ReferralSent;
+import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordShared;
 import dev.careloop.query.ReadModels;
@@ -74,6 +76,22 @@ class AuditProjection implements PatientScrub {
     void on(ReferralEvent e, EventMessage<?> message) {
         String label = e instanceof ReferralSent sent ? sent.referralNumber() : null;
         record(AuditEntryKind.REFERRAL, e.referralId(), label, e, message, false);
+        if (e instanceof ReferralForwarded forwarded && forwarded.fromOrganisation() != null
+                && !forwarded.fromOrganisation().equals(forwarded.toOrganisation())) {
+            partEnded(e.referralId(), forwarded.fromOrganisation(), message);
+        }
+    }
+
+    /**
+     * A former party's officers see the aggregate's entries up to the event that ended its part (AccessPolicy: as
+     * it was when it left); the initiator or author never stops being one.
+     */
+    private void partEnded(String aggregateId, String organisation, EventMessage<?> message) {
+        Party party = parties.find(aggregateId, organisation);
+        if (party == null || party.untilGlobalIndex() != null) {
+            return;
+        }
+        parties.put(new Party(aggregateId, organisation, positions.of(message)));
     }
 
     /** The record's own events, and access denials (published on their own, naming the record). */
@@ -82,6 +100,9 @@ class AuditProjection implements PatientScrub {
         String label = e instanceof RecordShared shared ? shared.title()
                 : e instanceof RecordAmended amended ? amended.title() : null;
         record(AuditEntryKind.RECORD, e.recordId(), label, e, message, false);
+        if (e instanceof RecordAccessRevoked revoked) {
+            partEnded(e.recordId(), revoked.organisation(), message);
+        }
     }
 
     @EventHandler

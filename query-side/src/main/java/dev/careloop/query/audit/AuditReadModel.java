@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,6 +49,18 @@ public class AuditReadModel {
                       String eventId) {
     }
 
+    /** What an organisation refused a record it is no party to reads as the reason: what its caller was told. */
+    static final String STRANGERS_REASON = "no such record";
+
+    /**
+     * A break-the-glass read of a record: who, for which organisation, which version, why; and its review, if done.
+     */
+    record EmergencyAccess(String accessId, String recordId, String recordTitle, String patientId, Instant at,
+                           String user, String organisation, String ownerOrganisation, Integer version,
+                           String justification, boolean reviewed, Instant reviewedAt, String reviewer,
+                           String reviewNote, String eventId) {
+    }
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final RowMapper<Entry> entry;
@@ -64,10 +77,14 @@ public class AuditReadModel {
         Long total = jdbc.queryForObject("SELECT count(*) FROM audit_entry e WHERE " + where, Long.class,
                 args.toArray());
         String direction = ascending ? " ASC" : " DESC";
-        args.add(size);
-        args.add((long) page * size);
-        List<Entry> items = jdbc.query("SELECT * FROM audit_entry e WHERE " + where + " ORDER BY e.occurred_at"
-                + direction + ", e.global_index" + direction + " LIMIT ? OFFSET ?", entry, args.toArray());
+        List<Object> selectArgs = new ArrayList<>();
+        String strangersDenial = strangersDenial(officer, selectArgs);
+        selectArgs.addAll(args);
+        selectArgs.add(size);
+        selectArgs.add((long) page * size);
+        List<Entry> items = jdbc.query("SELECT e.*, " + strangersDenial + " AS strangers_denial FROM audit_entry e "
+                + "WHERE " + where + " ORDER BY e.occurred_at" + direction + ", e.global_index" + direction
+                + " LIMIT ? OFFSET ?", entry, selectArgs.toArray());
         long totalItems = total == null ? 0 : total;
         return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
     }
@@ -94,15 +111,58 @@ public class AuditReadModel {
                 }, args.toArray());
     }
 
+    /**
+     * The emergency accesses to records {@code officer}'s organisation owns (or made), newest first;
+     * {@code reviewed} null for all.
+     */
+    List<EmergencyAccess> emergencyAccesses(ComplianceScope.Officer officer, Boolean reviewed) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder("u.event_type = 'EmergencyAccessUsed'");
+        if (!officer.platformWide()) {
+            where.append(" AND (u.details->>'ownerOrganisation' = ? OR u.actor_org = ?)");
+            args.add(officer.organisation());
+            args.add(officer.organisation());
+        }
+        if (reviewed != null) {
+            where.append(reviewed ? " AND r.event_id IS NOT NULL" : " AND r.event_id IS NULL");
+        }
+        return jdbc.query("""
+                SELECT u.event_id, u.occurred_at, u.record_id, u.patient_id, u.actor_user, u.actor_org, u.details,
+                       s.label, r.event_id AS review_id, r.occurred_at AS reviewed_at, r.actor_user AS reviewer,
+                       r.details AS review
+                  FROM audit_entry u
+                  LEFT JOIN audit_subject s ON s.aggregate_id = u.record_id
+                  LEFT JOIN audit_entry r ON r.event_type = 'EmergencyAccessReviewed' AND r.record_id = u.record_id
+                       AND r.details->>'accessId' = u.details->>'accessId'
+                 WHERE\s""" + where + " ORDER BY u.occurred_at DESC, u.global_index DESC", (rs, i) -> {
+            JsonNode d = json.readTree(rs.getString("details"));
+            String review = rs.getString("review");
+            JsonNode note = review == null ? null : json.readTree(review).path("note");
+            return new EmergencyAccess(d.path("accessId").asString(), rs.getString("record_id"),
+                    rs.getString("label"), rs.getString("patient_id"), instant(rs, "occurred_at"),
+                    rs.getString("actor_user"), rs.getString("actor_org"), d.path("ownerOrganisation").asString(),
+                    d.path("version").isNumber() ? d.path("version").asInt() : null,
+                    d.path("justification").isString() ? d.path("justification").asString() : null,
+                    rs.getString("review_id") != null, instant(rs, "reviewed_at"), rs.getString("reviewer"),
+                    note != null && note.isString() ? note.asString() : null, rs.getString("event_id"));
+        }, args.toArray());
+    }
+
     private static String where(ComplianceScope.Officer officer, Filter f, List<Object> args) {
         StringBuilder where = new StringBuilder("TRUE");
         if (!officer.platformWide()) {
+            // Its own work, and the entries of aggregates it is party to (a former party: up to when it left).
             where.append(" AND (e.actor_org = ? OR EXISTS (SELECT 1 FROM audit_party p "
-                    + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))");
+                    + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ? "
+                    + "AND (p.until_global_index IS NULL OR e.global_index <= p.until_global_index)))");
             args.add(officer.organisation());
             args.add(officer.organisation());
         }
         equal(where, args, "e.patient_id", f.patientId());
+        if (f.patientId() != null && !officer.platformWide()) {
+            // A patient's history never lists a refusal the officer's organisation met on a record it is no party to.
+            where.append(" AND NOT ").append(strangersDenial(officer, args));
+        }
         equal(where, args, "e.actor_user", f.user());
         equal(where, args, "e.actor_org", f.organisation());
         equal(where, args, "e.referral_id", f.referralId());
@@ -126,6 +186,20 @@ public class AuditReadModel {
         return where.toString();
     }
 
+    /**
+     * SQL true for a RecordAccessDenied of a record the officer's organisation is no party to: it sees its own
+     * refusal (who, when, which record id), but not whose record it was, nor why it was refused beyond "not for you":
+     * the patient and the reason (no such record, not shared) would tell it what it was refused.
+     */
+    private static String strangersDenial(ComplianceScope.Officer officer, List<Object> args) {
+        if (officer.platformWide()) {
+            return "FALSE";
+        }
+        args.add(officer.organisation());
+        return "(e.event_type = 'RecordAccessDenied' AND NOT EXISTS (SELECT 1 FROM audit_party p "
+                + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))";
+    }
+
     private static void equal(StringBuilder where, List<Object> args, String column, String value) {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
@@ -134,12 +208,21 @@ public class AuditReadModel {
     }
 
     private Entry entry(ResultSet rs, int row) throws SQLException {
+        JsonNode details = json.readTree(rs.getString("details"));
+        String description = rs.getString("description");
+        String patientId = rs.getString("patient_id");
+        if (rs.getBoolean("strangers_denial")) {
+            patientId = null;
+            ((ObjectNode) details).put("reason", STRANGERS_REASON);
+            description = AuditDescriptions.describe(rs.getString("event_type"), rs.getString("actor_org"),
+                    rs.getString("aggregate_id"), details);
+        }
         return new Entry(rs.getLong("global_index"), rs.getString("event_id"), instant(rs, "occurred_at"),
-                rs.getString("event_type"), rs.getString("description"), rs.getString("aggregate_type"),
+                rs.getString("event_type"), description, rs.getString("aggregate_type"),
                 rs.getString("aggregate_id"), rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
-                rs.getString("record_id"), rs.getString("appointment_id"), rs.getString("patient_id"),
+                rs.getString("record_id"), rs.getString("appointment_id"), patientId,
                 rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
                 rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
-                rs.getString("causation_id"), json.readTree(rs.getString("details")));
+                rs.getString("causation_id"), details);
     }
 }

@@ -116,14 +116,23 @@ final class AuditRows {
         }
     }
 
-    /** An organisation party to an aggregate, or to a patient's erasure (audit_party). */
-    record Party(String aggregateId, String organisation) {
+    /**
+     * An organisation party to an aggregate, or to a patient's erasure (audit_party); {@code untilGlobalIndex} is the
+     * event that ended its part (it sees the entries up to it), null while it is a party.
+     */
+    record Party(String aggregateId, String organisation, Long untilGlobalIndex) {
+
+        Party(String aggregateId, String organisation) {
+            this(aggregateId, organisation, null);
+        }
 
         static final RowTable<Party> TABLE = RowTable.<Party>named("audit_party")
                 .column("aggregate_id", Party::aggregateId)
                 .column("organisation", Party::organisation)
+                .column("until_global_index", Party::untilGlobalIndex)
                 .key("aggregate_id", "organisation")
-                .reader(rs -> new Party(rs.getString("aggregate_id"), rs.getString("organisation")));
+                .reader(rs -> new Party(rs.getString("aggregate_id"), rs.getString("organisation"),
+                        rs.getObject("until_global_index", Long.class)));
 
         static final Column<Party> AGGREGATE_ID = TABLE.column("aggregate_id");
     }

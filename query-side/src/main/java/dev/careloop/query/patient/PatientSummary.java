@@ -36,7 +36,7 @@ class PatientSummary {
                    r.created_at AS at, r.updated_at, r.patient_identifier_system, r.patient_identifier_value,
                    r.patient_name, r.patient_birth_date
               FROM referral_view r
-             WHERE r.patient_id = ? AND ? = ANY(r.participants)
+             WHERE r.patient_id = ? AND (r.initiator_org = ? OR r.recipient_org = ?)
             UNION ALL
             SELECT 'record', v.record_id, v.title, 'shared', v.referral_id, v.created_at, v.updated_at,
                    v.patient_identifier_system, v.patient_identifier_value, v.patient_name, v.patient_birth_date
@@ -70,7 +70,7 @@ class PatientSummary {
                     new Patient(patientId, rs.getString("patient_identifier_system"),
                             rs.getString("patient_identifier_value"), rs.getString("patient_name"),
                             birth == null ? null : birth.toLocalDate()));
-        }, patientId, organisation, patientId, organisation, organisation, patientId, organisation);
+        }, patientId, organisation, organisation, patientId, organisation, organisation, patientId, organisation);
         if (rows.isEmpty()) {
             return Optional.empty();
         }

@@ -55,7 +55,11 @@ class ReferralReadModel {
         switch (filter.box() == null ? "all" : filter.box()) {
             case "inbox" -> where.append("recipient_org = ?");
             case "outbox" -> where.append("initiator_org = ?");
-            default -> where.append("? = ANY(participants)");
+            // Lists show the current parties' referrals; a former recipient reads its old ones by id (CONSENT.md).
+            default -> {
+                where.append("(initiator_org = ? OR recipient_org = ?)");
+                args.add(organisation);
+            }
         }
         args.add(organisation);
         if (filter.status() != null) {
@@ -86,13 +90,51 @@ class ReferralReadModel {
         return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
     }
 
+    /** The referral's parties over time, from its sends and forwards; empty when there is no such referral. */
+    ReferralParties parties(String referralId) {
+        List<ReferralParties.Party> parties = new ArrayList<>();
+        jdbc.query("""
+                SELECT sequence_number, event_type, occurred_at, details FROM referral_timeline
+                 WHERE referral_id = ? AND event_type IN ('ReferralSent', 'ReferralForwarded')
+                 ORDER BY sequence_number""", rs -> {
+            long sequence = rs.getLong("sequence_number");
+            Instant at = instant(rs, "occurred_at");
+            JsonNode details = json.readTree(rs.getString("details"));
+            if (rs.getString("event_type").equals("ReferralSent")) {
+                parties.add(new ReferralParties.Party(details.path("initiatorOrganisation").asString(), "initiator",
+                        sequence, at, null, null));
+                parties.add(new ReferralParties.Party(details.path("recipientOrganisation").asString(), "recipient",
+                        sequence, at, null, null));
+                return;
+            }
+            String from = details.path("fromOrganisation").asString();
+            for (int i = 0; i < parties.size(); i++) {
+                ReferralParties.Party p = parties.get(i);
+                if (p.role().equals("recipient") && p.current() && p.organisation().equals(from)) {
+                    parties.set(i, new ReferralParties.Party(p.organisation(), p.role(), p.sinceSequence(), p.since(),
+                            sequence, at));
+                }
+            }
+            parties.add(new ReferralParties.Party(details.path("toOrganisation").asString(), "recipient", sequence, at,
+                    null, null));
+        }, referralId);
+        return new ReferralParties(List.copyOf(parties));
+    }
+
     List<TimelineEntry> timeline(String referralId) {
-        return jdbc.query("SELECT * FROM referral_timeline WHERE referral_id = ? ORDER BY sequence_number",
+        return timeline(referralId, Long.MAX_VALUE);
+    }
+
+    /** The timeline up to and including event {@code lastSequence}. */
+    List<TimelineEntry> timeline(String referralId, long lastSequence) {
+        return jdbc.query("SELECT * FROM referral_timeline WHERE referral_id = ? AND sequence_number <= ? "
+                        + "ORDER BY sequence_number",
                 (rs, i) -> new TimelineEntry(rs.getLong("sequence_number"), rs.getString("event_type"),
                         rs.getString("status"), instant(rs, "occurred_at"), rs.getString("actor_user"),
                         rs.getString("actor_org"), rs.getString("actor_roles"), rs.getString("client"),
                         rs.getString("purpose_of_use"), rs.getString("correlation_id"),
-                        rs.getString("causation_id"), json.readTree(rs.getString("details"))), referralId);
+                        rs.getString("causation_id"), json.readTree(rs.getString("details"))), referralId,
+                lastSequence);
     }
 
     private static final RowMapper<ReferralView> VIEW = (rs, i) -> {

@@ -70,6 +70,7 @@ class FoldMatchesReadModelTest {
         Object readModel = ReadModelsOfOtherPackages.create("dev.careloop.query.record.RecordReadModel");
         String id = "record-" + suffix;
         Histories.sharedRecord(log, id, null, ADA);
+        Histories.emergencyAccess(log, id, ADA);
 
         List<DomainEventMessage<?>> history = log.history(id);
         for (int i = 0; i < history.size(); i++) {
@@ -110,6 +111,7 @@ class FoldMatchesReadModelTest {
         Histories.cancelledReferral(log, "r2", ADA);
         Histories.declinedReferral(log, "r3", ADA);
         Histories.sharedRecord(log, "s1", null, ADA);
+        Histories.emergencyAccess(log, "s1", ADA);
         Histories.fulfilledAppointment(log, "a1", null, ADA);
         Histories.cancelledAppointment(log, "a2", ADA);
         Histories.missedAppointment(log, "a3", null, ADA);

@@ -68,9 +68,11 @@ class AuditControllerTest {
     void eachOfficerSeesTheWorkOfTheirOrganisationAndNothingElse() throws Exception {
         assertThat(total(search(GP))).isEqualTo(33);
         assertThat(aggregates(search(GP))).containsExactlyInAnyOrder("r1", "rec-of-r1", "a1", "r2");
-        assertThat(total(search(DERM))).isEqualTo(34);
+        // riverside-derm forwarded r1 on at its second event: of r1's 17 it sees those two (docs/CONSENT.md).
+        assertThat(total(search(DERM))).isEqualTo(34 - 15);
         assertThat(aggregates(search(DERM))).containsExactlyInAnyOrder("r1", "rec-of-r1", "a1", "r2", "r3");
-        assertThat(total(search(CARDIO))).isEqualTo(34);
+        // lakeside-cardio's access to rec-of-r1 was revoked: the expiry and the later denial are not its to see.
+        assertThat(total(search(CARDIO))).isEqualTo(34 - 2);
         assertThat(aggregates(search(CARDIO))).containsExactlyInAnyOrder("r1", "rec-of-r1", "a1", "a2", "r3");
         assertThat(types(search(STRANGER))).containsExactly("RecordAccessDenied");
     }
@@ -105,7 +107,8 @@ class AuditControllerTest {
 
     @Test
     void byRecord() throws Exception {
-        assertThat(types(search(DERM, "record", "rec-of-r1"))).containsExactly("RecordAttached", "RecordShared",
+        // The attachment is an event of r1 written after riverside-derm forwarded it: not its to see.
+        assertThat(types(search(DERM, "record", "rec-of-r1"))).containsExactly("RecordShared",
                 "RecordDisclosed", "RecordAmended", "RecordDisclosed", "RecordAccessRevoked", "RecordAccessExpired",
                 "RecordAccessDenied");
         assertThat(types(search(STRANGER, "record", "rec-of-r1"))).containsExactly("RecordAccessDenied");

@@ -98,6 +98,17 @@ public final class Histories {
         log.by(GP, null, new RecordAccessExpired(id, IN_A_YEAR));
     }
 
+    /** A clinician of lakeside-cardio breaks the glass on record {@code id}; northside-gp's officer reviews it. */
+    public static void emergencyAccess(TestLog log, String id, Patient patient) {
+        RecordContent v2 = new RecordContent("b".repeat(64), 1500, "application/pdf");
+        log.by(CARDIO, "dr-lake", PurposeOfUse.EMERGENCY, new EmergencyAccessUsed(id, patient.patientId(), "ea-1", GP,
+                CARDIO, "dr-lake", 2, "unconscious in A&E", log.now()));
+        log.by(CARDIO, "dr-lake", PurposeOfUse.EMERGENCY, new RecordDisclosed(id, CARDIO, PurposeOfUse.EMERGENCY, 2,
+                v2.sha256(), v2.size(), log.now()));
+        log.by(GP, "audit-north", new EmergencyAccessReviewed(id, patient.patientId(), "ea-1", "audit-north",
+                "justified"));
+    }
+
     /** riverside-derm proposes, books, moves, reminds, hands off to lakeside-cardio; the patient comes. */
     public static void fulfilledAppointment(TestLog log, String id, String referralId, Patient patient) {
         Slot monday = new Slot(Instant.parse("2026-04-06T09:00:00Z"), Instant.parse("2026-04-06T09:30:00Z"));

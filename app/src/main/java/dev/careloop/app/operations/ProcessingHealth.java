@@ -1,0 +1,177 @@
+package dev.careloop.app.operations;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Readiness that tells the truth (README, "Operations"): DOWN while the event store cannot be read, while an event
+ * processor is stalled (an event older than {@code careloop.health.processor-stall} that it has not reached),
+ * while dead letters wait ({@code careloop.health.dead-letters-down}), or while the heap is nearly exhausted after
+ * garbage collection. Liveness stays Spring Boot's own. Also the {@code careloop.dead.letters} gauge per group.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProcessingHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessingHealth.class);
+
+    /** The event store answers a cheap query (the head of the log, from its primary key). */
+    @Bean
+    HealthIndicator eventStoreHealthIndicator(JdbcTemplate jdbc) {
+        JdbcTemplate quick = new JdbcTemplate(jdbc.getDataSource());
+        quick.setQueryTimeout(2);
+        return () -> {
+            try {
+                return Health.up().withDetail("head", head(quick)).build();
+            } catch (RuntimeException e) {
+                log.warn("Readiness: the event store cannot be read: {}", e.toString());
+                return Health.down().withDetail("error", e.getClass().getSimpleName()).build();
+            }
+        };
+    }
+
+    /**
+     * Every event processor of this process, by its tokens in token_entry (whoever holds them): stalled when the
+     * first event it has not reached was stored more than the threshold ago.
+     */
+    @Bean
+    HealthIndicator eventProcessorsHealthIndicator(EventProcessingConfiguration processing,
+                                                   org.axonframework.config.Configuration axon, JdbcTemplate jdbc,
+                                                   @Value("${careloop.health.processor-stall:PT60S}") Duration stall) {
+        Clock clock = Clock.systemUTC();
+        return () -> {
+            List<String> processors = List.copyOf(new java.util.TreeSet<>(processing.eventProcessors().keySet()));
+            Map<String, Long> positions = positions(jdbc, axon.serializer(), processors);
+            Instant limit = clock.instant().minus(stall);
+            Map<String, Object> stalled = new TreeMap<>();
+            for (Map.Entry<String, Long> processor : positions.entrySet()) {
+                Instant waiting = firstEventAfter(jdbc, processor.getValue());
+                if (waiting != null && waiting.isBefore(limit)) {
+                    stalled.put(processor.getKey(), Map.of("position", processor.getValue(), "waitingSince", waiting));
+                }
+            }
+            if (!stalled.isEmpty()) {
+                log.warn("Readiness: event processors stalled for more than {}: {}", stall, stalled);
+                return Health.down().withDetail("stalled", stalled).build();
+            }
+            return Health.up().withDetail("positions", positions).build();
+        };
+    }
+
+    /** Dead letters of the application's processors (not partner deliveries: a partner's outage is not ours). */
+    @Bean
+    HealthIndicator deadLettersHealthIndicator(ProjectionDeadLetters deadLetters,
+                                               @Value("${careloop.health.dead-letters-down:true}") boolean down) {
+        return () -> {
+            Map<String, Long> counts = new LinkedHashMap<>(deadLetters.counts());
+            counts.values().removeIf(count -> count == 0);
+            if (counts.isEmpty() || !down) {
+                return Health.up().withDetail("deadLetters", counts).build();
+            }
+            log.warn("Readiness: dead letters wait in {}", counts);
+            return Health.down().withDetail("deadLetters", counts).build();
+        };
+    }
+
+    /** The heap's long-lived pools as the last collection left them: above the threshold, the next request may fail. */
+    @Bean
+    HealthIndicator heapHealthIndicator(@Value("${careloop.health.heap-after-gc-limit:0.95}") double limit) {
+        return () -> {
+            Map<String, Object> usage = new TreeMap<>();
+            boolean exhausted = false;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                MemoryUsage afterGc = pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+                        ? pool.getCollectionUsage() : null;
+                // Eden and survivor spaces are full or empty by design; only the pools objects grow old in count.
+                if (afterGc == null || afterGc.getMax() <= 0 || pool.getName().contains("Eden")
+                        || pool.getName().contains("Survivor")) {
+                    continue;
+                }
+                double used = (double) afterGc.getUsed() / afterGc.getMax();
+                usage.put(pool.getName(), Math.round(used * 1000) / 10.0);
+                exhausted |= used > limit;
+            }
+            if (exhausted) {
+                log.warn("Readiness: heap usage after garbage collection above {} %: {}", limit * 100, usage);
+                return Health.down().withDetail("usedAfterGcPercent", usage).build();
+            }
+            return Health.up().withDetail("usedAfterGcPercent", usage).build();
+        };
+    }
+
+    @Bean
+    MeterBinder deadLetterGauges(ProjectionDeadLetters deadLetters) {
+        return registry -> {
+            for (String group : deadLetters.groups()) {
+                Gauge.builder("careloop.dead.letters", deadLetters, d -> d.recentCounts().getOrDefault(group, 0L))
+                        .tag("group", group)
+                        .description("Events of the processing group waiting in its dead-letter queue")
+                        .register(registry);
+            }
+        };
+    }
+
+    private static long head(JdbcTemplate jdbc) {
+        Long head = jdbc.queryForObject("SELECT coalesce(max(global_index), 0) FROM domain_event_entry", Long.class);
+        return head == null ? 0 : head;
+    }
+
+    /** The lowest position each processor's segments have reached (-1: a segment that has handled nothing yet). */
+    private static Map<String, Long> positions(JdbcTemplate jdbc, Serializer serializer, List<String> processors) {
+        Map<String, Long> positions = new TreeMap<>();
+        if (processors.isEmpty()) {
+            return positions;
+        }
+        jdbc.query("SELECT processor_name, token, token_type FROM token_entry WHERE processor_name = ANY(?)", rs -> {
+            byte[] bytes = rs.getBytes(2);
+            String type = rs.getString(3);
+            long position = -1;
+            if (bytes != null && type != null) {
+                TrackingToken token = serializer.deserialize(
+                        new SimpleSerializedObject<>(bytes, byte[].class, type, null));
+                position = token == null ? -1 : token.position().orElse(-1);
+            }
+            positions.merge(rs.getString(1), position, Math::min);
+        }, (Object) processors.toArray(String[]::new));
+        return positions;
+    }
+
+    /** When the first event after the position was stored; null when there is none. */
+    private static Instant firstEventAfter(JdbcTemplate jdbc, long position) {
+        List<String> stored = jdbc.queryForList("SELECT time_stamp FROM domain_event_entry WHERE global_index > ? "
+                + "ORDER BY global_index LIMIT 1", String.class, position);
+        if (stored.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(stored.get(0));
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(stored.get(0)).toInstant();
+        }
+    }
+}

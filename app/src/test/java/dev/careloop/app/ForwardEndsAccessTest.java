@@ -1,0 +1,159 @@
+package dev.careloop.app;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 21's forward scenario end to end: northside-gp refers to riverside-derm, which forwards to lakeside-cardio;
+ * lakeside-cardio accepts and writes an interim note. riverside-derm sees nothing written after its forward:
+ * not on the REST API, not on /fhir, not through its partner EHR, not in its officers' audit trail.
+ */
+@CareLoopIntegrationTest
+class ForwardEndsAccessTest {
+
+    private static final String GP = "northside-gp";
+    private static final String DERM = "riverside-derm";
+    private static final String CARDIO = "lakeside-cardio";
+    private static final String NOTE = "Echo: moderate aortic stenosis " + UUID.randomUUID();
+
+    @LocalServerPort
+    int port;
+
+    private final WireMockServer partners = new WireMockServer(options().dynamicPort());
+    private final List<String> registered = new ArrayList<>();
+    private CareLoopClient admin;
+
+    @BeforeEach
+    void partnerEhrs() {
+        partners.start();
+        partners.stubFor(post("/derm/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
+        partners.stubFor(post("/gp/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
+        admin = CareLoopClient.as(port, "careloop-admin");
+    }
+
+    @AfterEach
+    void stopPartners() {
+        registered.forEach(id -> admin.post("/api/admin/partners/" + id + "/deactivate", null));
+        partners.stop();
+    }
+
+    @Test
+    void theForwardingOrganisationSeesNothingWrittenAfterItsForwardAnywhere() {
+        register(DERM, "/derm/fhir");
+        register(GP, "/gp/fhir");
+        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
+        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+
+        CareLoopClient.Response sent = gp.post("/api/referrals",
+                CareLoopClient.referralTo(DERM, "MRN-FWD-" + UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        String id = sent.json().get("referralId").asString();
+        String patient = sent.json().get("patient").get("patientId").asString();
+        ok(derm.post("/api/referrals/" + id + "/forward", Map.of("toOrganisation", CARDIO,
+                "reason", "Palpitations: cardiology first")));
+        ok(cardio.post("/api/referrals/" + id + "/accept", null));
+        ok(cardio.post("/api/referrals/" + id + "/interim-note", Map.of("note", NOTE)));
+
+        // REST: the referral as it was when riverside-derm forwarded it (version 2), and no later word.
+        CareLoopClient.Response view = derm.get("/api/referrals/" + id);
+        assertThat(view.status()).isEqualTo(200);
+        assertThat(view.json().get("version").asLong()).isEqualTo(2);
+        assertThat(view.json().get("recipientOrganisation").asString()).isEqualTo(CARDIO);
+        assertThat(view.json().get("status").asString()).isEqualTo("created");
+        assertThat(gp.get("/api/referrals/" + id).json().get("version").asLong()).isEqualTo(4);
+        CareLoopClient.Response timeline = derm.get("/api/referrals/" + id + "/timeline");
+        assertThat(events(timeline.json())).containsExactly("ReferralSent", "ReferralForwarded");
+        assertThat(timeline.body()).doesNotContain(NOTE);
+        assertThat(events(gp.get("/api/referrals/" + id + "/timeline").json()))
+                .containsExactly("ReferralSent", "ReferralForwarded", "ReferralAccepted", "InterimNoteSent");
+        assertThat(derm.get("/api/referrals?patient=" + patient).json().get("totalItems").asLong()).isZero();
+        assertThat(derm.get("/api/patients/" + patient + "/summary").status()).isEqualTo(404);
+        assertThat(gp.get("/api/patients/" + patient + "/summary").status()).isEqualTo(200);
+        JsonNode parties = derm.get("/api/referrals/" + id + "/parties").json();
+        assertThat(parties.toString()).contains(GP, DERM, CARDIO);
+        JsonNode dermParty = parties.get(1);
+        assertThat(dermParty.get("organisation").asString()).isEqualTo(DERM);
+        assertThat(dermParty.get("untilSequence").asLong()).isEqualTo(1);
+
+        // FHIR: riverside's EHR reads the Task as of the forward; later versions and the note do not exist for it.
+        CareLoopClient ehr = CareLoopClient.as(port, "riverside-ehr");
+        CareLoopClient.Response task = ehr.get("/fhir/Task/" + id);
+        assertThat(task.status()).as(task.body()).isEqualTo(200);
+        assertThat(task.json().get("meta").get("versionId").asString()).isEqualTo("2");
+        assertThat(ehr.get("/fhir/Task/" + id + "/_history/3").status()).isEqualTo(404);
+        assertThat(ehr.get("/fhir/Task/" + id + "/_history").json().get("entry")).hasSize(2);
+        assertThat(ehr.get("/fhir/Communication/" + id + "-4").status()).isEqualTo(404);
+        assertThat(ehr.get("/fhir/Task?_id=" + id).body()).doesNotContain(NOTE);
+        assertThat(CareLoopClient.as(port, "northside-ehr").get("/fhir/Task/" + id).json().get("meta")
+                .get("versionId").asString()).isEqualTo("4");
+
+        // Partner delivery: northside's EHR gets all four changes; riverside's the send and, last, the forward.
+        List<LoggedRequest> toGp = await("/gp/fhir", 4);
+        assertThat(toGp).hasSize(4);
+        List<LoggedRequest> toDerm = partners.findAll(postRequestedFor(urlEqualTo("/derm/fhir")));
+        assertThat(toDerm).hasSize(2);
+        Task last = (Task) R4ChangeProjector.fhirContext().newJsonParser()
+                .parseResource(Bundle.class, toDerm.get(1).getBodyAsString()).getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource).filter(r -> r instanceof Task).findFirst()
+                .orElseThrow();
+        assertThat(last.getOwner().getReference()).endsWith(CARDIO);
+        assertThat(toDerm).noneMatch(r -> r.getBodyAsString().contains(NOTE));
+
+        // Audit: riverside's officer sees the referral's trail up to its forward.
+        CareLoopClient dermOfficer = CareLoopClient.as(port, DERM + "-compliance");
+        CareLoopClient gpOfficer = CareLoopClient.as(port, GP + "-compliance");
+        Await.until(Duration.ofSeconds(10), () -> gpOfficer.get("/api/audit?referral=" + id).body()
+                .contains("InterimNoteSent"), "the note in the initiator's trail");
+        String dermTrail = dermOfficer.get("/api/audit?referral=" + id + "&size=500").body();
+        assertThat(dermTrail).contains("ReferralForwarded").doesNotContain("InterimNoteSent")
+                .doesNotContain("ReferralAccepted").doesNotContain(NOTE);
+    }
+
+    private void register(String organisation, String path) {
+        String partnerId = organisation + "-" + UUID.randomUUID().toString().substring(0, 8);
+        CareLoopClient.Response made = admin.post("/api/admin/partners", Map.of("id", partnerId,
+                "organisation", organisation, "baseUrl", partners.baseUrl() + path, "mode", "transaction",
+                "resourceTypes", List.of("ServiceRequest", "Task", "Provenance", "Communication"),
+                "auth", Map.of("type", "bearer", "token", "inbound-" + partnerId)));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        registered.add(partnerId);
+    }
+
+    private List<LoggedRequest> await(String path, int count) {
+        Await.until(Duration.ofSeconds(20), () -> partners.findAll(postRequestedFor(urlEqualTo(path))).size() >= count,
+                count + " deliveries to " + path);
+        return partners.findAll(postRequestedFor(urlEqualTo(path)));
+    }
+
+    private static void ok(CareLoopClient.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    private static List<String> events(JsonNode timeline) {
+        List<String> types = new ArrayList<>();
+        timeline.forEach(e -> types.add(e.get("event").asString()));
+        return types;
+    }
+}
