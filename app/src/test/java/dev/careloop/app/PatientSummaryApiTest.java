@@ -44,12 +44,15 @@ class PatientSummaryApiTest {
                 .get("referralId").asString();
         String forDerm = shareRecord(gp, forPatient(mrn, upload(gp, uniqueDocument("for derm")), List.of(DERM)));
         String forCardio = shareRecord(gp, forPatient(mrn, upload(gp, uniqueDocument("for cardio")), List.of(CARDIO)));
-        Response booked = derm.post("/api/appointments", Map.of("patient", Map.of("identifierSystem", MRN_SYSTEM,
-                        "identifierValue", mrn, "name", "Alex Morgan", "birthDate", "1980-04-02"),
+        // Riverside books the visit for the referral: the patient comes from it, named as northside named them.
+        assertThat(derm.post("/api/referrals/" + referralId + "/accept", null).status()).isEqualTo(200);
+        Response booked = derm.post("/api/appointments", Map.of("referralId", referralId,
                 "slot", Map.of("start", Instant.now().plus(Duration.ofDays(4)).toString()), "description", "Review"));
+        assertThat(booked.status()).as(booked.body()).isEqualTo(201);
         String appointmentId = booked.json().get("appointmentId").asString();
 
-        assertThat(ids(summary(gp, patientId))).containsExactlyInAnyOrder(referralId, forDerm, forCardio);
+        assertThat(ids(summary(gp, patientId))).containsExactlyInAnyOrder(referralId, forDerm, forCardio,
+                appointmentId);
         assertThat(ids(summary(derm, patientId))).containsExactlyInAnyOrder(referralId, forDerm, appointmentId);
         assertThat(ids(summary(cardio, patientId))).containsExactly(forCardio);
         assertThat(summary(derm, patientId).get("patient").get("name").asString()).isEqualTo("Alex Morgan");

@@ -134,8 +134,9 @@ class PurposeOfUseApiTest {
         assertThat(status(derm, id, Map.of(PURPOSE, "ETREAT", BREAK_GLASS, "collapsed in clinic")))
                 .as("riverside-derm has break-the-glass off").isEqualTo(404);
         assertThat(status(cardio, id, Map.of(PURPOSE, "ETREAT"))).as("no justification").isEqualTo(400);
+        // A compliance officer downloads no clinical document at all: the route refuses before any consent decision.
         assertThat(status(lakesideOfficer, id, Map.of(PURPOSE, "ETREAT", BREAK_GLASS, "curious")))
-                .as("not a clinician").isEqualTo(404);
+                .as("not a clinician").isEqualTo(403);
 
         assertThat(events(jdbc, "EmergencyAccessUsed", id)).isEmpty();
         assertThat(events(jdbc, "RecordDisclosed", id)).isEmpty();

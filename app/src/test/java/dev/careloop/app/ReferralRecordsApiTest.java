@@ -83,8 +83,11 @@ class ReferralRecordsApiTest {
     void interimNoteWithARecordTheReferralDoesNotHaveIsRefused() {
         String referral = referral();
         derm.post("/api/referrals/" + referral + "/accept", null);
-        String elsewhere = shareRecord(derm, share(upload(derm, uniqueDocument("Unrelated")), List.of(GP),
-                inDays(30)));
+        Map<String, Object> unrelated = share(upload(derm, uniqueDocument("Unrelated")), List.of(GP), inDays(30));
+        unrelated.put("patient", Map.of("identifierSystem", "https://riverside-derm.example/mrn",
+                "identifierValue", "RD-" + UUID.randomUUID().toString().substring(0, 8), "name", "Alex Morgan",
+                "birthDate", "1980-04-02"));
+        String elsewhere = shareRecord(derm, unrelated);
 
         var refused = derm.post("/api/referrals/" + referral + "/interim-note",
                 Map.of("note", "Biopsy taken", "recordIds", List.of(elsewhere)));

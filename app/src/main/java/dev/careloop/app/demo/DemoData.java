@@ -120,8 +120,11 @@ class DemoData {
         share(gp, "demo-record-3", null, alex, List.of("riverside-derm"), new DocumentType("11502-2",
                 "Laboratory report"), "Full blood count and CRP", "text/plain",
                 "FBC: Hb 138 g/L, WCC 7.2, platelets 251. CRP 3 mg/L.\n", 30);
-        // A transition of care: riverside books Alex's wound check, then hands it to the GP nearer home.
-        run(derm, new BookAppointment(id("demo-appointment-1"), null, alex, new Slot(inDays(3),
+        // A transition of care: riverside books Alex's wound check, then hands it to the GP nearer home. Riverside
+        // names the patient by its own MRN: an organisation asserts identifiers only in the systems it owns.
+        Patient alexAtRiverside = Patient.of("https://riverside-derm.example/mrn", "RD-3001", "Alex Morgan",
+                LocalDate.of(1980, 4, 2));
+        run(derm, new BookAppointment(id("demo-appointment-1"), null, alexAtRiverside, new Slot(inDays(3),
                 inDays(3).plus(Duration.ofMinutes(20))), "Riverside Dermatology, room 3", "Post-excision wound check"));
         run(derm, new HandOffAppointment(id("demo-appointment-1"), "northside-gp", "closer to the patient's home"));
         log.info("Demo data: 5 referrals, 3 shared records and a handed-off appointment seeded");

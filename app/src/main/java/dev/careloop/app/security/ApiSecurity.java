@@ -1,6 +1,8 @@
 package dev.careloop.app.security;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessMatrix;
+import dev.careloop.api.access.AccessMatrix.Route;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
@@ -20,6 +22,7 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 
 import java.util.ArrayList;
@@ -27,8 +30,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Every API endpoint needs a bearer token (JWT) from the configured issuer; controllers receive the
- * caller as an {@link Actor} parameter and scope everything they do to the actor's organisation.
+ * Every API endpoint needs a bearer token (JWT) from the configured issuer whose roles or SMART system scopes the
+ * access table ({@link AccessMatrix}) names for the route; controllers receive the caller as an {@link Actor}
+ * parameter (with the roles a partner's write scopes act with) and scope everything they do to its organisation.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurity implements WebMvcConfigurer {
@@ -38,11 +42,20 @@ class ApiSecurity implements WebMvcConfigurer {
     @Bean
     @Order(3)
     SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
-        http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
-                        .permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .anyRequest().authenticated())
+        http.authorizeHttpRequests(a -> {
+                    // Least privilege as one table (AccessMatrix): each row is a matcher with its own decision, and a
+                    // route no row names is refused.
+                    for (Route route : AccessMatrix.ROUTES) {
+                        var matched = route.method() == null ? a.requestMatchers(route.path())
+                                : a.requestMatchers(HttpMethod.valueOf(route.method()), route.path());
+                        if (route.open()) {
+                            matched.permitAll();
+                        } else {
+                            matched.access(new RouteAccess(route));
+                        }
+                    }
+                    a.anyRequest().access(RouteAccess.unlisted());
+                })
                 .oauth2ResourceServer(o -> o
                         .jwt(j -> j.jwtAuthenticationConverter(new RolesAndScopes()))
                         .authenticationEntryPoint(problems)
@@ -82,7 +95,7 @@ class ApiSecurity implements WebMvcConfigurer {
             }
             Actor actor;
             try {
-                actor = JwtActor.from(token.getToken(), request.getHeader(PURPOSE_HEADER));
+                actor = JwtActor.acting(token.getToken(), request.getHeader(PURPOSE_HEADER));
             } catch (JwtActor.UnknownPurposeOfUse e) {
                 throw new InvalidPurposeOfUse(e.getMessage());
             }

@@ -63,7 +63,7 @@ class FhirSecurity {
             }
             Actor actor;
             try {
-                actor = JwtActor.forFhir(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER));
+                actor = JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER));
             } catch (JwtActor.UnknownPurposeOfUse e) {
                 // An OperationOutcome 400 from the facade, before anything is read.
                 throw new InvalidRequestException(ApiSecurity.PURPOSE_HEADER + ": " + e.getMessage());

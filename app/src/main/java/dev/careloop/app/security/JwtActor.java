@@ -48,10 +48,12 @@ final class JwtActor {
     }
 
     /**
-     * The roles a partner system acts with when it writes through /fhir, from its SMART scopes: the command side
-     * checks roles, and a partner EHR acts for the staff of its organisation. Writing ServiceRequests (sending
+     * The roles a partner system acts with when it writes (through /fhir or /api), from its SMART scopes: the command
+     * side checks roles, and a partner EHR acts for the staff of its organisation. Writing ServiceRequests (sending
      * referrals) is coordination work: coordinator. Writing Tasks (accept, decline, ask, cancel, and return the
-     * consult report, which only clinicians may) acts for both: clinician and coordinator. Read scopes grant no role.
+     * consult report, which only clinicians may) and Appointments (book, arrived, fulfilled) acts for both: clinician
+     * and coordinator. Read scopes grant no role; which routes a token may call at all is the access table's
+     * decision (AccessMatrix), which judges a system token by its scopes, never by these roles.
      */
     static Set<String> systemRoles(Set<String> scopes) {
         Set<String> roles = new HashSet<>();
@@ -70,7 +72,7 @@ final class JwtActor {
             if (!writes) {
                 continue;
             }
-            if (type.equals("Task") || type.equals("*")) {
+            if (type.equals("Task") || type.equals("Appointment") || type.equals("*")) {
                 roles.add(Actor.CLINICIAN);
                 roles.add(Actor.COORDINATOR);
             } else if (type.equals("ServiceRequest")) {
@@ -81,10 +83,10 @@ final class JwtActor {
     }
 
     /**
-     * The actor of a /fhir request: as {@link #from}, plus, for a partner system, the roles its write scopes
-     * carry ({@link #systemRoles}). Null when the token names no organisation.
+     * The actor of a request (/api or /fhir): as {@link #from}, plus, for a partner system, the roles its write
+     * scopes carry ({@link #systemRoles}). Null when the token names no organisation.
      */
-    static Actor forFhir(Jwt jwt, String requestedPurpose) {
+    static Actor acting(Jwt jwt, String requestedPurpose) {
         Actor actor = from(jwt, requestedPurpose);
         if (actor == null) {
             return null;

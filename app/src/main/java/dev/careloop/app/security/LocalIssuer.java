@@ -167,6 +167,9 @@ class LocalIssuer {
             for (String org : DemoOrganisations.IDS) {
                 clients.add(new Client(org + "-staff", org, Set.of("clinician", "coordinator"), Set.of()));
                 clients.add(new Client(org + "-compliance", org, Set.of("compliance"), Set.of()));
+                // One role each, for trying the access table (docs/ACCESS.md) role by role.
+                clients.add(new Client(org + "-clinician", org, Set.of("clinician"), Set.of()));
+                clients.add(new Client(org + "-coordinator", org, Set.of("coordinator"), Set.of()));
             }
             clients.add(new Client("careloop-admin", "careloop", Set.of("admin"), Set.of()));
             // The platform's own compliance officer: org "careloop" reads the whole audit trail.
@@ -178,6 +181,10 @@ class LocalIssuer {
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
                             "system/Communication.read")));
+            // A partner that follows referrals and books appointments: no DocumentReference or Consent scope.
+            clients.add(new Client("lakeside-ehr", "lakeside-cardio", Set.of(),
+                    Set.of("system/ServiceRequest.read", "system/Task.read", "system/Appointment.read",
+                            "system/Appointment.write")));
             clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",

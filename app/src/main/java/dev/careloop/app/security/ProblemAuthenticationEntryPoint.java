@@ -2,9 +2,12 @@ package dev.careloop.app.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -16,6 +19,8 @@ import java.io.IOException;
 @Component
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
 
+    private static final Logger log = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
+
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
@@ -26,7 +31,15 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        write(response, HttpStatus.FORBIDDEN, "this token may not do that");
+        String detail = "this token may not do that";
+        if (e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof RouteAccess.Refusal refusal && refusal.reason() != null) {
+            detail = refusal.reason();
+            // The route's pattern, not the raw path: nothing the caller typed reaches the log.
+            log.info("Refused by the access table: {} (caller {})", detail,
+                    request.getUserPrincipal() == null ? "unknown" : request.getUserPrincipal().getName());
+        }
+        write(response, HttpStatus.FORBIDDEN, detail);
     }
 
     private static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {

@@ -38,6 +38,7 @@ class AuditApiTest {
     private static final String DERM = "riverside-derm";
     private static final String CARDIO = "lakeside-cardio";
     private static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
+    private static final String CARDIO_MRN_SYSTEM = "https://lakeside-cardio.example/mrn";
 
     @LocalServerPort
     int port;
@@ -64,18 +65,23 @@ class AuditApiTest {
         assertThat(derm.post("/api/referrals/" + referral + "/accept", null, h -> h.set("X-Request-Id", acceptRequest))
                 .status()).isEqualTo(200);
         shareRecord(gp, ada, List.of(CARDIO));
-        send(cardio, DERM, grace);
+        // Lakeside names its patient in its own identifier system.
+        Map<String, Object> fromCardio = new LinkedHashMap<>(CareLoopClient.referralTo(DERM, grace));
+        fromCardio.put("patient", Map.of("identifierSystem", CARDIO_MRN_SYSTEM, "identifierValue", grace,
+                "name", "Grace Hopper", "birthDate", "1956-12-09"));
+        assertThat(cardio.post("/api/referrals", fromCardio).status()).isEqualTo(201);
+        String graceId = Patient.platformId(CARDIO_MRN_SYSTEM, grace);
         CareLoopClient platform = officer("careloop");
         awaitEntries(platform, "patient=" + patientId(ada), 3);
-        awaitEntries(platform, "patient=" + patientId(grace), 1);
+        awaitEntries(platform, "patient=" + graceId, 1);
 
         assertThat(types(officer(GP), "patient=" + patientId(ada)))
                 .containsExactly("ReferralSent", "ReferralAccepted", "RecordShared");
         assertThat(types(officer(DERM), "patient=" + patientId(ada))).containsExactly("ReferralSent", "ReferralAccepted");
         assertThat(types(officer(CARDIO), "patient=" + patientId(ada))).containsExactly("RecordShared");
-        assertThat(types(officer(GP), "patient=" + patientId(grace))).isEmpty();
-        assertThat(types(officer(DERM), "patient=" + patientId(grace))).containsExactly("ReferralSent");
-        assertThat(types(officer(CARDIO), "patient=" + patientId(grace))).containsExactly("ReferralSent");
+        assertThat(types(officer(GP), "patient=" + graceId)).isEmpty();
+        assertThat(types(officer(DERM), "patient=" + graceId)).containsExactly("ReferralSent");
+        assertThat(types(officer(CARDIO), "patient=" + graceId)).containsExactly("ReferralSent");
 
         JsonNode accepted = search(officer(GP), "request=" + acceptRequest).get("items").get(0);
         assertThat(accepted.get("eventType").asString()).isEqualTo("ReferralAccepted");
@@ -200,7 +206,9 @@ class AuditApiTest {
         String mrn = mrn();
         String record = shareRecord(gp, mrn, List.of(DERM));
         Instant afterSharing = Instant.now();
-        Response booked = derm.post("/api/appointments", Map.of("patient", patient(mrn),
+        Response booked = derm.post("/api/appointments", Map.of("patient", Map.of("identifierSystem",
+                        "https://riverside-derm.example/mrn", "identifierValue", mrn, "name", "Alex Morgan",
+                        "birthDate", "1980-04-02"),
                 "slot", Map.of("start", Instant.now().plus(Duration.ofDays(4)).toString()), "description", "Review"));
         assertThat(booked.status()).as(booked.body()).isEqualTo(201);
         String appointment = booked.json().get("appointmentId").asString();

@@ -15,7 +15,7 @@ class JwtActorTest {
 
     @Test
     void aPartnerThatWritesTasksActsAsClinicianAndCoordinator() {
-        Actor actor = JwtActor.forFhir(partner("system/Task.read system/Task.write system/ServiceRequest.write"), null);
+        Actor actor = JwtActor.acting(partner("system/Task.read system/Task.write system/ServiceRequest.write"), null);
 
         assertThat(actor.roles()).containsExactlyInAnyOrder(Actor.CLINICIAN, Actor.COORDINATOR);
         assertThat(actor.organisation()).isEqualTo("riverside-derm");
@@ -25,14 +25,14 @@ class JwtActorTest {
 
     @Test
     void aPartnerThatOnlySendsReferralsActsAsCoordinator() {
-        assertThat(JwtActor.forFhir(partner("system/ServiceRequest.write"), null).roles())
+        assertThat(JwtActor.acting(partner("system/ServiceRequest.write"), null).roles())
                 .containsExactly(Actor.COORDINATOR);
         assertThat(JwtActor.systemRoles(Set.of("system/ServiceRequest.cu"))).containsExactly(Actor.COORDINATOR);
     }
 
     @Test
     void readScopesCarryNoRole() {
-        assertThat(JwtActor.forFhir(partner("system/Task.read system/*.read system/Appointment.rs"), null).roles())
+        assertThat(JwtActor.acting(partner("system/Task.read system/*.read system/Appointment.rs"), null).roles())
                 .isEmpty();
     }
 
@@ -48,7 +48,7 @@ class JwtActorTest {
                 .claim("org", "northside-gp").claim("roles", List.of("coordinator"))
                 .claim("client_id", "northside-gp-staff").issuedAt(Instant.now()).build();
 
-        assertThat(JwtActor.forFhir(staff, null).roles()).containsExactly(Actor.COORDINATOR);
+        assertThat(JwtActor.acting(staff, null).roles()).containsExactly(Actor.COORDINATOR);
     }
 
     private static Jwt partner(String scope) {

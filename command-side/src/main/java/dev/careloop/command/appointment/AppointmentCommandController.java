@@ -46,6 +46,7 @@ class AppointmentCommandController {
             + "your organisation performs it")
     ResponseEntity<Object> book(@Valid @RequestBody BookRequest body, Actor actor,
                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        organisations.requireOwnIdentifierSystem(actor, body.patient());
         return create("book|" + body, id -> new BookAppointment(id, body.referralId(), body.toPatient(),
                 body.slot().toSlot(), body.location(), body.description()), actor, key);
     }
@@ -54,6 +55,7 @@ class AppointmentCommandController {
     @Operation(summary = "Offer slots for an appointment (for a referral or a patient); one is confirmed later")
     ResponseEntity<Object> propose(@Valid @RequestBody ProposeRequest body, Actor actor,
                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        organisations.requireOwnIdentifierSystem(actor, body.patient());
         return create("propose|" + body, id -> new ProposeAppointment(id, body.referralId(), body.toPatient(),
                 body.slots().stream().map(SlotRequest::toSlot).toList(), body.location(), body.description()),
                 actor, key);
@@ -122,7 +124,7 @@ class AppointmentCommandController {
     private ResponseEntity<Object> create(String fingerprint, java.util.function.Function<String, Object> command,
                                           Actor actor, String key) {
         // The id is minted inside the idempotent block, so a retried request replays the first answer.
-        Written written = idempotency.run(actor.organisation(), key, fingerprint, () -> {
+        Written written = idempotency.run(actor, key, fingerprint, () -> {
             String id = UUID.randomUUID().toString();
             return new Written(201, id, commands.sendForVersion(command.apply(id), actor, null), null, false);
         });

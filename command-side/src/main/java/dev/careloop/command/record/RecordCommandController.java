@@ -71,9 +71,10 @@ class RecordCommandController {
                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         Set<String> recipients = new LinkedHashSet<>(body.recipients());
         recipients.forEach(org -> organisations.requireKnown("recipients", org));
+        organisations.requireOwnIdentifierSystem(actor, body.patient());
         RecordContent content = contents.requireUploadedBy("contentSha256", actor.organisation(),
                 body.contentSha256());
-        Written written = idempotency.run(actor.organisation(), key, "share|" + body, () -> {
+        Written written = idempotency.run(actor, key, "share|" + body, () -> {
             String id = UUID.randomUUID().toString();
             commands.sendForVersion(new ShareRecord(id, blankToNull(body.referralId()), patient(body.patient()),
                     recipients, new DocumentType(body.documentType().code(), body.documentType().display()),

@@ -53,7 +53,8 @@ class ReferralCommandController {
     ResponseEntity<Object> send(@Valid @RequestBody SendReferralRequest body, Actor actor,
                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         organisations.requireKnown("recipientOrganisation", body.recipientOrganisation());
-        Written written = idempotency.run(actor.organisation(), key, "send|" + body, () -> {
+        organisations.requireOwnIdentifierSystem(actor, body.patient());
+        Written written = idempotency.run(actor, key, "send|" + body, () -> {
             String id = UUID.randomUUID().toString();
             Priority priority = Priority.fromCode(body.priority());
             PatientRequest p = body.patient();
@@ -118,7 +119,7 @@ class ReferralCommandController {
         Long expected = IfMatch.parse(ifMatch);
         Appointment appointment = appointment(body);
         // The appointment id is minted inside the idempotent block, so a retried request replays the first answer.
-        Written written = idempotency.run(actor.organisation(), key, "schedule|" + id + "|" + ifMatch + "|" + body,
+        Written written = idempotency.run(actor, key, "schedule|" + id + "|" + ifMatch + "|" + body,
                 () -> new Written(200, id, dispatch(new ScheduleVisit(id, UUID.randomUUID().toString(), appointment),
                         actor, expected), null, false));
         return respond(written, actor, key);
@@ -197,7 +198,7 @@ class ReferralCommandController {
                                      @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                      @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         Long expected = IfMatch.parse(ifMatch);
-        Written written = idempotency.run(actor.organisation(), key, "refer-back|" + id + "|" + ifMatch + "|" + body,
+        Written written = idempotency.run(actor, key, "refer-back|" + id + "|" + ifMatch + "|" + body,
                 () -> {
                     String newId = UUID.randomUUID().toString();
                     Priority priority = Priority.fromCode(body.priority());

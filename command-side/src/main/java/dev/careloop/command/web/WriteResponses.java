@@ -55,7 +55,7 @@ public class WriteResponses {
                     .<Object>map(v -> v)
                     .orElseGet(() -> Map.of(readBack.idName(), written.id(), "version", written.version()));
             body = json.writeValueAsString(view);
-            idempotency.rememberBody(actor.organisation(), key, body);
+            idempotency.rememberBody(actor, key, body);
         }
         return response.body(body);
     }

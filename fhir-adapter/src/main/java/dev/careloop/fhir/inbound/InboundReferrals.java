@@ -3,6 +3,7 @@ package dev.careloop.fhir.inbound;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIdentifierSystems;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.SendReferral;
 import dev.careloop.fhir.facade.CallerCheck;
@@ -71,14 +72,16 @@ public class InboundReferrals {
     private final ReferralSlas slas;
     private final InboundRequests requests;
     private final FhirLog log;
+    private final PatientIdentifierSystems identifierSystems;
 
     InboundReferrals(InboundCommands commands, KnownOrganisations organisations, ReferralSlas slas,
-                     InboundRequests requests, FhirLog log) {
+                     InboundRequests requests, FhirLog log, PatientIdentifierSystems identifierSystems) {
         this.commands = commands;
         this.organisations = organisations;
         this.slas = slas;
         this.requests = requests;
         this.log = log;
+        this.identifierSystems = identifierSystems;
     }
 
     /** POST /fhir with a transaction Bundle: the transaction-response, one 201 entry per resource. */
@@ -202,6 +205,9 @@ public class InboundReferrals {
         }
         require(subject.hasDisplay(), srAt + ".subject.display", "the patient's name is required");
         size(id.getSystem(), 255, srAt + ".subject.identifier.system");
+        // A partner names patients in its own organisation's systems only, as on the REST API.
+        require(identifierSystems.owns(caller.organisation(), id.getSystem()), srAt + ".subject.identifier.system",
+                identifierSystems.refusal(caller.organisation(), id.getSystem()));
         size(id.getValue(), 128, srAt + ".subject.identifier.value");
         size(subject.getDisplay(), 255, srAt + ".subject.display");
         if (task.getFor().hasIdentifier() && !task.getFor().getIdentifier().equalsDeep(id)) {

@@ -43,6 +43,34 @@ class FhirCallerTest {
     }
 
     @Test
+    void aComplianceOfficerReadsTheAuditResourcesButNoClinicalOnes() {
+        FhirCaller officer = new FhirCaller(new Actor("officer", "northside-gp", Set.of(Actor.COMPLIANCE), null,
+                null), Set.of());
+
+        assertThat(officer.may("Provenance", Access.READ)).isTrue();
+        assertThat(officer.may("AuditEvent", Access.READ)).isTrue();
+        assertThat(officer.may("DocumentReference", Access.READ)).isFalse();
+        assertThat(officer.may("ServiceRequest", Access.READ)).isFalse();
+    }
+
+    @Test
+    void aPartnerActingWithStaffRolesIsStillJudgedByItsScopes() {
+        // The roles a partner's Task.write scope acts with on the command side do not open other types to it.
+        FhirCaller partner = new FhirCaller(new Actor("riverside-ehr", "riverside-derm",
+                Set.of(Actor.CLINICIAN, Actor.COORDINATOR), "riverside-ehr", null), Set.of("system/Task.write"));
+
+        assertThat(partner.may("Task", Access.WRITE)).isTrue();
+        assertThat(partner.may("Consent", Access.READ)).isFalse();
+        assertThat(partner.may("Task", Access.READ)).isFalse();
+    }
+
+    @Test
+    void aTypeTheFacadeDoesNotServeIsNobodysToReadOrWrite() {
+        assertThat(partner("system/*.*").may("Patient", Access.READ)).isFalse();
+        assertThat(partner("system/*.*").may("Consent", Access.WRITE)).isFalse();
+    }
+
+    @Test
     void anAdministratorIsNoReader() {
         FhirCaller admin = new FhirCaller(new Actor("root", "careloop", Set.of(Actor.ADMIN), null, null), Set.of());
 

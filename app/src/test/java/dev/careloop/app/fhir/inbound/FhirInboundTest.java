@@ -252,6 +252,27 @@ class FhirInboundTest {
         assertThat(eventsAbout(jdbc, mrn)).isZero();
     }
 
+    @Test
+    void aPartnerNamingThePatientInAnotherOrganisationsSystemIsRefused() {
+        String mrn = mrn();
+        Bundle bundle = referralBundle(mrn, "Organization/lakeside-cardio");
+        ServiceRequest sr = (ServiceRequest) bundle.getEntry().get(0).getResource();
+        Task task = (Task) bundle.getEntry().get(1).getResource();
+        sr.setRequester(new Reference("Organization/" + DERM));
+        task.setRequester(new Reference("Organization/" + DERM));
+
+        // riverside-derm's EHR names the patient by northside-gp's MRN system.
+        ResponseEntity<String> refused = post("/fhir", json(bundle), riversideToken);
+
+        assertThat(refused.getStatusCode().value()).as(refused.getBody()).isEqualTo(422);
+        JsonNode issue = outcomeIssue(refused);
+        assertThat(issue.get("expression").get(0).asString())
+                .isEqualTo("Bundle.entry[0].resource.subject.identifier.system");
+        assertThat(issue.get("diagnostics").asString()).contains(MRN_SYSTEM)
+                .contains("https://riverside-derm.example/mrn");
+        assertThat(eventsAbout(jdbc, mrn)).isZero();
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------
 
     /** A referral from northside-gp's EHR: ServiceRequest + Task, as a transaction. */

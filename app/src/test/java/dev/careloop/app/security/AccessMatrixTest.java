@@ -1,0 +1,290 @@
+package dev.careloop.app.security;
+
+import dev.careloop.api.access.AccessMatrix;
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.http.server.PathContainer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Least privilege, checked from a table written by hand (not read from {@link AccessMatrix}): every {@code /api}
+ * route and every {@code /fhir} interaction, called by one client per role and two partner systems. "Y" means the
+ * route lets the caller through (what the resource then says - 404 for an id nobody has, 400 for an empty body - is
+ * not this test's business); "-" means a 403 from the access table before any controller or FHIR provider runs.
+ */
+@CareLoopIntegrationTest
+class AccessMatrixTest {
+
+    /** The callers, in the table's column order. */
+    private static final List<String> CALLERS = List.of(
+            "northside-gp-clinician",    // C: clinician
+            "northside-gp-coordinator",  // K: coordinator
+            "northside-gp-compliance",   // O: compliance officer
+            "careloop-admin",            // A: administrator
+            "northside-ehr",             // P: partner, read + write scopes for referrals, reads records and consents
+            "lakeside-ehr");             // L: partner, reads referrals and appointments, books appointments
+
+    private static final String TABLE = """
+            #                                                              C K O A P L
+            GET    /api/referrals                                          Y Y - - Y Y
+            GET    /api/referrals/{id}                                     Y Y - - Y Y
+            GET    /api/referrals/{id}/timeline                            Y Y - - Y Y
+            GET    /api/referrals/{id}/parties                             Y Y - - Y Y
+            POST   /api/referrals                                          Y Y - - Y -
+            POST   /api/referrals/{id}/accept                              Y Y - - Y -
+            POST   /api/referrals/{id}/decline                             Y Y - - Y -
+            POST   /api/referrals/{id}/forward                             Y Y - - Y -
+            POST   /api/referrals/{id}/request-information                 Y Y - - Y -
+            POST   /api/referrals/{id}/provide-information                 Y Y - - Y -
+            POST   /api/referrals/{id}/schedule                            Y Y - - Y -
+            POST   /api/referrals/{id}/reschedule                          Y Y - - Y -
+            POST   /api/referrals/{id}/no-show                             Y Y - - Y -
+            POST   /api/referrals/{id}/cancel-appointment                  Y Y - - Y -
+            POST   /api/referrals/{id}/interim-note                        Y Y - - Y -
+            POST   /api/referrals/{id}/request-cancellation                Y Y - - Y -
+            POST   /api/referrals/{id}/confirm-cancellation                Y Y - - Y -
+            POST   /api/referrals/{id}/outcome                             Y Y - - Y -
+            POST   /api/referrals/{id}/acknowledge-outcome                 Y Y - - Y -
+            POST   /api/referrals/{id}/refer-back                          Y Y - - Y -
+            GET    /api/records                                            Y Y - - Y -
+            GET    /api/records/{id}                                       Y Y - - Y -
+            GET    /api/records/{id}/versions                              Y Y - - Y -
+            GET    /api/records/{id}/content                               Y Y - - Y -
+            GET    /api/records/{id}/disclosures                           Y Y Y - - -
+            PUT    /api/records/content/{sha256}                           Y Y - - - -
+            POST   /api/records                                            Y Y - - - -
+            POST   /api/records/{id}/amend                                 Y Y - - - -
+            POST   /api/records/{id}/revoke                                Y Y - - - -
+            POST   /api/records/{id}/emergency-access/{accessId}/review    - - Y - - -
+            GET    /api/appointments                                       Y Y - - Y Y
+            GET    /api/appointments/{id}                                  Y Y - - Y Y
+            GET    /api/appointments/{id}/history                          Y Y - - Y Y
+            POST   /api/appointments                                       Y Y - - - Y
+            POST   /api/appointments/proposals                             Y Y - - - Y
+            POST   /api/appointments/{id}/confirm-slot                     Y Y - - - Y
+            POST   /api/appointments/{id}/reschedule                       Y Y - - - Y
+            POST   /api/appointments/{id}/cancel                           Y Y - - - Y
+            POST   /api/appointments/{id}/arrived                          Y Y - - - Y
+            POST   /api/appointments/{id}/fulfilled                        Y Y - - - Y
+            POST   /api/appointments/{id}/no-show                          Y Y - - - Y
+            POST   /api/appointments/{id}/hand-off                         Y Y - - - Y
+            GET    /api/patients/{patientId}/summary                       Y Y - - - -
+            GET    /api/audit                                              - - Y - - -
+            GET    /api/audit/disclosures                                  - - Y - - -
+            GET    /api/audit/emergency-access                             - - Y - - -
+            GET    /api/audit/export                                       - - Y - - -
+            GET    /api/audit/referrals/{id}                               - - Y - - -
+            GET    /api/audit/referrals/{id}/diff                          - - Y - - -
+            GET    /api/audit/records/{id}                                 - - Y - - -
+            GET    /api/audit/records/{id}/diff                            - - Y - - -
+            GET    /api/audit/appointments/{id}                            - - Y - - -
+            GET    /api/audit/appointments/{id}/diff                       - - Y - - -
+            GET    /api/audit/log/verify                                   - - Y Y - -
+            POST   /api/admin/ledger/checkpoints                           - - - Y - -
+            POST   /api/admin/rebuilds                                     - - - Y - -
+            GET    /api/admin/rebuilds                                     - - - Y - -
+            GET    /api/admin/rebuilds/{id}                                - - - Y - -
+            GET    /api/admin/read-models                                  - - - Y - -
+            POST   /api/admin/patients/{patientId}/erasure                 - - - Y - -
+            POST   /api/admin/partners                                     - - - Y - -
+            GET    /api/admin/partners                                     - - - Y - -
+            GET    /api/admin/partners/{id}                                - - - Y - -
+            POST   /api/admin/partners/{id}/deactivate                     - - - Y - -
+            GET    /api/admin/partners/{id}/dead-letters                   - - - Y - -
+            POST   /api/admin/partners/{id}/dead-letters/{letterId}/retry  - - - Y - -
+            DELETE /api/admin/partners/{id}/dead-letters/{letterId}        - - - Y - -
+            GET    /api/admin/dead-letters                                 - - - Y - -
+            POST   /api/admin/dead-letters/{group}/{sequence}/retry        - - - Y - -
+            DELETE /api/admin/dead-letters/{group}/{sequence}              - - - Y - -
+            # routes nobody has
+            GET    /api/no-such-route                                      - - - - - -
+            DELETE /api/referrals/{id}                                     - - - - - -
+            PUT    /api/records/{id}                                       - - - - - -
+            # the FHIR facade: search by patient (reads), create and update (writes)
+            GET    /fhir/ServiceRequest                                    Y Y - - Y Y
+            GET    /fhir/Task                                              Y Y - - Y Y
+            GET    /fhir/Communication                                     Y Y - - Y -
+            GET    /fhir/Appointment                                       Y Y - - Y Y
+            GET    /fhir/DocumentReference                                 Y Y - - Y -
+            GET    /fhir/Consent                                           Y Y - - Y -
+            GET    /fhir/Provenance                                        Y Y Y - Y -
+            GET    /fhir/AuditEvent                                        Y Y Y - - -
+            POST   /fhir/Task                                              - - - - Y -
+            PUT    /fhir/Task/{id}                                         - - - - Y -
+            """;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+    private RestClient http;
+
+    @BeforeEach
+    void tokens() {
+        http = RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultStatusHandler(status -> true, (request, response) -> { })
+                .build();
+        CALLERS.forEach(c -> TOKENS.computeIfAbsent(c, id -> CareLoopClient.as(port, id).token()));
+    }
+
+    record Row(String method, String path, List<Boolean> allowed) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    static List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        for (String line : TABLE.strip().split("\n")) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] cells = line.split("\\s+");
+            List<Boolean> allowed = new ArrayList<>();
+            for (int i = 2; i < cells.length; i++) {
+                allowed.add(cells[i].equals("Y"));
+            }
+            assertThat(allowed).as(line).hasSize(CALLERS.size());
+            rows.add(new Row(cells[0], cells[1], allowed));
+        }
+        return rows;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void eachCallerIsLetThroughOrRefusedAsTheTableSays(Row row) {
+        Map<String, String> wrong = new LinkedHashMap<>();
+        for (int i = 0; i < CALLERS.size(); i++) {
+            String caller = CALLERS.get(i);
+            ResponseEntity<String> response = call(row, TOKENS.get(caller));
+            int status = response.getStatusCode().value();
+            String body = String.valueOf(response.getBody());
+            boolean refusedByTheTable = status == 403 && (row.path().startsWith("/fhir")
+                    ? body.contains("OperationOutcome")
+                    : body.contains(" is for ") || body.contains("no route of CareLoop"));
+            if (row.allowed().get(i) == refusedByTheTable || status == 401 || status >= 500) {
+                wrong.put(caller, status + " " + body.substring(0, Math.min(body.length(), 200)));
+            }
+        }
+        assertThat(wrong).as(row + ": callers answered against the table").isEmpty();
+    }
+
+    @Test
+    void aRefusalIsAProblemThatSaysWhoMay() {
+        ResponseEntity<String> refused = call(new Row("GET", "/api/records/{id}/content", List.of()),
+                TOKENS.get("northside-gp-compliance"));
+
+        assertThat(refused.getStatusCode().value()).isEqualTo(403);
+        assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
+        assertThat(refused.getBody()).contains("clinicians or coordinators")
+                .contains("system/DocumentReference.read");
+    }
+
+    @Test
+    void withoutATokenOnlyTheOpenRoutesAnswer() {
+        assertThat(http.get().uri("/actuator/health").retrieve().toEntity(String.class).getStatusCode().value())
+                .isEqualTo(200);
+        assertThat(http.get().uri("/v3/api-docs").retrieve().toEntity(String.class).getStatusCode().value())
+                .isEqualTo(200);
+        for (String path : List.of("/api/referrals", "/api/audit", "/api/admin/partners", "/api/no-such-route")) {
+            ResponseEntity<String> response = http.get().uri(path).retrieve().toEntity(String.class);
+            assertThat(response.getStatusCode().value()).as(path).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void theTableAboveNamesEveryRouteOfTheAccessMatrix() {
+        Set<String> handWritten = rows().stream().filter(r -> r.path().startsWith("/api"))
+                .map(Row::toString).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> matrix = AccessMatrix.ROUTES.stream().filter(r -> !r.open())
+                .map(r -> r.method() + " " + r.path()).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(handWritten).containsAll(matrix);
+    }
+
+    @Test
+    void everySpringMvcMappingIsNamedByTheAccessMatrix() {
+        PathPatternParser parser = new PathPatternParser();
+        List<String> unnamed = new ArrayList<>();
+        for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
+            Set<String> methods = info.getMethodsCondition().getMethods().stream().map(Enum::name)
+                    .collect(Collectors.toSet());
+            for (String pattern : info.getPatternValues()) {
+                for (String method : methods.isEmpty() ? Set.of("*") : methods) {
+                    boolean named = AccessMatrix.ROUTES.stream().anyMatch(route ->
+                            (route.method() == null || route.method().equals(method))
+                                    && (route.path().equals(pattern) || (route.open()
+                                    && parser.parse(route.path()).matches(PathContainer.parsePath(pattern)))));
+                    if (!named) {
+                        unnamed.add(method + " " + pattern);
+                    }
+                }
+            }
+        }
+
+        assertThat(unnamed).as("MVC mappings the access matrix does not name (so nobody may call them)").isEmpty();
+    }
+
+    private ResponseEntity<String> call(Row row, String token) {
+        String path = row.path()
+                .replace("{id}", UUID.randomUUID().toString())
+                .replace("{patientId}", UUID.randomUUID().toString())
+                .replace("{sha256}", "0".repeat(64))
+                .replace("{letterId}", "1")
+                .replace("{accessId}", "no-such-access")
+                .replace("{group}", "referrals")
+                .replace("{sequence}", "nothing");
+        String contentType = "application/json";
+        String body = "{}";
+        if (path.startsWith("/fhir")) {
+            contentType = "application/fhir+json";
+            body = path.contains("/Task/") ? "{\"resourceType\":\"Task\",\"id\":\"" + path.substring(
+                    path.lastIndexOf('/') + 1) + "\",\"status\":\"accepted\",\"intent\":\"order\"}"
+                    : "{\"resourceType\":\"Task\",\"status\":\"requested\",\"intent\":\"order\"}";
+            if (row.method().equals("GET")) {
+                path = path + "?patient=urn:example:nobody|" + UUID.randomUUID();
+            }
+        } else if (row.method().equals("PUT")) {
+            contentType = "text/plain";
+            body = "not the content named by the hash";
+        }
+        RestClient.RequestBodySpec request = http.method(HttpMethod.valueOf(row.method())).uri(path)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        if (!row.method().equals("GET") && !row.method().equals("DELETE")) {
+            request = request.header(HttpHeaders.CONTENT_TYPE, contentType).body(body);
+        }
+        return request.retrieve().toEntity(String.class);
+    }
+}
