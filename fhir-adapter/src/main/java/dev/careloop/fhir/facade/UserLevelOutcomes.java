@@ -3,9 +3,11 @@ package dev.careloop.fhir.facade;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -35,6 +37,11 @@ public class UserLevelOutcomes {
 
     @Hook(value = Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION, order = -100)
     public BaseServerResponseException userLevel(RequestDetails request, Throwable thrown) {
+        if (thrown instanceof DataFormatException unreadable) {
+            // What the caller sent (a parameter's value, mostly) HAPI could not read: the caller's to fix, a 400.
+            String diagnostics = diagnostics(400, unreadable.getMessage());
+            return new InvalidRequestException(diagnostics, Outcomes.error(IssueType.INVALID, diagnostics, null));
+        }
         if (!(thrown instanceof BaseServerResponseException answer)) {
             log.error("FHIR request {} {} failed", request == null ? "" : request.getRequestType(),
                     request == null ? "" : request.getRequestPath(), thrown);
