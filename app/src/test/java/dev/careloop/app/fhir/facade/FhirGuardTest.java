@@ -150,7 +150,7 @@ class FhirGuardTest {
             GET  | /fhir/Task?colour=blue           |                                                      | 400
             GET  | /fhir/Task?_count=abc            |                                                      | 400
             GET  | /fhir/Task?_lastUpdated=gt2024-99-99 |                                                  | 400
-            PUT  | /fhir/Task/no-such               | {"resourceType":"Task","id":"other","status":"accepted","intent":"order"} | 400
+            PUT  | /fhir/Task/no-such | {"resourceType":"Task","id":"other","status":"accepted","intent":"order"} | 400
             DELETE | /fhir/Task/x                   |                                                      | 400
             """)
     void noDiagnosticsNameTheInsides(String method, String path, String content, int status) {
