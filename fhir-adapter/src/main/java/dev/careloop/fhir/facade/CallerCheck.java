@@ -20,7 +20,7 @@ import java.util.List;
  * Every interaction but the CapabilityStatement needs a caller, and the caller the scopes the route needs
  * ({@link #requiredScopes}), before anything reads the body: a caller without them learns nothing about how its
  * content would have fared. A transaction's entries are checked one by one as the body is first outlined
- * ({@code InboundOutline}), still before it is parsed or validated.
+ * ({@code InboundLimits}), still before it is parsed or validated.
  */
 @Interceptor
 public class CallerCheck {
