@@ -21,7 +21,6 @@ final class DeliveryEnqueuePolicy implements EnqueuePolicy<EventMessage<?>> {
     static final String NEXT_RETRY_AT = "nextRetryAt";
     static final String RETRYABLE = "retryable";
     static final String STATUS = "httpStatus";
-    private static final int MAX_CAUSE_LENGTH = 1000;
 
     private final Backoff backoff;
     private final Clock clock;
@@ -70,13 +69,13 @@ final class DeliveryEnqueuePolicy implements EnqueuePolicy<EventMessage<?>> {
         return failure == null || failure.retryable();
     }
 
+    /** The letter keeps a short reason: a delivery failure's own (a status or a plain reason), else a bounded line. */
     private static Throwable bounded(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null || message.length() <= MAX_CAUSE_LENGTH) {
-            return cause;
+        DeliveryFailure failure = DeliveryFailure.in(cause);
+        if (failure != null) {
+            return failure;
         }
-        // dead_letter_entry.cause_message holds 1023 characters.
-        return new DeliveryFailure(message.substring(0, MAX_CAUSE_LENGTH), failureRetryable(cause), 0, null, cause);
+        return new DeliveryFailure(cause.getMessage(), failureRetryable(cause), 0, null, cause);
     }
 
 }

@@ -1,37 +1,57 @@
 package dev.careloop.fhir.delivery;
 
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.web.client.RestClientResponseException;
+
+import javax.net.ssl.SSLException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * A change a partner did not take. Retryable for 408, 429, 5xx, timeouts and broken connections;
  * permanent for the other 4xx (the request itself is wrong for that partner, a retry would get the same).
+ * Its message is what the admin API shows (the partner's last error, the dead letter's cause): a status code or
+ * a short reason in CareLoop's words, never what the partner answered, which is the partner's to log.
  *
  * @param status     the partner's HTTP status, or 0 when there was no answer
  * @param retryAfter what the partner's Retry-After asked for, or null
  */
 class DeliveryFailure extends RuntimeException {
 
+    static final int MAX_REASON = 200;
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+");
+    private static final Pattern OAUTH2_ERROR_CODE = Pattern.compile("[a-z_]{1,40}");
+
     private final boolean retryable;
     private final int status;
     private final Duration retryAfter;
 
     DeliveryFailure(String message, boolean retryable, int status, Duration retryAfter, Throwable cause) {
-        super(message, cause);
+        super(sanitised(message), cause);
         this.retryable = retryable;
         this.status = status;
         this.retryAfter = retryAfter;
     }
 
-    static DeliveryFailure ofStatus(String what, int status, Duration retryAfter, String body) {
-        String detail = body == null || body.isBlank() ? "" : ": " + (body.length() > 300 ? body.substring(0, 300)
-                + "..." : body);
-        return new DeliveryFailure(what + " answered HTTP " + status + detail, isRetryable(status), status,
-                retryAfter, null);
+    /** The partner (or, named in {@code what}, its token endpoint) answered {@code status}. */
+    static DeliveryFailure ofStatus(String what, int status, Duration retryAfter) {
+        return new DeliveryFailure(prefix(what) + "HTTP " + status, isRetryable(status), status, retryAfter, null);
     }
 
-    static DeliveryFailure noAnswer(String what, Throwable cause) {
-        return new DeliveryFailure(what + " did not answer: " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : " " + cause.getMessage()), true, 0, null, cause);
+    /** No answer: the reason said plainly (refused, timed out...), never the exception's own text. */
+    static DeliveryFailure noAnswer(String what, Throwable cause, DeliverySettings settings) {
+        return new DeliveryFailure(prefix(what) + reason(cause, settings), true, 0, null, cause);
+    }
+
+    /** CareLoop may not call this address (see PartnerUrls): tried again only when an administrator asks. */
+    static DeliveryFailure addressRefused(String what, String why) {
+        return new DeliveryFailure(prefix(what) + "address refused: the URL " + why, false, 0, null, null);
     }
 
     static boolean isRetryable(int status) {
@@ -58,5 +78,57 @@ class DeliveryFailure extends RuntimeException {
             }
         }
         return null;
+    }
+
+    /** One line of at most {@value #MAX_REASON} characters, without control characters. */
+    static String sanitised(String message) {
+        if (message == null || message.isBlank()) {
+            return "unknown error";
+        }
+        String line = CONTROL.matcher(message).replaceAll(" ").strip();
+        return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON - 3) + "...";
+    }
+
+    private static String prefix(String what) {
+        return what == null || what.isBlank() ? "" : what + ": ";
+    }
+
+    private static String reason(Throwable cause, DeliverySettings settings) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof HttpConnectTimeoutException) {
+                return "connection timed out after " + seconds(settings.connectTimeout());
+            }
+            if (c instanceof HttpTimeoutException || c instanceof SocketTimeoutException) {
+                return "timed out after " + seconds(settings.readTimeout());
+            }
+            if (c instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (c instanceof UnknownHostException) {
+                return "host not found";
+            }
+            if (c instanceof SSLException) {
+                return "TLS handshake failed";
+            }
+            if (c instanceof EOFException) {
+                return "connection closed without an answer";
+            }
+            if (c instanceof InterruptedException) {
+                return "interrupted while waiting for an answer";
+            }
+            if (c instanceof OAuth2AuthorizationException oauth) {
+                String code = oauth.getError() == null ? null : oauth.getError().getErrorCode();
+                return "client credentials refused" + (code != null && OAUTH2_ERROR_CODE.matcher(code).matches()
+                        ? " (" + code + ")" : "");
+            }
+            if (c instanceof RestClientResponseException answered) {
+                return "HTTP " + answered.getStatusCode().value();
+            }
+        }
+        return "no answer (the connection failed)";
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -1,6 +1,7 @@
 package dev.careloop.fhir.delivery;
 
 import dev.careloop.fhir.log.LoggedChanges;
+import dev.careloop.fhir.partner.PartnerNetworkSettings;
 import dev.careloop.fhir.partner.Partners;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
@@ -13,6 +14,6 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan(basePackageClasses = {FhirDeliveryConfiguration.class, Partners.class, LoggedChanges.class})
-@EnableConfigurationProperties(DeliverySettings.class)
+@EnableConfigurationProperties({DeliverySettings.class, PartnerNetworkSettings.class})
 public class FhirDeliveryConfiguration {
 }

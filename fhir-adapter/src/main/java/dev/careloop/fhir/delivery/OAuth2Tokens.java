@@ -1,6 +1,7 @@
 package dev.careloop.fhir.delivery;
 
 import dev.careloop.fhir.partner.PartnerAuth;
+import dev.careloop.fhir.partner.PartnerUrls;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -34,12 +35,17 @@ import java.util.concurrent.ConcurrentHashMap;
 class OAuth2Tokens {
 
     private static final String PRINCIPAL = "careloop";
+    private static final String TOKEN_ENDPOINT = "token endpoint";
 
     private final Map<String, ClientRegistration> registrations = new ConcurrentHashMap<>();
     private final InMemoryOAuth2AuthorizedClientService authorized;
     private final AuthorizedClientServiceOAuth2AuthorizedClientManager manager;
+    private final DeliverySettings settings;
+    private final PartnerUrls urls;
 
-    OAuth2Tokens(DeliverySettings settings) {
+    OAuth2Tokens(DeliverySettings settings, PartnerUrls urls) {
+        this.settings = settings;
+        this.urls = urls;
         this.authorized = new InMemoryOAuth2AuthorizedClientService(registrations::get);
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build());
@@ -61,20 +67,22 @@ class OAuth2Tokens {
     }
 
     String accessToken(PartnerAuth auth, HttpClient ignored) {
+        urls.refusal(auth.tokenUrl()).ifPresent(why -> {
+            throw DeliveryFailure.addressRefused(TOKEN_ENDPOINT, why);
+        });
         String id = registration(auth);
         try {
             OAuth2AuthorizedClient client = manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(id)
                     .principal(PRINCIPAL).build());
             if (client == null) {
-                throw new DeliveryFailure("token endpoint " + auth.tokenUrl() + " gave no token", true, 0, null,
-                        null);
+                throw new DeliveryFailure(TOKEN_ENDPOINT + ": gave no token", true, 0, null, null);
             }
             return client.getAccessToken().getTokenValue();
         } catch (DeliveryFailure e) {
             throw e;
         } catch (RuntimeException e) {
             // Unreachable, refused or answered nonsense: the change waits and is tried again.
-            throw DeliveryFailure.noAnswer("token endpoint " + auth.tokenUrl(), e);
+            throw DeliveryFailure.noAnswer(TOKEN_ENDPOINT, e, settings);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.careloop.api.Actor;
 import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
 import dev.careloop.fhir.partner.PartnerRegistration;
+import dev.careloop.fhir.partner.PartnerUrls;
 import dev.careloop.fhir.partner.Partners;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -23,6 +24,8 @@ import org.springframework.web.server.ResponseStatusException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,10 +55,13 @@ class PartnerAdminController {
     private final Partners partners;
     private final PartnerProcessors processors;
     private final DeadLetters deadLetters;
+    private final PartnerUrls urlPolicy;
     private final Clock clock = Clock.systemUTC();
 
-    PartnerAdminController(Partners partners, PartnerProcessors processors, DeadLetters deadLetters) {
+    PartnerAdminController(Partners partners, PartnerProcessors processors, DeadLetters deadLetters,
+                           PartnerUrls urlPolicy) {
         this.partners = partners;
+        this.urlPolicy = urlPolicy;
         this.processors = processors;
         this.deadLetters = deadLetters;
     }
@@ -64,7 +70,8 @@ class PartnerAdminController {
     @Operation(summary = "Register a partner EHR; it receives the changes made from now on (admin)")
     ResponseEntity<Object> register(@RequestBody PartnerRegistration body, Actor actor) {
         requireAdmin(actor);
-        List<PartnerRegistration.FieldError> errors = body.errors();
+        List<PartnerRegistration.FieldError> errors = new ArrayList<>(body.errors());
+        errors.addAll(unreachable(body, errors));
         if (!errors.isEmpty()) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     errors.size() + " field(s) are invalid");
@@ -137,6 +144,23 @@ class PartnerAdminController {
             return notFound("no dead letter '" + letterId + "' for partner '" + id + "'");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The URLs CareLoop may not call (https, allowed hosts, public addresses), once they are URLs at all. */
+    private List<PartnerRegistration.FieldError> unreachable(PartnerRegistration body,
+                                                            List<PartnerRegistration.FieldError> already) {
+        List<PartnerRegistration.FieldError> errors = new ArrayList<>();
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("baseUrl", body.baseUrl());
+        if (body.auth() != null && PartnerAuth.Type.OAUTH2.code().equals(body.auth().type())) {
+            urls.put("auth.tokenUrl", body.auth().tokenUrl());
+        }
+        urls.forEach((field, url) -> {
+            if (already.stream().noneMatch(e -> e.field().equals(field))) {
+                urlPolicy.refusal(url).ifPresent(why -> errors.add(new PartnerRegistration.FieldError(field, why)));
+            }
+        });
+        return errors;
     }
 
     private static void requireAdmin(Actor actor) {

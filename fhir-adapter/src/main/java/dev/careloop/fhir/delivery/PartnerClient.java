@@ -2,6 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
+import dev.careloop.fhir.partner.PartnerUrls;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -24,11 +25,13 @@ class PartnerClient {
     private final HttpClient http;
     private final DeliverySettings settings;
     private final OAuth2Tokens tokens;
+    private final PartnerUrls urls;
     private final Clock clock;
 
-    PartnerClient(DeliverySettings settings, OAuth2Tokens tokens) {
+    PartnerClient(DeliverySettings settings, OAuth2Tokens tokens, PartnerUrls urls) {
         this.settings = settings;
         this.tokens = tokens;
+        this.urls = urls;
         this.clock = Clock.systemUTC();
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
@@ -38,6 +41,10 @@ class PartnerClient {
 
     /** POSTs {@code bundleJson} to the partner's base URL; returns normally only on a 2xx. */
     void post(Partner partner, String bundleJson) {
+        // Again at each request: the name may resolve elsewhere now than when the partner was registered.
+        urls.refusal(partner.baseUrl()).ifPresent(why -> {
+            throw DeliveryFailure.addressRefused(null, why);
+        });
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(partner.baseUrl()))
                 .timeout(settings.readTimeout())
                 .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
@@ -47,14 +54,14 @@ class PartnerClient {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<String> response;
+        HttpResponse<Void> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            throw DeliveryFailure.noAnswer("partner " + partner.id(), e);
+            throw DeliveryFailure.noAnswer(null, e, settings);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw DeliveryFailure.noAnswer("partner " + partner.id(), e);
+            throw DeliveryFailure.noAnswer(null, e, settings);
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -63,12 +70,11 @@ class PartnerClient {
         if (status == 401 && partner.auth().type() == PartnerAuth.Type.OAUTH2) {
             // Our token may have been revoked or expired early: the next try gets a new one.
             tokens.forget(partner.auth());
-            throw new DeliveryFailure("partner " + partner.id() + " refused our access token (HTTP 401)", true,
-                    status, null, null);
+            throw new DeliveryFailure("HTTP 401: our access token was refused", true, status, null, null);
         }
-        throw DeliveryFailure.ofStatus("partner " + partner.id(), status,
-                RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock),
-                response.body());
+        // The partner's body is its own to log: nothing of it is kept here (it could be anything, secrets too).
+        throw DeliveryFailure.ofStatus(null, status,
+                RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock));
     }
 
     private String authorization(PartnerAuth auth) {

@@ -3,11 +3,13 @@ package dev.careloop.fhir.facade;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +25,9 @@ class FacadeServer {
     @Bean
     ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
-                                                       R4Validator validator) {
+                                                       R4Validator validator,
+                                                       @Value("${careloop.fhir.max-bundle-entries:100}")
+                                                       int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
         RestfulServer server = new RestfulServer(R4ChangeProjector.fhirContext());
         server.setServerName("CareLoop FHIR facade");
@@ -34,7 +38,9 @@ class FacadeServer {
         server.setResourceProviders(FacadeProviders.all(log, index, referrals, updates)
                 .toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
+        server.registerInterceptor(new UserLevelOutcomes());
         server.registerInterceptor(new CallerCheck(callers));
+        server.registerInterceptor(new InboundLimits(maxBundleEntries));
         server.registerInterceptor(new InboundValidation(validator));
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhirFacade");

@@ -35,7 +35,10 @@ public class InboundValidation {
         this.validator = validator;
     }
 
-    /** After the caller's scopes are checked (order 0), before HAPI parses the body for the handler. */
+    /**
+     * After the caller's scopes (CallerCheck) and the body's outline and limits (InboundLimits, order 5), before
+     * HAPI parses the body for the handler.
+     */
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 10)
     public void validate(RequestDetails request) {
         if (!WRITES.contains(request.getRestOperationType())) {

@@ -98,8 +98,11 @@ public class Partners {
                 Timestamp.from(at), id, Timestamp.from(at)));
     }
 
+    /** {@code error}, kept as one line of at most 200 characters: the admin API shows it as it is. */
     public void recordError(String id, String error, Instant at) {
-        String bounded = error == null ? "unknown error" : error.length() > 1000 ? error.substring(0, 1000) : error;
+        String line = error == null || error.isBlank() ? "unknown error"
+                : error.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
+        String bounded = line.length() <= 200 ? line : line.substring(0, 197) + "...";
         ownTransaction.executeWithoutResult(s -> jdbc.update(
                 "UPDATE fhir_partner SET last_error = ?, last_error_at = ? WHERE id = ?",
                 bounded, Timestamp.from(at), id));

@@ -51,7 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "careloop.fhir.delivery.read-timeout=PT1S",
                 "careloop.fhir.delivery.dead-letter-poll-interval=PT0.3S",
                 "careloop.fhir.delivery.heartbeat-interval=PT1S",
-                "careloop.fhir.delivery.fhir-base-url=https://careloop.test/fhir"})
+                "careloop.fhir.delivery.fhir-base-url=https://careloop.test/fhir",
+                // Partners are WireMock servers on http://127.0.0.1, as in the local profile.
+                "careloop.fhir.partners.allow-http=true",
+                "careloop.fhir.partners.allow-private-networks=true"})
 abstract class DeliveryTesting {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
