@@ -72,7 +72,8 @@ class BodyLimits extends OncePerRequestFilter {
         long limit = limitFor(request.getMethod(), path);
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            tooLarge(response, path, limit);
+            tooLarge(response, path, "the request body is " + declared + " bytes; this route takes at most " + limit
+                    + " bytes");
             return;
         }
         Counted counted = new Counted(request, limit);
@@ -87,15 +88,14 @@ class BodyLimits extends OncePerRequestFilter {
         if (counted.exceeded) {
             // Whatever the handler made of the cut-off body is discarded: the caller hears why it was cut off.
             guarded.released = true;
-            tooLarge(response, path, limit);
+            tooLarge(response, path, "the request body is larger than this route takes: at most " + limit + " bytes");
         }
     }
 
-    private static void tooLarge(HttpServletResponse response, String path, long limit) throws IOException {
+    private static void tooLarge(HttpServletResponse response, String path, String detail) throws IOException {
         // Keep-alive would make Tomcat read (swallow) the rest of an oversize body first.
         response.setHeader("Connection", "close");
-        EdgeAnswers.write(response, path, 413, "the request body is larger than this route takes (" + limit
-                + " bytes)", List.of());
+        EdgeAnswers.write(response, path, 413, detail, List.of());
     }
 
     /** Thrown to the reader of a body the moment it passes the limit. */
