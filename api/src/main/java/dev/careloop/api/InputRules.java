@@ -87,6 +87,10 @@ public final class InputRules {
 
     /** What is wrong with {@code value} as a {@code kind}, in words; null when nothing is. */
     public static String problem(String value, Kind kind) {
+        return problem(value, kind, true);
+    }
+
+    private static String problem(String value, Kind kind, boolean idAlphabet) {
         if (value == null) {
             return null;
         }
@@ -101,7 +105,7 @@ public final class InputRules {
         if (value.length() > kind.max()) {
             return "is longer than " + kind.max() + " characters";
         }
-        if (kind == Kind.ID && !value.isEmpty() && (!ID.matcher(value).matches()
+        if (kind == Kind.ID && idAlphabet && !value.isEmpty() && (!ID.matcher(value).matches()
                 || value.equals(".") || value.equals(".."))) {
             return "is not an id: it may hold only letters, digits, '.', '_' and '-'";
         }
@@ -150,7 +154,19 @@ public final class InputRules {
      */
     public static List<Violation> check(Object message) {
         List<Violation> found = new ArrayList<>();
-        walk(message, "", Kind.LINE, found, 0);
+        walk(message, "", Kind.LINE, found, 0, false);
+        return found;
+    }
+
+    /**
+     * As {@link #check}, for a request body whose free text is not marked: every string not named as an id or URL
+     * is judged as free text (line breaks allowed, {@value #TEXT_MAX} characters), and ids by their length only
+     * (the request's own validation names a malformed one alongside its other errors). The commands it becomes
+     * are checked exactly on the command bus.
+     */
+    public static List<Violation> checkRequest(Object body) {
+        List<Violation> found = new ArrayList<>();
+        walk(body, "", Kind.TEXT, found, 0, true);
         return found;
     }
 
@@ -162,7 +178,8 @@ public final class InputRules {
         }
     }
 
-    private static void walk(Object value, String path, Kind kind, List<Violation> found, int depth) {
+    private static void walk(Object value, String path, Kind kind, List<Violation> found, int depth,
+                             boolean request) {
         if (value == null) {
             return;
         }
@@ -171,14 +188,14 @@ public final class InputRules {
             return;
         }
         if (value instanceof CharSequence text) {
-            String wrong = problem(text.toString(), kind);
+            String wrong = problem(text.toString(), kind, !request);
             if (wrong != null) {
                 found.add(new Violation(path, wrong));
             }
         } else if (value instanceof Collection<?> items) {
             int i = 0;
             for (Object item : items) {
-                walk(item, path + "[" + i++ + "]", kind, found, depth + 1);
+                walk(item, path + "[" + i++ + "]", kind, found, depth + 1, request);
             }
         } else if (value instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -188,13 +205,15 @@ public final class InputRules {
                     found.add(new Violation(path, "has a key that " + keyProblem));
                     continue;
                 }
-                walk(entry.getValue(), join(path, key), kind, found, depth + 1);
+                walk(entry.getValue(), join(path, key), kind, found, depth + 1, request);
             }
         } else if (outOfRange(value)) {
             found.add(new Violation(path, "is outside the years 0001 to 9999"));
         } else if (value.getClass().isRecord()) {
             for (RecordComponent component : value.getClass().getRecordComponents()) {
-                walk(read(component, value), join(path, component.getName()), kindOf(component), found, depth + 1);
+                Kind componentKind = kindOf(component);
+                walk(read(component, value), join(path, component.getName()),
+                        request && componentKind == Kind.LINE ? Kind.TEXT : componentKind, found, depth + 1, request);
             }
         }
     }

@@ -117,6 +117,15 @@ class InputRulesTest {
     }
 
     @Test
+    void aRequestBodyMayHoldLineBreaksInAnyStringButIdsStayIds() {
+        record Body(String reason, String toOrganisation) {
+        }
+        assertThat(InputRules.checkRequest(new Body("line one\nline two", "riverside-derm"))).isEmpty();
+        assertThat(InputRules.checkRequest(new Body("a\u0000", "x".repeat(65)))).extracting(Violation::field)
+                .containsExactly("reason", "toOrganisation");
+    }
+
+    @Test
     void requireThrowsWithEveryViolation() {
         SendOutcome outcome = new SendOutcome("a\u0000", "report\u007f", List.of());
         assertThatThrownBy(() -> InputRules.require(outcome))

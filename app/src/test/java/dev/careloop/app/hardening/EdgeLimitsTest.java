@@ -1,8 +1,14 @@
 package dev.careloop.app.hardening;
 
+import dev.careloop.api.Actor;
+import dev.careloop.api.InputRules;
+import dev.careloop.api.record.RecordAccessDenied;
+import dev.careloop.api.referral.RequestInformation;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.app.hardening.Http.Answer;
+import dev.careloop.command.web.Commands;
+import org.axonframework.eventhandling.gateway.EventGateway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -14,10 +20,13 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The limits and rules at the edge one at a time: what a careless or hostile client is told, and that it is told. */
 @CareLoopIntegrationTest
@@ -30,6 +39,10 @@ class EdgeLimitsTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    Commands commands;
+    @Autowired
+    EventGateway events;
 
     private Http http;
     private String gp;
@@ -197,6 +210,26 @@ class EdgeLimitsTest {
             assertThat(path.startsWith("/fhir") ? answer.contentType().startsWith("application/fhir+json")
                     : answer.isProblem()).as(path + ": " + answer.contentType() + " " + answer.body()).isTrue();
         }
+    }
+
+    @Test
+    void theCommandBusRefusesAControlCharacterWhoeverSendsTheCommand() {
+        long before = head();
+        Actor actor = new Actor("web-app-user", "riverside-derm", Set.of(Actor.CLINICIAN), "web", null);
+        assertThatThrownBy(() -> commands.send(new RequestInformation(referral, "Biopsy?\u0007"), actor, null))
+                .isInstanceOfSatisfying(InputRules.InvalidInput.class, e -> assertThat(e.violations())
+                        .containsExactly(new InputRules.Violation("question", "contains a control character (U+0007)")));
+        assertThat(head()).isEqualTo(before);
+    }
+
+    @Test
+    void theEventBusRefusesAnEventNoReadModelCouldCarry() {
+        long before = head();
+        assertThatThrownBy(() -> events.publish(new RecordAccessDenied("x".repeat(7_000), "riverside-derm", "TREAT",
+                null, "there is no such record", Instant.now())))
+                .isInstanceOfSatisfying(InputRules.InvalidInput.class, e -> assertThat(e.violations())
+                        .containsExactly(new InputRules.Violation("recordId", "is longer than 64 characters")));
+        assertThat(head()).isEqualTo(before);
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
