@@ -9,8 +9,7 @@ import java.lang.annotation.Target;
  * Free text a clinician wrote about a patient's care (a referral's reason, a question, a consult report, why a
  * visit was cancelled). On a {@code String} component of an event that is {@link AboutPatient}: the log keeps it
  * sealed under the patient's own key, as it keeps the patient's identity, so erasing the patient makes it
- * unreadable ({@link #ERASED}). Where the event names no patient, it is written as it is. On a command it marks the
- * same text on its way in. Either way it is free text to {@link InputRules}: tabs and line breaks allowed.
+ * unreadable ({@link #ERASED}). Where the event names no patient, it is written as it is.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER})

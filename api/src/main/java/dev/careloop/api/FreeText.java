@@ -6,8 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Free text a person wrote that is not about a patient's care (why an administrator erased a patient): to
- * {@link InputRules} it may hold tabs and line breaks, as {@link ClinicalText} may, and is never sealed.
+ * Free text a person wrote, in a message that is not sealed as {@link ClinicalText} is: a command's reason, note or
+ * report on its way to the event that seals it, or an administrator's reason for an erasure. To {@link InputRules}
+ * it may hold tabs and line breaks, as clinical text may.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

@@ -1,6 +1,6 @@
 package dev.careloop.api.appointment;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import dev.careloop.api.Patient;
 
 /**
@@ -8,5 +8,5 @@ import dev.careloop.api.Patient;
  * referral, for a transition of care about {@code patient}.
  */
 public record BookAppointment(String appointmentId, String referralId, Patient patient, Slot slot, String location,
-                              @ClinicalText String description) {
+                              @FreeText String description) {
 }

@@ -1,6 +1,6 @@
 package dev.careloop.api.appointment;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -9,5 +9,5 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * changes nothing, so redelivery is harmless.
  */
 public record CancelAppointmentForReferral(@TargetAggregateIdentifier String appointmentId,
-                                           @ClinicalText String reason) {
+                                           @FreeText String reason) {
 }

@@ -1,8 +1,8 @@
 package dev.careloop.api.referral;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** The receiving organisation cancels the referral's booked visit (its appointment); the referral stays open. */
-public record CancelVisit(@TargetAggregateIdentifier String referralId, @ClinicalText String reason) {
+public record CancelVisit(@TargetAggregateIdentifier String referralId, @FreeText String reason) {
 }

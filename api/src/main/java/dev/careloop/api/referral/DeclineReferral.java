@@ -1,8 +1,8 @@
 package dev.careloop.api.referral;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** The receiving organisation declines the referral, with a reason. */
-public record DeclineReferral(@TargetAggregateIdentifier String referralId, @ClinicalText String reason) {
+public record DeclineReferral(@TargetAggregateIdentifier String referralId, @FreeText String reason) {
 }

@@ -1,6 +1,6 @@
 package dev.careloop.api.referral;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -11,7 +11,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  */
 public record FollowAppointment(@TargetAggregateIdentifier String referralId, String appointmentId,
                                 long appointmentVersion, Change change, Appointment appointment,
-                                @ClinicalText String reason) {
+                                @FreeText String reason) {
 
     /** What happened to the appointment. */
     public enum Change { BOOKED, RESCHEDULED, NO_SHOW, CANCELLED }

@@ -1,8 +1,8 @@
 package dev.careloop.api.referral;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** The initiator answers the open question; the referral resumes where it was. */
-public record ProvideInformation(@TargetAggregateIdentifier String referralId, @ClinicalText String answer) {
+public record ProvideInformation(@TargetAggregateIdentifier String referralId, @FreeText String answer) {
 }

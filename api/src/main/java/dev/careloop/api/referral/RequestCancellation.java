@@ -1,8 +1,8 @@
 package dev.careloop.api.referral;
 
-import dev.careloop.api.ClinicalText;
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** The initiator asks for the referral to be cancelled. */
-public record RequestCancellation(@TargetAggregateIdentifier String referralId, @ClinicalText String reason) {
+public record RequestCancellation(@TargetAggregateIdentifier String referralId, @FreeText String reason) {
 }
