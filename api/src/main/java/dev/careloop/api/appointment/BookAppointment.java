@@ -1,5 +1,6 @@
 package dev.careloop.api.appointment;
 
+import dev.careloop.api.FreeText;
 import dev.careloop.api.Patient;
 
 /**
@@ -7,5 +8,5 @@ import dev.careloop.api.Patient;
  * referral, for a transition of care about {@code patient}.
  */
 public record BookAppointment(String appointmentId, String referralId, Patient patient, Slot slot, String location,
-                              String description) {
+                              @FreeText String description) {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.api.appointment;
 
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -7,5 +8,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * declined, cancelled or forwarded, or already had one). Cancelling an appointment that is already over
  * changes nothing, so redelivery is harmless.
  */
-public record CancelAppointmentForReferral(@TargetAggregateIdentifier String appointmentId, String reason) {
+public record CancelAppointmentForReferral(@TargetAggregateIdentifier String appointmentId,
+                                           @FreeText String reason) {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.api.appointment;
 
+import dev.careloop.api.FreeText;
 import dev.careloop.api.Patient;
 
 import java.util.List;
@@ -9,5 +10,5 @@ import java.util.List;
  * no referral, for a transition of care about {@code patient}.
  */
 public record ProposeAppointment(String appointmentId, String referralId, Patient patient, List<Slot> slots,
-                                 String location, String description) {
+                                 String location, @FreeText String description) {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.api.record;
 
+import dev.careloop.api.FreeText;
 import dev.careloop.api.Patient;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
@@ -12,8 +13,9 @@ import java.util.Set;
  * referral's other party becomes a recipient, and {@code patient} may be null (the referral's patient).
  */
 public record ShareRecord(@TargetAggregateIdentifier String recordId, String referralId, Patient patient,
-                          Set<String> recipients, DocumentType documentType, String title, String description,
-                          RecordContent content, String purpose, Instant validUntil, Set<String> purposes) {
+                          Set<String> recipients, DocumentType documentType, @FreeText String title,
+                          @FreeText String description, RecordContent content, String purpose, Instant validUntil,
+                          Set<String> purposes) {
 
     public ShareRecord {
         recipients = recipients == null ? Set.of() : Set.copyOf(recipients);

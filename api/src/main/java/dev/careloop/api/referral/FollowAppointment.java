@@ -1,5 +1,6 @@
 package dev.careloop.api.referral;
 
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /**
@@ -9,7 +10,8 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * {@link Outcome}, never a refusal: the process manager decides what a refused booking means.
  */
 public record FollowAppointment(@TargetAggregateIdentifier String referralId, String appointmentId,
-                                long appointmentVersion, Change change, Appointment appointment, String reason) {
+                                long appointmentVersion, Change change, Appointment appointment,
+                                @FreeText String reason) {
 
     /** What happened to the appointment. */
     public enum Change { BOOKED, RESCHEDULED, NO_SHOW, CANCELLED }

@@ -1,7 +1,8 @@
 package dev.careloop.api.referral;
 
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** The initiator asks for the referral to be cancelled. */
-public record RequestCancellation(@TargetAggregateIdentifier String referralId, String reason) {
+public record RequestCancellation(@TargetAggregateIdentifier String referralId, @FreeText String reason) {
 }

@@ -1,6 +1,7 @@
 package dev.careloop.app.privacy;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.InputRules;
 import dev.careloop.api.Patient;
 import dev.careloop.api.privacy.PatientDataStore;
 import dev.careloop.api.privacy.PatientErased;
@@ -45,6 +46,8 @@ public class PatientErasure {
 
     @Transactional
     public Report erase(String patientId, String reason, Actor admin) {
+        // Refused before any key is destroyed, not only when the event is appended after the copies are gone.
+        InputRules.require(new PatientErased(patientId, reason, 0));
         boolean destroyed = keys.destroy(patientId);
         Map<String, Integer> copies = new LinkedHashMap<>();
         for (PatientDataStore store : stores) {

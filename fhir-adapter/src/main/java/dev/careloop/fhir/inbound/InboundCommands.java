@@ -3,10 +3,12 @@ package dev.careloop.fhir.inbound;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import dev.careloop.api.Actor;
+import dev.careloop.api.InputRules;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.fhir.facade.Outcomes;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -77,6 +79,11 @@ public class InboundCommands {
     /** The FHIR answer to a command that failed; anything unexpected stays what it was (500). */
     static RuntimeException refused(RuntimeException failure, String expression) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InputRules.InvalidInput invalid) {
+                // The command bus's input rules: a value no read model or partner could carry (400, nothing written).
+                return new InvalidRequestException(invalid.getMessage(), Outcomes.error(IssueType.INVALID,
+                        invalid.getMessage(), expression));
+            }
             if (isRefusal(t.getClass())) {
                 return refusal(t, expression);
             }
