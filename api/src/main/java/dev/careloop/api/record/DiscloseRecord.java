@@ -1,5 +1,6 @@
 package dev.careloop.api.record;
 
+import dev.careloop.api.FreeText;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.time.Instant;
  * any byte leaves. {@code emergencyJustification} is the free text of a break-the-glass read (ETREAT), else null.
  */
 public record DiscloseRecord(@TargetAggregateIdentifier String recordId, Integer version, String purposeOfUse,
-                             Instant at, String emergencyJustification) {
+                             Instant at, @FreeText String emergencyJustification) {
 
     public DiscloseRecord(String recordId, Integer version, String purposeOfUse, Instant at) {
         this(recordId, version, purposeOfUse, at, null);

@@ -1,5 +1,6 @@
 package dev.careloop.fhir.partner;
 
+import dev.careloop.api.InputRules;
 import ca.uhn.fhir.context.FhirContext;
 
 import java.net.URI;
@@ -35,8 +36,12 @@ public record PartnerRegistration(String id, String organisation, String baseUrl
             errors.add(new FieldError("id", "must be 1-63 lower-case letters, digits or '-', starting with a letter "
                     + "or digit"));
         }
-        if (organisation == null || organisation.isBlank() || organisation.length() > 64) {
-            errors.add(new FieldError("organisation", "must name the partner's organisation (at most 64 characters)"));
+        // The organisation's code, as every event naming it carries it (DisclosedToPartner): an id, not a name.
+        String organisationProblem = organisation == null || organisation.isBlank() ? "is missing"
+                : InputRules.problem(organisation, InputRules.Kind.ID);
+        if (organisationProblem != null) {
+            errors.add(new FieldError("organisation", "must be the partner organisation's code, such as "
+                    + "riverside-derm: " + organisationProblem));
         }
         if (!isHttpUrl(baseUrl)) {
             errors.add(new FieldError("baseUrl", "must be an absolute http(s) URL"));
