@@ -145,7 +145,7 @@ class FhirGuardTest {
             POST | /fhir/Task                       | {"resourceType":"Task","status":"nonsense"}          | 422
             POST | /fhir/Task                       | {"resourceType":"Nonsense"}                          | 400
             GET  | /fhir/Nonsense/1                 |                                                      | 403
-            GET  | /fhir/Task/%20bad%20id%20        |                                                      | 404
+            GET  | /fhir/Task/%20bad%20id%20        |                                                      | 400
             GET  | /fhir/Task/no-such/_history/abc  |                                                      | 404
             GET  | /fhir/Task?colour=blue           |                                                      | 400
             GET  | /fhir/Task?_count=abc            |                                                      | 400
