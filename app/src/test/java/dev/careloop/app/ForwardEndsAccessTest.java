@@ -196,9 +196,9 @@ class ForwardEndsAccessTest {
         assertThat(gpTrail).contains("RecordAccessRevoked by " + DERM, "RecordAccessGranted by " + DERM,
                 "RecordDisclosed by " + DERM, "RecordDisclosed by " + CARDIO);
         JsonNode dermTrail = dermOfficer.get(trail).json();
+        // The grant is its own forward's doing (an entry it acted in); lakeside's later read is not its business.
         assertThat(entries(dermTrail)).contains("RecordShared by " + GP, "RecordDisclosed by " + DERM,
-                "RecordAccessRevoked by " + DERM).doesNotContain("RecordAccessGranted by " + DERM,
-                "RecordDisclosed by " + CARDIO);
+                "RecordAccessRevoked by " + DERM).doesNotContain("RecordDisclosed by " + CARDIO);
         assertThat(dermTrail.toString()).contains("the access of " + DERM + " to record");
         assertThat(gpOfficer.get(trail).body()).contains(CARDIO + " was given access to record");
     }
