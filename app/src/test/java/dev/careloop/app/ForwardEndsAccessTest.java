@@ -129,6 +129,20 @@ class ForwardEndsAccessTest {
         String dermTrail = dermOfficer.get("/api/audit?referral=" + id + "&size=500").body();
         assertThat(dermTrail).contains("ReferralForwarded").doesNotContain("InterimNoteSent")
                 .doesNotContain("ReferralAccepted").doesNotContain(NOTE);
+        // Its as-of view of the referral stops at the forward, and says so; the initiator's does not.
+        String now = java.time.Instant.now().toString();
+        CareLoopClient.Response asOf = dermOfficer.get("/api/audit/referrals/" + id + "?asOf=" + now);
+        assertThat(asOf.status()).as(asOf.body()).isEqualTo(200);
+        assertThat(asOf.json().get("version").asLong()).isEqualTo(2);
+        assertThat(asOf.json().get("asOfClampedTo").asString()).isNotBlank();
+        assertThat(asOf.body()).doesNotContain(NOTE);
+        CareLoopClient.Response diff = dermOfficer.get("/api/audit/referrals/" + id + "/diff?from="
+                + asOf.json().get("asOfClampedTo").asString() + "&to=" + now);
+        assertThat(diff.json().get("changes")).isEmpty();
+        assertThat(diff.json().get("clampedTo").asString()).isEqualTo(asOf.json().get("asOfClampedTo").asString());
+        JsonNode gpAsOf = gpOfficer.get("/api/audit/referrals/" + id + "?asOf=" + now).json();
+        assertThat(gpAsOf.get("version").asLong()).isEqualTo(4);
+        assertThat(gpAsOf.has("asOfClampedTo")).isFalse();
     }
 
     @Test
