@@ -129,6 +129,107 @@ class ForwardEndsAccessTest {
         String dermTrail = dermOfficer.get("/api/audit?referral=" + id + "&size=500").body();
         assertThat(dermTrail).contains("ReferralForwarded").doesNotContain("InterimNoteSent")
                 .doesNotContain("ReferralAccepted").doesNotContain(NOTE);
+        // Its as-of view of the referral stops at the forward, and says so; the initiator's does not.
+        String now = java.time.Instant.now().toString();
+        CareLoopClient.Response asOf = dermOfficer.get("/api/audit/referrals/" + id + "?asOf=" + now);
+        assertThat(asOf.status()).as(asOf.body()).isEqualTo(200);
+        assertThat(asOf.json().get("version").asLong()).isEqualTo(2);
+        assertThat(asOf.json().get("asOfClampedTo").asString()).isNotBlank();
+        assertThat(asOf.body()).doesNotContain(NOTE);
+        CareLoopClient.Response diff = dermOfficer.get("/api/audit/referrals/" + id + "/diff?from="
+                + asOf.json().get("asOfClampedTo").asString() + "&to=" + now);
+        assertThat(diff.json().get("changes")).isEmpty();
+        assertThat(diff.json().get("clampedTo").asString()).isEqualTo(asOf.json().get("asOfClampedTo").asString());
+        JsonNode gpAsOf = gpOfficer.get("/api/audit/referrals/" + id + "?asOf=" + now).json();
+        assertThat(gpAsOf.get("version").asLong()).isEqualTo(4);
+        assertThat(gpAsOf.has("asOfClampedTo")).isFalse();
+    }
+
+    @Test
+    void theReferralsRecordsGoWithItTheForwarderLosesAccessTheNewRecipientGainsItTheInitiatorKeepsIt() {
+        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
+        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient.Response sent = gp.post("/api/referrals",
+                CareLoopClient.referralTo(DERM, "MRN-DOC-" + UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        String id = sent.json().get("referralId").asString();
+        byte[] letter = SharedRecords.uniqueDocument("Referral letter");
+        String gpRecord = SharedRecords.shareRecord(gp, onReferral(SharedRecords.upload(gp, letter), id));
+        byte[] photo = SharedRecords.uniqueDocument("Dermatoscopy photo");
+        String dermRecord = SharedRecords.shareRecord(derm, onReferral(SharedRecords.upload(derm, photo), id));
+        assertThat(derm.download("/api/records/" + gpRecord + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(200);
+        assertThat(cardio.download("/api/records/" + gpRecord + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(404);
+
+        ok(derm.post("/api/referrals/" + id + "/forward", Map.of("toOrganisation", CARDIO,
+                "reason", "Palpitations: cardiology first")));
+
+        // REST: the letter left riverside-derm with the referral; lakeside-cardio reads it; northside keeps it.
+        assertThat(derm.download("/api/records/" + gpRecord + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(404);
+        Await.until(Duration.ofSeconds(10), () -> derm.get("/api/records/" + gpRecord).status() == 404,
+                "the letter gone from riverside-derm's records");
+        assertThat(cardio.download("/api/records/" + gpRecord + "/content", h -> { }).getBody()).isEqualTo(letter);
+        assertThat(gp.download("/api/records/" + gpRecord + "/content", h -> { }).getBody()).isEqualTo(letter);
+        // riverside-derm's own photo stays its own, and goes to lakeside-cardio too.
+        assertThat(derm.download("/api/records/" + dermRecord + "/content", h -> { }).getBody()).isEqualTo(photo);
+        assertThat(cardio.download("/api/records/" + dermRecord + "/content", h -> { }).getBody()).isEqualTo(photo);
+        assertThat(gp.download("/api/records/" + dermRecord + "/content", h -> { }).getBody()).isEqualTo(photo);
+        Await.until(Duration.ofSeconds(10), () -> gp.get("/api/records/" + gpRecord).json().get("grants").size() == 2,
+                "both grants in the author's view");
+        JsonNode grants = gp.get("/api/records/" + gpRecord).json().get("grants");
+        assertThat(grants.get(0).get("organisation").asString()).isEqualTo(CARDIO);
+        assertThat(grants.get(0).get("status").asString()).isEqualTo("active");
+        assertThat(grants.get(1).get("organisation").asString()).isEqualTo(DERM);
+        assertThat(grants.get(1).get("status").asString()).isEqualTo("revoked");
+        assertThat(grants.get(1).get("revokeReason").asString())
+                .isEqualTo("the referral was forwarded to " + CARDIO);
+        assertThat(cardio.get("/api/records?box=shared-with-me&referral=" + id).json().get("totalItems").asLong())
+                .isEqualTo(2);
+
+        // FHIR: riverside-derm no longer reads the document or its consent; lakeside-cardio does.
+        Await.until(Duration.ofSeconds(10), () -> cardio.get("/fhir/Consent/" + gpRecord).status() == 200,
+                "the consent naming lakeside-cardio");
+        assertThat(derm.get("/fhir/DocumentReference/" + gpRecord).status()).isEqualTo(404);
+        assertThat(derm.get("/fhir/Consent/" + gpRecord).status()).isEqualTo(404);
+        assertThat(CareLoopClient.as(port, "riverside-ehr").get("/fhir/DocumentReference/" + gpRecord).status())
+                .isEqualTo(404);
+        assertThat(cardio.get("/fhir/DocumentReference/" + gpRecord).status()).isEqualTo(200);
+        assertThat(cardio.get("/fhir/Consent/" + gpRecord).body()).contains("Organization/" + CARDIO)
+                .doesNotContain("Organization/" + DERM);
+
+        // Audit: riverside's officer sees its access end, and nothing of the record after it.
+        CareLoopClient dermOfficer = CareLoopClient.as(port, DERM + "-compliance");
+        CareLoopClient gpOfficer = CareLoopClient.as(port, GP + "-compliance");
+        String trail = "/api/audit?record=" + gpRecord + "&size=500";
+        Await.until(Duration.ofSeconds(10), () -> entries(gpOfficer.get(trail).json()).contains(
+                "RecordDisclosed by " + CARDIO), "lakeside's read in the initiator's trail");
+        List<String> gpTrail = entries(gpOfficer.get(trail).json());
+        assertThat(gpTrail).contains("RecordAccessRevoked by " + DERM, "RecordAccessGranted by " + DERM,
+                "RecordDisclosed by " + DERM, "RecordDisclosed by " + CARDIO);
+        JsonNode dermTrail = dermOfficer.get(trail).json();
+        // The grant is its own forward's doing (an entry it acted in); lakeside's later read is not its business.
+        assertThat(entries(dermTrail)).contains("RecordShared by " + GP, "RecordDisclosed by " + DERM,
+                "RecordAccessRevoked by " + DERM).doesNotContain("RecordDisclosed by " + CARDIO);
+        assertThat(dermTrail.toString()).contains("the access of " + DERM + " to record");
+        assertThat(gpOfficer.get(trail).body()).contains(CARDIO + " was given access to record");
+    }
+
+    /** "EventType by organisation" for each entry of an audit page. */
+    private static List<String> entries(JsonNode page) {
+        List<String> entries = new ArrayList<>();
+        page.get("items").forEach(e -> entries.add(e.get("eventType").asString() + " by "
+                + e.get("organisation").asString()));
+        return entries;
+    }
+
+    private static Map<String, Object> onReferral(String sha, String referral) {
+        Map<String, Object> body = SharedRecords.share(sha, List.of(), SharedRecords.inDays(30));
+        body.remove("patient");
+        body.put("referralId", referral);
+        return body;
     }
 
     private void register(String organisation, String path) {

@@ -154,6 +154,18 @@ public final class TestEvents {
         return new RecordAccessRevoked(recordId, alex().patientId(), organisation, "Shared with the wrong clinic");
     }
 
+    /** The referral the record is attached to went from {@code from} to {@code to}. */
+    public static RecordAccessRevoked accessEndedByForward(String recordId, String from, String to) {
+        return new RecordAccessRevoked(recordId, alex().patientId(), from, "the referral was forwarded to " + to,
+                REFERRAL);
+    }
+
+    public static dev.careloop.api.record.RecordAccessGranted accessGrantedByForward(String recordId, String from,
+                                                                                   String to) {
+        return new dev.careloop.api.record.RecordAccessGranted(recordId, alex().patientId(), to, REFERRAL,
+                "the referral was forwarded to " + to + " by " + from);
+    }
+
     public static RecordAccessExpired accessExpired(String recordId) {
         return new RecordAccessExpired(recordId, at(60 * 24 * 30));
     }

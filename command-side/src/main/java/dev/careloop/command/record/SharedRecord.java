@@ -12,6 +12,7 @@ import dev.careloop.api.record.DiscloseRecord;
 import dev.careloop.api.record.EmergencyAccessReviewed;
 import dev.careloop.api.record.EmergencyAccessUsed;
 import dev.careloop.api.record.RecordAccessExpired;
+import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordContent;
@@ -34,6 +35,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +64,8 @@ class SharedRecord {
     private Instant validUntil;
     private boolean expired;
     private final Map<String, Boolean> revokedByRecipient = new HashMap<>();
+    /** Recipients whose access the author withdrew: a forward never gives it back. */
+    private final Set<String> withdrawn = new HashSet<>();
     private final List<RecordContent> versions = new ArrayList<>();
     /** The purposes every grant of this record allows. */
     private Set<String> purposes = Set.of();
@@ -114,6 +118,32 @@ class SharedRecord {
             deadlines.cancelAllWithinScope(EXPIRY_DEADLINE);
         }
         return revision;
+    }
+
+    /**
+     * The referral this record is attached to went from {@code from} to {@code to} (called by
+     * {@link ReferralForwarding} in the forward's unit of work): {@code from}'s grant ends, unless it wrote the record;
+     * {@code to} gets a grant on the share's terms, unless it wrote the record, already has one, or the author
+     * withdrew its access. An expired record changes no more.
+     */
+    void followForward(String referralId, String from, String to, DeadlineManager deadlines) {
+        if (expired) {
+            return;
+        }
+        boolean anyoneCouldRead = revokedByRecipient.containsValue(false);
+        if (Boolean.FALSE.equals(revokedByRecipient.get(from))) {
+            apply(new RecordAccessRevoked(recordId, patientId, from, "the referral was forwarded to " + to,
+                    referralId));
+        }
+        if (!to.equals(author) && !Boolean.FALSE.equals(revokedByRecipient.get(to)) && !withdrawn.contains(to)) {
+            apply(new RecordAccessGranted(recordId, patientId, to, referralId,
+                    "the referral was forwarded to " + to + " by " + from));
+            if (!anyoneCouldRead) {
+                // The expiry deadline was cancelled when the last grant ended: a grant again, so an expiry again.
+                deadlines.schedule(validUntil, EXPIRY_DEADLINE, null,
+                        new AggregateScopeDescriptor(SharedRecord.class.getSimpleName(), recordId));
+            }
+        }
     }
 
     /**
@@ -240,6 +270,15 @@ class SharedRecord {
     @EventSourcingHandler
     void on(RecordAccessRevoked e) {
         revokedByRecipient.put(e.organisation(), true);
+        if (e.referralId() == null) {
+            withdrawn.add(e.organisation());
+        }
+        revision++;
+    }
+
+    @EventSourcingHandler
+    void on(RecordAccessGranted e) {
+        revokedByRecipient.put(e.organisation(), false);
         revision++;
     }
 

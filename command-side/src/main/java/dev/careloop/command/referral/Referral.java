@@ -102,15 +102,23 @@ public class Referral {
         return version();
     }
 
-    @CommandHandler
-    long handle(ForwardReferral cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+    /** A forward that happened: the referral's new version, who handed it on, to whom, and its attached records. */
+    public record Forwarded(long version, String from, String to, List<String> attachedRecords) {
+    }
+
+    /**
+     * Hands the referral on. Called by {@link ReferralForwarding}, which moves the access to the attached records in
+     * the same unit of work (the referral's documents travel with it).
+     */
+    public Forwarded forward(ForwardReferral cmd, Actor actor, Long expected) {
         var t = decide(Trigger.FORWARD, actor, expected);
         Rules.require(!cmd.toOrganisation().equals(recipient), "toOrganisation",
                 "the referral is already with " + recipient);
         Rules.require(!cmd.toOrganisation().equals(initiator), "toOrganisation",
                 "a referral cannot be forwarded back to the organisation that sent it; refer back instead");
+        String from = recipient;
         apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
-        return version();
+        return new Forwarded(version(), from, cmd.toOrganisation(), attachedRecords.stream().sorted().toList());
     }
 
     @CommandHandler

@@ -2,6 +2,7 @@ package dev.careloop.command.referral;
 
 import dev.careloop.command.CommandTesting;
 import dev.careloop.command.appointment.VisitBooking;
+import dev.careloop.command.record.ForwardingWithRecords;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.api.Actor;
@@ -123,7 +124,7 @@ final class ReferralTestData {
 
     /** A referral fixture that also takes the referral API's visit actions (see {@link VisitBooking}). */
     static AggregateTestFixture<Referral> referralFixture() {
-        return VisitBooking.handledBy(new AggregateTestFixture<>(Referral.class));
+        return ForwardingWithRecords.handledBy(VisitBooking.handledBy(new AggregateTestFixture<>(Referral.class)));
     }
 
     static Actor actor(String userId, String organisation, String... roles) {

@@ -3,6 +3,7 @@ package dev.careloop.fhir.mapping;
 import dev.careloop.api.Patient;
 import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.RecordAccessExpired;
+import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordContent;
@@ -101,6 +102,8 @@ final class SharedRecordMapping {
             documentVersions.add(new DocumentVersion(e.version(), e.content(), step.recorded(), resourceVersion));
         } else if (event instanceof RecordAccessRevoked e) {
             recipients.put(e.organisation(), false);
+        } else if (event instanceof RecordAccessGranted e) {
+            recipients.put(e.organisation(), true);
         } else if (event instanceof RecordAccessExpired) {
             expired = true;
         }

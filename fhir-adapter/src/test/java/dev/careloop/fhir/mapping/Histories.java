@@ -72,6 +72,15 @@ final class Histories {
                 .byCareLoop().then(accessExpired(RECORD));                                            // 10
     }
 
+    /** Shared with the referral's recipient, which forwards the referral: the record goes with it. */
+    static History forwardedRecord() {
+        return record("rec-2")
+                .by(GP_USER, GP).then(recordShared("rec-2", REFERRAL, GP, Set.of(DERM)))              // 1
+                .by(DERM_USER, DERM).then(accessEndedByForward("rec-2", DERM, CARDIO))                 // 2
+                .by(DERM_USER, DERM).then(accessGrantedByForward("rec-2", DERM, CARDIO))               // 3
+                .by(CARDIO_USER, CARDIO).then(disclosed("rec-2", CARDIO, 1, SHA_1));                  // 4
+    }
+
     /** Offered, booked, moved, reminded, handed to cardiology, attended. */
     static History longAppointment() {
         return appointment(APPOINTMENT)
@@ -98,7 +107,7 @@ final class Histories {
     }
 
     static List<History> all() {
-        return List.of(longReferral(), referBack(), declinedReferral(), cancelledReferral(), longRecord(),
+        return List.of(longReferral(), referBack(), declinedReferral(), cancelledReferral(), longRecord(), forwardedRecord(),
                 longAppointment(), cancelledAppointment(), missedAppointment());
     }
 }

@@ -53,6 +53,23 @@ class SharedRecordMappingTest {
     }
 
     @Test
+    void aRecordFollowsItsReferralsForwardTheConsentNamesTheNewRecipientAndTheFormerOneHearsNoMore() {
+        History forwarded = Histories.forwardedRecord();
+
+        FhirChange ended = projector.project(forwarded.first(2));
+        assertThat(ended.organisations()).containsExactly(GP);
+        assertThat(one(ended, Consent.class).getStatus()).isEqualTo(Consent.ConsentState.INACTIVE);
+
+        FhirChange granted = projector.project(forwarded.first(3));
+        Consent consent = one(granted, Consent.class);
+        assertThat(granted.organisations()).containsExactly(CARDIO, GP);
+        assertThat(consent.getStatus()).isEqualTo(Consent.ConsentState.ACTIVE);
+        assertThat(consent.getProvision().getActor()).extracting(a -> a.getReference().getReference())
+                .containsExactly("Organization/" + CARDIO);
+        assertThat(one(granted, DocumentReference.class).getMeta().getVersionId()).isEqualTo("3");
+    }
+
+    @Test
     void theSha256IsAnExtensionNotFhirsSha1Hash() {
         DocumentReference document = one(projector.project(record.first(1)), DocumentReference.class);
 

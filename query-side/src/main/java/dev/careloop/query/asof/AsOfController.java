@@ -21,6 +21,7 @@ import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -42,9 +42,13 @@ import java.util.function.ToLongFunction;
 @Tag(name = "Audit")
 class AsOfController {
 
+    /** How an aggregate's history folds up to an instant, for one viewer (null: no bound). */
+    private interface Folding<V> {
+        AsOf.State<V> apply(List<? extends DomainEventMessage<?>> history, Instant at, String viewer);
+    }
+
     /** One aggregate family: what it is called, and how its history folds. */
-    private record Family<V>(String name, BiFunction<List<? extends DomainEventMessage<?>>, Instant, AsOf.State<V>> fold,
-                             ToLongFunction<V> version) {
+    private record Family<V>(String name, Folding<V> fold, ToLongFunction<V> version) {
     }
 
     private static final Family<ReferralView> REFERRAL = new Family<>("referral", AsOf::referral,
@@ -57,8 +61,16 @@ class AsOfController {
     record Change(String field, JsonNode from, JsonNode to) {
     }
 
-    record Diff(String id, Instant from, Instant to, Long fromVersion, Long toVersion, List<Change> changes) {
+    /**
+     * {@code clampedTo}: the instant the officer's organisation stopped being a party, when {@code to} is later (the
+     * diff then ends there); null otherwise.
+     */
+    record Diff(String id, Instant from, Instant to, Long fromVersion, Long toVersion, List<Change> changes,
+                Instant clampedTo) {
     }
+
+    /** Added to an as-of answer that stops where the officer's organisation stopped being a party. */
+    static final String CLAMPED_TO = "asOfClampedTo";
 
     private final EventHistory history;
     private final ComplianceScope scope;
@@ -74,8 +86,9 @@ class AsOfController {
 
     @GetMapping("/referrals/{id}")
     @Operation(summary = "The referral as it was at asOf (role compliance), folded from the event store; the same "
-            + "shape as GET /api/referrals/{id}; ETag is its version then")
-    ResponseEntity<ReferralView> referral(@PathVariable String id, @RequestParam @Parameter(description =
+            + "shape as GET /api/referrals/{id}; ETag is its version then. An officer of a former recipient sees it at "
+            + "most as it was when the referral was forwarded away, with asOfClampedTo naming that instant")
+    ResponseEntity<?> referral(@PathVariable String id, @RequestParam @Parameter(description =
             "ISO-8601 instant") Instant asOf, Actor actor) {
         return asOf(REFERRAL, id, asOf, actor);
     }
@@ -88,8 +101,9 @@ class AsOfController {
 
     @GetMapping("/records/{id}")
     @Operation(summary = "The shared record as its author saw it at asOf (role compliance): content version, "
-            + "every recipient's grant as it stood then; folded from the event store")
-    ResponseEntity<RecordView> record(@PathVariable String id, @RequestParam @Parameter(description =
+            + "every recipient's grant as it stood then; folded from the event store. An officer of a recipient whose "
+            + "access ended sees it at most as it was then, with asOfClampedTo naming that instant")
+    ResponseEntity<?> record(@PathVariable String id, @RequestParam @Parameter(description =
             "ISO-8601 instant") Instant asOf, Actor actor) {
         return asOf(RECORD, id, asOf, actor);
     }
@@ -102,7 +116,7 @@ class AsOfController {
 
     @GetMapping("/appointments/{id}")
     @Operation(summary = "The appointment as it was at asOf (role compliance), folded from the event store")
-    ResponseEntity<AppointmentView> appointment(@PathVariable String id, @RequestParam @Parameter(description =
+    ResponseEntity<?> appointment(@PathVariable String id, @RequestParam @Parameter(description =
             "ISO-8601 instant") Instant asOf, Actor actor) {
         return asOf(APPOINTMENT, id, asOf, actor);
     }
@@ -114,7 +128,11 @@ class AsOfController {
         return diff(APPOINTMENT, id, from, to, actor);
     }
 
-    private <V> ResponseEntity<V> asOf(Family<V> family, String id, Instant at, Actor actor) {
+    /**
+     * The view, or, when the officer's organisation had stopped being a party by {@code at}, the view as it was then
+     * with {@value #CLAMPED_TO} naming that instant.
+     */
+    private <V> ResponseEntity<?> asOf(Family<V> family, String id, Instant at, Actor actor) {
         ComplianceScope.Officer officer = scope.of(actor);
         Map<String, Object> query = new LinkedHashMap<>();
         query.put(family.name(), id);
@@ -126,8 +144,14 @@ class AsOfController {
                     + at);
         }
         trail.read(officer, family.name() + "-as-of", query, 1);
-        return ResponseEntity.ok().eTag(Long.toString(family.version().applyAsLong(state.view())))
-                .body(state.view());
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+                .eTag(Long.toString(family.version().applyAsLong(state.view())));
+        if (state.clampedTo() == null) {
+            return ok.body(state.view());
+        }
+        ObjectNode clamped = json.valueToTree(state.view());
+        clamped.put(CLAMPED_TO, state.clampedTo().toString());
+        return ok.body(clamped);
     }
 
     private <V> Diff diff(Family<V> family, String id, Instant from, Instant to, Actor actor) {
@@ -141,8 +165,9 @@ class AsOfController {
         query.put("to", to);
         String operation = family.name() + "-diff";
         List<? extends DomainEventMessage<?>> events = history.of(id);
-        AsOf.State<V> before = family.fold().apply(events, from);
-        AsOf.State<V> after = family.fold().apply(events, to);
+        String viewer = viewer(officer);
+        AsOf.State<V> before = family.fold().apply(events, from, viewer);
+        AsOf.State<V> after = family.fold().apply(events, to, viewer);
         if (!after.everExisted() || !officer.covers(after.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);
@@ -155,18 +180,23 @@ class AsOfController {
         List<Change> changes = changes(before.view(), after.view());
         trail.read(officer, operation, query, changes.size());
         return new Diff(id, from, to, before.view() == null ? null : family.version().applyAsLong(before.view()),
-                family.version().applyAsLong(after.view()), changes);
+                family.version().applyAsLong(after.view()), changes, after.clampedTo());
     }
 
     /** The aggregate's state at {@code at}, or a 404 (audited) when the officer may not see it or it never was. */
     private <V> AsOf.State<V> visible(Family<V> family, String id, Instant at, ComplianceScope.Officer officer,
                                       Map<String, Object> query, String operation) {
-        AsOf.State<V> state = family.fold().apply(history.of(id), at);
+        AsOf.State<V> state = family.fold().apply(history.of(id), at, viewer(officer));
         if (!state.everExisted() || !officer.covers(state.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);
         }
         return state;
+    }
+
+    /** Whose part bounds what the officer sees: its organisation's, or nobody's for the platform's officers. */
+    private static String viewer(ComplianceScope.Officer officer) {
+        return officer.platformWide() ? null : officer.organisation();
     }
 
     /** Top-level fields in the order the view has them; a nested value (patient, grants) counts as one field. */

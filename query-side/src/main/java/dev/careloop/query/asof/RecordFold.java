@@ -5,8 +5,10 @@ import dev.careloop.api.record.*;
 import org.axonframework.eventhandling.DomainEventMessage;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -47,6 +49,8 @@ final class RecordFold {
     private RecordContent content;
     private final TreeMap<String, Grant> grants = new TreeMap<>();
     private final Set<String> parties = new LinkedHashSet<>();
+    /** Recipients whose access ended (revoked, forwarded away, expired): the sequence of the event that ended it. */
+    private final Map<String, Long> partEnded = new HashMap<>();
     private Instant createdAt;
     private Instant updatedAt;
     private long version;
@@ -82,7 +86,7 @@ final class RecordFold {
             return;
         }
         boolean changesTheRecord = payload instanceof RecordAmended || payload instanceof RecordAccessRevoked
-                || payload instanceof RecordAccessExpired;
+                || payload instanceof RecordAccessGranted || payload instanceof RecordAccessExpired;
         if (!changesTheRecord || recordId == null || lastSequence >= message.getSequenceNumber()) {
             return;
         }
@@ -100,7 +104,18 @@ final class RecordFold {
                 grant.revokedAt = at;
                 grant.revokeReason = e.reason();
             }
+            if (!e.organisation().equals(author)) {
+                partEnded.putIfAbsent(e.organisation(), message.getSequenceNumber());
+            }
+        } else if (payload instanceof RecordAccessGranted e) {
+            // The share's terms, as a grant the referral's forward brought (or an old one open again).
+            grants.put(e.organisation(), new Grant(e.organisation(), purpose, validUntil));
+            parties.add(e.organisation());
+            partEnded.remove(e.organisation());
         } else {
+            long sequence = message.getSequenceNumber();
+            grants.values().stream().filter(g -> g.revokedAt == null && g.expiredAt == null)
+                    .forEach(g -> partEnded.putIfAbsent(g.organisation, sequence));
             grants.values().stream().filter(g -> g.revokedAt == null && g.expiredAt == null)
                     .forEach(g -> g.expiredAt = at);
         }
@@ -112,6 +127,11 @@ final class RecordFold {
 
     Set<String> parties() {
         return Set.copyOf(parties);
+    }
+
+    /** The sequence of the event that ended {@code organisation}'s access, or null (the author; still a recipient). */
+    Long partEndedAt(String organisation) {
+        return partEnded.get(organisation);
     }
 
     /** The record as its author saw it at {@code at}: a grant whose period had ended by then is expired. */

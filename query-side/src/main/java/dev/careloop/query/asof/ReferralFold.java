@@ -6,8 +6,10 @@ import org.axonframework.eventhandling.DomainEventMessage;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.careloop.query.asof.Instants.stored;
@@ -40,6 +42,8 @@ final class ReferralFold {
     private Instant updatedAt;
     private long version;
     private final List<String> recordIds = new ArrayList<>();
+    /** Former recipients: the sequence of the forward that ended each one's part. */
+    private final Map<String, Long> partEnded = new HashMap<>();
 
     void apply(DomainEventMessage<?> message) {
         Object payload = message.getPayload();
@@ -76,6 +80,10 @@ final class ReferralFold {
         if (e instanceof ReferralForwarded f) {
             recipient = f.toOrganisation();
             parties.add(f.toOrganisation());
+            if (f.fromOrganisation() != null && !f.fromOrganisation().equals(initiator)) {
+                partEnded.put(f.fromOrganisation(), message.getSequenceNumber());
+            }
+            partEnded.remove(f.toOrganisation());
         } else if (e instanceof InformationRequested q) {
             openQuestion = q.question();
         } else if (e instanceof InformationProvided) {
@@ -109,6 +117,11 @@ final class ReferralFold {
 
     Set<String> parties() {
         return Set.copyOf(parties);
+    }
+
+    /** The sequence of the forward that ended {@code organisation}'s part, or null (initiator, current recipient). */
+    Long partEndedAt(String organisation) {
+        return partEnded.get(organisation);
     }
 
     ReferralView view() {

@@ -39,6 +39,10 @@ final class AuditDescriptions {
             entry("RecordShared", "{actor} shared record \"{label}\" with {recipients}"),
             entry("RecordAmended", "{actor} amended record \"{label}\" to version {version}"),
             entry("RecordAccessRevoked", "{actor} revoked the access of {organisation} to record \"{label}\""),
+            entry("RecordAccessRevoked.forward", "the access of {organisation} to record \"{label}\" ended: "
+                    + "{actor} forwarded referral {referralId} to another organisation"),
+            entry("RecordAccessGranted", "{organisation} was given access to record \"{label}\": referral "
+                    + "{referralId} was forwarded to it by {actor}"),
             entry("RecordAccessExpired", "access to record \"{label}\" expired"),
             entry("RecordDisclosed", "{organisation} read version {version} of record \"{label}\" for {purposeOfUse}"),
             entry("RecordAccessDenied", "{organisation} was refused record {recordId}: {reason}"),
@@ -68,7 +72,12 @@ final class AuditDescriptions {
     }
 
     static String describe(String eventType, String actorOrganisation, String label, JsonNode details) {
-        Matcher m = PLACEHOLDER.matcher(TEMPLATES.getOrDefault(eventType, FALLBACK));
+        String template = TEMPLATES.getOrDefault(eventType, FALLBACK);
+        if (eventType.equals("RecordAccessRevoked") && details.path("referralId").isString()) {
+            // Not the author's doing: the referral the record is attached to left the organisation.
+            template = TEMPLATES.get("RecordAccessRevoked.forward");
+        }
+        Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);

@@ -10,6 +10,7 @@ import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralForwarded;
 import dev.careloop.api.referral.ReferralSent;
+import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordShared;
@@ -102,6 +103,9 @@ class AuditProjection implements PatientScrub {
         record(AuditEntryKind.RECORD, e.recordId(), label, e, message, false);
         if (e instanceof RecordAccessRevoked revoked) {
             partEnded(e.recordId(), revoked.organisation(), message);
+        } else if (e instanceof RecordAccessGranted granted) {
+            // The referral's forward brought the record to this organisation: from now on a party to it.
+            parties.put(new Party(e.recordId(), granted.organisation()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.careloop.query.record;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.record.RecordAccessExpired;
+import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordDisclosed;
@@ -120,6 +121,32 @@ class RecordProjection implements PatientScrub {
             g.revokeReason = e.reason();
             grants.put(g);
         }
+    }
+
+    /**
+     * The referral was forwarded to the organisation: a grant on the share's terms, or the organisation's old grant
+     * open again (a redelivery finds the view already past this event and changes nothing).
+     */
+    @EventHandler
+    void on(RecordAccessGranted e, DomainEventMessage<?> message) {
+        RecordRow r = views.find(e.recordId());
+        if (r == null || !advance(r, message)) {
+            return;
+        }
+        views.put(r);
+        GrantRow g = grants.find(e.recordId(), e.organisation());
+        if (g == null) {
+            g = new GrantRow();
+            g.recordId = e.recordId();
+            g.organisation = e.organisation();
+            g.purpose = r.purpose;
+            g.validUntil = r.validUntil;
+        }
+        g.grantedAt = message.getTimestamp();
+        g.revokedAt = null;
+        g.revokeReason = null;
+        g.expiredAt = null;
+        grants.put(g);
     }
 
     @EventHandler

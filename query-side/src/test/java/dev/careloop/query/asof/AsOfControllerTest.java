@@ -150,6 +150,76 @@ class AsOfControllerTest {
     }
 
     @Test
+    void aFormerRecipientsOfficerSeesTheReferralAsItWasWhenItWasForwardedNotLater() throws Exception {
+        List<DomainEventMessage<?>> history = log.history("r1");
+        Instant forwarded = history.get(1).getTimestamp();
+        Instant later = history.get(history.size() - 1).getTimestamp().plusSeconds(60);
+
+        mvc.perform(get("/api/audit/referrals/r1").param("asOf", later.toString()).header("X-Org", DERM))
+                .andExpect(status().isOk())
+                .andExpect(header().string("ETag", "\"2\""))
+                .andExpect(jsonPath("$.version").value(2))
+                .andExpect(jsonPath("$.recipientOrganisation").value(CARDIO))
+                .andExpect(jsonPath("$.status").value("created"))
+                .andExpect(jsonPath("$.asOfClampedTo").value(Instants.stored(forwarded).toString()));
+        // Before the forward it is the referral as it was then, and nothing is clamped.
+        mvc.perform(get("/api/audit/referrals/r1").param("asOf", history.get(0).getTimestamp().toString())
+                        .header("X-Org", DERM))
+                .andExpect(jsonPath("$.version").value(1))
+                .andExpect(jsonPath("$.asOfClampedTo").doesNotExist());
+        // The initiator's, the current recipient's and the platform's officers see it all.
+        for (String org : List.of(GP, CARDIO, "careloop")) {
+            mvc.perform(get("/api/audit/referrals/r1").param("asOf", later.toString()).header("X-Org", org))
+                    .andExpect(jsonPath("$.version").value(history.size()))
+                    .andExpect(jsonPath("$.asOfClampedTo").doesNotExist());
+        }
+    }
+
+    @Test
+    void aFormerRecipientsDiffEndsWhereItsPartEnded() throws Exception {
+        List<DomainEventMessage<?>> history = log.history("r1");
+        Instant later = history.get(history.size() - 1).getTimestamp().plusSeconds(60);
+
+        String diff = mvc.perform(get("/api/audit/referrals/r1/diff")
+                        .param("from", history.get(0).getTimestamp().toString()).param("to", later.toString())
+                        .header("X-Org", DERM))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat((Integer) JsonPath.read(diff, "$.toVersion")).isEqualTo(2);
+        assertThat(JsonPath.<String>read(diff, "$.clampedTo"))
+                .isEqualTo(Instants.stored(history.get(1).getTimestamp()).toString());
+        assertThat(JsonPath.<List<String>>read(diff, "$.changes[*].field")).contains("recipientOrganisation")
+                .doesNotContain("appointmentId", "loopClosed");
+        // Both ends after its part ended: nothing changed, as far as it may know.
+        String after = mvc.perform(get("/api/audit/referrals/r1/diff")
+                        .param("from", history.get(4).getTimestamp().toString()).param("to", later.toString())
+                        .header("X-Org", DERM))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(JsonPath.<List<Object>>read(after, "$.changes")).isEmpty();
+    }
+
+    @Test
+    void aRecipientWhoseAccessEndedSeesTheRecordAsItWasThenWithoutLaterAmendments() throws Exception {
+        Histories.forwardedRecord(log, "f1", "r1", ADA);
+        List<DomainEventMessage<?>> history = log.history("f1");
+        Instant later = history.get(history.size() - 1).getTimestamp().plusSeconds(60);
+
+        mvc.perform(get("/api/audit/records/f1").param("asOf", later.toString()).header("X-Org", DERM))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.currentVersion").value(1))
+                .andExpect(jsonPath("$.title").value("ECG"))
+                .andExpect(jsonPath("$.grants[*].organisation").value(org.hamcrest.Matchers.contains(DERM)))
+                .andExpect(jsonPath("$.grants[0].status").value("revoked"))
+                .andExpect(jsonPath("$.asOfClampedTo")
+                        .value(Instants.stored(history.get(2).getTimestamp()).toString()));
+        mvc.perform(get("/api/audit/records/f1").param("asOf", later.toString()).header("X-Org", CARDIO))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.currentVersion").value(2))
+                .andExpect(jsonPath("$.grants[*].status").value(org.hamcrest.Matchers.contains("active", "revoked")))
+                .andExpect(jsonPath("$.asOfClampedTo").doesNotExist());
+    }
+
+    @Test
     void nonComplianceCallersAreForbidden() throws Exception {
         mvc.perform(get("/api/audit/referrals/r1").param("asOf", "2027-01-01T00:00:00Z").header("X-Org", GP)
                 .header("X-Roles", "clinician")).andExpect(status().isForbidden());

@@ -54,7 +54,7 @@ class FoldMatchesReadModelTest {
             for (int i = 0; i < history.size(); i++) {
                 projection.deliver(history.get(i));
                 ReferralView expected = ReadModelsOfOtherPackages.<ReferralView>find(readModel, id, GP).orElseThrow();
-                ReferralView folded = AsOf.referral(history, history.get(i).getTimestamp()).view();
+                ReferralView folded = AsOf.referral(history, history.get(i).getTimestamp(), null).view();
                 assertThat(folded).as("%s after %s", id, history.get(i).getPayloadType().getSimpleName())
                         .isEqualTo(expected);
                 compared++;
@@ -71,14 +71,20 @@ class FoldMatchesReadModelTest {
         String id = "record-" + suffix;
         Histories.sharedRecord(log, id, null, ADA);
         Histories.emergencyAccess(log, id, ADA);
+        String forwarded = "forwarded-" + suffix;
+        Histories.forwardedRecord(log, forwarded, null, ADA);
 
-        List<DomainEventMessage<?>> history = log.history(id);
-        for (int i = 0; i < history.size(); i++) {
-            projection.deliver(history.get(i));
-            RecordView expected = ReadModelsOfOtherPackages.<RecordView>find(readModel, id, GP).orElseThrow();
-            // The read model decides expiry by now(); so does the fold when asked about now.
-            RecordView folded = foldUpTo(history, i, h -> AsOf.record(h, Instant.now()).view());
-            assertThat(folded).as("after %s", history.get(i).getPayloadType().getSimpleName()).isEqualTo(expected);
+        for (String recordId : List.of(id, forwarded)) {
+            List<DomainEventMessage<?>> history = log.history(recordId);
+            for (int i = 0; i < history.size(); i++) {
+                projection.deliver(history.get(i));
+                RecordView expected = ReadModelsOfOtherPackages.<RecordView>find(readModel, recordId, GP)
+                        .orElseThrow();
+                // The read model decides expiry by now(); so does the fold when asked about now.
+                RecordView folded = foldUpTo(history, i, h -> AsOf.record(h, Instant.now(), null).view());
+                assertThat(folded).as("%s after %s", recordId, history.get(i).getPayloadType().getSimpleName())
+                        .isEqualTo(expected);
+            }
         }
     }
 
@@ -96,7 +102,7 @@ class FoldMatchesReadModelTest {
             List<DomainEventMessage<?>> history = log.history(id);
             for (int i = 0; i < history.size(); i++) {
                 projection.deliver(history.get(i));
-                AppointmentView folded = AsOf.appointment(history, history.get(i).getTimestamp()).view();
+                AppointmentView folded = AsOf.appointment(history, history.get(i).getTimestamp(), null).view();
                 AppointmentView expected = ReadModelsOfOtherPackages.<AppointmentView>find(readModel, id,
                         folded.performer()).orElseThrow();
                 assertThat(folded).as("%s after %s", id, history.get(i).getPayloadType().getSimpleName())
@@ -112,6 +118,7 @@ class FoldMatchesReadModelTest {
         Histories.declinedReferral(log, "r3", ADA);
         Histories.sharedRecord(log, "s1", null, ADA);
         Histories.emergencyAccess(log, "s1", ADA);
+        Histories.forwardedRecord(log, "s2", null, ADA);
         Histories.fulfilledAppointment(log, "a1", null, ADA);
         Histories.cancelledAppointment(log, "a2", ADA);
         Histories.missedAppointment(log, "a3", null, ADA);

@@ -98,6 +98,28 @@ public final class Histories {
         log.by(GP, null, new RecordAccessExpired(id, IN_A_YEAR));
     }
 
+    /**
+     * northside-gp shares a record on referral {@code referralId} with riverside-derm, which reads it and forwards the
+     * referral to lakeside-cardio: derm's access ends, cardio's begins; the record is amended and cardio reads it.
+     */
+    public static void forwardedRecord(TestLog log, String id, String referralId, Patient patient) {
+        RecordContent v1 = new RecordContent("c".repeat(64), 900, "application/pdf");
+        RecordContent v2 = new RecordContent("d".repeat(64), 950, "application/pdf");
+        log.by(GP, "dr-north", new RecordShared(id, referralId, GP, patient, Set.of(DERM),
+                new DocumentType("11524-6", "EKG study"), "ECG", "resting ECG", v1, PurposeOfUse.TREATMENT,
+                IN_A_YEAR));
+        log.by(DERM, "dr-rivers", new RecordDisclosed(id, DERM, PurposeOfUse.TREATMENT, 1, v1.sha256(), v1.size(),
+                log.now()));
+        log.by(DERM, "triage-derm", new RecordAccessRevoked(id, patient.patientId(), DERM,
+                "the referral was forwarded to " + CARDIO, referralId));
+        log.by(DERM, "triage-derm", new RecordAccessGranted(id, patient.patientId(), CARDIO, referralId,
+                "the referral was forwarded to " + CARDIO + " by " + DERM));
+        log.by(GP, "dr-north", new RecordAmended(id, patient.patientId(), 2, v2, "ECG (repeat)", null,
+                "repeated after treatment"));
+        log.by(CARDIO, "dr-lake", new RecordDisclosed(id, CARDIO, PurposeOfUse.TREATMENT, 2, v2.sha256(), v2.size(),
+                log.now()));
+    }
+
     /** A clinician of lakeside-cardio breaks the glass on record {@code id}; northside-gp's officer reviews it. */
     public static void emergencyAccess(TestLog log, String id, Patient patient) {
         RecordContent v2 = new RecordContent("b".repeat(64), 1500, "application/pdf");
