@@ -25,7 +25,7 @@ class ReferralForwarding {
     private final Repository<Referral> referrals;
 
     ReferralForwarding(@Qualifier("sharedRecordRepository") Repository<SharedRecord> records,
-                              @Qualifier("referralRepository") Repository<Referral> referrals) {
+                       @Qualifier("referralRepository") Repository<Referral> referrals) {
         this.records = records;
         this.referrals = referrals;
     }
