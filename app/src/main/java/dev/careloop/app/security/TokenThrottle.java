@@ -158,6 +158,8 @@ final class TokenThrottle {
         response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        // Before getWriter: else the servlet container's default, ISO-8859-1, is declared and used.
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
                 + "\"detail\":\"too many attempts to authenticate this client or from this address; try again in "
                 + seconds + " seconds\"}");

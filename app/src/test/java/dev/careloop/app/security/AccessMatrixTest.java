@@ -207,7 +207,8 @@ class AccessMatrixTest {
                 TOKENS.get("northside-gp-compliance"));
 
         assertThat(refused.getStatusCode().value()).isEqualTo(403);
-        assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
+        assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json")
+                .as("declared as the bytes are written").doesNotContainIgnoringCase("ISO-8859-1");
         assertThat(refused.getBody()).contains("clinicians or coordinators")
                 .contains("system/DocumentReference.read");
     }
