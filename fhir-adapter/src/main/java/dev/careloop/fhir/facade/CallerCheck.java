@@ -93,8 +93,9 @@ public class CallerCheck {
                         "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR",
                         "SMART-on-FHIR")))
                 .setDescription("OAuth2 bearer tokens. Partner systems use client credentials with SMART system "
-                        + "scopes per resource type (system/Task.read, system/Task.write, ...); clinic staff may "
-                        + "read. Every caller sees only what its organisation takes part in."));
+                        + "scopes per resource type (system/Task.read, system/Task.write, ...); clinic staff "
+                        + "read clinical resources and compliance officers read Provenance and AuditEvent. Every "
+                        + "caller sees only what its organisation takes part in, for a stated purpose of use."));
     }
 
     /** What a Bundle entry's request method does: GET and HEAD read, anything else (or nothing) writes. */

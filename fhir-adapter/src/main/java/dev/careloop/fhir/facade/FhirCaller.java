@@ -35,10 +35,4 @@ public record FhirCaller(Actor actor, Set<String> scopes) {
         return AccessMatrix.allowsFhir(resourceType, access == Access.READ ? SmartScope.Interaction.READ
                 : SmartScope.Interaction.WRITE, actor.roles(), scopes);
     }
-
-    /** A person of a clinic, not a partner system: no system scopes, and a role that reads clinical data. */
-    public boolean isStaff() {
-        return scopes.stream().noneMatch(SmartScope::isSystemScope)
-                && actor.hasAnyRole(Set.of(Actor.CLINICIAN, Actor.COORDINATOR));
-    }
 }
