@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,9 @@ class EmbeddedDatabase {
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgres postgres,
-                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
+                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize,
+                          @Value("${spring.datasource.hikari.connection-timeout:PT5S}") Duration connectionTimeout) {
         return ExternalDatabase.pool("careloop-embedded", postgres.getJdbcUrl("postgres", "postgres"), "postgres",
-                null, poolSize);
+                null, poolSize, connectionTimeout);
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 
 /**
  * With CARELOOP_DB_URL, the PostgreSQL server it names. Declared here rather than left to Boot's
@@ -22,18 +23,22 @@ class ExternalDatabase {
     DataSource dataSource(@Value("${spring.datasource.url}") String url,
                           @Value("${spring.datasource.username:postgres}") String user,
                           @Value("${spring.datasource.password:}") String password,
-                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
-        return pool("careloop", url, user, password, poolSize);
+                          @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize,
+                          @Value("${spring.datasource.hikari.connection-timeout:PT5S}") Duration connectionTimeout) {
+        return pool("careloop", url, user, password, poolSize, connectionTimeout);
     }
 
     /** The connection pool CareLoop uses, whichever PostgreSQL it talks to. */
-    static HikariDataSource pool(String name, String url, String user, String password, int poolSize) {
+    static HikariDataSource pool(String name, String url, String user, String password, int poolSize,
+                                 Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName(name);
+        // Not Hikari's 30 s: a request that cannot get a connection soon is answered 503 with Retry-After.
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
     }
 }

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Readiness that tells the truth (README, "Operations"): DOWN while the event store cannot be read, while an event
@@ -40,19 +41,25 @@ class ProcessingHealth {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessingHealth.class);
 
+    /** How long a check that reads the database may take: a database outage or an exhausted pool is DOWN quickly. */
+    private static final Duration CHECK_LIMIT = Duration.ofSeconds(3);
+
+    /** When one of this context's database checks last went unanswered: the others then answer DOWN at once. */
+    private final AtomicLong unanswered = new AtomicLong();
+
     /** The event store answers a cheap query (the head of the log, from its primary key). */
     @Bean
     HealthIndicator eventStoreHealthIndicator(JdbcTemplate jdbc) {
         JdbcTemplate quick = new JdbcTemplate(jdbc.getDataSource());
         quick.setQueryTimeout(2);
-        return () -> {
+        return new BoundedCheck("eventStore", CHECK_LIMIT, unanswered, () -> {
             try {
                 return Health.up().withDetail("head", head(quick)).build();
             } catch (RuntimeException e) {
                 log.warn("Readiness: the event store cannot be read: {}", e.toString());
                 return Health.down().withDetail("error", e.getClass().getSimpleName()).build();
             }
-        };
+        });
     }
 
     /**
@@ -64,7 +71,7 @@ class ProcessingHealth {
                                                    org.axonframework.config.Configuration axon, JdbcTemplate jdbc,
                                                    @Value("${careloop.health.processor-stall:PT60S}") Duration stall) {
         Clock clock = Clock.systemUTC();
-        return () -> {
+        return new BoundedCheck("eventProcessors", CHECK_LIMIT, unanswered, () -> {
             List<String> processors = List.copyOf(new java.util.TreeSet<>(processing.eventProcessors().keySet()));
             Map<String, Long> positions = positions(jdbc, axon.serializer(), processors);
             Instant limit = clock.instant().minus(stall);
@@ -80,14 +87,14 @@ class ProcessingHealth {
                 return Health.down().withDetail("stalled", stalled).build();
             }
             return Health.up().withDetail("positions", positions).build();
-        };
+        });
     }
 
     /** Dead letters of the application's processors (not partner deliveries: a partner's outage is not ours). */
     @Bean
     HealthIndicator deadLettersHealthIndicator(ProjectionDeadLetters deadLetters,
                                                @Value("${careloop.health.dead-letters-down:true}") boolean down) {
-        return () -> {
+        return new BoundedCheck("deadLetters", CHECK_LIMIT, unanswered, () -> {
             Map<String, Long> counts = new LinkedHashMap<>(deadLetters.counts());
             counts.values().removeIf(count -> count == 0);
             if (counts.isEmpty() || !down) {
@@ -95,7 +102,7 @@ class ProcessingHealth {
             }
             log.warn("Readiness: dead letters wait in {}", counts);
             return Health.down().withDetail("deadLetters", counts).build();
-        };
+        });
     }
 
     /** The heap's long-lived pools as the last collection left them: above the threshold, the next request may fail. */

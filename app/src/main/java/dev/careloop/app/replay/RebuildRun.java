@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.MultiEventHandlerInvoker;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -261,7 +262,7 @@ final class RebuildRun implements Runnable {
                     .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
                     .build();
             invokers.add(folded != null && start == null && wiring.bulk().contains(group)
-                    ? new AfterFold(invoker, folded) : invoker);
+                    ? new AfterFold(invoker, folded, wiring.jdbc()) : invoker);
         }
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(PROCESSOR)
@@ -352,22 +353,39 @@ final class RebuildRun implements Runnable {
         }
     }
 
-    /** A bulk-rebuilt group's handlers in a processor replaying from the tail: what the fold handled is skipped. */
+    /**
+     * A bulk-rebuilt group's handlers in a processor replaying from the tail: what the fold handled is skipped, judged
+     * by the event's own position. The token's position is the highest reached, so it is the event's own except for
+     * an event that filled a gap; only a token at or past the fold's lowest gap (and not past its head) may be one of
+     * those, and only then is the event's position read from the log.
+     */
     private static final class AfterFold implements EventHandlerInvoker {
         private final EventHandlerInvoker delegate;
         private final LogFold.Result folded;
+        private final JdbcTemplate jdbc;
 
-        AfterFold(EventHandlerInvoker delegate, LogFold.Result folded) {
+        AfterFold(EventHandlerInvoker delegate, LogFold.Result folded, JdbcTemplate jdbc) {
             this.delegate = delegate;
             this.folded = folded;
+            this.jdbc = jdbc;
         }
 
         private boolean folded(EventMessage<?> event) {
             if (!(event instanceof TrackedEventMessage<?> tracked)) {
                 return false;
             }
-            long position = tracked.trackingToken().position().orElse(Long.MAX_VALUE);
-            return position <= folded.head() && !folded.gaps().contains(position);
+            long reached = tracked.trackingToken().position().orElse(Long.MAX_VALUE);
+            if (reached > folded.head()) {
+                // Past the fold's head: a new event, or a late one filling a gap the fold left open.
+                return false;
+            }
+            if (folded.gaps().isEmpty() || reached < folded.gaps().first()) {
+                return true;
+            }
+            List<Long> own = jdbc.queryForList("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
+                    Long.class, event.getIdentifier());
+            long position = own.isEmpty() ? reached : own.get(0);
+            return !folded.gaps().contains(position);
         }
 
         @Override

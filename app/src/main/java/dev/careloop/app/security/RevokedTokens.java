@@ -84,6 +84,8 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
         } catch (DataAccessException e) {
             // The database answers 503 to the request itself; keep what we knew rather than refuse every token.
             log.warn("could not read the revoked tokens; keeping the last list: {}", e.getMessage());
+            // Not again for every request meanwhile: each would wait on the pool, one after another.
+            loadedAt = now;
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.careloop.app.web;
 
+import dev.careloop.api.DatabaseOutage;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +27,13 @@ class ErrorEndpoint implements ErrorController {
         int status = code instanceof Integer i && i >= 400 ? i : 500;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri == null ? request.getRequestURI() : uri.toString();
+        // A filter (the token check, say) that could not reach the database: retry later, not a fault of ours.
+        if (status == 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable thrown
+                && DatabaseOutage.causedBy(thrown)) {
+            return ResponseEntity.status(503).contentType(MediaType.parseMediaType(EdgeAnswers.contentType(path)))
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
+                    .body(EdgeAnswers.body(path, 503, DatabaseOutage.DETAIL, List.of()));
+        }
         return ResponseEntity.status(status).contentType(MediaType.parseMediaType(EdgeAnswers.contentType(path)))
                 .body(EdgeAnswers.body(path, status, detail(status), List.of()));
     }

@@ -3,6 +3,8 @@ package dev.careloop.command.web;
 import dev.careloop.api.Actor;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -12,14 +14,18 @@ import tools.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
  * The answer to a write: the new version as ETag, Location for a creation, and the resource as the caller's
- * read model shows it once caught up (or only its id and version); remembered for an Idempotency-Key replay.
+ * read model shows it once caught up (or only its id and version, also when the read-back fails: a committed write
+ * never answers 500); remembered for an Idempotency-Key replay.
  */
 @Component
 public class WriteResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteResponses.class);
 
     private final QueryGateway queries;
     private final IdempotentWrites idempotency;
@@ -38,6 +44,21 @@ public class WriteResponses {
     public record ReadBack<V>(String collection, String idName, Object query, Class<V> type, ToLongFunction<V> versionOf) {
     }
 
+    /**
+     * The view at the written version, or empty when it is not there in time or cannot be read (the database went
+     * away after the commit): the events are in the log, so the answer is still the write's own, with its version.
+     */
+    private <V> Optional<V> readBack(Written written, ReadBack<V> readBack) {
+        try {
+            return ReadYourWrites.readBack(queries, readBack.query(), readBack.type(), written.version(),
+                    readBack.versionOf(), readYourWritesTimeout);
+        } catch (RuntimeException e) {
+            log.warn("Committed {} {} v{}; reading it back failed, answering with its id and version: {}",
+                    readBack.collection(), written.id(), written.version(), e.toString());
+            return Optional.empty();
+        }
+    }
+
     public <V> ResponseEntity<Object> respond(Written written, Actor actor, String key, ReadBack<V> readBack) {
         ResponseEntity.BodyBuilder response = ResponseEntity.status(written.status())
                 .eTag(Long.toString(written.version()))
@@ -50,12 +71,16 @@ public class WriteResponses {
         }
         String body = written.body();
         if (body == null) {
-            Object view = ReadYourWrites.readBack(queries, readBack.query(), readBack.type(), written.version(),
-                            readBack.versionOf(), readYourWritesTimeout)
-                    .<Object>map(v -> v)
+            Object view = readBack(written, readBack).<Object>map(v -> v)
                     .orElseGet(() -> Map.of(readBack.idName(), written.id(), "version", written.version()));
             body = json.writeValueAsString(view);
-            idempotency.rememberBody(actor, key, body);
+            try {
+                idempotency.rememberBody(actor, key, body);
+            } catch (RuntimeException e) {
+                // The key already holds the id and version: a replay reads the resource back then.
+                log.warn("Committed {} {} v{}; its answer could not be kept for Idempotency-Key replays: {}",
+                        readBack.collection(), written.id(), written.version(), e.toString());
+            }
         }
         return response.body(body);
     }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -94,10 +95,12 @@ final class PartnerDelivery implements EventMessageHandler {
         for (int attempt = 1; ; attempt++) {
             try {
                 client.post(partner, bundle);
-                partners.recordSuccess(partner.id(), clock.instant());
+                Instant at = clock.instant();
+                afterUnitOfWork(() -> partners.recordSuccess(partner.id(), at));
                 return;
             } catch (DeliveryFailure failure) {
-                partners.recordError(partner.id(), failure.getMessage(), clock.instant());
+                Instant at = clock.instant();
+                afterUnitOfWork(() -> partners.recordError(partner.id(), failure.getMessage(), at));
                 if (!failure.retryable() || attempt >= tries) {
                     log.warn("Change {} v{} not delivered to partner {} after {} tries: {}", change.aggregateId(),
                             change.version(), partner.id(), attempt, failure.getMessage());
@@ -113,6 +116,25 @@ final class PartnerDelivery implements EventMessageHandler {
                 sleeper.sleep(wait);
             }
         }
+    }
+
+    /**
+     * The partner's health (last success, last error) is written in a transaction of its own once the unit of work
+     * is over and its connection back in the pool, never while this thread holds one: with every connection held by
+     * a delivery waiting for a second, the pool would starve. Outside a unit of work, at once.
+     */
+    private static void afterUnitOfWork(Runnable record) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            record.run();
+            return;
+        }
+        CurrentUnitOfWork.get().onCleanup(u -> {
+            try {
+                record.run();
+            } catch (RuntimeException e) {
+                log.warn("Could not record a partner's delivery health: {}", e.toString());
+            }
+        });
     }
 
     /** A retry out of the dead-letter queue gets one try: the queue's own schedule is the backoff. */

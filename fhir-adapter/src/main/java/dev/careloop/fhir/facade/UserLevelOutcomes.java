@@ -1,6 +1,7 @@
 package dev.careloop.fhir.facade;
 
 import ca.uhn.fhir.interceptor.api.Hook;
+import dev.careloop.api.DatabaseOutage;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -8,6 +9,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -41,6 +43,14 @@ public class UserLevelOutcomes {
             // What the caller sent (a parameter's value, mostly) HAPI could not read: the caller's to fix, a 400.
             String diagnostics = diagnostics(400, unreadable.getMessage());
             return new InvalidRequestException(diagnostics, Outcomes.error(IssueType.INVALID, diagnostics, null));
+        }
+        // HAPI wraps what a provider threw in an InternalErrorException (500): the cause says whether it was an outage.
+        if ((!(thrown instanceof BaseServerResponseException) || thrown instanceof InternalErrorException)
+                && DatabaseOutage.causedBy(thrown)) {
+            log.warn("FHIR request {} {} answered 503: the database cannot be reached: {}",
+                    request == null ? "" : request.getRequestType(), request == null ? "" : request.getRequestPath(),
+                    thrown.toString());
+            return unavailable();
         }
         if (!(thrown instanceof BaseServerResponseException answer)) {
             log.error("FHIR request {} {} failed", request == null ? "" : request.getRequestType(),
@@ -84,6 +94,14 @@ public class UserLevelOutcomes {
             case 422 -> "the content is not valid FHIR R4 for this interaction";
             default -> "the request could not be processed";
         };
+    }
+
+    /** The database could not be reached: a 503 the partner may retry after the seconds Retry-After says. */
+    private static BaseServerResponseException unavailable() {
+        BaseServerResponseException answer = new UnclassifiedServerFailureException(503, DatabaseOutage.DETAIL,
+                Outcomes.error(IssueType.TRANSIENT, DatabaseOutage.DETAIL, null));
+        answer.addResponseHeader("Retry-After", Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
+        return answer;
     }
 
     private static BaseServerResponseException failure() {

@@ -28,13 +28,20 @@ public class Partners {
             + "auth_token_url, auth_client_id, auth_client_secret, auth_scope, active, start_index, registered_at";
 
     private final JdbcTemplate jdbc;
-    /** Bookkeeping of deliveries commits on its own, whatever happens to the processor's transaction. */
+    /**
+     * Bookkeeping of deliveries commits on its own, whatever happens to the processor's transaction. Only ever
+     * called when the caller holds no connection (PartnerDelivery records outcomes once its unit of work has let
+     * go of its own): a thread that holds one while it waits for another can starve the pool.
+     */
     private final TransactionTemplate ownTransaction;
+    /** The caller's transaction when there is one (a delivery's unit of work), else a new one: one connection. */
+    private final TransactionTemplate joined;
 
     Partners(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.joined = new TransactionTemplate(transactions);
     }
 
     /** Stores a new partner; false if the id is taken. */
@@ -110,10 +117,11 @@ public class Partners {
 
     /**
      * The Subscriptions Backport event number of one change for a rest-hook partner: the next number the
-     * first time the change is notified, the same number on every retry.
+     * first time the change is notified, the same number on every retry. In the delivery's own transaction (its
+     * connection), committed with its token: a change whose delivery rolls back gets its number again next time.
      */
     public long eventNumber(String partnerId, String aggregateId, long version) {
-        return ownTransaction.execute(s -> {
+        return joined.execute(s -> {
             List<Long> known = jdbc.queryForList("SELECT event_number FROM fhir_partner_notification "
                     + "WHERE partner_id = ? AND aggregate_id = ? AND version = ?", Long.class,
                     partnerId, aggregateId, version);

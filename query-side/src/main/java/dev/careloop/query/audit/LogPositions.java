@@ -1,16 +1,21 @@
 package dev.careloop.query.audit;
 
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.WrappedToken;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.OptionalLong;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * An event's position in the log, for {@link AuditProjection}: from its tracking token, as every message a
- * processor hands over carries one; only a dead letter's retry, which may come without it, has it read from the
- * event store. Reads only: the projection still writes nothing but through its stores.
+ * An event's own position in the log (its global index), for {@link AuditProjection}. Not the processor's token:
+ * a gap-aware token's position is the highest position reached, so an event that committed late (filling a gap)
+ * carries a later event's position, and the same token can follow an event at its own position or a gap fill below
+ * it. Only a token with one event per position (a global sequence) says it exactly; otherwise the position is read
+ * from the event store by the event's identifier (its unique index). Reads only.
  */
 @Component
 class LogPositions {
@@ -23,13 +28,18 @@ class LogPositions {
 
     long of(EventMessage<?> message) {
         if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
-            OptionalLong position = tracked.trackingToken().position();
-            if (position.isPresent()) {
-                return position.getAsLong();
+            Optional<GlobalSequenceTrackingToken> sequence = WrappedToken.unwrap(tracked.trackingToken(),
+                    GlobalSequenceTrackingToken.class);
+            if (sequence.isPresent()) {
+                return sequence.get().getGlobalIndex();
             }
         }
-        Long index = jdbc.queryForObject("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
+        List<Long> index = jdbc.queryForList("SELECT global_index FROM domain_event_entry WHERE event_identifier = ?",
                 Long.class, message.getIdentifier());
-        return index == null ? -1 : index;
+        if (index.isEmpty()) {
+            // Never a made-up position: the event is dead-lettered and its entry written when it can be.
+            throw new IllegalStateException("event " + message.getIdentifier() + " is not in the log");
+        }
+        return index.get(0);
     }
 }

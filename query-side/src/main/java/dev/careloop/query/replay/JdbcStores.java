@@ -75,7 +75,8 @@ public class JdbcStores implements Stores {
             this.byKey = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
             this.upsert = insertInto + " ON CONFLICT (" + key + ") DO "
                     + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
-            this.insert = insertInto + " ON CONFLICT DO NOTHING";
+            // Only the same row again is quietly kept; any other unique clash (two events at one position) fails.
+            this.insert = insertInto + " ON CONFLICT (" + key + ") DO NOTHING";
         }
 
         @Override

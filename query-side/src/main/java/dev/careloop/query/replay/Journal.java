@@ -9,7 +9,10 @@ import java.util.function.UnaryOperator;
  */
 public interface Journal<R> {
 
-    /** Appends the row; a row with its key already there is kept as it is (redelivery adds nothing). */
+    /**
+     * Appends the row; a row with its key already there is kept as it is (redelivery adds nothing). A row that clashes
+     * with another row on any other unique column fails, never silently dropped.
+     */
     void add(R row);
 
     /**
