@@ -50,14 +50,19 @@ class HostileInputTest {
     private record Hostile(String name, String json, String url) {
     }
 
-    private static final String LONG_ID = "x".repeat(10_000);
+    /**
+     * Over a hundred times the id limit, and still under Tomcat's 8 KB for the request line and headers: a longer URL
+     * is refused by Tomcat before it has read the request, and closing on unread bytes can reset the connection
+     * before the client reads the answer (EdgeLimitsTest covers the oversize head on its own).
+     */
+    private static final String LONG_ID = "x".repeat(7_000);
     private static final List<Hostile> HOSTILE = List.of(
             new Hostile("NUL", "a\\u0000b", "a%00b"),
             new Hostile("C0 control", "a\\u001bb", "a%1Bb"),
             new Hostile("DEL", "a\\u007fb", "a%7Fb"),
             new Hostile("C1 control", "a\\u0085b", "a%C2%85b"),
             new Hostile("lone surrogate", "a\\ud800b", "a%ED%A0%80b"),
-            // In a body, longer than any string may be (free text included); in a URL, a 10,000-character id.
+            // In a body, longer than any string may be (free text included); in a URL, a 7,000-character id.
             new Hostile("oversize string", "x".repeat(25_000), LONG_ID));
 
     /** One route: who calls it, its path with {placeholders}, its query parameters and a valid JSON body. */
@@ -271,8 +276,8 @@ class HostileInputTest {
         String ehr = tokens.get("northside-ehr");
         for (Hostile hostile : HOSTILE) {
             // A URL longer than Tomcat reads (8 KB with the headers) is refused before any path is known: then the
-            // answer is problem+json (see malformedPathsAreAnsweredAsProblemsNotHtmlPages); 7,000 characters here.
-            String url = hostile.url().equals(LONG_ID) ? LONG_ID.substring(0, 7_000) : hostile.url();
+            // answer is problem+json (see malformedPathsAreAnsweredAsProblemsNotHtmlPages); LONG_ID stays under it.
+            String url = hostile.url();
             fhir(hostile.name() + " in a read", "GET", "/fhir/Task/" + url, ehr, null);
             fhir(hostile.name() + " in a vread", "GET", "/fhir/ServiceRequest/" + ids.get("referral") + "/_history/"
                     + url, ehr, null);
