@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.partner.Partners;
 import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
 import org.springframework.web.client.RestClientResponseException;
 
@@ -24,8 +25,6 @@ import java.util.regex.Pattern;
  */
 class DeliveryFailure extends RuntimeException {
 
-    static final int MAX_REASON = 200;
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+");
     private static final Pattern OAUTH2_ERROR_CODE = Pattern.compile("[a-z_]{1,40}");
 
     private final boolean retryable;
@@ -80,13 +79,9 @@ class DeliveryFailure extends RuntimeException {
         return null;
     }
 
-    /** One line of at most {@value #MAX_REASON} characters, without control characters. */
+    /** One line of at most 200 characters, without control characters: as the partner's health keeps it. */
     static String sanitised(String message) {
-        if (message == null || message.isBlank()) {
-            return "unknown error";
-        }
-        String line = CONTROL.matcher(message).replaceAll(" ").strip();
-        return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON - 3) + "...";
+        return Partners.errorLine(message);
     }
 
     private static String prefix(String what) {

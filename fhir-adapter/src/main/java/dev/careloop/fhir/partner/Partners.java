@@ -15,10 +15,15 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The partner registry (table fhir_partner, V9__fhir_partners.sql). */
 @Repository
 public class Partners {
+
+    /** The longest partner error kept (fhir_partner.last_error, delivery dead-letter causes). */
+    public static final int MAX_ERROR = 200;
+    private static final Pattern LINE_BREAKS_AND_CONTROLS = Pattern.compile("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+");
 
     /** What a partner's deliveries last did, as the admin API shows it. */
     public record LastOutcome(Instant lastSuccessAt, String lastError, Instant lastErrorAt) {
@@ -107,12 +112,22 @@ public class Partners {
 
     /** {@code error}, kept as one line of at most 200 characters: the admin API shows it as it is. */
     public void recordError(String id, String error, Instant at) {
-        String line = error == null || error.isBlank() ? "unknown error"
-                : error.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
-        String bounded = line.length() <= 200 ? line : line.substring(0, 197) + "...";
+        String line = errorLine(error);
         ownTransaction.executeWithoutResult(s -> jdbc.update(
                 "UPDATE fhir_partner SET last_error = ?, last_error_at = ? WHERE id = ?",
-                bounded, Timestamp.from(at), id));
+                line, Timestamp.from(at), id));
+    }
+
+    /**
+     * A partner error as CareLoop keeps and shows it: one line of at most {@value #MAX_ERROR} characters, without
+     * control characters or line separators.
+     */
+    public static String errorLine(String error) {
+        if (error == null || error.isBlank()) {
+            return "unknown error";
+        }
+        String line = LINE_BREAKS_AND_CONTROLS.matcher(error).replaceAll(" ").strip();
+        return line.length() <= MAX_ERROR ? line : line.substring(0, MAX_ERROR - 3) + "...";
     }
 
     /**
