@@ -2,10 +2,10 @@ package dev.careloop.app.security;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import dev.careloop.api.Actor;
+import dev.careloop.app.web.EdgeAnswers;
 import dev.careloop.fhir.facade.FhirCaller;
 import dev.careloop.fhir.facade.FhirCallers;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -17,7 +17,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 
-import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,10 +39,10 @@ class FhirSecurity {
                         .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes()))
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Bearer");
-                            outcome(response, 401, "login", "a valid bearer token is required");
+                            EdgeAnswers.write(response, "/fhir", 401, "a valid bearer token is required", List.of());
                         })
                         .accessDeniedHandler((request, response, e) ->
-                                outcome(response, 403, "forbidden", "this token may not do that")))
+                                EdgeAnswers.write(response, "/fhir", 403, "this token may not do that", List.of())))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable());
         return http.build();
@@ -70,13 +70,5 @@ class FhirSecurity {
             }
             return Optional.ofNullable(actor).map(a -> new FhirCaller(a, JwtActor.scopes(token.getToken())));
         }
-    }
-
-    private static void outcome(HttpServletResponse response, int status, String code, String diagnostics)
-            throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=utf-8");
-        response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                + "\"code\":\"" + code + "\",\"diagnostics\":\"" + diagnostics + "\"}]}");
     }
 }

@@ -1,11 +1,11 @@
 package dev.careloop.app.security;
 
+import dev.careloop.app.web.EdgeAnswers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -14,7 +14,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** 401 and 403 from the security filters as RFC 9457 problem+json, like every other error. */
 @Component
@@ -26,7 +26,8 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
-        write(response, HttpStatus.UNAUTHORIZED, "a valid bearer token is required");
+        EdgeAnswers.write(response, request.getRequestURI(), HttpStatus.UNAUTHORIZED.value(),
+                "a valid bearer token is required", List.of());
     }
 
     @Override
@@ -40,15 +41,6 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
             log.info("Refused by the access table: {} (caller {})", detail,
                     request.getUserPrincipal() == null ? "unknown" : request.getUserPrincipal().getName());
         }
-        write(response, HttpStatus.FORBIDDEN, detail);
-    }
-
-    private static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        // Before getWriter: else the servlet container's default, ISO-8859-1, is declared and used.
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}");
+        EdgeAnswers.write(response, request.getRequestURI(), HttpStatus.FORBIDDEN.value(), detail, List.of());
     }
 }

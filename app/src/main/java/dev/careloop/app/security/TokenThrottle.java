@@ -1,12 +1,12 @@
 package dev.careloop.app.security;
 
+import dev.careloop.app.web.EdgeAnswers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,13 +156,8 @@ final class TokenThrottle {
 
     private static void tooMany(HttpServletResponse response, Duration wait) throws IOException {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-        response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        // Before getWriter: else the servlet container's default, ISO-8859-1, is declared and used.
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":\"too many attempts to authenticate this client or from this address; try again in "
-                + seconds + " seconds\"}");
+        EdgeAnswers.write(response, "/oauth2", HttpStatus.TOO_MANY_REQUESTS.value(), "too many attempts to "
+                + "authenticate this client or from this address; try again in " + seconds + " seconds", List.of());
     }
 }

@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * Errors answered before Spring MVC or HAPI see the request (or after Tomcat gave up on it): RFC 9457
- * problem+json, or an OperationOutcome under {@code /fhir}, the same shapes the rest of the API answers.
+ * problem+json, or an OperationOutcome under {@code /fhir}, the same shapes the rest of the API answers; built
+ * with Jackson, so any detail is escaped, and written as UTF-8.
  */
-final class EdgeAnswers {
+public final class EdgeAnswers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -58,8 +59,11 @@ final class EdgeAnswers {
         return isFhir(path) ? "application/fhir+json;charset=UTF-8" : MediaType.APPLICATION_PROBLEM_JSON_VALUE;
     }
 
-    /** Writes the answer, replacing whatever the response held (it must not be committed). */
-    static void write(HttpServletResponse response, String path, int status, String detail,
+    /**
+     * Writes the answer, replacing whatever the response held (it must not be committed): problem+json, or an
+     * OperationOutcome when {@code path} is under /fhir. Also what the security filters answer with.
+     */
+    public static void write(HttpServletResponse response, String path, int status, String detail,
                       List<InputRules.Violation> errors) throws IOException {
         byte[] bytes = body(path, status, detail, errors);
         response.resetBuffer();
