@@ -1,6 +1,10 @@
 package dev.careloop.app.privacy;
 
 import dev.careloop.api.PatientIds;
+import dev.careloop.api.appointment.AppointmentBooked;
+import dev.careloop.api.appointment.AppointmentProposed;
+import dev.careloop.api.record.RecordShared;
+import dev.careloop.api.referral.ReferralSent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -52,8 +56,11 @@ class PatientIdSecret {
             throw new IllegalStateException("careloop.privacy.patient-id-secret must be at least "
                     + PatientIds.MIN_SECRET_BYTES + " bytes, base64");
         }
-        jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) VALUES (?, NULL, false, ?) "
-                + "ON CONFLICT (name) DO NOTHING", NAME, fingerprint(secret));
+        int made = jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
+                + "VALUES (?, NULL, false, ?) ON CONFLICT (name) DO NOTHING", NAME, fingerprint(secret));
+        if (made > 0) {
+            warnIfTheLogNamesPatientsAlready(jdbc);
+        }
         Stored stored = read(jdbc);
         if (!stored.fingerprint().equals(fingerprint(secret))) {
             throw new IllegalStateException("careloop.privacy.patient-id-secret is not the patient-id secret this "
@@ -67,9 +74,12 @@ class PatientIdSecret {
         byte[] fresh = new byte[PatientIds.MIN_SECRET_BYTES];
         new SecureRandom().nextBytes(fresh);
         // Two nodes starting together: one insert wins, both read back the winner.
-        jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (name) DO NOTHING", NAME, masterKey.wrap(fresh, WRAPPING), masterKey.configured(),
-                fingerprint(fresh));
+        int made = jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", NAME, masterKey.wrap(fresh, WRAPPING),
+                masterKey.configured(), fingerprint(fresh));
+        if (made > 0) {
+            warnIfTheLogNamesPatientsAlready(jdbc);
+        }
         Stored stored = read(jdbc);
         if (stored.material() == null) {
             throw new IllegalStateException("this database's patient-id secret is kept outside it: set "
@@ -87,6 +97,20 @@ class PatientIdSecret {
             log.info("Wrapped the patient-id secret with careloop.privacy.master-key");
         }
         return secret;
+    }
+
+    /**
+     * A log written before ids were keyed names its patients by the unkeyed id; they are not migrated, so a patient
+     * named again gets the keyed id beside the old one. Said once, by the node that made the secret.
+     */
+    private static void warnIfTheLogNamesPatientsAlready(JdbcTemplate jdbc) {
+        Boolean named = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE payload_type IN "
+                + "(?, ?, ?, ?))", Boolean.class, ReferralSent.class.getName(), RecordShared.class.getName(),
+                AppointmentBooked.class.getName(), AppointmentProposed.class.getName());
+        if (Boolean.TRUE.equals(named)) {
+            log.warn("The event log already names patients by unkeyed ids (written before patient ids were keyed); "
+                    + "they are not migrated: a patient named again from now on gets a new, keyed id");
+        }
     }
 
     private static Stored read(JdbcTemplate jdbc) {
