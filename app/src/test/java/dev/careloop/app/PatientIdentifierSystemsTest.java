@@ -1,9 +1,10 @@
 package dev.careloop.app;
 
-import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.app.CareLoopClient.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -27,6 +28,8 @@ class PatientIdentifierSystemsTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    PatientIds patientIds;
 
     private CareLoopClient gp;
     private CareLoopClient derm;
@@ -42,7 +45,7 @@ class PatientIdentifierSystemsTest {
     @Test
     void lakesideSendingAReferralUnderNorthsidesMrnSystemIsRefusedAndRiversidesSummaryIsUnchanged() {
         String mrn = mrn();
-        String patientId = Patient.platformId(NORTHSIDE_MRN, mrn);
+        String patientId = patientIds.idFor(NORTHSIDE_MRN, mrn);
         Response sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", mrn));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
         JsonNode before = summary(derm, patientId);
@@ -96,8 +99,8 @@ class PatientIdentifierSystemsTest {
     void aPatientTheOrganisationHasNoPartInIsAsUnknownAsOneThatDoesNotExist() {
         String mrn = mrn();
         gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", mrn));
-        String known = Patient.platformId(NORTHSIDE_MRN, mrn);
-        String nobody = Patient.platformId(NORTHSIDE_MRN, "NOBODY-" + UUID.randomUUID());
+        String known = patientIds.idFor(NORTHSIDE_MRN, mrn);
+        String nobody = patientIds.idFor(NORTHSIDE_MRN, "NOBODY-" + UUID.randomUUID());
 
         Response someoneElses = cardio.get("/api/patients/" + known + "/summary");
         Response unknown = cardio.get("/api/patients/" + nobody + "/summary");

@@ -1,9 +1,10 @@
 package dev.careloop.app;
 
-import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.app.CareLoopClient.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,8 @@ class PatientSummaryApiTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    PatientIds patientIds;
 
     private CareLoopClient gp;
     private CareLoopClient derm;
@@ -39,7 +42,7 @@ class PatientSummaryApiTest {
     @Test
     void eachOrganisationSeesExactlyWhatItMayAboutThePatient() {
         String mrn = "SUM-" + UUID.randomUUID().toString().substring(0, 8);
-        String patientId = Patient.platformId(MRN_SYSTEM, mrn);
+        String patientId = patientIds.idFor(MRN_SYSTEM, mrn);
         String referralId = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn)).json()
                 .get("referralId").asString();
         String forDerm = shareRecord(gp, forPatient(mrn, upload(gp, uniqueDocument("for derm")), List.of(DERM)));
@@ -61,7 +64,7 @@ class PatientSummaryApiTest {
     @Test
     void revokedAccessTakesTheRecordOutOfTheSummaryAndThenThePatientIsUnknown() {
         String mrn = "SUM-" + UUID.randomUUID().toString().substring(0, 8);
-        String patientId = Patient.platformId(MRN_SYSTEM, mrn);
+        String patientId = patientIds.idFor(MRN_SYSTEM, mrn);
         String recordId = shareRecord(gp, forPatient(mrn, upload(gp, uniqueDocument("revoked")), List.of(CARDIO)));
         assertThat(ids(summary(cardio, patientId))).containsExactly(recordId);
 
@@ -74,7 +77,7 @@ class PatientSummaryApiTest {
     @Test
     void entriesAreNewestFirst() {
         String mrn = "SUM-" + UUID.randomUUID().toString().substring(0, 8);
-        String patientId = Patient.platformId(MRN_SYSTEM, mrn);
+        String patientId = patientIds.idFor(MRN_SYSTEM, mrn);
         String first = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn)).json()
                 .get("referralId").asString();
         String second = shareRecord(gp, forPatient(mrn, upload(gp, uniqueDocument("later")), List.of(DERM)));
@@ -84,7 +87,7 @@ class PatientSummaryApiTest {
 
     @Test
     void aPatientNobodyToldYouAboutIsNotFound() {
-        String patientId = Patient.platformId(MRN_SYSTEM, "NOBODY-" + UUID.randomUUID());
+        String patientId = patientIds.idFor(MRN_SYSTEM, "NOBODY-" + UUID.randomUUID());
 
         Response response = gp.get("/api/patients/" + patientId + "/summary");
 

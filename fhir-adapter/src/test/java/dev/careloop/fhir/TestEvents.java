@@ -41,7 +41,7 @@ public final class TestEvents {
     }
 
     public static Patient alex() {
-        return Patient.of("https://northside-gp.example/mrn", "NG-1001", "Alex Morgan", LocalDate.of(1980, 4, 2));
+        return TestPatients.patient("https://northside-gp.example/mrn", "NG-1001", "Alex Morgan", LocalDate.of(1980, 4, 2));
     }
 
     public static Instant at(long minutes) {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A journal entry's details: the event as JSON, less the aggregate's id and the status, and nothing else. */
 class EventJournalTest {
 
-    private static final Patient ADA = Patient.of("urn:careloop:northside-gp:mrn", "MRN-1", "Ada \"Tab\"\tLovelace",
+    private static final Patient ADA = TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-1", "Ada \"Tab\"\tLovelace",
             LocalDate.of(1980, 1, 2));
 
     private final EventJournal journal = new EventJournal(JSON, new ClinicalTexts());

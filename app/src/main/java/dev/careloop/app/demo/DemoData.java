@@ -1,6 +1,7 @@
 package dev.careloop.app.demo;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.Actor;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.BookAppointment;
@@ -53,11 +54,13 @@ class DemoData {
     private final ObjectProvider<ContentStore> contents;
     private final boolean referrals;
     private final boolean commandSide;
+    private final PatientIds patientIds;
 
     DemoData(JdbcTemplate jdbc, ObjectProvider<CommandGateway> commands, ObjectProvider<ContentStore> contents,
              @Value("${careloop.demo-data:true}") boolean referrals,
-             @Value("${careloop.sides:command,query}") String sides) {
+             @Value("${careloop.sides:command,query}") String sides, PatientIds patientIds) {
         this.jdbc = jdbc;
+        this.patientIds = patientIds;
         this.commands = commands;
         this.contents = contents;
         this.referrals = referrals;
@@ -76,11 +79,11 @@ class DemoData {
         Actor gp = staff("northside-gp");
         Actor derm = staff("riverside-derm");
         Actor cardio = staff("lakeside-cardio");
-        Patient alex = Patient.of("https://northside-gp.example/mrn", "NG-1001", "Alex Morgan",
+        Patient alex = patientIds.patient("https://northside-gp.example/mrn", "NG-1001", "Alex Morgan",
                 LocalDate.of(1980, 4, 2));
-        Patient sam = Patient.of("https://northside-gp.example/mrn", "NG-1002", "Sam Patel",
+        Patient sam = patientIds.patient("https://northside-gp.example/mrn", "NG-1002", "Sam Patel",
                 LocalDate.of(1957, 11, 23));
-        Patient jo = Patient.of("https://lakeside-cardio.example/mrn", "LC-2001", "Jo Nguyen",
+        Patient jo = patientIds.patient("https://lakeside-cardio.example/mrn", "LC-2001", "Jo Nguyen",
                 LocalDate.of(1991, 7, 14));
 
         // Waiting in riverside-derm's inbox.
@@ -122,7 +125,7 @@ class DemoData {
                 "FBC: Hb 138 g/L, WCC 7.2, platelets 251. CRP 3 mg/L.\n", 30);
         // A transition of care: riverside books Alex's wound check, then hands it to the GP nearer home. Riverside
         // names the patient by its own MRN: an organisation asserts identifiers only in the systems it owns.
-        Patient alexAtRiverside = Patient.of("https://riverside-derm.example/mrn", "RD-3001", "Alex Morgan",
+        Patient alexAtRiverside = patientIds.patient("https://riverside-derm.example/mrn", "RD-3001", "Alex Morgan",
                 LocalDate.of(1980, 4, 2));
         run(derm, new BookAppointment(id("demo-appointment-1"), null, alexAtRiverside, new Slot(inDays(3),
                 inDays(3).plus(Duration.ofMinutes(20))), "Riverside Dermatology, room 3", "Post-excision wound check"));

@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +32,11 @@ public class PatientKeys {
     private static final Logger log = LoggerFactory.getLogger(PatientKeys.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int IV_BYTES = 12;
+    /** What a wrapped patient key is bound to (the master key also wraps other secrets). */
+    private static final String WRAPPING = "careloop-patient-key";
 
     private final JdbcTemplate jdbc;
-    private final SecretKey masterKey;
+    private final MasterKey masterKey;
     private final Duration cacheFor;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -44,19 +45,13 @@ public class PatientKeys {
     private record Cached(Optional<SecretKey> key, Instant at) {
     }
 
-    PatientKeys(JdbcTemplate jdbc, @Value("${careloop.privacy.master-key:}") String masterKey,
+    PatientKeys(JdbcTemplate jdbc, MasterKey masterKey,
                 @Value("${careloop.privacy.key-cache:PT30S}") Duration cacheFor) {
         this.jdbc = jdbc;
         this.cacheFor = cacheFor;
-        if (masterKey == null || masterKey.isBlank()) {
+        this.masterKey = masterKey;
+        if (!masterKey.configured()) {
             log.warn("No careloop.privacy.master-key (CARELOOP_PRIVACY_MASTER_KEY): patient keys are stored unwrapped");
-            this.masterKey = null;
-        } else {
-            byte[] bytes = Base64.getDecoder().decode(masterKey.trim());
-            if (bytes.length != 32) {
-                throw new IllegalStateException("careloop.privacy.master-key must be 32 bytes, base64");
-            }
-            this.masterKey = new SecretKeySpec(bytes, "AES");
         }
     }
 
@@ -69,7 +64,7 @@ public class PatientKeys {
         }
         SecretKey fresh = newKey();
         jdbc.update("INSERT INTO patient_key (patient_id, key_material, wrapped) VALUES (?, ?, ?) "
-                + "ON CONFLICT (patient_id) DO NOTHING", patientId, wrap(fresh.getEncoded()), masterKey != null);
+                + "ON CONFLICT (patient_id) DO NOTHING", patientId, wrap(fresh.getEncoded()), masterKey.configured());
         cache.remove(patientId);
         return key(patientId);
     }
@@ -136,11 +131,11 @@ public class PatientKeys {
     }
 
     private byte[] wrap(byte[] key) {
-        return masterKey == null ? key : Aes.seal(masterKey, key, "careloop-patient-key".getBytes());
+        return masterKey.wrap(key, WRAPPING);
     }
 
     private byte[] unwrap(byte[] stored) {
-        return masterKey == null ? stored : Aes.open(masterKey, stored, "careloop-patient-key".getBytes());
+        return masterKey.unwrap(stored, WRAPPING);
     }
 
     /**

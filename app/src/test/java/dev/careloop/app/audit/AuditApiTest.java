@@ -1,6 +1,6 @@
 package dev.careloop.app.audit;
 
-import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
@@ -43,6 +43,8 @@ class AuditApiTest {
     @LocalServerPort
     int port;
     @Autowired
+    PatientIds patientIds;
+    @Autowired
     JdbcTemplate jdbc;
 
     private CareLoopClient gp;
@@ -70,7 +72,7 @@ class AuditApiTest {
         fromCardio.put("patient", Map.of("identifierSystem", CARDIO_MRN_SYSTEM, "identifierValue", grace,
                 "name", "Grace Hopper", "birthDate", "1956-12-09"));
         assertThat(cardio.post("/api/referrals", fromCardio).status()).isEqualTo(201);
-        String graceId = Patient.platformId(CARDIO_MRN_SYSTEM, grace);
+        String graceId = patientIds.idFor(CARDIO_MRN_SYSTEM, grace);
         CareLoopClient platform = officer("careloop");
         awaitEntries(platform, "patient=" + patientId(ada), 3);
         awaitEntries(platform, "patient=" + graceId, 1);
@@ -256,8 +258,8 @@ class AuditApiTest {
         return "AUD-" + UUID.randomUUID().toString().substring(0, 12);
     }
 
-    private static String patientId(String mrn) {
-        return Patient.platformId(MRN_SYSTEM, mrn);
+    private String patientId(String mrn) {
+        return patientIds.idFor(MRN_SYSTEM, mrn);
     }
 
     private static Map<String, Object> patient(String mrn) {

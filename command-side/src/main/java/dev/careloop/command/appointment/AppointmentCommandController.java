@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.appointment.*;
 import dev.careloop.command.appointment.AppointmentRequests.*;
 import dev.careloop.command.web.Commands;
@@ -32,13 +33,15 @@ class AppointmentCommandController {
     private final IdempotentWrites idempotency;
     private final Organisations organisations;
     private final WriteResponses responses;
+    private final PatientIds patientIds;
 
     AppointmentCommandController(Commands commands, IdempotentWrites idempotency, Organisations organisations,
-                                 WriteResponses responses) {
+                                 WriteResponses responses, PatientIds patientIds) {
         this.commands = commands;
         this.idempotency = idempotency;
         this.organisations = organisations;
         this.responses = responses;
+        this.patientIds = patientIds;
     }
 
     @PostMapping
@@ -47,7 +50,7 @@ class AppointmentCommandController {
     ResponseEntity<Object> book(@Valid @RequestBody BookRequest body, Actor actor,
                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         organisations.requireOwnIdentifierSystem(actor, body.patient());
-        return create("book|" + body, id -> new BookAppointment(id, body.referralId(), body.toPatient(),
+        return create("book|" + body, id -> new BookAppointment(id, body.referralId(), body.toPatient(patientIds),
                 body.slot().toSlot(), body.location(), body.description()), actor, key);
     }
 
@@ -56,7 +59,7 @@ class AppointmentCommandController {
     ResponseEntity<Object> propose(@Valid @RequestBody ProposeRequest body, Actor actor,
                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         organisations.requireOwnIdentifierSystem(actor, body.patient());
-        return create("propose|" + body, id -> new ProposeAppointment(id, body.referralId(), body.toPatient(),
+        return create("propose|" + body, id -> new ProposeAppointment(id, body.referralId(), body.toPatient(patientIds),
                 body.slots().stream().map(SlotRequest::toSlot).toList(), body.location(), body.description()),
                 actor, key);
     }

@@ -2,6 +2,7 @@ package dev.careloop.command.appointment;
 
 import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.command.web.PatientRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -28,8 +29,8 @@ final class AppointmentRequests {
     record BookRequest(@Size(max = 64) String referralId, @Valid PatientRequest patient,
                        @NotNull @Valid SlotRequest slot, @Size(max = 255) String location,
                        @Size(max = 2000) String description) implements PatientOrReferral.ForWhom {
-        Patient toPatient() {
-            return patient == null ? null : patient.toPatient();
+        Patient toPatient(PatientIds ids) {
+            return patient == null ? null : patient.toPatient(ids);
         }
     }
 
@@ -39,8 +40,8 @@ final class AppointmentRequests {
                           @NotEmpty @Size(max = 20) List<@NotNull @Valid SlotRequest> slots,
                           @Size(max = 255) String location, @Size(max = 2000) String description)
             implements PatientOrReferral.ForWhom {
-        Patient toPatient() {
-            return patient == null ? null : patient.toPatient();
+        Patient toPatient(PatientIds ids) {
+            return patient == null ? null : patient.toPatient(ids);
         }
     }
 

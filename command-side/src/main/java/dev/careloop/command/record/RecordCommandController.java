@@ -2,6 +2,7 @@ package dev.careloop.command.record;
 
 import dev.careloop.api.Actor;
 import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.record.AmendRecord;
 import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.FindRecord;
@@ -54,9 +55,11 @@ class RecordCommandController {
     private final Organisations organisations;
     private final ContentStore contents;
     private final WriteResponses responses;
+    private final PatientIds patientIds;
 
     RecordCommandController(Commands commands, IdempotentWrites idempotency, Organisations organisations,
-                            ContentStore contents, WriteResponses responses) {
+                            ContentStore contents, WriteResponses responses, PatientIds patientIds) {
+        this.patientIds = patientIds;
         this.commands = commands;
         this.idempotency = idempotency;
         this.organisations = organisations;
@@ -125,8 +128,8 @@ class RecordCommandController {
                 RecordView::version));
     }
 
-    private static Patient patient(PatientRequest p) {
-        return p == null ? null : Patient.of(p.identifierSystem(), p.identifierValue(), p.name(), p.birthDate());
+    private Patient patient(PatientRequest p) {
+        return p == null ? null : p.toPatient(patientIds);
     }
 
     private static String blankToNull(String value) {

@@ -1,6 +1,6 @@
 package dev.careloop.command.referral;
 
-import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.Actor;
 import dev.careloop.api.referral.*;
 import dev.careloop.command.referral.ReferralRequests.*;
@@ -8,7 +8,6 @@ import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.IdempotentWrites;
 import dev.careloop.command.web.Organisations;
-import dev.careloop.command.web.PatientRequest;
 import dev.careloop.command.web.WriteResponses;
 import dev.careloop.command.web.WriteResponses.ReadBack;
 import dev.careloop.command.rules.Rules;
@@ -38,9 +37,11 @@ class ReferralCommandController {
     private final SlaPolicy sla;
     private final Organisations organisations;
     private final WriteResponses responses;
+    private final PatientIds patientIds;
 
     ReferralCommandController(Commands commands, IdempotentWrites idempotency, SlaPolicy sla,
-                              Organisations organisations, WriteResponses responses) {
+                              Organisations organisations, WriteResponses responses, PatientIds patientIds) {
+        this.patientIds = patientIds;
         this.commands = commands;
         this.idempotency = idempotency;
         this.sla = sla;
@@ -57,10 +58,9 @@ class ReferralCommandController {
         Written written = idempotency.run(actor, key, "send|" + body, () -> {
             String id = UUID.randomUUID().toString();
             Priority priority = Priority.fromCode(body.priority());
-            PatientRequest p = body.patient();
             dispatch(new SendReferral(id, numberOr(body.referralNumber(), id),
                     body.recipientOrganisation(),
-                    Patient.of(p.identifierSystem(), p.identifierValue(), p.name(), p.birthDate()),
+                    body.patient().toPatient(patientIds),
                     priority, body.service(), body.reason(), body.note(), sla.dueAt(priority)), actor, null);
             return new Written(201, id, 1, null, false);
         });

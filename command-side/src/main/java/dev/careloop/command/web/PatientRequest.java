@@ -1,6 +1,7 @@
 package dev.careloop.command.web;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Past;
@@ -15,7 +16,8 @@ public record PatientRequest(
         @NotBlank @Size(max = 255) String name,
         @NotNull @Past LocalDate birthDate) {
 
-    public Patient toPatient() {
-        return Patient.of(identifierSystem, identifierValue, name, birthDate);
+    /** The patient, with the platform id {@code ids} gives their identifier. */
+    public Patient toPatient(PatientIds ids) {
+        return ids.patient(identifierSystem, identifierValue, name, birthDate);
     }
 }

@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.command.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
@@ -50,7 +51,7 @@ class AppointmentBookingTest {
     private static final String RIVERSIDE = "riverside-derm";
     private static final Actor RIVER_STAFF = new Actor("dr-river", RIVERSIDE, Set.of(Actor.CLINICIAN), null,
             PurposeOfUse.TREATMENT);
-    private static final Patient PATIENT = Patient.of("urn:oid:1.2.3", "MRN-77", "Ada Lovelace",
+    private static final Patient PATIENT = TestPatients.patient("urn:oid:1.2.3", "MRN-77", "Ada Lovelace",
             LocalDate.of(1980, 1, 2));
     private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
     private static final Slot SLOT = new Slot(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(3)).plusSeconds(1800));

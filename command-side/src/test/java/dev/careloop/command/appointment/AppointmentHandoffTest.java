@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.command.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
@@ -38,7 +39,7 @@ class AppointmentHandoffTest {
     private static final Actor NORTH_COMPLIANCE = actor("audit-north", NORTHSIDE, Actor.COMPLIANCE);
     private static final Actor RIVER_STAFF = actor("dr-river", RIVERSIDE, Actor.CLINICIAN);
     private static final Actor LAKE_STAFF = actor("dr-lake", LAKESIDE, Actor.CLINICIAN);
-    private static final Patient PATIENT = Patient.of("urn:oid:1.2.3", "MRN-77", "Ada Lovelace", LocalDate.of(1980, 1, 2));
+    private static final Patient PATIENT = TestPatients.patient("urn:oid:1.2.3", "MRN-77", "Ada Lovelace", LocalDate.of(1980, 1, 2));
     private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
     private static final Slot SLOT = new Slot(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(3)).plusSeconds(1800));
     private static final Slot LATER = new Slot(NOW.plus(Duration.ofDays(5)), NOW.plus(Duration.ofDays(5)).plusSeconds(1800));

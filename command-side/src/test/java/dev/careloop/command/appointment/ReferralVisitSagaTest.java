@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Patient;
+import dev.careloop.command.TestPatients;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancellationConfirmed;
@@ -32,7 +33,7 @@ class ReferralVisitSagaTest {
     private static final String ID = "appointment-1";
     private static final String NORTHSIDE = "northside-gp";
     private static final String RIVERSIDE = "riverside-derm";
-    private static final Patient PATIENT = Patient.of("urn:oid:1.2.3", "MRN-77", "Ada Lovelace",
+    private static final Patient PATIENT = TestPatients.patient("urn:oid:1.2.3", "MRN-77", "Ada Lovelace",
             LocalDate.of(1980, 1, 2));
     private static final Slot SLOT = new Slot(Instant.parse("2030-03-10T10:00:00Z"),
             Instant.parse("2030-03-10T10:30:00Z"));

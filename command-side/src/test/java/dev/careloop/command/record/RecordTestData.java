@@ -1,6 +1,7 @@
 package dev.careloop.command.record;
 
 import dev.careloop.api.Actor;
+import dev.careloop.command.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.record.DocumentType;
@@ -38,7 +39,7 @@ final class RecordTestData {
     static final Instant VALID_UNTIL = Instant.parse("2030-03-31T23:59:59Z");
     static final String EXPIRY_DEADLINE = "record-access-expiry";
 
-    static final Patient PATIENT = Patient.of("https://northside-gp.example/mrn", "MRN-0042", "Ada Patel",
+    static final Patient PATIENT = TestPatients.patient("https://northside-gp.example/mrn", "MRN-0042", "Ada Patel",
             LocalDate.of(1961, 4, 9));
     static final DocumentType DISCHARGE_SUMMARY = new DocumentType("18842-5", "Discharge summary");
     static final String TITLE = "Discharge summary, March 2030";

@@ -1,6 +1,7 @@
 package dev.careloop.command.referral;
 
 import dev.careloop.command.CommandTesting;
+import dev.careloop.command.TestPatients;
 import dev.careloop.command.appointment.VisitBooking;
 import dev.careloop.command.record.ForwardingWithRecords;
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -73,7 +74,7 @@ final class ReferralTestData {
     static final Instant SLA_DUE = Instant.parse("2030-03-03T09:00:00Z");
     static final String SLA_DEADLINE = "referral-sla";
 
-    static final Patient PATIENT = Patient.of("https://northside-gp.example/mrn", "MRN-0042", "Ada Patel",
+    static final Patient PATIENT = TestPatients.patient("https://northside-gp.example/mrn", "MRN-0042", "Ada Patel",
             LocalDate.of(1961, 4, 9));
     static final String REFERRAL_NUMBER = "NGP-2030-0001";
     static final String SERVICE = "dermatology";

@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import dev.careloop.api.PatientIds;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import org.hl7.fhir.r4.model.Appointment;
@@ -46,19 +47,21 @@ final class FacadeProviders {
     private FacadeProviders() {
     }
 
-    static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, InboundReferrals referrals,
-                                            TaskUpdates updates) {
-        return List.of(new Tasks(log, index, referrals, updates), new ServiceRequests(log, index),
-                new Communications(log, index), new Appointments(log, index), new DocumentReferences(log, index),
-                new Consents(log, index), new Provenances(log, index), new AuditEvents(log, index));
+    static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, PatientIds ids,
+                                            InboundReferrals referrals, TaskUpdates updates) {
+        return List.of(new Tasks(log, index, ids, referrals, updates), new ServiceRequests(log, index, ids),
+                new Communications(log, index, ids), new Appointments(log, index, ids),
+                new DocumentReferences(log, index, ids), new Consents(log, index, ids),
+                new Provenances(log, index, ids), new AuditEvents(log, index, ids));
     }
 
     public static final class Tasks extends LogResourceProvider<Task> {
         private final InboundReferrals referrals;
         private final TaskUpdates updates;
 
-        Tasks(FhirLog log, ResourceIndex index, InboundReferrals referrals, TaskUpdates updates) {
-            super(Task.class, log, index);
+        Tasks(FhirLog log, ResourceIndex index, PatientIds ids, InboundReferrals referrals,
+              TaskUpdates updates) {
+            super(Task.class, log, index, ids);
             this.referrals = referrals;
             this.updates = updates;
         }
@@ -89,8 +92,8 @@ final class FacadeProviders {
     }
 
     public static final class ServiceRequests extends LogResourceProvider<ServiceRequest> {
-        ServiceRequests(FhirLog log, ResourceIndex index) {
-            super(ServiceRequest.class, log, index);
+        ServiceRequests(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(ServiceRequest.class, log, index, ids);
         }
 
         @Search
@@ -106,8 +109,8 @@ final class FacadeProviders {
 
     /** Types searched by patient, status and _lastUpdated only. */
     abstract static class ByPatientAndStatus<T extends Resource> extends LogResourceProvider<T> {
-        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index) {
-            super(type, log, index);
+        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(type, log, index, ids);
         }
 
         @Search
@@ -121,8 +124,8 @@ final class FacadeProviders {
 
     /** Types searched by patient and _lastUpdated only. */
     abstract static class ByPatient<T extends Resource> extends LogResourceProvider<T> {
-        ByPatient(Class<T> type, FhirLog log, ResourceIndex index) {
-            super(type, log, index);
+        ByPatient(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(type, log, index, ids);
         }
 
         @Search
@@ -134,38 +137,38 @@ final class FacadeProviders {
     }
 
     public static final class Communications extends ByPatientAndStatus<Communication> {
-        Communications(FhirLog log, ResourceIndex index) {
-            super(Communication.class, log, index);
+        Communications(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(Communication.class, log, index, ids);
         }
     }
 
     public static final class Appointments extends ByPatientAndStatus<Appointment> {
-        Appointments(FhirLog log, ResourceIndex index) {
-            super(Appointment.class, log, index);
+        Appointments(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(Appointment.class, log, index, ids);
         }
     }
 
     public static final class DocumentReferences extends ByPatientAndStatus<DocumentReference> {
-        DocumentReferences(FhirLog log, ResourceIndex index) {
-            super(DocumentReference.class, log, index);
+        DocumentReferences(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(DocumentReference.class, log, index, ids);
         }
     }
 
     public static final class Consents extends ByPatientAndStatus<Consent> {
-        Consents(FhirLog log, ResourceIndex index) {
-            super(Consent.class, log, index);
+        Consents(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(Consent.class, log, index, ids);
         }
     }
 
     public static final class Provenances extends ByPatient<Provenance> {
-        Provenances(FhirLog log, ResourceIndex index) {
-            super(Provenance.class, log, index);
+        Provenances(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(Provenance.class, log, index, ids);
         }
     }
 
     public static final class AuditEvents extends ByPatient<AuditEvent> {
-        AuditEvents(FhirLog log, ResourceIndex index) {
-            super(AuditEvent.class, log, index);
+        AuditEvents(FhirLog log, ResourceIndex index, PatientIds ids) {
+            super(AuditEvent.class, log, index, ids);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.careloop.fhir.facade;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import dev.careloop.api.PatientIds;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
@@ -23,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
 class FacadeServer {
 
     @Bean
-    ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, InboundReferrals referrals,
+    ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, PatientIds ids,
+                                                       InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
@@ -35,7 +37,7 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        server.setResourceProviders(FacadeProviders.all(log, index, referrals, updates)
+        server.setResourceProviders(FacadeProviders.all(log, index, ids, referrals, updates)
                 .toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());

@@ -16,7 +16,7 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
@@ -39,11 +39,13 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     private final Class<T> type;
     private final FhirLog log;
     private final ResourceIndex index;
+    private final PatientIds ids;
 
-    protected LogResourceProvider(Class<T> type, FhirLog log, ResourceIndex index) {
+    protected LogResourceProvider(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
         this.type = type;
         this.log = log;
         this.index = index;
+        this.ids = ids;
     }
 
     @Override
@@ -135,12 +137,12 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     }
 
     /** {@code system|value} (the patient's identifier) or {@code Patient/{platform id}}. */
-    private static String patient(TokenParam patient) {
+    private String patient(TokenParam patient) {
         if (patient == null || patient.getValue() == null) {
             return null;
         }
         if (patient.getSystem() != null && !patient.getSystem().isBlank()) {
-            return Patient.platformId(patient.getSystem(), patient.getValue());
+            return ids.idFor(patient.getSystem(), patient.getValue());
         }
         String value = patient.getValue();
         return value.startsWith("Patient/") ? value.substring("Patient/".length()) : value;

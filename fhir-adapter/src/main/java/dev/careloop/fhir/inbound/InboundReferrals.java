@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PatientIdentifierSystems;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.SendReferral;
 import dev.careloop.fhir.facade.CallerCheck;
@@ -73,9 +74,12 @@ public class InboundReferrals {
     private final InboundRequests requests;
     private final FhirLog log;
     private final PatientIdentifierSystems identifierSystems;
+    private final PatientIds patientIds;
 
     InboundReferrals(InboundCommands commands, KnownOrganisations organisations, ReferralSlas slas,
-                     InboundRequests requests, FhirLog log, PatientIdentifierSystems identifierSystems) {
+                     InboundRequests requests, FhirLog log, PatientIdentifierSystems identifierSystems,
+                     PatientIds patientIds) {
+        this.patientIds = patientIds;
         this.commands = commands;
         this.organisations = organisations;
         this.slas = slas;
@@ -233,7 +237,7 @@ public class InboundReferrals {
         String number = sr.hasIdentifier() ? sr.getIdentifierFirstRep().getValue() : null;
         size(number, 128, srAt + ".identifier[0].value");
         return new NewReferral(number, recipient,
-                Patient.of(id.getSystem(), id.getValue(), subject.getDisplay(), null), priority, service, reason,
+                patientIds.patient(id.getSystem(), id.getValue(), subject.getDisplay(), null), priority, service, reason,
                 note.isBlank() ? null : note);
     }
 

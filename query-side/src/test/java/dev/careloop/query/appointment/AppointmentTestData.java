@@ -1,6 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
@@ -22,7 +23,7 @@ final class AppointmentTestData {
     static final String HOSPITAL = "harbour-hospital";
     static final String STRANGER = "elsewhere-clinic";
 
-    static final Patient ADA = Patient.of("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace",
+    static final Patient ADA = TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace",
             LocalDate.of(1980, 1, 2));
     static final Slot MONDAY_9 = new Slot(Instant.parse("2026-12-07T09:00:00Z"), Instant.parse("2026-12-07T09:30:00Z"));
     static final Slot TUESDAY_14 = new Slot(Instant.parse("2026-12-08T14:00:00Z"),

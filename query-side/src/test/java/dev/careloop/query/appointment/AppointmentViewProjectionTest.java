@@ -1,6 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Patient;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.ReadModelDatabase;
@@ -200,7 +201,7 @@ class AppointmentViewProjectionTest {
 
     @Test
     void erasureScrubsThePatientAndTheirClinicalTextFromTheAppointmentViewOnceAndLeavesOtherPatientsAlone() {
-        Patient grace = Patient.of("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
+        Patient grace = TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
                 log.by(DERM, "dr-rivers", new AppointmentCancelled("a1", ADA.patientId(), "ref-a1", "feels worse",
                         false, AppointmentStatus.CANCELLED)),

@@ -1,6 +1,7 @@
 package dev.careloop.query.audit;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.audit.AuditTrailRead;
@@ -33,7 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 class AuditControllerTest {
 
-    private static final Patient LIN = Patient.of("https://lakeside-cardio.example/mrn", "MRN-LIN", "Lin Ma",
+    private static final Patient LIN = TestPatients.patient("https://lakeside-cardio.example/mrn", "MRN-LIN", "Lin Ma",
             LocalDate.of(1990, 5, 6));
     private static final String PLATFORM = "careloop";
 

@@ -1,6 +1,7 @@
 package dev.careloop.query.audit;
 
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.AppointmentEvent;
@@ -35,9 +36,9 @@ public final class TestLog {
     public static final String CARDIO = "lakeside-cardio";
     public static final String STRANGER = "elsewhere-clinic";
 
-    public static final Patient ADA = Patient.of("https://northside-gp.example/mrn", "MRN-ADA", "Ada Lovelace",
+    public static final Patient ADA = TestPatients.patient("https://northside-gp.example/mrn", "MRN-ADA", "Ada Lovelace",
             LocalDate.of(1980, 1, 2));
-    public static final Patient GRACE = Patient.of("https://northside-gp.example/mrn", "MRN-GRACE", "Grace Hopper",
+    public static final Patient GRACE = TestPatients.patient("https://northside-gp.example/mrn", "MRN-GRACE", "Grace Hopper",
             LocalDate.of(1976, 12, 9));
 
     private Instant clock = Instant.parse("2026-03-02T09:00:00.123456789Z");

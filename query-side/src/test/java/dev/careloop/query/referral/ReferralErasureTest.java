@@ -1,6 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.InformationRequested;
 import dev.careloop.api.referral.Priority;
@@ -30,9 +31,9 @@ class ReferralErasureTest {
 
     private static final String GP = "northside-gp";
     private static final String DERM = "riverside-derm";
-    private static final Patient ADA = Patient.of("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace",
+    private static final Patient ADA = TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace",
             LocalDate.of(1980, 1, 2));
-    private static final Patient GRACE = Patient.of("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
+    private static final Patient GRACE = TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-2", "Grace Hopper", null);
 
     private final ReferralReadModel readModel = new ReferralReadModel(ReadModelDatabase.jdbc(),
             ReadModelDatabase.JSON);

@@ -1,6 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.MetadataKeys;
+import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import dev.careloop.query.ReadModelDatabase;
@@ -37,7 +38,7 @@ class ReferralViewAppointmentTest {
         ReadModelDatabase.jdbc().update("DELETE FROM referral_timeline");
         projections.deliver(
                 event(GP, new ReferralSent("r1", "GP-0001", "urn:careloop:northside-gp:referral", GP, DERM,
-                        Patient.of("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace", LocalDate.of(1980, 1, 2)),
+                        TestPatients.patient("urn:careloop:northside-gp:mrn", "MRN-1", "Ada Lovelace", LocalDate.of(1980, 1, 2)),
                         Priority.ROUTINE, "Dermatology", "Changing mole", null, Instant.parse("2026-12-20T00:00:00Z"),
                         null, ReferralStatus.CREATED)),
                 event(DERM, new ReferralAccepted("r1", ReferralStatus.ACCEPTED)));
