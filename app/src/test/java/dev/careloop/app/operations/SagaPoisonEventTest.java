@@ -1,5 +1,9 @@
 package dev.careloop.app.operations;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.careloop.api.referral.FollowAppointment;
 import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopApplication;
@@ -9,6 +13,7 @@ import org.axonframework.common.Registration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -119,10 +125,23 @@ class SagaPoisonEventTest {
         String path = "/api/admin/dead-letters/" + SAGA + "/" + URLEncoder.encode(sequence, StandardCharsets.UTF_8);
         assertThat(gp.post(path + "/retry", null).status()).as("retry by clinic staff").isEqualTo(403);
 
-        // While the fault lasts, a retry fails again and keeps both letters.
-        var failedAgain = admin.post(path + "/retry", null);
-        assertThat(failedAgain.json().get("outcome").asString()).isEqualTo("failed-again");
+        // While the fault lasts, a retry fails again and keeps both letters: one WARN line, no stack trace.
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            var failedAgain = admin.post(path + "/retry", null);
+            assertThat(failedAgain.json().get("outcome").asString()).isEqualTo("failed-again");
+        } finally {
+            root.detachAppender(logs);
+        }
         assertThat(letters(sequence)).isEqualTo(2);
+        assertThat(List.copyOf(logs.list)).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .noneMatch(e -> e.getThrowableProxy() != null)
+                .anyMatch(e -> e.getFormattedMessage().contains("failed again: ")
+                        && e.getFormattedMessage().contains("division by zero"))
+                .anyMatch(e -> e.getFormattedMessage().contains("retried by careloop-admin"));
 
         poisoned.remove(poisonedReferral);
         var retried = admin.post(path + "/retry", null);
