@@ -128,8 +128,9 @@ class PartnerAnswersTest extends DeliveryTesting {
         assertThat(events).filteredOn(e -> e.getLevel() == Level.ERROR).as("errors").isEmpty();
         assertThat(events).filteredOn(e -> e.getLevel() == Level.WARN
                         && e.getFormattedMessage().contains("partner " + partner))
-                .as("one line naming the partner and the status").isNotEmpty()
-                .allMatch(e -> e.getFormattedMessage().contains("HTTP 422") && !e.getFormattedMessage().contains("\n"));
+                .as("one line naming the partner and the status (a loaded machine may first time out)")
+                .anyMatch(e -> e.getFormattedMessage().contains("HTTP 422"))
+                .noneMatch(e -> e.getFormattedMessage().contains("\n"));
     }
 
     private List<JsonNode> letters(String partner) {
