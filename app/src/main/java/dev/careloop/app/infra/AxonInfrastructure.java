@@ -33,7 +33,9 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -166,13 +168,18 @@ class AxonInfrastructure {
 
     /**
      * An event handler that throws never skips its event: the failure reaches the processor (retry or DLQ), and a
-     * dead letter's cause is always one the dead-letter table can store.
+     * dead letter's cause is always one the dead-letter table can store. Saga processors, which Axon 4 gives no
+     * dead-letter queue, retry a few times and then dead-letter the event in saga_dead_letter (SagaFailures).
      */
     @Bean
-    ConfigurerModule propagateHandlerErrors() {
+    ConfigurerModule propagateHandlerErrors(ObjectProvider<SagaDeadLetters> sagaDeadLetters,
+                                            @Value("${careloop.saga.attempts:4}") int sagaAttempts) {
+        SagaFailures sagaFailures = new SagaFailures(sagaDeadLetters::getObject, sagaAttempts);
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
-                .registerDefaultDeadLetterPolicy(c -> new DeadLetterCauses()));
+                .registerDefaultDeadLetterPolicy(c -> new DeadLetterCauses())
+                .registerDefaultErrorHandler(c -> sagaFailures)
+                .registerDefaultHandlerInterceptor((c, name) -> sagaFailures.parking(name)));
     }
 
     /**

@@ -10,6 +10,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,11 +29,13 @@ class DeadLetterRetry extends PeriodicTask {
     private static final int MAX_SEQUENCES_PER_ROUND = 100;
 
     private final EventProcessingConfiguration processing;
+    private final SagaDeadLetters sagas;
 
-    DeadLetterRetry(EventProcessingConfiguration processing,
+    DeadLetterRetry(EventProcessingConfiguration processing, SagaDeadLetters sagas,
                     @Value("${careloop.dead-letter-retry-interval:PT10S}") Duration interval) {
         super("dead-letter-retry", interval);
         this.processing = processing;
+        this.sagas = sagas;
     }
 
     /** One round: every dead-lettered sequence of every processing group with a dead-letter queue gets one try. */
@@ -55,6 +59,19 @@ class DeadLetterRetry extends PeriodicTask {
             if (sequences > 0) {
                 log.info("Dead letters of processing group {}: {} of {} sequences handled on retry",
                         group, retried, sequences);
+            }
+        }
+        // The sagas' own letters (SagaDeadLetters), the sequence tried least recently first.
+        for (Map.Entry<String, List<String>> group : sagas.oldestSequences(MAX_SEQUENCES_PER_ROUND).entrySet()) {
+            int retried = 0;
+            for (String sequence : group.getValue()) {
+                if (sagas.retry(group.getKey(), sequence) == SagaDeadLetters.RetryOutcome.HANDLED) {
+                    retried++;
+                }
+            }
+            if (!group.getValue().isEmpty()) {
+                log.info("Dead letters of processing group {}: {} of {} sequences handled on retry",
+                        group.getKey(), retried, group.getValue().size());
             }
         }
     }

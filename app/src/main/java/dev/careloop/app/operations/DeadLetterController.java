@@ -24,7 +24,8 @@ import java.util.Set;
 @RestController
 @RequestMapping("/api/admin/dead-letters")
 @Tag(name = "Administration: dead letters",
-        description = "Events a read model, the audit trail or the FHIR index could not take, per processing group")
+        description = "Events a read model, the audit trail, the FHIR index or a saga could not take, per processing "
+                + "group")
 class DeadLetterController {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterController.class);
@@ -58,8 +59,8 @@ class DeadLetterController {
         if (outcome == ProjectionDeadLetters.RetryOutcome.NOT_FOUND) {
             throw notFound(group, sequence);
         }
-        log.info("Dead letters of sequence {} of processing group {} retried by {}: {}", sequence, group,
-                actor.userId(), outcome);
+        log.warn("Dead letters of sequence {} of processing group {} retried by {} ({}): {}", sequence, group,
+                actor.userId(), actor.organisation(), outcome);
         return new Retried(group, sequence, outcome == ProjectionDeadLetters.RetryOutcome.HANDLED
                 ? "handled" : "failed-again");
     }

@@ -1,6 +1,7 @@
 package dev.careloop.app.operations;
 
 import dev.careloop.app.infra.DeadLetterCauses;
+import dev.careloop.app.infra.SagaDeadLetters;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -21,9 +22,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The dead letters of the application's event processors (read models, audit trail, FHIR index): what waits in
- * each processing group's queue, a retry of one sequence, and its eviction. Partner deliveries keep their own
- * (PartnerAdminController).
+ * The dead letters of the application's event processors (read models, audit trail, FHIR index, and the sagas'
+ * processors through {@link SagaDeadLetters}): what waits in each processing group's queue, a retry of one
+ * sequence, and its eviction. Partner deliveries keep their own (PartnerAdminController).
  */
 @Component
 public class ProjectionDeadLetters {
@@ -31,10 +32,10 @@ public class ProjectionDeadLetters {
     /** How much of a cause the API shows: its first line, this long at most. */
     private static final int SHOWN_CAUSE_LENGTH = 300;
 
-    /** One dead letter: the event, and why it failed. */
+    /** One dead letter: the event, and why it failed (its place in the log: saga letters only). */
     public record Letter(String eventId, String eventType, String aggregateType, String aggregateId,
                          Long aggregateVersion, String causeType, String cause, Instant enqueuedAt,
-                         Instant lastTouched) {
+                         Instant lastTouched, Long globalIndex) {
     }
 
     /** A sequence's letters, oldest first: the failed event, then those parked behind it. */
@@ -49,19 +50,23 @@ public class ProjectionDeadLetters {
     private final EventProcessingConfiguration processing;
     private final TransactionManager transactions;
     private final JdbcTemplate jdbc;
+    private final SagaDeadLetters sagas;
     private volatile CountsAt recent;
 
     ProjectionDeadLetters(EventProcessingConfiguration processing, TransactionManager transactions,
-                          JdbcTemplate jdbc) {
+                          JdbcTemplate jdbc, SagaDeadLetters sagas) {
         this.processing = processing;
         this.transactions = transactions;
         this.jdbc = jdbc;
+        this.sagas = sagas;
     }
 
-    /** The processing groups of this process that dead-letter failed events. */
+    /** The processing groups of this process that dead-letter failed events, saga processors included. */
     public List<String> groups() {
-        return new TreeSet<>(processing.eventProcessors().keySet()).stream()
-                .filter(group -> processing.deadLetterQueue(group).isPresent()).toList();
+        TreeSet<String> groups = new TreeSet<>(processing.eventProcessors().keySet().stream()
+                .filter(group -> processing.deadLetterQueue(group).isPresent()).toList());
+        groups.addAll(sagas.groups());
+        return List.copyOf(groups);
     }
 
     /** {@link #counts()} at most a second old: what a metrics scrape of every group's gauge reads, in one query. */
@@ -79,9 +84,10 @@ public class ProjectionDeadLetters {
 
     /** Dead letters per group (every group with a queue, empty ones too), counted in one query. */
     public Map<String, Long> counts() {
-        List<String> groups = groups();
+        List<String> groups = groups().stream().filter(group -> !sagas.isSagaGroup(group)).toList();
         Map<String, Long> counts = new LinkedHashMap<>();
         groups.forEach(group -> counts.put(group, 0L));
+        counts.putAll(sagas.counts());
         if (!groups.isEmpty()) {
             jdbc.query("SELECT processing_group, count(*) FROM dead_letter_entry WHERE processing_group = ANY(?) "
                             + "GROUP BY processing_group", rs -> {
@@ -94,6 +100,12 @@ public class ProjectionDeadLetters {
     public List<Group> list() {
         List<Group> groups = new ArrayList<>();
         for (String group : groups()) {
+            if (sagas.isSagaGroup(group)) {
+                List<Sequence> sequences = sagas.sequences(group).stream().map(s -> new Sequence(s.sequence(),
+                        s.letters().stream().map(ProjectionDeadLetters::view).toList())).toList();
+                groups.add(new Group(group, sequences.stream().mapToLong(s -> s.letters().size()).sum(), sequences));
+                continue;
+            }
             SequencedDeadLetterQueue<EventMessage<?>> queue = processing.deadLetterQueue(group).orElseThrow();
             groups.add(transactions.fetchInTransaction(() -> {
                 List<Sequence> sequences = new ArrayList<>();
@@ -116,6 +128,13 @@ public class ProjectionDeadLetters {
 
     /** Hands the sequence's letters to the group's handlers again, oldest first; answers how that went. */
     public RetryOutcome retry(String group, String sequence) {
+        if (sagas.isSagaGroup(group)) {
+            return switch (sagas.retry(group, sequence)) {
+                case HANDLED -> RetryOutcome.HANDLED;
+                case FAILED_AGAIN -> RetryOutcome.FAILED_AGAIN;
+                case NOT_FOUND -> RetryOutcome.NOT_FOUND;
+            };
+        }
         Optional<SequencedDeadLetterProcessor<EventMessage<?>>> processor =
                 processing.sequencedDeadLetterProcessor(group);
         if (processor.isEmpty() || letters(group, sequence).isEmpty()) {
@@ -127,6 +146,9 @@ public class ProjectionDeadLetters {
 
     /** Removes the sequence's letters for good; answers the events evicted (none: no such sequence). */
     public List<Letter> evict(String group, String sequence) {
+        if (sagas.isSagaGroup(group)) {
+            return sagas.evict(group, sequence).stream().map(ProjectionDeadLetters::view).toList();
+        }
         Optional<SequencedDeadLetterQueue<EventMessage<?>>> queue = processing.deadLetterQueue(group);
         if (queue.isEmpty()) {
             return List.of();
@@ -175,7 +197,14 @@ public class ProjectionDeadLetters {
                 domain == null ? null : domain.getType(), domain == null ? null : domain.getAggregateIdentifier(),
                 domain == null ? null : domain.getSequenceNumber() + 1,
                 letter.cause().map(c -> c.type()).orElse(null),
-                letter.cause().map(c -> shown(c.message())).orElse(null), letter.enqueuedAt(), letter.lastTouched());
+                letter.cause().map(c -> shown(c.message())).orElse(null), letter.enqueuedAt(), letter.lastTouched(),
+                null);
+    }
+
+    private static Letter view(SagaDeadLetters.Letter letter) {
+        return new Letter(letter.eventId(), letter.eventType(), letter.aggregateType(), letter.aggregateId(),
+                letter.aggregateVersion(), letter.causeType(), shown(letter.cause()), letter.enqueuedAt(),
+                letter.lastTouched(), letter.globalIndex());
     }
 
     /** The cause's first line, without control characters, short: database errors quote the rows they refused. */

@@ -109,8 +109,9 @@ class DeadLetters {
                             && !DeliveryEnqueuePolicy.nextRetryAt(head).isAfter(now));
                 }
             } catch (RuntimeException e) {
-                log.warn("Retrying dead letters of partner {} failed; trying again next round",
-                        delivery.partner().id(), e);
+                log.warn("Retrying dead letters of partner {} failed ({}); trying again next round",
+                        delivery.partner().id(), DeliveryFailure.causeLine(e));
+                log.debug("Retrying dead letters of partner {} failed", delivery.partner().id(), e);
             }
         }
     }

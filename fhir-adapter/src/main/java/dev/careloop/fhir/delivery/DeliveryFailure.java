@@ -8,9 +8,11 @@ import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -45,7 +47,21 @@ class DeliveryFailure extends RuntimeException {
 
     /** No answer: the reason said plainly (refused, timed out...), never the exception's own text. */
     static DeliveryFailure noAnswer(String what, Throwable cause, DeliverySettings settings) {
-        return new DeliveryFailure(prefix(what) + reason(cause, settings), true, 0, null, cause);
+        return noAnswer(what, null, cause, settings);
+    }
+
+    /** No answer from {@code host} (the name CareLoop called, named when it could not be resolved). */
+    static DeliveryFailure noAnswer(String what, String host, Throwable cause, DeliverySettings settings) {
+        return new DeliveryFailure(prefix(what) + reason(cause, host, settings), true, 0, null, cause);
+    }
+
+    /** The host of {@code url}, or null when it has none. */
+    static String hostOf(String url) {
+        try {
+            return url == null ? null : URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** CareLoop may not call this address (see PartnerUrls): tried again only when an administrator asks. */
@@ -79,6 +95,24 @@ class DeliveryFailure extends RuntimeException {
         return null;
     }
 
+    /**
+     * What went wrong, for a log line: the delivery failure's own reason when there is one, else the innermost
+     * cause that says something (its type and message), never a bare {@code null}.
+     */
+    static String causeLine(Throwable t) {
+        DeliveryFailure failure = in(t);
+        if (failure != null) {
+            return failure.getMessage();
+        }
+        Throwable said = t;
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                said = c;
+            }
+        }
+        return sanitised(said.getClass().getSimpleName() + (said.getMessage() == null ? "" : ": " + said.getMessage()));
+    }
+
     /** One line of at most 200 characters, without control characters: as the partner's health keeps it. */
     static String sanitised(String message) {
         return Partners.errorLine(message);
@@ -88,7 +122,14 @@ class DeliveryFailure extends RuntimeException {
         return what == null || what.isBlank() ? "" : what + ": ";
     }
 
-    private static String reason(Throwable cause, DeliverySettings settings) {
+    private static String reason(Throwable cause, String host, DeliverySettings settings) {
+        // A name that does not resolve first: Java's HTTP client reports it as a ConnectException without a message
+        // whose cause says what really happened.
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+                return "unknown host" + (host == null || host.isBlank() ? "" : " " + host);
+            }
+        }
         for (Throwable c = cause; c != null; c = c.getCause()) {
             if (c instanceof HttpConnectTimeoutException) {
                 return "connection timed out after " + seconds(settings.connectTimeout());
@@ -98,9 +139,6 @@ class DeliveryFailure extends RuntimeException {
             }
             if (c instanceof ConnectException) {
                 return "connection refused";
-            }
-            if (c instanceof UnknownHostException) {
-                return "host not found";
             }
             if (c instanceof SSLException) {
                 return "TLS handshake failed";

@@ -76,7 +76,9 @@ class DeliverySchedule implements SmartLifecycle {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                log.warn("FHIR delivery: {} failed; trying again next round", what, e);
+                // One line; the stack trace only for DEBUG.
+                log.warn("FHIR delivery: {} failed ({}); trying again next round", what, DeliveryFailure.causeLine(e));
+                log.debug("FHIR delivery: {} failed", what, e);
             }
         };
     }

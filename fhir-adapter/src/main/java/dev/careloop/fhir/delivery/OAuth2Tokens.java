@@ -82,7 +82,7 @@ class OAuth2Tokens {
             throw e;
         } catch (RuntimeException e) {
             // Unreachable, refused or answered nonsense: the change waits and is tried again.
-            throw DeliveryFailure.noAnswer(TOKEN_ENDPOINT, e, settings);
+            throw DeliveryFailure.noAnswer(TOKEN_ENDPOINT, DeliveryFailure.hostOf(auth.tokenUrl()), e, settings);
         }
     }
 

@@ -58,7 +58,7 @@ class PartnerClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            throw DeliveryFailure.noAnswer(null, e, settings);
+            throw DeliveryFailure.noAnswer(null, DeliveryFailure.hostOf(partner.baseUrl()), e, settings);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DeliveryFailure.noAnswer(null, e, settings);

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -34,6 +36,20 @@ class DeliveryFailureReasonTest {
                 SETTINGS).getMessage()).isEqualTo("connection timed out after 5 s");
         assertThat(DeliveryFailure.noAnswer("token endpoint", new RuntimeException(new IOException("x\u0000y")),
                 SETTINGS).getMessage()).isEqualTo("token endpoint: no answer (the connection failed)");
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsAnUnknownHostNamedNotAConnectionRefused() {
+        ConnectException fromHttpClient = new ConnectException();
+        fromHttpClient.initCause(new UnresolvedAddressException());
+
+        assertThat(DeliveryFailure.noAnswer(null, "ehr.partner.invalid", fromHttpClient, SETTINGS).getMessage())
+                .isEqualTo("unknown host ehr.partner.invalid");
+        assertThat(DeliveryFailure.noAnswer("token endpoint", "auth.partner.invalid",
+                new RuntimeException(new UnknownHostException("auth.partner.invalid")), SETTINGS).getMessage())
+                .isEqualTo("token endpoint: unknown host auth.partner.invalid");
+        assertThat(DeliveryFailure.noAnswer(null, null, fromHttpClient, SETTINGS).getMessage())
+                .isEqualTo("unknown host").doesNotContain("null");
     }
 
     @Test

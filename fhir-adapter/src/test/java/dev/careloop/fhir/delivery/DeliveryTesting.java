@@ -54,7 +54,10 @@ import static org.assertj.core.api.Assertions.assertThat;
                 "careloop.fhir.delivery.fhir-base-url=https://careloop.test/fhir",
                 // Partners are WireMock servers on http://127.0.0.1, as in the local profile.
                 "careloop.fhir.partners.allow-http=true",
-                "careloop.fhir.partners.allow-private-networks=true"})
+                "careloop.fhir.partners.allow-private-networks=true",
+                // As the application sets it (app's application.yml): Axon's stack trace for each failed dead-letter
+                // retry is silenced, CareLoop's own line says what happened.
+                "logging.level.org.axonframework.eventhandling.deadletter.DeadLetteredEventProcessingTask=ERROR"})
 abstract class DeliveryTesting {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
