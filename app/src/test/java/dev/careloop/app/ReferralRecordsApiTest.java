@@ -50,7 +50,10 @@ class ReferralRecordsApiTest {
         JsonNode record = gp.get("/api/records/" + id).json();
         assertThat(record.get("referralId").asString()).isEqualTo(referral);
         assertThat(record.get("patient").get("identifierValue").asString()).isEqualTo(mrnOf(referral));
-        assertThat(derm.download("/api/records/" + id + "/content", h -> { }).getBody()).isEqualTo(letter);
+        var download = derm.download("/api/records/" + id + "/content", h -> { });
+        assertThat(download.getBody()).isEqualTo(letter);
+        assertThat(download.getHeaders().getFirst("Content-Disposition"))
+                .isEqualTo("attachment; filename=\"" + record.get("title").asString() + ".md\"");
         List<String> events = eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json());
         assertThat(events).containsExactly("ReferralSent", "RecordAttached");
         JsonNode attached = gp.get("/api/referrals/" + referral + "/timeline").json().get(1).get("details");

@@ -151,6 +151,55 @@ class ReferralVisitApiTest {
     }
 
     @Test
+    void reschedulingWithOnlyANewStartKeepsTheVisitsLength() {
+        String id = acceptedReferral();
+        write(id, "schedule", visitAt(inDays(3)));
+
+        JsonNode moved = write(id, "reschedule", Map.of("start", inDays(5).toString(), "location", "Room 1"));
+
+        assertThat(Instant.parse(moved.get("appointment").get("end").asString()))
+                .isEqualTo(inDays(5).plus(30, ChronoUnit.MINUTES));
+    }
+
+    @Test
+    void theConsultReportSentBeforeTheVisitCancelsIt() {
+        String id = acceptedReferral();
+        String appointmentId = write(id, "schedule", visitAt(inDays(3))).get("appointmentId").asString();
+
+        JsonNode completed = write(id, "outcome", Map.of("report", "Seen at a walk-in clinic; benign"));
+
+        assertThat(status(completed)).isEqualTo("7.0");
+        JsonNode appointment = appointment(appointmentId, a -> !a.get("status").asString().equals("booked"));
+        assertThat(appointment.get("status").asString()).isEqualTo("cancelled");
+        assertThat(timeline(id)).containsExactly("ReferralSent", "ReferralAccepted", "VisitScheduled", "OutcomeSent");
+    }
+
+    @Test
+    void theConsultReportAfterThePatientArrivedMarksTheVisitFulfilled() {
+        String id = acceptedReferral();
+        String appointmentId = write(id, "schedule", visitAt(inDays(3))).get("appointmentId").asString();
+        Response arrived = derm.post("/api/appointments/" + appointmentId + "/arrived", null);
+        assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
+
+        write(id, "outcome", Map.of("report", "Benign naevus"));
+
+        assertThat(appointment(appointmentId, a -> a.get("status").asString().equals("fulfilled"))).isNotNull();
+    }
+
+    @Test
+    void aReferralDeclinedWhileOnHoldShowsTheReasonAndNoLongerAnOpenQuestion() {
+        String id = acceptedReferral();
+        write(id, "request-information", Map.of("question", "Any family history?"));
+
+        write(id, "decline", Map.of("reason", "Outside our catchment area"));
+
+        JsonNode view = referral(id, r -> status(r).equals("4.0"));
+        assertThat(view.path("openQuestion").isNull() || view.path("openQuestion").isMissingNode())
+                .as(view.toString()).isTrue();
+        assertThat(view.get("declineReason").asString()).isEqualTo("Outside our catchment area");
+    }
+
+    @Test
     void aReferralWithABookedVisitRefusesASecondAppointment() {
         String id = acceptedReferral();
         write(id, "schedule", visitAt(inDays(3)));

@@ -4,7 +4,10 @@ import dev.careloop.api.Patient;
 import java.time.Instant;
 import java.util.List;
 
-/** A referral as its participants see it: the read model's row, with the ids of the records attached to it. */
+/**
+ * A referral as its participants see it: the read model's row, with the ids of the records attached to it, and
+ * what the receiving clinic wrote back (the consult report, the interim notes oldest first, the reason it declined).
+ */
 public record ReferralView(
         String referralId,
         String referralNumber,
@@ -29,5 +32,8 @@ public record ReferralView(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        List<String> recordIds) {
+        List<String> recordIds,
+        String consultReport,
+        List<String> interimNotes,
+        String declineReason) {
 }

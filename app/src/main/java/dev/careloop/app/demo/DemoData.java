@@ -14,6 +14,7 @@ import dev.careloop.api.referral.*;
 import dev.careloop.app.security.DemoOrganisations;
 import dev.careloop.command.messaging.ActorMetaData;
 import dev.careloop.command.record.ContentStore;
+import dev.careloop.command.referral.SlaPolicy;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -52,17 +53,19 @@ class DemoData {
     private final JdbcTemplate jdbc;
     private final ObjectProvider<CommandGateway> commands;
     private final ObjectProvider<ContentStore> contents;
+    private final ObjectProvider<SlaPolicy> slas;
     private final boolean referrals;
     private final boolean commandSide;
     private final PatientIds patientIds;
 
     DemoData(JdbcTemplate jdbc, ObjectProvider<CommandGateway> commands, ObjectProvider<ContentStore> contents,
-             @Value("${careloop.demo-data:true}") boolean referrals,
+             ObjectProvider<SlaPolicy> slas, @Value("${careloop.demo-data:true}") boolean referrals,
              @Value("${careloop.sides:command,query}") String sides, PatientIds patientIds) {
         this.jdbc = jdbc;
         this.patientIds = patientIds;
         this.commands = commands;
         this.contents = contents;
+        this.slas = slas;
         this.referrals = referrals;
         this.commandSide = sides.contains("command");
     }
@@ -123,6 +126,16 @@ class DemoData {
         share(gp, "demo-record-3", null, alex, List.of("riverside-derm"), new DocumentType("11502-2",
                 "Laboratory report"), "Full blood count and CRP", "text/plain",
                 "FBC: Hb 138 g/L, WCC 7.2, platelets 251. CRP 3 mg/L.\n", 30);
+        // Overdue: an urgent referral typed in from a letter that arrived a day before its triage deadline ran out
+        // (careloop.sla.urgent); the deadline counts from the letter, so it has already passed: ?overdue=true.
+        SlaPolicy sla = slas.getObject();
+        Patient robin = patientIds.patient("https://northside-gp.example/mrn", "NG-1003", "Robin Hale",
+                LocalDate.of(1949, 2, 17));
+        Instant letterArrived = Instant.now().minus(sla.of(Priority.URGENT)).minus(Duration.ofDays(1))
+                .truncatedTo(ChronoUnit.HOURS);
+        run(gp, new SendReferral(id("demo-6"), "DEMO-6", "riverside-derm", robin, Priority.URGENT,
+                "Dermatology consultation", "Rapidly growing nodule on the scalp, bleeds on contact", null,
+                sla.dueAt(Priority.URGENT, letterArrived)));
         // A transition of care: riverside books Alex's wound check, then hands it to the GP nearer home. Riverside
         // names the patient by its own MRN: an organisation asserts identifiers only in the systems it owns.
         Patient alexAtRiverside = patientIds.patient("https://riverside-derm.example/mrn", "RD-3001", "Alex Morgan",
@@ -130,13 +143,13 @@ class DemoData {
         run(derm, new BookAppointment(id("demo-appointment-1"), null, alexAtRiverside, new Slot(inDays(3),
                 inDays(3).plus(Duration.ofMinutes(20))), "Riverside Dermatology, room 3", "Post-excision wound check"));
         run(derm, new HandOffAppointment(id("demo-appointment-1"), "northside-gp", "closer to the patient's home"));
-        log.info("Demo data: 5 referrals, 3 shared records and a handed-off appointment seeded");
+        log.info("Demo data: 6 referrals (one overdue), 3 shared records and a handed-off appointment seeded");
     }
 
     private void send(Actor from, String key, Patient patient, Priority priority, String to, String service,
                       String reason) {
         run(from, new SendReferral(id(key), key.toUpperCase(), to, patient, priority, service, reason, null,
-                inDays(14)));
+                slas.getObject().dueAt(priority)));
     }
 
     /** Uploads the content as {@code author}'s organisation and shares it (with the referral, when named). */

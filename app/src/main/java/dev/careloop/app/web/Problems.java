@@ -24,7 +24,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.lang.reflect.Method;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -78,6 +82,15 @@ class Problems extends ResponseEntityExceptionHandler {
                 String field = pathOf(mismatch);
                 String message = expected(mismatch.getTargetType());
                 return invalid("1 field(s) are invalid", List.of(Map.of("field", field, "message", message)));
+            }
+            if (t instanceof MismatchedInputException mismatch) {
+                return invalid("the request body must be " + article(expected(mismatch.getTargetType())), List.of());
+            }
+            // A value the type's own constructor refused (an enum's or a record's creator): its reason, named.
+            if (t instanceof ValueInstantiationException refused && !refused.getPath().isEmpty()
+                    && refused.getCause() instanceof IllegalArgumentException reason && reason.getMessage() != null) {
+                return invalid("1 field(s) are invalid", List.of(Map.of("field", pathOf(refused),
+                        "message", reason.getMessage())));
             }
         }
         return invalid("the request body is not valid JSON for this operation", List.of());
@@ -135,7 +148,7 @@ class Problems extends ResponseEntityExceptionHandler {
             return "must be a date as YYYY-MM-DD, such as 1975-01-02";
         }
         if (type.isEnum()) {
-            return "must be one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+            return "must be one of " + Arrays.stream(type.getEnumConstants()).map(Problems::jsonValue)
                     .collect(Collectors.joining(", "));
         }
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
@@ -151,6 +164,25 @@ class Problems extends ResponseEntityExceptionHandler {
             return "must be an array";
         }
         return "must be a JSON object";
+    }
+
+    /** "must be a JSON object" as the rest of a sentence: "a JSON object". */
+    private static String article(String expected) {
+        return expected.startsWith("must be ") ? expected.substring("must be ".length()) : expected;
+    }
+
+    /** An enum constant as JSON spells it: its {@code @JsonValue} (such as {@code routine}), else its name. */
+    private static String jsonValue(Object constant) {
+        for (Method method : constant.getClass().getMethods()) {
+            if (method.isAnnotationPresent(JsonValue.class) && method.getParameterCount() == 0) {
+                try {
+                    return String.valueOf(method.invoke(constant));
+                } catch (ReflectiveOperationException e) {
+                    break;
+                }
+            }
+        }
+        return String.valueOf(constant);
     }
 
     /** Jackson's limit message without the name of the setting it comes from. */

@@ -16,6 +16,7 @@ import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,12 +89,21 @@ public class AppointmentHandoff {
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         decide(AppointmentAction.RESCHEDULE, actor, expected);
         requireSlot("slot", cmd.slot());
-        Rules.conflictUnless(!cmd.slot().equals(slot), "the appointment is already at that time");
-        apply(new AppointmentRescheduled(appointmentId, patientId(), referralId, cmd.slot(),
+        Slot to = keepingDuration(cmd.slot());
+        Rules.conflictUnless(!to.equals(slot), "the appointment is already at that time");
+        apply(new AppointmentRescheduled(appointmentId, patientId(), referralId, to,
                 cmd.location() == null ? location : cmd.location(), cmd.reason(), BOOKED));
         deadlines.cancelAllWithinScope(REMINDER);
-        remind(cmd.slot(), reminders, deadlines);
+        remind(to, reminders, deadlines);
         return version();
+    }
+
+    /** A new start without an end keeps the visit as long as it was: the end moves with the start. */
+    private Slot keepingDuration(Slot to) {
+        if (to.end() != null || slot == null || slot.end() == null) {
+            return to;
+        }
+        return new Slot(to.start(), to.start().plus(Duration.between(slot.start(), slot.end())));
     }
 
     @CommandHandler
@@ -110,6 +120,20 @@ public class AppointmentHandoff {
     long handle(CancelAppointmentForReferral cmd, DeadlineManager deadlines) {
         if (AppointmentAction.CANCEL.allowedFrom(status)) {
             apply(new AppointmentCancelled(appointmentId, patientId(), referralId, cmd.reason(), true, CANCELLED));
+            deadlines.cancelAllWithinScope(REMINDER);
+        }
+        return version();
+    }
+
+    /** Idempotent like the cancellation: an appointment that is already over is left as it is. */
+    @CommandHandler
+    long handle(CloseAppointmentForReferral cmd, DeadlineManager deadlines) {
+        if (status == ARRIVED || (status == BOOKED && !slot.start().isAfter(cmd.completedAt()))) {
+            apply(new AppointmentFulfilled(appointmentId, referralId, FULFILLED));
+            deadlines.cancelAllWithinScope(REMINDER);
+        } else if (status == BOOKED || status == PROPOSED) {
+            apply(new AppointmentCancelled(appointmentId, patientId(), referralId,
+                    "the referral was completed with its consult report before this visit", true, CANCELLED));
             deadlines.cancelAllWithinScope(REMINDER);
         }
         return version();

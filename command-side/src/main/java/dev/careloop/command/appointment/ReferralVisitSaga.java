@@ -7,6 +7,7 @@ import dev.careloop.api.appointment.AppointmentFulfilled;
 import dev.careloop.api.appointment.AppointmentProposed;
 import dev.careloop.api.appointment.AppointmentRescheduled;
 import dev.careloop.api.appointment.CancelAppointmentForReferral;
+import dev.careloop.api.appointment.CloseAppointmentForReferral;
 import dev.careloop.api.appointment.PatientDidNotAttend;
 import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.referral.Appointment;
@@ -14,10 +15,12 @@ import dev.careloop.api.referral.CancellationConfirmed;
 import dev.careloop.api.referral.FollowAppointment;
 import dev.careloop.api.referral.FollowAppointment.Change;
 import dev.careloop.api.referral.FollowAppointment.Outcome;
+import dev.careloop.api.referral.OutcomeSent;
 import dev.careloop.api.referral.ReferralDeclined;
 import dev.careloop.api.referral.ReferralForwarded;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
@@ -25,6 +28,8 @@ import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
 
 /**
  * Keeps a referral and its appointment in step, one saga per appointment booked or proposed for a referral
@@ -35,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   the referral refuses (it moved on, or already has another appointment) is cancelled again.</li>
  *   <li>Referral to appointment: declined, cancelled or forwarded cancels the appointment
  *   ({@link CancelAppointmentForReferral}), whose cancellation is marked {@code byReferral} and not echoed back:
- *   the two directions never loop.</li>
+ *   the two directions never loop. A consult report closes the visit ({@link CloseAppointmentForReferral}): one
+ *   that had begun by then is fulfilled, one still ahead is cancelled; neither is echoed back.</li>
  * </ul>
  * Redelivery changes nothing: the saga skips appointment versions it has passed on, the referral ignores
  * versions it has followed, and cancelling an appointment that is already over is a no-op.
@@ -119,6 +125,13 @@ public class ReferralVisitSaga {
     @SagaEventHandler(associationProperty = REFERRAL_ID)
     void on(ReferralForwarded e, CommandGateway commands) {
         cancelAppointment(commands, "the referral was forwarded to " + e.toOrganisation());
+    }
+
+    /** A completed referral leaves no visit booked. */
+    @SagaEventHandler(associationProperty = REFERRAL_ID)
+    void on(OutcomeSent e, @Timestamp Instant completedAt, CommandGateway commands) {
+        commands.sendAndWait(new CloseAppointmentForReferral(appointmentId, completedAt));
+        SagaLifecycle.end();
     }
 
     /** Associates a new saga with its referral; an appointment without one (a transition of care) needs none. */

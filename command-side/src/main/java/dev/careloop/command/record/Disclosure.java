@@ -2,6 +2,6 @@ package dev.careloop.command.record;
 
 import dev.careloop.api.record.RecordContent;
 
-/** What a recorded disclosure allows the caller to download: this version's content. */
-record Disclosure(int version, RecordContent content) {
+/** What a recorded disclosure allows the caller to download: this version's content, under this version's title. */
+record Disclosure(int version, RecordContent content, String title) {
 }

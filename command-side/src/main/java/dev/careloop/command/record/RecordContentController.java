@@ -89,8 +89,8 @@ class RecordContentController {
         response.setStatus(200);
         response.setContentType(disclosure.content().mediaType());
         response.setContentLengthLong(disclosure.content().size());
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"record-" + id + "-v"
-                + disclosure.version() + "\"");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, DownloadName.contentDisposition(disclosure.title(),
+                disclosure.version(), disclosure.content().mediaType()));
         response.setHeader("X-Record-Version", Integer.toString(disclosure.version()));
         response.setHeader(HttpHeaders.ETAG, "\"" + disclosure.content().sha256() + "\"");
         contents.copyTo(disclosure.content().sha256(), disclosure.content().size(), response.getOutputStream());

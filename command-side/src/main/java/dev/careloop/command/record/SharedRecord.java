@@ -67,6 +67,8 @@ class SharedRecord {
     /** Recipients whose access the author withdrew: a forward never gives it back. */
     private final Set<String> withdrawn = new HashSet<>();
     private final List<RecordContent> versions = new ArrayList<>();
+    /** The title of each version (an amendment without one keeps the one before). */
+    private final List<String> titles = new ArrayList<>();
     /** The purposes every grant of this record allows. */
     private Set<String> purposes = Set.of();
     /** Break-the-glass accesses by id: whether the owner has reviewed each. */
@@ -178,7 +180,7 @@ class SharedRecord {
         }
         apply(new RecordDisclosed(recordId, org, cmd.purposeOfUse(), version, content.sha256(), content.size(),
                 cmd.at()));
-        return new Disclosure(version, content);
+        return new Disclosure(version, content, titles.get(version - 1));
     }
 
     /** The owner's compliance officer marks a break-the-glass access reviewed (once). */
@@ -258,12 +260,14 @@ class SharedRecord {
         e.recipients().forEach(r -> revokedByRecipient.put(r, false));
         purposes = e.purposes();
         versions.add(e.content());
+        titles.add(e.title());
         revision = 1;
     }
 
     @EventSourcingHandler
     void on(RecordAmended e) {
         versions.add(e.content());
+        titles.add(e.title() != null ? e.title() : titles.get(titles.size() - 1));
         revision++;
     }
 

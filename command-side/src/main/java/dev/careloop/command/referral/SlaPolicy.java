@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/** How long the recipient has to triage a referral, by priority (careloop.sla.*). */
+/**
+ * How long the recipient has to triage a referral, by priority (careloop.sla.*): the one place the REST API and the
+ * demo data take a referral's deadline from (the FHIR inbound path reads the same settings, ReferralSlas).
+ */
 @Component
-class SlaPolicy {
+public class SlaPolicy {
     private final Map<Priority, Duration> durations;
     private final Clock clock;
 
@@ -24,7 +27,18 @@ class SlaPolicy {
         this.clock = Clock.systemUTC();
     }
 
-    Instant dueAt(Priority priority) {
-        return clock.instant().plus(durations.get(priority));
+    /** The deadline of a referral received now. */
+    public Instant dueAt(Priority priority) {
+        return dueAt(priority, clock.instant());
+    }
+
+    /** The deadline of a referral received at {@code receivedAt} (a letter typed in later keeps its own). */
+    public Instant dueAt(Priority priority, Instant receivedAt) {
+        return receivedAt.plus(durations.get(priority));
+    }
+
+    /** How long a referral of {@code priority} may wait for triage. */
+    public Duration of(Priority priority) {
+        return durations.get(priority);
     }
 }

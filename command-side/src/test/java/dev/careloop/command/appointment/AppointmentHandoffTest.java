@@ -127,6 +127,15 @@ class AppointmentHandoffTest {
     }
 
     @Test
+    void reschedulingWithOnlyANewStartKeepsTheVisitsLength() {
+        Slot startOnly = new Slot(LATER.start(), null);
+        givenBooked()
+                .when(new RescheduleAppointment(ID, startOnly, null, "clinic closed"), by(NORTH_STAFF))
+                .expectEvents(new AppointmentRescheduled(ID, PATIENT.patientId(), null,
+                        new Slot(LATER.start(), LATER.start().plusSeconds(1800)), "Room 4", "clinic closed", BOOKED));
+    }
+
+    @Test
     void aStaleIfMatchIsAConflict() {
         givenBooked()
                 .when(new RescheduleAppointment(ID, LATER, null, null), by(NORTH_STAFF, 3))
@@ -238,6 +247,35 @@ class AppointmentHandoffTest {
                 .when(new CancelAppointmentForReferral(ID, "the referral was declined"))
                 .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), null, "the referral was declined",
                         true, CANCELLED));
+    }
+
+    @Test
+    void completingTheReferralAfterTheVisitBeganMarksItFulfilled() {
+        givenBooked()
+                .when(new CloseAppointmentForReferral(ID, SLOT.start().plusSeconds(600)))
+                .expectEvents(new AppointmentFulfilled(ID, null, FULFILLED))
+                .expectNoScheduledDeadlines();
+        givenBooked()
+                .andGiven(new PatientArrived(ID, null, ARRIVED))
+                .when(new CloseAppointmentForReferral(ID, NOW))
+                .expectEvents(new AppointmentFulfilled(ID, null, FULFILLED));
+    }
+
+    @Test
+    void completingTheReferralBeforeTheVisitCancelsIt() {
+        givenBooked()
+                .when(new CloseAppointmentForReferral(ID, NOW))
+                .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), null,
+                        "the referral was completed with its consult report before this visit", true, CANCELLED))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void completingTheReferralLeavesAnAppointmentThatIsOverAsItIs() {
+        givenBooked()
+                .andGiven(new AppointmentFulfilled(ID, null, FULFILLED))
+                .when(new CloseAppointmentForReferral(ID, NOW))
+                .expectNoEvents();
     }
 
     private TestExecutor<AppointmentHandoff> givenBooked() {

@@ -10,6 +10,7 @@ import dev.careloop.api.referral.FollowAppointment.Change;
 import dev.careloop.api.referral.FollowAppointment.Outcome;
 import dev.careloop.api.referral.ReferralDeclined;
 import dev.careloop.api.referral.ReferralForwarded;
+import dev.careloop.api.referral.OutcomeSent;
 import dev.careloop.api.referral.ReferralStatus;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +117,16 @@ class ReferralVisitSagaTest {
         fixture.givenAggregate(ID).published(booked())
                 .whenAggregate(REFERRAL).publishes(new CancellationConfirmed(REFERRAL, ReferralStatus.CANCELLED))
                 .expectDispatchedCommands(new CancelAppointmentForReferral(ID, "the referral was cancelled"));
+    }
+
+    @Test
+    void aConsultReportClosesTheBookedVisitAtTheTimeItWasSent() {
+        Instant reported = Instant.parse("2030-03-10T11:00:00Z");
+        fixture.givenCurrentTime(reported).andThenAggregate(ID).published(booked())
+                .whenAggregate(REFERRAL).publishes(new OutcomeSent(REFERRAL, PATIENT.patientId(), "Benign",
+                        ReferralStatus.COMPLETED, List.of()))
+                .expectDispatchedCommands(new CloseAppointmentForReferral(ID, reported))
+                .expectActiveSagas(0);
     }
 
     @Test

@@ -125,6 +125,8 @@ final class ReferralMapping {
         } else if (event instanceof InformationRequested e) {
             sent = communication(step, recipient, initiator, "Question", e.question(), List.of());
             openQuestionId = sent.getIdElement().getIdPart();
+            // While on hold, Task.statusReason is the question, as a partner puts it when it asks (TaskUpdates).
+            reasonGiven = e.question();
         } else if (event instanceof InformationProvided e) {
             sent = communication(step, initiator, recipient, "Answer", e.answer(), List.of());
             if (openQuestionId != null) {
@@ -158,6 +160,10 @@ final class ReferralMapping {
         // Any other referral event (accepted, no-show, cancellation confirmed, or one added later): the status moves.
         if (event instanceof ReferralEvent e) {
             status = e.status();
+            // A question is open only while the referral is on hold for it: declining or cancelling closes it.
+            if (status != ReferralStatus.INFORMATION_REQUESTED) {
+                openQuestionId = null;
+            }
         }
         // Task.statusReason explains the current status: it goes when the status moves on without a reason.
         if (reasonGiven != null && !reasonGiven.isBlank()) {

@@ -8,6 +8,8 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 
 import static dev.careloop.fhir.TestEvents.*;
+import static dev.careloop.fhir.mapping.Histories.DERM_USER;
+import static dev.careloop.fhir.mapping.Histories.GP_USER;
 import static dev.careloop.fhir.mapping.Resources.all;
 import static dev.careloop.fhir.mapping.Resources.one;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,5 +113,18 @@ class ReferralMappingTest {
         assertThat(one(projector.project(referral.first(11)), ServiceRequest.class).hasOccurrence()).isFalse();
         assertThat(one(projector.project(referral.first(11)), Task.class).getStatusReason().getText())
                 .isEqualTo("Patient asked for another day");
+    }
+
+    @Test
+    void aTaskOnHoldSaysWhatItAsksAndADeclineWhileOnHoldClosesTheQuestion() {
+        History onHold = referral("r-5").by(GP_USER, GP).then(referralSent("r-5", GP, DERM, null))
+                .by(DERM_USER, DERM).then(accepted("r-5")).then(informationRequested("r-5"));
+        Task asking = one(projector.project(onHold.events()), Task.class);
+        Task declined = one(projector.project(onHold.then(declined("r-5")).events()), Task.class);
+
+        assertThat(asking.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(asking.getStatusReason().getText()).isEqualTo(informationRequested("r-5").question());
+        assertThat(declined.getStatus()).isEqualTo(Task.TaskStatus.REJECTED);
+        assertThat(declined.getStatusReason().getText()).isEqualTo("Outside our catchment area");
     }
 }

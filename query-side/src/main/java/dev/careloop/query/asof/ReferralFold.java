@@ -35,6 +35,9 @@ final class ReferralFold {
     private String appointmentId;
     private Appointment appointment;
     private String openQuestion;
+    private String consultReport;
+    private final List<String> interimNotes = new ArrayList<>();
+    private String declineReason;
     private Instant slaDueAt;
     private boolean overdue;
     private String basedOnReferralId;
@@ -77,6 +80,9 @@ final class ReferralFold {
         status = e.status();
         updatedAt = at;
         version = message.getSequenceNumber() + 1;
+        if (status != ReferralStatus.INFORMATION_REQUESTED) {
+            openQuestion = null;
+        }
         if (e instanceof ReferralForwarded f) {
             recipient = f.toOrganisation();
             parties.add(f.toOrganisation());
@@ -86,8 +92,6 @@ final class ReferralFold {
             partEnded.remove(f.toOrganisation());
         } else if (e instanceof InformationRequested q) {
             openQuestion = q.question();
-        } else if (e instanceof InformationProvided) {
-            openQuestion = null;
         } else if (e instanceof VisitScheduled v) {
             booked(v.appointmentId(), v.appointment());
         } else if (e instanceof VisitRescheduled v) {
@@ -95,6 +99,12 @@ final class ReferralFold {
         } else if (e instanceof VisitCancelled) {
             appointmentId = null;
             appointment = null;
+        } else if (e instanceof ReferralDeclined d) {
+            declineReason = d.reason();
+        } else if (e instanceof InterimNoteSent n && n.note() != null) {
+            interimNotes.add(n.note());
+        } else if (e instanceof OutcomeSent o) {
+            consultReport = o.report();
         } else if (e instanceof OutcomeAcknowledged) {
             loopClosed = true;
         } else if (e instanceof ReferralSlaMissed) {
@@ -131,6 +141,6 @@ final class ReferralFold {
         return new ReferralView(referralId, referralNumber, identifierSystem, initiator, recipient, patient, priority,
                 service, reason, status, status.taskStatus(), status.businessStatus(), status.display(), loopClosed,
                 appointmentId, appointment, openQuestion, slaDueAt, overdue, basedOnReferralId, createdAt, updatedAt,
-                version, List.copyOf(recordIds));
+                version, List.copyOf(recordIds), consultReport, List.copyOf(interimNotes), declineReason);
     }
 }

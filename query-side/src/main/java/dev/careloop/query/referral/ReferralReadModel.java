@@ -154,6 +154,8 @@ class ReferralReadModel {
                         rs.getString("appointment_location")),
                 rs.getString("open_question"), instant(rs, "sla_due_at"), rs.getBoolean("overdue"),
                 rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()));
+                rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()),
+                rs.getString("consult_report"), List.of((String[]) rs.getArray("interim_notes").getArray()),
+                rs.getString("decline_reason"));
     };
 }

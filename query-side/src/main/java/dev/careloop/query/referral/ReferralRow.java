@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A row of referral_view, as {@link ReferralViewProjection} changes it. */
@@ -40,6 +41,9 @@ final class ReferralRow implements PatientScrub.PatientRow {
     long version;
     List<String> recordIds = new ArrayList<>();
     String appointmentId;
+    String consultReport;
+    List<String> interimNotes = new ArrayList<>();
+    String declineReason;
 
     static final RowTable<ReferralRow> TABLE = RowTable.<ReferralRow>named("referral_view")
             .column("referral_id", r -> r.referralId)
@@ -67,6 +71,9 @@ final class ReferralRow implements PatientScrub.PatientRow {
             .column("version", r -> r.version)
             .textArray("record_ids", r -> r.recordIds)
             .column("appointment_id", r -> r.appointmentId)
+            .column("consult_report", r -> r.consultReport)
+            .textArray("interim_notes", r -> r.interimNotes)
+            .column("decline_reason", r -> r.declineReason)
             .key("referral_id")
             .reader(ReferralRow::read);
 
@@ -99,18 +106,26 @@ final class ReferralRow implements PatientScrub.PatientRow {
         r.version = rs.getLong("version");
         r.recordIds = RowValues.strings(rs.getArray("record_ids"));
         r.appointmentId = rs.getString("appointment_id");
+        r.consultReport = rs.getString("consult_report");
+        r.interimNotes = RowValues.strings(rs.getArray("interim_notes"));
+        r.declineReason = rs.getString("decline_reason");
         return r;
     }
 
     /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */
     @Override
     public boolean erasePatient() {
-        if (!PatientScrub.unerased(patient, reason, openQuestion)) {
+        List<String> texts = new ArrayList<>(Arrays.asList(reason, openQuestion, consultReport, declineReason));
+        texts.addAll(interimNotes);
+        if (!PatientScrub.unerased(patient, texts.toArray(String[]::new))) {
             return false;
         }
         patient = Patient.erased(patient.patientId());
         reason = PatientScrub.erased(reason);
         openQuestion = PatientScrub.erased(openQuestion);
+        consultReport = PatientScrub.erased(consultReport);
+        declineReason = PatientScrub.erased(declineReason);
+        interimNotes.replaceAll(PatientScrub::erased);
         return true;
     }
 }

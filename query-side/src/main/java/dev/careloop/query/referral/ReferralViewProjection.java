@@ -73,7 +73,7 @@ class ReferralViewProjection implements PatientScrub {
 
     @EventHandler
     void on(InformationProvided e, DomainEventMessage<?> message) {
-        update(e, message, r -> r.openQuestion = null);
+        update(e, message, null);
     }
 
     @EventHandler
@@ -97,6 +97,21 @@ class ReferralViewProjection implements PatientScrub {
     }
 
     @EventHandler
+    void on(ReferralDeclined e, DomainEventMessage<?> message) {
+        update(e, message, r -> r.declineReason = e.reason());
+    }
+
+    @EventHandler
+    void on(InterimNoteSent e, DomainEventMessage<?> message) {
+        update(e, message, e.note() == null ? null : r -> r.interimNotes.add(e.note()));
+    }
+
+    @EventHandler
+    void on(OutcomeSent e, DomainEventMessage<?> message) {
+        update(e, message, r -> r.consultReport = e.report());
+    }
+
+    @EventHandler
     void on(OutcomeAcknowledged e, DomainEventMessage<?> message) {
         update(e, message, r -> r.loopClosed = true);
     }
@@ -111,7 +126,7 @@ class ReferralViewProjection implements PatientScrub {
         update(e, message, r -> r.recordIds.add(e.recordId()));
     }
 
-    /** Accepted, declined, no-show, notes, cancellation, outcome, refer-back: only the status moves. */
+    /** Accepted, no-show, cancellation, refer-back: only the status moves. */
     @EventHandler
     void on(ReferralEvent e, DomainEventMessage<?> message) {
         update(e, message, null);
@@ -152,6 +167,10 @@ class ReferralViewProjection implements PatientScrub {
         r.status = e.status().code();
         r.updatedAt = message.getTimestamp();
         r.version = version;
+        // A question is open only while the referral is on hold for it: declining or cancelling closes it.
+        if (e.status() != ReferralStatus.INFORMATION_REQUESTED) {
+            r.openQuestion = null;
+        }
         if (change != null) {
             change.accept(r);
         }

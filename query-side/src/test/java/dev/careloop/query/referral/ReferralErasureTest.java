@@ -78,6 +78,22 @@ class ReferralErasureTest {
     }
 
     @Test
+    void erasureReachesTheDeclineReasonTheInterimNotesAndTheConsultReport() {
+        projections.deliver(event(DERM, new dev.careloop.api.referral.InterimNoteSent("r1", ADA.patientId(),
+                        "Biopsy taken", ReferralStatus.INTERIM_NOTE_SENT, List.of())),
+                event(DERM, new dev.careloop.api.referral.OutcomeSent("r1", ADA.patientId(), "Benign",
+                        ReferralStatus.COMPLETED, List.of())));
+
+        view.scrub(ADA.patientId());
+        view.scrub(GRACE.patientId());
+
+        ReferralView ada = readModel.find("r1", GP).orElseThrow();
+        assertThat(ada.interimNotes()).containsExactly("(erased)");
+        assertThat(ada.consultReport()).isEqualTo("(erased)");
+        assertThat(readModel.find("r2", GP).orElseThrow().declineReason()).isEqualTo("(erased)");
+    }
+
+    @Test
     void anotherPatientsReferralKeepsItsClinicalText() {
         view.scrub(ADA.patientId());
         timeline.scrub(ADA.patientId());
