@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * A browser, as far as the local issuer can tell: the JDK's HTTP client with a cookie jar, following no redirects,
  * walking the authorization code flow with PKCE (RFC 7636) step by step so that tests can assert each answer.
  */
-final class PersonLogin {
+public final class PersonLogin {
 
     static final String PASSWORD = "careloop-demo";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,7 @@ final class PersonLogin {
     final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    PersonLogin(int port) {
+    public PersonLogin(int port) {
         // The issuer refuses "localhost" in redirect URIs; a loopback address may use any port.
         this.base = "http://127.0.0.1:" + port;
         this.redirectUri = base + "/login/oauth2/code/careloop";
@@ -99,7 +99,7 @@ final class PersonLogin {
     }
 
     /** The whole flow for one person: their access token response (access_token, id_token). */
-    JsonNode logIn(String username) {
+    public JsonNode logIn(String username) {
         String afterLogin = location(authorize(true));
         if (!afterLogin.endsWith("/login")) {
             throw new AssertionError("expected the login form, was sent to " + afterLogin);

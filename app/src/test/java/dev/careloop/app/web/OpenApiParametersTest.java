@@ -90,8 +90,11 @@ class OpenApiParametersTest {
         JsonNode swaggerConfig = new ObjectMapper().readTree(RestClient.create("http://localhost:" + port)
                 .get().uri("/v3/api-docs/swagger-config").retrieve().body(String.class));
         assertThat(swaggerConfig.get("oauth2RedirectUrl").asString()).endsWith("/swagger-ui/oauth2-redirect.html");
-        assertThat(swaggerConfig.get("oauth").get("clientId").asString()).isEqualTo("careloop-web");
-        assertThat(swaggerConfig.get("oauth").get("usePkceWithAuthorizationCodeGrant").asBoolean()).isTrue();
+        // Swagger UI's initOAuth: the public client, with PKCE.
+        String initializer = RestClient.create("http://localhost:" + port).get()
+                .uri("/swagger-ui/swagger-initializer.js").retrieve().body(String.class);
+        assertThat(initializer.replaceAll("\\s", "")).contains("initOAuth")
+                .contains("\"clientId\":\"careloop-web\"").contains("\"usePkceWithAuthorizationCodeGrant\":true");
     }
 
     private JsonNode document() {
