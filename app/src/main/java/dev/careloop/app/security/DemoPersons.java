@@ -2,7 +2,6 @@ package dev.careloop.app.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -63,10 +62,9 @@ record DemoPersons(String passwordHash, List<Person> people) {
             if (hash == null) {
                 throw new UsernameNotFoundException("no password for " + username);
             }
-            UserDetails user = User.withUsername(person.username()).password(hash)
+            return User.withUsername(person.username()).password(hash)
                     .authorities(person.roles().stream().map(r -> "ROLE_" + r).toArray(String[]::new))
                     .build();
-            return user;
         };
     }
 }

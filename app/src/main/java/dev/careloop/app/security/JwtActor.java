@@ -12,11 +12,9 @@ import java.util.Set;
 /**
  * Reads who is acting from a bearer token: {@code sub}, the organisation, the roles, the client, and for a person
  * the display name (with their profession when the token gives one). Which claims carry the organisation, roles and
- * name is configuration ({@link ClaimNames}); the constants are the local issuer's defaults.
+ * name is configuration ({@link ClaimNames}); its defaults are what the local issuer writes.
  */
 final class JwtActor {
-    static final String ORG_CLAIM = "org";
-    static final String ROLES_CLAIM = "roles";
 
     /** The purpose of use a token may carry for every request made with it (the header overrides it). */
     static final String PURPOSE_CLAIM = "purpose_of_use";

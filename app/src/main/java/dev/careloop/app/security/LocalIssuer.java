@@ -9,19 +9,17 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.Customizer;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.oauth2.core.oidc.OidcScopes;
-import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
-import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -35,8 +33,12 @@ import org.springframework.security.oauth2.server.authorization.settings.ClientS
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -45,6 +47,7 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -98,11 +101,18 @@ class LocalIssuer {
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(
                         "/login"), PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")))
                 .formLogin(Customizer.withDefaults())
-                // /userinfo answers for the bearer of an access token.
-                .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()))
+                // /userinfo answers for the bearer of an access token; nowhere else here does a bearer token count
+                // (an API token must not stand in for a person's login at /oauth2/authorize).
+                .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).bearerTokenResolver(userInfoOnly()))
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated());
         return http.build();
+    }
+
+    private static BearerTokenResolver userInfoOnly() {
+        DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+        return request -> "/userinfo".equals(request.getRequestURI().substring(request.getContextPath().length()))
+                ? bearer.resolve(request) : null;
     }
 
     /** The persons' logins (form login); their passwords checked by the same encoder as the client secrets. */
@@ -132,7 +142,7 @@ class LocalIssuer {
 
     @Bean
     RegisteredClientRepository demoClients(ClientSecrets encoder, WebClient web) {
-        List<RegisteredClient> clients = new java.util.ArrayList<>(DemoClients.all().stream()
+        List<RegisteredClient> clients = new ArrayList<>(DemoClients.all().stream()
                 .map(c -> RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
                         .clientId(c.clientId())
                         .clientSecret(encoder.encode(DemoClients.SECRET))

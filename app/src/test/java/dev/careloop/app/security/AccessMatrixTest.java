@@ -227,8 +227,8 @@ class AccessMatrixTest {
 
     /**
      * The local issuer's own routes sit outside the table, in its filter chain (LocalIssuer): discovery and the
-     * login form open, /userinfo for a bearer token, the code for a logged-in person; a bearer token of the API
-     * opens none of the person's routes.
+     * login form open, /userinfo for a bearer token, the code for a logged-in person only: a bearer token of the
+     * API is no login at /oauth2/authorize.
      */
     @Test
     void theIssuersRoutesAreItsOwnDiscoveryAndLoginOpenUserinfoForABearerAndAuthorizeSendsToTheLoginForm() {
@@ -247,8 +247,9 @@ class AccessMatrixTest {
                         + "&code_challenge=" + "a".repeat(43) + "&code_challenge_method=S256")
                 .header("Authorization", "Bearer " + TOKENS.get("northside-gp-clinician"))
                 .retrieve().toEntity(String.class);
-        assertThat(authorize.getStatusCode().value()).isEqualTo(302);
-        assertThat(authorize.getHeaders().getLocation().getPath()).isEqualTo("/login");
+        // This client follows redirects: an API token is no login, so the answer is the login form, not a code.
+        assertThat(authorize.getStatusCode().value()).isEqualTo(200);
+        assertThat(authorize.getBody()).contains("name=\"password\"").doesNotContain("code=");
     }
 
     @Test
