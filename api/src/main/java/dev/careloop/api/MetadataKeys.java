@@ -3,6 +3,8 @@ package dev.careloop.api;
 /** Names of the metadata every command and event carries (DESIGN.md, "Every event carries"). */
 public final class MetadataKeys {
     public static final String USER = "userId";
+    /** The acting person's display name ("Dr Priya Shah"); absent when a service account or partner system acts. */
+    public static final String USER_NAME = "userName";
     public static final String ORGANISATION = "organisation";
     public static final String ROLES = "roles";
     public static final String CLIENT = "client";

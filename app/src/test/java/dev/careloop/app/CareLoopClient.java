@@ -40,6 +40,12 @@ public final class CareLoopClient {
         return new CareLoopClient(http, JSON.readTree(body).get("access_token").asText());
     }
 
+    /** A client calling with a token got elsewhere (a person's, from the authorization code flow). */
+    public static CareLoopClient withToken(int port, String token) {
+        return new CareLoopClient(RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultStatusHandler(status -> true, (req, res) -> { }).build(), token);
+    }
+
     /** The bearer token, for tests that speak HTTP at the socket level. */
     public String token() {
         return token;

@@ -30,12 +30,12 @@ public class EventJournal {
 
     /** One event in a journal; {@code details} is the payload as JSON, without the aggregate id and status. */
     public record Entry(String eventId, String aggregateId, long sequenceNumber, String eventType, String status,
-                        Instant occurredAt, String actorUser, String actorOrg, String actorRoles, String client,
+                        Instant occurredAt, String actorUser, String actorName, String actorOrg, String actorRoles, String client,
                         String purposeOfUse, String correlationId, String causationId, String details) {
 
         Entry withDetails(String newDetails) {
-            return new Entry(eventId, aggregateId, sequenceNumber, eventType, status, occurredAt, actorUser, actorOrg,
-                    actorRoles, client, purposeOfUse, correlationId, causationId, newDetails);
+            return new Entry(eventId, aggregateId, sequenceNumber, eventType, status, occurredAt, actorUser, actorName,
+                    actorOrg, actorRoles, client, purposeOfUse, correlationId, causationId, newDetails);
         }
     }
 
@@ -57,6 +57,7 @@ public class EventJournal {
                 .column("status", Entry::status)
                 .column("occurred_at", Entry::occurredAt)
                 .column("actor_user", Entry::actorUser)
+                .column("actor_name", Entry::actorName)
                 .column("actor_org", Entry::actorOrg)
                 .column("actor_roles", Entry::actorRoles)
                 .column("client", Entry::client)
@@ -67,7 +68,7 @@ public class EventJournal {
                 .key("event_id")
                 .reader(rs -> new Entry(rs.getString("event_id"), rs.getString(idColumn), rs.getLong("sequence_number"),
                         rs.getString("event_type"), rs.getString("status"), instant(rs.getTimestamp("occurred_at")),
-                        rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                        rs.getString("actor_user"), rs.getString("actor_name"), rs.getString("actor_org"), rs.getString("actor_roles"),
                         rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
                         rs.getString("causation_id"), rs.getString("details")));
     }
@@ -78,7 +79,8 @@ public class EventJournal {
         MetaData md = message.getMetaData();
         return new Entry(message.getIdentifier(), aggregateId, message.getSequenceNumber(),
                 event.getClass().getSimpleName(), statusCode, message.getTimestamp(),
-                ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.ORGANISATION),
+                ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.USER_NAME),
+                ReadModels.text(md, MetadataKeys.ORGANISATION),
                 ReadModels.text(md, MetadataKeys.ROLES), ReadModels.text(md, MetadataKeys.CLIENT),
                 ReadModels.text(md, MetadataKeys.PURPOSE_OF_USE), ReadModels.text(md, MetadataKeys.CORRELATION_ID),
                 ReadModels.text(md, MetadataKeys.CAUSATION_ID), details(event, idProperty));

@@ -112,7 +112,7 @@ class AuditExportController {
 
     private static AuditTrailExport.Entry entry(AuditReadModel.Entry e) {
         return new AuditTrailExport.Entry(e.eventId(), e.occurredAt(), e.eventType(), e.description(),
-                e.aggregateType(), e.aggregateId(), e.sequence(), e.patientId(), e.user(), e.organisation(),
+                e.aggregateType(), e.aggregateId(), e.sequence(), e.patientId(), e.user(), e.userName(), e.organisation(),
                 e.client(), e.purposeOfUse(), e.correlationId());
     }
 
@@ -122,11 +122,12 @@ class AuditExportController {
      */
     static String csv(List<AuditReadModel.Entry> entries) {
         StringBuilder out = new StringBuilder();
-        row(out, "time", "globalIndex", "eventType", "description", "user", "organisation", "client",
+        row(out, "time", "globalIndex", "eventType", "description", "user", "userName", "organisation", "client",
                 "purposeOfUse", "patientId", "referralId", "recordId", "appointmentId", "aggregateType",
                 "aggregateId", "sequence", "requestId", "eventId");
         for (AuditReadModel.Entry e : entries) {
-            row(out, e.occurredAt(), e.globalIndex(), e.eventType(), e.description(), e.user(), e.organisation(),
+            row(out, e.occurredAt(), e.globalIndex(), e.eventType(), e.description(), e.user(), e.userName(),
+                    e.organisation(),
                     e.client(), e.purposeOfUse(), e.patientId(), e.referralId(), e.recordId(), e.appointmentId(),
                     e.aggregateType(), e.aggregateId(), e.sequence(), e.correlationId(), e.eventId());
         }

@@ -14,8 +14,8 @@ import java.util.Map;
  */
 class ActorAndRequestCorrelation implements CorrelationDataProvider {
 
-    private static final List<String> PROPAGATED = List.of(MetadataKeys.USER, MetadataKeys.ORGANISATION,
-            MetadataKeys.ROLES, MetadataKeys.CLIENT, MetadataKeys.PURPOSE_OF_USE, MetadataKeys.CORRELATION_ID);
+    private static final List<String> PROPAGATED = List.of(MetadataKeys.USER, MetadataKeys.USER_NAME,
+            MetadataKeys.ORGANISATION, MetadataKeys.ROLES, MetadataKeys.CLIENT, MetadataKeys.PURPOSE_OF_USE, MetadataKeys.CORRELATION_ID);
 
     @Override
     public Map<String, ?> correlationDataFor(Message<?> message) {

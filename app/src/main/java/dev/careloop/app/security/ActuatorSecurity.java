@@ -19,7 +19,8 @@ class ActuatorSecurity {
 
     @Bean
     @Order(0)
-    SecurityFilterChain actuator(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+    SecurityFilterChain actuator(HttpSecurity http, ProblemAuthenticationEntryPoint problems, ClaimNames claims)
+            throws Exception {
         http.securityMatcher("/actuator/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
@@ -27,7 +28,7 @@ class ActuatorSecurity {
                         .hasAnyAuthority("ROLE_admin", "SCOPE_" + METRICS_SCOPE)
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(o -> o
-                        .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes()))
+                        .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes(claims)))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -3,6 +3,7 @@ package dev.careloop.app.security;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessMatrix;
 import dev.careloop.api.access.AccessMatrix.Route;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
@@ -35,13 +36,21 @@ import java.util.List;
  * parameter (with the roles a partner's write scopes act with) and scope everything they do to its organisation.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ClaimNames.class)
 class ApiSecurity implements WebMvcConfigurer {
+
+    private final ClaimNames claims;
+
+    ApiSecurity(ClaimNames claims) {
+        this.claims = claims;
+    }
 
     static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
 
     @Bean
     @Order(3)
-    SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems, ClaimNames claims)
+            throws Exception {
         http.authorizeHttpRequests(a -> {
                     // Least privilege as one table (AccessMatrix): each row is a matcher with its own decision, and a
                     // route no row names is refused.
@@ -57,7 +66,7 @@ class ApiSecurity implements WebMvcConfigurer {
                     a.anyRequest().access(RouteAccess.unlisted());
                 })
                 .oauth2ResourceServer(o -> o
-                        .jwt(j -> j.jwtAuthenticationConverter(new RolesAndScopes()))
+                        .jwt(j -> j.jwtAuthenticationConverter(new RolesAndScopes(claims)))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -67,21 +76,33 @@ class ApiSecurity implements WebMvcConfigurer {
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new ActorResolver());
+        resolvers.add(new ActorResolver(claims));
     }
 
     /** {@code roles} become ROLE_ authorities and {@code scope} SCOPE_ authorities. */
     static final class RolesAndScopes implements Converter<Jwt, AbstractAuthenticationToken> {
+        private final ClaimNames claims;
+
+        RolesAndScopes(ClaimNames claims) {
+            this.claims = claims;
+        }
+
         @Override
         public AbstractAuthenticationToken convert(Jwt jwt) {
             Collection<GrantedAuthority> authorities = new ArrayList<>();
-            JwtActor.roles(jwt).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
+            JwtActor.roles(jwt, claims).forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
             JwtActor.scopes(jwt).forEach(s -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + s)));
             return new JwtAuthenticationToken(jwt, authorities, jwt.getSubject());
         }
     }
 
     private static final class ActorResolver implements HandlerMethodArgumentResolver {
+        private final ClaimNames claims;
+
+        ActorResolver(ClaimNames claims) {
+            this.claims = claims;
+        }
+
         @Override
         public boolean supportsParameter(MethodParameter parameter) {
             return Actor.class.equals(parameter.getParameterType());
@@ -95,13 +116,13 @@ class ApiSecurity implements WebMvcConfigurer {
             }
             Actor actor;
             try {
-                actor = JwtActor.acting(token.getToken(), request.getHeader(PURPOSE_HEADER));
+                actor = JwtActor.acting(token.getToken(), request.getHeader(PURPOSE_HEADER), claims);
             } catch (JwtActor.UnknownPurposeOfUse e) {
                 throw new InvalidPurposeOfUse(e.getMessage());
             }
             if (actor == null) {
                 throw new ResponseStatusException(HttpStatus.FORBIDDEN,
-                        "the token names no organisation (claim 'org')");
+                        "the token names no organisation (claim '" + claims.organisation() + "')");
             }
             return actor;
         }

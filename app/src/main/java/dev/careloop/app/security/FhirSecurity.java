@@ -30,13 +30,13 @@ class FhirSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain fhir(HttpSecurity http) throws Exception {
+    SecurityFilterChain fhir(HttpSecurity http, ClaimNames claims) throws Exception {
         http.securityMatcher("/fhir/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(o -> o
-                        .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes()))
+                        .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes(claims)))
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Bearer");
                             EdgeAnswers.write(response, "/fhir", 401, "a valid bearer token is required", List.of());
@@ -50,11 +50,17 @@ class FhirSecurity {
 
     /** The caller from the request's bearer token: its organisation, roles (with a system client's) and scopes. */
     @Bean
-    FhirCallers fhirCallers() {
-        return new JwtCallers();
+    FhirCallers fhirCallers(ClaimNames claims) {
+        return new JwtCallers(claims);
     }
 
     private static final class JwtCallers implements FhirCallers {
+        private final ClaimNames claims;
+
+        JwtCallers(ClaimNames claims) {
+            this.claims = claims;
+        }
+
         @Override
         public Optional<FhirCaller> current(HttpServletRequest request) {
             Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
@@ -63,7 +69,7 @@ class FhirSecurity {
             }
             Actor actor;
             try {
-                actor = JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER));
+                actor = JwtActor.acting(token.getToken(), request.getHeader(ApiSecurity.PURPOSE_HEADER), claims);
             } catch (JwtActor.UnknownPurposeOfUse e) {
                 // An OperationOutcome 400 from the facade, before anything is read.
                 throw new InvalidRequestException(ApiSecurity.PURPOSE_HEADER + ": " + e.getMessage());

@@ -9,10 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Reads who is acting from a bearer token: {@code sub}, {@code org}, {@code roles}, the client. */
+/**
+ * Reads who is acting from a bearer token: {@code sub}, the organisation, the roles, the client, and for a person
+ * the display name (with their profession when the token gives one). Which claims carry the organisation, roles and
+ * name is configuration ({@link ClaimNames}); its defaults are what the local issuer writes.
+ */
 final class JwtActor {
-    static final String ORG_CLAIM = "org";
-    static final String ROLES_CLAIM = "roles";
 
     /** The purpose of use a token may carry for every request made with it (the header overrides it). */
     static final String PURPOSE_CLAIM = "purpose_of_use";
@@ -21,7 +23,11 @@ final class JwtActor {
     }
 
     static Set<String> roles(Jwt jwt) {
-        Object claim = jwt.getClaims().get(ROLES_CLAIM);
+        return roles(jwt, ClaimNames.DEFAULTS);
+    }
+
+    static Set<String> roles(Jwt jwt, ClaimNames names) {
+        Object claim = ClaimNames.value(jwt.getClaims(), names.roles());
         Set<String> roles = new HashSet<>();
         if (claim instanceof Collection<?> values) {
             values.forEach(v -> roles.add(v.toString()));
@@ -87,7 +93,11 @@ final class JwtActor {
      * scopes carry ({@link #systemRoles}). Null when the token names no organisation.
      */
     static Actor acting(Jwt jwt, String requestedPurpose) {
-        Actor actor = from(jwt, requestedPurpose);
+        return acting(jwt, requestedPurpose, ClaimNames.DEFAULTS);
+    }
+
+    static Actor acting(Jwt jwt, String requestedPurpose, ClaimNames names) {
+        Actor actor = from(jwt, requestedPurpose, names);
         if (actor == null) {
             return null;
         }
@@ -98,7 +108,7 @@ final class JwtActor {
             // A client-credentials token without client_id: its audience is the client it was issued to.
             client = jwt.getAudience().get(0);
         }
-        return new Actor(actor.userId(), actor.organisation(), roles, client, actor.purposeOfUse());
+        return new Actor(actor.userId(), actor.organisation(), roles, client, actor.purposeOfUse(), actor.userName());
     }
 
     /** A stated purpose of use that is not one of {@link PurposeOfUse#ALL}: a 400 naming the codes there are. */
@@ -111,18 +121,37 @@ final class JwtActor {
 
     /** The actor, or null when the token names no organisation; {@link UnknownPurposeOfUse} for an unknown one. */
     static Actor from(Jwt jwt, String requestedPurpose) {
-        String org = jwt.getClaimAsString(ORG_CLAIM);
-        if (org == null || org.isBlank()) {
+        return from(jwt, requestedPurpose, ClaimNames.DEFAULTS);
+    }
+
+    static Actor from(Jwt jwt, String requestedPurpose, ClaimNames names) {
+        String org = ClaimNames.text(jwt.getClaims(), names.organisation());
+        if (org == null) {
             return null;
         }
-        Set<String> roles = roles(jwt);
+        Set<String> roles = roles(jwt, names);
         String client = jwt.getClaimAsString("client_id");
         if (client == null) {
             client = jwt.getClaimAsString("azp");
         }
         String subject = jwt.getSubject() != null ? jwt.getSubject() : client;
         String stated = requestedPurpose != null ? requestedPurpose : jwt.getClaimAsString(PURPOSE_CLAIM);
-        return new Actor(subject, org, roles, client, purpose(stated, roles));
+        return new Actor(subject, org, roles, client, purpose(stated, roles), displayName(jwt, names));
+    }
+
+    /**
+     * A person's name as the timeline and audit trail show it: "Dr Priya Shah, dermatologist at Riverside" (name and
+     * profession); null for a service account, whose token names no person.
+     */
+    static String displayName(Jwt jwt, ClaimNames names) {
+        String name = ClaimNames.text(jwt.getClaims(), names.name());
+        if (name == null) {
+            return null;
+        }
+        String title = ClaimNames.text(jwt.getClaims(), names.title());
+        String shown = title == null ? name : name + ", " + title;
+        // A name is a label, not a document: as long as a read-model column holds.
+        return shown.length() > 255 ? shown.substring(0, 255) : shown;
     }
 
     /**

@@ -6,14 +6,20 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -27,8 +33,12 @@ import org.springframework.security.oauth2.server.authorization.settings.ClientS
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,36 +47,78 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The local OAuth2 issuer (Spring Authorization Server) of the {@code local} profile: client-credentials
- * tokens for the demo clients, signed with a key made at start-up, carrying {@code org} and {@code roles}.
- * In production CareLoop trusts any issuer named by CARELOOP_ISSUER_URI instead.
+ * The local OAuth2 / OpenID Connect issuer (Spring Authorization Server) of the {@code local} profile, with keys
+ * made at start-up: client-credentials tokens for the demo service clients, and for the demo persons
+ * ({@link DemoPersons}) the authorization code flow with PKCE through the public client {@code careloop-web}
+ * (the web app and Swagger UI), after a login form. Every access token carries the organisation and roles; a
+ * person's also {@code sub}, {@code name} and {@code title}, and their ID token the name. In production CareLoop
+ * trusts any issuer named by CARELOOP_ISSUER_URI instead.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("local")
+@EnableConfigurationProperties({DemoPersons.class, LocalIssuer.WebClient.class})
 class LocalIssuer {
 
     static final String ORG_SETTING = "careloop.org";
     static final String ROLES_SETTING = "careloop.roles";
+    /** The public client of the web app and of Swagger UI's Authorize: authorization code with PKCE, no secret. */
+    static final String WEB_CLIENT = "careloop-web";
+
+    /**
+     * The public client's redirect and post-logout URIs (careloop.security.web-client.*). Spring Authorization
+     * Server refuses {@code localhost} in a redirect URI and lets a loopback address (127.0.0.1) use any port.
+     */
+    @ConfigurationProperties("careloop.security.web-client")
+    record WebClient(List<String> redirectUris, List<String> postLogoutRedirectUris, Duration accessTokenTtl) {
+        WebClient {
+            redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
+            postLogoutRedirectUris = postLogoutRedirectUris == null ? List.of() : List.copyOf(postLogoutRedirectUris);
+            accessTokenTtl = accessTokenTtl == null ? Duration.ofMinutes(30) : accessTokenTtl;
+        }
+    }
 
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServer(HttpSecurity http, RegisteredClientRepository clients,
                                             ClientSecrets secrets, TokenThrottle throttle) throws Exception {
-        http.securityMatcher("/oauth2/**", "/.well-known/**")
+        http.securityMatcher("/oauth2/**", "/.well-known/**", "/userinfo", "/connect/**", "/login", "/logout",
+                        "/default-ui.css")
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(c -> c.authenticationProviders(
                                 providers -> providers.add(0, secrets.unknownClients(clients))))
                         .tokenIntrospectionEndpoint(e -> e.authenticationProviders(providers -> providers.replaceAll(
                                 p -> p instanceof OAuth2TokenIntrospectionAuthenticationProvider
-                                        ? IssuedTokens.ownTokensOnly(p) : p))))
+                                        ? IssuedTokens.ownTokensOnly(p) : p)))
+                        .oidc(Customizer.withDefaults()))
                 .addFilterBefore(throttle.filter(), AbstractPreAuthenticatedProcessingFilter.class)
-                .authorizeHttpRequests(a -> a.anyRequest().authenticated());
+                // A person who asks for a code and has no session yet is sent to the login form, then back.
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint(
+                        "/login"), PathPatternRequestMatcher.withDefaults().matcher("/oauth2/authorize")))
+                .formLogin(Customizer.withDefaults())
+                // /userinfo answers for the bearer of an access token; nowhere else here does a bearer token count
+                // (an API token must not stand in for a person's login at /oauth2/authorize).
+                .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).bearerTokenResolver(userInfoOnly()))
+                .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
+                        .anyRequest().authenticated());
         return http.build();
+    }
+
+    private static BearerTokenResolver userInfoOnly() {
+        DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+        return request -> "/userinfo".equals(request.getRequestURI().substring(request.getContextPath().length()))
+                ? bearer.resolve(request) : null;
+    }
+
+    /** The persons' logins (form login); their passwords checked by the same encoder as the client secrets. */
+    @Bean
+    UserDetailsService demoPersonLogins(DemoPersons persons) {
+        return persons.users();
     }
 
     /** The client secrets' encoder, which client authentication also uses (Spring picks the bean up). */
@@ -89,8 +141,8 @@ class LocalIssuer {
     }
 
     @Bean
-    RegisteredClientRepository demoClients(ClientSecrets encoder) {
-        List<RegisteredClient> clients = DemoClients.all().stream()
+    RegisteredClientRepository demoClients(ClientSecrets encoder, WebClient web) {
+        List<RegisteredClient> clients = new ArrayList<>(DemoClients.all().stream()
                 .map(c -> RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
                         .clientId(c.clientId())
                         .clientSecret(encoder.encode(DemoClients.SECRET))
@@ -104,23 +156,49 @@ class LocalIssuer {
                                 .build())
                         .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofHours(1)).build())
                         .build())
-                .toList();
+                .toList());
+        clients.add(RegisteredClient.withId(UUID.nameUUIDFromBytes(WEB_CLIENT.getBytes()).toString())
+                .clientId(WEB_CLIENT)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUris(uris -> uris.addAll(web.redirectUris()))
+                .postLogoutRedirectUris(uris -> uris.addAll(web.postLogoutRedirectUris()))
+                .scope(OidcScopes.OPENID)
+                .scope(OidcScopes.PROFILE)
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false)
+                        .build())
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(web.accessTokenTtl()).build())
+                .build());
         return new InMemoryRegisteredClientRepository(clients);
     }
 
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> organisationAndRoleClaims() {
+    OAuth2TokenCustomizer<JwtEncodingContext> organisationAndRoleClaims(DemoPersons persons, ClaimNames names) {
         return context -> {
+            DemoPersons.Person person = AuthorizationGrantType.CLIENT_CREDENTIALS.equals(
+                    context.getAuthorizationGrantType()) || context.getPrincipal() == null ? null
+                    : persons.find(context.getPrincipal().getName()).orElse(null);
+            if (person != null && OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
+                personClaims(context, person, names);
+                return;
+            }
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                return;
+            }
+            if (person != null) {
+                // The same claims the API reads from a service client's token, from the person's own record.
+                personClaims(context, person, names);
+                context.getClaims().claim(names.roles(), person.roles());
+                context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
                 return;
             }
             ClientSettings settings = context.getRegisteredClient().getClientSettings();
             String org = settings.getSetting(ORG_SETTING);
             List<String> roles = settings.getSetting(ROLES_SETTING);
             if (org != null) {
-                context.getClaims().claim(JwtActor.ORG_CLAIM, org);
+                context.getClaims().claim(names.organisation(), org);
             }
-            context.getClaims().claim(JwtActor.ROLES_CLAIM, roles == null ? List.of() : roles);
+            context.getClaims().claim(names.roles(), roles == null ? List.of() : roles);
             // RFC 9068: the client the token was issued to, which every event records as the acting client.
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             // A client that asks for no scope gets the ones it is registered with (RFC 6749 3.3: a pre-defined
@@ -130,6 +208,14 @@ class LocalIssuer {
                 context.getClaims().claim("scope", List.copyOf(new java.util.TreeSet<>(registered)));
             }
         };
+    }
+
+    private static void personClaims(JwtEncodingContext context, DemoPersons.Person person, ClaimNames names) {
+        context.getClaims().claim(names.organisation(), person.organisation());
+        context.getClaims().claim(names.name(), person.name());
+        if (person.title() != null) {
+            context.getClaims().claim(names.title(), person.title());
+        }
     }
 
     @Bean

@@ -27,11 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /oauth2/revoke}) per client id and per remote address, in windows of a minute: past
  * careloop.security.token-throttle.failures-per-minute refused attempts (400/401) of a client id or from an address,
  * or careloop.security.token-throttle.successes-per-minute tokens of one client id, every request of that client or
- * address is answered 429 (problem+json, Retry-After) until its window ends. Per process; the counts live in memory.
+ * address is answered 429 (problem+json, Retry-After) until its window ends. The persons' login form
+ * ({@code POST /login}) is throttled the same way, per username and per address: a wrong password counts as a
+ * refused attempt, and once spent even the right password waits. Per process; the counts live in memory.
  */
 final class TokenThrottle {
 
     static final Set<String> PATHS = Set.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
+    /** The login form's POST (form login). */
+    static final String LOGIN = "/login";
     static final Duration WINDOW = Duration.ofMinutes(1);
     /** Enough windows for every client and address in use at once; past it the memory starts over. */
     private static final int MAX_WINDOWS = 50_000;
@@ -109,22 +113,24 @@ final class TokenThrottle {
         return new OncePerRequestFilter() {
             @Override
             protected boolean shouldNotFilter(HttpServletRequest request) {
-                return !PATHS.contains(request.getRequestURI().substring(request.getContextPath().length()));
+                String path = request.getRequestURI().substring(request.getContextPath().length());
+                return !PATHS.contains(path) && !isLogin(request);
             }
 
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                             FilterChain chain) throws ServletException, IOException {
-                String clientId = clientId(request);
+                boolean login = isLogin(request);
+                String clientId = login ? person(request) : clientId(request);
                 String address = request.getRemoteAddr();
                 Duration wait = refusal(clientId, address);
                 if (wait != null) {
-                    tooMany(response, wait);
+                    tooMany(response, wait, login);
                     return;
                 }
                 chain.doFilter(request, response);
                 int status = response.getStatus();
-                if (status == 400 || status == 401) {
+                if (login ? loginRefused(response) : status == 400 || status == 401) {
                     failed(clientId, address);
                 } else if (status < 300) {
                     succeeded(clientId);
@@ -154,10 +160,30 @@ final class TokenThrottle {
         return id == null || id.isEmpty() ? null : id.length() > 200 ? id.substring(0, 200) : id;
     }
 
-    private static void tooMany(HttpServletResponse response, Duration wait) throws IOException {
+    private static boolean isLogin(HttpServletRequest request) {
+        return "POST".equals(request.getMethod())
+                && LOGIN.equals(request.getRequestURI().substring(request.getContextPath().length()));
+    }
+
+    /** The login form's username, counted apart from client ids; null if none. */
+    static String person(HttpServletRequest request) {
+        String username = request.getParameter("username");
+        return username == null || username.isEmpty() ? null
+                : "person:" + (username.length() > 200 ? username.substring(0, 200) : username);
+    }
+
+    /** Form login answers a refused password with a redirect back to the form ({@code /login?error}). */
+    private static boolean loginRefused(HttpServletResponse response) {
+        String location = response.getHeader(HttpHeaders.LOCATION);
+        return response.getStatus() == 401 || response.getStatus() == 400
+                || (location != null && location.contains("/login?error"));
+    }
+
+    private static void tooMany(HttpServletResponse response, Duration wait, boolean login) throws IOException {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        EdgeAnswers.write(response, "/oauth2", HttpStatus.TOO_MANY_REQUESTS.value(), "too many attempts to "
-                + "authenticate this client or from this address; try again in " + seconds + " seconds", List.of());
+        EdgeAnswers.write(response, login ? LOGIN : "/oauth2", HttpStatus.TOO_MANY_REQUESTS.value(),
+                "too many attempts to " + (login ? "log in as this person" : "authenticate this client")
+                        + " or from this address; try again in " + seconds + " seconds", List.of());
     }
 }

@@ -16,14 +16,15 @@ class AuditCsvTest {
     void cellsThatASpreadsheetWouldRunAreNeutralisedInEveryColumn() {
         AuditReadModel.Entry entry = new AuditReadModel.Entry(7, "@event", Instant.parse("2026-12-01T10:00:00Z"),
                 "=HYPERLINK(\"http://x\")", "+1+1", "record", "-aggregate", 3L, "\treferral", "\rrecord",
-                "@appointment", "=patient", "-2-3", "+org", "clinician", "@client", "TREAT", "-1-1", null,
+                "@appointment", "=patient", "-2-3", "=Dr Evil", "=Dr Evil", "+org", "clinician", "@client", "TREAT",
+                "-1-1", null,
                 new ObjectMapper().createObjectNode());
 
         String csv = AuditExportController.csv(List.of(entry));
         String row = csv.split("\r\n")[1];
 
         assertThat(row).isEqualTo("\"2026-12-01T10:00:00Z\",\"7\",\"'=HYPERLINK(\"\"http://x\"\")\",\"'+1+1\","
-                + "\"'-2-3\",\"'+org\",\"'@client\",\"TREAT\",\"'=patient\",\"'\treferral\",\"'\rrecord\","
+                + "\"'-2-3\",\"'=Dr Evil\",\"'+org\",\"'@client\",\"TREAT\",\"'=patient\",\"'\treferral\",\"'\rrecord\","
                 + "\"'@appointment\",\"record\",\"'-aggregate\",\"3\",\"'-1-1\",\"'@event\"");
     }
 

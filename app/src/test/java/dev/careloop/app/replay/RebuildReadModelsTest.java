@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.security.PersonLogin;
 import dev.careloop.query.replay.ReadModelTables;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -90,6 +91,11 @@ class RebuildReadModelsTest {
 
     @Test
     void rebuildingEveryReadModelFromTheLogGivesByteIdenticalTables() {
+        // A person's write too: the rebuilt timeline and audit trail name them as the live ones do.
+        CareLoopClient tom = CareLoopClient.withToken(port,
+                new PersonLogin(port).logIn("tom.okafor").get("access_token").asString());
+        assertThat(tom.post("/api/referrals", CareLoopClient.referralTo(DERM, "MRN-" + UUID.randomUUID()))
+                .status()).isEqualTo(201);
         history(8);
         awaitQuiet();
         long head = head();
@@ -103,6 +109,11 @@ class RebuildReadModelsTest {
         assertThat(finished.get("groups")).extracting(JsonNode::asString)
                 .containsExactly("appointments", "audit", "fhir-index", "records", "referrals");
         assertThat(rows(head)).isEqualTo(before);
+        for (String table : List.of("referral_timeline", "audit_entry")) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE actor_user = 'tom.okafor' AND "
+                    + "actor_name = 'Dr Tom Okafor, general practitioner at Northside'", Integer.class))
+                    .as(table + " after the rebuild").isPositive();
+        }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname IN ('rebuild', 'retired')",
                 Integer.class)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM token_entry WHERE processor_name = ?", Integer.class,

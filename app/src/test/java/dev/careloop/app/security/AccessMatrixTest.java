@@ -225,6 +225,33 @@ class AccessMatrixTest {
         }
     }
 
+    /**
+     * The local issuer's own routes sit outside the table, in its filter chain (LocalIssuer): discovery and the
+     * login form open, /userinfo for a bearer token, the code for a logged-in person only: a bearer token of the
+     * API is no login at /oauth2/authorize.
+     */
+    @Test
+    void theIssuersRoutesAreItsOwnDiscoveryAndLoginOpenUserinfoForABearerAndAuthorizeSendsToTheLoginForm() {
+        ResponseEntity<String> discovery = http.get().uri("/.well-known/openid-configuration").retrieve()
+                .toEntity(String.class);
+        assertThat(discovery.getStatusCode().value()).isEqualTo(200);
+        assertThat(discovery.getBody()).contains("/oauth2/authorize").contains("/userinfo")
+                .contains("/connect/logout").contains("S256");
+        ResponseEntity<String> login = http.get().uri("/login").retrieve().toEntity(String.class);
+        assertThat(login.getStatusCode().value()).isEqualTo(200);
+        assertThat(login.getBody()).contains("name=\"_csrf\"").contains("name=\"password\"");
+        assertThat(http.get().uri("/userinfo").retrieve().toEntity(String.class).getStatusCode().value())
+                .isEqualTo(401);
+        ResponseEntity<String> authorize = http.get().uri("/oauth2/authorize?response_type=code&client_id="
+                        + "careloop-web&scope=openid&redirect_uri=http://127.0.0.1:8080/login/oauth2/code/careloop"
+                        + "&code_challenge=" + "a".repeat(43) + "&code_challenge_method=S256")
+                .header("Authorization", "Bearer " + TOKENS.get("northside-gp-clinician"))
+                .retrieve().toEntity(String.class);
+        // This client follows redirects: an API token is no login, so the answer is the login form, not a code.
+        assertThat(authorize.getStatusCode().value()).isEqualTo(200);
+        assertThat(authorize.getBody()).contains("name=\"password\"").doesNotContain("code=");
+    }
+
     @Test
     void theTableAboveNamesEveryRouteOfTheAccessMatrix() {
         Set<String> handWritten = rows().stream().filter(r -> r.path().startsWith("/api"))

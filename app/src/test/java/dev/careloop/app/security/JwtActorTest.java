@@ -10,7 +10,10 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which roles a partner system's writes through /fhir carry, from its SMART scopes. */
+/**
+ * Who acts, from a token: the roles a partner system's writes through /fhir carry (its SMART scopes), a person's name,
+ * and claim names another provider uses.
+ */
 class JwtActorTest {
 
     @Test
@@ -49,6 +52,41 @@ class JwtActorTest {
                 .claim("client_id", "northside-gp-staff").issuedAt(Instant.now()).build();
 
         assertThat(JwtActor.acting(staff, null).roles()).containsExactly(Actor.COORDINATOR);
+    }
+
+    @Test
+    void aPersonsTokenGivesTheirNameAndProfessionAServiceAccountsNone() {
+        Jwt person = Jwt.withTokenValue("t").header("alg", "none").subject("priya.shah")
+                .claim("org", "riverside-derm").claim("roles", List.of("clinician")).claim("client_id", "careloop-web")
+                .claim("name", "Dr Priya Shah").claim("title", "dermatologist at Riverside")
+                .issuedAt(Instant.now()).build();
+        Jwt service = Jwt.withTokenValue("t").header("alg", "none").subject("riverside-derm-staff")
+                .claim("org", "riverside-derm").claim("roles", List.of("clinician"))
+                .claim("client_id", "riverside-derm-staff").issuedAt(Instant.now()).build();
+
+        Actor priya = JwtActor.acting(person, null);
+        assertThat(priya.userId()).isEqualTo("priya.shah");
+        assertThat(priya.userName()).isEqualTo("Dr Priya Shah, dermatologist at Riverside");
+        assertThat(priya.client()).isEqualTo("careloop-web");
+        assertThat(JwtActor.acting(service, null).userName()).isNull();
+    }
+
+    @Test
+    void anotherProvidersClaimNamesAreConfigurationAndMayBePathsIntoNestedClaims() {
+        // Keycloak's own shape: realm roles nested under realm_access, the organisation in a custom claim.
+        Jwt keycloak = Jwt.withTokenValue("t").header("alg", "none").subject("5f1c0b7e")
+                .claim("tenant", "northside-gp").claim("realm_access", java.util.Map.of("roles",
+                        List.of("compliance", "offline_access"))).claim("azp", "careloop-web")
+                .claim("preferred_name", "Ana Berg").issuedAt(Instant.now()).build();
+        ClaimNames names = new ClaimNames("tenant", "realm_access.roles", "preferred_name", "title");
+
+        Actor ana = JwtActor.acting(keycloak, null, names);
+
+        assertThat(ana.organisation()).isEqualTo("northside-gp");
+        assertThat(ana.roles()).contains(Actor.COMPLIANCE);
+        assertThat(ana.userName()).isEqualTo("Ana Berg");
+        assertThat(ana.client()).isEqualTo("careloop-web");
+        assertThat(JwtActor.acting(keycloak, null)).as("with the default claim names: no organisation").isNull();
     }
 
     private static Jwt partner(String scope) {

@@ -5,10 +5,7 @@ import dev.careloop.api.MetadataKeys;
 import org.axonframework.messaging.MetaData;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Writes an {@link Actor} into message metadata and reads it back. */
@@ -17,15 +14,7 @@ public final class ActorMetaData {
     }
 
     public static MetaData of(Actor actor) {
-        Map<String, Object> values = new HashMap<>();
-        values.put(MetadataKeys.USER, actor.userId());
-        values.put(MetadataKeys.ORGANISATION, actor.organisation());
-        values.put(MetadataKeys.ROLES, String.join(",", new TreeSet<>(actor.roles())));
-        values.put(MetadataKeys.PURPOSE_OF_USE, actor.purposeOfUse());
-        if (actor.client() != null) {
-            values.put(MetadataKeys.CLIENT, actor.client());
-        }
-        return MetaData.from(values);
+        return MetaData.from(actor.metaData());
     }
 
     /** The actor a message was sent by, or null when it carries none (a deadline, say). */
@@ -40,7 +29,8 @@ public final class ActorMetaData {
                 .map(String::trim).filter(r -> !r.isEmpty()).collect(Collectors.toSet());
         Object client = metaData.get(MetadataKeys.CLIENT);
         Object purpose = metaData.get(MetadataKeys.PURPOSE_OF_USE);
+        Object name = metaData.get(MetadataKeys.USER_NAME);
         return new Actor(user.toString(), org.toString(), roleSet, client == null ? null : client.toString(),
-                purpose == null ? null : purpose.toString());
+                purpose == null ? null : purpose.toString(), name == null ? null : name.toString());
     }
 }

@@ -22,9 +22,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Sends what a partner asked for as the same commands the REST API sends, with the same metadata (who, for
@@ -58,14 +56,7 @@ public class InboundCommands {
     }
 
     static MetaData metaData(Actor actor, Long expectedVersion) {
-        Map<String, Object> values = new HashMap<>();
-        values.put(MetadataKeys.USER, actor.userId());
-        values.put(MetadataKeys.ORGANISATION, actor.organisation());
-        values.put(MetadataKeys.ROLES, String.join(",", new TreeSet<>(actor.roles())));
-        values.put(MetadataKeys.PURPOSE_OF_USE, actor.purposeOfUse());
-        if (actor.client() != null) {
-            values.put(MetadataKeys.CLIENT, actor.client());
-        }
+        Map<String, Object> values = actor.metaData();
         String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
         if (correlationId != null) {
             values.put(MetadataKeys.CORRELATION_ID, correlationId);

@@ -138,7 +138,7 @@ final class AuditEvents {
         audit.setOutcomeDesc(entry.description());
         audit.getSource().setObserver(R4.careLoop())
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
-        Acting acting = new Acting(entry.user(), entry.organisation(), entry.client(), entry.purposeOfUse(),
+        Acting acting = new Acting(entry.user(), entry.userName(), entry.organisation(), entry.client(), entry.purposeOfUse(),
                 entry.correlationId());
         agents(audit, acting, entry.organisation(), entry.purposeOfUse());
         if (entry.patientId() != null) {
@@ -191,7 +191,7 @@ final class AuditEvents {
                 .setWho(R4.careLoop()).setRequestor(false);
         AuditEvent.AuditEventAgentComponent user = audit.addAgent()
                 .setType(new CodeableConcept(new Coding(PARTICIPATION_TYPE, "IRCP", "information recipient")))
-                .setWho(R4.user(acting.userId() != null ? acting.userId() : "unknown"))
+                .setWho(acting.userId() != null ? acting.who() : R4.user("unknown"))
                 .setRequestor(true);
         if (purpose != null) {
             user.addPurposeOfUse(new CodeableConcept(R4.purposeOfUse(purpose)));

@@ -33,7 +33,7 @@ public final class AuditTrailExport {
      */
     public record Entry(String eventId, Instant occurredAt, String eventType, String description,
                         String aggregateType, String aggregateId, Long sequence, String patientId, String user,
-                        String organisation, String client, String purposeOfUse, String correlationId) {
+                        String userName, String organisation, String client, String purposeOfUse, String correlationId) {
     }
 
     /** The bundle; {@code histories} gives an aggregate's events in order (read once per aggregate). */

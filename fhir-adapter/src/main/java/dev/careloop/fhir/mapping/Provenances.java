@@ -29,7 +29,7 @@ final class Provenances {
         Provenance.ProvenanceAgentComponent agent = provenance.addAgent();
         if (acting.byUser()) {
             agent.setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", "Author")))
-                    .setWho(R4.user(acting.userId()));
+                    .setWho(acting.who());
             if (acting.organisation() != null) {
                 agent.setOnBehalfOf(R4.organisation(acting.organisation()));
             }

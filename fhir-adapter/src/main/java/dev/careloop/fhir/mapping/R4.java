@@ -77,6 +77,15 @@ final class R4 {
         return new Reference().setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(userId));
     }
 
+    /**
+     * A person who acted (a clinician, a coordinator, a compliance officer), as a logical reference: CareLoop serves
+     * no Practitioner resources, so the reference names the person by the issuer's subject and shows their name.
+     */
+    static Reference practitioner(String userId, String name) {
+        return new Reference().setType("Practitioner")
+                .setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(userId)).setDisplay(name);
+    }
+
     static Reference client(String clientId) {
         return new Reference().setType("Device")
                 .setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM).setValue(clientId)).setDisplay(clientId);

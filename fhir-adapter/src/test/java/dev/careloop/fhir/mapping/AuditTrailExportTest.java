@@ -35,7 +35,7 @@ class AuditTrailExportTest {
         entries.addAll(entries(record, "record"));
         entries.add(new AuditTrailExport.Entry("e-read", Instant.parse("2026-11-23T10:00:00Z"), "AuditTrailRead",
                 "audit-north of northside-gp read the audit trail (search): 3 entries", "audit", "e-read", null,
-                "p-1", "audit-north", "northside-gp", null, "HOPERAT", "req-9"));
+                "p-1", "audit-north", "Ana Berg", "northside-gp", null, "HOPERAT", "req-9"));
 
         Bundle bundle = export.bundle(entries, id -> histories.get(id).events(), Instant.parse("2026-11-24T00:00:00Z"));
 
@@ -82,7 +82,7 @@ class AuditTrailExportTest {
             entries.add(new AuditTrailExport.Entry(event.getIdentifier(), event.getTimestamp(),
                     event.getPayloadType().getSimpleName(), event.getPayloadType().getSimpleName() + " happened",
                     kind, event.getAggregateIdentifier(), event.getSequenceNumber(), "p-1",
-                    String.valueOf(event.getMetaData().get("userId")),
+                    String.valueOf(event.getMetaData().get("userId")), null,
                     String.valueOf(event.getMetaData().get("organisation")), null, "TREAT", "req-1"));
         }
         return entries;

@@ -1,5 +1,6 @@
 package dev.careloop.query.appointment;
 
+import dev.careloop.api.Actor;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.AppointmentView;
@@ -36,8 +37,9 @@ class AppointmentReadModel {
     record Page(List<AppointmentView> items, int page, int size, long totalItems, int totalPages) {
     }
 
+    /** {@code actedBy}: the person's name when a person acted, else the client ({@link Actor#shownAs}). */
     record HistoryEntry(long sequence, String event, AppointmentStatus status, Instant occurredAt, String user,
-                        String organisation, String roles, String client, String purposeOfUse,
+                        String userName, String actedBy, String organisation, String roles, String client, String purposeOfUse,
                         String correlationId, String causationId, JsonNode details) {
     }
 
@@ -104,7 +106,9 @@ class AppointmentReadModel {
         return jdbc.query("SELECT * FROM appointment_history WHERE appointment_id = ? ORDER BY sequence_number",
                 (rs, i) -> new HistoryEntry(rs.getLong("sequence_number"), rs.getString("event_type"),
                         AppointmentStatus.fromCode(rs.getString("status")), instant(rs, "occurred_at"),
-                        rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                        rs.getString("actor_user"), rs.getString("actor_name"),
+                        Actor.shownAs(rs.getString("actor_name"), rs.getString("client"), rs.getString("actor_user")),
+                        rs.getString("actor_org"), rs.getString("actor_roles"),
                         rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
                         rs.getString("causation_id"), json.readTree(rs.getString("details"))), appointmentId);
     }

@@ -244,7 +244,7 @@ class AuditProjection implements PatientScrub {
                 kind.code(), aggregateId,
                 ownEvent ? ((DomainEventMessage<?>) message).getSequenceNumber() : null,
                 firstNonNull(referralId, known.referralId()), recordId, appointmentId, entryPatient,
-                ReadModels.text(md, MetadataKeys.USER), actorOrg, ReadModels.text(md, MetadataKeys.ROLES),
+                ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.USER_NAME), actorOrg, ReadModels.text(md, MetadataKeys.ROLES),
                 ReadModels.text(md, MetadataKeys.CLIENT), ReadModels.text(md, MetadataKeys.PURPOSE_OF_USE),
                 ReadModels.text(md, MetadataKeys.CORRELATION_ID), ReadModels.text(md, MetadataKeys.CAUSATION_ID),
                 description, json.writeValueAsString(details)));

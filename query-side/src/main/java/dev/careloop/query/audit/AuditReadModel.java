@@ -1,5 +1,6 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.Actor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,7 @@ public class AuditReadModel {
 
     public record Entry(long globalIndex, String eventId, Instant occurredAt, String eventType, String description,
                  String aggregateType, String aggregateId, Long sequence, String referralId, String recordId,
-                 String appointmentId, String patientId, String user, String organisation, String roles,
+                 String appointmentId, String patientId, String user, String userName, String actedBy, String organisation, String roles,
                  String client, String purposeOfUse, String correlationId, String causationId, JsonNode details) {
     }
 
@@ -221,8 +222,9 @@ public class AuditReadModel {
                 rs.getString("event_type"), description, rs.getString("aggregate_type"),
                 rs.getString("aggregate_id"), rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
                 rs.getString("record_id"), rs.getString("appointment_id"), patientId,
-                rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
-                rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
-                rs.getString("causation_id"), details);
+                rs.getString("actor_user"), rs.getString("actor_name"),
+                Actor.shownAs(rs.getString("actor_name"), rs.getString("client"), rs.getString("actor_user")),
+                rs.getString("actor_org"), rs.getString("actor_roles"), rs.getString("client"), rs.getString("purpose_of_use"),
+                rs.getString("correlation_id"), rs.getString("causation_id"), details);
     }
 }

@@ -17,19 +17,19 @@ final class AuditRows {
     /** One event of the log in the trail (audit_entry); changed only to fill in its patient, or by an erasure. */
     record Entry(String eventId, long globalIndex, Instant occurredAt, String eventType, String aggregateType,
                  String aggregateId, Long sequenceNumber, String referralId, String recordId, String appointmentId,
-                 String patientId, String actorUser, String actorOrg, String actorRoles, String client,
+                 String patientId, String actorUser, String actorName, String actorOrg, String actorRoles, String client,
                  String purposeOfUse, String correlationId, String causationId, String description,
                  String details) {
 
         Entry withPatientId(String newPatientId) {
             return new Entry(eventId, globalIndex, occurredAt, eventType, aggregateType, aggregateId, sequenceNumber,
-                    referralId, recordId, appointmentId, newPatientId, actorUser, actorOrg, actorRoles, client,
+                    referralId, recordId, appointmentId, newPatientId, actorUser, actorName, actorOrg, actorRoles, client,
                     purposeOfUse, correlationId, causationId, description, details);
         }
 
         Entry withText(String newDescription, String newDetails) {
             return new Entry(eventId, globalIndex, occurredAt, eventType, aggregateType, aggregateId, sequenceNumber,
-                    referralId, recordId, appointmentId, patientId, actorUser, actorOrg, actorRoles, client,
+                    referralId, recordId, appointmentId, patientId, actorUser, actorName, actorOrg, actorRoles, client,
                     purposeOfUse, correlationId, causationId, newDescription, newDetails);
         }
 
@@ -46,6 +46,7 @@ final class AuditRows {
                 .column("appointment_id", Entry::appointmentId)
                 .column("patient_id", Entry::patientId)
                 .column("actor_user", Entry::actorUser)
+                .column("actor_name", Entry::actorName)
                 .column("actor_org", Entry::actorOrg)
                 .column("actor_roles", Entry::actorRoles)
                 .column("client", Entry::client)
@@ -62,7 +63,7 @@ final class AuditRows {
                     rs.getString("event_type"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
                     rs.getObject("sequence_number", Long.class), rs.getString("referral_id"),
                     rs.getString("record_id"), rs.getString("appointment_id"), rs.getString("patient_id"),
-                    rs.getString("actor_user"), rs.getString("actor_org"), rs.getString("actor_roles"),
+                    rs.getString("actor_user"), rs.getString("actor_name"), rs.getString("actor_org"), rs.getString("actor_roles"),
                     rs.getString("client"), rs.getString("purpose_of_use"), rs.getString("correlation_id"),
                     rs.getString("causation_id"), rs.getString("description"), rs.getString("details"));
         }

@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Records every read of the audit API as an {@link AuditTrailRead} event, published on its own to the event store
@@ -42,14 +41,7 @@ public class AuditTrail {
 
     /** Who read, in which request: the same metadata every command's events carry. */
     private static Map<String, Object> metaData(Actor actor) {
-        Map<String, Object> md = new HashMap<>();
-        md.put(MetadataKeys.USER, actor.userId());
-        md.put(MetadataKeys.ORGANISATION, actor.organisation());
-        md.put(MetadataKeys.ROLES, String.join(",", new TreeSet<>(actor.roles())));
-        md.put(MetadataKeys.PURPOSE_OF_USE, actor.purposeOfUse());
-        if (actor.client() != null) {
-            md.put(MetadataKeys.CLIENT, actor.client());
-        }
+        Map<String, Object> md = actor.metaData();
         String correlationId = MDC.get(MetadataKeys.CORRELATION_ID);
         if (correlationId != null) {
             md.put(MetadataKeys.CORRELATION_ID, correlationId);

@@ -1,5 +1,6 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.api.Actor;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,9 +32,10 @@ class ReferralReadModel {
     record Page(List<ReferralView> items, int page, int size, long totalItems, int totalPages) {
     }
 
+    /** {@code actedBy}: the person's name when a person acted, else the client ({@link Actor#shownAs}). */
     record TimelineEntry(long sequence, String event, String status, Instant occurredAt, String user,
-                         String organisation, String roles, String client, String purposeOfUse,
-                         String correlationId, String causationId, JsonNode details) {
+                         String userName, String actedBy, String organisation, String roles, String client,
+                         String purposeOfUse, String correlationId, String causationId, JsonNode details) {
     }
 
     private final JdbcTemplate jdbc;
@@ -131,6 +133,8 @@ class ReferralReadModel {
                         + "ORDER BY sequence_number",
                 (rs, i) -> new TimelineEntry(rs.getLong("sequence_number"), rs.getString("event_type"),
                         rs.getString("status"), instant(rs, "occurred_at"), rs.getString("actor_user"),
+                        rs.getString("actor_name"), Actor.shownAs(rs.getString("actor_name"),
+                                rs.getString("client"), rs.getString("actor_user")),
                         rs.getString("actor_org"), rs.getString("actor_roles"), rs.getString("client"),
                         rs.getString("purpose_of_use"), rs.getString("correlation_id"),
                         rs.getString("causation_id"), json.readTree(rs.getString("details"))), referralId,
