@@ -1,0 +1,246 @@
+package dev.careloop.faults;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The built jar under load while things break around it (docs/FAULTS.md). One PostgreSQL and one partner EHR for
+ * the whole suite; the jar is started three times: at the beginning, after the kill -9, and with a small pool.
+ * After each scenario the checker proves that nothing acknowledged is missing anywhere and nothing was written
+ * twice, and the figures go to target/fault-figures.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteTest {
+
+    /** A loaded 2-core CI machine may take 90 s to start the jar; this only bounds a broken start. */
+    private static final Duration START = Duration.ofSeconds(240);
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+    private static final Duration LOAD = Duration.ofSeconds(30);
+    private static final int CLIENTS = 8;
+    private static final Path FIGURES = AppProcess.TARGET.resolve("fault-figures.md");
+
+    private final Figures figures = new Figures();
+    private Database database;
+    private PartnerEhr partner;
+    private AppProcess app;
+    private int port;
+    private Api api;
+    private Checker checker;
+
+    @BeforeAll
+    void startEverything() throws Exception {
+        database = Database.fresh(AppProcess.TARGET.resolve("faults").resolve("postgres").toAbsolutePath());
+        partner = PartnerEhr.start();
+        port = FreePorts.take();
+        app = AppProcess.start("app-1", port, database, settings(Map.of()));
+        app.awaitReady(System.nanoTime(), START);
+        api = new Api(app.baseUrl());
+        Api.Reply registered = api.post(Api.ADMIN, "/api/admin/partners", Map.of("id", "faults-ehr",
+                "organisation", "riverside-derm", "baseUrl", partner.baseUrl(), "mode", "transaction",
+                "resourceTypes", List.of("ServiceRequest", "Task")));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        checker = new Checker(database, api, partner);
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        try {
+            System.out.println("\nFault suite figures (" + FIGURES.toAbsolutePath() + "):\n" + figures.table());
+            figures.write(FIGURES);
+        } finally {
+            try {
+                if (app != null) {
+                    app.stop();
+                }
+            } finally {
+                try {
+                    if (partner != null) {
+                        partner.close();
+                    }
+                } finally {
+                    if (database != null) {
+                        database.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Settings on top of the defaults: dead letters retried sooner than in production, so that a scenario settles
+     * within its minute (an operator may set the same; the defaults retry every 10 s and back off to 10 min).
+     */
+    private static Map<String, String> settings(Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "CARELOOP_DEAD_LETTER_RETRY_INTERVAL", "PT2S",
+                "CARELOOP_FHIR_DELIVERY_DEAD_LETTER_POLL_INTERVAL", "PT1S",
+                "CARELOOP_FHIR_DELIVERY_MAX_DEAD_LETTER_BACKOFF", "PT5S"));
+        settings.putAll(more);
+        return settings;
+    }
+
+    @Test
+    @Order(1)
+    void killNineUnderLoadLosesNoAcknowledgedWriteAndTheRestartedAppCatchesUp() throws Exception {
+        LoadDriver load = new LoadDriver(api, CLIENTS);
+        long started = System.nanoTime();
+        Duration recovery;
+        try (ReadinessMonitor readiness = new ReadinessMonitor(app.baseUrl())) {
+            load.start();
+            Thread.sleep(10_000);
+            long killed = System.nanoTime();
+            app.kill();
+            app = AppProcess.start("app-2", port, database, settings(Map.of()));
+            recovery = app.awaitReady(killed, START);
+            loadOnUntil(started);
+            load.stop(Duration.ofSeconds(60));
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("kill -9 under load, restart", load, started, found, readiness,
+                    "kill to ready " + seconds(recovery));
+            assertNothingLost(found, load);
+            assertThat(load.serverErrorsOtherThan503()).as("5xx other than 503: %s", load.badAnswers).isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aDatabaseRestartUnderLoadIsAnswered503AndLosesNothing() throws Exception {
+        LoadDriver load = new LoadDriver(api, CLIENTS);
+        long started = System.nanoTime();
+        try (ReadinessMonitor readiness = new ReadinessMonitor(app.baseUrl())) {
+            load.start();
+            Thread.sleep(10_000);
+            database.stop();
+            Thread.sleep(5_000);
+            database.start();
+            long back = System.nanoTime();
+            Duration ready = app.awaitReady(back, START);
+            loadOnUntil(started);
+            load.stop(Duration.ofSeconds(60));
+            long firstWrite = load.firstAckAfterFailureNanos.get();
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("database stopped 5 s under load", load, started, found, readiness,
+                    "db back to ready " + seconds(ready) + ", to a write "
+                            + (firstWrite == 0 ? "none" : seconds(Duration.ofNanos(Math.max(0, firstWrite - back)))));
+            assertNothingLost(found, load);
+            assertThat(load.serverErrorsOtherThan503()).as("5xx other than 503: %s", load.badAnswers).isZero();
+            assertThat(load.answered("503")).as("writes during the outage were answered 503").isPositive();
+            assertThat(readiness.downSeconds()).as("readiness said DOWN during the outage").isPositive();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aPartnerDownThenSlowGetsEveryChangeOnceItIsBack() throws Exception {
+        LoadDriver load = new LoadDriver(api, CLIENTS);
+        long started = System.nanoTime();
+        try (ReadinessMonitor readiness = new ReadinessMonitor(app.baseUrl())) {
+            load.start();
+            Thread.sleep(5_000);
+            partner.down();
+            Thread.sleep(12_000);
+            partner.slow(3_000);
+            Thread.sleep(8_000);
+            partner.heal();
+            long healed = System.nanoTime();
+            loadOnUntil(started);
+            load.stop(Duration.ofSeconds(60));
+            Set<String> referrals = new HashSet<>();
+            load.acks.forEach(ack -> referrals.add(ack.referralId()));
+            Duration caughtUp = checker.awaitPartnerHasEverything(referrals, SETTLE)
+                    ? Duration.ofNanos(System.nanoTime() - healed) : null;
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("partner EHR down 12 s, then 3 s slow", load, started, found, readiness,
+                    "partner back to all delivered " + (caughtUp == null ? "never" : seconds(caughtUp)));
+            assertNothingLost(found, load);
+            assertThat(caughtUp).as("the partner got every change once it was back").isNotNull();
+            assertThat(load.serverErrorsOtherThan503() + load.answered("503"))
+                    .as("a partner outage does not touch the API: %s", load.badAnswers).isZero();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anExhaustedPoolIsAnswered503AndTheAppRecovers() throws Exception {
+        app.stop();
+        app = AppProcess.start("app-3", port, database, settings(Map.of(
+                "CARELOOP_DB_POOL_SIZE", "8", "CARELOOP_DB_CONNECTION_TIMEOUT", "PT1S")));
+        app.awaitReady(System.nanoTime(), START);
+        int clients = 32;
+        LoadDriver load = new LoadDriver(api, clients);
+        long started = System.nanoTime();
+        try (ReadinessMonitor readiness = new ReadinessMonitor(app.baseUrl())) {
+            load.start();
+            Thread.sleep(LOAD.toMillis());
+            long loadEnded = System.nanoTime();
+            load.stop(Duration.ofSeconds(60));
+            Duration ready = app.awaitReady(loadEnded, START);
+            Api.Reply after = api.post(Api.GP, "/api/referrals", Map.of("recipientOrganisation", "riverside-derm",
+                    "priority", "routine", "service", "Dermatology consultation", "reason", "After the storm",
+                    "patient", Map.of("identifierSystem", "https://northside-gp.example/mrn",
+                            "identifierValue", "POOL-AFTER", "name", "Alex Example", "birthDate", "1980-04-02")));
+            Duration written = Duration.ofNanos(System.nanoTime() - loadEnded);
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("pool of 8, 32 clients", load, started, found, readiness,
+                    "load end to ready " + seconds(ready) + ", to a write " + seconds(written));
+            assertNothingLost(found, load);
+            assertThat(load.serverErrorsOtherThan503()).as("5xx other than 503: %s", load.badAnswers).isZero();
+            assertThat(after.status()).as(after.body()).isEqualTo(201);
+        }
+    }
+
+    /** Keeps the load on until LOAD has passed since it started, and for at least 5 s more in any case. */
+    private static void loadOnUntil(long started) throws InterruptedException {
+        long left = LOAD.toMillis() - (System.nanoTime() - started) / 1_000_000;
+        Thread.sleep(Math.max(5_000, left));
+    }
+
+    private void assertNothingLost(Checker.Findings found, LoadDriver load) {
+        assertThat(found.acknowledged()).as("the load got writes acknowledged").isGreaterThan(20);
+        assertThat(found.lost()).as("acknowledged writes missing: %s", found.problems()).isZero();
+        assertThat(found.duplicates()).as("requests that wrote twice: %s", found.problems()).isZero();
+        assertThat(load.answered("500")).as("500s: %s", load.badAnswers).isZero();
+        assertThat(load.badOutageAnswers.sum()).as("503s without problem+json or Retry-After: %s", load.badAnswers)
+                .isZero();
+        assertThat(found.processorsBehind()).as("processors behind the head").isEmpty();
+        assertThat(found.deadLetters()).as("dead letters").isEmpty();
+    }
+
+    private void record(String scenario, LoadDriver load, long started, Checker.Findings found,
+                        ReadinessMonitor readiness, String recovery) throws Exception {
+        Figures.Row row = new Figures.Row(scenario, load.clientCount(),
+                Math.round((System.nanoTime() - started) / 1e9), load.requests.sum(), found.acknowledged(),
+                found.lost(), found.duplicates(), load.serverErrorsOtherThan503(), load.answered("503"),
+                load.noAnswer.sum(), readiness.downSeconds(), readiness.unansweredSeconds(), recovery,
+                found.partnerRepeats());
+        figures.add(row);
+        figures.write(FIGURES);
+        System.out.println("\n[" + scenario + "] answers " + load.answerCounts() + ", gave up " + load.gaveUp.sum()
+                + ", committed but not acknowledged " + found.committedUnacknowledged() + ", referrals "
+                + found.referrals() + "\n  lost: log " + found.lostInLog() + ", view " + found.lostInView()
+                + ", timeline " + found.lostInTimeline() + ", audit " + found.lostInAudit() + ", partner "
+                + found.lostAtPartner() + "\n  problems " + found.problems() + "\n  unexpected answers "
+                + load.badAnswers + "\n" + figures.table());
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}
