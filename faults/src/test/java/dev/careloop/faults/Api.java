@@ -30,7 +30,7 @@ final class Api {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3))
             .build();
-    private final String baseUrl;
+    private volatile String baseUrl;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     Api(String baseUrl) {
@@ -60,6 +60,16 @@ final class Api {
             }
             return json().path("version").asLong(-1);
         }
+    }
+
+    /** The app moved (restarted on another port): its tokens are no good there either. */
+    void moveTo(String baseUrl) {
+        this.baseUrl = baseUrl;
+        tokens.clear();
+    }
+
+    String baseUrl() {
+        return baseUrl;
     }
 
     String token(String client) throws IOException, InterruptedException {

@@ -65,7 +65,30 @@ final class AppProcess implements AutoCloseable {
         env.putAll(settings);
         AppProcess app = new AppProcess(name, port, builder.start(), log);
         Runtime.getRuntime().addShutdownHook(new Thread(app.process::destroyForcibly));
+        Watchdog.guard(app.process.pid(), "KILL");
         return app;
+    }
+
+    /**
+     * Starts the jar and waits until it is ready. The port is free when chosen, but the app opens its pool's
+     * connections (ephemeral local ports, possibly this one) before Tomcat binds it: on that rare clash it is
+     * started again on another port of the suite's range.
+     */
+    static AppProcess startReady(String name, int port, Database database, Map<String, String> settings,
+                                 long sinceNanos, Duration timeout) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            AppProcess app = start(name, port, database, settings);
+            try {
+                app.awaitReady(sinceNanos, timeout);
+                return app;
+            } catch (IllegalStateException e) {
+                app.kill();
+                if (attempt == 3 || !app.tail().contains("Port " + port + " was already in use")) {
+                    throw e;
+                }
+                port = FreePorts.take();
+            }
+        }
     }
 
     /**

@@ -47,6 +47,8 @@ final class Database implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(90))
                 .setServerConfig("max_connections", "200")
                 .start();
+        // The postmaster's pid is the first line of postmaster.pid; SIGQUIT is PostgreSQL's immediate shutdown.
+        Watchdog.guard(Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim()), "QUIT");
     }
 
     /** A fast shutdown, as an operator's restart or a failover does: sessions are cut, committed data stays. */

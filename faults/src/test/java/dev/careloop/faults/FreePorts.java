@@ -1,7 +1,6 @@
 package dev.careloop.faults;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
@@ -22,8 +21,8 @@ final class FreePorts {
             if (handedOut.contains(port)) {
                 continue;
             }
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
+            // Every address, as Tomcat binds it.
+            try (ServerSocket socket = new ServerSocket(port)) {
                 handedOut.add(port);
                 return port;
             } catch (IOException busy) {

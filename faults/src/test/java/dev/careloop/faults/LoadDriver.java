@@ -124,6 +124,7 @@ final class LoadDriver {
         if (ifMatch != null) {
             headers.put("If-Match", ifMatch);
         }
+        long unanswered = 0;
         while (System.nanoTime() < giveUpAt) {
             Api.Reply reply;
             try {
@@ -133,7 +134,8 @@ final class LoadDriver {
                 noAnswer.increment();
                 count("no answer");
                 failed();
-                pause(Duration.ofMillis(500));
+                // Nothing listening (a restart): back off from 250 ms to 2 s, as a client library does.
+                pause(Duration.ofMillis(Math.min(2_000, 250L << Math.min(3, unanswered++))));
                 continue;
             }
             int status = reply.status();

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ReadinessMonitor implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI readiness;
+    private final Api api;
     private final Thread thread;
     private volatile boolean running = true;
     final AtomicLong downNanos = new AtomicLong();
@@ -24,8 +24,8 @@ final class ReadinessMonitor implements AutoCloseable {
     /** Since when readiness has been DOWN or silent, or 0 while it is UP. */
     final AtomicLong notUpSince = new AtomicLong();
 
-    ReadinessMonitor(String baseUrl) {
-        readiness = URI.create(baseUrl + "/actuator/health/readiness");
+    ReadinessMonitor(Api api) {
+        this.api = api;
         thread = new Thread(this::watch, "readiness-monitor");
         thread.setDaemon(true);
         thread.start();
@@ -36,7 +36,7 @@ final class ReadinessMonitor implements AutoCloseable {
         while (running) {
             int status;
             try {
-                status = http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).GET().build(),
+                status = http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).GET().build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.net.http.HttpTimeoutException e) {
                 timeouts.incrementAndGet();
