@@ -70,9 +70,9 @@ final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the jar and waits until it is ready. The port is free when chosen, but the app opens its pool's
-     * connections (ephemeral local ports, possibly this one) before Tomcat binds it: on that rare clash it is
-     * started again on another port of the suite's range.
+     * Starts the jar and waits until it is ready. The port is free when chosen, but it lies in the kernel's
+     * ephemeral range: before Tomcat binds it, an outgoing connection may take it (a client retrying a port where
+     * nothing listens can even connect to itself). On that clash the app is started again on another port.
      */
     static AppProcess startReady(String name, int port, Database database, Map<String, String> settings,
                                  long sinceNanos, Duration timeout) throws IOException, InterruptedException {
@@ -101,12 +101,32 @@ final class AppProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
+            // A failed start does not always end the JVM (processor threads live on): do not wait for it.
+            if (failedToStart()) {
+                throw new IllegalStateException(name + " failed to start; log:\n" + tail());
+            }
             if (readinessStatus() == 200) {
                 return Duration.ofNanos(System.nanoTime() - sinceNanos);
             }
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " not ready within " + timeout + "; log:\n" + tail());
+    }
+
+    private long logRead;
+
+    /** Whether Spring Boot's failure report has appeared in the log since the last look. */
+    private boolean failedToStart() {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(0, logRead - 64);
+            byte[] chunk = new byte[(int) Math.min(8 << 20, file.length() - from)];
+            file.seek(from);
+            file.readFully(chunk);
+            logRead = from + chunk.length;
+            return new String(chunk, java.nio.charset.StandardCharsets.UTF_8).contains("APPLICATION FAILED TO START");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The readiness probe's status, or -1 when nothing answered within 5 s. */

@@ -136,7 +136,9 @@ class FaultSuiteTest {
             Thread.sleep(10_000);
             long killed = System.nanoTime();
             app.kill();
-            app = AppProcess.startReady("app-2", app.port(), database, settings(Map.of()), killed, START);
+            // Another port: while nothing listened, the clients' retries may have taken the old one (a TCP
+            // self-connect). As behind a load balancer, the clients move to the new address once it is ready.
+            app = AppProcess.startReady("app-2", FreePorts.take(), database, settings(Map.of()), killed, START);
             recovery = Duration.ofNanos(System.nanoTime() - killed);
             api.moveTo(app.baseUrl());
             Duration written = loadOnUntilWritesAreAcknowledged(started, load, killed);
