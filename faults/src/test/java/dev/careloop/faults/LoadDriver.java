@@ -48,9 +48,8 @@ final class LoadDriver {
     final LongAdder gaveUp = new LongAdder();
     /** 503s that were not problem+json with a Retry-After. */
     final LongAdder badOutageAnswers = new LongAdder();
-    /** When the first write was acknowledged after the last failed answer, for recovery times. */
-    final AtomicLong lastFailureNanos = new AtomicLong();
-    final AtomicLong firstAckAfterFailureNanos = new AtomicLong();
+    /** When each write was acknowledged (System.nanoTime), for recovery times. */
+    final ConcurrentLinkedQueue<Long> ackNanos = new ConcurrentLinkedQueue<>();
 
     LoadDriver(Api api, int clients) {
         this.api = api;
@@ -133,7 +132,6 @@ final class LoadDriver {
             } catch (IOException e) {
                 noAnswer.increment();
                 count("no answer");
-                failed();
                 // Nothing listening (a restart): back off from 250 ms to 2 s, as a client library does.
                 pause(Duration.ofMillis(Math.min(2_000, 250L << Math.min(3, unanswered++))));
                 continue;
@@ -141,7 +139,7 @@ final class LoadDriver {
             int status = reply.status();
             count(Integer.toString(status));
             if (status >= 200 && status < 300) {
-                firstAckAfterFailureNanos.compareAndSet(0, System.nanoTime());
+                ackNanos.add(System.nanoTime());
                 return reply;
             }
             if (status == 401) {
@@ -155,14 +153,12 @@ final class LoadDriver {
                     badOutageAnswers.increment();
                     keep(new BadAnswer(method + " " + path, status, type, retryAfter, reply.body()));
                 }
-                failed();
                 pause(Duration.ofSeconds(Math.min(5, retryAfter(retryAfter))));
                 continue;
             }
             if (status >= 500) {
                 keep(new BadAnswer(method + " " + path, status, reply.header("Content-Type"),
                         reply.header("Retry-After"), reply.body()));
-                failed();
                 pause(Duration.ofSeconds(1));
                 continue;
             }
@@ -172,9 +168,9 @@ final class LoadDriver {
         return null;
     }
 
-    private void failed() {
-        lastFailureNanos.set(System.nanoTime());
-        firstAckAfterFailureNanos.set(0);
+    /** When the first write acknowledged after {@code since} was acknowledged, or 0 when none was yet. */
+    long firstAckAfter(long since) {
+        return ackNanos.stream().filter(t -> t - since >= 0).min(Long::compare).orElse(0L);
     }
 
     private void keep(BadAnswer answer) {
