@@ -83,7 +83,7 @@ final class AppProcess implements AutoCloseable {
                 return app;
             } catch (IllegalStateException e) {
                 app.kill();
-                if (attempt == 3 || !app.tail().contains("Port " + port + " was already in use")) {
+                if (attempt == 3 || !app.logContains("Port " + port + " was already in use")) {
                     throw e;
                 }
                 port = FreePorts.take();
@@ -166,6 +166,15 @@ final class AppProcess implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Whether the whole log (not only its tail: the processors log on after a failed start) holds {@code text}. */
+    boolean logContains(String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 
