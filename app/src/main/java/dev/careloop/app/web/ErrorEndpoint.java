@@ -29,7 +29,7 @@ class ErrorEndpoint implements ErrorController {
         String path = uri == null ? request.getRequestURI() : uri.toString();
         // A filter (the token check, say) that could not reach the database: retry later, not a fault of ours.
         if (status == 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable thrown
-                && DatabaseOutage.causedBy(thrown)) {
+                && DatabaseUnavailable.outage(thrown)) {
             return ResponseEntity.status(503).contentType(MediaType.parseMediaType(EdgeAnswers.contentType(path)))
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
                     .body(EdgeAnswers.body(path, 503, DatabaseOutage.DETAIL, List.of()));
