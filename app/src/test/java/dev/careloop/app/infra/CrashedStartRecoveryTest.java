@@ -23,10 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * CareLoop as a user runs it, a separate process on one data directory, killed with SIGKILL (a crash, an OOM
- * kill, a closed terminal): once after it started, once while its PostgreSQL is starting. Each kill leaves a
- * PostgreSQL running with its postmaster.pid (zonky starts it through pg_ctl); the next start still comes up,
- * with the data written before.
+ * CareLoop as a user runs it (the local profile, with its demo issuer), a separate process on one data
+ * directory, killed with SIGKILL (a crash, an OOM kill, a closed terminal): once after it started, once while its
+ * PostgreSQL is starting. Each kill leaves a PostgreSQL running with its postmaster.pid (zonky starts it through
+ * pg_ctl); the next start still comes up, with the data written before.
  */
 class CrashedStartRecoveryTest {
 
@@ -37,8 +37,10 @@ class CrashedStartRecoveryTest {
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
-    void stopEverything() throws IOException {
-        started.forEach(Process::destroyForcibly);
+    void stopEverything() throws Exception {
+        for (Process process : started) {
+            process.destroyForcibly().waitFor();
+        }
         LeftoverPostmaster.clear(dataDir, Duration.ofSeconds(30));
         FileSystemUtils.deleteRecursively(home);
     }
@@ -80,12 +82,11 @@ class CrashedStartRecoveryTest {
         Files.createDirectories(home);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.careloop.app.CareLoopApplication", "--server.port=" + port)
+                "dev.careloop.app.CareLoopApplication", "--spring.profiles.active=local", "--server.port=" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve(name + ".log").toFile());
         builder.environment().put("CARELOOP_DATA_DIR", dataDir.toString());
         builder.environment().put("CARELOOP_DEMO_DATA", "false");
-        builder.environment().put("CARELOOP_LOG_FORMAT", "");
         Process process = builder.start();
         started.add(process);
         return process;
