@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,7 +41,7 @@ class ReadyLine {
 
     static String line(String port, boolean demoLogins, long uptimeMillis) {
         String where = "CareLoop is ready at http://localhost:" + port + " (API /api, FHIR /fhir, API docs "
-                + "/swagger-ui.html) after " + String.format("%.1f", uptimeMillis / 1000.0) + " s";
+                + "/swagger-ui.html) after " + String.format(Locale.ROOT, "%.1f", uptimeMillis / 1000.0) + " s";
         if (!demoLogins) {
             return where;
         }
