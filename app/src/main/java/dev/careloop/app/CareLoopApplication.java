@@ -1,5 +1,6 @@
 package dev.careloop.app;
 
+import dev.careloop.app.infra.StartupReport;
 import dev.careloop.app.ledger.LedgerCommands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -16,6 +17,8 @@ public class CareLoopApplication {
             // A compliance officer's tool against any database: no platform, no Spring context.
             System.exit(LedgerCommands.run(args, System.out));
         }
-        SpringApplication.run(CareLoopApplication.class, args);
+        SpringApplication application = new SpringApplication(CareLoopApplication.class);
+        StartupReport.installIfAsked(application);
+        application.run(args);
     }
 }

@@ -4,6 +4,7 @@ import dev.careloop.app.infra.PeriodicTask;
 import dev.careloop.app.ledger.LogVerifier.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -43,11 +44,12 @@ public class Ledger extends PeriodicTask {
     Ledger(DataSource dataSource, @Value("${careloop.ledger.signing-key:}") String signingKey,
            @Value("${careloop.ledger.public-key:}") String signingPublicKey,
            @Value("${careloop.ledger.trusted-keys:}") String trustedKeys,
-           @Value("${careloop.ledger.checkpoint-interval:PT1M}") Duration interval) {
+           @Value("${careloop.ledger.checkpoint-interval:PT1M}") Duration interval,
+           @Value("${careloop.demo-keys-expected:false}") boolean demoKeysExpected) {
         super("ledger-checkpoints", interval);
         this.verifier = new LogVerifier(dataSource);
         this.checkpoints = new Checkpoints(dataSource);
-        KeyPair pair = keyPair(signingKey, signingPublicKey);
+        KeyPair pair = keyPair(signingKey, signingPublicKey, demoKeysExpected);
         this.signingKey = pair.getPrivate();
         this.publicKey = pair.getPublic().getEncoded();
         this.clock = Clock.systemUTC();
@@ -78,11 +80,13 @@ public class Ledger extends PeriodicTask {
         return Base64.getEncoder().encodeToString(publicKey);
     }
 
-    private static KeyPair keyPair(String configured, String configuredPublic) {
+    private static KeyPair keyPair(String configured, String configuredPublic, boolean demoKeysExpected) {
         try {
             if (configured == null || configured.isBlank()) {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                log.warn("No careloop.ledger.signing-key configured: checkpoints are signed with a key made for this "
+                // Expected on a laptop (the local profile): said, but not as a warning.
+                log.atLevel(demoKeysExpected ? Level.INFO : Level.WARN)
+                        .log("No careloop.ledger.signing-key configured: checkpoints are signed with a key made for this "
                                 + "process (public key {}); set CARELOOP_LEDGER_SIGNING_KEY for checkpoints a verifier can "
                                 + "trust across restarts",
                         Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));

@@ -2,6 +2,7 @@ package dev.careloop.app.privacy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -46,12 +47,15 @@ public class PatientKeys {
     }
 
     PatientKeys(JdbcTemplate jdbc, MasterKey masterKey,
-                @Value("${careloop.privacy.key-cache:PT30S}") Duration cacheFor) {
+                @Value("${careloop.privacy.key-cache:PT30S}") Duration cacheFor,
+                @Value("${careloop.demo-keys-expected:false}") boolean demoKeysExpected) {
         this.jdbc = jdbc;
         this.cacheFor = cacheFor;
         this.masterKey = masterKey;
         if (!masterKey.configured()) {
-            log.warn("No careloop.privacy.master-key (CARELOOP_PRIVACY_MASTER_KEY): patient keys are stored unwrapped");
+            // Expected on a laptop (the local profile): said, but not as a warning.
+            log.atLevel(demoKeysExpected ? Level.INFO : Level.WARN)
+                    .log("No careloop.privacy.master-key (CARELOOP_PRIVACY_MASTER_KEY): patient keys are stored unwrapped");
         }
     }
 
