@@ -3,6 +3,8 @@ package dev.careloop.app.infra;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import dev.careloop.app.nodes.NodeIdentity;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.Task;
 import org.axonframework.common.transaction.TransactionManager;
@@ -187,8 +189,10 @@ class AxonInfrastructure {
      * scheduled by a command is stored in the same transaction as the command's events.
      */
     @Bean(destroyMethod = "")
-    Scheduler deadlineScheduler(DataSource dataSource, List<Task<?>> tasks) {
+    Scheduler deadlineScheduler(DataSource dataSource, List<Task<?>> tasks, NodeIdentity node) {
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
+                // One execution is picked by one node (db-scheduler locks it); picked_by names which.
+                .schedulerName(new SchedulerName.Fixed(node.id()))
                 // Deadlines as JSON in scheduled_tasks, readable with psql; no Java serialization anywhere.
                 .serializer(new JacksonSerializer())
                 .threads(2)

@@ -42,7 +42,6 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -218,15 +217,34 @@ class LocalIssuer {
         }
     }
 
+    /**
+     * The signing key: made at start-up, or {@code careloop.local-issuer-key} (CARELOOP_LOCAL_ISSUER_KEY, a base64
+     * PKCS#8 RSA private key) so that several nodes behind one load balancer accept each other's tokens
+     * (docs/OPERATIONS.md).
+     */
     @Bean
-    JWKSource<SecurityContext> jwkSource() throws NoSuchAlgorithmException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
-        RSAKey key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
-                .privateKey((RSAPrivateKey) pair.getPrivate())
-                .keyID(UUID.randomUUID().toString())
-                .build();
+    JWKSource<SecurityContext> jwkSource(@Value("${careloop.local-issuer-key:}") String configured)
+            throws java.security.GeneralSecurityException {
+        RSAKey key;
+        if (configured == null || configured.isBlank()) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            key = new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+                    .privateKey((RSAPrivateKey) pair.getPrivate())
+                    .keyID(UUID.randomUUID().toString())
+                    .build();
+        } else {
+            java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+            var privateKey = (java.security.interfaces.RSAPrivateCrtKey) rsa.generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(configured.trim())));
+            var publicKey = (RSAPublicKey) rsa.generatePublic(new java.security.spec.RSAPublicKeySpec(
+                    privateKey.getModulus(), privateKey.getPublicExponent()));
+            // The same key id on every node that shares the key.
+            key = new RSAKey.Builder(publicKey).privateKey(privateKey)
+                    .keyID(UUID.nameUUIDFromBytes(publicKey.getEncoded()).toString())
+                    .build();
+        }
         return new ImmutableJWKSet<>(new JWKSet(key));
     }
 

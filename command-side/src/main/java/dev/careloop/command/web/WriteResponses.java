@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -26,18 +27,40 @@ import java.util.function.ToLongFunction;
 public class WriteResponses {
 
     private static final Logger log = LoggerFactory.getLogger(WriteResponses.class);
+    /** The header carrying a write's log position, which a read on another node sends back to see the write. */
+    public static final String POSITION_HEADER = "CareLoop-Position";
 
     private final QueryGateway queries;
     private final IdempotentWrites idempotency;
     private final ObjectMapper json;
     private final Duration readYourWritesTimeout;
+    private final JdbcTemplate jdbc;
 
     WriteResponses(QueryGateway queries, IdempotentWrites idempotency, ObjectMapper json,
-                   @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+                   @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout,
+                   JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.queries = queries;
         this.idempotency = idempotency;
         this.json = json;
         this.readYourWritesTimeout = readYourWritesTimeout;
+    }
+
+    /**
+     * The log position a read on any node waits for to show this write (README, "The API"): the newest event of the
+     * written aggregate, which is this write's or a later one. Empty when it cannot be looked up (the database went
+     * away after the commit): the write still answers, without it.
+     */
+    private Optional<Long> position(Written written) {
+        try {
+            return Optional.ofNullable(jdbc.queryForObject(
+                    "SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier = ?", Long.class,
+                    written.id()));
+        } catch (RuntimeException e) {
+            log.warn("Committed {} v{}; its log position could not be read: {}", written.id(), written.version(),
+                    e.toString());
+            return Optional.empty();
+        }
     }
 
     /** What to read back: the find query for the written version, the view type, and the view's version. */
@@ -69,6 +92,7 @@ public class WriteResponses {
         if (written.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
+        position(written).ifPresent(p -> response.header(POSITION_HEADER, Long.toString(p)));
         String body = written.body();
         if (body == null) {
             Object view = readBack(written, readBack).<Object>map(v -> v)

@@ -59,7 +59,8 @@ class DeliverySchedule implements SmartLifecycle {
     void heartbeats() {
         for (PartnerProcessors.Delivery delivery : processors.running().values()) {
             Partner partner = delivery.partner();
-            if (partner.mode() != DeliveryMode.REST_HOOK) {
+            // On several nodes, the one holding segment 0 of the partner's processor speaks for all: one heartbeat.
+            if (partner.mode() != DeliveryMode.REST_HOOK || !delivery.processor().processingStatus().containsKey(0)) {
                 continue;
             }
             try {

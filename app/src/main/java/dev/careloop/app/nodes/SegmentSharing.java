@@ -1,0 +1,132 @@
+package dev.careloop.app.nodes;
+
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The nodes share the event processors' segments (docs/OPERATIONS.md). Every {@code careloop.nodes.heartbeat} a
+ * node records that it is alive in careloop_node; nodes seen within {@code careloop.nodes.presence} count. A node
+ * holding more segments of a processor than its fair share (segments / live nodes, rounded up) releases one for
+ * {@code careloop.nodes.release-for}, and another node's processor claims it at its next claim attempt. Axon's
+ * tracking processors claim free segments by themselves (every token-claim-interval), including a dead node's
+ * once its claims are older than {@code careloop.nodes.claim-timeout}.
+ */
+@Component
+class SegmentSharing implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SegmentSharing.class);
+
+    private final JdbcTemplate jdbc;
+    private final NodeIdentity node;
+    private final EventProcessingConfiguration processing;
+    private final Duration heartbeat;
+    private final Duration presence;
+    private final Duration releaseFor;
+    private volatile ScheduledExecutorService executor;
+
+    SegmentSharing(JdbcTemplate jdbc, NodeIdentity node, EventProcessingConfiguration processing,
+                   @Value("${careloop.nodes.heartbeat:PT2S}") Duration heartbeat,
+                   @Value("${careloop.nodes.presence:PT10S}") Duration presence,
+                   @Value("${careloop.nodes.release-for:PT5S}") Duration releaseFor) {
+        this.jdbc = jdbc;
+        this.node = node;
+        this.processing = processing;
+        this.heartbeat = heartbeat;
+        this.presence = presence;
+        this.releaseFor = releaseFor;
+    }
+
+    /** Records this node as alive; answers how many nodes are (this one included). */
+    int beat() {
+        jdbc.update("INSERT INTO careloop_node (node_id) VALUES (?) ON CONFLICT (node_id) DO UPDATE SET seen_at = now()",
+                node.id());
+        Integer live = jdbc.queryForObject("SELECT count(*) FROM careloop_node WHERE seen_at > now() - make_interval(secs => ?)",
+                Integer.class, presence.toMillis() / 1000.0);
+        return Math.max(1, live == null ? 1 : live);
+    }
+
+    /** One round: heartbeat, then give up segments beyond this node's share. */
+    void share() {
+        int live = beat();
+        for (Map.Entry<String, EventProcessor> entry : processing.eventProcessors().entrySet()) {
+            if (!(entry.getValue() instanceof TrackingEventProcessor processor) || !processor.isRunning()) {
+                continue;
+            }
+            Integer segments = jdbc.queryForObject("SELECT count(*) FROM token_entry WHERE processor_name = ?",
+                    Integer.class, entry.getKey());
+            if (segments == null || segments < 2) {
+                continue;
+            }
+            int share = (segments + live - 1) / live;
+            var held = processor.processingStatus().keySet();
+            if (held.size() > share) {
+                int release = held.stream().mapToInt(Integer::intValue).max().orElseThrow();
+                log.info("Releasing segment {} of {} for another node: {} held, share {} of {} among {} nodes",
+                        release, entry.getKey(), held.size(), share, segments, live);
+                processor.releaseSegment(release, releaseFor.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void round() {
+        try {
+            share();
+        } catch (RuntimeException e) {
+            log.warn("Sharing segments with the other nodes failed; trying again in {}", heartbeat, e);
+        }
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "segment-sharing");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::round, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        executor = scheduler;
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService scheduler = executor;
+        executor = null;
+        if (scheduler == null) {
+            return;
+        }
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            // Leaving: the others count without this node at once rather than after the presence window.
+            jdbc.update("DELETE FROM careloop_node WHERE node_id = ?", node.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Could not record this node's leaving: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    @Override
+    public int getPhase() {
+        // Started after Axon's processors, stopped before them.
+        return Integer.MAX_VALUE - 300;
+    }
+}
