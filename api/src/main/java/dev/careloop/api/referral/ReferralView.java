@@ -4,7 +4,11 @@ import dev.careloop.api.Patient;
 import java.time.Instant;
 import java.util.List;
 
-/** A referral as its participants see it: the read model's row, with the ids of the records attached to it. */
+/**
+ * A referral as its participants see it: the read model's row, with the ids of the records attached to it, the
+ * person it is assigned to at the receiving organisation, and the actions the caller may take on it now
+ * ({@link ReferralStateMachine#allowedActions}; empty where no caller is known).
+ */
 public record ReferralView(
         String referralId,
         String referralNumber,
@@ -29,5 +33,19 @@ public record ReferralView(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        List<String> recordIds) {
+        List<String> recordIds,
+        Assignee assignedTo,
+        List<String> allowedActions) {
+
+    public ReferralView {
+        allowedActions = allowedActions == null ? List.of() : List.copyOf(allowedActions);
+    }
+
+    /** The same view, with the actions one caller may take. */
+    public ReferralView withAllowedActions(List<String> actions) {
+        return new ReferralView(referralId, referralNumber, identifierSystem, initiatorOrganisation,
+                recipientOrganisation, patient, priority, service, reason, status, taskStatus, businessStatus,
+                businessStatusDisplay, loopClosed, appointmentId, appointment, openQuestion, slaDueAt, overdue,
+                basedOnReferralId, createdAt, updatedAt, version, recordIds, assignedTo, actions);
+    }
 }

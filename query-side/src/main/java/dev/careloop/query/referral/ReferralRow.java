@@ -40,6 +40,10 @@ final class ReferralRow implements PatientScrub.PatientRow {
     long version;
     List<String> recordIds = new ArrayList<>();
     String appointmentId;
+    String assignee;
+    String assigneeName;
+    /** Where the appointment stands for the visit rules: none, booked, missed, cancelled. */
+    String visit = "none";
 
     static final RowTable<ReferralRow> TABLE = RowTable.<ReferralRow>named("referral_view")
             .column("referral_id", r -> r.referralId)
@@ -67,6 +71,12 @@ final class ReferralRow implements PatientScrub.PatientRow {
             .column("version", r -> r.version)
             .textArray("record_ids", r -> r.recordIds)
             .column("appointment_id", r -> r.appointmentId)
+            .column("assignee", r -> r.assignee)
+            .column("assignee_name", r -> r.assigneeName)
+            .column("visit", r -> r.visit)
+            // Derived from the row, so every put (an erasure too) rewrites them.
+            .textArray("search_tokens", r -> r.patient == null ? List.of() : ReferralSearchTokens.of(
+                    r.patient.name(), r.patient.identifierValue(), r.referralNumber))
             .key("referral_id")
             .reader(ReferralRow::read);
 
@@ -99,6 +109,9 @@ final class ReferralRow implements PatientScrub.PatientRow {
         r.version = rs.getLong("version");
         r.recordIds = RowValues.strings(rs.getArray("record_ids"));
         r.appointmentId = rs.getString("appointment_id");
+        r.assignee = rs.getString("assignee");
+        r.assigneeName = rs.getString("assignee_name");
+        r.visit = rs.getString("visit");
         return r;
     }
 
