@@ -143,7 +143,7 @@ class ReferralReadModel {
             args.add(filter.assignee());
         }
         if (!filter.search().isEmpty()) {
-            where.append(" AND search_tokens @> ?");
+            where.append(" AND search_tokens @> ?::text[]");
             args.add(filter.search().toArray(String[]::new));
         }
         if (filter.priority() != null) {
