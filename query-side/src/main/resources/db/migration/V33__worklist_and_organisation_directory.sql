@@ -13,9 +13,10 @@ CREATE INDEX referral_view_inbox_due ON referral_view (recipient_org, sla_due_at
 CREATE INDEX referral_view_outbox_due ON referral_view (initiator_org, sla_due_at, referral_id);
 
 -- The organisation directory: what each organisation offers (a code and a name), configured per organisation
--- (careloop.organisations.<org>.services) and kept in step at start.
+-- (careloop.organisations.<org>.services) and kept in step at start. Read by the query side (the directory API) and
+-- the command side (a new referral asks for a service its recipient offers); organisation ids as in organisation.
 CREATE TABLE organisation_service (
-    organisation_id TEXT NOT NULL REFERENCES organisation (id),
+    organisation_id TEXT NOT NULL,
     code            TEXT NOT NULL,
     name            TEXT NOT NULL,
     PRIMARY KEY (organisation_id, code)
