@@ -15,7 +15,8 @@
 # (With CARELOOP_DB_URL=jdbc:postgresql://127.0.0.1:5432/careloop the app uses the local server, and the
 # default --jdbc-url, jdbc:postgresql://127.0.0.1:5432/test?user=postgres, is already the same server.)
 #
-# The replay benchmark (rebuilding read models from the log) is `bench/run.sh replay --help`.
+# The replay benchmark (rebuilding read models from the log) is `bench/run.sh replay --help`; the worklist
+# benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`.
 #
 # Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 8
 # --out docs/BENCHMARKS.md (append the result as markdown) --raw-only (no app needed).
@@ -36,6 +37,11 @@ main=dev.careloop.bench.Benchmark
 # `bench/run.sh replay ...`: the read model rebuild against the INSERT ... SELECT baseline (docs/BENCHMARKS.md).
 if [ "${1:-}" = "replay" ]; then
     main=dev.careloop.bench.ReplayBenchmark
+    shift
+fi
+# `bench/run.sh worklist ...`: the inbox list with 20,000 referrals against the SQL behind it.
+if [ "${1:-}" = "worklist" ]; then
+    main=dev.careloop.bench.WorklistBenchmark
     shift
 fi
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options

@@ -88,10 +88,18 @@ public final class CareLoopClient {
                 .retrieve().toEntity(byte[].class);
     }
 
-    /** A referral from northside-gp's point of view, ready to send to {@code recipient}. */
+    /**
+     * A referral from northside-gp's point of view, ready to send to {@code recipient}, for a service the recipient
+     * offers in the local profile's organisation directory.
+     */
     public static Map<String, Object> referralTo(String recipient, String mrn) {
+        String service = switch (recipient) {
+            case "lakeside-cardio" -> "Cardiology assessment";
+            case "northside-gp" -> "GP review";
+            default -> "Dermatology consultation";
+        };
         return Map.of("recipientOrganisation", recipient, "priority", "routine",
-                "service", "Dermatology consultation", "reason", "Changing pigmented lesion",
+                "service", service, "reason", "Changing pigmented lesion",
                 "patient", Map.of("identifierSystem", "https://northside-gp.example/mrn", "identifierValue", mrn,
                         "name", "Alex Morgan", "birthDate", "1980-04-02"));
     }

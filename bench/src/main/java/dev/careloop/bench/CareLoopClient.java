@@ -76,6 +76,27 @@ final class CareLoopClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(referralBody())));
     }
 
+    /** A referral to riverside-derm for a patient named {@code name}, of {@code priority}, with a random MRN. */
+    Reply sendReferral(String token, String name, String priority) throws IOException, InterruptedException {
+        ObjectNode body = (ObjectNode) JSON.readTree(referralBody());
+        body.put("priority", priority);
+        ((ObjectNode) body.get("patient")).put("name", name);
+        return send(authorised(uri("/api/referrals"), token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
+    Reply decline(String token, String referralId, String etag) throws IOException, InterruptedException {
+        return send(ifMatch(authorised(uri("/api/referrals/" + referralId + "/decline"), token), etag)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"Not a dermatology problem\"}")));
+    }
+
+    /** A GET of {@code pathAndQuery} (already encoded). */
+    Reply get(String token, String pathAndQuery) throws IOException, InterruptedException {
+        return send(authorised(uri(pathAndQuery), token).GET());
+    }
+
     Reply accept(String token, String referralId, String etag) throws IOException, InterruptedException {
         return send(ifMatch(authorised(uri("/api/referrals/" + referralId + "/accept"), token), etag)
                 .POST(HttpRequest.BodyPublishers.noBody()));

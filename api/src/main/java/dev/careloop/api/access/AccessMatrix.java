@@ -43,16 +43,23 @@ public final class AccessMatrix {
     private static final Set<String> COMPLIANCE_AND_ADMIN = Set.of(Actor.COMPLIANCE, Actor.ADMIN);
     private static final Set<String> ADMIN = Set.of(Actor.ADMIN);
     private static final Set<String> NO_ROLE = Set.of();
+    private static final Set<String> EVERY_ROLE = Set.of(Actor.CLINICIAN, Actor.COORDINATOR, Actor.COMPLIANCE,
+            Actor.ADMIN);
 
     private static final String SR = "ServiceRequest";
     private static final String TASK = "Task";
     private static final String DOC = "DocumentReference";
     private static final String APPT = "Appointment";
 
+    /** Any one of the scopes a partner system holds for its work lets it read the directory. */
+    private static final SmartScope[] DIRECTORY_SCOPES = {read("ServiceRequest"), write("ServiceRequest"),
+            read("Task"), write("Task"), read("Appointment"), write("Appointment"), read("DocumentReference")};
+
     /** Every {@code /api} route, and the few open ones, exactly as the controllers map them. */
     public static final List<Route> ROUTES = List.of(
             // Referrals: clinical work; a partner with the ServiceRequest / Task scopes acts for its clinic.
             route(GET, "/api/referrals", STAFF, read(SR), read(TASK)),
+            route(GET, "/api/referrals/counts", STAFF, read(SR), read(TASK)),
             route(GET, "/api/referrals/{id}", STAFF, read(SR), read(TASK)),
             route(GET, "/api/referrals/{id}/timeline", STAFF, read(SR), read(TASK)),
             route(GET, "/api/referrals/{id}/parties", STAFF, read(SR), read(TASK)),
@@ -72,6 +79,13 @@ public final class AccessMatrix {
             route(POST, "/api/referrals/{id}/outcome", STAFF, write(TASK)),
             route(POST, "/api/referrals/{id}/acknowledge-outcome", STAFF, write(TASK)),
             route(POST, "/api/referrals/{id}/refer-back", STAFF, write(TASK)),
+            // Who works on it at the receiving organisation: its clinicians and coordinators (the aggregate checks
+            // the organisation).
+            route(POST, "/api/referrals/{id}/assignment", STAFF, write(TASK)),
+            route(DELETE, "/api/referrals/{id}/assignment", STAFF, write(TASK)),
+            // The organisation directory (who offers which service): every authenticated caller, partners included.
+            route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
+            route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),
             // Shared records: documents are read with DocumentReference.read; only clinic staff write.
             route(GET, "/api/records", STAFF, read(DOC)),
             route(GET, "/api/records/{id}", STAFF, read(DOC)),

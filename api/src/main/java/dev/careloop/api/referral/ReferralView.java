@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A referral as its participants see it: the read model's row, with the ids of the records attached to it, and
- * what the receiving clinic wrote back (the consult report, the interim notes oldest first, the reason it declined).
+ * A referral as its participants see it: the read model's row, with the ids of the records attached to it, what
+ * the receiving clinic wrote back (the consult report, the interim notes oldest first, the reason it declined), the
+ * person it is assigned to at the receiving organisation, and the actions the caller may take on it now
+ * ({@link ReferralStateMachine#allowedActions}; empty where no caller is known).
  */
 public record ReferralView(
         String referralId,
@@ -35,5 +37,20 @@ public record ReferralView(
         List<String> recordIds,
         String consultReport,
         List<String> interimNotes,
-        String declineReason) {
+        String declineReason,
+        Assignee assignedTo,
+        List<String> allowedActions) {
+
+    public ReferralView {
+        allowedActions = allowedActions == null ? List.of() : List.copyOf(allowedActions);
+    }
+
+    /** The same view, with the actions one caller may take. */
+    public ReferralView withAllowedActions(List<String> actions) {
+        return new ReferralView(referralId, referralNumber, identifierSystem, initiatorOrganisation,
+                recipientOrganisation, patient, priority, service, reason, status, taskStatus, businessStatus,
+                businessStatusDisplay, loopClosed, appointmentId, appointment, openQuestion, slaDueAt, overdue,
+                basedOnReferralId, createdAt, updatedAt, version, recordIds, consultReport, interimNotes, declineReason,
+                assignedTo, actions);
+    }
 }

@@ -127,7 +127,7 @@ class HostileInputTest {
         return List.of(
                 // Referrals: write
                 new Route(staffGp, "POST", "/api/referrals", List.of(), "{\"recipientOrganisation\":\"riverside-derm\","
-                        + "\"priority\":\"routine\",\"service\":\"Dermatology\",\"reason\":\"Lesion\",\"note\":\"n\","
+                        + "\"priority\":\"routine\",\"service\":\"Dermatology consultation\",\"reason\":\"Lesion\",\"note\":\"n\","
                         + "\"referralNumber\":\"R-1\",\"patient\":" + patient + "}"),
                 new Route(staffDerm, "POST", "/api/referrals/{referral}/accept", List.of(), null),
                 new Route(staffDerm, "POST", "/api/referrals/{referral}/decline", List.of(), "{\"reason\":\"r\"}"),
@@ -154,9 +154,13 @@ class HostileInputTest {
                 new Route(staffGp, "POST", "/api/referrals/{referral}/acknowledge-outcome", List.of(), null),
                 new Route(staffDerm, "POST", "/api/referrals/{referral}/refer-back", List.of(),
                         "{\"priority\":\"urgent\",\"service\":\"GP review\",\"reason\":\"r\",\"note\":\"n\"}"),
+                new Route(staffDerm, "POST", "/api/referrals/{referral}/assignment", List.of(),
+                        "{\"assignee\":\"derm-clinician\",\"assigneeName\":\"Dr Priya Shah\"}"),
                 // Referrals: read
-                new Route(staffGp, "GET", "/api/referrals", List.of("box", "status", "priority", "patient", "sort"),
-                        null),
+                new Route(staffGp, "GET", "/api/referrals", List.of("box", "status", "priority", "patient", "sort",
+                        "open", "partner", "assignedTo", "q"), null),
+                new Route(staffGp, "GET", "/api/referrals/counts", List.of("box"), null),
+                new Route(staffGp, "GET", "/api/organisations/{referral}", List.of(), null),
                 new Route(staffGp, "GET", "/api/referrals/{referral}", List.of(), null),
                 new Route(staffGp, "GET", "/api/referrals/{referral}/timeline", List.of(), null),
                 // Shared records

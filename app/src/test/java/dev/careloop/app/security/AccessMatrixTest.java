@@ -52,6 +52,7 @@ class AccessMatrixTest {
     private static final String TABLE = """
             #                                                              C K O A P L
             GET    /api/referrals                                          Y Y - - Y Y
+            GET    /api/referrals/counts                                   Y Y - - Y Y
             GET    /api/referrals/{id}                                     Y Y - - Y Y
             GET    /api/referrals/{id}/timeline                            Y Y - - Y Y
             GET    /api/referrals/{id}/parties                             Y Y - - Y Y
@@ -71,6 +72,10 @@ class AccessMatrixTest {
             POST   /api/referrals/{id}/outcome                             Y Y - - Y -
             POST   /api/referrals/{id}/acknowledge-outcome                 Y Y - - Y -
             POST   /api/referrals/{id}/refer-back                          Y Y - - Y -
+            POST   /api/referrals/{id}/assignment                          Y Y - - Y -
+            DELETE /api/referrals/{id}/assignment                          Y Y - - Y -
+            GET    /api/organisations                                      Y Y Y Y Y Y
+            GET    /api/organisations/{id}                                 Y Y Y Y Y Y
             GET    /api/records                                            Y Y - - Y -
             GET    /api/records/{id}                                       Y Y - - Y -
             GET    /api/records/{id}/versions                              Y Y - - Y -

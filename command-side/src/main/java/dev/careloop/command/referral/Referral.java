@@ -57,6 +57,9 @@ public class Referral {
     private boolean slaPending;
     private Instant slaDueAt;
     private final Set<String> attachedRecords = new HashSet<>();
+    /** Who the referral is assigned to at the receiving organisation (a subject), and their name. */
+    private String assignee;
+    private String assigneeName;
 
     protected Referral() {
         // for Axon
@@ -186,6 +189,23 @@ public class Referral {
                 ReferralIdentifiers.systemFor(recipient), recipient, initiator, patient, cmd.priority(),
                 cmd.service(), cmd.reason(), cmd.note(), cmd.slaDueAt(), referralId, ReferralStatus.CREATED);
         AggregateLifecycle.createNew(Referral.class, () -> new Referral(back, deadlines));
+        return version();
+    }
+
+    @CommandHandler
+    long handle(AssignReferral cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        var t = decide(Trigger.ASSIGN, actor, expected);
+        Rules.conflictUnless(!cmd.assignee().equals(assignee),
+                "the referral is already assigned to " + assigneeName);
+        apply(new ReferralAssigned(referralId, cmd.assignee(), cmd.assigneeName(), t.target(status, beforeHold)));
+        return version();
+    }
+
+    @CommandHandler
+    long handle(UnassignReferral cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        var t = decide(Trigger.UNASSIGN, actor, expected);
+        Rules.conflictUnless(assignee != null, "the referral is not assigned to anyone");
+        apply(new ReferralUnassigned(referralId, assignee, assigneeName, t.target(status, beforeHold)));
         return version();
     }
 
@@ -319,7 +339,7 @@ public class Referral {
         }
     }
 
-    private ReferralTransitions.Transition decide(Trigger trigger, Actor actor, Long expectedVersion) {
+    private ReferralStateMachine.Transition decide(Trigger trigger, Actor actor, Long expectedVersion) {
         if (!participants.contains(actor.organisation())) {
             throw Refusal.notFound("referral");
         }
@@ -373,6 +393,21 @@ public class Referral {
         recipient = e.toOrganisation();
         participants.add(recipient);
         status = e.status();
+        // The new recipient's staff take it from here.
+        assignee = null;
+        assigneeName = null;
+    }
+
+    @EventSourcingHandler
+    void on(ReferralAssigned e) {
+        assignee = e.assignee();
+        assigneeName = e.assigneeName();
+    }
+
+    @EventSourcingHandler
+    void on(ReferralUnassigned e) {
+        assignee = null;
+        assigneeName = null;
     }
 
     @EventSourcingHandler

@@ -54,6 +54,7 @@ class ReferralCommandController {
     ResponseEntity<Object> send(@Valid @RequestBody SendReferralRequest body, Actor actor,
                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         organisations.requireKnown("recipientOrganisation", body.recipientOrganisation());
+        organisations.requireOffers("service", body.recipientOrganisation(), body.service());
         organisations.requireOwnIdentifierSystem(actor, body.patient());
         Written written = idempotency.run(actor, key, "send|" + body, () -> {
             String id = UUID.randomUUID().toString();
@@ -207,6 +208,23 @@ class ReferralCommandController {
                     return new Written(201, newId, 1, null, false);
                 });
         return respond(written, actor, key);
+    }
+
+    @PostMapping("/{id}/assignment")
+    @Operation(summary = "Assign the referral to one of your clinicians, or to another (receiving organisation)")
+    ResponseEntity<Object> assign(@PathVariable String id, @Valid @RequestBody AssignmentRequest body, Actor actor,
+                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new AssignReferral(id, body.assignee().trim(), body.assigneeName().trim()), actor, ifMatch,
+                key);
+    }
+
+    @DeleteMapping("/{id}/assignment")
+    @Operation(summary = "Take the referral back from the person it is assigned to (receiving organisation)")
+    ResponseEntity<Object> unassign(@PathVariable String id, Actor actor,
+                                    @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                    @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return act(id, new UnassignReferral(id), actor, ifMatch, key);
     }
 
     private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {

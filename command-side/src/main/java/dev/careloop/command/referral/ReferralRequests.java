@@ -65,4 +65,9 @@ final class ReferralRequests {
             @Size(max = 4000) String note,
             @Size(max = 128) String referralNumber) {
     }
+
+    /** {@code assignee}: the person's subject (the {@code sub} of their login); {@code assigneeName}: their name. */
+    record AssignmentRequest(@NotBlank @Size(max = 255) String assignee,
+                             @NotBlank @Size(max = 255) String assigneeName) {
+    }
 }

@@ -7,6 +7,7 @@ import dev.careloop.command.rules.Rules;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,5 +45,23 @@ public class Organisations {
                 Boolean.class, organisation);
         Rules.require(Boolean.TRUE.equals(exists), field, "unknown organisation '" + organisation + "'");
         known.add(organisation);
+    }
+
+    /**
+     * 400 on {@code field} unless {@code organisation} offers {@code service} (its code or its name, in any case) in
+     * the organisation directory. An organisation the directory lists no services for takes any service, as every
+     * organisation did before the directory (the directory's services come from configuration: README, "The
+     * organisation directory"). Asked each time: the directory changes with configuration.
+     */
+    public void requireOffers(String field, String organisation, String service) {
+        List<String[]> offered = jdbc.query("SELECT code, name FROM organisation_service WHERE organisation_id = ?",
+                (rs, i) -> new String[]{rs.getString("code"), rs.getString("name")}, organisation);
+        if (offered.isEmpty() || service == null) {
+            return;
+        }
+        String wanted = service.trim();
+        boolean offers = offered.stream().anyMatch(s -> s[0].equalsIgnoreCase(wanted) || s[1].equalsIgnoreCase(wanted));
+        Rules.require(offers, field, organisation + " does not offer '" + wanted + "'; it offers "
+                + String.join(", ", offered.stream().map(s -> s[1] + " (" + s[0] + ")").sorted().toList()));
     }
 }

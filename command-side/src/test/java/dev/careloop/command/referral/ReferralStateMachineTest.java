@@ -17,9 +17,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.careloop.api.referral.FollowAppointment;
+import dev.careloop.api.referral.ReferralStateMachine;
+import dev.careloop.api.referral.ReferralStateMachine.Visit;
 
 import static dev.careloop.command.referral.ReferralTestData.referralFixture;
 import static dev.careloop.api.referral.ReferralStatus.*;
+import static dev.careloop.command.referral.ReferralTestData.NORTHSIDE;
+import static dev.careloop.command.referral.ReferralTestData.NORTHSIDE_STAFF;
+import static dev.careloop.command.referral.ReferralTestData.RIVERSIDE;
+import static dev.careloop.command.referral.ReferralTestData.RIVERSIDE_CLINICIAN;
+import static dev.careloop.command.referral.ReferralTestData.RIVERSIDE_COORDINATOR;
 import static dev.careloop.command.referral.ReferralTestData.by;
 import static dev.careloop.command.referral.ReferralTestData.history;
 import static dev.careloop.command.referral.ReferralTestData.refusal;
@@ -75,6 +82,14 @@ class ReferralStateMachineTest {
             Map.entry("SCH", SCHEDULED), Map.entry("NOS", NO_SHOW), Map.entry("APX", APPOINTMENT_CANCELLED),
             Map.entry("INT", INTERIM_NOTE_SENT), Map.entry("CXR", CANCELLATION_REQUESTED),
             Map.entry("CXL", CANCELLED), Map.entry("COM", COMPLETED), Map.entry("HLD", INFORMATION_REQUESTED));
+
+    /** Where the appointment stands in each column's history (ReferralTestData.history), written by hand. */
+    private static final Map<ReferralStatus, ReferralStateMachine.Visit> VISIT = Map.ofEntries(
+            Map.entry(CREATED, Visit.NONE), Map.entry(ACCEPTED, Visit.NONE), Map.entry(DECLINED, Visit.NONE),
+            Map.entry(SCHEDULED, Visit.BOOKED), Map.entry(NO_SHOW, Visit.MISSED),
+            Map.entry(APPOINTMENT_CANCELLED, Visit.CANCELLED), Map.entry(INTERIM_NOTE_SENT, Visit.BOOKED),
+            Map.entry(CANCELLATION_REQUESTED, Visit.NONE), Map.entry(CANCELLED, Visit.NONE),
+            Map.entry(COMPLETED, Visit.BOOKED), Map.entry(INFORMATION_REQUESTED, Visit.NONE));
 
     private final AggregateTestFixture<Referral> fixture = referralFixture();
 
@@ -158,6 +173,59 @@ class ReferralStateMachineTest {
                 .expectException(refusal(Refusal.Kind.CONFLICT,
                         startsWith("a referral that is " + from.phrase() + " cannot ")))
                 .expectNoEvents();
+    }
+
+    /**
+     * The actions the referral view offers (ReferralStateMachine.allowedActions) are exactly the grid's: a step the
+     * grid allows from a state is offered to the party that takes it, a step it refuses ("-", or "!" for the
+     * appointment rules) is not, and the other organisation is offered none of them.
+     */
+    @ParameterizedTest(name = "{0} from {1}: {2}")
+    @MethodSource("cells")
+    void theViewOffersExactlyTheStepsTheGridAllows(Action step, ReferralStatus from, String outcome) {
+        var situation = new ReferralStateMachine.Situation(from, NORTHSIDE, RIVERSIDE, false, VISIT.get(from), false);
+
+        List<String> offered = ReferralStateMachine.allowedActions(step.rightParty(), situation);
+        List<String> offeredToTheOtherSide = ReferralStateMachine.allowedActions(step.otherParty(), situation);
+
+        if (COLUMN.containsKey(outcome)) {
+            assertThat(offered).contains(step.path);
+        } else {
+            assertThat(offered).doesNotContain(step.path);
+        }
+        assertThat(offeredToTheOtherSide).doesNotContain(step.path);
+    }
+
+    static Stream<Arguments> cells() {
+        return grid().stream().map(c -> Arguments.of(c.step(), c.from(), c.outcome()));
+    }
+
+    @Test
+    void anAcknowledgedOutcomeIsNotOfferedForAcknowledgementAgain() {
+        var closed = new ReferralStateMachine.Situation(COMPLETED, NORTHSIDE, RIVERSIDE, true, Visit.BOOKED, false);
+
+        assertThat(ReferralStateMachine.allowedActions(NORTHSIDE_STAFF, closed)).isEmpty();
+    }
+
+    @Test
+    void aCoordinatorIsNotOfferedTheStepsOnlyCliniciansTake() {
+        var accepted = new ReferralStateMachine.Situation(ACCEPTED, NORTHSIDE, RIVERSIDE, false, Visit.NONE, false);
+
+        assertThat(ReferralStateMachine.allowedActions(RIVERSIDE_COORDINATOR, accepted))
+                .containsExactly("decline", "forward", "request-information", "schedule", "assign");
+        assertThat(ReferralStateMachine.allowedActions(RIVERSIDE_CLINICIAN, accepted))
+                .containsExactly("decline", "forward", "request-information", "schedule", "interim-note", "outcome",
+                        "refer-back", "assign");
+    }
+
+    @Test
+    void onlyAnAssignedReferralOffersUnassigning() {
+        var assigned = new ReferralStateMachine.Situation(CREATED, NORTHSIDE, RIVERSIDE, false, Visit.NONE, true);
+
+        assertThat(ReferralStateMachine.allowedActions(RIVERSIDE_COORDINATOR, assigned))
+                .containsExactly("accept", "decline", "forward", "request-information", "assign", "unassign");
+        assertThat(ReferralStateMachine.allowedActions(NORTHSIDE_STAFF, assigned))
+                .containsExactly("request-cancellation");
     }
 
     @ParameterizedTest(name = "{0} is refused from {1} by the appointment rules")

@@ -10,7 +10,9 @@ import dev.careloop.api.referral.OutcomeAcknowledged;
 import dev.careloop.api.referral.OutcomeSent;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.RecordAttached;
+import dev.careloop.api.referral.ReferralAssigned;
 import dev.careloop.api.referral.ReferralDeclined;
+import dev.careloop.api.referral.ReferralUnassigned;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralForwarded;
 import dev.careloop.api.referral.ReferralSent;
@@ -26,6 +28,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MarkdownType;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
@@ -51,6 +54,13 @@ final class ReferralMapping {
     static final String FLAG_SYSTEM = R4.BASE + "/CodeSystem/referral-flag";
     /** Task extension: when the recipient must have triaged the referral (its service level). */
     static final String TRIAGE_DUE_EXTENSION = R4.EXTENSION + "referral-triage-due";
+    /**
+     * Task extension: the person at the owning organisation the referral is assigned to, as a logical reference
+     * (identifier: their subject at the organisation; display: their name). Task.owner stays the Organization:
+     * partners search, forward (a new owner) and resolve references by it, and CareLoop publishes no Practitioner
+     * resources a literal reference could resolve to.
+     */
+    static final String ASSIGNEE_EXTENSION = R4.EXTENSION + "referral-assignee";
 
     private String referralId;
     private String referralNumber;
@@ -78,6 +88,8 @@ final class ReferralMapping {
     private String openQuestionId;
     /** The Communication the last event sent, if any. */
     private Communication sent;
+    private String assignee;
+    private String assigneeName;
     /** The recipient the last event forwarded the referral away from, if any: it sees that change, then nothing. */
     private String leaving;
 
@@ -118,6 +130,14 @@ final class ReferralMapping {
             }
             organisations.add(recipient);
             reasonGiven = e.reason();
+            assignee = null;
+            assigneeName = null;
+        } else if (event instanceof ReferralAssigned e) {
+            assignee = e.assignee();
+            assigneeName = e.assigneeName();
+        } else if (event instanceof ReferralUnassigned) {
+            assignee = null;
+            assigneeName = null;
         } else if (event instanceof ReferralDeclined e) {
             reasonGiven = e.reason();
         } else if (event instanceof CancellationRequested e) {
@@ -250,6 +270,10 @@ final class ReferralMapping {
         task.setLastModifiedElement(R4.dateTime(last.recorded()));
         task.setRequester(R4.organisation(initiator));
         task.setOwner(R4.organisation(recipient));
+        if (assignee != null) {
+            task.addExtension(ASSIGNEE_EXTENSION, new Reference().setIdentifier(new Identifier()
+                    .setSystem(R4.USER_SYSTEM).setValue(assignee)).setDisplay(assigneeName));
+        }
         if (report != null) {
             task.addOutput().setType(output("consult-report", "Consult report")).setValue(new StringType(report));
         }

@@ -1,6 +1,8 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.api.referral.ReferralAssigned;
 import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.api.referral.ReferralUnassigned;
 import dev.careloop.fhir.TestEvents.History;
 
 import java.util.List;
@@ -46,6 +48,17 @@ final class Histories {
     static History declinedReferral() {
         return referral("r-3").by(GP_USER, GP).then(referralSent("r-3", GP, DERM, null))
                 .by(DERM_USER, DERM).then(accepted("r-3")).then(declined("r-3"));
+    }
+
+    /** Assigned at the recipient, handed to another clinician, taken back, assigned again, then declined. */
+    static History assignedReferral() {
+        return referral("r-5").by(GP_USER, GP).then(referralSent("r-5", GP, DERM, null))
+                .by(DERM_USER, DERM)
+                .then(new ReferralAssigned("r-5", "dr.shah", "Dr Priya Shah", ReferralStatus.CREATED))
+                .then(new ReferralAssigned("r-5", "dr.okafor", "Dr Tom Okafor", ReferralStatus.CREATED))
+                .then(new ReferralUnassigned("r-5", "dr.okafor", "Dr Tom Okafor", ReferralStatus.CREATED))
+                .then(new ReferralAssigned("r-5", "dr.shah", "Dr Priya Shah", ReferralStatus.CREATED))
+                .then(declined("r-5"));
     }
 
     static History cancelledReferral() {
@@ -107,7 +120,8 @@ final class Histories {
     }
 
     static List<History> all() {
-        return List.of(longReferral(), referBack(), declinedReferral(), cancelledReferral(), longRecord(), forwardedRecord(),
+        return List.of(longReferral(), referBack(), declinedReferral(), assignedReferral(), cancelledReferral(),
+                longRecord(), forwardedRecord(),
                 longAppointment(), cancelledAppointment(), missedAppointment());
     }
 }

@@ -45,6 +45,7 @@ final class ReferralFold {
     private Instant updatedAt;
     private long version;
     private final List<String> recordIds = new ArrayList<>();
+    private Assignee assignedTo;
     /** Former recipients: the sequence of the forward that ended each one's part. */
     private final Map<String, Long> partEnded = new HashMap<>();
 
@@ -90,6 +91,11 @@ final class ReferralFold {
                 partEnded.put(f.fromOrganisation(), message.getSequenceNumber());
             }
             partEnded.remove(f.toOrganisation());
+            assignedTo = null;
+        } else if (e instanceof ReferralAssigned a) {
+            assignedTo = new Assignee(a.assignee(), a.assigneeName());
+        } else if (e instanceof ReferralUnassigned) {
+            assignedTo = null;
         } else if (e instanceof InformationRequested q) {
             openQuestion = q.question();
         } else if (e instanceof VisitScheduled v) {
@@ -141,6 +147,7 @@ final class ReferralFold {
         return new ReferralView(referralId, referralNumber, identifierSystem, initiator, recipient, patient, priority,
                 service, reason, status, status.taskStatus(), status.businessStatus(), status.display(), loopClosed,
                 appointmentId, appointment, openQuestion, slaDueAt, overdue, basedOnReferralId, createdAt, updatedAt,
-                version, List.copyOf(recordIds), consultReport, List.copyOf(interimNotes), declineReason);
+                version, List.copyOf(recordIds), consultReport, List.copyOf(interimNotes), declineReason, assignedTo,
+                List.of());
     }
 }

@@ -35,6 +35,8 @@ final class AuditDescriptions {
             entry("OutcomeAcknowledged", "{actor} acknowledged the outcome of referral {label}; the loop is closed"),
             entry("ReferredBack", "{actor} referred referral {label} back as referral {newReferralId}"),
             entry("ReferralSlaMissed", "referral {label} missed its triage deadline"),
+            entry("ReferralAssigned", "{actor} assigned referral {label} to {assigneeName} ({assignee})"),
+            entry("ReferralUnassigned", "{actor} took referral {label} back from {assigneeName} ({assignee})"),
             entry("RecordAttached", "{actor} attached record \"{title}\" to referral {label}"),
             entry("RecordShared", "{actor} shared record \"{label}\" with {recipients}"),
             entry("RecordAmended", "{actor} amended record \"{label}\" to version {version}"),

@@ -11,18 +11,22 @@ import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.referral.ReferralView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.*;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The referral read API: inbox and outbox, the current view with its ETag, and the timeline. */
 @RestController
@@ -41,26 +45,173 @@ class ReferralQueryController {
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
+    /** The accepted status names, listed in every 400 of the list (a client learns them from its first mistake). */
+    static final List<String> STATUS_NAMES = Arrays.stream(ReferralStatus.values()).map(ReferralStatus::code).toList();
+
     @GetMapping
     @Operation(summary = "List the referrals your organisation takes part in now: box=inbox (received), "
-            + "outbox (sent) or all; filter by status, priority, overdue, patient; sort=field,asc|desc")
+            + "outbox (sent) or all; filter by status (several: repeated or comma-separated), open (true: not "
+            + "completed, cancelled or declined; unset: every status), priority, overdue, patient, partner (the "
+            + "other organisation), assignedTo (me or a subject), q (patient name, MRN or referral number); "
+            + "sort=field[,asc|desc] (due sorts soonest first unless desc; default updatedAt,desc)")
     ReferralReadModel.Page list(Actor actor,
-                                @RequestParam(required = false) @Pattern(regexp = "inbox|outbox|all") String box,
-                                @RequestParam(required = false) String status,
+                                @RequestParam(required = false) String box,
+                                @RequestParam(required = false) List<String> status,
+                                @RequestParam(required = false) String open,
                                 @RequestParam(required = false) String priority,
-                                @RequestParam(required = false) Boolean overdue,
+                                @RequestParam(required = false) String overdue,
                                 @RequestParam(required = false) String patient,
-                                @RequestParam(defaultValue = "0") @Min(0) int page,
-                                @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size,
-                                @RequestParam(defaultValue = "updatedAt,desc")
-                                @Pattern(regexp = "(createdAt|updatedAt|priority|slaDueAt|status|patientName)"
-                                        + "(,(asc|desc))?") String sort) {
-        String[] sortParts = sort.split(",");
-        var filter = new ReferralReadModel.Filter(box, status == null ? null : parse("status", () ->
-                ReferralStatus.fromCode(status)), priority == null ? null : parse("priority", () ->
-                Priority.fromCode(priority)), overdue, patient);
-        return readModel.list(actor.organisation(), filter, page, size, sortParts[0],
-                sortParts.length > 1 && sortParts[1].equals("asc"));
+                                @RequestParam(required = false) String partner,
+                                @RequestParam(required = false) String assignedTo,
+                                @RequestParam(required = false) String q,
+                                @RequestParam(required = false) String page,
+                                @RequestParam(required = false) String size,
+                                @RequestParam(required = false) String sort) {
+        ListParameters p = new ListParameters();
+        String boxName = p.oneOf("box", box, "inbox|outbox|all", "must be inbox, outbox or all");
+        Set<ReferralStatus> statuses = p.statuses(status);
+        Boolean onlyOpen = p.bool("open", open);
+        Priority wanted = p.parse("priority", priority, Priority::fromCode);
+        Boolean late = p.bool("overdue", overdue);
+        List<String> words = p.search(q);
+        int pageNumber = p.integer("page", page, 0, 0, Integer.MAX_VALUE / 200);
+        int pageSize = p.integer("size", size, 20, 1, 200);
+        String sortSpec = p.oneOf("sort", sort, "(" + String.join("|", ReferralReadModel.SORTABLE.keySet())
+                + ")(,(asc|desc))?", "must be a field (" + String.join(", ", ReferralReadModel.SORTABLE.keySet()
+                .stream().sorted().toList()) + ") with ,asc or ,desc");
+        p.failIfAny();
+        String[] sortParts = (sortSpec == null ? "updatedAt,desc" : sortSpec).split(",");
+        // Due dates sort soonest first unless asked otherwise; every other field newest (largest) first.
+        boolean ascending = sortParts.length > 1 ? sortParts[1].equals("asc") : sortParts[0].equals("due");
+        String assignee = assignedTo == null ? null : assignedTo.equals("me") ? actor.userId() : assignedTo;
+        var filter = new ReferralReadModel.Filter(boxName, statuses, onlyOpen, wanted, late, patient, partner,
+                assignee, words);
+        return readModel.list(actor, filter, pageNumber, pageSize, sortParts[0], ascending);
+    }
+
+    @GetMapping("/counts")
+    @Operation(summary = "How many referrals your inbox or outbox holds in each status, open and overdue")
+    ReferralReadModel.Counts counts(Actor actor, @RequestParam(required = false) String box) {
+        ListParameters p = new ListParameters();
+        String boxName = p.oneOf("box", box == null ? "inbox" : box, "inbox|outbox", "must be inbox or outbox");
+        p.failIfAny();
+        return readModel.counts(actor.organisation(), boxName);
+    }
+
+    /** A 400 of the list: every parameter at fault, and the status names it accepts. */
+    @ExceptionHandler(InvalidListRequest.class)
+    ResponseEntity<ProblemDetail> invalidList(InvalidListRequest ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                ex.errors.size() + " parameter(s) are invalid");
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", ex.errors);
+        problem.setProperty("acceptedStatuses", STATUS_NAMES);
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    static final class InvalidListRequest extends RuntimeException {
+        final transient List<Map<String, String>> errors;
+
+        InvalidListRequest(List<Map<String, String>> errors) {
+            super(errors.toString(), null, false, false);
+            this.errors = errors;
+        }
+    }
+
+    /** The list's query parameters, read one by one; every one at fault is named before any answer. */
+    private static final class ListParameters {
+        private final List<Map<String, String>> errors = new ArrayList<>();
+
+        String oneOf(String name, String value, String pattern, String message) {
+            if (value != null && !value.matches(pattern)) {
+                errors.add(Map.of("field", name, "message", message));
+                return null;
+            }
+            return value;
+        }
+
+        Set<ReferralStatus> statuses(List<String> values) {
+            Set<ReferralStatus> statuses = EnumSet.noneOf(ReferralStatus.class);
+            if (values == null) {
+                return statuses;
+            }
+            List<String> unknown = new ArrayList<>();
+            for (String value : values) {
+                for (String code : value.split(",")) {
+                    if (code.isBlank()) {
+                        continue;
+                    }
+                    try {
+                        statuses.add(ReferralStatus.fromCode(code.trim()));
+                    } catch (IllegalArgumentException e) {
+                        unknown.add(code.trim());
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                errors.add(Map.of("field", "status", "message", "unknown status " + String.join(", ", unknown.stream()
+                        .map(u -> "'" + u + "'").toList()) + "; accepted: " + String.join(", ", STATUS_NAMES)));
+            }
+            return statuses;
+        }
+
+        Boolean bool(String name, String value) {
+            if (value == null) {
+                return null;
+            }
+            if (!value.equals("true") && !value.equals("false")) {
+                errors.add(Map.of("field", name, "message", "must be true or false"));
+                return null;
+            }
+            return Boolean.valueOf(value);
+        }
+
+        int integer(String name, String value, int fallback, int min, int max) {
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // named below
+            }
+            errors.add(Map.of("field", name, "message", "must be a whole number from " + min + " to " + max));
+            return fallback;
+        }
+
+        <T> T parse(String name, String value, java.util.function.Function<String, T> parser) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                errors.add(Map.of("field", name, "message", e.getMessage()));
+                return null;
+            }
+        }
+
+        List<String> search(String q) {
+            if (q == null || q.isBlank()) {
+                return List.of();
+            }
+            List<String> words = ReferralSearchTokens.query(q);
+            if (words.isEmpty() || words.stream().anyMatch(w -> w.length() < ReferralSearchTokens.MIN_LENGTH)) {
+                errors.add(Map.of("field", "q", "message", "search words must have at least "
+                        + ReferralSearchTokens.MIN_LENGTH + " letters or digits each"));
+                return List.of();
+            }
+            return words;
+        }
+
+        void failIfAny() {
+            if (!errors.isEmpty()) {
+                throw new InvalidListRequest(List.copyOf(errors));
+            }
+        }
     }
 
     @GetMapping("/{id}")
@@ -68,7 +219,8 @@ class ReferralQueryController {
             + "ETag is its version")
     ResponseEntity<ReferralView> get(@PathVariable String id, Actor actor) {
         Long endedAt = access(id, actor);
-        ReferralView view = (endedAt == null ? readModel.find(id, actor.organisation())
+        // A former recipient reads the referral as it left it, and can no longer act on it.
+        ReferralView view = (endedAt == null ? readModel.find(id, actor)
                 : asOf.atVersion(id, endedAt + 1)).orElseThrow(ReferralQueryController::notFound);
         return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
     }
@@ -126,13 +278,5 @@ class ReferralQueryController {
 
     private static ResponseStatusException notFound() {
         return new ResponseStatusException(HttpStatus.NOT_FOUND, "no such referral");
-    }
-
-    private static <T> T parse(String field, java.util.function.Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, field + ": " + e.getMessage());
-        }
     }
 }

@@ -10,10 +10,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Instant;
+import dev.careloop.api.Actor;
+
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.careloop.query.replay.RowValues.instant;
 
@@ -21,12 +27,30 @@ import static dev.careloop.query.replay.RowValues.instant;
 @Component
 class ReferralReadModel {
 
-    /** Sortable fields of the list API and their columns. */
+    /** Sortable fields of the list API and their columns ({@code due} is the worklist's name for slaDueAt). */
     static final Map<String, String> SORTABLE = Map.of(
             "createdAt", "created_at", "updatedAt", "updated_at", "priority", "priority_rank",
-            "slaDueAt", "sla_due_at", "status", "status", "patientName", "patient_name");
+            "slaDueAt", "sla_due_at", "due", "sla_due_at", "status", "status", "patientName", "patient_name");
 
-    record Filter(String box, ReferralStatus status, Priority priority, Boolean overdue, String patientId) {
+    /** The statuses where nobody has work left: what {@code open=true} leaves out. */
+    static final Set<ReferralStatus> CLOSED = EnumSet.of(ReferralStatus.COMPLETED, ReferralStatus.CANCELLED,
+            ReferralStatus.DECLINED);
+
+    /**
+     * What the list shows: the box, any of {@code statuses} (empty: all), open or closed only (null: both), the
+     * priority, overdue, the patient, the other organisation ({@code partner}), the person it is assigned to, and
+     * the search words ({@link ReferralSearchTokens#query}), all of which must match.
+     */
+    record Filter(String box, Set<ReferralStatus> statuses, Boolean open, Priority priority, Boolean overdue,
+                  String patientId, String partner, String assignee, List<String> search) {
+        Filter(String box, ReferralStatus status, Priority priority, Boolean overdue, String patientId) {
+            this(box, status == null ? Set.of() : Set.of(status), null, priority, overdue, patientId, null, null,
+                    List.of());
+        }
+    }
+
+    /** How many referrals of a box are in each status (every status named, zero included), open and overdue. */
+    record Counts(String box, long total, long open, long overdue, Map<String, Long> byStatus) {
     }
 
     record Page(List<ReferralView> items, int page, int size, long totalItems, int totalPages) {
@@ -51,7 +75,39 @@ class ReferralReadModel {
                 VIEW, referralId, organisation).stream().findFirst();
     }
 
+    /** The referral as {@code actor} sees it now, with the actions it may take. */
+    Optional<ReferralView> find(String referralId, Actor actor) {
+        return jdbc.query("SELECT * FROM referral_view WHERE referral_id = ? AND ? = ANY(participants)",
+                viewFor(actor), referralId, actor.organisation()).stream().findFirst();
+    }
+
+    Page list(Actor actor, Filter filter, int page, int size, String sortField, boolean ascending) {
+        return list(actor.organisation(), filter, page, size, sortField, ascending, viewFor(actor));
+    }
+
     Page list(String organisation, Filter filter, int page, int size, String sortField, boolean ascending) {
+        return list(organisation, filter, page, size, sortField, ascending, VIEW);
+    }
+
+    Counts counts(String organisation, String box) {
+        String where = box.equals("inbox") ? "recipient_org = ?" : "initiator_org = ?";
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (ReferralStatus s : ReferralStatus.values()) {
+            byStatus.put(s.code(), 0L);
+        }
+        long[] overdue = {0};
+        jdbc.query("SELECT status, count(*) AS n, count(*) FILTER (WHERE overdue) AS late FROM referral_view WHERE "
+                + where + " GROUP BY status", rs -> {
+            byStatus.put(rs.getString("status"), rs.getLong("n"));
+            overdue[0] += rs.getLong("late");
+        }, organisation);
+        long total = byStatus.values().stream().mapToLong(Long::longValue).sum();
+        long open = total - CLOSED.stream().mapToLong(s -> byStatus.get(s.code())).sum();
+        return new Counts(box, total, open, overdue[0], byStatus);
+    }
+
+    private Page list(String organisation, Filter filter, int page, int size, String sortField, boolean ascending,
+                      RowMapper<ReferralView> mapper) {
         StringBuilder where = new StringBuilder();
         List<Object> args = new ArrayList<>();
         switch (filter.box() == null ? "all" : filter.box()) {
@@ -64,9 +120,33 @@ class ReferralReadModel {
             }
         }
         args.add(organisation);
-        if (filter.status() != null) {
-            where.append(" AND status = ?");
-            args.add(filter.status().code());
+        if (!filter.statuses().isEmpty()) {
+            where.append(" AND status = ANY(?)");
+            args.add(codes(filter.statuses()));
+        }
+        if (filter.open() != null) {
+            where.append(filter.open() ? " AND NOT (status = ANY(?))" : " AND status = ANY(?)");
+            args.add(codes(CLOSED));
+        }
+        if (filter.partner() != null) {
+            switch (filter.box() == null ? "all" : filter.box()) {
+                case "inbox" -> where.append(" AND initiator_org = ?");
+                case "outbox" -> where.append(" AND recipient_org = ?");
+                default -> {
+                    // The other party: the caller is one side, the partner the other.
+                    where.append(" AND (initiator_org = ? OR recipient_org = ?)");
+                    args.add(filter.partner());
+                }
+            }
+            args.add(filter.partner());
+        }
+        if (filter.assignee() != null) {
+            where.append(" AND assignee = ?");
+            args.add(filter.assignee());
+        }
+        if (!filter.search().isEmpty()) {
+            where.append(" AND search_tokens @> ?::text[]");
+            args.add(filter.search().toArray(String[]::new));
         }
         if (filter.priority() != null) {
             where.append(" AND priority = ?");
@@ -82,12 +162,12 @@ class ReferralReadModel {
         }
         Long total = jdbc.queryForObject("SELECT count(*) FROM referral_view WHERE " + where, Long.class,
                 args.toArray());
-        String order = SORTABLE.get(sortField) + (ascending ? " ASC" : " DESC") + ", referral_id";
+        String order = SORTABLE.get(sortField) + (ascending ? " ASC NULLS LAST" : " DESC NULLS LAST") + ", referral_id";
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(size);
         pageArgs.add((long) page * size);
         List<ReferralView> items = jdbc.query("SELECT * FROM referral_view WHERE " + where + " ORDER BY " + order
-                + " LIMIT ? OFFSET ?", VIEW, pageArgs.toArray());
+                + " LIMIT ? OFFSET ?", mapper, pageArgs.toArray());
         long totalItems = total == null ? 0 : total;
         return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
     }
@@ -141,6 +221,22 @@ class ReferralReadModel {
                 lastSequence);
     }
 
+    private static String[] codes(Set<ReferralStatus> statuses) {
+        return statuses.stream().map(ReferralStatus::code).sorted().toArray(String[]::new);
+    }
+
+    /** The view with the actions {@code actor} may take on it now, from the state machine's own table. */
+    private static RowMapper<ReferralView> viewFor(Actor actor) {
+        return (rs, i) -> {
+            ReferralView view = VIEW.mapRow(rs, i);
+            return view.withAllowedActions(ReferralStateMachine.allowedActions(actor,
+                    new ReferralStateMachine.Situation(view.status(), view.initiatorOrganisation(),
+                            view.recipientOrganisation(), view.loopClosed(),
+                            ReferralStateMachine.Visit.valueOf(rs.getString("visit").toUpperCase(Locale.ROOT)),
+                            view.assignedTo() != null)));
+        };
+    }
+
     private static final RowMapper<ReferralView> VIEW = (rs, i) -> {
         ReferralStatus status = ReferralStatus.fromCode(rs.getString("status"));
         Instant start = instant(rs, "appointment_start");
@@ -160,6 +256,9 @@ class ReferralReadModel {
                 rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()),
                 rs.getString("consult_report"), List.of((String[]) rs.getArray("interim_notes").getArray()),
-                rs.getString("decline_reason"));
+                rs.getString("decline_reason"),
+                rs.getString("assignee") == null ? null
+                        : new Assignee(rs.getString("assignee"), rs.getString("assignee_name")),
+                List.of());
     };
 }

@@ -44,6 +44,10 @@ final class ReferralRow implements PatientScrub.PatientRow {
     String consultReport;
     List<String> interimNotes = new ArrayList<>();
     String declineReason;
+    String assignee;
+    String assigneeName;
+    /** Where the appointment stands for the visit rules: none, booked, missed, cancelled. */
+    String visit = "none";
 
     static final RowTable<ReferralRow> TABLE = RowTable.<ReferralRow>named("referral_view")
             .column("referral_id", r -> r.referralId)
@@ -74,6 +78,12 @@ final class ReferralRow implements PatientScrub.PatientRow {
             .column("consult_report", r -> r.consultReport)
             .textArray("interim_notes", r -> r.interimNotes)
             .column("decline_reason", r -> r.declineReason)
+            .column("assignee", r -> r.assignee)
+            .column("assignee_name", r -> r.assigneeName)
+            .column("visit", r -> r.visit)
+            // Derived from the row, so every put (an erasure too) rewrites them.
+            .textArray("search_tokens", r -> r.patient == null ? List.of() : ReferralSearchTokens.of(
+                    r.patient.name(), r.patient.identifierValue(), r.referralNumber))
             .key("referral_id")
             .reader(ReferralRow::read);
 
@@ -109,6 +119,9 @@ final class ReferralRow implements PatientScrub.PatientRow {
         r.consultReport = rs.getString("consult_report");
         r.interimNotes = RowValues.strings(rs.getArray("interim_notes"));
         r.declineReason = rs.getString("decline_reason");
+        r.assignee = rs.getString("assignee");
+        r.assigneeName = rs.getString("assignee_name");
+        r.visit = rs.getString("visit");
         return r;
     }
 

@@ -63,6 +63,9 @@ class ReferralViewProjection implements PatientScrub {
             if (!r.participants.contains(e.toOrganisation())) {
                 r.participants.add(e.toOrganisation());
             }
+            // The new recipient's staff take it from here.
+            r.assignee = null;
+            r.assigneeName = null;
         });
     }
 
@@ -87,8 +90,30 @@ class ReferralViewProjection implements PatientScrub {
     }
 
     @EventHandler
+    void on(NoShowRecorded e, DomainEventMessage<?> message) {
+        update(e, message, r -> r.visit = "missed");
+    }
+
+    @EventHandler
+    void on(ReferralAssigned e, DomainEventMessage<?> message) {
+        update(e, message, r -> {
+            r.assignee = e.assignee();
+            r.assigneeName = e.assigneeName();
+        });
+    }
+
+    @EventHandler
+    void on(ReferralUnassigned e, DomainEventMessage<?> message) {
+        update(e, message, r -> {
+            r.assignee = null;
+            r.assigneeName = null;
+        });
+    }
+
+    @EventHandler
     void on(VisitCancelled e, DomainEventMessage<?> message) {
         update(e, message, r -> {
+            r.visit = "cancelled";
             r.appointmentId = null;
             r.appointmentStart = null;
             r.appointmentEnd = null;
@@ -150,6 +175,7 @@ class ReferralViewProjection implements PatientScrub {
 
     private void booked(ReferralEvent e, DomainEventMessage<?> message, String appointmentId, Appointment a) {
         update(e, message, r -> {
+            r.visit = "booked";
             r.appointmentId = appointmentId;
             r.appointmentStart = a.start();
             r.appointmentEnd = a.end();

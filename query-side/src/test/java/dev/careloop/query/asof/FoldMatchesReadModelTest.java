@@ -43,10 +43,12 @@ class FoldMatchesReadModelTest {
         ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(
                 ReadModelsOfOtherPackages.create("dev.careloop.query.referral.ReferralViewProjection"));
         Object readModel = ReadModelsOfOtherPackages.create("dev.careloop.query.referral.ReferralReadModel");
-        List<String> ids = List.of("long-" + suffix, "cancelled-" + suffix, "declined-" + suffix);
+        List<String> ids = List.of("long-" + suffix, "cancelled-" + suffix, "declined-" + suffix,
+                "assigned-" + suffix);
         Histories.longReferral(log, ids.get(0), ADA);
         Histories.cancelledReferral(log, ids.get(1), ADA);
         Histories.declinedReferral(log, ids.get(2), GRACE);
+        Histories.assignedReferral(log, ids.get(3), GRACE);
 
         int compared = 0;
         for (String id : ids) {
@@ -116,6 +118,7 @@ class FoldMatchesReadModelTest {
         Histories.longReferral(log, "r1", ADA);
         Histories.cancelledReferral(log, "r2", ADA);
         Histories.declinedReferral(log, "r3", ADA);
+        Histories.assignedReferral(log, "r4", ADA);
         Histories.sharedRecord(log, "s1", null, ADA);
         Histories.emergencyAccess(log, "s1", ADA);
         Histories.forwardedRecord(log, "s2", null, ADA);

@@ -72,6 +72,17 @@ public final class Histories {
                 ReferralStatus.DECLINED));
     }
 
+    /** Sent, assigned at riverside-derm, handed to another clinician, taken back, assigned again, then forwarded. */
+    public static void assignedReferral(TestLog log, String id, Patient patient) {
+        sent(log, id, patient, GP, DERM);
+        log.by(DERM, "coord-derm", new ReferralAssigned(id, "dr-shah", "Dr Priya Shah", ReferralStatus.CREATED));
+        log.by(DERM, "coord-derm", new ReferralAssigned(id, "dr-okafor", "Dr Tom Okafor", ReferralStatus.CREATED));
+        log.by(DERM, "coord-derm", new ReferralUnassigned(id, "dr-okafor", "Dr Tom Okafor", ReferralStatus.CREATED));
+        log.by(DERM, "coord-derm", new ReferralAssigned(id, "dr-shah", "Dr Priya Shah", ReferralStatus.CREATED));
+        log.by(DERM, "triage-derm", new ReferralForwarded(id, patient.patientId(), DERM, CARDIO, "cardiac symptoms",
+                ReferralStatus.CREATED));
+    }
+
     public static void sent(TestLog log, String id, Patient patient, String from, String to) {
         log.by(from, "dr-" + from, new ReferralSent(id, "REF-" + id, "urn:careloop:" + from + ":referral", from, to,
                 patient, Priority.ROUTINE, "Dermatology", "Rash", null, Instant.parse("2026-03-16T09:00:00Z"), null,
