@@ -36,7 +36,7 @@ class FaultSuiteTest {
      */
     private static final Duration START = Duration.parse(System.getProperty("faults.start-timeout", "PT10M"));
     private static final Duration SETTLE = Duration.ofSeconds(120);
-    private static final Duration LOAD = Duration.ofSeconds(30);
+    private static final Duration LOAD = Duration.ofSeconds(15);
     private static final int CLIENTS = 8;
     private static final Path FIGURES = AppProcess.TARGET.resolve("fault-figures.md");
 
@@ -133,7 +133,7 @@ class FaultSuiteTest {
         Duration recovery;
         try (ReadinessMonitor readiness = new ReadinessMonitor(api)) {
             load.start();
-            Thread.sleep(10_000);
+            Thread.sleep(5_000);
             long killed = System.nanoTime();
             app.kill();
             // Another port: while nothing listened, the clients' retries may have taken the old one (a TCP
@@ -158,7 +158,7 @@ class FaultSuiteTest {
         long started = System.nanoTime();
         try (ReadinessMonitor readiness = new ReadinessMonitor(api)) {
             load.start();
-            Thread.sleep(10_000);
+            Thread.sleep(5_000);
             database.stop();
             Thread.sleep(5_000);
             database.start();
@@ -182,11 +182,11 @@ class FaultSuiteTest {
         long started = System.nanoTime();
         try (ReadinessMonitor readiness = new ReadinessMonitor(api)) {
             load.start();
-            Thread.sleep(5_000);
+            Thread.sleep(3_000);
             partner.down();
-            Thread.sleep(12_000);
-            partner.slow(3_000);
             Thread.sleep(8_000);
+            partner.slow(3_000);
+            Thread.sleep(5_000);
             partner.heal();
             long healed = System.nanoTime();
             loadOnUntil(started);
@@ -196,7 +196,7 @@ class FaultSuiteTest {
             Duration caughtUp = checker.awaitPartnerHasEverything(referrals, SETTLE)
                     ? Duration.ofNanos(System.nanoTime() - healed) : null;
             Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
-            record("partner EHR down 12 s, then 3 s slow", load, started, found, readiness,
+            record("partner EHR down 8 s, then 3 s slow", load, started, found, readiness,
                     "partner back to all delivered " + (caughtUp == null ? "never" : seconds(caughtUp)));
             assertNothingLost(found, load);
             assertThat(caughtUp).as("the partner got every change once it was back").isNotNull();
