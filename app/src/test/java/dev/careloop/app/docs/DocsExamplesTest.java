@@ -91,7 +91,6 @@ class DocsExamplesTest {
             assertThat(run).as("executed curl examples in " + page)
                     .anyMatch(b -> b.file().equals(ROOT.resolve(page)));
         }
-        run.forEach(DocsExamplesTest::assertEveryCurlChecksItsStatus);
         Map<Path, List<Block>> byPage = new java.util.LinkedHashMap<>();
         run.forEach(b -> byPage.computeIfAbsent(b.file(), f -> new ArrayList<>()).add(b));
         return byPage.entrySet().stream().map(e -> DynamicTest.dynamicTest(
@@ -133,6 +132,7 @@ class DocsExamplesTest {
     }
 
     private void runInOrder(List<Block> blocks) throws Exception {
+        blocks.forEach(DocsExamplesTest::assertEveryCurlChecksItsStatus);
         Path work = Files.createTempDirectory("careloop-docs-");
         StringBuilder script = new StringBuilder()
                 .append("cd '").append(work).append("'\n")
