@@ -184,6 +184,8 @@ class ReferralVisitApiTest {
         JsonNode completed = write(id, "outcome", Map.of("report", "Seen at a walk-in clinic; benign"));
 
         assertThat(status(completed)).isEqualTo("7.0");
+        assertThat(completed.hasNonNull("appointment")).as("the referral no longer shows the cancelled visit").isFalse();
+        assertThat(completed.hasNonNull("appointmentId")).isFalse();
         JsonNode appointment = appointment(appointmentId, a -> !a.get("status").asString().equals("booked"));
         assertThat(appointment.get("status").asString()).isEqualTo("cancelled");
         assertThat(timeline(id)).containsExactly("ReferralSent", "ReferralAccepted", "VisitScheduled", "OutcomeSent");
