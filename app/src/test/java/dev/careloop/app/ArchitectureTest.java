@@ -4,6 +4,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.Repository;
+import org.springframework.web.bind.annotation.RestController;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.ANNOTATIONS;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
@@ -12,8 +15,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The module map of DESIGN.md as rules: the sides share only {@code api}, {@code api} is plain messages,
- * and aggregates live on the command side. Production classes of every module (app's classpath).
+ * The module map of DESIGN.md as rules: the sides and the FHIR adapter share only {@code api} (messages, no Spring)
+ * and {@code plumbing} (the log's machinery), never each other and never {@code app}, which assembles them; aggregates
+ * live on the command side, and controllers keep to their own side. Production classes of every module (app's classpath).
  */
 @AnalyzeClasses(packages = "dev.careloop", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -52,4 +56,48 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.axonframework.modelling.command..",
                     "org.axonframework.eventsourcing", "org.axonframework.spring.stereotype")
             .because("read models are projections of the log; only the command side decides and applies events");
+
+    @ArchTest
+    static final ArchRule sidesNeverReachIntoTheFhirAdapter = noClasses()
+            .that().resideInAnyPackage("dev.careloop.command..", "dev.careloop.query..")
+            .should().dependOnClassesThat().resideInAPackage("dev.careloop.fhir..")
+            .because("the FHIR adapter is a client of the log like the sides; each side runs without it");
+
+    @ArchTest
+    static final ArchRule fhirAdapterNeverReachesIntoTheSides = noClasses()
+            .that().resideInAPackage("dev.careloop.fhir..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.careloop.command..", "dev.careloop.query..")
+            .because("the adapter sends the same commands through the bus and reads the log itself");
+
+    @ArchTest
+    static final ArchRule nothingOutsideTheApplicationUsesIt = noClasses()
+            .that().resideOutsideOfPackage("dev.careloop.app..")
+            .should().dependOnClassesThat().resideInAPackage("dev.careloop.app..")
+            .because("app assembles the modules into one process; the modules must work without it");
+
+    @ArchTest
+    static final ArchRule plumbingKnowsNoMessagesAndNoSide = noClasses()
+            .that().resideInAPackage("dev.careloop.plumbing..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.careloop.api..", "dev.careloop.command..",
+                    "dev.careloop.query..", "dev.careloop.fhir..", "org.axonframework..")
+            .because("plumbing is the log's machinery every module shares (periodic tasks, the node's identity): "
+                    + "it knows no message and no side");
+
+    @ArchTest
+    static final ArchRule commandControllersNeitherLoadAggregatesNorReadTheReadModels = noClasses()
+            .that().resideInAPackage("dev.careloop.command..").and().areAnnotatedWith(RestController.class)
+            .should().dependOnClassesThat().areAssignableTo(Repository.class)
+            .orShould().dependOnClassesThat().areAssignableTo(EventStore.class)
+            .orShould().dependOnClassesThat().haveSimpleNameEndingWith("ReadModel")
+            .because("a write controller sends a command and answers from the caller's read model through the "
+                    + "query bus (WriteResponses), never from an aggregate's repository, the event store or a read "
+                    + "model's tables");
+
+    @ArchTest
+    static final ArchRule queryControllersSendNoCommandsAndLoadNoAggregates = noClasses()
+            .that().resideInAPackage("dev.careloop.query..").and().areAnnotatedWith(RestController.class)
+            .should().dependOnClassesThat().resideInAPackage("org.axonframework.commandhandling..")
+            .orShould().dependOnClassesThat().areAssignableTo(Repository.class)
+            .because("a read controller reads its own side's read models; a change is a command, sent by the "
+                    + "command side");
 }

@@ -167,6 +167,19 @@ class RecordConsentTest {
     }
 
     @Test
+    void amendingWithoutIfMatchIsPreconditionRequiredAndKeepsTheDocument() {
+        byte[] first = uniqueDocument("Histology, preliminary");
+        String id = shareRecord(gp, share(upload(gp, first), List.of(DERM), inDays(30)));
+
+        var refused = gp.post("/api/records/" + id + "/amend", Map.of("contentSha256",
+                upload(gp, uniqueDocument("Histology, final")), "reason", "final report"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(428);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("If-Match");
+        assertThat(derm.download("/api/records/" + id + "/content", h -> { }).getBody()).isEqualTo(first);
+    }
+
+    @Test
     void amendedRecordKeepsEveryVersionDownloadableByNumber() {
         byte[] first = uniqueDocument("Histology, preliminary");
         byte[] second = uniqueDocument("Histology, final");

@@ -153,7 +153,8 @@ class ReferralApiTest {
         assertThat(cardio.get("/api/referrals/" + id + "/timeline").status()).isEqualTo(404);
         Map<String, Integer> statusByAction = new LinkedHashMap<>();
         validBodies().forEach((action, body) ->
-                statusByAction.put(action, cardio.post("/api/referrals/" + id + "/" + action, body).status()));
+                statusByAction.put(action, cardio.post("/api/referrals/" + id + "/" + action, body,
+                        h -> h.setIfMatch("\"1\"")).status()));
         assertThat(statusByAction).hasSize(15).allSatisfy((action, status) ->
                 assertThat(status).as(action).isEqualTo(404));
         for (String box : List.of("all", "inbox", "outbox")) {

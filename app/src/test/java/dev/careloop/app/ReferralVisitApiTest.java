@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import org.springframework.http.HttpHeaders;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +152,20 @@ class ReferralVisitApiTest {
     }
 
     @Test
+    void reschedulingWithoutIfMatchIsPreconditionRequiredAndMovesNothing() {
+        String id = acceptedReferral();
+        write(id, "schedule", visitAt(inDays(3)));
+
+        Response refused = derm.post("/api/referrals/" + id + "/reschedule",
+                Map.of("start", inDays(5).toString(), "location", "Room 1"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(428);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("If-Match");
+        assertThat(Instant.parse(referral(id, r -> true).get("appointment").get("start").asString()))
+                .isEqualTo(inDays(3));
+    }
+
+    @Test
     void reschedulingWithOnlyANewStartKeepsTheVisitsLength() {
         String id = acceptedReferral();
         write(id, "schedule", visitAt(inDays(3)));
@@ -169,6 +184,8 @@ class ReferralVisitApiTest {
         JsonNode completed = write(id, "outcome", Map.of("report", "Seen at a walk-in clinic; benign"));
 
         assertThat(status(completed)).isEqualTo("7.0");
+        assertThat(completed.hasNonNull("appointment")).as("the referral no longer shows the cancelled visit").isFalse();
+        assertThat(completed.hasNonNull("appointmentId")).isFalse();
         JsonNode appointment = appointment(appointmentId, a -> !a.get("status").asString().equals("booked"));
         assertThat(appointment.get("status").asString()).isEqualTo("cancelled");
         assertThat(timeline(id)).containsExactly("ReferralSent", "ReferralAccepted", "VisitScheduled", "OutcomeSent");
@@ -258,7 +275,11 @@ class ReferralVisitApiTest {
 
     /** A write on the referral by the receiving clinic; the answer is the referral once it has followed. */
     private JsonNode write(String id, String action, Object body) {
-        Response written = derm.post("/api/referrals/" + id + "/" + action, body);
+        // A reschedule overwrites the visit: it names the version it was based on.
+        Response written = "reschedule".equals(action)
+                ? derm.post("/api/referrals/" + id + "/" + action, body,
+                        h -> h.set(HttpHeaders.IF_MATCH, derm.get("/api/referrals/" + id).header(HttpHeaders.ETAG)))
+                : derm.post("/api/referrals/" + id + "/" + action, body);
         assertThat(written.status()).as(action + ": " + written.body()).isEqualTo(200);
         return written.json();
     }

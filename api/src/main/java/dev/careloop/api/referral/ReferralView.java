@@ -44,13 +44,4 @@ public record ReferralView(
     public ReferralView {
         allowedActions = allowedActions == null ? List.of() : List.copyOf(allowedActions);
     }
-
-    /** The same view, with the actions one caller may take. */
-    public ReferralView withAllowedActions(List<String> actions) {
-        return new ReferralView(referralId, referralNumber, identifierSystem, initiatorOrganisation,
-                recipientOrganisation, patient, priority, service, reason, status, taskStatus, businessStatus,
-                businessStatusDisplay, loopClosed, appointmentId, appointment, openQuestion, slaDueAt, overdue,
-                basedOnReferralId, createdAt, updatedAt, version, recordIds, consultReport, interimNotes, declineReason,
-                assignedTo, actions);
-    }
 }

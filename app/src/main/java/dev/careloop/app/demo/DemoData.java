@@ -14,7 +14,6 @@ import dev.careloop.api.referral.*;
 import dev.careloop.app.security.DemoOrganisations;
 import dev.careloop.command.messaging.ActorMetaData;
 import dev.careloop.command.record.ContentStore;
-import dev.careloop.command.referral.SlaPolicy;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package dev.careloop.app.infra;
 
+import dev.careloop.plumbing.PeriodicTask;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
@@ -33,7 +34,7 @@ class DeadLetterRetry extends PeriodicTask {
 
     DeadLetterRetry(EventProcessingConfiguration processing, SagaDeadLetters sagas,
                     @Value("${careloop.dead-letter-retry-interval:PT10S}") Duration interval) {
-        super("dead-letter-retry", interval);
+        super("dead-letter-retry", interval, Rounds.CLUSTER_WIDE);
         this.processing = processing;
         this.sagas = sagas;
     }

@@ -1,6 +1,6 @@
 package dev.careloop.app.ledger;
 
-import dev.careloop.app.infra.PeriodicTask;
+import dev.careloop.plumbing.PeriodicTask;
 import dev.careloop.app.ledger.LogVerifier.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public class Ledger extends PeriodicTask {
            @Value("${careloop.ledger.trusted-keys:}") String trustedKeys,
            @Value("${careloop.ledger.checkpoint-interval:PT1M}") Duration interval,
            @Value("${careloop.demo-keys-expected:false}") boolean demoKeysExpected) {
-        super("ledger-checkpoints", interval);
+        super("ledger-checkpoints", interval, Rounds.CLUSTER_WIDE);
         this.verifier = new LogVerifier(dataSource);
         this.checkpoints = new Checkpoints(dataSource);
         KeyPair pair = keyPair(signingKey, signingPublicKey, demoKeysExpected);

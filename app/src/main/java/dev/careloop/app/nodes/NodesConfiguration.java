@@ -1,5 +1,6 @@
 package dev.careloop.app.nodes;
 
+import dev.careloop.plumbing.NodeIdentity;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;

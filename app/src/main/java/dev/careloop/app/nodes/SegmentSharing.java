@@ -1,19 +1,18 @@
 package dev.careloop.app.nodes;
 
+import dev.careloop.plumbing.NodeIdentity;
+import dev.careloop.plumbing.PeriodicTask;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * once its claims are older than {@code careloop.nodes.claim-timeout}.
  */
 @Component
-class SegmentSharing implements SmartLifecycle {
+class SegmentSharing extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentSharing.class);
 
@@ -35,12 +34,13 @@ class SegmentSharing implements SmartLifecycle {
     private final Duration heartbeat;
     private final Duration presence;
     private final Duration releaseFor;
-    private volatile ScheduledExecutorService executor;
 
     SegmentSharing(JdbcTemplate jdbc, NodeIdentity node, EventProcessingConfiguration processing,
                    @Value("${careloop.nodes.heartbeat:PT2S}") Duration heartbeat,
                    @Value("${careloop.nodes.presence:PT10S}") Duration presence,
                    @Value("${careloop.nodes.release-for:PT5S}") Duration releaseFor) {
+        // Every node beats for itself, from the start; started after Axon's processors, stopped before them.
+        super("segment-sharing", heartbeat, Duration.ZERO, Rounds.PER_NODE, Integer.MAX_VALUE - 300);
         this.jdbc = jdbc;
         this.node = node;
         this.processing = processing;
@@ -81,52 +81,23 @@ class SegmentSharing implements SmartLifecycle {
         }
     }
 
-    private void round() {
-        try {
-            share();
-        } catch (RuntimeException e) {
-            log.warn("Sharing segments with the other nodes failed; trying again in {}", heartbeat, e);
-        }
+    @Override
+    protected void runOnce() {
+        share();
     }
 
     @Override
-    public void start() {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "segment-sharing");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(this::round, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
-        executor = scheduler;
+    protected void roundFailed(RuntimeException e) {
+        log.warn("Sharing segments with the other nodes failed; trying again in {}", heartbeat, e);
     }
 
+    /** Leaving: the others count without this node at once rather than after the presence window. */
     @Override
-    public void stop() {
-        ScheduledExecutorService scheduler = executor;
-        executor = null;
-        if (scheduler == null) {
-            return;
-        }
-        scheduler.shutdownNow();
+    protected void stopped() {
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            // Leaving: the others count without this node at once rather than after the presence window.
             jdbc.update("DELETE FROM careloop_node WHERE node_id = ?", node.id());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.warn("Could not record this node's leaving: {}", e.toString());
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
-    }
-
-    @Override
-    public int getPhase() {
-        // Started after Axon's processors, stopped before them.
-        return Integer.MAX_VALUE - 300;
     }
 }

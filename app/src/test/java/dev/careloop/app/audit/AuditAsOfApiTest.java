@@ -125,7 +125,12 @@ class AuditAsOfApiTest {
 
     /** A write, then the referral as its initiator sees it right after, kept by version. */
     private void write(CareLoopClient who, String id, String action, Object body, Map<Long, JsonNode> seen) {
-        Response written = who.post("/api/referrals/" + id + "/" + action, body);
+        // A reschedule overwrites the visit: it names the version last seen.
+        Response written = who.post("/api/referrals/" + id + "/" + action, body, h -> {
+            if ("reschedule".equals(action)) {
+                h.setIfMatch("\"" + seen.keySet().stream().mapToLong(Long::longValue).max().orElseThrow() + "\"");
+            }
+        });
         assertThat(written.status()).as(action + ": " + written.body()).isEqualTo(200);
         capture(id, seen);
     }

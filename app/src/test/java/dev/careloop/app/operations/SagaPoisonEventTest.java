@@ -20,6 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
+import org.springframework.http.HttpHeaders;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -110,7 +111,8 @@ class SagaPoisonEventTest {
 
         // A later event of the same appointment waits behind the letter instead of overtaking it.
         var moved = derm.post("/api/appointments/" + appointment + "/reschedule",
-                Map.of("slot", Map.of("start", inDays(6).toString()), "reason", "clinic closed"));
+                Map.of("slot", Map.of("start", inDays(6).toString()), "reason", "clinic closed"),
+                h -> h.set(HttpHeaders.IF_MATCH, derm.get("/api/appointments/" + appointment).header(HttpHeaders.ETAG)));
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         awaitTrue(() -> letters(sequence) == 2, "the later event of the appointment was not parked");
         JsonNode parked = sequenceIn(admin.get("/api/admin/dead-letters").json(), sequence).get("letters").get(1);
@@ -172,7 +174,8 @@ class SagaPoisonEventTest {
 
         // The booking is given up; the appointment's next change reaches the saga, which was never started.
         var moved = derm.post("/api/appointments/" + appointment + "/reschedule",
-                Map.of("slot", Map.of("start", inDays(6).toString()), "reason", "clinic closed"));
+                Map.of("slot", Map.of("start", inDays(6).toString()), "reason", "clinic closed"),
+                h -> h.set(HttpHeaders.IF_MATCH, derm.get("/api/appointments/" + appointment).header(HttpHeaders.ETAG)));
         assertThat(moved.status()).as(moved.body()).isEqualTo(200);
         String healthy = acceptedReferral();
         book(healthy, inDays(5));

@@ -6,6 +6,7 @@ import dev.careloop.api.appointment.*;
 import dev.careloop.command.appointment.AppointmentRequests.*;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
+import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import dev.careloop.command.web.Organisations;
 import dev.careloop.command.web.WriteResponses;
@@ -79,6 +80,7 @@ class AppointmentCommandController {
                                       Actor actor,
                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        IfMatch.require(ifMatch);
         return act(id, new RescheduleAppointment(id, body.slot().toSlot(), body.location(), body.reason()), actor,
                 ifMatch, key);
     }

@@ -18,6 +18,7 @@ import dev.careloop.command.record.RecordRequests.ReviewRequest;
 import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
+import dev.careloop.command.web.IfMatch;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import dev.careloop.command.web.Organisations;
 import dev.careloop.command.web.WriteResponses;
@@ -93,6 +94,7 @@ class RecordCommandController {
     ResponseEntity<Object> amend(@PathVariable String id, @Valid @RequestBody AmendRecordRequest body, Actor actor,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        IfMatch.require(ifMatch);
         RecordContent content = contents.requireUploadedBy("contentSha256", actor.organisation(),
                 body.contentSha256());
         return act(id, new AmendRecord(id, content, body.title(), body.description(), body.reason()), actor,

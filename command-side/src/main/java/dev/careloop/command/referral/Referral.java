@@ -352,7 +352,6 @@ public class Referral {
         deadlines.cancelAllWithinScope(SLA_DEADLINE);
     }
 
-    /** The number of events the referral has, as HTTP ETag and If-Match use it. */
     /** The patient whose key seals the clinical text of this referral's events. */
     private String patientId() {
         return patient.patientId();

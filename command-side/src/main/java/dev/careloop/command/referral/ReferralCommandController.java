@@ -132,6 +132,7 @@ class ReferralCommandController {
                                       Actor actor,
                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        IfMatch.require(ifMatch);
         return act(id, new RescheduleVisit(id, appointment(body), body.reason()), actor, ifMatch, key);
     }
 

@@ -48,6 +48,15 @@ class CommandProblems {
                 "it was changed by another request at the same time; read it again and retry"));
     }
 
+    /** A call that overwrites data without If-Match (RFC 6585): the caller reads, then sends the ETag it saw. */
+    @ExceptionHandler(IfMatch.Required.class)
+    ResponseEntity<ProblemDetail> ifMatchRequired(IfMatch.Required e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_REQUIRED, e.getMessage());
+        problem.setTitle("Precondition Required");
+        problem.setProperty("errors", List.of(Map.of("field", "If-Match", "message", e.getMessage())));
+        return ResponseEntity.status(HttpStatus.PRECONDITION_REQUIRED).body(problem);
+    }
+
     @ExceptionHandler(IdempotentWrites.BadIdempotencyKey.class)
     ResponseEntity<ProblemDetail> badKey(IdempotentWrites.BadIdempotencyKey e) {
         return ResponseEntity.unprocessableEntity()

@@ -21,12 +21,8 @@ import static dev.careloop.command.referral.ReferralTestData.*;
  * The service level: a referral must be triaged (accepted or declined) by its due time, or the log records
  * that the SLA was missed. Deadlines are only scheduled by handling commands, so these tests send the
  * referral as a given command rather than replaying its event.
- *
- * <p>KNOWN PRODUCTION BUG (the five failing "...EndsTheSlaDeadline" tests): Referral.endSla cancels only
- * {@code if (slaPending)}, but every caller runs it after {@code apply(...)}, whose event sourcing handler
- * has already set {@code slaPending = false}. The deadline is therefore never cancelled; it still fires at
- * the due time and is ignored ({@code slaDue} sees nothing pending), so no false ReferralSlaMissed is
- * recorded, but every triaged referral leaves a live deadline behind in the deadline store.
+ * Triaging or ending the referral cancels the deadline (the "...EndsTheSlaDeadline" cases), so no live deadline
+ * is left behind in the deadline store.
  */
 class ReferralSlaTest {
 

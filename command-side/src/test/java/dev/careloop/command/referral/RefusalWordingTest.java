@@ -18,13 +18,7 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * Refusals are read by clinicians (they become the problem+json detail), so each one must be a plain
  * English sentence. The expected sentences are written by hand.
- *
- * <p>KNOWN PRODUCTION BUG (the failing cases here): ReferralTransitions.decide builds its FORBIDDEN reasons
- * as "... can " + trigger.verb() + " a referral", where verb() is the enum name in lower case. For ten of
- * the sixteen triggers that reads "only the referring organisation can provide information a referral",
- * "only clinicians can send outcome a referral", and so on; and the CONFLICT reason for
- * CANCEL_APPOINTMENT reads "cannot be have its appointment cancelled". The proposed fix gives each Trigger
- * the words of its refusals (see the report that accompanies these tests).
+ * Each Trigger carries the words of its own refusals, so no sentence is assembled from an enum name.
  */
 class RefusalWordingTest {
 

@@ -1,45 +1,38 @@
 package dev.careloop.fhir.delivery;
 
-import dev.careloop.fhir.partner.DeliveryMode;
 import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.Partners;
+import dev.careloop.plumbing.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What delivery does on a clock: retries dead letters whose wait is over, sends heartbeats to rest-hook
- * partners, and follows the registry (a partner registered or deactivated on another instance).
+ * What delivery does on a clock, on every node: follows the registry (a partner registered or deactivated on
+ * another instance) and retries dead letters whose wait is over. Heartbeats have their own clock (Heartbeats).
  */
 @Component
-class DeliverySchedule implements SmartLifecycle {
+class DeliverySchedule extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(DeliverySchedule.class);
+    /** Starts after the partners' processors, stops before them. */
+    static final int PHASE = Integer.MAX_VALUE - 240;
 
     private final DeadLetters deadLetters;
     private final PartnerProcessors processors;
     private final Partners partners;
-    private final PartnerClient client;
-    private final DeliverySettings settings;
-    private final Clock clock = Clock.systemUTC();
-    private volatile ScheduledExecutorService executor;
 
-    DeliverySchedule(DeadLetters deadLetters, PartnerProcessors processors, Partners partners, PartnerClient client,
+    DeliverySchedule(DeadLetters deadLetters, PartnerProcessors processors, Partners partners,
                      DeliverySettings settings) {
+        super("fhir-delivery-schedule", settings.deadLetterPollInterval(), settings.deadLetterPollInterval(),
+                Rounds.PER_NODE, PHASE);
         this.deadLetters = deadLetters;
         this.processors = processors;
         this.partners = partners;
-        this.client = client;
-        this.settings = settings;
     }
 
     void followRegistry() {
@@ -56,78 +49,29 @@ class DeliverySchedule implements SmartLifecycle {
         }
     }
 
-    void heartbeats() {
-        for (PartnerProcessors.Delivery delivery : processors.running().values()) {
-            Partner partner = delivery.partner();
-            // On several nodes, the one holding segment 0 of the partner's processor speaks for all: one heartbeat.
-            if (partner.mode() != DeliveryMode.REST_HOOK || !delivery.processor().processingStatus().containsKey(0)) {
-                continue;
-            }
-            try {
-                client.post(partner, Bundles.heartbeat(partner, settings.fhirBaseUrl(), settings.topic(),
-                        partners.eventsSinceStart(partner.id())));
-            } catch (DeliveryFailure e) {
-                partners.recordError(partner.id(), "heartbeat: " + e.getMessage(), clock.instant());
-            }
-        }
-    }
-
-    private Runnable guarded(String what, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                // One line; the stack trace only for DEBUG.
-                log.warn("FHIR delivery: {} failed ({}); trying again next round", what, DeliveryFailure.causeLine(e));
-                log.debug("FHIR delivery: {} failed", what, e);
-            }
-        };
+    @Override
+    protected void runOnce() {
+        // Each on its own: a registry that cannot be read does not hold up the dead letters' retries.
+        guarded("following the registry", this::followRegistry);
+        guarded("retrying dead letters", deadLetters::retryDue);
     }
 
     @Override
-    public void start() {
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, task -> {
-            Thread thread = new Thread(task, "fhir-delivery-schedule");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long poll = settings.deadLetterPollInterval().toMillis();
-        long heartbeat = settings.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(guarded("following the registry", this::followRegistry), poll, poll,
-                TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded("retrying dead letters", deadLetters::retryDue), poll, poll,
-                TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(guarded("heartbeats", this::heartbeats), heartbeat, heartbeat,
-                TimeUnit.MILLISECONDS);
-        executor = scheduler;
+    protected void roundFailed(RuntimeException e) {
+        failed("a round", e);
     }
 
-    @Override
-    public void stop() {
-        ScheduledExecutorService scheduler = executor;
-        executor = null;
-        if (scheduler == null) {
-            return;
-        }
-        scheduler.shutdown();
+    private static void guarded(String what, Runnable task) {
         try {
-            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
+            task.run();
+        } catch (RuntimeException e) {
+            failed(what, e);
         }
     }
 
-    @Override
-    public boolean isRunning() {
-        return executor != null;
-    }
-
-    @Override
-    public int getPhase() {
-        // Starts after the partners' processors, stops before them.
-        return Integer.MAX_VALUE - 240;
+    static void failed(String what, RuntimeException e) {
+        // One line; the stack trace only for DEBUG.
+        log.warn("FHIR delivery: {} failed ({}); trying again next round", what, DeliveryFailure.causeLine(e));
+        log.debug("FHIR delivery: {} failed", what, e);
     }
 }

@@ -90,6 +90,7 @@ public class UserLevelOutcomes {
             case 409 -> "the resource was changed meanwhile: read it again and retry";
             case 412 -> "the version named in If-Match is not the current one";
             case 413 -> "the request is too large";
+            case 428 -> "If-Match is required: send the version you last read, such as W/\"3\"";
             case 415 -> "send FHIR JSON (application/fhir+json) or FHIR XML (application/fhir+xml)";
             case 422 -> "the content is not valid FHIR R4 for this interaction";
             default -> "the request could not be processed";

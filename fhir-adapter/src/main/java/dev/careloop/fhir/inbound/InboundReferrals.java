@@ -7,6 +7,7 @@ import dev.careloop.api.PatientIdentifierSystems;
 import dev.careloop.api.PatientIds;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.SendReferral;
+import dev.careloop.api.referral.SlaPolicy;
 import dev.careloop.fhir.facade.CallerCheck;
 import dev.careloop.fhir.facade.FhirCaller;
 import dev.careloop.fhir.facade.FhirCaller.Access;
@@ -70,13 +71,13 @@ public class InboundReferrals {
 
     private final InboundCommands commands;
     private final KnownOrganisations organisations;
-    private final ReferralSlas slas;
+    private final SlaPolicy slas;
     private final InboundRequests requests;
     private final FhirLog log;
     private final PatientIdentifierSystems identifierSystems;
     private final PatientIds patientIds;
 
-    InboundReferrals(InboundCommands commands, KnownOrganisations organisations, ReferralSlas slas,
+    InboundReferrals(InboundCommands commands, KnownOrganisations organisations, SlaPolicy slas,
                      InboundRequests requests, FhirLog log, PatientIdentifierSystems identifierSystems,
                      PatientIds patientIds) {
         this.patientIds = patientIds;

@@ -1,8 +1,10 @@
 package dev.careloop.fhir.inbound;
 
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import dev.careloop.api.referral.AcceptReferral;
 import dev.careloop.api.referral.ConfirmCancellation;
 import dev.careloop.api.referral.DeclineReferral;
@@ -41,7 +43,8 @@ import java.util.Objects;
  * </ul>
  * One step per update. Other statuses (draft, requested, ready, in-progress, failed, entered-in-error) are not
  * steps a partner can take here: scheduling goes through the appointment. An update that changes none of these
- * answers the Task as it is and writes nothing. If-Match {@code W/"n"} is honoured: a stale one is a 409.
+ * answers the Task as it is and writes nothing. If-Match {@code W/"n"} is required (428 without it): a stale one
+ * is a 409.
  */
 @Component
 public class TaskUpdates {
@@ -65,8 +68,12 @@ public class TaskUpdates {
             throw Outcomes.unprocessable("Task.id", "is " + updated.getIdElement().getIdPart() + " but the URL names "
                     + referralId);
         }
-        Long expected = version(ifMatch);
         Object command = command(referralId, current, updated);
+        // A PUT replaces the Task the partner read: it must say which version that was (README, "If-Match").
+        Long expected = version(ifMatch);
+        if (expected == null) {
+            throw preconditionRequired();
+        }
         if (command == null) {
             return current;
         }
@@ -154,6 +161,14 @@ public class TaskUpdates {
     private static String expression(Object command) {
         return command instanceof ForwardReferral ? "Task.owner"
                 : command instanceof RequestCancellation ? "Task.businessStatus" : "Task.status";
+    }
+
+    /** 428: a PUT without the version it replaces, named in an OperationOutcome. */
+    static BaseServerResponseException preconditionRequired() {
+        String diagnostics = "If-Match is required on PUT: send the version you last read, such as W/\"3\", so that "
+                + "this update cannot overwrite a change you have not seen";
+        return new UnclassifiedServerFailureException(428, diagnostics,
+                Outcomes.error(IssueType.REQUIRED, diagnostics, null));
     }
 
     /** If-Match {@code W/"3"}, {@code "3"} or {@code 3}; null when absent or {@code *}. */

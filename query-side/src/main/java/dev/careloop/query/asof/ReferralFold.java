@@ -15,8 +15,9 @@ import java.util.Set;
 import static dev.careloop.query.asof.Instants.stored;
 
 /**
- * A referral folded from its events, field by field as ReferralViewProjection writes referral_view (ReferralFoldTest
- * holds the two equal for every kind of referral event), and the organisations that were ever party to it.
+ * A referral folded from its events, field by field as ReferralViewProjection writes referral_view (AuditAsOfApiTest
+ * compares the reconstruction with the view captured after every write of a long referral), and the organisations
+ * that were ever party to it.
  */
 final class ReferralFold {
 
@@ -34,6 +35,8 @@ final class ReferralFold {
     private boolean loopClosed;
     private String appointmentId;
     private Appointment appointment;
+    /** Whether the appointment is still to take place (not missed, not cancelled). */
+    private boolean visitBooked;
     private String openQuestion;
     private String consultReport;
     private final List<String> interimNotes = new ArrayList<>();
@@ -102,15 +105,20 @@ final class ReferralFold {
             booked(v.appointmentId(), v.appointment());
         } else if (e instanceof VisitRescheduled v) {
             booked(v.appointmentId(), v.appointment());
+        } else if (e instanceof NoShowRecorded) {
+            visitBooked = false;
         } else if (e instanceof VisitCancelled) {
-            appointmentId = null;
-            appointment = null;
+            dropVisit();
         } else if (e instanceof ReferralDeclined d) {
             declineReason = d.reason();
         } else if (e instanceof InterimNoteSent n && n.note() != null) {
             interimNotes.add(n.note());
         } else if (e instanceof OutcomeSent o) {
             consultReport = o.report();
+            // As the projection: the report cancels a booked visit still ahead (CloseAppointmentForReferral).
+            if (visitBooked && appointment != null && appointment.start().isAfter(at)) {
+                dropVisit();
+            }
         } else if (e instanceof OutcomeAcknowledged) {
             loopClosed = true;
         } else if (e instanceof ReferralSlaMissed) {
@@ -120,8 +128,15 @@ final class ReferralFold {
         }
     }
 
+    private void dropVisit() {
+        appointmentId = null;
+        appointment = null;
+        visitBooked = false;
+    }
+
     private void booked(String id, Appointment a) {
         appointmentId = id;
+        visitBooked = true;
         // The view has an appointment only when it has a start (appointment_start).
         appointment = a == null || a.start() == null ? null
                 : new Appointment(stored(a.start()), stored(a.end()), a.location());

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
-import dev.careloop.api.Actor;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -227,17 +228,17 @@ class ReferralReadModel {
 
     /** The view with the actions {@code actor} may take on it now, from the state machine's own table. */
     private static RowMapper<ReferralView> viewFor(Actor actor) {
-        return (rs, i) -> {
-            ReferralView view = VIEW.mapRow(rs, i);
-            return view.withAllowedActions(ReferralStateMachine.allowedActions(actor,
-                    new ReferralStateMachine.Situation(view.status(), view.initiatorOrganisation(),
-                            view.recipientOrganisation(), view.loopClosed(),
-                            ReferralStateMachine.Visit.valueOf(rs.getString("visit").toUpperCase(Locale.ROOT)),
-                            view.assignedTo() != null)));
-        };
+        return (rs, i) -> view(rs, ReferralStateMachine.allowedActions(actor, new ReferralStateMachine.Situation(
+                ReferralStatus.fromCode(rs.getString("status")), rs.getString("initiator_org"),
+                rs.getString("recipient_org"), rs.getBoolean("loop_closed"),
+                ReferralStateMachine.Visit.valueOf(rs.getString("visit").toUpperCase(Locale.ROOT)),
+                rs.getString("assignee") != null)));
     }
 
-    private static final RowMapper<ReferralView> VIEW = (rs, i) -> {
+    /** The view where no caller is known: no actions offered. */
+    private static final RowMapper<ReferralView> VIEW = (rs, i) -> view(rs, List.of());
+
+    private static ReferralView view(ResultSet rs, List<String> allowedActions) throws SQLException {
         ReferralStatus status = ReferralStatus.fromCode(rs.getString("status"));
         Instant start = instant(rs, "appointment_start");
         java.sql.Date birth = rs.getDate("patient_birth_date");
@@ -259,6 +260,6 @@ class ReferralReadModel {
                 rs.getString("decline_reason"),
                 rs.getString("assignee") == null ? null
                         : new Assignee(rs.getString("assignee"), rs.getString("assignee_name")),
-                List.of());
-    };
+                allowedActions);
+    }
 }

@@ -112,13 +112,15 @@ class ReferralViewProjection implements PatientScrub {
 
     @EventHandler
     void on(VisitCancelled e, DomainEventMessage<?> message) {
-        update(e, message, r -> {
-            r.visit = "cancelled";
-            r.appointmentId = null;
-            r.appointmentStart = null;
-            r.appointmentEnd = null;
-            r.appointmentLocation = null;
-        });
+        update(e, message, ReferralViewProjection::clearVisit);
+    }
+
+    private static void clearVisit(ReferralRow r) {
+        r.visit = "cancelled";
+        r.appointmentId = null;
+        r.appointmentStart = null;
+        r.appointmentEnd = null;
+        r.appointmentLocation = null;
     }
 
     @EventHandler
@@ -131,9 +133,20 @@ class ReferralViewProjection implements PatientScrub {
         update(e, message, e.note() == null ? null : r -> r.interimNotes.add(e.note()));
     }
 
+    /**
+     * The consult report closes the visit (ReferralVisitSaga): one still ahead is cancelled without a word back to
+     * the referral, so the view drops it here, by the appointment's own rule (CloseAppointmentForReferral: a
+     * booked visit that had not begun when the report was sent).
+     */
     @EventHandler
     void on(OutcomeSent e, DomainEventMessage<?> message) {
-        update(e, message, r -> r.consultReport = e.report());
+        update(e, message, r -> {
+            r.consultReport = e.report();
+            if ("booked".equals(r.visit) && r.appointmentStart != null
+                    && r.appointmentStart.isAfter(message.getTimestamp())) {
+                clearVisit(r);
+            }
+        });
     }
 
     @EventHandler

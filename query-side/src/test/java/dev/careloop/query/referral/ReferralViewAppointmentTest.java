@@ -9,8 +9,10 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +107,33 @@ class ReferralViewAppointmentTest {
         assertThat(view.appointmentId()).isNull();
         assertThat(view.version()).isEqualTo(4);
         assertThat(readModel.timeline("r1")).hasSize(4);
+    }
+
+    @Test
+    void aConsultReportSentBeforeTheBookedVisitTakesThatVisitOffTheReferral() {
+        // The process manager cancels a visit still ahead when the report arrives, without a word back to the referral.
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(7));
+        Appointment nextWeek = new Appointment(start, start.plus(Duration.ofMinutes(30)), "Room 4");
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, nextWeek, ReferralStatus.SCHEDULED)),
+                event(DERM, new OutcomeSent("r1", null, "Benign naevus; no follow-up", ReferralStatus.COMPLETED)));
+
+        ReferralView view = readModel.find("r1", GP).orElseThrow();
+        assertThat(view.status()).isEqualTo(ReferralStatus.COMPLETED);
+        assertThat(view.consultReport()).isEqualTo("Benign naevus; no follow-up");
+        assertThat(view.appointmentId()).isNull();
+        assertThat(view.appointment()).isNull();
+    }
+
+    @Test
+    void aConsultReportAfterTheVisitKeepsTheVisitItReportsOn() {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
+        Appointment yesterday = new Appointment(start, start.plus(Duration.ofMinutes(30)), "Room 4");
+        projections.deliver(event(DERM, new VisitScheduled("r1", "a1", 1, yesterday, ReferralStatus.SCHEDULED)),
+                event(DERM, new OutcomeSent("r1", null, "Benign naevus; no follow-up", ReferralStatus.COMPLETED)));
+
+        ReferralView view = readModel.find("r1", GP).orElseThrow();
+        assertThat(view.appointmentId()).isEqualTo("a1");
+        assertThat(view.appointment()).isEqualTo(yesterday);
     }
 
     private DomainEventMessage<Object> event(String org, ReferralEvent e) {

@@ -193,7 +193,7 @@ class FhirInboundTest {
         task.setStatus(Task.TaskStatus.COMPLETED);
         task.addOutput().setType(new CodeableConcept().setText("Consult report")).setValue(new StringType("Benign"));
 
-        ResponseEntity<String> refused = put(id, task, riversideToken, null);
+        ResponseEntity<String> refused = put(id, task, riversideToken, "W/\"1\"");
 
         assertThat(refused.getStatusCode().value()).as(refused.getBody()).isEqualTo(409);
         assertThat(outcomeIssue(refused).get("expression").get(0).asString()).isEqualTo("Task.status");
@@ -226,6 +226,19 @@ class FhirInboundTest {
         assertThat(done.getOutputFirstRep().getValue().primitiveValue()).isEqualTo("Benign naevus; no follow-up needed");
         assertValid(validator, done);
         assertThat(eventsOf(jdbc, id)).isEqualTo(3);
+    }
+
+    @Test
+    void acceptingByPutWithoutIfMatchIsPreconditionRequiredAndWritesNothing() {
+        String id = sendByFhir(mrn());
+        Task task = currentTask(id);
+        task.setStatus(Task.TaskStatus.ACCEPTED);
+
+        ResponseEntity<String> refused = put(id, task, riversideToken, null);
+
+        assertThat(refused.getStatusCode().value()).as(refused.getBody()).isEqualTo(428);
+        assertThat(outcomeIssue(refused).get("diagnostics").asString()).contains("If-Match");
+        assertThat(eventsOf(jdbc, id)).isEqualTo(1);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.careloop.app.nodes;
+package dev.careloop.plumbing;
 
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
