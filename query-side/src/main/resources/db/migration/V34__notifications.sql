@@ -1,11 +1,10 @@
 -- Notifications (issue 16): what a person should look at, derived from the log by the "notifications" group.
 -- A row is for a whole organisation (person null) or for one person of it (an assignment). Its id is derived from
--- the event and the recipient, so a rebuild writes the same ids and a person's read marks still apply. seq orders
--- the rows as written; tx is the writing transaction, so that the live stream reads only rows no earlier
--- transaction can still add to (NotificationStream).
+-- the event and the recipient, so a rebuild writes the same ids and a person's read marks still apply. tx is the
+-- writing transaction: the live stream reads rows in (tx, id) order, and only those no earlier transaction can still
+-- add before (NotificationStream).
 CREATE TABLE notification (
     id           TEXT        PRIMARY KEY,
-    seq          BIGSERIAL   NOT NULL,
     tx           XID8        NOT NULL DEFAULT pg_current_xact_id(),
     event_id     TEXT        NOT NULL,
     referral_id  TEXT        NOT NULL,
@@ -17,9 +16,9 @@ CREATE TABLE notification (
     text         TEXT        NOT NULL,
     at           TIMESTAMPTZ NOT NULL
 );
-CREATE INDEX notification_organisation_at ON notification (organisation, at DESC, seq DESC);
-CREATE INDEX notification_person_at ON notification (person, at DESC, seq DESC) WHERE person IS NOT NULL;
-CREATE INDEX notification_tx ON notification (tx, seq);
+CREATE INDEX notification_organisation_at ON notification (organisation, at DESC, id DESC);
+CREATE INDEX notification_person_at ON notification (person, at DESC, id DESC) WHERE person IS NOT NULL;
+CREATE INDEX notification_tx ON notification (tx, id);
 CREATE INDEX notification_event ON notification (event_id);
 
 -- What the notifications group knows of each referral: its number and service (the words of a notification; never

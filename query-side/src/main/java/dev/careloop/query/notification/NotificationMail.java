@@ -82,7 +82,7 @@ class NotificationMail {
             return;
         }
         awaitProjected(e.referralId(), message);
-        List<NotificationRow> rows = jdbc.query("SELECT * FROM notification WHERE event_id = ? ORDER BY seq",
+        List<NotificationRow> rows = jdbc.query("SELECT * FROM notification WHERE event_id = ? ORDER BY id",
                 (rs, i) -> NotificationRow.TABLE.reader().read(rs), message.getIdentifier());
         for (NotificationRow row : rows) {
             String address = settings.addressOf(row);

@@ -27,15 +27,15 @@ class NotificationReadModel {
     record Count(long unread) {
     }
 
-    /** Where a reader of the rows stands: after the row written by transaction {@code tx} as {@code seq}. */
-    record Position(String tx, long seq) {
+    /** Where a reader of the rows stands: after row {@code id} of those written by transaction {@code tx}. */
+    record Position(String tx, String id) {
     }
 
     /** A row the live stream found: who may see it, and the item. */
-    record Written(String tx, long seq, String organisation, String person, String actor, Item item) {
+    record Written(String tx, String organisation, String person, String actor, Item item) {
 
         Position position() {
-            return new Position(tx, seq);
+            return new Position(tx, item.id());
         }
 
         boolean visibleTo(Actor actor) {
@@ -70,7 +70,7 @@ class NotificationReadModel {
         pageArgs[whereArgs.length + 2] = (long) page * size;
         List<Item> items = jdbc.query("SELECT n.*, EXISTS (SELECT 1 FROM notification_read r WHERE r.person = ? "
                 + "AND r.notification_id = n.id) AS is_read" + where
-                + "ORDER BY n.at DESC, n.seq DESC LIMIT ? OFFSET ?", ITEM, pageArgs);
+                + "ORDER BY n.at DESC, n.id DESC LIMIT ? OFFSET ?", ITEM, pageArgs);
         return new Page(items, unread(actor), page, size, total == null ? 0 : total);
     }
 
@@ -104,23 +104,23 @@ class NotificationReadModel {
     /**
      * The rows written after {@code position} by transactions older than every one still running,
      * in that order: a row no earlier transaction can still add before, so a reader that moves its position to the
-     * last row it got misses none (a later sequence can commit before an earlier one; an older transaction cannot
-     * start again).
+     * last row it got misses none (a later transaction can commit before an earlier one, but rows are read only once
+     * every transaction older than theirs has ended; all rows of one transaction appear at once).
      */
     List<Written> after(Position position, int limit) {
         return jdbc.query("SELECT n.*, n.tx::text AS tx_text, false AS is_read FROM notification n "
-                        + "WHERE (n.tx, n.seq) > (?::xid8, ?) AND n.tx < pg_snapshot_xmin(pg_current_snapshot()) "
-                        + "ORDER BY n.tx, n.seq LIMIT ?",
-                (rs, i) -> new Written(rs.getString("tx_text"), rs.getLong("seq"), rs.getString("organisation"),
-                        rs.getString("person"), rs.getString("actor"), ITEM.mapRow(rs, i)), position.tx(), position.seq(), limit);
+                        + "WHERE (n.tx, n.id) > (?::xid8, ?) AND n.tx < pg_snapshot_xmin(pg_current_snapshot()) "
+                        + "ORDER BY n.tx, n.id LIMIT ?",
+                (rs, i) -> new Written(rs.getString("tx_text"), rs.getString("organisation"),
+                        rs.getString("person"), rs.getString("actor"), ITEM.mapRow(rs, i)), position.tx(), position.id(), limit);
     }
 
     /** The position after every row written so far by finished transactions: where a new stream starts. */
     Position head() {
-        List<Position> last = jdbc.query("SELECT n.tx::text AS tx, n.seq FROM notification n "
-                        + "WHERE n.tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY n.tx DESC, n.seq DESC LIMIT 1",
-                (rs, i) -> new Position(rs.getString("tx"), rs.getLong("seq")));
-        return last.isEmpty() ? new Position("0", 0) : last.get(0);
+        List<Position> last = jdbc.query("SELECT n.tx::text AS tx, n.id FROM notification n "
+                        + "WHERE n.tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY n.tx DESC, n.id DESC LIMIT 1",
+                (rs, i) -> new Position(rs.getString("tx"), rs.getString("id")));
+        return last.isEmpty() ? new Position("0", "") : last.get(0);
     }
 
     private static final RowMapper<Item> ITEM = (rs, i) -> new Item(rs.getString("id"), rs.getString("kind"),
