@@ -6,6 +6,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -65,6 +66,7 @@ class NotificationMail {
     private final Settings settings;
     private final Clock clock;
 
+    @Autowired
     NotificationMail(MailSender mail, JdbcTemplate jdbc, Settings settings) {
         this(mail, jdbc, settings, Clock.systemUTC());
     }
