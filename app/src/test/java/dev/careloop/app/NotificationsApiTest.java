@@ -74,6 +74,7 @@ class NotificationsApiTest {
         assertThat(item.get("title").asString()).isEqualTo("Referral received");
         assertThat(item.get("text").asString()).contains("Dermatology consultation").doesNotContain("Alex Morgan");
         assertThat(UUID.fromString(item.get("id").asString())).isNotNull();
+        assertThat(java.time.Instant.parse(item.get("at").asString())).isNotNull();
         assertThat(awaitItem(ben, referral, "referral-received").get("id")).isEqualTo(item.get("id"));
         JsonNode page = priya.get("/api/notifications?unread=false&page=0&size=20").json();
         assertThat(page.get("page").asInt()).isZero();
@@ -117,6 +118,15 @@ class NotificationsApiTest {
         assertThat(ben.post("/api/notifications/read-all", null).status()).isEqualTo(204);
         assertThat(ben.get("/api/notifications/count").json().get("unread").asLong()).isZero();
         assertThat(awaitItem(ben, referral, "referral-received").get("read").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aPageOutsideTheLimitsIsABadRequestProblem() {
+        for (String query : List.of("size=0", "size=101", "page=-1", "unread=maybe")) {
+            Response refused = priya.get("/api/notifications?" + query);
+            assertThat(refused.status()).as(query).isEqualTo(400);
+            assertThat(refused.header("Content-Type")).as(query).startsWith("application/problem+json");
+        }
     }
 
     @Test
