@@ -102,8 +102,10 @@ class PatientRekeyingTest {
         Response referral = gp.get("/api/referrals/" + referralId);
         assertThat(referral.json().get("patient").get("name").asString()).isEqualTo("Olive " + surname);
         assertThat(gp.get("/api/patients/" + keyed + "/summary").body()).contains(referralId).contains(recordId);
-        await(() -> gp.get("/fhir/Task/" + referralId).body().contains(keyed), "the FHIR Task to name the keyed id");
-        assertThat(gp.get("/fhir/Task/" + referralId).body()).doesNotContain(unkeyed);
+        // FHIR names the patient by identifier; the platform id is what its patient search matches.
+        await(() -> gp.get("/fhir/Task?patient=" + keyed).body().contains(referralId),
+                "the FHIR Task found by the keyed patient id");
+        assertThat(gp.get("/fhir/Task?patient=" + unkeyed).body()).doesNotContain(referralId);
         // The view's version is the referral's: a write with its ETag is not stale.
         Response accepted = derm.post("/api/referrals/" + referralId + "/accept", null,
                 headers -> headers.set("If-Match", referral.header("ETag")));
