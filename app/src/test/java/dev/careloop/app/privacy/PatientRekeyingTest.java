@@ -21,13 +21,19 @@ import dev.careloop.command.web.Commands;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import dev.careloop.api.referral.RekeyReferralPatient;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * erases under both ids, and the log's hash chain still verifies.
  */
 @CareLoopIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class PatientRekeyingTest {
 
     private static final String GP = "northside-gp";
@@ -66,14 +73,17 @@ class PatientRekeyingTest {
     PatientIds patientIds;
     @Autowired
     Ledger ledger;
+    @Autowired
+    PatientRekeying rekeying;
+    @Autowired
+    CommandGateway commands;
 
     @Test
     void patientsOfAnOldLogAreRekeyedByEventsAndErasedUnderBothIds() {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String mrn = "OLD-" + tag;
         String surname = "Oldlog" + tag;
-        String unkeyed = UUID.nameUUIDFromBytes((MRN_SYSTEM + "|" + mrn).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .toString();
+        String unkeyed = UUID.nameUUIDFromBytes((MRN_SYSTEM + "|" + mrn).getBytes(StandardCharsets.UTF_8)).toString();
         String keyed = patientIds.idFor(MRN_SYSTEM, mrn);
         Patient before = new Patient(unkeyed, MRN_SYSTEM, mrn, "Olive " + surname, LocalDate.of(1950, 5, 6));
         String referralId = UUID.randomUUID().toString();
@@ -138,6 +148,63 @@ class PatientRekeyingTest {
                 .isEqualTo(Patient.ERASED_NAME);
 
         assertThat(ledger.verify(null, null, true).intact()).isTrue();
+    }
+
+    @Test
+    void aRunKilledHalfwayIsTakenUpByTheNextStartWhichSaysHowManyItRekeyed(CapturedOutput output) {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String mrn = "HALF-" + tag;
+        String unkeyed = PatientIds.unkeyedIdFor(MRN_SYSTEM, mrn);
+        String keyed = patientIds.idFor(MRN_SYSTEM, mrn);
+        Patient before = new Patient(unkeyed, MRN_SYSTEM, mrn, "Hal " + tag, null);
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        appendAsAnOldLogHoldsIt(before, first, UUID.randomUUID().toString(), UUID.randomUUID().toString(), tag);
+        appendReferral(before, second, tag);
+        // A run that died (kill -9) after its first aggregate: that one is re-keyed, the others not.
+        commands.sendAndWait(commandFromThePlatform(new RekeyReferralPatient(first, unkeyed, keyed)));
+        long rekeyedBefore = rekeyedEvents();
+
+        rekeying.atStart();
+
+        await(() -> output.getOut().contains("Patient ids: re-keyed 3 referrals, records and appointments of 1 "
+                + "patients"), "the start's one line saying what it re-keyed");
+        assertThat(rekeyedEvents()).isEqualTo(rekeyedBefore + 3);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? "
+                + "AND payload_type = ?", Long.class, first, "dev.careloop.api.privacy.PatientRekeyed")).isEqualTo(1);
+        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
+        await(() -> keyed.equals(patientIdOf(gp.get("/api/referrals/" + second))), "the second referral re-keyed");
+    }
+
+    @Test
+    void whileAnotherNodeRunsTheMigrationAnAdministratorIsToldToWait() throws Exception {
+        try (var connection = jdbc.getDataSource().getConnection();
+             var lock = connection.prepareStatement("SELECT pg_advisory_lock(hashtext('careloop-patient-rekey'))")) {
+            lock.execute();
+            Response refused = CareLoopClient.as(port, "careloop-admin").post("/api/admin/patients/rekey", null);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.body()).contains("another node");
+            try (var unlock = connection.prepareStatement(
+                    "SELECT pg_advisory_unlock(hashtext('careloop-patient-rekey'))")) {
+                unlock.execute();
+            }
+        }
+        assertThat(CareLoopClient.as(port, "careloop-admin").post("/api/admin/patients/rekey", null).status())
+                .isEqualTo(200);
+    }
+
+    private static org.axonframework.commandhandling.CommandMessage<?> commandFromThePlatform(Object command) {
+        return org.axonframework.commandhandling.GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(Commands.metaDataFor(PatientRekeying.PLATFORM));
+    }
+
+    private void appendReferral(Patient patient, String referralId, String tag) {
+        Actor gp = new Actor(GP + "-staff", GP, Set.of(Actor.CLINICIAN), "careloop-test", null);
+        ReferralSent sent = new ReferralSent(referralId, "HALF-REF-" + tag, "https://northside-gp.example/referrals",
+                GP, DERM, patient, Priority.ROUTINE, "dermatology", "Rash " + tag, null,
+                Instant.now().plus(7, ChronoUnit.DAYS), null, ReferralStatus.CREATED);
+        new TransactionTemplate(transactions).executeWithoutResult(status -> eventStore.publish(
+                new GenericDomainEventMessage<>("Referral", referralId, 0, sent, Commands.metaDataFor(gp))));
     }
 
     /** Events as a log written before keyed ids holds them: the patient named (and sealed) by the unkeyed id. */
