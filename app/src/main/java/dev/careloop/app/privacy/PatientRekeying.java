@@ -72,24 +72,29 @@ public class PatientRekeying {
     private final EventStore events;
     private final CommandGateway commands;
     private final PatientIds patientIds;
+    private final PatientErasure erasure;
     private final boolean atStart;
 
     PatientRekeying(DataSource dataSource, JdbcTemplate jdbc, EventStore events, CommandGateway commands,
-                    PatientIds patientIds, @Value("${careloop.privacy.rekey-at-start:true}") boolean atStart) {
+                    PatientIds patientIds, PatientErasure erasure,
+                    @Value("${careloop.privacy.rekey-at-start:true}") boolean atStart) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.events = events;
         this.commands = commands;
         this.patientIds = patientIds;
+        this.erasure = erasure;
         this.atStart = atStart;
     }
 
     /**
      * What a run did: {@code aggregates} re-keyed, for {@code patients} distinct patients; {@code erased}: aggregates
      * whose patient was erased before the migration could read them, left under the unkeyed id; {@code
-     * notUnkeyed}: aggregates whose id only looks unkeyed (not the unkeyed id of their identifier), left alone.
+     * notUnkeyed}: aggregates whose id only looks unkeyed (not the unkeyed id of their identifier), left alone;
+     * {@code erasedUnderKeyedId}: patients erased by their keyed id before the migration found their old events,
+     * whose unkeyed id was then erased too.
      */
-    public record Report(int aggregates, int patients, int erased, int notUnkeyed) {
+    public record Report(int aggregates, int patients, int erased, int notUnkeyed, int erasedUnderKeyedId) {
     }
 
     private record Candidate(String aggregateId, String aggregateType) {
@@ -106,8 +111,10 @@ public class PatientRekeying {
                 run(PLATFORM).ifPresent(report -> {
                     if (report.aggregates() + report.erased() + report.notUnkeyed() > 0) {
                         log.info("Patient ids: re-keyed {} referrals, records and appointments of {} patients from "
-                                        + "unkeyed to keyed ids ({} left: patient erased, {} left: not an unkeyed id)",
-                                report.aggregates(), report.patients(), report.erased(), report.notUnkeyed());
+                                        + "unkeyed to keyed ids ({} left: patient erased, {} left: not an unkeyed id; "
+                                        + "{} erased by the keyed id lost their unkeyed id too)",
+                                report.aggregates(), report.patients(), report.erased(), report.notUnkeyed(),
+                                report.erasedUnderKeyedId());
                     }
                 });
             } catch (RuntimeException e) {
@@ -149,18 +156,37 @@ public class PatientRekeying {
         int erased = 0;
         int notUnkeyed = 0;
         Set<String> patients = new HashSet<>();
+        Set<String> erasedUnderKeyedId = new HashSet<>();
         for (Candidate candidate : candidates()) {
             Patient patient = firstPatient(candidate.aggregateId());
-            if (patient == null || patient.isErased()) {
-                erased++;
+            if (patient == null) {
+                notUnkeyed++;
                 continue;
             }
             String oldId = patient.patientId();
+            if (patient.isErased()) {
+                // Unreadable now; re-keyed only if this run (or one before it) already learnt the keyed id.
+                String known = keyedIdOf(oldId);
+                if (known == null) {
+                    erased++;
+                } else if (rekey(candidate, oldId, known, actor)) {
+                    aggregates++;
+                    patients.add(oldId);
+                }
+                continue;
+            }
             if (!PatientIds.unkeyedIdFor(patient.identifierSystem(), patient.identifierValue()).equals(oldId)) {
                 notUnkeyed++;
                 continue;
             }
             String newId = patientIds.idFor(patient.identifierSystem(), patient.identifierValue());
+            if (erasedAlready(newId)) {
+                // Erased by the keyed id while these old events were still readable under the old one: erase that
+                // too (before the alias exists, so only the old id is erased now; the keyed one already was).
+                erasure.erase(oldId, "the patient was erased by the keyed id " + newId
+                        + " before the patient-id migration found events naming the unkeyed id", actor);
+                erasedUnderKeyedId.add(oldId);
+            }
             // Ahead of the events, so an erasure by either id from now on finds the other.
             jdbc.update("INSERT INTO patient_id_alias (old_patient_id, new_patient_id) VALUES (?, ?) "
                     + "ON CONFLICT (old_patient_id) DO NOTHING", oldId, newId);
@@ -169,7 +195,17 @@ public class PatientRekeying {
                 patients.add(oldId);
             }
         }
-        return new Report(aggregates, patients.size(), erased, notUnkeyed);
+        return new Report(aggregates, patients.size(), erased, notUnkeyed, erasedUnderKeyedId.size());
+    }
+
+    private String keyedIdOf(String unkeyedId) {
+        return jdbc.query("SELECT new_patient_id FROM patient_id_alias WHERE old_patient_id = ?",
+                rs -> rs.next() ? rs.getString(1) : null, unkeyedId);
+    }
+
+    private boolean erasedAlready(String patientId) {
+        return Boolean.TRUE.equals(jdbc.query("SELECT erased_at IS NOT NULL FROM patient_key WHERE patient_id = ?",
+                rs -> rs.next() && rs.getBoolean(1), patientId));
     }
 
     /**

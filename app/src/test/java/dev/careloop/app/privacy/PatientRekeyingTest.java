@@ -177,6 +177,41 @@ class PatientRekeyingTest {
     }
 
     @Test
+    void aPatientErasedByTheKeyedIdBeforeTheMigrationFoundTheOldEventsIsErasedUnderTheOldIdToo() {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String mrn = "GONE-" + tag;
+        String surname = "Gone" + tag;
+        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
+        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
+        Map<String, Object> body = new java.util.LinkedHashMap<>(CareLoopClient.referralTo(DERM, mrn));
+        body.put("patient", Map.of("identifierSystem", MRN_SYSTEM, "identifierValue", mrn, "name", "Gail " + surname,
+                "birthDate", "1944-04-04"));
+        Response sent = gp.post("/api/referrals", body);
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        String keyed = sent.json().get("patient").get("patientId").asString();
+        assertThat(admin.post("/api/admin/patients/" + keyed + "/erasure", Map.of("reason", "request " + tag))
+                .status()).isEqualTo(200);
+        // The old log still names her by the unkeyed id, readable under that id's key.
+        String unkeyed = PatientIds.unkeyedIdFor(MRN_SYSTEM, mrn);
+        String oldReferral = UUID.randomUUID().toString();
+        appendReferral(new Patient(unkeyed, MRN_SYSTEM, mrn, "Gail " + surname, LocalDate.of(1944, 4, 4)),
+                oldReferral, tag);
+        await(() -> unkeyed.equals(patientIdOf(gp.get("/api/referrals/" + oldReferral))), "the old referral's view");
+
+        Response run = admin.post("/api/admin/patients/rekey", null);
+
+        assertThat(run.status()).as(run.body()).isEqualTo(200);
+        assertThat(run.json().get("erasedUnderKeyedId").asInt()).isEqualTo(1);
+        assertThat(run.json().get("aggregates").asInt()).isEqualTo(1);
+        await(() -> keyed.equals(patientIdOf(gp.get("/api/referrals/" + oldReferral))),
+                "the old referral under the keyed id");
+        await(() -> whereFound(surname).isEmpty() && whereFound(mrn).isEmpty(),
+                "no table to hold her name or MRN (" + whereFound(surname) + whereFound(mrn) + ")");
+        assertThat(gp.get("/api/referrals/" + oldReferral).json().get("patient").get("name").asString())
+                .isEqualTo(Patient.ERASED_NAME);
+    }
+
+    @Test
     void whileAnotherNodeRunsTheMigrationAnAdministratorIsToldToWait() throws Exception {
         try (var connection = jdbc.getDataSource().getConnection();
              var lock = connection.prepareStatement("SELECT pg_advisory_lock(hashtext('careloop-patient-rekey'))")) {
