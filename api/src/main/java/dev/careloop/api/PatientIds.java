@@ -48,6 +48,24 @@ public final class PatientIds {
         return new UUID(bytes.getLong(), bytes.getLong()).toString();
     }
 
+    /**
+     * The id the platform gave the identifier before ids were keyed: UUIDv3 (MD5) of system|value, which anyone can
+     * compute. Only the migration uses it, to check that an old event's id is the one its identifier gave.
+     */
+    public static String unkeyedIdFor(String identifierSystem, String identifierValue) {
+        return UUID.nameUUIDFromBytes((identifierSystem.trim() + "|" + identifierValue.trim())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Whether {@code patientId} has the form of an unkeyed id (a version 3 UUID), as events before keying carry. */
+    public static boolean looksUnkeyed(String patientId) {
+        try {
+            return patientId != null && patientId.length() == 36 && UUID.fromString(patientId).version() == 3;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The patient named by the identifier, with its platform id. */
     public Patient patient(String identifierSystem, String identifierValue, String name, LocalDate birthDate) {
         return new Patient(idFor(identifierSystem, identifierValue), identifierSystem.trim(), identifierValue.trim(),

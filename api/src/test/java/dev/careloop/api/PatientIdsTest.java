@@ -34,6 +34,17 @@ class PatientIdsTest {
     }
 
     @Test
+    void theUnkeyedIdIsTheFormerNameBasedUuidAndOnlyItLooksUnkeyed() {
+        String unkeyed = PatientIds.unkeyedIdFor(" " + MRN, "NG-1001 ");
+        assertThat(unkeyed).isEqualTo(UUID.nameUUIDFromBytes((MRN + "|NG-1001").getBytes(StandardCharsets.UTF_8))
+                .toString());
+        assertThat(PatientIds.looksUnkeyed(unkeyed)).isTrue();
+        assertThat(PatientIds.looksUnkeyed(ONE.idFor(MRN, "NG-1001"))).isFalse();
+        assertThat(PatientIds.looksUnkeyed("p-1")).isFalse();
+        assertThat(PatientIds.looksUnkeyed(null)).isFalse();
+    }
+
+    @Test
     void differentIdentifiersGetDifferentIds() {
         assertThat(ONE.idFor(MRN, "NG-1001")).isNotEqualTo(ONE.idFor(MRN, "NG-1002"))
                 .isNotEqualTo(ONE.idFor("https://riverside-derm.example/mrn", "NG-1001"));

@@ -139,6 +139,7 @@ public final class AccessMatrix {
             route(GET, "/api/admin/rebuilds/{id}", ADMIN),
             route(GET, "/api/admin/read-models", ADMIN),
             route(POST, "/api/admin/patients/{patientId}/erasure", ADMIN),
+            route(POST, "/api/admin/patients/rekey", ADMIN),
             route(POST, "/api/admin/partners", ADMIN),
             route(GET, "/api/admin/partners", ADMIN),
             route(GET, "/api/admin/partners/{id}", ADMIN),

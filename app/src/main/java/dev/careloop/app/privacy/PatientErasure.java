@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ import java.util.Map;
  * appended, naming only the pseudonymous id, so the erasure is itself in the audit trail. No stored byte of the
  * log changes, so the hash chain still verifies. Read models also scrub on PatientErased, after every earlier
  * event, so an event in flight during the erasure cannot bring the identity back.
+ *
+ * <p>A patient re-keyed by the patient-id migration has two ids (patient_id_alias): the unkeyed one its earlier events
+ * name and seal under, and the keyed one. Erasing either erases both: both keys, the copies under both ids, and one
+ * PatientErased per id, so every read model and the trail scrub what they hold under each.
  */
 @Service
 public class PatientErasure {
@@ -39,26 +44,49 @@ public class PatientErasure {
         this.events = events;
     }
 
-    /** What an erasure did. {@code plainEvents}: events written before sealing existed, which keep the identity. */
-    public record Report(String patientId, boolean keyDestroyed, Map<String, Integer> copiesErased,
-                         int documentsDeleted, long plainEvents) {
+    /**
+     * What an erasure did. {@code plainEvents}: events written before sealing existed, which keep the identity.
+     * {@code otherIds}: the patient's other platform id (unkeyed before the migration, or keyed after it), erased too.
+     */
+    public record Report(String patientId, List<String> otherIds, boolean keyDestroyed,
+                         Map<String, Integer> copiesErased, int documentsDeleted, long plainEvents) {
     }
 
     @Transactional
     public Report erase(String patientId, String reason, Actor admin) {
         // Refused before any key is destroyed, not only when the event is appended after the copies are gone.
         InputRules.require(new PatientErased(patientId, reason, 0));
-        boolean destroyed = keys.destroy(patientId);
+        List<String> otherIds = otherIds(patientId);
+        List<String> ids = new ArrayList<>(otherIds);
+        // The id asked for last: its PatientErased, the one the administrator looks for, closes the erasure.
+        ids.add(patientId);
+        boolean destroyed = false;
         Map<String, Integer> copies = new LinkedHashMap<>();
-        for (PatientDataStore store : stores) {
-            copies.put(store.name(), store.erase(patientId));
+        int documents = 0;
+        long plain = 0;
+        for (String id : ids) {
+            destroyed |= keys.destroy(id);
+            int ofThisId = 0;
+            for (PatientDataStore store : stores) {
+                int erased = store.erase(id);
+                copies.merge(store.name(), erased, Integer::sum);
+                ofThisId += erased;
+            }
+            int deleted = deleteDocuments(id);
+            documents += deleted;
+            plain += plainEvents(id);
+            events.publish(GenericEventMessage.asEventMessage(new PatientErased(id, reason, ofThisId + deleted))
+                    .andMetaData(Commands.metaDataFor(admin)));
         }
-        int documents = deleteDocuments(patientId);
-        long plain = plainEvents(patientId);
-        int total = copies.values().stream().mapToInt(Integer::intValue).sum() + documents;
-        events.publish(GenericEventMessage.asEventMessage(new PatientErased(patientId, reason, total))
-                .andMetaData(Commands.metaDataFor(admin)));
-        return new Report(patientId, destroyed, copies, documents, plain);
+        return new Report(patientId, otherIds, destroyed, copies, documents, plain);
+    }
+
+    /** The patient's other platform ids: the unkeyed id a migrated patient had, or the keyed id it has now. */
+    private List<String> otherIds(String patientId) {
+        return jdbc.queryForList("""
+                SELECT old_patient_id FROM patient_id_alias WHERE new_patient_id = ?
+                UNION SELECT new_patient_id FROM patient_id_alias WHERE old_patient_id = ?
+                ORDER BY 1""", String.class, patientId, patientId);
     }
 
     /** Shared records' content about the patient (every version), unless another patient's record has the same bytes. */

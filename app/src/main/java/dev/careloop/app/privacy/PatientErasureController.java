@@ -16,15 +16,21 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.util.Set;
 
-/** Erasure of a patient, for administrators where the law requires a patient to be forgotten. */
+/**
+ * Erasure of a patient, for administrators where the law requires a patient to be forgotten; and the migration of
+ * patients named by unkeyed ids to keyed ids.
+ */
 @RestController
 @Tag(name = "Administration: erasure", description = "Forget a patient (crypto-shredding)")
 class PatientErasureController {
 
     private final PatientErasure erasure;
 
-    PatientErasureController(PatientErasure erasure) {
+    private final PatientRekeying rekeying;
+
+    PatientErasureController(PatientErasure erasure, PatientRekeying rekeying) {
         this.erasure = erasure;
+        this.rekeying = rekeying;
     }
 
     record ErasureRequest(@NotBlank @Size(max = 2000) String reason) {
@@ -39,5 +45,15 @@ class PatientErasureController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "patientId is a platform patient id (a UUID)");
         }
         return erasure.erase(patientId, body.reason(), actor);
+    }
+
+    @PostMapping("/api/admin/patients/rekey")
+    @Operation(summary = "Name every patient still named by an unkeyed id (events before ids were keyed) by the "
+            + "keyed id: a PatientRekeyed event on each of their referrals, records and appointments. Runs at start "
+            + "too; running it again appends nothing")
+    PatientRekeying.Report rekey(Actor actor) {
+        Roles.require(actor, Set.of(Actor.ADMIN), "only administrators may migrate patient ids");
+        return rekeying.run(actor).orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT,
+                "the patient-id migration is running on another node; ask again when it has finished"));
     }
 }

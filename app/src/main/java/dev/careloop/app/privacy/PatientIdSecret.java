@@ -1,10 +1,6 @@
 package dev.careloop.app.privacy;
 
 import dev.careloop.api.PatientIds;
-import dev.careloop.api.appointment.AppointmentBooked;
-import dev.careloop.api.appointment.AppointmentProposed;
-import dev.careloop.api.record.RecordShared;
-import dev.careloop.api.referral.ReferralSent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,7 +22,8 @@ import java.util.List;
  * start, wrapped by the master key when one is configured; or kept by the operator outside the database
  * ({@code careloop.privacy.patient-id-secret}, at least 32 bytes, base64), of which the database then keeps only
  * the fingerprint. A node whose secret differs from the one in use refuses to start: it would give every patient
- * a second id. The secret is never logged.
+ * a second id. The secret is never logged. Patients an older log names by unkeyed ids are moved to keyed ids by
+ * {@link PatientRekeying}.
  */
 @Configuration(proxyBeanMethods = false)
 class PatientIdSecret {
@@ -56,11 +53,8 @@ class PatientIdSecret {
             throw new IllegalStateException("careloop.privacy.patient-id-secret must be at least "
                     + PatientIds.MIN_SECRET_BYTES + " bytes, base64");
         }
-        int made = jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
+        jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
                 + "VALUES (?, NULL, false, ?) ON CONFLICT (name) DO NOTHING", NAME, fingerprint(secret));
-        if (made > 0) {
-            warnIfTheLogNamesPatientsAlready(jdbc);
-        }
         Stored stored = read(jdbc);
         if (!stored.fingerprint().equals(fingerprint(secret))) {
             throw new IllegalStateException("careloop.privacy.patient-id-secret is not the patient-id secret this "
@@ -74,12 +68,9 @@ class PatientIdSecret {
         byte[] fresh = new byte[PatientIds.MIN_SECRET_BYTES];
         new SecureRandom().nextBytes(fresh);
         // Two nodes starting together: one insert wins, both read back the winner.
-        int made = jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
+        jdbc.update("INSERT INTO platform_secret (name, material, wrapped, fingerprint) "
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", NAME, masterKey.wrap(fresh, WRAPPING),
                 masterKey.configured(), fingerprint(fresh));
-        if (made > 0) {
-            warnIfTheLogNamesPatientsAlready(jdbc);
-        }
         Stored stored = read(jdbc);
         if (stored.material() == null) {
             throw new IllegalStateException("this database's patient-id secret is kept outside it: set "
@@ -97,20 +88,6 @@ class PatientIdSecret {
             log.info("Wrapped the patient-id secret with careloop.privacy.master-key");
         }
         return secret;
-    }
-
-    /**
-     * A log written before ids were keyed names its patients by the unkeyed id; they are not migrated, so a patient
-     * named again gets the keyed id beside the old one. Said once, by the node that made the secret.
-     */
-    private static void warnIfTheLogNamesPatientsAlready(JdbcTemplate jdbc) {
-        Boolean named = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE payload_type IN "
-                + "(?, ?, ?, ?))", Boolean.class, ReferralSent.class.getName(), RecordShared.class.getName(),
-                AppointmentBooked.class.getName(), AppointmentProposed.class.getName());
-        if (Boolean.TRUE.equals(named)) {
-            log.warn("The event log already names patients by unkeyed ids (written before patient ids were keyed); "
-                    + "they are not migrated: a patient named again from now on gets a new, keyed id");
-        }
     }
 
     private static Stored read(JdbcTemplate jdbc) {

@@ -217,6 +217,7 @@ class HostileInputTest {
                 new Route(admin, "GET", "/api/admin/rebuilds", List.of(), null),
                 new Route(admin, "GET", "/api/admin/read-models", List.of(), null),
                 new Route(admin, "POST", "/api/admin/patients/{unknown}/erasure", List.of(), "{\"reason\":\"r\"}"),
+                new Route(admin, "POST", "/api/admin/patients/rekey", List.of(), null),
                 new Route(admin, "POST", "/api/admin/partners", List.of(), "{\"id\":\"p-1\",\"organisation\":"
                         + "\"northside-gp\",\"baseUrl\":\"https://ehr.northside.example/fhir\",\"mode\":\"transaction\","
                         + "\"resourceTypes\":[\"Task\"],\"auth\":{\"type\":\"bearer\",\"token\":\"t\"}}"),

@@ -1,22 +1,17 @@
 package dev.careloop.app.privacy;
 
 import dev.careloop.api.PatientIds;
-import dev.careloop.api.referral.ReferralSent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The patient-id secret behind {@link PatientIds}: one per database, agreed by nodes that start together, kept
  * across restarts, wrapped by the master key, or kept by the operator outside the database.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class PatientIdSecretTest {
 
     private static final String MRN = "https://northside-gp.example/mrn";
@@ -135,20 +129,6 @@ class PatientIdSecretTest {
     void aShortConfiguredSecretIsRefused() {
         assertThatThrownBy(() -> start(jdbc, noMasterKey(), randomBase64(16))).hasMessageContaining("32 bytes");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM platform_secret", Integer.class)).isZero();
-    }
-
-    @Test
-    void theNodeThatMakesTheSecretWarnsWhenTheLogAlreadyNamesPatientsByUnkeyedIds(CapturedOutput output) {
-        JdbcTemplate old = freshDatabaseWithMigrations();
-        old.update("""
-                INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
-                    meta_data, payload, payload_revision, payload_type, time_stamp)
-                VALUES ('r-1', 0, 'Referral', ?, '{}'::bytea, '{"referralId":"r-1"}'::bytea, NULL, ?, ?)""",
-                UUID.randomUUID().toString(), ReferralSent.class.getName(), Instant.now().toString());
-        start(jdbc, noMasterKey(), "");
-        assertThat(output.getOut()).as("a log with no patients yet").doesNotContain("unkeyed ids");
-        start(old, noMasterKey(), "");
-        assertThat(output.getOut()).contains("already names patients by unkeyed ids");
     }
 
     private static PatientIds start(JdbcTemplate jdbc, MasterKey master, String configured) {

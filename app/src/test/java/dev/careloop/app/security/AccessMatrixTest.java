@@ -121,6 +121,7 @@ class AccessMatrixTest {
             GET    /api/admin/rebuilds/{id}                                - - - Y - -
             GET    /api/admin/read-models                                  - - - Y - -
             POST   /api/admin/patients/{patientId}/erasure                 - - - Y - -
+            POST   /api/admin/patients/rekey                               - - - Y - -
             POST   /api/admin/partners                                     - - - Y - -
             GET    /api/admin/partners                                     - - - Y - -
             GET    /api/admin/partners/{id}                                - - - Y - -

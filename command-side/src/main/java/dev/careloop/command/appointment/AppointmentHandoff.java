@@ -12,6 +12,7 @@ import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import dev.careloop.api.privacy.PatientRekeyed;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.AggregateScopeDescriptor;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -215,6 +216,24 @@ public class AppointmentHandoff {
     private static long version() {
         Long sequence = AggregateLifecycle.getVersion();
         return sequence == null ? 0 : sequence + 1;
+    }
+
+    /**
+     * The patient-id migration: from now on the appointment names its patient by the keyed id. Answers whether it
+     * changed anything; an appointment already re-keyed (a second run, another node) appends nothing.
+     */
+    @CommandHandler
+    boolean handle(RekeyAppointmentPatient cmd) {
+        if (patient == null || !patient.patientId().equals(cmd.oldPatientId())) {
+            return false;
+        }
+        apply(new PatientRekeyed(appointmentId, cmd.oldPatientId(), cmd.newPatientId()));
+        return true;
+    }
+
+    @EventSourcingHandler
+    void on(PatientRekeyed e) {
+        patient = e.applyTo(patient);
     }
 
     @EventSourcingHandler

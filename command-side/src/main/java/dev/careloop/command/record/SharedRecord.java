@@ -19,6 +19,8 @@ import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordDisclosed;
 import dev.careloop.api.record.RecordShared;
 import dev.careloop.api.record.ReviewEmergencyAccess;
+import dev.careloop.api.record.RekeyRecordPatient;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.record.RevokeRecordAccess;
 import dev.careloop.api.record.ShareRecord;
 import dev.careloop.command.rules.Refusal;
@@ -249,6 +251,24 @@ class SharedRecord {
         if (!actor.hasAnyRole(STAFF)) {
             throw new Refusal(Refusal.Kind.FORBIDDEN, "only clinicians or coordinators can " + action);
         }
+    }
+
+    /**
+     * The patient-id migration: from now on the record names its patient by the keyed id. Not a change of the record
+     * (its revision, If-Match and ETag stay). Answers whether it changed anything; a second run appends nothing.
+     */
+    @CommandHandler
+    boolean handle(RekeyRecordPatient cmd) {
+        if (patientId == null || !patientId.equals(cmd.oldPatientId())) {
+            return false;
+        }
+        apply(new PatientRekeyed(recordId, cmd.oldPatientId(), cmd.newPatientId()));
+        return true;
+    }
+
+    @EventSourcingHandler
+    void on(PatientRekeyed e) {
+        patientId = e.applyTo(patientId);
     }
 
     @EventSourcingHandler

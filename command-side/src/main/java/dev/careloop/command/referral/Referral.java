@@ -1,6 +1,7 @@
 package dev.careloop.command.referral;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Actor;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.record.DocumentType;
@@ -332,6 +333,19 @@ public class Referral {
         }
     }
 
+    /**
+     * The patient-id migration: from now on the referral names its patient by the keyed id. Answers whether it
+     * changed anything; a referral already re-keyed (a second run, another node) appends nothing.
+     */
+    @CommandHandler
+    boolean handle(RekeyReferralPatient cmd) {
+        if (patient == null || !patient.patientId().equals(cmd.oldPatientId())) {
+            return false;
+        }
+        apply(new PatientRekeyed(referralId, cmd.oldPatientId(), cmd.newPatientId()));
+        return true;
+    }
+
     @DeadlineHandler(deadlineName = SLA_DEADLINE)
     void slaDue() {
         if (slaPending) {
@@ -495,6 +509,11 @@ public class Referral {
     @EventSourcingHandler
     void on(RecordAttached e) {
         attachedRecords.add(e.recordId());
+    }
+
+    @EventSourcingHandler
+    void on(PatientRekeyed e) {
+        patient = e.applyTo(patient);
     }
 
 }

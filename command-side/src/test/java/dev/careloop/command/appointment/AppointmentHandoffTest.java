@@ -5,6 +5,7 @@ import dev.careloop.command.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.command.referral.Referral;
 import dev.careloop.command.rules.Refusal;
 import org.axonframework.modelling.command.Repository;
@@ -276,6 +277,22 @@ class AppointmentHandoffTest {
                 .andGiven(new AppointmentFulfilled(ID, null, FULFILLED))
                 .when(new CloseAppointmentForReferral(ID, NOW))
                 .expectNoEvents();
+    }
+
+    @Test
+    void theMigrationRekeysTheAppointmentsPatientOnceAndLaterEventsNameTheKeyedId() {
+        PatientRekeyed rekeyed = new PatientRekeyed(ID, PATIENT.patientId(), "keyed-id");
+        givenBooked()
+                .when(new RekeyAppointmentPatient(ID, PATIENT.patientId(), "keyed-id"))
+                .expectEvents(rekeyed)
+                .expectResultMessagePayload(true);
+        fixture.givenCurrentTime(NOW).andGiven(booked(), rekeyed)
+                .when(new RekeyAppointmentPatient(ID, PATIENT.patientId(), "keyed-id"))
+                .expectNoEvents()
+                .expectResultMessagePayload(false);
+        fixture.givenCurrentTime(NOW).andGiven(booked(), rekeyed)
+                .when(new CancelAppointment(ID, "patient moved away"), by(NORTH_STAFF))
+                .expectEvents(new AppointmentCancelled(ID, "keyed-id", null, "patient moved away", false, CANCELLED));
     }
 
     private TestExecutor<AppointmentHandoff> givenBooked() {

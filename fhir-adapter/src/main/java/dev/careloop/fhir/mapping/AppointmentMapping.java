@@ -1,5 +1,6 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentCancelled;
@@ -74,6 +75,9 @@ final class AppointmentMapping {
         } else if (event instanceof AppointmentHandedOff e) {
             performer = e.toOrganisation();
             organisations.add(performer);
+        } else if (event instanceof PatientRekeyed e) {
+            // From now on the resource names the patient by the keyed id (a new version, pushed like any change).
+            patient = e.applyTo(patient);
         }
         // Arrived, fulfilled, did not attend, reminder due (or an event added later): the status moves.
         if (event instanceof AppointmentEvent e) {

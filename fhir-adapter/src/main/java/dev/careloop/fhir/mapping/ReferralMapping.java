@@ -1,5 +1,6 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancellationRequested;
@@ -176,6 +177,9 @@ final class ReferralMapping {
             }
         } else if (event instanceof ReferredBack e) {
             referredBackTo.add(e.newReferralId());
+        } else if (event instanceof PatientRekeyed e) {
+            // From now on the resources name the patient by the keyed id (a new version, pushed like any change).
+            patient = e.applyTo(patient);
         }
         // Any other referral event (accepted, no-show, cancellation confirmed, or one added later): the status moves.
         if (event instanceof ReferralEvent e) {

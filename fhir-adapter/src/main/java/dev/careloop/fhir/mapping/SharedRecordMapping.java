@@ -1,5 +1,6 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.RecordAccessExpired;
@@ -106,6 +107,9 @@ final class SharedRecordMapping {
             recipients.put(e.organisation(), true);
         } else if (event instanceof RecordAccessExpired) {
             expired = true;
+        } else if (event instanceof PatientRekeyed e) {
+            // From now on the resources name the patient by the keyed id (a new version, pushed like any change).
+            patient = e.applyTo(patient);
         }
         if (!changesNothing(event)) {
             resourceVersion = step.version();

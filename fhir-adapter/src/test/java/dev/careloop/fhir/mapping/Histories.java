@@ -1,5 +1,6 @@
 package dev.careloop.fhir.mapping;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.referral.ReferralAssigned;
 import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.referral.ReferralUnassigned;
@@ -119,8 +120,19 @@ final class Histories {
                 .then(didNotAttend("appt-3", null));
     }
 
+    /** The keyed id the patient of {@link #rekeyedReferral} takes. */
+    static final String KEYED = "5b7f3c1e-9a2d-8e4f-b6c5-0d1e2f3a4b5c";
+
+    /** Sent while the patient was named by the old id, re-keyed by the migration, then accepted. */
+    static History rekeyedReferral() {
+        return referral("r-6").by(GP_USER, GP).then(referralSent("r-6", GP, DERM, null))
+                .byCareLoop().then(new PatientRekeyed("r-6", alex().patientId(), KEYED))
+                .by(DERM_USER, DERM).then(accepted("r-6"));
+    }
+
     static List<History> all() {
         return List.of(longReferral(), referBack(), declinedReferral(), assignedReferral(), cancelledReferral(),
+                rekeyedReferral(),
                 longRecord(), forwardedRecord(),
                 longAppointment(), cancelledAppointment(), missedAppointment());
     }

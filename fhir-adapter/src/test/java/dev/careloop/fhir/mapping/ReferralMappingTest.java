@@ -20,6 +20,23 @@ class ReferralMappingTest {
     private final History referral = Histories.longReferral();
 
     @Test
+    void fromItsReKeyingOnAReferralIsFoundByTheKeyedPatientIdAndStillNamesThePatientByIdentifier() {
+        History rekeyed = Histories.rekeyedReferral();
+
+        FhirChange before = projector.project(rekeyed.first(1));
+        FhirChange rekeying = projector.project(rekeyed.first(2));
+        FhirChange after = projector.project(rekeyed.first(3));
+
+        assertThat(before.patientId()).isEqualTo(alex().patientId());
+        assertThat(rekeying.patientId()).isEqualTo(Histories.KEYED);
+        assertThat(after.patientId()).isEqualTo(Histories.KEYED);
+        assertThat(rekeying.version()).isEqualTo(2);
+        Task task = one(rekeying, Task.class);
+        assertThat(task.getFor().getIdentifier().getValue()).isEqualTo("NG-1001");
+        assertThat(task.getFor().getDisplay()).isEqualTo("Alex Morgan");
+    }
+
+    @Test
     void aSentReferralIsAnOrderWithTheInitiatorsNumberAndATaskForTheRecipient() {
         FhirChange sent = projector.project(referral.first(1));
         ServiceRequest order = one(sent, ServiceRequest.class);

@@ -2,6 +2,7 @@ package dev.careloop.query.appointment;
 
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.privacy.PatientErased;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Rows;
 import dev.careloop.query.replay.Stores;
@@ -140,6 +141,19 @@ class AppointmentViewProjection implements PatientScrub {
     @EventHandler
     void on(AppointmentEvent e, DomainEventMessage<?> message) {
         update(e, message, null);
+    }
+
+    /** The appointment's patient is named by the keyed id from now on; only the version moves with it. */
+    @EventHandler
+    void on(PatientRekeyed e, DomainEventMessage<?> message) {
+        AppointmentRow r = views.find(e.aggregateId());
+        long version = version(message);
+        if (r == null || r.version >= version || !e.aggregateId().equals(message.getAggregateIdentifier())) {
+            return;
+        }
+        r.patient = e.applyTo(r.patient);
+        r.version = version;
+        views.put(r);
     }
 
     /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */

@@ -1,5 +1,6 @@
 package dev.careloop.query.asof;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.*;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -40,6 +41,14 @@ final class AppointmentFold {
         Object payload = message.getPayload();
         Instant at = stored(message.getTimestamp());
         long newVersion = message.getSequenceNumber() + 1;
+        if (payload instanceof PatientRekeyed e) {
+            // The patient under the keyed id; like the live view, only the version moves with it.
+            if (appointmentId != null && version < newVersion) {
+                patient = e.applyTo(patient);
+                version = newVersion;
+            }
+            return;
+        }
         if (payload instanceof AppointmentProposed e) {
             if (appointmentId != null) {
                 return;

@@ -1,5 +1,6 @@
 package dev.careloop.query.asof;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.record.*;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -59,6 +60,14 @@ final class RecordFold {
     void apply(DomainEventMessage<?> message) {
         Object payload = message.getPayload();
         Instant at = stored(message.getTimestamp());
+        if (payload instanceof PatientRekeyed e) {
+            // The patient under the keyed id: not a revision of the record, as in the live view.
+            if (recordId != null && lastSequence < message.getSequenceNumber()) {
+                patient = e.applyTo(patient);
+                lastSequence = message.getSequenceNumber();
+            }
+            return;
+        }
         if (payload instanceof RecordShared e) {
             if (recordId != null) {
                 return;

@@ -1,5 +1,6 @@
 package dev.careloop.query.asof;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -55,6 +56,14 @@ final class ReferralFold {
     void apply(DomainEventMessage<?> message) {
         Object payload = message.getPayload();
         Instant at = stored(message.getTimestamp());
+        if (payload instanceof PatientRekeyed e) {
+            // The patient under the keyed id; like the live view, only the version moves with it.
+            if (referralId != null && version < message.getSequenceNumber() + 1) {
+                patient = e.applyTo(patient);
+                version = message.getSequenceNumber() + 1;
+            }
+            return;
+        }
         if (payload instanceof ReferralSent e) {
             if (referralId != null) {
                 return;

@@ -64,6 +64,8 @@ final class AuditDescriptions {
                     + "{partnerOrganisation} ({resourceTypes})"),
             entry("PatientErased", "{actor} erased patient {patientId}; {copiesErased} copies outside the log "
                     + "were replaced"),
+            entry("PatientRekeyed", "{actor} named the patient of {label} by the keyed id {newPatientId} "
+                    + "instead of the unkeyed id {oldPatientId}"),
             entry("AuditTrailRead", "{officer} of {organisation} read the audit trail ({operation}): "
                     + "{entriesReturned} entries"));
 

@@ -6,6 +6,7 @@ import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.audit.AuditTrailRead;
 import dev.careloop.api.disclosure.DisclosedToPartner;
 import dev.careloop.api.privacy.PatientErased;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralForwarded;
@@ -15,6 +16,7 @@ import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
 import dev.careloop.api.record.RecordShared;
 import dev.careloop.query.ReadModels;
+import dev.careloop.query.audit.AuditRows.Alias;
 import dev.careloop.query.audit.AuditRows.Entry;
 import dev.careloop.query.audit.AuditRows.Party;
 import dev.careloop.query.audit.AuditRows.Subject;
@@ -60,6 +62,7 @@ class AuditProjection implements PatientScrub {
     private final Journal<Entry> entries;
     private final Rows<Subject> subjects;
     private final Rows<Party> parties;
+    private final Rows<Alias> aliases;
     private final ObjectMapper json;
     private final LogPositions positions;
     private final ClinicalTexts clinicalTexts;
@@ -68,6 +71,7 @@ class AuditProjection implements PatientScrub {
         this.entries = stores.journal(Entry.TABLE);
         this.subjects = stores.rows(Subject.TABLE);
         this.parties = stores.rows(Party.TABLE);
+        this.aliases = stores.rows(Alias.TABLE);
         this.json = json;
         this.positions = positions;
         this.clinicalTexts = clinicalTexts;
@@ -136,6 +140,29 @@ class AuditProjection implements PatientScrub {
     }
 
     /**
+     * The aggregate's patient is named by the keyed id from now on: its later entries go under the new id, its
+     * earlier ones keep the id their events named, and the alias lets a search by either id find both. The re-keying
+     * is itself an entry of the aggregate, under the new id.
+     */
+    @EventHandler
+    void on(PatientRekeyed e, DomainEventMessage<?> message) {
+        AuditEntryKind kind = switch (String.valueOf(message.getType())) {
+            case "SharedRecord" -> AuditEntryKind.RECORD;
+            case "AppointmentHandoff" -> AuditEntryKind.APPOINTMENT;
+            default -> AuditEntryKind.REFERRAL;
+        };
+        if (aliases.find(e.oldPatientId()) == null) {
+            aliases.put(new Alias(e.oldPatientId(), e.newPatientId()));
+        }
+        Subject subject = subjects.find(e.aggregateId());
+        if (subject != null && e.oldPatientId().equals(subject.patientId)) {
+            subject.patientId = e.newPatientId();
+            subjects.put(subject);
+        }
+        record(kind, e.aggregateId(), null, e, message, true);
+    }
+
+    /**
      * A change delivered to a partner EHR: an entry of the aggregate it came from (seen by its parties and the
      * partner's organisation) and a disclosure in the accounting, filed under the record or appointment delivered.
      */
@@ -201,6 +228,7 @@ class AuditProjection implements PatientScrub {
         entries.clear();
         subjects.clear();
         parties.clear();
+        aliases.clear();
     }
 
     /**

@@ -159,7 +159,14 @@ public class AuditReadModel {
             args.add(officer.organisation());
             args.add(officer.organisation());
         }
-        equal(where, args, "e.patient_id", f.patientId());
+        if (f.patientId() != null) {
+            // A patient named by an unkeyed id before the migration: entries under either id are the patient's.
+            where.append(" AND e.patient_id IN (SELECT ?::text UNION SELECT old_patient_id FROM patient_id_alias "
+                    + "WHERE new_patient_id = ? UNION SELECT new_patient_id FROM patient_id_alias WHERE old_patient_id = ?)");
+            args.add(f.patientId());
+            args.add(f.patientId());
+            args.add(f.patientId());
+        }
         if (f.patientId() != null && !officer.platformWide()) {
             // A patient's history never lists a refusal the officer's organisation met on a record it is no party to.
             where.append(" AND NOT ").append(strangersDenial(officer, args));

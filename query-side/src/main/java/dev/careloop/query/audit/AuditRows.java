@@ -137,4 +137,17 @@ final class AuditRows {
 
         static final Column<Party> AGGREGATE_ID = TABLE.column("aggregate_id");
     }
+
+    /**
+     * An unkeyed patient id and the keyed id that replaced it (patient_id_alias), from PatientRekeyed: entries keep the
+     * id their event named, and a search by either id finds both.
+     */
+    record Alias(String oldPatientId, String newPatientId) {
+
+        static final RowTable<Alias> TABLE = RowTable.<Alias>named("patient_id_alias")
+                .column("old_patient_id", Alias::oldPatientId)
+                .column("new_patient_id", Alias::newPatientId)
+                .key("old_patient_id")
+                .reader(rs -> new Alias(rs.getString("old_patient_id"), rs.getString("new_patient_id")));
+    }
 }

@@ -2,6 +2,7 @@ package dev.careloop.query.record;
 
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.privacy.PatientErased;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.record.RecordAccessExpired;
 import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
@@ -210,6 +211,22 @@ class RecordProjection implements PatientScrub {
         if (r != null && advance(r, message)) {
             views.put(r);
         }
+    }
+
+    /**
+     * The record's patient is named by the keyed id from now on. Not a revision of the record (the aggregate does
+     * not count it either): only the sequence it has seen moves, so a redelivery changes nothing.
+     */
+    @EventHandler
+    void on(PatientRekeyed e, DomainEventMessage<?> message) {
+        RecordRow r = views.find(e.aggregateId());
+        if (r == null || r.lastSequence >= message.getSequenceNumber()
+                || !e.aggregateId().equals(message.getAggregateIdentifier())) {
+            return;
+        }
+        r.patient = e.applyTo(r.patient);
+        r.lastSequence = message.getSequenceNumber();
+        views.put(r);
     }
 
     /** One more revision of the record, unless this event was applied already; answers whether it was not. */

@@ -1,6 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.privacy.PatientErased;
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.referral.*;
 import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Rows;
@@ -168,6 +169,22 @@ class ReferralViewProjection implements PatientScrub {
     @EventHandler
     void on(ReferralEvent e, DomainEventMessage<?> message) {
         update(e, message, null);
+    }
+
+    /**
+     * The referral's patient is named by the keyed id from now on. Its version moves (the event is the referral's
+     * own, so If-Match follows the aggregate); its status and time do not: nothing happened to the referral.
+     */
+    @EventHandler
+    void on(PatientRekeyed e, DomainEventMessage<?> message) {
+        ReferralRow r = views.find(e.aggregateId());
+        long version = version(message);
+        if (r == null || r.version >= version || !e.aggregateId().equals(message.getAggregateIdentifier())) {
+            return;
+        }
+        r.patient = e.applyTo(r.patient);
+        r.version = version;
+        views.put(r);
     }
 
     /** After every earlier event of this group: no copy of the erased identity outlives the erasure here. */

@@ -35,6 +35,6 @@ class QuerySideReadModels {
 
     @Bean
     ReadModelTables auditTables() {
-        return ReadModelTables.bulk("audit", "audit_entry", "audit_subject", "audit_party");
+        return ReadModelTables.bulk("audit", "audit_entry", "audit_subject", "audit_party", "patient_id_alias");
     }
 }

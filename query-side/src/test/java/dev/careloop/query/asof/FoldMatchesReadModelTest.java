@@ -1,6 +1,11 @@
 package dev.careloop.query.asof;
 
+import dev.careloop.api.Patient;
+import dev.careloop.api.PatientIds;
 import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.privacy.PatientRekeyed;
+import dev.careloop.api.referral.ReferralAccepted;
+import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.appointment.AppointmentView;
 import dev.careloop.api.record.RecordAccessDenied;
 import dev.careloop.api.record.RecordEvent;
@@ -111,6 +116,67 @@ class FoldMatchesReadModelTest {
                         .isEqualTo(expected);
             }
         }
+    }
+
+    /** Ada as a log written before keyed ids names her: by the UUIDv3 of her identifier. */
+    private static final Patient ADA_UNKEYED = new Patient(PatientIds.unkeyedIdFor(ADA.identifierSystem(),
+            ADA.identifierValue()), ADA.identifierSystem(), ADA.identifierValue(), ADA.name(), ADA.birthDate());
+
+    @Test
+    void theFoldsEqualTheViewsBeforeAndAfterThePatientIsRekeyed() {
+        ReadModelDatabase.Projections referrals = new ReadModelDatabase.Projections(
+                ReadModelsOfOtherPackages.create("dev.careloop.query.referral.ReferralViewProjection"));
+        Object referralViews = ReadModelsOfOtherPackages.create("dev.careloop.query.referral.ReferralReadModel");
+        ReadModelDatabase.Projections records = new ReadModelDatabase.Projections(
+                ReadModelsOfOtherPackages.create("dev.careloop.query.record.RecordProjection"));
+        Object recordViews = ReadModelsOfOtherPackages.create("dev.careloop.query.record.RecordReadModel");
+        ReadModelDatabase.Projections appointments = new ReadModelDatabase.Projections(
+                ReadModelsOfOtherPackages.create("dev.careloop.query.appointment.AppointmentViewProjection"));
+        Object appointmentViews = ReadModelsOfOtherPackages.create(
+                "dev.careloop.query.appointment.AppointmentReadModel");
+        String referralId = "rekeyed-" + suffix;
+        String recordId = "rekeyed-record-" + suffix;
+        String appointmentId = "rekeyed-appointment-" + suffix;
+        Histories.sent(log, referralId, ADA_UNKEYED, GP, DERM);
+        log.by("careloop", "migration", rekeyed(referralId));
+        log.by(DERM, "dr-derm", new ReferralAccepted(referralId, ReferralStatus.ACCEPTED));
+        Histories.sharedRecord(log, recordId, null, ADA_UNKEYED);
+        log.by("careloop", "migration", rekeyed(recordId));
+        Histories.cancelledAppointment(log, appointmentId, ADA_UNKEYED);
+        log.by("careloop", "migration", rekeyed(appointmentId));
+
+        List<DomainEventMessage<?>> referral = log.history(referralId);
+        for (int i = 0; i < referral.size(); i++) {
+            referrals.deliver(referral.get(i));
+            ReferralView folded = AsOf.referral(referral, referral.get(i).getTimestamp(), null).view();
+            assertThat(folded).as("referral after %s", referral.get(i).getPayloadType().getSimpleName())
+                    .isEqualTo(ReadModelsOfOtherPackages.<ReferralView>find(referralViews, referralId, GP).orElseThrow());
+        }
+        List<DomainEventMessage<?>> record = log.history(recordId);
+        for (int i = 0; i < record.size(); i++) {
+            records.deliver(record.get(i));
+            RecordView folded = foldUpTo(record, i, h -> AsOf.record(h, Instant.now(), null).view());
+            assertThat(folded).as("record after %s", record.get(i).getPayloadType().getSimpleName())
+                    .isEqualTo(ReadModelsOfOtherPackages.<RecordView>find(recordViews, recordId, GP).orElseThrow());
+        }
+        List<DomainEventMessage<?>> appointment = log.history(appointmentId);
+        for (int i = 0; i < appointment.size(); i++) {
+            appointments.deliver(appointment.get(i));
+            AppointmentView folded = AsOf.appointment(appointment, appointment.get(i).getTimestamp(), null).view();
+            assertThat(folded).as("appointment after %s", appointment.get(i).getPayloadType().getSimpleName())
+                    .isEqualTo(ReadModelsOfOtherPackages.<AppointmentView>find(appointmentViews, appointmentId,
+                            folded.performer()).orElseThrow());
+        }
+        assertThat(ReadModelsOfOtherPackages.<ReferralView>find(referralViews, referralId, GP).orElseThrow()
+                .patient().patientId()).isEqualTo(ADA.patientId());
+        assertThat(ReadModelsOfOtherPackages.<RecordView>find(recordViews, recordId, GP).orElseThrow()
+                .patient().patientId()).isEqualTo(ADA.patientId());
+        assertThat(AsOf.appointment(appointment, Instant.now(), null).view().patient().patientId())
+                .isEqualTo(ADA.patientId());
+    }
+
+    private static PatientRekeyed rekeyed(String aggregateId) {
+        return new PatientRekeyed(aggregateId, ADA_UNKEYED.patientId(), ADA.patientId());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.query.TestPatients;
 import dev.careloop.api.Patient;
@@ -63,6 +64,11 @@ public final class TestLog {
         } else if (event instanceof AppointmentEvent e) {
             type = "AppointmentHandoff";
             id = e.appointmentId();
+        } else if (event instanceof PatientRekeyed e) {
+            // Appended to the stream of the aggregate it re-keys, whatever that is.
+            id = e.aggregateId();
+            type = history(id).stream().findFirst().map(DomainEventMessage::getType)
+                    .orElseThrow(() -> new IllegalArgumentException("no aggregate " + e.aggregateId() + " to re-key"));
         } else {
             throw new IllegalArgumentException("not an aggregate's event: " + event);
         }
