@@ -39,6 +39,13 @@ class FaultSuiteTest {
     private static final Duration LOAD = Duration.ofSeconds(15);
     private static final int CLIENTS = 8;
     private static final Path FIGURES = AppProcess.TARGET.resolve("fault-figures.md");
+    /**
+     * docs/OPERATIONS.md computes a dead node's segments as taken over within about 12 s, at most 15 s, on a quiet
+     * machine (claim timeout 10 s + claim interval + a fetch); the bound leaves room for a loaded CI machine.
+     */
+    private static final Duration TAKEOVER = Duration.ofSeconds(30);
+    /** The local issuer's key, the same on every process (docs/OPERATIONS.md): a token is good on every node. */
+    private static final String ISSUER_KEY = newIssuerKey();
 
     /** Fewer connections than the processors, partner delivery, background tasks and requests want. */
     private static final Map<String, String> SMALL_POOL = Map.of(
@@ -48,6 +55,8 @@ class FaultSuiteTest {
     private Database database;
     private PartnerEhr partner;
     private AppProcess app;
+    /** The second node of the several-nodes scenario, while it runs. */
+    private AppProcess nodeA;
     private Api api;
     private Checker checker;
 
@@ -72,6 +81,9 @@ class FaultSuiteTest {
             figures.write(FIGURES);
         } finally {
             try {
+                if (nodeA != null) {
+                    nodeA.kill();
+                }
                 if (app != null) {
                     app.stop();
                 }
@@ -95,6 +107,7 @@ class FaultSuiteTest {
      */
     private static Map<String, String> settings(Map<String, String> more) {
         Map<String, String> settings = new HashMap<>(Map.of(
+                "CARELOOP_LOCAL_ISSUER_KEY", ISSUER_KEY,
                 "CARELOOP_DEAD_LETTER_RETRY_INTERVAL", "PT2S",
                 "CARELOOP_FHIR_DELIVERY_DEAD_LETTER_POLL_INTERVAL", "PT1S",
                 "CARELOOP_FHIR_DELIVERY_MAX_DEAD_LETTER_BACKOFF", "PT5S"));
@@ -138,7 +151,8 @@ class FaultSuiteTest {
             app.kill();
             // Another port: while nothing listened, the clients' retries may have taken the old one (a TCP
             // self-connect). As behind a load balancer, the clients move to the new address once it is ready.
-            app = AppProcess.startReady("app-2", FreePorts.take(), database, settings(Map.of()), killed, START);
+            app = AppProcess.startReady("app-2", FreePorts.take(), database,
+                    settings(Map.of("CARELOOP_NODE_ID", "b")), killed, START);
             recovery = Duration.ofNanos(System.nanoTime() - killed);
             api.moveTo(app.baseUrl());
             Duration written = loadOnUntilWritesAreAcknowledged(started, load, killed);
@@ -206,6 +220,55 @@ class FaultSuiteTest {
     }
 
     /**
+     * Two nodes on the one database: node b (the running app) and node a, started now. Once they share the
+     * segments, the load is spread over both, and 5 s in node a is killed with SIGKILL; its clients go to node b,
+     * as a load balancer sends them, with the same tokens and Idempotency-Keys. Node b must claim every segment
+     * node a held within the takeover bound, and nothing node a acknowledged may be missing.
+     */
+    @Test
+    @Order(5)
+    void killNineOfOneOfTwoNodesLosesNoAcknowledgedWriteAndTheOtherTakesItsSegmentsOver() throws Exception {
+        nodeA = AppProcess.startReady("node-a", FreePorts.take(), database,
+                settings(Map.of("CARELOOP_NODE_ID", "a")), System.nanoTime(), START);
+        Api onA = new Api(nodeA.baseUrl());
+        long sharing = System.nanoTime() + TAKEOVER.toNanos();
+        while (checker.segmentsOwnedBy("a").stream().filter(s -> s.startsWith("referrals[")
+                || s.startsWith("records[")).count() < 2 && System.nanoTime() < sharing) {
+            Thread.sleep(250);
+        }
+        Set<String> heldByA = checker.segmentsOwnedBy("a");
+        assertThat(heldByA).as("node a took its share of the segments from node b")
+                .anyMatch(s -> s.startsWith("referrals[")).anyMatch(s -> s.startsWith("records["));
+
+        LoadDriver load = new LoadDriver(List.of(onA, api), CLIENTS);
+        long started = System.nanoTime();
+        Duration takeover;
+        try (ReadinessMonitor readiness = new ReadinessMonitor(api)) {
+            load.start();
+            Thread.sleep(5_000);
+            heldByA = checker.segmentsOwnedBy("a");
+            long killed = System.nanoTime();
+            nodeA.kill();
+            nodeA = null;
+            onA.failOverTo(api.baseUrl());
+            long deadline = killed + TAKEOVER.toNanos() + Duration.ofSeconds(30).toNanos();
+            while (!checker.segmentsOwnedBy("b").containsAll(heldByA) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            takeover = Duration.ofNanos(System.nanoTime() - killed);
+            loadOnUntil(started);
+            load.stop(Duration.ofSeconds(60));
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("kill -9 of node a of two", load, started, found, readiness,
+                    "kill to node b holding a's " + heldByA.size() + " segments " + seconds(takeover));
+            assertNothingLost(found, load);
+            assertThat(load.serverErrorsOtherThan503()).as("5xx other than 503: %s", load.badAnswers).isZero();
+        }
+        assertThat(checker.segmentsOwnedBy("b")).as("node b holds every segment node a held").containsAll(heldByA);
+        assertThat(takeover).as("node b took node a's segments over within the bound").isLessThan(TAKEOVER);
+    }
+
+    /**
      * Keeps the load on until LOAD has passed since it started (at least 5 s more in any case), and until a write
      * is acknowledged after {@code since} (at most START). Returns the time from {@code since} to that write.
      */
@@ -270,6 +333,16 @@ class FaultSuiteTest {
                 + ", timeline " + found.lostInTimeline() + ", audit " + found.lostInAudit() + ", partner "
                 + found.lostAtPartner() + "\n  problems " + found.problems() + "\n  unexpected answers "
                 + load.badAnswers + "\n" + figures.table());
+    }
+
+    private static String newIssuerKey() {
+        try {
+            java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return java.util.Base64.getEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String seconds(Duration duration) {
