@@ -1,16 +1,19 @@
 package dev.careloop.app.nodes;
 
+import dev.careloop.fhir.delivery.PartnerProcessors;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * holding more segments of a processor than its fair share (segments / live nodes, rounded up) releases one for
  * {@code careloop.nodes.release-for}, and another node's processor claims it at its next claim attempt. Axon's
  * tracking processors claim free segments by themselves (every token-claim-interval), including a dead node's
- * once its claims are older than {@code careloop.nodes.claim-timeout}.
+ * once its claims are older than {@code careloop.nodes.claim-timeout}. Partner delivery processors (built by the FHIR
+ * adapter, outside Axon's configuration) are shared the same way: a node that joins, or comes back after a restart,
+ * gets its share of partner deliveries too instead of leaving them all to the node that claimed them first.
  */
 @Component
 class SegmentSharing implements SmartLifecycle {
@@ -32,18 +37,22 @@ class SegmentSharing implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final NodeIdentity node;
     private final EventProcessingConfiguration processing;
+    /** Absent when this process runs without the FHIR side (CARELOOP_SIDES). */
+    private final ObjectProvider<PartnerProcessors> partnerProcessors;
     private final Duration heartbeat;
     private final Duration presence;
     private final Duration releaseFor;
     private volatile ScheduledExecutorService executor;
 
     SegmentSharing(JdbcTemplate jdbc, NodeIdentity node, EventProcessingConfiguration processing,
+                   ObjectProvider<PartnerProcessors> partnerProcessors,
                    @Value("${careloop.nodes.heartbeat:PT2S}") Duration heartbeat,
                    @Value("${careloop.nodes.presence:PT10S}") Duration presence,
                    @Value("${careloop.nodes.release-for:PT5S}") Duration releaseFor) {
         this.jdbc = jdbc;
         this.node = node;
         this.processing = processing;
+        this.partnerProcessors = partnerProcessors;
         this.heartbeat = heartbeat;
         this.presence = presence;
         this.releaseFor = releaseFor;
@@ -61,7 +70,9 @@ class SegmentSharing implements SmartLifecycle {
     /** One round: heartbeat, then give up segments beyond this node's share. */
     void share() {
         int live = beat();
-        for (Map.Entry<String, EventProcessor> entry : processing.eventProcessors().entrySet()) {
+        Map<String, EventProcessor> processors = new HashMap<>(processing.eventProcessors());
+        partnerProcessors.ifAvailable(partners -> processors.putAll(partners.processors()));
+        for (Map.Entry<String, EventProcessor> entry : processors.entrySet()) {
             if (!(entry.getValue() instanceof TrackingEventProcessor processor) || !processor.isRunning()) {
                 continue;
             }

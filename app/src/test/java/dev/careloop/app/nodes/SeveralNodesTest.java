@@ -257,6 +257,29 @@ class SeveralNodesTest {
 
     @Test
     @Order(8)
+    void aPartnersDeliveriesAreSharedByTheNodesThoughOneNodeClaimedThemAll() {
+        String partner = "nodes-share-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        // Registered on node A, which starts delivering at once and claims both segments; node B follows the
+        // registry a moment later and finds none free. Nothing is sent: no referral goes to lakeside-cardio here.
+        var admin = CareLoopClient.as(port(nodeA), "careloop-admin");
+        var registered = admin.post("/api/admin/partners", java.util.Map.of("id", partner,
+                "organisation", "lakeside-cardio", "baseUrl", "http://localhost:9/fhir", "mode", "transaction",
+                "resourceTypes", List.of("Task")));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String group = "fhir-partner-" + partner;
+        try {
+            awaitTrue(TAKEOVER, () -> partnerSegmentsHeldBy(nodeA, partner).size() == 1
+                            && partnerSegmentsHeldBy(nodeB, partner).size() == 1,
+                    "each node delivers one of the partner's two segments");
+            assertThat(jdbc().queryForList("SELECT DISTINCT owner FROM token_entry WHERE processor_name = ?",
+                    String.class, group)).containsExactlyInAnyOrder("node-a", "node-b");
+        } finally {
+            admin.post("/api/admin/partners/" + partner + "/deactivate", null);
+        }
+    }
+
+    @Test
+    @Order(9)
     void aNodeLeavingUnderLoadLosesNoAcknowledgedWriteAndTheOtherTakesItsSegmentsOver() throws Exception {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -319,6 +342,12 @@ class SeveralNodesTest {
         return node.getBean(EventProcessingConfiguration.class)
                 .eventProcessor(processor, TrackingEventProcessor.class)
                 .map(p -> p.processingStatus().keySet()).map(Set::copyOf).orElse(Set.of());
+    }
+
+    private static Set<Integer> partnerSegmentsHeldBy(ConfigurableApplicationContext node, String partner) {
+        var processor = node.getBean(dev.careloop.fhir.delivery.PartnerProcessors.class).processors()
+                .get("fhir-partner-" + partner);
+        return processor == null ? Set.of() : Set.copyOf(processor.processingStatus().keySet());
     }
 
     private int slaMissed(String id) {
