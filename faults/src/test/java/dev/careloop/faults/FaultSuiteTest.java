@@ -46,6 +46,8 @@ class FaultSuiteTest {
     private static final Duration TAKEOVER = Duration.ofSeconds(30);
     /** The local issuer's key, the same on every process (docs/OPERATIONS.md): a token is good on every node. */
     private static final String ISSUER_KEY = newIssuerKey();
+    /** How soon after Spring Boot's failure report a start that failed must have ended the JVM. */
+    private static final Duration PORT_TAKEN_EXIT = Duration.ofSeconds(15);
 
     /** Fewer connections than the processors, partner delivery, background tasks and requests want. */
     private static final Map<String, String> SMALL_POOL = Map.of(
@@ -266,6 +268,35 @@ class FaultSuiteTest {
         }
         assertThat(checker.segmentsOwnedBy("b")).as("node b holds every segment node a held").containsAll(heldByA);
         assertThat(takeover).as("node b took node a's segments over within the bound").isLessThan(TAKEOVER);
+    }
+
+    /**
+     * A start that cannot bind its port (a ServerSocket holds it) must end the JVM soon after Spring Boot's report,
+     * with a non-zero exit code and one line saying why: a supervisor (systemd, Kubernetes) then restarts it rather
+     * than waiting on a process that never gets ready.
+     */
+    @Test
+    @Order(6)
+    void aStartWhosePortIsTakenExitsNonZeroWithOneLineSayingWhy() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(FreePorts.take())) {
+            AppProcess failing = AppProcess.start("port-taken", taken.getLocalPort(), database, settings(Map.of()));
+            try {
+                long deadline = System.nanoTime() + START.toNanos();
+                while (failing.isAlive() && !failing.failedToStart() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                long reported = System.nanoTime();
+                Integer exit = failing.awaitExit(PORT_TAKEN_EXIT);
+                System.out.println("\n[port taken] exit " + exit + " "
+                        + seconds(Duration.ofNanos(System.nanoTime() - reported)) + " after the failure report");
+                assertThat(exit).as("the JVM ended within %s of the report; log:%n%s", PORT_TAKEN_EXIT,
+                        failing.tail()).isNotNull().isNotZero();
+                assertThat(failing.logLines()).as("one line says why").anyMatch(line -> line.startsWith(
+                        "CareLoop did not start: ") && line.contains(Integer.toString(taken.getLocalPort())));
+            } finally {
+                failing.kill();
+            }
+        }
     }
 
     /**
