@@ -68,6 +68,14 @@ final class Api {
         tokens.clear();
     }
 
+    /**
+     * A load balancer sends this client to another node of the same cluster: the tokens are kept, because the
+     * nodes share the local issuer's key (CARELOOP_LOCAL_ISSUER_KEY) and take each other's tokens.
+     */
+    void failOverTo(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
     String baseUrl() {
         return baseUrl;
     }

@@ -101,7 +101,7 @@ final class AppProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
-            // A failed start does not always end the JVM (processor threads live on): do not wait for it.
+            // The report comes a moment before the JVM exits: no need to wait for the exit.
             if (failedToStart()) {
                 throw new IllegalStateException(name + " failed to start; log:\n" + tail());
             }
@@ -116,7 +116,7 @@ final class AppProcess implements AutoCloseable {
     private long logRead;
 
     /** Whether Spring Boot's failure report has appeared in the log since the last look. */
-    private boolean failedToStart() {
+    boolean failedToStart() {
         try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
             long from = Math.max(0, logRead - 64);
             byte[] chunk = new byte[(int) Math.min(8 << 20, file.length() - from)];
@@ -151,6 +151,15 @@ final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** The exit code once the process has ended, or null when it still runs after {@code timeout}. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** kill -9: no shutdown hook, no graceful stop, whatever was in flight is cut. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -176,6 +185,10 @@ final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
     }
 
     /** The last lines of the log, for a failure message. */

@@ -254,6 +254,21 @@ final class Checker {
         }
     }
 
+    /** The segments ("processor[segment]") whose claim in token_entry names this node as its owner. */
+    Set<String> segmentsOwnedBy(String node) throws SQLException {
+        Set<String> segments = new java.util.TreeSet<>();
+        try (Connection c = database.connect(); PreparedStatement query = c.prepareStatement(
+                "SELECT processor_name, segment FROM token_entry WHERE owner = ?")) {
+            query.setString(1, node);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    segments.add(rs.getString(1) + "[" + rs.getInt(2) + "]");
+                }
+            }
+        }
+        return segments;
+    }
+
     Map<String, Long> deadLetters() throws SQLException {
         Map<String, Long> letters = new TreeMap<>();
         try (Connection c = database.connect(); ResultSet rs = c.createStatement().executeQuery(

@@ -39,6 +39,17 @@ class FaultSuiteTest {
     private static final Duration LOAD = Duration.ofSeconds(15);
     private static final int CLIENTS = 8;
     private static final Path FIGURES = AppProcess.TARGET.resolve("fault-figures.md");
+    /**
+     * docs/OPERATIONS.md computes a dead node's segments as taken over within about 12 s, at most 15 s, on a quiet
+     * machine (claim timeout 10 s + claim interval + a fetch); the bound leaves room for a loaded CI machine.
+     */
+    private static final Duration TAKEOVER = Duration.ofSeconds(30);
+    /** The local issuer's key, the same on every process (docs/OPERATIONS.md): a token is good on every node. */
+    private static final String ISSUER_KEY = newIssuerKey();
+    /** How soon after Spring Boot's failure report a start that failed must have ended the JVM. */
+    private static final Duration PORT_TAKEN_EXIT = Duration.ofSeconds(15);
+    /** The partner EHR's delivery processor, as its segments are named in token_entry. */
+    private static final String PARTNER_GROUP = "fhir-partner-faults-ehr[";
 
     /** Fewer connections than the processors, partner delivery, background tasks and requests want. */
     private static final Map<String, String> SMALL_POOL = Map.of(
@@ -48,6 +59,8 @@ class FaultSuiteTest {
     private Database database;
     private PartnerEhr partner;
     private AppProcess app;
+    /** The second node of the several-nodes scenario, while it runs. */
+    private AppProcess nodeA;
     private Api api;
     private Checker checker;
 
@@ -72,6 +85,9 @@ class FaultSuiteTest {
             figures.write(FIGURES);
         } finally {
             try {
+                if (nodeA != null) {
+                    nodeA.kill();
+                }
                 if (app != null) {
                     app.stop();
                 }
@@ -95,6 +111,7 @@ class FaultSuiteTest {
      */
     private static Map<String, String> settings(Map<String, String> more) {
         Map<String, String> settings = new HashMap<>(Map.of(
+                "CARELOOP_LOCAL_ISSUER_KEY", ISSUER_KEY,
                 "CARELOOP_DEAD_LETTER_RETRY_INTERVAL", "PT2S",
                 "CARELOOP_FHIR_DELIVERY_DEAD_LETTER_POLL_INTERVAL", "PT1S",
                 "CARELOOP_FHIR_DELIVERY_MAX_DEAD_LETTER_BACKOFF", "PT5S"));
@@ -138,7 +155,8 @@ class FaultSuiteTest {
             app.kill();
             // Another port: while nothing listened, the clients' retries may have taken the old one (a TCP
             // self-connect). As behind a load balancer, the clients move to the new address once it is ready.
-            app = AppProcess.startReady("app-2", FreePorts.take(), database, settings(Map.of()), killed, START);
+            app = AppProcess.startReady("app-2", FreePorts.take(), database,
+                    settings(Map.of("CARELOOP_NODE_ID", "b")), killed, START);
             recovery = Duration.ofNanos(System.nanoTime() - killed);
             api.moveTo(app.baseUrl());
             Duration written = loadOnUntilWritesAreAcknowledged(started, load, killed);
@@ -202,6 +220,86 @@ class FaultSuiteTest {
             assertThat(caughtUp).as("the partner got every change once it was back").isNotNull();
             assertThat(load.serverErrorsOtherThan503() + load.answered("503"))
                     .as("a partner outage does not touch the API: %s", load.badAnswers).isZero();
+        }
+    }
+
+    /**
+     * Two nodes on the one database: node b (the running app) and node a, started now. Once they share the
+     * segments, the load is spread over both, and 5 s in node a is killed with SIGKILL; its clients go to node b,
+     * as a load balancer sends them, with the same tokens and Idempotency-Keys. Node b must claim every segment
+     * node a held within the takeover bound, and nothing node a acknowledged may be missing.
+     */
+    @Test
+    @Order(5)
+    void killNineOfOneOfTwoNodesLosesNoAcknowledgedWriteAndTheOtherTakesItsSegmentsOver() throws Exception {
+        nodeA = AppProcess.startReady("node-a", FreePorts.take(), database,
+                settings(Map.of("CARELOOP_NODE_ID", "a")), System.nanoTime(), START);
+        Api onA = new Api(nodeA.baseUrl());
+        long sharing = System.nanoTime() + TAKEOVER.toNanos();
+        while (checker.segmentsOwnedBy("a").stream().filter(s -> s.startsWith("referrals[")
+                || s.startsWith("records[") || s.startsWith(PARTNER_GROUP)).count() < 3
+                && System.nanoTime() < sharing) {
+            Thread.sleep(250);
+        }
+        Set<String> heldByA = checker.segmentsOwnedBy("a");
+        assertThat(heldByA).as("node a took its share of the segments from node b, the partner's included")
+                .anyMatch(s -> s.startsWith("referrals[")).anyMatch(s -> s.startsWith("records["))
+                .anyMatch(s -> s.startsWith(PARTNER_GROUP));
+
+        LoadDriver load = new LoadDriver(List.of(onA, api), CLIENTS);
+        long started = System.nanoTime();
+        Duration takeover;
+        try (ReadinessMonitor readiness = new ReadinessMonitor(api)) {
+            load.start();
+            Thread.sleep(5_000);
+            heldByA = checker.segmentsOwnedBy("a");
+            long killed = System.nanoTime();
+            nodeA.kill();
+            nodeA = null;
+            onA.failOverTo(api.baseUrl());
+            long deadline = killed + TAKEOVER.toNanos() + Duration.ofSeconds(30).toNanos();
+            while (!checker.segmentsOwnedBy("b").containsAll(heldByA) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            takeover = Duration.ofNanos(System.nanoTime() - killed);
+            loadOnUntil(started);
+            load.stop(Duration.ofSeconds(60));
+            Checker.Findings found = checker.check(load.acks, load.keys, SETTLE);
+            record("kill -9 of node a of two", load, started, found, readiness,
+                    "kill to node b holding a's " + heldByA.size() + " segments " + seconds(takeover));
+            assertNothingLost(found, load);
+            assertThat(load.serverErrorsOtherThan503()).as("5xx other than 503: %s", load.badAnswers).isZero();
+        }
+        assertThat(checker.segmentsOwnedBy("b")).as("node b holds every segment node a held").containsAll(heldByA);
+        assertThat(takeover).as("node b took node a's segments over within the bound").isLessThan(TAKEOVER);
+    }
+
+    /**
+     * A start that cannot bind its port (a ServerSocket holds it) must end the JVM soon after Spring Boot's report,
+     * with a non-zero exit code and one line saying why: a supervisor (systemd, Kubernetes) then restarts it rather
+     * than waiting on a process that never gets ready.
+     */
+    @Test
+    @Order(6)
+    void aStartWhosePortIsTakenExitsNonZeroWithOneLineSayingWhy() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(FreePorts.take())) {
+            AppProcess failing = AppProcess.start("port-taken", taken.getLocalPort(), database, settings(Map.of()));
+            try {
+                long deadline = System.nanoTime() + START.toNanos();
+                while (failing.isAlive() && !failing.failedToStart() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                long reported = System.nanoTime();
+                Integer exit = failing.awaitExit(PORT_TAKEN_EXIT);
+                System.out.println("\n[port taken] exit " + exit + " "
+                        + seconds(Duration.ofNanos(System.nanoTime() - reported)) + " after the failure report");
+                assertThat(exit).as("the JVM ended within %s of the report; log:%n%s", PORT_TAKEN_EXIT,
+                        failing.tail()).isNotNull().isNotZero();
+                assertThat(failing.logLines()).as("one line says why").anyMatch(line -> line.startsWith(
+                        "CareLoop did not start: ") && line.contains(Integer.toString(taken.getLocalPort())));
+            } finally {
+                failing.kill();
+            }
         }
     }
 
@@ -270,6 +368,16 @@ class FaultSuiteTest {
                 + ", timeline " + found.lostInTimeline() + ", audit " + found.lostInAudit() + ", partner "
                 + found.lostAtPartner() + "\n  problems " + found.problems() + "\n  unexpected answers "
                 + load.badAnswers + "\n" + figures.table());
+    }
+
+    private static String newIssuerKey() {
+        try {
+            java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return java.util.Base64.getEncoder().encodeToString(rsa.generateKeyPair().getPrivate().getEncoded());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String seconds(Duration duration) {

@@ -30,7 +30,8 @@ final class LoadDriver {
     record BadAnswer(String request, int status, String contentType, String retryAfter, String body) {
     }
 
-    private final Api api;
+    /** Client i talks to {@code apis.get(i % apis.size())}: one Api per node when the load is spread. */
+    private final List<Api> apis;
     private final int clients;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong sequence = new AtomicLong();
@@ -52,14 +53,19 @@ final class LoadDriver {
     final ConcurrentLinkedQueue<Long> ackNanos = new ConcurrentLinkedQueue<>();
 
     LoadDriver(Api api, int clients) {
-        this.api = api;
+        this(List.of(api), clients);
+    }
+
+    LoadDriver(List<Api> apis, int clients) {
+        this.apis = List.copyOf(apis);
         this.clients = clients;
     }
 
     void start() {
         running = true;
         for (int i = 0; i < clients; i++) {
-            Thread thread = new Thread(this::work, "load-" + runId + "-" + i);
+            Api api = apis.get(i % apis.size());
+            Thread thread = new Thread(() -> work(api), "load-" + runId + "-" + i);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -75,11 +81,11 @@ final class LoadDriver {
         }
     }
 
-    private void work() {
+    private void work(Api api) {
         while (running) {
             String key = "fault-" + runId + "-" + sequence.incrementAndGet();
             try {
-                Api.Reply sent = write(Api.GP, "POST", "/api/referrals", referralBody(key), key + "-send", null);
+                Api.Reply sent = write(api, Api.GP, "POST", "/api/referrals", referralBody(key), key + "-send", null);
                 if (sent == null || sent.status() != 201) {
                     continue;
                 }
@@ -88,7 +94,7 @@ final class LoadDriver {
                 if (!running) {
                     return;
                 }
-                Api.Reply accepted = write(Api.DERM, "POST", "/api/referrals/" + id + "/accept", null,
+                Api.Reply accepted = write(api, Api.DERM, "POST", "/api/referrals/" + id + "/accept", null,
                         key + "-accept", "\"1\"");
                 if (accepted == null || accepted.status() != 200) {
                     continue;
@@ -97,7 +103,7 @@ final class LoadDriver {
                 if (!running || sequence.get() % 3 != 0) {
                     continue;
                 }
-                Api.Reply noted = write(Api.DERM, "POST", "/api/referrals/" + id + "/interim-note",
+                Api.Reply noted = write(api, Api.DERM, "POST", "/api/referrals/" + id + "/interim-note",
                         "{\"note\":\"Seen in clinic, biopsy booked (" + key + ")\"}", key + "-note",
                         "\"" + accepted.version() + "\"");
                 if (noted != null && noted.status() == 200) {
@@ -114,8 +120,8 @@ final class LoadDriver {
      * One write, retried as a good client retries, with the same key each time. Returns the final answer (2xx or
      * a refusal that a retry cannot change), or null when it gave up.
      */
-    private Api.Reply write(String client, String method, String path, String json, String key, String ifMatch)
-            throws InterruptedException {
+    private Api.Reply write(Api api, String client, String method, String path, String json, String key,
+                            String ifMatch) throws InterruptedException {
         keys.add(key);
         Map<String, String> headers = new TreeMap<>();
         headers.put("Idempotency-Key", key);

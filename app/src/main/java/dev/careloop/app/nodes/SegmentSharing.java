@@ -1,5 +1,6 @@
 package dev.careloop.app.nodes;
 
+import dev.careloop.fhir.delivery.PartnerProcessors;
 import dev.careloop.plumbing.NodeIdentity;
 import dev.careloop.plumbing.PeriodicTask;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -7,11 +8,13 @@ import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * holding more segments of a processor than its fair share (segments / live nodes, rounded up) releases one for
  * {@code careloop.nodes.release-for}, and another node's processor claims it at its next claim attempt. Axon's
  * tracking processors claim free segments by themselves (every token-claim-interval), including a dead node's
- * once its claims are older than {@code careloop.nodes.claim-timeout}.
+ * once its claims are older than {@code careloop.nodes.claim-timeout}. Partner delivery processors (built by the FHIR
+ * adapter, outside Axon's configuration) are shared the same way: a node that joins, or comes back after a restart,
+ * gets its share of partner deliveries too instead of leaving them all to the node that claimed them first.
  */
 @Component
 class SegmentSharing extends PeriodicTask {
@@ -31,11 +36,14 @@ class SegmentSharing extends PeriodicTask {
     private final JdbcTemplate jdbc;
     private final NodeIdentity node;
     private final EventProcessingConfiguration processing;
+    /** Absent when this process runs without the FHIR side (CARELOOP_SIDES). */
+    private final ObjectProvider<PartnerProcessors> partnerProcessors;
     private final Duration heartbeat;
     private final Duration presence;
     private final Duration releaseFor;
 
     SegmentSharing(JdbcTemplate jdbc, NodeIdentity node, EventProcessingConfiguration processing,
+                   ObjectProvider<PartnerProcessors> partnerProcessors,
                    @Value("${careloop.nodes.heartbeat:PT2S}") Duration heartbeat,
                    @Value("${careloop.nodes.presence:PT10S}") Duration presence,
                    @Value("${careloop.nodes.release-for:PT5S}") Duration releaseFor) {
@@ -44,6 +52,7 @@ class SegmentSharing extends PeriodicTask {
         this.jdbc = jdbc;
         this.node = node;
         this.processing = processing;
+        this.partnerProcessors = partnerProcessors;
         this.heartbeat = heartbeat;
         this.presence = presence;
         this.releaseFor = releaseFor;
@@ -61,7 +70,9 @@ class SegmentSharing extends PeriodicTask {
     /** One round: heartbeat, then give up segments beyond this node's share. */
     void share() {
         int live = beat();
-        for (Map.Entry<String, EventProcessor> entry : processing.eventProcessors().entrySet()) {
+        Map<String, EventProcessor> processors = new HashMap<>(processing.eventProcessors());
+        partnerProcessors.ifAvailable(partners -> processors.putAll(partners.processors()));
+        for (Map.Entry<String, EventProcessor> entry : processors.entrySet()) {
             if (!(entry.getValue() instanceof TrackingEventProcessor processor) || !processor.isRunning()) {
                 continue;
             }

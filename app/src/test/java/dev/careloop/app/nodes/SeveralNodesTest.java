@@ -154,6 +154,51 @@ class SeveralNodesTest {
 
     @Test
     @Order(3)
+    void aFhirWriteOnOneNodeAnswersItsPositionAndAFhirReadOnTheOtherHonoursIt() throws Exception {
+        var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
+        String id = idOf(gpOnA.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FHIR-RYW")));
+        String ehr = CareLoopClient.as(port(nodeA), "riverside-ehr").token();
+        var parser = dev.careloop.fhir.mapping.R4ChangeProjector.fhirContext().newJsonParser();
+        var task = parser.parseResource(org.hl7.fhir.r4.model.Task.class,
+                fhir(nodeA, "GET", "/fhir/Task/" + id, ehr, null, java.util.Map.of()).body());
+        task.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
+
+        var accepted = fhir(nodeA, "PUT", "/fhir/Task/" + id, ehr, parser.encodeResourceToString(task),
+                java.util.Map.of("If-Match", "W/\"1\""));
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        String position = accepted.headers().firstValue("CareLoop-Position").orElse(null);
+        assertThat(position).as("a FHIR write answers its log position").matches("\\d+");
+        var read = fhir(nodeB, "GET", "/fhir/Task/" + id, ehr, null, java.util.Map.of("CareLoop-Position", position));
+        assertThat(read.statusCode()).isEqualTo(200);
+        var seen = parser.parseResource(org.hl7.fhir.r4.model.Task.class, read.body());
+        assertThat(seen.getStatus()).isEqualTo(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
+        assertThat(seen.getMeta().getVersionId()).isEqualTo("2");
+
+        var tooFar = fhir(nodeB, "GET", "/fhir/Task/" + id, ehr, null,
+                java.util.Map.of("CareLoop-Position", "999999999"));
+        assertThat(tooFar.statusCode()).isEqualTo(503);
+        assertThat(tooFar.headers().firstValue("Retry-After")).contains("1");
+        assertThat(tooFar.body()).contains("\"resourceType\":\"OperationOutcome\"");
+    }
+
+    private static java.net.http.HttpResponse<String> fhir(ConfigurableApplicationContext node, String method,
+                                                           String path, String token, String body,
+                                                           java.util.Map<String, String> headers) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port(node) + path))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/fhir+json");
+        }
+        headers.forEach(request::header);
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(4)
     void theNodesShareTheSegmentsAndEveryEventIsProjectedOnce() {
         awaitTrue(TAKEOVER, () -> segmentsHeldBy(nodeA, "referrals").size() == 1
                 && segmentsHeldBy(nodeB, "referrals").size() == 1, "each node holds one of the two referral segments");
@@ -186,7 +231,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDeadlineFiresOnceThoughBothNodesWatchTheSchedule() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var urgent = new java.util.HashMap<>(CareLoopClient.referralTo("riverside-derm", "MRN-DEADLINE"));
@@ -198,7 +243,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anIdempotencyKeyUsedOnOneNodeIsHonouredOnTheOther() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -215,7 +260,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aKeyUsedAtTheSameMomentOnBothNodesWritesOnce() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -241,7 +286,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aPeriodicRoundRunsOnOneNodePerInterval() {
         Ledger onA = nodeA.getBean(Ledger.class);
         Ledger onB = nodeB.getBean(Ledger.class);
@@ -256,7 +301,30 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void aPartnersDeliveriesAreSharedByTheNodesThoughOneNodeClaimedThemAll() {
+        String partner = "nodes-share-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        // Registered on node A, which starts delivering at once and claims both segments; node B follows the
+        // registry a moment later and finds none free. Nothing is sent: no referral goes to lakeside-cardio here.
+        var admin = CareLoopClient.as(port(nodeA), "careloop-admin");
+        var registered = admin.post("/api/admin/partners", java.util.Map.of("id", partner,
+                "organisation", "lakeside-cardio", "baseUrl", "http://localhost:9/fhir", "mode", "transaction",
+                "resourceTypes", List.of("Task")));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String group = "fhir-partner-" + partner;
+        try {
+            awaitTrue(TAKEOVER, () -> partnerSegmentsHeldBy(nodeA, partner).size() == 1
+                            && partnerSegmentsHeldBy(nodeB, partner).size() == 1,
+                    "each node delivers one of the partner's two segments");
+            assertThat(jdbc().queryForList("SELECT DISTINCT owner FROM token_entry WHERE processor_name = ?",
+                    String.class, group)).containsExactlyInAnyOrder("node-a", "node-b");
+        } finally {
+            admin.post("/api/admin/partners/" + partner + "/deactivate", null);
+        }
+    }
+
+    @Test
+    @Order(10)
     void aNodeLeavingUnderLoadLosesNoAcknowledgedWriteAndTheOtherTakesItsSegmentsOver() throws Exception {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -319,6 +387,12 @@ class SeveralNodesTest {
         return node.getBean(EventProcessingConfiguration.class)
                 .eventProcessor(processor, TrackingEventProcessor.class)
                 .map(p -> p.processingStatus().keySet()).map(Set::copyOf).orElse(Set.of());
+    }
+
+    private static Set<Integer> partnerSegmentsHeldBy(ConfigurableApplicationContext node, String partner) {
+        var processor = node.getBean(dev.careloop.fhir.delivery.PartnerProcessors.class).processors()
+                .get("fhir-partner-" + partner);
+        return processor == null ? Set.of() : Set.copyOf(processor.processingStatus().keySet());
     }
 
     private int slaMissed(String id) {

@@ -139,6 +139,16 @@ public class PartnerProcessors implements SmartLifecycle {
         return Collections.unmodifiableMap(running);
     }
 
+    /**
+     * The running partner processors by name (their processing group, as in token_entry): the nodes share their
+     * segments as they share those of Axon's own processors (app's SegmentSharing).
+     */
+    public Map<String, TrackingEventProcessor> processors() {
+        Map<String, TrackingEventProcessor> processors = new java.util.TreeMap<>();
+        running.values().forEach(d -> processors.put(d.partner().processingGroup(), d.processor()));
+        return processors;
+    }
+
     /** A dead-letter queue for a partner, running or not (for the admin API). */
     SequencedDeadLetterQueue<EventMessage<?>> queueOf(String partnerId) {
         Delivery delivery = running.get(partnerId);

@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The FHIR R4 facade at {@code /fhir}: HAPI's plain server, so the CapabilityStatement, parameter parsing,
@@ -27,7 +28,7 @@ class FacadeServer {
     ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, PatientIds ids,
                                                        InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
-                                                       R4Validator validator,
+                                                       R4Validator validator, JdbcTemplate jdbc,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -44,6 +45,7 @@ class FacadeServer {
         server.registerInterceptor(new CallerCheck(callers));
         server.registerInterceptor(new InboundLimits(maxBundleEntries));
         server.registerInterceptor(new InboundValidation(validator));
+        server.registerInterceptor(new WritePositions(jdbc));
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhirFacade");
         registration.setLoadOnStartup(1);
