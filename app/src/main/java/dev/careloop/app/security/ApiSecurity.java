@@ -48,7 +48,7 @@ class ApiSecurity implements WebMvcConfigurer {
     static final String PURPOSE_HEADER = "X-Purpose-Of-Use";
 
     @Bean
-    @Order(3)
+    @Order(4)
     SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems, ClaimNames claims)
             throws Exception {
         http.authorizeHttpRequests(a -> {

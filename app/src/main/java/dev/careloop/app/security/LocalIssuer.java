@@ -179,6 +179,8 @@ class LocalIssuer {
                     : persons.find(context.getPrincipal().getName()).orElse(null);
             if (person != null && OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
                 personClaims(context, person, names);
+                // The web app shows each person the pages of their roles.
+                context.getClaims().claim(names.roles(), person.roles());
                 return;
             }
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
