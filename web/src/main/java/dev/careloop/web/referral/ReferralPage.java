@@ -1,5 +1,6 @@
 package dev.careloop.web.referral;
 
+import dev.careloop.api.referral.Assignee;
 import dev.careloop.api.referral.ReferralView;
 import dev.careloop.web.ApiProblem;
 import dev.careloop.web.CareLoopApi;
@@ -57,14 +58,18 @@ class ReferralPage {
                 api.delete(path + "/assignment", version, key);
             } else {
                 String route = "assign".equals(action) ? "/assignment" : "/" + action;
-                api.post(path + route, body(action, form, (Person) model.getAttribute("person")), version, key);
+                Map<String, String> fields = new LinkedHashMap<>(form);
+                fields.put("referralPath", path);
+                api.post(path + route, body(action, fields, (Person) model.getAttribute("person")), version, key);
             }
         } catch (ApiProblem problem) {
             if (problem.notFound()) {
                 throw problem;
             }
             response.setStatus(problem.status());
-            return render(id, model, problem, problem.stale() ? version : null, form);
+            // The API answers a stale If-Match with 409 (412 elsewhere): the referral is then at another version.
+            boolean maybeStale = problem.stale() || problem.status() == 409;
+            return render(id, model, problem, maybeStale ? version : null, form);
         }
         return "redirect:/referrals/" + UriUtils.encodePathSegment(id, StandardCharsets.UTF_8);
     }
@@ -100,8 +105,12 @@ class ReferralPage {
                 body.put("reason", form.get("reason"));
             }
             case "assign" -> {
-                body.put("assignee", person == null ? null : person.subject());
-                body.put("assigneeName", person == null ? null : person.name());
+                String subject = blankToNull(form.get("assignee"));
+                Assignee chosen = subject == null && person != null ? new Assignee(person.subject(), person.name())
+                        : candidates(form.get("referralPath"), person).stream()
+                        .filter(c -> c.subject().equals(subject)).findFirst().orElse(new Assignee(subject, null));
+                body.put("assignee", chosen.subject());
+                body.put("assigneeName", chosen.name());
             }
             default -> throw new ApiProblem(404, "Not found", null, List.of());
         }
@@ -124,12 +133,49 @@ class ReferralPage {
         model.addAttribute("problem", problem);
         model.addAttribute("form", form);
         model.addAttribute("partners", api.list("/api/organisations", Map.of()));
-        if (hadVersion != null) {
+        model.addAttribute("candidates", ((List<?>) model.getAttribute("actions")).contains("assign")
+                ? candidates(timeline, (Person) model.getAttribute("person")) : List.of());
+        if (hadVersion != null && referral.get("version") instanceof Number now && now.longValue() != hadVersion) {
             // Versions count events from 1; an event's timeline sequence counts from 0.
             model.addAttribute("changes", timeline.stream()
                     .filter(e -> e.get("sequence") instanceof Number n && n.longValue() >= hadVersion).toList());
         }
         return "referral";
+    }
+
+    /**
+     * Whom the referral can be assigned to. There is no persons API, so the candidates are those CareLoop has seen:
+     * the person themself, the clinicians of their organisation in this referral's timeline, and the people the
+     * organisation's inbox referrals are assigned to.
+     */
+    private List<Assignee> candidates(String referralPath, Person person) {
+        return candidates(api.list(referralPath + "/timeline", Map.of()), person);
+    }
+
+    private List<Assignee> candidates(List<Map<String, Object>> timeline, Person person) {
+        Map<String, Assignee> found = new LinkedHashMap<>();
+        if (person != null) {
+            found.put(person.subject(), new Assignee(person.subject(), person.name()));
+        }
+        for (Map<String, Object> e : timeline) {
+            if (person != null && person.organisation().equals(e.get("organisation")) && e.get("user") != null
+                    && e.get("userName") != null && String.valueOf(e.get("roles")).contains("clinician")) {
+                found.putIfAbsent(e.get("user").toString(), new Assignee(e.get("user").toString(),
+                        e.get("userName").toString()));
+            }
+        }
+        Map<String, Object> inbox = api.get("/api/referrals", Map.of("box", "inbox", "size", 100,
+                "sort", "updatedAt,desc"));
+        if (inbox.get("items") instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> r && r.get("assignedTo") instanceof Map<?, ?> a
+                        && a.get("subject") != null && a.get("name") != null) {
+                    found.putIfAbsent(a.get("subject").toString(), new Assignee(a.get("subject").toString(),
+                            a.get("name").toString()));
+                }
+            }
+        }
+        return List.copyOf(found.values());
     }
 
     private static Long number(String value) {
