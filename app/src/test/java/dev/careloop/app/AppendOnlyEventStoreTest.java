@@ -36,7 +36,7 @@ class AppendOnlyEventStoreTest {
 
     @BeforeEach
     void sendAReferral() {
-        var sent = CareLoopClient.as(port, "northside-gp-staff")
+        var sent = DemoClinics.at(port).gp()
                 .post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-APPEND-ONLY"));
         assertThat(sent.status()).isEqualTo(201);
         referralId = sent.json().get("referralId").asText();

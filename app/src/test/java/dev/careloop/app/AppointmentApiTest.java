@@ -28,9 +28,9 @@ class AppointmentApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, "northside-gp-staff");
-        derm = CareLoopClient.as(port, "riverside-derm-staff");
-        cardio = CareLoopClient.as(port, "lakeside-cardio-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test

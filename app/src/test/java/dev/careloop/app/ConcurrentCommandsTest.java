@@ -49,8 +49,8 @@ class ConcurrentCommandsTest {
 
     @Test
     void conflictingCommandsAtOnceLeaveAGapFreeLogAndAMatchingView() throws Exception {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
         Response sent = gp.post("/api/referrals",
                 CareLoopClient.referralTo("riverside-derm", "RACE-" + UUID.randomUUID().toString().substring(0, 8)));
         assertThat(sent.status()).isEqualTo(201);

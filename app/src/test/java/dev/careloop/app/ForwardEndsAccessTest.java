@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -32,9 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class ForwardEndsAccessTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
-    private static final String CARDIO = "lakeside-cardio";
     private static final String NOTE = "Echo: moderate aortic stenosis " + UUID.randomUUID();
 
     @LocalServerPort
@@ -49,7 +49,7 @@ class ForwardEndsAccessTest {
         partners.start();
         partners.stubFor(post("/derm/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
         partners.stubFor(post("/gp/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
-        admin = CareLoopClient.as(port, "careloop-admin");
+        admin = DemoClinics.at(port).admin();
     }
 
     @AfterEach
@@ -62,9 +62,9 @@ class ForwardEndsAccessTest {
     void theForwardingOrganisationSeesNothingWrittenAfterItsForwardAnywhere() {
         register(DERM, "/derm/fhir");
         register(GP, "/gp/fhir");
-        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
-        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        CareLoopClient cardio = DemoClinics.at(port).cardio();
 
         CareLoopClient.Response sent = gp.post("/api/referrals",
                 CareLoopClient.referralTo(DERM, "MRN-FWD-" + UUID.randomUUID().toString().substring(0, 8)));
@@ -98,7 +98,7 @@ class ForwardEndsAccessTest {
         assertThat(dermParty.get("untilSequence").asLong()).isEqualTo(1);
 
         // FHIR: riverside's EHR reads the Task as of the forward; later versions and the note do not exist for it.
-        CareLoopClient ehr = CareLoopClient.as(port, "riverside-ehr");
+        CareLoopClient ehr = DemoClinics.at(port).client("riverside-ehr");
         CareLoopClient.Response task = ehr.get("/fhir/Task/" + id);
         assertThat(task.status()).as(task.body()).isEqualTo(200);
         assertThat(task.json().get("meta").get("versionId").asString()).isEqualTo("2");
@@ -106,7 +106,7 @@ class ForwardEndsAccessTest {
         assertThat(ehr.get("/fhir/Task/" + id + "/_history").json().get("entry")).hasSize(2);
         assertThat(ehr.get("/fhir/Communication/" + id + "-4").status()).isEqualTo(404);
         assertThat(ehr.get("/fhir/Task?_id=" + id).body()).doesNotContain(NOTE);
-        assertThat(CareLoopClient.as(port, "northside-ehr").get("/fhir/Task/" + id).json().get("meta")
+        assertThat(DemoClinics.at(port).client("northside-ehr").get("/fhir/Task/" + id).json().get("meta")
                 .get("versionId").asString()).isEqualTo("4");
 
         // Partner delivery: northside's EHR gets all four changes; riverside's the send and, last, the forward.
@@ -122,8 +122,8 @@ class ForwardEndsAccessTest {
         assertThat(toDerm).noneMatch(r -> r.getBodyAsString().contains(NOTE));
 
         // Audit: riverside's officer sees the referral's trail up to its forward.
-        CareLoopClient dermOfficer = CareLoopClient.as(port, DERM + "-compliance");
-        CareLoopClient gpOfficer = CareLoopClient.as(port, GP + "-compliance");
+        CareLoopClient dermOfficer = DemoClinics.at(port).compliance(DERM);
+        CareLoopClient gpOfficer = DemoClinics.at(port).compliance(GP);
         Await.until(Duration.ofSeconds(10), () -> gpOfficer.get("/api/audit?referral=" + id).body()
                 .contains("InterimNoteSent"), "the note in the initiator's trail");
         String dermTrail = dermOfficer.get("/api/audit?referral=" + id + "&size=500").body();
@@ -147,9 +147,9 @@ class ForwardEndsAccessTest {
 
     @Test
     void theReferralsRecordsGoWithItTheForwarderLosesAccessTheNewRecipientGainsItTheInitiatorKeepsIt() {
-        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
-        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        CareLoopClient cardio = DemoClinics.at(port).cardio();
         CareLoopClient.Response sent = gp.post("/api/referrals",
                 CareLoopClient.referralTo(DERM, "MRN-DOC-" + UUID.randomUUID().toString().substring(0, 8)));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
@@ -194,15 +194,15 @@ class ForwardEndsAccessTest {
                 "the consent naming lakeside-cardio");
         assertThat(derm.get("/fhir/DocumentReference/" + gpRecord).status()).isEqualTo(404);
         assertThat(derm.get("/fhir/Consent/" + gpRecord).status()).isEqualTo(404);
-        assertThat(CareLoopClient.as(port, "riverside-ehr").get("/fhir/DocumentReference/" + gpRecord).status())
+        assertThat(DemoClinics.at(port).client("riverside-ehr").get("/fhir/DocumentReference/" + gpRecord).status())
                 .isEqualTo(404);
         assertThat(cardio.get("/fhir/DocumentReference/" + gpRecord).status()).isEqualTo(200);
         assertThat(cardio.get("/fhir/Consent/" + gpRecord).body()).contains("Organization/" + CARDIO)
                 .doesNotContain("Organization/" + DERM);
 
         // Audit: riverside's officer sees its access end, and nothing of the record after it.
-        CareLoopClient dermOfficer = CareLoopClient.as(port, DERM + "-compliance");
-        CareLoopClient gpOfficer = CareLoopClient.as(port, GP + "-compliance");
+        CareLoopClient dermOfficer = DemoClinics.at(port).compliance(DERM);
+        CareLoopClient gpOfficer = DemoClinics.at(port).compliance(GP);
         String trail = "/api/audit?record=" + gpRecord + "&size=500";
         Await.until(Duration.ofSeconds(10), () -> entries(gpOfficer.get(trail).json()).contains(
                 "RecordDisclosed by " + CARDIO), "lakeside's read in the initiator's trail");

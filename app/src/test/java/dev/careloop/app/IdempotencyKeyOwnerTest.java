@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import static dev.careloop.app.DemoClinics.DERM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -18,19 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class IdempotencyKeyOwnerTest {
 
-    private static final String DERM = "riverside-derm";
 
     @LocalServerPort
     int port;
 
     @Test
     void aComplianceOfficerReplayingAClinicianKeyIsRefusedAndSeesNothingOfTheFirstAnswer() {
-        CareLoopClient clinician = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient clinician = DemoClinics.at(port).gp();
         Consumer<HttpHeaders> key = key();
         Response first = clinician.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn()), key);
         assertThat(first.status()).as(first.body()).isEqualTo(201);
 
-        Response replayed = CareLoopClient.as(port, "northside-gp-compliance")
+        Response replayed = DemoClinics.at(port).client("northside-gp-compliance")
                 .post("/api/referrals", CareLoopClient.referralTo(DERM, mrn()), key);
 
         assertThat(replayed.status()).isEqualTo(403);
@@ -41,8 +41,8 @@ class IdempotencyKeyOwnerTest {
 
     @Test
     void anotherClientOfTheSameOrganisationWithTheSameKeyGetsItsOwnWrite() {
-        CareLoopClient staff = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient coordinator = CareLoopClient.as(port, "northside-gp-coordinator");
+        CareLoopClient staff = DemoClinics.at(port).gp();
+        CareLoopClient coordinator = DemoClinics.at(port).client("northside-gp-coordinator");
         Consumer<HttpHeaders> key = key();
         Map<String, Object> referral = CareLoopClient.referralTo(DERM, mrn());
         Response first = staff.post("/api/referrals", referral, key);
@@ -63,11 +63,11 @@ class IdempotencyKeyOwnerTest {
     @Test
     void anotherOrganisationWithTheSameKeyGetsItsOwnWriteNotTheFirstAnswer() {
         Consumer<HttpHeaders> key = key();
-        Response first = CareLoopClient.as(port, "northside-gp-staff")
+        Response first = DemoClinics.at(port).gp()
                 .post("/api/referrals", CareLoopClient.referralTo(DERM, mrn()), key);
         assertThat(first.status()).as(first.body()).isEqualTo(201);
 
-        Response booked = CareLoopClient.as(port, "lakeside-cardio-staff").post("/api/appointments", Map.of(
+        Response booked = DemoClinics.at(port).cardio().post("/api/appointments", Map.of(
                 "patient", Map.of("identifierSystem", "https://lakeside-cardio.example/mrn", "identifierValue",
                         mrn(), "name", "Jo Nguyen", "birthDate", "1991-07-14"),
                 "slot", Map.of("start", "2030-03-01T09:00:00Z")), key);
@@ -84,6 +84,6 @@ class IdempotencyKeyOwnerTest {
     }
 
     private static String mrn() {
-        return "IDEM-" + UUID.randomUUID().toString().substring(0, 13);
+        return DemoClinics.mrn("IDEM");
     }
 }

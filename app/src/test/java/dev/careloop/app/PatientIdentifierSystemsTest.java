@@ -37,9 +37,9 @@ class PatientIdentifierSystemsTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, "northside-gp-staff");
-        derm = CareLoopClient.as(port, "riverside-derm-staff");
-        cardio = CareLoopClient.as(port, "lakeside-cardio-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test
@@ -123,6 +123,6 @@ class PatientIdentifierSystemsTest {
     }
 
     private static String mrn() {
-        return "ID-" + UUID.randomUUID().toString().substring(0, 13);
+        return DemoClinics.mrn("ID");
     }
 }

@@ -45,8 +45,8 @@ class ProjectionFailureTest {
 
     @Test
     void anEventWhoseProjectionFailsOnceStillReachesTheReadModel() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var derm = CareLoopClient.as(port, "riverside-derm-staff");
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
         failingHandler.failFor("MRN-FAILS-ONCE", 1);
 
         var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FAILS-ONCE"));
@@ -72,8 +72,8 @@ class ProjectionFailureTest {
 
     @Test
     void eventsOfAReferralWithADeadLetterWaitBehindItAndKeepTheirOrder() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var derm = CareLoopClient.as(port, "riverside-derm-staff");
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
         // Dead-lettered for a few retry rounds: long enough for the accept to arrive while it is.
         failingHandler.failFor("MRN-FAILS-BEFORE-ACCEPT", 5);
 
@@ -107,7 +107,7 @@ class ProjectionFailureTest {
      */
     @Test
     void aWriteWhoseReadModelIsLateStillAnswersWithWhatWasWritten() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
+        var gp = DemoClinics.at(port).gp();
         // Fails for longer than the write waits for its read model (careloop.read-your-writes-timeout, 1 s here).
         failingHandler.failFor("MRN-FAILS-LONGER", 5);
 

@@ -38,9 +38,9 @@ class PurposeOfUseApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test
@@ -104,7 +104,7 @@ class PurposeOfUseApiTest {
         assertThat(events(jdbc, "RecordDisclosed", id)).extracting(e -> e.payloadText("purposeOfUse"))
                 .containsExactly("ETREAT");
 
-        CareLoopClient officer = CareLoopClient.as(port, GP + "-compliance");
+        CareLoopClient officer = DemoClinics.at(port).compliance(GP);
         Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit/emergency-access?reviewed=false").body()
                 .contains(id), "the emergency access in the owner's review list");
         JsonNode listed = entryFor(officer.get("/api/audit/emergency-access?reviewed=false").json(), id);
@@ -121,7 +121,7 @@ class PurposeOfUseApiTest {
         Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit/emergency-access?reviewed=true").body()
                 .contains(accessId), "the review in the list");
         assertThat(officer.get("/api/audit/emergency-access?reviewed=false").body()).doesNotContain(accessId);
-        assertThat(CareLoopClient.as(port, DERM + "-compliance").get("/api/audit/emergency-access").body())
+        assertThat(DemoClinics.at(port).compliance(DERM).get("/api/audit/emergency-access").body())
                 .doesNotContain(accessId);
     }
 
@@ -129,7 +129,7 @@ class PurposeOfUseApiTest {
     void breakTheGlassIsRefusedWhereItIsOffAndWithoutAJustification() {
         String id = shareRecord(gp, share(upload(gp, uniqueDocument("Medication list")), List.of(CARDIO),
                 inDays(30)));
-        CareLoopClient lakesideOfficer = CareLoopClient.as(port, CARDIO + "-compliance");
+        CareLoopClient lakesideOfficer = DemoClinics.at(port).compliance(CARDIO);
 
         assertThat(status(derm, id, Map.of(PURPOSE, "ETREAT", BREAK_GLASS, "collapsed in clinic")))
                 .as("riverside-derm has break-the-glass off").isEqualTo(404);

@@ -42,7 +42,7 @@ class RecordContentUploadTest {
 
     @BeforeEach
     void client() {
-        gp = CareLoopClient.as(port, GP + "-staff");
+        gp = DemoClinics.at(port).gp();
     }
 
     @Test
@@ -67,8 +67,8 @@ class RecordContentUploadTest {
 
     @Test
     void anotherOrganisationsUploadOfTheSameBytesIsNewContentForThisOneAndNeverAConflict() {
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
-        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        CareLoopClient cardio = DemoClinics.at(port).cardio();
         byte[] letter = uniqueDocument("Referral letter");
         String path = "/api/records/content/" + sha256(letter);
         assertThat(gp.put(path, letter, "text/markdown").status()).isEqualTo(201);

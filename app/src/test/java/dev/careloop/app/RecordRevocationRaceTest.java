@@ -42,8 +42,8 @@ class RecordRevocationRaceTest {
 
     @Test
     void noContentLeavesAfterTheRevocationCommitted() throws Exception {
-        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
         byte[] summary = uniqueDocument("Raced summary");
         String id = shareRecord(gp, share(upload(gp, summary), List.of(DERM), inDays(30)));
 

@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,9 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class ReferralApiTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
-    private static final String CARDIO = "lakeside-cardio";
 
     @LocalServerPort
     int port;
@@ -43,9 +43,9 @@ class ReferralApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     // --- 1. the closed loop -------------------------------------------------------------------------
@@ -428,7 +428,7 @@ class ReferralApiTest {
 
     @Test
     void complianceOfficerCannotSendAReferral() {
-        CareLoopClient compliance = CareLoopClient.as(port, GP + "-compliance");
+        CareLoopClient compliance = DemoClinics.at(port).compliance(GP);
         long outboxBefore = total(gp, "box=outbox");
 
         Response refused = compliance.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn()));
@@ -441,7 +441,7 @@ class ReferralApiTest {
     // --- helpers -------------------------------------------------------------------------------------
 
     private static String mrn() {
-        return "API-" + UUID.randomUUID().toString().substring(0, 13);
+        return DemoClinics.mrn("API");
     }
 
     private static Map<String, Object> referral(String mrn, String priority) {
@@ -451,9 +451,7 @@ class ReferralApiTest {
     }
 
     private static JsonNode send(CareLoopClient client, Map<String, Object> body) {
-        Response sent = client.post("/api/referrals", body);
-        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
-        return sent.json();
+        return DemoClinics.sendReferral(client, body).json();
     }
 
     /**

@@ -35,9 +35,9 @@ class ReferralRecordsApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test
@@ -145,10 +145,8 @@ class ReferralRecordsApiTest {
     private final Map<String, String> mrns = new LinkedHashMap<>();
 
     private String referral() {
-        String mrn = "RR-" + UUID.randomUUID().toString().substring(0, 8);
-        var sent = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn));
-        assertThat(sent.status()).isEqualTo(201);
-        String id = sent.json().get("referralId").asString();
+        String mrn = DemoClinics.mrn("RR");
+        String id = DemoClinics.sendReferral(gp, CareLoopClient.referralTo(DERM, mrn)).id();
         mrns.put(id, mrn);
         return id;
     }

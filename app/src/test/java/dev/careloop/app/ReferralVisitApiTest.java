@@ -25,6 +25,8 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,8 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class ReferralVisitApiTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
     private static final String SAGA = "ReferralVisitSagaProcessor";
 
     @LocalServerPort
@@ -55,8 +55,8 @@ class ReferralVisitApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
     }
 
     @Test

@@ -35,8 +35,8 @@ class RefusedReadsTest {
 
     @Test
     void fiftyRefusedDownloadsOfOneRecordAreOneDenialAndACount() {
-        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
-        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient cardio = DemoClinics.at(port).cardio();
         String id = shareRecord(gp, share(upload(gp, uniqueDocument("Cytology")), List.of(DERM), inDays(30)));
 
         for (int i = 0; i < 50; i++) {
@@ -54,7 +54,7 @@ class RefusedReadsTest {
 
     @Test
     void anOrganisationAppendsAtMostSixtyDenialsAMinuteAndCountsTheRest() {
-        CareLoopClient cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        CareLoopClient cardio = DemoClinics.at(port).cardio();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
             String id = UUID.randomUUID().toString();

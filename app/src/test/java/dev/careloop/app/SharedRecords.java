@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.fail;
 /** What the shared-record tests do over and over: make content, upload it, share it, look into the log. */
 final class SharedRecords {
 
-    static final String GP = "northside-gp";
-    static final String DERM = "riverside-derm";
-    static final String CARDIO = "lakeside-cardio";
+    static final String GP = DemoClinics.GP;
+    static final String DERM = DemoClinics.DERM;
+    static final String CARDIO = DemoClinics.CARDIO;
 
     private SharedRecords() {
     }

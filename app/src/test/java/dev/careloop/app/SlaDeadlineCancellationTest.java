@@ -18,8 +18,8 @@ class SlaDeadlineCancellationTest {
 
     @Test
     void acceptingAReferralRemovesItsPendingSlaDeadlineAndNoOther() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var derm = CareLoopClient.as(port, "riverside-derm-staff");
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
         String accepted = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "SLA-C-1"))
                 .json().get("referralId").asText();
         String untouched = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "SLA-C-2"))

@@ -13,8 +13,8 @@ class SmokeTest {
 
     @Test
     void sentReferralAppearsInTheRecipientsInbox() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var derm = CareLoopClient.as(port, "riverside-derm-staff");
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
         var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "SMOKE-1"));
         assertThat(sent.status()).isEqualTo(201);
         String id = sent.json().get("referralId").asText();

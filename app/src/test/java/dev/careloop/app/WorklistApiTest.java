@@ -1,6 +1,8 @@
 package dev.careloop.app;
 
 import dev.careloop.app.CareLoopClient.Response;
+import dev.careloop.app.DemoClinics.DemoPatient;
+import dev.careloop.app.DemoClinics.SentReferral;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,6 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,9 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class WorklistApiTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
-    private static final String CARDIO = "lakeside-cardio";
     private static final List<String> STATUS_NAMES = List.of("created", "accepted", "declined", "scheduled", "no-show",
             "appointment-cancelled", "interim-note-sent", "cancellation-requested", "cancelled", "completed",
             "information-requested");
@@ -43,9 +45,9 @@ class WorklistApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     // --- filters ----------------------------------------------------------------------------------------------
@@ -120,7 +122,7 @@ class WorklistApiTest {
                 .containsExactly(id);
         assertThat(ids(derm, "box=inbox&q=Ann+" + p.surname)).as("every word must match").containsExactly(id);
         assertThat(ids(derm, "box=inbox&q=Bob+" + p.surname)).isEmpty();
-        assertThat(ids(derm, "box=inbox&q=" + p.mrn)).as("the MRN").containsExactly(id);
+        assertThat(ids(derm, "box=inbox&q=" + p.mrn())).as("the MRN").containsExactly(id);
         assertThat(ids(derm, "box=inbox&q=" + number)).as("the referral number").containsExactly(id);
         assertThat(ids(derm, "box=inbox&q=" + number.replace("-", "").toLowerCase()))
                 .as("the referral number without its dash").containsExactly(id);
@@ -143,7 +145,7 @@ class WorklistApiTest {
         send(p, DERM, "routine");
 
         assertThat(ids(cardio, "q=" + p.surname)).isEmpty();
-        assertThat(ids(cardio, "q=" + p.mrn)).isEmpty();
+        assertThat(ids(cardio, "q=" + p.mrn())).isEmpty();
     }
 
     // --- refusals ---------------------------------------------------------------------------------------------
@@ -204,8 +206,8 @@ class WorklistApiTest {
     void theReceivingOrganisationAssignsAReferralAndItShowsInTheListTheViewTheTimelineAndTheAudit() {
         Patient p = patient();
         String id = send(p, DERM, "routine");
-        CareLoopClient coordinator = CareLoopClient.as(port, DERM + "-coordinator");
-        CareLoopClient clinician = CareLoopClient.as(port, DERM + "-clinician");
+        CareLoopClient coordinator = DemoClinics.at(port).client(DERM + "-coordinator");
+        CareLoopClient clinician = DemoClinics.at(port).client(DERM + "-clinician");
 
         Response assigned = coordinator.post("/api/referrals/" + id + "/assignment",
                 Map.of("assignee", DERM + "-clinician", "assigneeName", "Dr Priya Shah"), ifMatch(1));
@@ -224,7 +226,7 @@ class WorklistApiTest {
         assertThat(last.get("event").asString()).isEqualTo("ReferralAssigned");
         assertThat(last.get("user").asString()).isEqualTo(DERM + "-coordinator");
         assertThat(last.get("details").get("assigneeName").asString()).isEqualTo("Dr Priya Shah");
-        CareLoopClient officer = CareLoopClient.as(port, DERM + "-compliance");
+        CareLoopClient officer = DemoClinics.at(port).compliance(DERM);
         Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit?referral=" + id + "&type=ReferralAssigned")
                 .json().get("items").size() == 1, "the assignment in the audit trail");
         assertThat(officer.get("/api/audit?referral=" + id + "&type=ReferralAssigned").json().get("items").get(0)
@@ -319,17 +321,17 @@ class WorklistApiTest {
 
         assertThat(names(gp.get("/api/referrals/" + id).json().get("allowedActions")))
                 .containsExactly("request-cancellation");
-        assertThat(names(CareLoopClient.as(port, DERM + "-coordinator").get("/api/referrals/" + id).json()
+        assertThat(names(DemoClinics.at(port).client(DERM + "-coordinator").get("/api/referrals/" + id).json()
                 .get("allowedActions")))
                 .containsExactly("accept", "decline", "forward", "request-information", "assign");
 
         act(derm, id, "accept", null);
 
-        assertThat(names(CareLoopClient.as(port, DERM + "-coordinator").get("/api/referrals/" + id).json()
+        assertThat(names(DemoClinics.at(port).client(DERM + "-coordinator").get("/api/referrals/" + id).json()
                 .get("allowedActions")))
                 .as("a coordinator does not send outcomes or interim notes")
                 .containsExactly("decline", "forward", "request-information", "schedule", "assign");
-        assertThat(names(CareLoopClient.as(port, DERM + "-clinician").get("/api/referrals/" + id).json()
+        assertThat(names(DemoClinics.at(port).client(DERM + "-clinician").get("/api/referrals/" + id).json()
                 .get("allowedActions")))
                 .containsExactly("decline", "forward", "request-information", "schedule", "interim-note", "outcome",
                         "refer-back", "assign");
@@ -342,7 +344,7 @@ class WorklistApiTest {
     @Test
     void anOfferedActionIsOneTheAggregateTakes() {
         String id = send(patient(), DERM, "routine");
-        CareLoopClient coordinator = CareLoopClient.as(port, DERM + "-coordinator");
+        CareLoopClient coordinator = DemoClinics.at(port).client(DERM + "-coordinator");
         List<String> offered = names(coordinator.get("/api/referrals/" + id).json().get("allowedActions"));
         assertThat(offered).contains("accept");
 
@@ -358,10 +360,10 @@ class WorklistApiTest {
     @Test
     void everyAuthenticatedCallerReadsTheDirectoryOfOrganisationsAndTheirServices() {
         for (String client : List.of(GP + "-staff", GP + "-compliance", "careloop-admin", "lakeside-ehr")) {
-            Response directory = CareLoopClient.as(port, client).get("/api/organisations");
+            Response directory = DemoClinics.at(port).client(client).get("/api/organisations");
             assertThat(directory.status()).as(client).isEqualTo(200);
         }
-        JsonNode derm = CareLoopClient.as(port, GP + "-compliance").get("/api/organisations/" + DERM).json();
+        JsonNode derm = DemoClinics.at(port).compliance(GP).get("/api/organisations/" + DERM).json();
         assertThat(derm.get("name").asString()).isEqualTo("Riverside Dermatology");
         List<String> codes = new ArrayList<>();
         derm.get("services").forEach(s -> codes.add(s.get("code").asString()));
@@ -390,7 +392,12 @@ class WorklistApiTest {
 
     // --- helpers ----------------------------------------------------------------------------------------------
 
-    private record Patient(String given, String surname, String mrn, String[] idHolder) {
+    /** A fixture patient, their surname to search by and, once a referral about them was sent, their keyed id. */
+    private record Patient(DemoPatient named, String surname, String[] idHolder) {
+        String mrn() {
+            return named.mrn();
+        }
+
         String id() {
             return idHolder[0];
         }
@@ -401,7 +408,7 @@ class WorklistApiTest {
     }
 
     private static Patient patient(String given, String surname) {
-        return new Patient(given, surname, "WL-" + UUID.randomUUID().toString().substring(0, 13), new String[1]);
+        return new Patient(DemoClinics.newPatient(given, surname), surname, new String[1]);
     }
 
     private static String letters() {
@@ -412,10 +419,8 @@ class WorklistApiTest {
     }
 
     private static Map<String, Object> body(Patient p, String recipient, String priority) {
-        Map<String, Object> body = new HashMap<>(CareLoopClient.referralTo(recipient, p.mrn()));
+        Map<String, Object> body = new HashMap<>(DemoClinics.referral(recipient, p.named()));
         body.put("priority", priority);
-        body.put("patient", Map.of("identifierSystem", "https://northside-gp.example/mrn", "identifierValue", p.mrn(),
-                "name", p.given() + " " + p.surname(), "birthDate", "1980-04-02"));
         return body;
     }
 
@@ -428,12 +433,11 @@ class WorklistApiTest {
     }
 
     private static String sent(CareLoopClient client, Map<String, Object> body, Patient p) {
-        Response sent = client.post("/api/referrals", body);
-        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        SentReferral sent = DemoClinics.sendReferral(client, body);
         if (p != null) {
-            p.idHolder()[0] = sent.json().get("patient").get("patientId").asString();
+            p.idHolder()[0] = sent.patientId();
         }
-        return sent.json().get("referralId").asString();
+        return sent.id();
     }
 
     private static void act(CareLoopClient client, String id, String action, Object body) {

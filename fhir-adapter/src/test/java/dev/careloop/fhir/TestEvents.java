@@ -3,6 +3,7 @@ package dev.careloop.fhir;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.record.*;
 import dev.careloop.api.referral.*;

@@ -1,5 +1,6 @@
 package dev.careloop.query;
 
+import dev.careloop.api.TestPatients;
 import dev.careloop.query.privacy.ClinicalTexts;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentBooked;

@@ -4,6 +4,7 @@ import dev.careloop.api.PatientIds;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +24,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -34,11 +38,8 @@ import static org.assertj.core.api.Assertions.fail;
 @CareLoopIntegrationTest
 class AuditApiTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
-    private static final String CARDIO = "lakeside-cardio";
-    private static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
-    private static final String CARDIO_MRN_SYSTEM = "https://lakeside-cardio.example/mrn";
+    private static final String MRN_SYSTEM = DemoClinics.GP_MRN_SYSTEM;
+    private static final String CARDIO_MRN_SYSTEM = DemoClinics.CARDIO_MRN_SYSTEM;
 
     @LocalServerPort
     int port;
@@ -53,9 +54,9 @@ class AuditApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test
@@ -108,7 +109,7 @@ class AuditApiTest {
                 "/api/audit/referrals/x?asOf=2026-01-01T00:00:00Z",
                 "/api/audit/records/x/diff?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z");
         for (String client : List.of(GP + "-staff", "careloop-admin", "riverside-ehr")) {
-            CareLoopClient caller = CareLoopClient.as(port, client);
+            CareLoopClient caller = DemoClinics.at(port).client(client);
             for (String path : paths) {
                 Response refused = caller.get(path);
                 assertThat(refused.status()).as(client + " " + path).isEqualTo(403);
@@ -236,7 +237,7 @@ class AuditApiTest {
         String mrn = mrn();
         String referral = send(gp, DERM, mrn);
         String before = Instant.now().toString();
-        Response erased = CareLoopClient.as(port, "careloop-admin").post("/api/admin/patients/" + patientId(mrn)
+        Response erased = DemoClinics.at(port).admin().post("/api/admin/patients/" + patientId(mrn)
                 + "/erasure", Map.of("reason", "right to erasure"));
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
 
@@ -251,11 +252,11 @@ class AuditApiTest {
     // --- helpers -------------------------------------------------------------------------------------
 
     private CareLoopClient officer(String org) {
-        return CareLoopClient.as(port, org + "-compliance");
+        return DemoClinics.at(port).compliance(org);
     }
 
     private static String mrn() {
-        return "AUD-" + UUID.randomUUID().toString().substring(0, 12);
+        return DemoClinics.mrn("AUD");
     }
 
     private String patientId(String mrn) {
@@ -268,9 +269,7 @@ class AuditApiTest {
     }
 
     private static String send(CareLoopClient from, String to, String mrn) {
-        Response sent = from.post("/api/referrals", CareLoopClient.referralTo(to, mrn));
-        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
-        return sent.json().get("referralId").asString();
+        return DemoClinics.sendReferral(from, CareLoopClient.referralTo(to, mrn)).id();
     }
 
     private static String shareRecord(CareLoopClient author, String mrn, List<String> recipients) {

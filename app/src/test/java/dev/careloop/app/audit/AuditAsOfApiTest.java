@@ -3,6 +3,7 @@ package dev.careloop.app.audit;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,9 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class AuditAsOfApiTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
-    private static final String CARDIO = "lakeside-cardio";
 
     @LocalServerPort
     int port;
@@ -45,9 +46,9 @@ class AuditAsOfApiTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        cardio = CareLoopClient.as(port, CARDIO + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
     }
 
     @Test
@@ -77,7 +78,7 @@ class AuditAsOfApiTest {
         assertThat(timeline).hasSize(12);
         assertThat(seen).as("one view captured per event").hasSize(12);
 
-        CareLoopClient officer = CareLoopClient.as(port, GP + "-compliance");
+        CareLoopClient officer = DemoClinics.at(port).compliance(GP);
         long started = System.nanoTime();
         for (JsonNode event : timeline) {
             long version = event.get("sequence").asLong() + 1;
@@ -109,7 +110,7 @@ class AuditAsOfApiTest {
         List<JsonNode> timeline = new ArrayList<>();
         gp.get("/api/referrals/" + id + "/timeline").json().forEach(timeline::add);
 
-        Response diff = CareLoopClient.as(port, DERM + "-compliance").get("/api/audit/referrals/" + id
+        Response diff = DemoClinics.at(port).compliance(DERM).get("/api/audit/referrals/" + id
                 + "/diff?from=" + timeline.get(0).get("occurredAt").asString()
                 + "&to=" + timeline.get(3).get("occurredAt").asString());
 
@@ -118,7 +119,7 @@ class AuditAsOfApiTest {
         diff.json().get("changes").forEach(c -> fields.add(c.get("field").asString()));
         assertThat(fields).containsExactly("status", "taskStatus", "businessStatus", "businessStatusDisplay",
                 "loopClosed", "updatedAt", "version", "consultReport");
-        assertThat(CareLoopClient.as(port, CARDIO + "-compliance").get("/api/audit/referrals/" + id
+        assertThat(DemoClinics.at(port).compliance(CARDIO).get("/api/audit/referrals/" + id
                 + "/diff?from=" + timeline.get(0).get("occurredAt").asString()
                 + "&to=" + timeline.get(3).get("occurredAt").asString()).status()).isEqualTo(404);
     }

@@ -4,6 +4,7 @@ import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -29,9 +30,9 @@ class AuditExportApiTest {
 
     @Test
     void aPatientsHistoryIsExportedAsAuditEventsWithTheProvenanceOfEachChangeAndAsCsv() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
-        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        CareLoopClient officer = DemoClinics.at(port).client("northside-gp-compliance");
         Response sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm",
                 "EXPORT-" + UUID.randomUUID().toString().substring(0, 8)));
         String referralId = sent.json().get("referralId").asString();
@@ -69,8 +70,8 @@ class AuditExportApiTest {
 
     @Test
     void aRequestIdThatASpreadsheetWouldRunIsExportedAsText() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient officer = DemoClinics.at(port).client("northside-gp-compliance");
         Response sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm",
                 "CSV-" + UUID.randomUUID().toString().substring(0, 8)), h -> h.set("X-Request-Id", "-2-3"));
         String patientId = sent.json().get("patient").get("patientId").asString();
@@ -85,9 +86,9 @@ class AuditExportApiTest {
 
     @Test
     void anExportNamesAPatientOrAPeriodAndIsForOfficersOnly() {
-        assertThat(CareLoopClient.as(port, "northside-gp-compliance").get("/api/audit/export").status())
+        assertThat(DemoClinics.at(port).client("northside-gp-compliance").get("/api/audit/export").status())
                 .isEqualTo(400);
-        assertThat(CareLoopClient.as(port, "northside-gp-staff").get("/api/audit/export?patient=x").status())
+        assertThat(DemoClinics.at(port).gp().get("/api/audit/export?patient=x").status())
                 .isEqualTo(403);
     }
 }

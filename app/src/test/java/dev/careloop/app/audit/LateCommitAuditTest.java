@@ -3,6 +3,7 @@ package dev.careloop.app.audit;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -43,7 +44,7 @@ class LateCommitAuditTest {
 
     @Test
     void aReferralWhoseEventCommittedLateHasItsEntryAtItsOwnPosition() throws Exception {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         List<String> referrals = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Response sent = gp.post("/api/referrals",
@@ -83,7 +84,7 @@ class LateCommitAuditTest {
             trail.put(rs.getString(1), rs.getLong(2));
         });
         assertThat(trail).containsExactlyEntriesOf(log);
-        JsonTypes late = new JsonTypes(CareLoopClient.as(port, "northside-gp-compliance")
+        JsonTypes late = new JsonTypes(DemoClinics.at(port).client("northside-gp-compliance")
                 .get("/api/audit?referral=" + referrals.get(1)));
         assertThat(late.types()).containsExactly("ReferralSent");
     }

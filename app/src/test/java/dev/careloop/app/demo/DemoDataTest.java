@@ -2,6 +2,7 @@ package dev.careloop.app.demo;
 
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
@@ -26,7 +27,7 @@ class DemoDataTest {
 
     @Test
     void theOverdueFilterShowsTheDemosOverdueReferral() {
-        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
+        CareLoopClient derm = DemoClinics.at(port).derm();
         String overdue = id("demo-6");
 
         List<JsonNode> items = awaitItems(derm, "/api/referrals?box=inbox&overdue=true", overdue);
@@ -41,7 +42,7 @@ class DemoDataTest {
 
     @Test
     void eachDemoReferralIsDueAsItsPrioritySays() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         awaitItems(gp, "/api/referrals?box=outbox&size=50", id("demo-5"));
 
         assertThat(triageTime(gp, "demo-1")).as("routine").isEqualTo(Duration.ofDays(14));
@@ -51,7 +52,7 @@ class DemoDataTest {
 
     @Test
     void theDemoShowsTheConsultReportAndTheDeclineReason() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         awaitItems(gp, "/api/referrals?box=outbox&size=50", id("demo-5"));
 
         assertThat(gp.get("/api/referrals/" + id("demo-4")).json().get("consultReport").asString())

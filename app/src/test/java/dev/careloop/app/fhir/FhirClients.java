@@ -5,7 +5,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.validation.SingleValidationMessage;
-import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -14,7 +14,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -23,10 +22,10 @@ import static org.assertj.core.api.Assertions.fail;
 /** What the FHIR facade's tests share: a partner's HAPI client, R4 validation, waiting, counting events. */
 public final class FhirClients {
 
-    public static final String GP = "northside-gp";
-    public static final String DERM = "riverside-derm";
-    public static final String CARDIO = "lakeside-cardio";
-    public static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
+    public static final String GP = DemoClinics.GP;
+    public static final String DERM = DemoClinics.DERM;
+    public static final String CARDIO = DemoClinics.CARDIO;
+    public static final String MRN_SYSTEM = DemoClinics.GP_MRN_SYSTEM;
 
     private FhirClients() {
     }
@@ -36,7 +35,7 @@ public final class FhirClients {
         FhirContext context = R4ChangeProjector.fhirContext();
         context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         IGenericClient client = context.newRestfulGenericClient("http://localhost:" + port + "/fhir");
-        client.registerInterceptor(new BearerTokenAuthInterceptor(CareLoopClient.as(port, clientId).token()));
+        client.registerInterceptor(new BearerTokenAuthInterceptor(DemoClinics.at(port).client(clientId).token()));
         return client;
     }
 
@@ -56,7 +55,7 @@ public final class FhirClients {
     }
 
     public static String mrn() {
-        return "FHIR-" + UUID.randomUUID().toString().substring(0, 8);
+        return DemoClinics.mrn("FHIR");
     }
 
     public static long events(JdbcTemplate jdbc) {

@@ -6,6 +6,7 @@ import dev.careloop.api.record.RecordAccessDenied;
 import dev.careloop.api.referral.RequestInformation;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.app.hardening.Http.Answer;
 import dev.careloop.command.web.Commands;
 import org.axonframework.eventhandling.gateway.EventGateway;
@@ -53,10 +54,10 @@ class EdgeLimitsTest {
     @BeforeAll
     void clients() {
         http = new Http(port);
-        gp = CareLoopClient.as(port, "northside-gp-staff").token();
-        derm = CareLoopClient.as(port, "riverside-derm-staff").token();
-        compliance = CareLoopClient.as(port, "northside-gp-compliance").token();
-        CareLoopClient.Response sent = CareLoopClient.as(port, "northside-gp-staff")
+        gp = DemoClinics.at(port).gp().token();
+        derm = DemoClinics.at(port).derm().token();
+        compliance = DemoClinics.at(port).client("northside-gp-compliance").token();
+        CareLoopClient.Response sent = DemoClinics.at(port).gp()
                 .post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "EDGE-" + UUID.randomUUID()));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
         referral = sent.json().get("referralId").asString();
@@ -138,7 +139,7 @@ class EdgeLimitsTest {
 
     @Test
     void aFhirBodyOverItsLimitIsA413OperationOutcome() {
-        String ehr = CareLoopClient.as(port, "northside-ehr").token();
+        String ehr = DemoClinics.at(port).client("northside-ehr").token();
         byte[] body = ("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"id\":\"" + "x".repeat(5_300_000)
                 + "\"}").getBytes(StandardCharsets.UTF_8);
         Answer declared = http.send("POST", "/fhir", ehr, "application/fhir+json", body, Map.of());

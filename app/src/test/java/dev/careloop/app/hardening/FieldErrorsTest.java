@@ -2,6 +2,7 @@ package dev.careloop.app.hardening;
 
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.app.hardening.Http.Answer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,9 @@ class FieldErrorsTest {
     @BeforeAll
     void anAcceptedReferral() {
         http = new Http(port);
-        gp = CareLoopClient.as(port, "northside-gp-staff").token();
-        derm = CareLoopClient.as(port, "riverside-derm-staff").token();
-        CareLoopClient.Response sent = CareLoopClient.as(port, "northside-gp-staff")
+        gp = DemoClinics.at(port).gp().token();
+        derm = DemoClinics.at(port).derm().token();
+        CareLoopClient.Response sent = DemoClinics.at(port).gp()
                 .post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "FIELDS-" + UUID.randomUUID()));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);
         referral = sent.json().get("referralId").asString();

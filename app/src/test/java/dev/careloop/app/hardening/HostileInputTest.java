@@ -3,6 +3,7 @@ package dev.careloop.app.hardening;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.app.hardening.Http.Answer;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
@@ -30,6 +31,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -43,8 +46,6 @@ import static org.assertj.core.api.Assertions.fail;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
 
     /** Hostile strings: as a JSON string literal (escaped) and as a percent-encoded path or query value. */
     private record Hostile(String name, String json, String url) {
@@ -86,10 +87,10 @@ class HostileInputTest {
         http = new Http(port);
         for (String client : List.of("northside-gp-staff", "riverside-derm-staff", "northside-gp-compliance",
                 "careloop-admin", "northside-ehr")) {
-            tokens.put(client, CareLoopClient.as(port, client).token());
+            tokens.put(client, DemoClinics.at(port).client(client).token());
         }
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
         String mrn = "HOSTILE-" + UUID.randomUUID();
         Response sent = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, mrn));
         assertThat(sent.status()).as(sent.body()).isEqualTo(201);

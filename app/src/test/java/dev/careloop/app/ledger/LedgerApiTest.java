@@ -3,6 +3,7 @@ package dev.careloop.app.ledger;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,13 +22,13 @@ class LedgerApiTest {
 
     @Test
     void eventsThePlatformAppendsAreChainedAndAComplianceOfficerVerifiesThem() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         assertThat(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "LEDGER-1")).status())
                 .isEqualTo(201);
 
         long before = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
 
-        Response verified = CareLoopClient.as(port, "northside-gp-compliance").get("/api/audit/log/verify?full=true");
+        Response verified = DemoClinics.at(port).client("northside-gp-compliance").get("/api/audit/log/verify?full=true");
 
         assertThat(verified.status()).as(verified.body()).isEqualTo(200);
         assertThat(verified.json().get("intact").asBoolean()).isTrue();
@@ -42,8 +43,8 @@ class LedgerApiTest {
 
     @Test
     void anAdministratorSignsACheckpointAndLaterVerificationsStartFromIt() {
-        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
-        CareLoopClient.as(port, "northside-gp-staff").post("/api/referrals",
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        DemoClinics.at(port).gp().post("/api/referrals",
                 CareLoopClient.referralTo("riverside-derm", "LEDGER-2"));
 
         Response signed = admin.post("/api/admin/ledger/checkpoints", null);
@@ -58,7 +59,7 @@ class LedgerApiTest {
 
     @Test
     void clinicStaffMayNotVerifyTheLog() {
-        Response refused = CareLoopClient.as(port, "riverside-derm-staff").get("/api/audit/log/verify");
+        Response refused = DemoClinics.at(port).derm().get("/api/audit/log/verify");
 
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");

@@ -4,6 +4,7 @@ import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.axonframework.common.Registration;
 import org.axonframework.queryhandling.QueryBus;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +62,7 @@ class DatabaseOutageTest {
     @Test
     @Order(2)
     void aWriteThatCannotReachTheDatabaseIs503WithRetryAfterAndWritesNothing() throws Exception {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         String mrn = "OUT-" + UUID.randomUUID().toString().substring(0, 8);
         String referral = JSON.writeValueAsString(CareLoopClient.referralTo("riverside-derm", mrn));
         HttpResponse<String> refused;
@@ -100,7 +101,7 @@ class DatabaseOutageTest {
     @Test
     @Order(1)
     void aCommittedWriteWhoseReadBackFailsIsStill201WithItsLocationAndVersion() {
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient gp = DemoClinics.at(port).gp();
         Registration failing = queryBus.registerHandlerInterceptor((unitOfWork, chain) -> {
             throw new CannotGetJdbcConnectionException("injected: the pool timed out after the commit");
         });

@@ -1,8 +1,8 @@
 package dev.careloop.app.operations;
 
 import dev.careloop.api.referral.ReferralSent;
-import dev.careloop.app.CareLoopApplication;
 import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.DemoClinics;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -12,14 +12,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -41,15 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One event whose handler fails on a real database error (issue 13): in every processing group that projects the
  * log, it is dead-lettered for its own sequence only, the group goes on to the head, readiness says DOWN while the
- * letter waits and UP once an administrator has retried or evicted it, and the admin API shows it. Its own context:
- * a test-only handler in each group runs failing SQL for the referrals a test poisons; the scheduled retry of dead
- * letters is off, so that the administrator's calls are what empties the queue.
+ * letter waits and UP once an administrator has retried or evicted it, and the admin API shows it. Its context
+ * (PoisonedCareLoop, shared with SagaPoisonEventTest): a test-only handler in each group runs failing SQL for the
+ * referrals a test poisons; the scheduled retry of dead letters is off, so that the administrator's calls are what
+ * empties the queue.
  */
-@SpringBootTest(classes = {CareLoopApplication.class, PoisonEventTest.PoisonHandlers.class},
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"careloop.dead-letter-retry-interval=PT1H", "careloop.read-your-writes-timeout=PT1S",
-                "careloop.health.processor-stall=PT5S"})
-@ActiveProfiles({"local", "test"})
+@PoisonedCareLoop
 class PoisonEventTest {
 
     @LocalServerPort
@@ -65,8 +60,8 @@ class PoisonEventTest {
     @CsvSource({"referrals, retry", "records, evict", "appointments, retry", "audit, retry", "fhir-index, evict"})
     void aDatabaseErrorInOneHandlerDeadLettersItsEventAndTheGroupGoesOn(String group, String resolution)
             throws Exception {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var admin = CareLoopClient.as(port, "careloop-admin");
+        var gp = DemoClinics.at(port).gp();
+        var admin = DemoClinics.at(port).admin();
         PoisonHandler handler = handlerOf(group);
         String mrn = "MRN-POISON-" + group.toUpperCase();
         handler.poison(mrn);
@@ -121,7 +116,7 @@ class PoisonEventTest {
 
     @Test
     void theDeadLetterGaugeCountsEachGroupsLetters() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
+        var gp = DemoClinics.at(port).gp();
         PoisonHandler handler = handlerOf("referrals");
         handler.poison("MRN-POISON-GAUGE");
         String poisoned = idFrom(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm",
@@ -139,7 +134,7 @@ class PoisonEventTest {
 
     @Test
     void readinessIsDownWhileAProcessorIsStalledAndUpOnceItCatchesUp() {
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
+        var gp = DemoClinics.at(port).gp();
         StreamingEventProcessor appointments = processing.eventProcessor("appointments",
                 StreamingEventProcessor.class).orElseThrow();
         awaitTrue(() -> readiness() == 200, "not ready to begin with");
@@ -208,7 +203,7 @@ class PoisonEventTest {
     }
 
     private String prometheus() {
-        return CareLoopClient.as(port, "careloop-admin").get("/actuator/prometheus").body();
+        return DemoClinics.at(port).admin().get("/actuator/prometheus").body();
     }
 
     private int httpStatus(String path, String token) {

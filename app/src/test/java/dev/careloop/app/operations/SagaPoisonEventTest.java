@@ -6,8 +6,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.careloop.api.referral.FollowAppointment;
 import dev.careloop.app.Await;
-import dev.careloop.app.CareLoopApplication;
 import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.DemoClinics;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.common.Registration;
 import org.junit.jupiter.api.AfterEach;
@@ -15,10 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import org.springframework.http.HttpHeaders;
 
@@ -38,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
+import static dev.careloop.app.DemoClinics.DERM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,14 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * show the letter; an administrator's retry, once the fault is gone, completes the saga in log order. The
  * scheduled retry of dead letters is off, so that the administrator's calls are what empties the queue.
  */
-@SpringBootTest(classes = CareLoopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"careloop.dead-letter-retry-interval=PT1H", "careloop.read-your-writes-timeout=PT1S",
-                "careloop.saga.attempts=2"})
-@ActiveProfiles({"local", "test"})
+@PoisonedCareLoop
 class SagaPoisonEventTest {
 
     private static final String SAGA = "ReferralVisitSagaProcessor";
-    private static final String DERM = "riverside-derm";
 
     @LocalServerPort
     int port;
@@ -73,9 +68,9 @@ class SagaPoisonEventTest {
 
     @BeforeEach
     void injectFault() {
-        gp = CareLoopClient.as(port, "northside-gp-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
-        admin = CareLoopClient.as(port, "careloop-admin");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        admin = DemoClinics.at(port).admin();
         fault = commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
             if (unitOfWork.getMessage().getPayload() instanceof FollowAppointment follow
                     && poisoned.contains(follow.referralId())) {

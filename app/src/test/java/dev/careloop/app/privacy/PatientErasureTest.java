@@ -4,6 +4,7 @@ import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.app.ledger.Ledger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +28,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,8 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class PatientErasureTest {
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
 
     @LocalServerPort
     int port;
@@ -58,9 +59,9 @@ class PatientErasureTest {
         String otherSurname = "Keepme" + tag;
         String clinical = "Lesion" + tag;
         String otherClinical = "Murmur" + tag;
-        CareLoopClient gp = CareLoopClient.as(port, GP + "-staff");
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
-        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        CareLoopClient admin = DemoClinics.at(port).admin();
 
         String idempotencyKey = "retry-" + tag;
         JsonNode referral = send(gp, mrn, "Erin " + surname, birthDate, "Changing " + clinical, idempotencyKey);
@@ -126,7 +127,7 @@ class PatientErasureTest {
         assertThat(gp.get("/fhir/ServiceRequest/" + referralId).body()).doesNotContain(surname).doesNotContain(mrn)
                 .doesNotContain(clinical);
         // Nor does an export of the patient's history.
-        Response exported = CareLoopClient.as(port, GP + "-compliance").get("/api/audit/export?patient=" + patientId);
+        Response exported = DemoClinics.at(port).compliance(GP).get("/api/audit/export?patient=" + patientId);
         assertThat(exported.status()).isEqualTo(200);
         assertThat(exported.body()).contains(patientId).doesNotContain(surname).doesNotContain(mrn)
                 .doesNotContain(birthDate).doesNotContain(clinical);
@@ -135,7 +136,7 @@ class PatientErasureTest {
 
     @Test
     void onlyAdministratorsMayErase() {
-        Response refused = CareLoopClient.as(port, GP + "-staff").post(
+        Response refused = DemoClinics.at(port).gp().post(
                 "/api/admin/patients/" + UUID.randomUUID() + "/erasure", Map.of("reason", "because"));
 
         assertThat(refused.status()).isEqualTo(403);

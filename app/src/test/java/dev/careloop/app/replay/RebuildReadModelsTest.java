@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.app.security.PersonLogin;
 import dev.careloop.query.replay.ReadModelTables;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -37,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -56,8 +59,6 @@ class RebuildReadModelsTest {
     private static final String WITHOUT_AUDIT_ENTRY = " FROM domain_event_entry d WHERE d.global_index <= ?"
             + " AND NOT EXISTS (SELECT 1 FROM audit_entry a WHERE a.event_id = d.event_identifier)";
 
-    private static final String GP = "northside-gp";
-    private static final String DERM = "riverside-derm";
 
     @LocalServerPort
     int port;
@@ -78,9 +79,9 @@ class RebuildReadModelsTest {
 
     @BeforeEach
     void clients() {
-        admin = CareLoopClient.as(port, "careloop-admin");
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
+        admin = DemoClinics.at(port).admin();
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
         partnerEhr.start();
         partnerEhr.stubFor(post("/fhir").willReturn(okJson("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}")));
     }
@@ -229,7 +230,7 @@ class RebuildReadModelsTest {
         List<String> wrong = new ArrayList<>();
         AtomicBoolean reading = new AtomicBoolean(true);
         Thread reader = new Thread(() -> {
-            CareLoopClient reader1 = CareLoopClient.as(port, GP + "-staff");
+            CareLoopClient reader1 = DemoClinics.at(port).gp();
             int i = 0;
             while (reading.get()) {
                 String id = referrals.get(i++ % referrals.size());
@@ -283,7 +284,7 @@ class RebuildReadModelsTest {
     @Test
     void onlyAdministratorsMayRebuildOrWatchRebuilds() {
         for (String client : List.of(GP + "-staff", DERM + "-compliance")) {
-            CareLoopClient someone = CareLoopClient.as(port, client);
+            CareLoopClient someone = DemoClinics.at(port).client(client);
 
             Response start = someone.post("/api/admin/rebuilds", Map.of("groups", List.of("referrals")));
             Response list = someone.get("/api/admin/rebuilds");

@@ -2,6 +2,7 @@ package dev.careloop.app.security;
 
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
@@ -24,14 +25,14 @@ class ActuatorSecurityTest {
 
         assertThat(anonymous.getStatusCode().value()).isEqualTo(401);
         assertThat(anonymous.getBody()).doesNotContain("jvm_");
-        assertThat(CareLoopClient.as(port, "northside-gp-staff").get("/actuator/prometheus").status()).isEqualTo(403);
-        assertThat(CareLoopClient.as(port, "careloop-compliance").get("/actuator/prometheus").status())
+        assertThat(DemoClinics.at(port).gp().get("/actuator/prometheus").status()).isEqualTo(403);
+        assertThat(DemoClinics.at(port).client("careloop-compliance").get("/actuator/prometheus").status())
                 .isEqualTo(403);
-        assertThat(CareLoopClient.as(port, "northside-ehr").get("/actuator/prometheus").status()).isEqualTo(403);
-        CareLoopClient.Response monitoring = CareLoopClient.as(port, "careloop-metrics").get("/actuator/prometheus");
+        assertThat(DemoClinics.at(port).client("northside-ehr").get("/actuator/prometheus").status()).isEqualTo(403);
+        CareLoopClient.Response monitoring = DemoClinics.at(port).client("careloop-metrics").get("/actuator/prometheus");
         assertThat(monitoring.status()).isEqualTo(200);
         assertThat(monitoring.body()).contains("jvm_memory_max_bytes");
-        assertThat(CareLoopClient.as(port, "careloop-admin").get("/actuator/prometheus").status()).isEqualTo(200);
+        assertThat(DemoClinics.at(port).admin().get("/actuator/prometheus").status()).isEqualTo(200);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.inbound.R4Validator;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.AfterEach;
@@ -125,7 +126,7 @@ class PersonLoginTest {
         assertThat(first.get("actedBy").asString()).isEqualTo(TOM);
         assertThat(first.get("client").asString()).isEqualTo("careloop-web");
 
-        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        CareLoopClient officer = DemoClinics.at(port).client("northside-gp-compliance");
         JsonNode[] found = new JsonNode[1];
         Await.until(Duration.ofSeconds(10), () -> {
             found[0] = officer.get("/api/audit?referral=" + id).json();
@@ -140,7 +141,7 @@ class PersonLoginTest {
         assertThat(csv.body().split("\r\n")[0]).contains("\"userName\"");
         assertThat(csv.body()).contains("\"tom.okafor\",\"" + TOM + "\",\"northside-gp\"");
 
-        Response provenance = CareLoopClient.as(port, "northside-gp-staff").get("/fhir/Provenance/" + id + "-1");
+        Response provenance = DemoClinics.at(port).gp().get("/fhir/Provenance/" + id + "-1");
         assertThat(provenance.status()).as(provenance.body()).isEqualTo(200);
         Provenance resource = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser()
                 .parseResource(Provenance.class, provenance.body());
@@ -154,7 +155,7 @@ class PersonLoginTest {
 
     @Test
     void aServiceAccountsWriteStillNamesTheClient() {
-        CareLoopClient staff = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient staff = DemoClinics.at(port).gp();
         Response sent = staff.post("/api/referrals", CareLoopClient.referralTo("riverside-derm",
                 "MRN-" + UUID.randomUUID()));
         String id = sent.json().get("referralId").asString();

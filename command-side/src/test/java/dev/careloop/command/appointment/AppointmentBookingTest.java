@@ -1,7 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
-import dev.careloop.command.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;

@@ -1,7 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Patient;
-import dev.careloop.command.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancellationConfirmed;

@@ -1,7 +1,7 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.api.TestPatients;
 import dev.careloop.command.CommandTesting;
-import dev.careloop.command.TestPatients;
 import dev.careloop.command.appointment.VisitBooking;
 import dev.careloop.command.record.ForwardingWithRecords;
 import org.axonframework.test.aggregate.AggregateTestFixture;

@@ -1,7 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.MetadataKeys;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;

@@ -1,7 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Patient;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.query.ReadModelDatabase;

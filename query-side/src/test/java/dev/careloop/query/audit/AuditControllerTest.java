@@ -1,7 +1,7 @@
 package dev.careloop.query.audit;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.audit.AuditTrailRead;

@@ -2,7 +2,7 @@ package dev.careloop.query.audit;
 
 import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.MetadataKeys;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.AppointmentEvent;

@@ -7,7 +7,7 @@ import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralSent;
 import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.query.ReadModelDatabase;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 

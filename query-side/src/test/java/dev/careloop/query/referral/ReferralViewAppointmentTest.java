@@ -1,7 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.MetadataKeys;
-import dev.careloop.query.TestPatients;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import dev.careloop.query.ReadModelDatabase;

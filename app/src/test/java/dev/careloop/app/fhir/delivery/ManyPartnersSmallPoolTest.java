@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,8 @@ class ManyPartnersSmallPoolTest {
 
     @Test
     void everyPartnerGetsEveryChangeWhenPartnersOutnumberTheConnections() {
-        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        CareLoopClient gp = DemoClinics.at(port).gp();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < PARTNERS; i++) {
             String id = "many-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);

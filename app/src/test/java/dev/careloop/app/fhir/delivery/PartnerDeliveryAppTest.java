@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
@@ -51,9 +52,9 @@ class PartnerDeliveryAppTest {
 
     @Test
     void aReferralSentToAnOrganisationReachesItsRegisteredPartnerEhrChangeByChange() {
-        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
-        CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
-        CareLoopClient derm = CareLoopClient.as(port, "riverside-derm-staff");
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
         String partnerId = "riverside-" + UUID.randomUUID().toString().substring(0, 8);
         var registered = admin.post("/api/admin/partners", Map.of("id", partnerId, "organisation", "riverside-derm",
                 "baseUrl", partnerEhr.baseUrl() + "/fhir", "mode", "transaction",
@@ -89,7 +90,7 @@ class PartnerDeliveryAppTest {
 
         // Each delivery is a disclosure in the patient's accounting of disclosures.
         String patientId = sent.json().get("patient").get("patientId").asString();
-        CareLoopClient officer = CareLoopClient.as(port, "northside-gp-compliance");
+        CareLoopClient officer = DemoClinics.at(port).client("northside-gp-compliance");
         Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit/disclosures?patient=" + patientId).body()
                 .contains("partner-ehr"), "the deliveries in the accounting of disclosures");
         assertThat(officer.get("/api/audit/disclosures?patient=" + patientId).body())
@@ -98,8 +99,8 @@ class PartnerDeliveryAppTest {
 
     @Test
     void staffAndComplianceOfficersMayNotManagePartners() {
-        CareLoopClient staff = CareLoopClient.as(port, "riverside-derm-staff");
-        CareLoopClient compliance = CareLoopClient.as(port, "riverside-derm-compliance");
+        CareLoopClient staff = DemoClinics.at(port).derm();
+        CareLoopClient compliance = DemoClinics.at(port).client("riverside-derm-compliance");
 
         var register = staff.post("/api/admin/partners", Map.of("id", "sneaky", "organisation", "riverside-derm",
                 "baseUrl", "http://localhost:1/fhir", "mode", "transaction", "resourceTypes", List.of("Task")));
@@ -112,7 +113,7 @@ class PartnerDeliveryAppTest {
 
     @Test
     void aRegistrationWithBadFieldsNamesEachOfThem() {
-        CareLoopClient admin = CareLoopClient.as(port, "careloop-admin");
+        CareLoopClient admin = DemoClinics.at(port).admin();
 
         var bad = admin.post("/api/admin/partners", Map.of("baseUrl", "not a url", "mode", "transaction",
                 "resourceTypes", List.of()));

@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.inbound.R4Validator;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -64,8 +65,8 @@ class FhirFacadeReadTest {
 
     @BeforeEach
     void clients() {
-        gp = CareLoopClient.as(port, GP + "-staff");
-        derm = CareLoopClient.as(port, DERM + "-staff");
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
         riversideEhr = hapi(port, "riverside-ehr");
     }
 
@@ -195,7 +196,7 @@ class FhirFacadeReadTest {
 
         assertThatThrownBy(() -> riversideEhr.read().resource(Provenance.class).withId(id + "-1").execute())
                 .isInstanceOf(ForbiddenOperationException.class);
-        Response consent = CareLoopClient.as(port, "riverside-ehr").get("/fhir/Consent?patient=x|y");
+        Response consent = DemoClinics.at(port).client("riverside-ehr").get("/fhir/Consent?patient=x|y");
         assertThat(consent.status()).isEqualTo(403);
         assertThat(consent.body()).contains("OperationOutcome").contains("system/Consent.read");
     }
@@ -251,7 +252,7 @@ class FhirFacadeReadTest {
         Response history = gp.get("/fhir/DocumentReference/" + recordId + "/_history");
         Response notAVersion = gp.get("/fhir/DocumentReference/" + recordId + "/_history/2");
         Response audit = derm.get("/fhir/AuditEvent/" + recordId + "-2");
-        Response auditForOthers = CareLoopClient.as(port, CARDIO + "-staff").get("/fhir/AuditEvent/" + recordId + "-2");
+        Response auditForOthers = DemoClinics.at(port).cardio().get("/fhir/AuditEvent/" + recordId + "-2");
 
         assertThat(document.json().get("meta").get("versionId").asString()).isEqualTo("1");
         assertThat(history.json().get("total").asInt()).isEqualTo(1);

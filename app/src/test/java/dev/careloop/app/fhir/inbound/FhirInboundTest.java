@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.hl7.fhir.r4.model.Bundle;
@@ -67,8 +68,8 @@ class FhirInboundTest {
     @BeforeEach
     void clients() {
         northsideEhr = hapi(port, "northside-ehr");
-        northsideToken = CareLoopClient.as(port, "northside-ehr").token();
-        riversideToken = CareLoopClient.as(port, "riverside-ehr").token();
+        northsideToken = DemoClinics.at(port).client("northside-ehr").token();
+        riversideToken = DemoClinics.at(port).client("riverside-ehr").token();
     }
 
     @Test
@@ -85,7 +86,7 @@ class FhirInboundTest {
         String location = response.getEntry().get(1).getResponse().getLocation();
         assertThat(location).startsWith("Task/").endsWith("/_history/1");
         String referralId = location.split("/")[1];
-        CareLoopClient derm = CareLoopClient.as(port, DERM + "-staff");
+        CareLoopClient derm = DemoClinics.at(port).derm();
         await(Duration.ofSeconds(10), () -> inbox(derm, mrn).size() == 1, "the referral in riverside-derm's inbox");
         JsonNode inInbox = inbox(derm, mrn).get(0);
         assertThat(inInbox.get("referralId").asString()).isEqualTo(referralId);
@@ -257,7 +258,7 @@ class FhirInboundTest {
     @Test
     void writingWithoutAWriteScopeIsForbidden() {
         String mrn = mrn();
-        String staff = CareLoopClient.as(port, GP + "-staff").token();
+        String staff = DemoClinics.at(port).gp().token();
 
         ResponseEntity<String> refused = post("/fhir", json(referralBundle(mrn, "Organization/" + DERM)), staff);
 

@@ -1,12 +1,12 @@
-package dev.careloop.query;
-
-import dev.careloop.api.Patient;
-import dev.careloop.api.PatientIds;
+package dev.careloop.api;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
-/** Patients as the platform names them, with ids keyed by a fixed test secret (the application's is random). */
+/**
+ * Patients as the platform names them, with ids keyed by a fixed test secret (the application's is random). Shared
+ * with the other modules' tests through api's test-jar.
+ */
 public final class TestPatients {
 
     public static final PatientIds IDS = new PatientIds(
