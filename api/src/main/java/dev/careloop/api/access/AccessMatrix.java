@@ -83,6 +83,12 @@ public final class AccessMatrix {
             // the organisation).
             route(POST, "/api/referrals/{id}/assignment", STAFF, write(TASK)),
             route(DELETE, "/api/referrals/{id}/assignment", STAFF, write(TASK)),
+            // Notifications: a person's own, about their organisation's referrals; clinic staff (partners have none).
+            route(GET, "/api/notifications", STAFF),
+            route(GET, "/api/notifications/count", STAFF),
+            route(GET, "/api/notifications/stream", STAFF),
+            route(POST, "/api/notifications/read-all", STAFF),
+            route(POST, "/api/notifications/{id}/read", STAFF),
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),

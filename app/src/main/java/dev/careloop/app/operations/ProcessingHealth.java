@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @Configuration(proxyBeanMethods = false)
 class ProcessingHealth {
 
+    /** The processing group that mails notifications (query side, NotificationMail). */
+    static final String NOTIFICATION_MAIL = "notification-mail";
+
     private static final Logger log = LoggerFactory.getLogger(ProcessingHealth.class);
 
     /** How long a check that reads the database may take: a database outage or an exhausted pool is DOWN quickly. */
@@ -90,13 +93,17 @@ class ProcessingHealth {
         });
     }
 
-    /** Dead letters of the application's processors (not partner deliveries: a partner's outage is not ours). */
+    /**
+     * Dead letters of the application's processors (not partner deliveries: a partner's outage is not ours; nor
+     * notification mail, which waits for a mail server: its letters show in the gauge and the admin API).
+     */
     @Bean
     HealthIndicator deadLettersHealthIndicator(ProjectionDeadLetters deadLetters,
                                                @Value("${careloop.health.dead-letters-down:true}") boolean down) {
         return new BoundedCheck("deadLetters", CHECK_LIMIT, unanswered, () -> {
             Map<String, Long> counts = new LinkedHashMap<>(deadLetters.counts());
             counts.values().removeIf(count -> count == 0);
+            counts.remove(NOTIFICATION_MAIL);
             if (counts.isEmpty() || !down) {
                 return Health.up().withDetail("deadLetters", counts).build();
             }

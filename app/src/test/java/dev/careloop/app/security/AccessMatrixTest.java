@@ -81,6 +81,11 @@ class AccessMatrixTest {
             GET    /api/records/{id}/versions                              Y Y - - Y -
             GET    /api/records/{id}/content                               Y Y - - Y -
             GET    /api/records/{id}/disclosures                           Y Y Y - - -
+            GET    /api/notifications                                      Y Y - - - -
+            GET    /api/notifications/count                                Y Y - - - -
+            GET    /api/notifications/stream                               Y Y - - - -
+            POST   /api/notifications/read-all                             Y Y - - - -
+            POST   /api/notifications/{id}/read                            Y Y - - - -
             PUT    /api/records/content/{sha256}                           Y Y - - - -
             POST   /api/records                                            Y Y - - - -
             POST   /api/records/{id}/amend                                 Y Y - - - -
@@ -313,11 +318,35 @@ class AccessMatrixTest {
             contentType = "text/plain";
             body = "not the content named by the hash";
         }
+        if (path.endsWith("/stream")) {
+            return openStream(path, token);
+        }
         RestClient.RequestBodySpec request = http.method(HttpMethod.valueOf(row.method())).uri(path)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         if (!row.method().equals("GET") && !row.method().equals("DELETE")) {
             request = request.header(HttpHeaders.CONTENT_TYPE, contentType).body(body);
         }
         return request.retrieve().toEntity(String.class);
+    }
+
+    /** A live stream never ends by itself: its status and headers are the answer, then the stream is closed. */
+    private ResponseEntity<String> openStream(String path, String token) {
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                            .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                            .timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                String text = response.statusCode() == 200 ? "a stream"
+                        : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return ResponseEntity.status(response.statusCode()).body(text);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

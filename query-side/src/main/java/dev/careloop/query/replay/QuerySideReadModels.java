@@ -27,6 +27,12 @@ class QuerySideReadModels {
         return ReadModelTables.bulk("appointments", "appointment_view", "appointment_history");
     }
 
+    /** Not notification_read: who read what is not derived from the log, and a rebuild keeps it (ids are stable). */
+    @Bean
+    ReadModelTables notificationTables() {
+        return ReadModelTables.bulk("notifications", "notification", "notification_referral");
+    }
+
     @Bean
     ReadModelTables auditTables() {
         return ReadModelTables.bulk("audit", "audit_entry", "audit_subject", "audit_party");
