@@ -1,6 +1,9 @@
 package dev.careloop.web.notification;
 
 import dev.careloop.web.CareLoopApi;
+import dev.careloop.web.Person;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +51,20 @@ class NotificationRelay {
         });
     }
 
+    /** Notifications are for clinic staff; anyone else gets 204, which tells the browser not to reconnect. */
     @GetMapping(path = "/notifications/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream() throws IOException {
+    ResponseEntity<SseEmitter> stream(@ModelAttribute(name = "person", binding = false) Person person)
+            throws IOException {
+        if (person == null || !person.clinicStaff()) {
+            return ResponseEntity.noContent().build();
+        }
         CareLoopApi.Upstream upstream = api.openStream("/api/notifications/stream");
         SseEmitter emitter = new SseEmitter(LIFETIME.toMillis());
         emitter.onCompletion(upstream::close);
         emitter.onTimeout(upstream::close);
         emitter.onError(e -> upstream.close());
         relays.execute(() -> relay(upstream, emitter));
-        return emitter;
+        return ResponseEntity.ok(emitter);
     }
 
     private void relay(CareLoopApi.Upstream upstream, SseEmitter emitter) {

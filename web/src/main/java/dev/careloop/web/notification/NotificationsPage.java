@@ -1,6 +1,8 @@
 package dev.careloop.web.notification;
 
 import dev.careloop.web.CareLoopApi;
+import dev.careloop.web.Person;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,8 +28,10 @@ class NotificationsPage {
 
     /** The header's unread badge: the count, or nothing when everything is read. */
     @GetMapping("/notifications/badge")
-    String badge(Model model) {
-        Object unread = api.get("/api/notifications/count").get("unread");
+    String badge(Model model, @ModelAttribute(name = "person", binding = false) Person person) {
+        // Notifications are for clinic staff (the API refuses anyone else): others have an empty badge.
+        Object unread = person != null && person.clinicStaff() ? api.get("/api/notifications/count").get("unread")
+                : null;
         model.addAttribute("unread", unread instanceof Number n ? n.longValue() : 0L);
         return "notification-badge";
     }
