@@ -45,7 +45,8 @@ class RecordsBrowserTest {
             priya.waitForText("h1", title);
             String url = priya.driver().getCurrentUrl();
             recordId = url.substring(url.lastIndexOf('/') + 1);
-            assertThat(priya.text("table.grants")).contains("northside-gp", "active");
+            assertThat(priya.text("table.grants")).as("treatment is the default purpose")
+                    .contains("northside-gp", "TREAT", "active");
             assertThat(priya.text("#disclosures")).contains("Nobody has read it yet");
 
             try (Browser tom = Browser.at(port)) {

@@ -42,9 +42,17 @@ class RecordsPage {
             "34133-9", "Summary of episode note",
             "11502-2", "Laboratory report");
 
-    static final Map<String, String> PURPOSES = new LinkedHashMap<>(Map.of(
-            "TREAT", "Treatment", "COC", "Coordination of care", "HOPERAT", "Healthcare operations",
-            "HCOMPL", "Compliance"));
+    /** Purposes of use in the form's order: treatment, the usual one, first (and so the default). */
+    static final Map<String, String> PURPOSES = purposesInOrder();
+
+    private static Map<String, String> purposesInOrder() {
+        Map<String, String> purposes = new LinkedHashMap<>();
+        purposes.put("TREAT", "Treatment");
+        purposes.put("COC", "Coordination of care");
+        purposes.put("HOPERAT", "Healthcare operations");
+        purposes.put("HCOMPL", "Compliance");
+        return java.util.Collections.unmodifiableMap(purposes);
+    }
 
     private final CareLoopApi api;
 
