@@ -134,6 +134,60 @@ public class CareLoopApi {
     public record Download(HttpHeaders headers, InputStream body) {
     }
 
+    /** PUT raw bytes (a record's content) with their media type; answers the API's JSON. */
+    public Written upload(String path, byte[] bytes, String mediaType) {
+        return rest.put().uri(uri(path, Map.of())).headers(this::authorise).accept(MediaType.APPLICATION_JSON)
+                .contentType(MediaType.parseMediaType(mediaType)).body(bytes).exchange((req, res) -> {
+                    int status = res.getStatusCode().value();
+                    if (status >= 400) {
+                        throw refused(status, res.getBody());
+                    }
+                    Map<String, Object> answer = res.bodyTo(JSON);
+                    return new Written(status, version(res.getHeaders()), res.getHeaders().getFirst(
+                            HttpHeaders.LOCATION), answer == null ? Map.of() : answer);
+                });
+    }
+
+    /**
+     * Opens a long-lived text stream (Server-Sent Events) as the person. The token is taken now, within their
+     * request; the returned connection is read on any thread and must be closed by whoever opened it.
+     */
+    public Upstream openStream(String path) throws java.io.IOException {
+        String token = accessToken();
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) uri(path, Map.of()).toURL()
+                .openConnection();
+        connection.setConnectTimeout((int) settings.apiTimeout().toMillis());
+        // The API sends a comment every 15 s: a minute of silence means it is gone.
+        connection.setReadTimeout(60_000);
+        connection.setRequestProperty(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        connection.setRequestProperty(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
+        int status = connection.getResponseCode();
+        if (status >= 400) {
+            InputStream error = connection.getErrorStream();
+            connection.disconnect();
+            throw refused(status, error == null ? InputStream.nullInputStream() : error);
+        }
+        return new Upstream(connection);
+    }
+
+    /** An open stream from the API; closing it ends the connection (and any read blocked on it). */
+    public static final class Upstream implements AutoCloseable {
+        private final java.net.HttpURLConnection connection;
+
+        Upstream(java.net.HttpURLConnection connection) {
+            this.connection = connection;
+        }
+
+        public InputStream body() throws java.io.IOException {
+            return connection.getInputStream();
+        }
+
+        @Override
+        public void close() {
+            connection.disconnect();
+        }
+    }
+
     /** A new idempotency key for a form about to be rendered. */
     public static String newIdempotencyKey() {
         return UUID.randomUUID().toString();

@@ -76,6 +76,9 @@ class WebSecurity {
                 .securityContext(c -> c.securityContextRepository(contexts))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/assets/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
+                        // The end of a live stream (/notifications/stream) is an async dispatch of a request that
+                        // was authorised when it began; without this it is refused after the response is committed.
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         .anyRequest().authenticated())
                 .oauth2Login(o -> o
                         .clientRegistrationRepository(login)
