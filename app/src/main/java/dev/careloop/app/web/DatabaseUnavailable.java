@@ -1,6 +1,6 @@
 package dev.careloop.app.web;
 
-import dev.careloop.api.DatabaseOutage;
+import dev.careloop.plumbing.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -11,7 +11,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -31,31 +30,11 @@ class DatabaseUnavailable {
     @ExceptionHandler({SQLException.class, DataAccessException.class, TransactionException.class,
             java.net.ConnectException.class})
     ResponseEntity<ProblemDetail> unavailable(Exception thrown) throws Exception {
-        if (!outage(thrown)) {
+        if (!DatabaseOutage.causedBy(thrown)) {
             throw thrown;
         }
         log.warn("Answered 503: the database cannot be reached: {}", thrown.toString());
         return answer();
-    }
-
-    /**
-     * Whether {@code thrown} means the database could not be reached. When the connection is cut mid-transaction,
-     * the rollback fails too ("Connection is closed", no SQLSTATE) and Spring throws that failure, keeping the
-     * statement's own error (the server's 57P01, say) only as the "application exception", outside the cause chain:
-     * that one is judged as well. Nothing committed; the client may retry.
-     */
-    static boolean outage(Throwable thrown) {
-        int depth = 0;
-        for (Throwable t = thrown; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (DatabaseOutage.causedBy(t)) {
-                return true;
-            }
-            if (t instanceof TransactionSystemException failed && failed.getApplicationException() != null
-                    && DatabaseOutage.causedBy(failed.getApplicationException())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static ResponseEntity<ProblemDetail> answer() {

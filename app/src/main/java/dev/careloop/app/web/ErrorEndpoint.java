@@ -1,6 +1,6 @@
 package dev.careloop.app.web;
 
-import dev.careloop.api.DatabaseOutage;
+import dev.careloop.plumbing.DatabaseOutage;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -29,7 +29,7 @@ class ErrorEndpoint implements ErrorController {
         String path = uri == null ? request.getRequestURI() : uri.toString();
         // A filter (the token check, say) that could not reach the database: retry later, not a fault of ours.
         if (status == 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable thrown
-                && DatabaseUnavailable.outage(thrown)) {
+                && DatabaseOutage.causedBy(thrown)) {
             return ResponseEntity.status(503).contentType(MediaType.parseMediaType(EdgeAnswers.contentType(path)))
                     .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
                     .body(EdgeAnswers.body(path, 503, DatabaseOutage.DETAIL, List.of()));

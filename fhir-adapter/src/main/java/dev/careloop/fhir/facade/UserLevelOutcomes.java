@@ -1,7 +1,7 @@
 package dev.careloop.fhir.facade;
 
 import ca.uhn.fhir.interceptor.api.Hook;
-import dev.careloop.api.DatabaseOutage;
+import dev.careloop.plumbing.DatabaseOutage;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -15,7 +15,6 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.TransactionSystemException;
 
 import java.util.regex.Pattern;
 
@@ -47,7 +46,7 @@ public class UserLevelOutcomes {
         }
         // HAPI wraps what a provider threw in an InternalErrorException (500): the cause says whether it was an outage.
         if ((!(thrown instanceof BaseServerResponseException) || thrown instanceof InternalErrorException)
-                && outage(thrown)) {
+                && DatabaseOutage.causedBy(thrown)) {
             log.warn("FHIR request {} {} answered 503: the database cannot be reached: {}",
                     request == null ? "" : request.getRequestType(), request == null ? "" : request.getRequestPath(),
                     thrown.toString());
@@ -72,26 +71,6 @@ public class UserLevelOutcomes {
                     diagnostics(answer.getStatusCode(), answer.getMessage()), null));
         }
         return answer;
-    }
-
-    /**
-     * Whether {@code thrown} means the database could not be reached. When the connection is cut mid-transaction the
-     * rollback fails too ("Connection is closed", no SQLSTATE) and Spring throws that failure, keeping the statement's
-     * own error (the server's 57P01, say) aside as the "application exception": that one is judged as well, as the
-     * REST edge does (app's DatabaseUnavailable). Nothing committed; the partner may retry.
-     */
-    static boolean outage(Throwable thrown) {
-        int depth = 0;
-        for (Throwable t = thrown; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause(), depth++) {
-            if (DatabaseOutage.causedBy(t)) {
-                return true;
-            }
-            if (t instanceof TransactionSystemException failed && failed.getApplicationException() != null
-                    && DatabaseOutage.causedBy(failed.getApplicationException())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code text} when it names nothing internal, else what an answer of {@code status} means for the caller. */

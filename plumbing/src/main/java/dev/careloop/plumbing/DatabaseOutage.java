@@ -1,4 +1,6 @@
-package dev.careloop.api;
+package dev.careloop.plumbing;
+
+import org.springframework.transaction.TransactionSystemException;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -8,8 +10,11 @@ import java.sql.SQLTransientConnectionException;
 /**
  * Whether a failure means the database could not be reached (refused connection, connection lost, server shutting
  * down or full, no pooled connection within the pool's timeout) rather than a fault of the request or of CareLoop:
- * such a request is answered 503 with Retry-After, never 500. Judged by the cause chain alone, so that every edge
- * (REST, FHIR, the container's error page) answers alike.
+ * such a request is answered 503 with Retry-After, never 500. Judged by the cause chain, so that every edge (REST,
+ * FHIR, the container's error page) answers alike. When the connection is cut mid-transaction the rollback fails too
+ * ("Connection is closed", no SQLSTATE) and Spring throws that failure, keeping the statement's own error (the server's
+ * 57P01, say) aside as the "application exception", outside the cause chain: that one is judged as well. Nothing
+ * committed; the caller may retry.
  */
 public final class DatabaseOutage {
 
@@ -30,6 +35,10 @@ public final class DatabaseOutage {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null && unreachable(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof TransactionSystemException failed && failed.getApplicationException() != null
+                    && causedBy(failed.getApplicationException())) {
                 return true;
             }
         }

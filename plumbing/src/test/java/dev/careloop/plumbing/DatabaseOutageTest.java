@@ -1,0 +1,35 @@
+package dev.careloop.plumbing;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.TransactionSystemException;
+
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DatabaseOutageTest {
+
+    @Test
+    void aShutdownStatementBehindAFailedRollbackIsAnOutage() {
+        TransactionSystemException rollbackFailed = new TransactionSystemException("Could not roll back",
+                new SQLException("Connection is closed"));
+        rollbackFailed.initApplicationException(new RuntimeException(new SQLException("terminating connection", "57P01")));
+
+        assertThat(DatabaseOutage.causedBy(new RuntimeException(rollbackFailed))).isTrue();
+    }
+
+    @Test
+    void aRefusedStatementBehindAFailedRollbackIsNoOutage() {
+        TransactionSystemException rollbackFailed = new TransactionSystemException("Could not roll back",
+                new SQLException("Connection is closed"));
+        rollbackFailed.initApplicationException(new SQLException("value too long", "22001"));
+
+        assertThat(DatabaseOutage.causedBy(rollbackFailed)).isFalse();
+    }
+
+    @Test
+    void aConnectionExceptionInTheCauseChainIsAnOutage() {
+        assertThat(DatabaseOutage.causedBy(new IllegalStateException(new SQLException("no route", "08001")))).isTrue();
+        assertThat(DatabaseOutage.causedBy(new IllegalStateException("a bug"))).isFalse();
+    }
+}
