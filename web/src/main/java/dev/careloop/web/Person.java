@@ -1,9 +1,9 @@
 package dev.careloop.web;
 
+import dev.careloop.api.access.Claims;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -35,18 +35,8 @@ public record Person(String subject, String name, String title, String organisat
             return null;
         }
         Map<String, Object> all = user.getClaims();
-        String name = claims.text(all, claims.name());
-        return new Person(user.getSubject(), name == null ? user.getSubject() : name, claims.text(all, claims.title()),
-                claims.text(all, claims.organisation()), roles(claims.value(all, claims.roles())));
-    }
-
-    private static List<String> roles(Object value) {
-        if (value instanceof Collection<?> many) {
-            return many.stream().map(String::valueOf).toList();
-        }
-        if (value instanceof String one && !one.isBlank()) {
-            return List.of(one.split("[ ,]+"));
-        }
-        return List.of();
+        String name = Claims.text(all, claims.name());
+        return new Person(user.getSubject(), name == null ? user.getSubject() : name, Claims.text(all, claims.title()),
+                Claims.text(all, claims.organisation()), Claims.names(all, claims.roles()));
     }
 }

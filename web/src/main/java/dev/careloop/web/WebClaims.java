@@ -3,9 +3,10 @@ package dev.careloop.web;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import java.util.Map;
-
-/** Which ID token claims carry organisation, roles, name and title ({@code careloop.security.claims.*}; a dotted name reads a nested claim). */
+/**
+ * Which ID token claims carry organisation, roles, name and title ({@code careloop.security.claims.*}, the names the API
+ * reads too; {@link dev.careloop.api.access.Claims} reads them).
+ */
 @Component
 class WebClaims {
 
@@ -38,21 +39,5 @@ class WebClaims {
 
     String title() {
         return title;
-    }
-
-    Object value(Map<String, Object> claims, String claim) {
-        Object current = claims;
-        for (String step : claim.split("\\.")) {
-            if (!(current instanceof Map<?, ?> map)) {
-                return null;
-            }
-            current = map.get(step);
-        }
-        return current;
-    }
-
-    String text(Map<String, Object> claims, String claim) {
-        Object value = value(claims, claim);
-        return value == null || value.toString().isBlank() ? null : value.toString().strip();
     }
 }

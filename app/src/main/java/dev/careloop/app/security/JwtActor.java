@@ -1,12 +1,13 @@
 package dev.careloop.app.security;
 
+import dev.careloop.api.access.Claims;
+
 import dev.careloop.api.Actor;
 import dev.careloop.api.PurposeOfUse;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,14 +28,7 @@ final class JwtActor {
     }
 
     static Set<String> roles(Jwt jwt, ClaimNames names) {
-        Object claim = ClaimNames.value(jwt.getClaims(), names.roles());
-        Set<String> roles = new HashSet<>();
-        if (claim instanceof Collection<?> values) {
-            values.forEach(v -> roles.add(v.toString()));
-        } else if (claim instanceof String s && !s.isBlank()) {
-            roles.addAll(List.of(s.split("[ ,]+")));
-        }
-        return roles;
+        return new HashSet<>(Claims.names(jwt.getClaims(), names.roles()));
     }
 
     /** The token's OAuth2 scopes ({@code scope}: a space-separated string or a list). */
@@ -125,7 +119,7 @@ final class JwtActor {
     }
 
     static Actor from(Jwt jwt, String requestedPurpose, ClaimNames names) {
-        String org = ClaimNames.text(jwt.getClaims(), names.organisation());
+        String org = Claims.text(jwt.getClaims(), names.organisation());
         if (org == null) {
             return null;
         }
@@ -144,11 +138,11 @@ final class JwtActor {
      * profession); null for a service account, whose token names no person.
      */
     static String displayName(Jwt jwt, ClaimNames names) {
-        String name = ClaimNames.text(jwt.getClaims(), names.name());
+        String name = Claims.text(jwt.getClaims(), names.name());
         if (name == null) {
             return null;
         }
-        String title = ClaimNames.text(jwt.getClaims(), names.title());
+        String title = Claims.text(jwt.getClaims(), names.title());
         String shown = title == null ? name : name + ", " + title;
         // A name is a label, not a document: as long as a read-model column holds.
         return shown.length() > 255 ? shown.substring(0, 255) : shown;
