@@ -198,6 +198,11 @@ class HostileInputTest {
                         null),
                 new Route(staffDerm, "GET", "/api/appointments/{appointment}", List.of(), null),
                 new Route(staffDerm, "GET", "/api/appointments/{appointment}/history", List.of(), null),
+                // Notifications (the live stream is left out: it answers by never ending)
+                new Route(staffDerm, "GET", "/api/notifications", List.of("unread", "page", "size"), null),
+                new Route(staffDerm, "GET", "/api/notifications/count", List.of(), null),
+                new Route(staffDerm, "POST", "/api/notifications/{unknown}/read", List.of(), null),
+                new Route(staffDerm, "POST", "/api/notifications/read-all", List.of(), null),
                 // Patients
                 new Route(staffGp, "GET", "/api/patients/{patient}/summary", List.of(), null),
                 // Audit and compliance
