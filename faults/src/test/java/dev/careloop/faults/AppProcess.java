@@ -28,12 +28,16 @@ final class AppProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    /** Where this process's output starts in the log, which earlier runs of the suite in the same target/ share. */
+    private final long logStart;
 
-    private AppProcess(String name, int port, Process process, Path log) {
+    private AppProcess(String name, int port, Process process, Path log, long logStart) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
+        this.logRead = logStart;
     }
 
     /** Starts the jar; {@code settings} are environment variables on top of the suite's own. */
@@ -63,7 +67,8 @@ final class AppProcess implements AutoCloseable {
         env.put("CARELOOP_FHIR_BASE_URL", "http://localhost:" + port + "/fhir");
         env.put("CARELOOP_LOG_FORMAT", "logstash");
         env.putAll(settings);
-        AppProcess app = new AppProcess(name, port, builder.start(), log);
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        AppProcess app = new AppProcess(name, port, builder.start(), log, logStart);
         Runtime.getRuntime().addShutdownHook(new Thread(app.process::destroyForcibly));
         Watchdog.guard(app.process.pid(), "KILL");
         return app;
@@ -181,20 +186,27 @@ final class AppProcess implements AutoCloseable {
     /** Whether the whole log (not only its tail: the processors log on after a failed start) holds {@code text}. */
     boolean logContains(String text) {
         try {
-            return Files.readString(log).contains(text);
+            return ownLog().contains(text);
         } catch (IOException e) {
             return false;
         }
     }
 
     List<String> logLines() throws IOException {
-        return Files.readAllLines(log);
+        return ownLog().lines().toList();
+    }
+
+    /** What this process wrote to the log (not an earlier process of the same name). */
+    private String ownLog() throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int from = (int) Math.min(logStart, all.length);
+        return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The last lines of the log, for a failure message. */
     String tail() {
         try {
-            List<String> lines = Files.readAllLines(log);
+            List<String> lines = ownLog().lines().toList();
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
