@@ -34,7 +34,8 @@ public final class DatabaseOutage {
                     || t instanceof ConnectException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && unreachable(sql.getSQLState())) {
+            if (t instanceof SQLException sql && (sql.getSQLState() != null ? unreachable(sql.getSQLState())
+                    : closedByThePool(sql))) {
                 return true;
             }
             if (t instanceof TransactionSystemException failed && failed.getApplicationException() != null
@@ -44,6 +45,18 @@ public final class DatabaseOutage {
         }
         return false;
     }
+
+    /**
+     * HikariCP's "Connection is closed", which names no SQLSTATE: the pool swaps a connection for its closed stand-in
+     * when a statement on it failed with a fatal state (08..., 57P01: the server cut it), and a transaction still
+     * holding it then fails on its next statement or its rollback with this.
+     */
+    private static boolean closedByThePool(SQLException e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return at.length > 0 && at[0].getClassName().startsWith(HIKARI_CLOSED_CONNECTION);
+    }
+
+    private static final String HIKARI_CLOSED_CONNECTION = "com.zaxxer.hikari.pool.ProxyConnection$ClosedConnection";
 
     /** SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now), 53300 (too many). */
     private static boolean unreachable(String state) {
