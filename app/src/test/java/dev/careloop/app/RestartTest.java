@@ -1,5 +1,6 @@
 package dev.careloop.app;
 
+import dev.careloop.api.PatientIds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -8,12 +9,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.careloop.app.ProjectionFailureTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +27,8 @@ import static org.assertj.core.api.Assertions.within;
  * deadline a referral was waiting for (db-scheduler's table), which fires in the new process.
  */
 class RestartTest {
+
+    private static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
 
     /** Long enough for the first process to stop before the deadline is due, short enough to wait for. */
     private static final Duration ROUTINE_SLA = Duration.ofSeconds(10);
@@ -57,6 +62,12 @@ class RestartTest {
         Instant slaDueAt = Instant.parse(untriagedBefore.json().get("slaDueAt").asText());
         assertThat(untriagedBefore.json().get("overdue").asBoolean()).isFalse();
 
+        // The patient's keyed id (not the id anyone could compute from the MRN) is the same after the restart.
+        String keyed = running.getBean(PatientIds.class).idFor(MRN_SYSTEM, "MRN-RESTART-1");
+        assertThat(untriagedBefore.json().get("patient").get("patientId").asText()).isEqualTo(keyed);
+        assertThat(keyed).isNotEqualTo(UUID.nameUUIDFromBytes((MRN_SYSTEM + "|MRN-RESTART-1")
+                .getBytes(StandardCharsets.UTF_8)).toString());
+
         JdbcTemplate jdbc = running.getBean(JdbcTemplate.class);
         List<Timestamp> pending = pendingDeadlines(jdbc);
         assertThat(pending).as("SLA deadlines in scheduled_tasks: the untriaged referral's (accepting cancels one)")
@@ -75,6 +86,7 @@ class RestartTest {
         gp = CareLoopClient.as(port, "northside-gp-staff");
         derm = CareLoopClient.as(port, "riverside-derm-staff");
 
+        assertThat(running.getBean(PatientIds.class).idFor(MRN_SYSTEM, "MRN-RESTART-1")).isEqualTo(keyed);
         var acceptedAfter = derm.get("/api/referrals/" + accepted);
         assertThat(acceptedAfter.status()).isEqualTo(200);
         assertThat(acceptedAfter.header("ETag")).isEqualTo(acceptedBefore.header("ETag"));

@@ -1,5 +1,6 @@
 package dev.careloop.app.nodes;
 
+import dev.careloop.api.PatientIds;
 import dev.careloop.app.CareLoopApplication;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.ledger.Ledger;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -35,13 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * CareLoop as two nodes (two application contexts, each with its own HTTP port and node id) on one PostgreSQL:
  * what one node acknowledged, the other shows; processors share segments without processing an event twice;
- * deadlines, periodic rounds and Idempotency-Keys hold across the nodes; and a node leaving under load loses no
+ * deadlines, periodic rounds, Idempotency-Keys and patients' keyed ids hold across the nodes; and a node leaving under load loses no
  * acknowledged write while the other takes its segments over.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeveralNodesTest {
 
+    private static final String MRN_SYSTEM = "https://northside-gp.example/mrn";
     /** Urgent referrals fall overdue this soon, so a deadline fires while the test watches (routine ones do not). */
     private static final Duration URGENT_SLA = Duration.ofSeconds(3);
     /** How long a read waits for a position before answering 503 (one test waits it out). */
@@ -120,6 +123,24 @@ class SeveralNodesTest {
 
     @Test
     @Order(1)
+    void bothNodesGiveAPatientTheSameKeyedIdAndFindTheReferralByIt() {
+        String mrn = "KEYED-" + UUID.randomUUID().toString().substring(0, 8);
+        String keyed = nodeA.getBean(PatientIds.class).idFor(MRN_SYSTEM, mrn);
+        assertThat(nodeB.getBean(PatientIds.class).idFor(MRN_SYSTEM, mrn)).isEqualTo(keyed);
+
+        // Sent through one node, read through the other: the patient is named by the keyed id.
+        var sent = CareLoopClient.as(port(nodeA), "northside-gp-staff")
+                .post("/api/referrals", CareLoopClient.referralTo("riverside-derm", mrn));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        assertThat(sent.json().get("patient").get("patientId").asText()).isEqualTo(keyed);
+        String id = idOf(sent);
+        var dermOnB = CareLoopClient.as(port(nodeB), "riverside-derm-staff");
+        awaitTrue(Duration.ofSeconds(10), () -> dermOnB.get("/api/referrals?box=inbox&patient=" + keyed).body()
+                .contains(id), "the referral in riverside-derm's inbox on the other node, found by the keyed id");
+    }
+
+    @Test
+    @Order(2)
     void aWriteAcknowledgedOnOneNodeIsWhatTheOtherNodeShowsWhenAskedForItsPosition() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var dermOnA = CareLoopClient.as(port(nodeA), "riverside-derm-staff");
@@ -142,7 +163,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aPositionTheReadModelsDoNotReachInTimeIsA503AndAMalformedOneA400() {
         var dermOnB = CareLoopClient.as(port(nodeB), "riverside-derm-staff");
         Instant asked = Instant.now();
@@ -159,7 +180,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aFhirWriteOnOneNodeAnswersItsPositionAndAFhirReadOnTheOtherHonoursIt() throws Exception {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         String id = idOf(gpOnA.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FHIR-RYW")));
@@ -204,7 +225,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theNodesShareTheSegmentsAndEveryEventIsProjectedOnce() {
         awaitTrue(TAKEOVER, () -> segmentsHeldBy(nodeA, "referrals").size() == 1
                 && segmentsHeldBy(nodeB, "referrals").size() == 1, "each node holds one of the two referral segments");
@@ -237,7 +258,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aDeadlineFiresOnceThoughBothNodesWatchTheSchedule() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var urgent = new java.util.HashMap<>(CareLoopClient.referralTo("riverside-derm", "MRN-DEADLINE"));
@@ -249,7 +270,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anIdempotencyKeyUsedOnOneNodeIsHonouredOnTheOther() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -266,7 +287,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aKeyUsedAtTheSameMomentOnBothNodesWritesOnce() {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
@@ -292,7 +313,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aPeriodicRoundRunsOnOneNodePerInterval() {
         Ledger onA = nodeA.getBean(Ledger.class);
         Ledger onB = nodeB.getBean(Ledger.class);
@@ -307,7 +328,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aPartnersDeliveriesAreSharedByTheNodesThoughOneNodeClaimedThemAll() {
         String partner = "nodes-share-" + java.util.UUID.randomUUID().toString().substring(0, 6);
         // Registered on node A, which starts delivering at once and claims both segments; node B follows the
@@ -330,7 +351,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aNodeLeavingUnderLoadLosesNoAcknowledgedWriteAndTheOtherTakesItsSegmentsOver() throws Exception {
         var gpOnA = CareLoopClient.as(port(nodeA), "northside-gp-staff");
         var gpOnB = CareLoopClient.as(port(nodeB), "northside-gp-staff");
