@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,11 +66,14 @@ class FaultSuiteTest {
     private AppProcess nodeA;
     private Api api;
     private Checker checker;
+    /** The start on a taken port (the last scenario), run beside the first start. */
+    private CompletableFuture<PortTaken> portTaken;
 
     @BeforeAll
     void startEverything() throws Exception {
         database = Database.fresh(AppProcess.TARGET.resolve("faults").resolve("postgres").toAbsolutePath());
         partner = PartnerEhr.start();
+        portTaken = CompletableFuture.supplyAsync(this::startOnATakenPort);
         app = AppProcess.startReady("app-1", FreePorts.take(), database, settings(SMALL_POOL), System.nanoTime(),
                 START);
         api = new Api(app.baseUrl());
@@ -282,6 +288,24 @@ class FaultSuiteTest {
     @Test
     @Order(6)
     void aStartWhosePortIsTakenExitsNonZeroWithOneLineSayingWhy() throws Exception {
+        PortTaken outcome = portTaken.get(START.toSeconds() + 60, TimeUnit.SECONDS);
+        System.out.println("\n[port taken] exit " + outcome.exit() + " " + seconds(outcome.afterReport())
+                + " after the failure report");
+        assertThat(outcome.exit()).as("the JVM ended within %s of the report; log:%n%s", PORT_TAKEN_EXIT,
+                outcome.tail()).isNotNull().isNotZero();
+        assertThat(outcome.lines()).as("one line says why").anyMatch(line -> line.startsWith(
+                "CareLoop did not start: ") && line.contains(Integer.toString(outcome.port())));
+    }
+
+    /** How the start on a taken port ended: its exit code (null: still running), how long after the report. */
+    private record PortTaken(int port, Integer exit, Duration afterReport, List<String> lines, String tail) {
+    }
+
+    /**
+     * Starts the jar on a port a socket of the suite holds and watches it fail. It runs beside the first process's
+     * start (both mostly wait on one core each), which saves a whole start of the suite's time.
+     */
+    private PortTaken startOnATakenPort() {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(FreePorts.take())) {
             AppProcess failing = AppProcess.start("port-taken", taken.getLocalPort(), database, settings(Map.of()));
             try {
@@ -291,15 +315,13 @@ class FaultSuiteTest {
                 }
                 long reported = System.nanoTime();
                 Integer exit = failing.awaitExit(PORT_TAKEN_EXIT);
-                System.out.println("\n[port taken] exit " + exit + " "
-                        + seconds(Duration.ofNanos(System.nanoTime() - reported)) + " after the failure report");
-                assertThat(exit).as("the JVM ended within %s of the report; log:%n%s", PORT_TAKEN_EXIT,
-                        failing.tail()).isNotNull().isNotZero();
-                assertThat(failing.logLines()).as("one line says why").anyMatch(line -> line.startsWith(
-                        "CareLoop did not start: ") && line.contains(Integer.toString(taken.getLocalPort())));
+                return new PortTaken(taken.getLocalPort(), exit, Duration.ofNanos(System.nanoTime() - reported),
+                        failing.logLines(), failing.tail());
             } finally {
                 failing.kill();
             }
+        } catch (Exception e) {
+            throw new CompletionException(e);
         }
     }
 
