@@ -54,8 +54,6 @@ class AsOfController {
     private static final Family<ReferralView> REFERRAL = new Family<>("referral", AsOf::referral,
             ReferralView::version);
     private static final Family<RecordView> RECORD = new Family<>("record", AsOf::record, RecordView::version);
-    private static final Family<AppointmentView> APPOINTMENT = new Family<>("appointment", AsOf::appointment,
-            AppointmentView::version);
 
     /** One field whose value differs between two instants (null where the aggregate did not exist yet). */
     record Change(String field, JsonNode from, JsonNode to) {
@@ -76,12 +74,15 @@ class AsOfController {
     private final ComplianceScope scope;
     private final AuditTrail trail;
     private final ObjectMapper json;
+    private final Family<AppointmentView> appointmentFamily;
 
     AsOfController(EventHistory history, ComplianceScope scope, AuditTrail trail, ObjectMapper json) {
         this.history = history;
         this.scope = scope;
         this.trail = trail;
         this.json = json;
+        this.appointmentFamily = new Family<>("appointment", (events, at, viewer) -> AsOf.appointment(events, at, json),
+                AppointmentView::version);
     }
 
     @GetMapping("/referrals/{id}")
@@ -118,14 +119,14 @@ class AsOfController {
     @Operation(summary = "The appointment as it was at asOf (role compliance), folded from the event store")
     ResponseEntity<?> appointment(@PathVariable String id, @RequestParam @Parameter(description =
             "ISO-8601 instant") Instant asOf, Actor actor) {
-        return asOf(APPOINTMENT, id, asOf, actor);
+        return asOf(appointmentFamily, id, asOf, actor);
     }
 
     @GetMapping("/appointments/{id}/diff")
     @Operation(summary = "The fields of the appointment that differ between two instants (role compliance)")
     Diff appointmentDiff(@PathVariable String id, @RequestParam Instant from, @RequestParam Instant to,
                          Actor actor) {
-        return diff(APPOINTMENT, id, from, to, actor);
+        return diff(appointmentFamily, id, from, to, actor);
     }
 
     /**
