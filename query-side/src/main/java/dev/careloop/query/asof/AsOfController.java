@@ -34,21 +34,22 @@ import java.util.function.ToLongFunction;
 
 /**
  * Any referral, shared record or appointment as it was at a past instant, and what changed between two instants,
- * folded from the event store (never from the read models) for a compliance officer. An aggregate the officer's
- * organisation was never party to is a 404, as is one that did not exist yet; every answer is audited.
+ * replayed from the event store through the projections (never read from the read models) for a compliance officer.
+ * An aggregate the officer's organisation was never party to is a 404, as is one that did not exist yet; every
+ * answer is audited.
  */
 @RestController
 @RequestMapping("/api/audit")
 @Tag(name = "Audit")
 class AsOfController {
 
-    /** How an aggregate's history folds up to an instant, for one viewer (null: no bound). */
-    private interface Folding<V> {
+    /** How an aggregate's history replays up to an instant, for one viewer (null: no bound). */
+    private interface Replaying<V> {
         AsOf.State<V> apply(List<? extends DomainEventMessage<?>> history, Instant at, String viewer);
     }
 
-    /** One aggregate family: what it is called, and how its history folds. */
-    private record Family<V>(String name, Folding<V> fold, ToLongFunction<V> version) {
+    /** One aggregate family: what it is called, and how its history replays. */
+    private record Family<V>(String name, Replaying<V> replay, ToLongFunction<V> version) {
     }
 
     private static final Family<ReferralView> REFERRAL = new Family<>("referral", AsOf::referral,
@@ -167,8 +168,8 @@ class AsOfController {
         String operation = family.name() + "-diff";
         List<? extends DomainEventMessage<?>> events = history.of(id);
         String viewer = viewer(officer);
-        AsOf.State<V> before = family.fold().apply(events, from, viewer);
-        AsOf.State<V> after = family.fold().apply(events, to, viewer);
+        AsOf.State<V> before = family.replay().apply(events, from, viewer);
+        AsOf.State<V> after = family.replay().apply(events, to, viewer);
         if (!after.everExisted() || !officer.covers(after.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);
@@ -187,7 +188,7 @@ class AsOfController {
     /** The aggregate's state at {@code at}, or a 404 (audited) when the officer may not see it or it never was. */
     private <V> AsOf.State<V> visible(Family<V> family, String id, Instant at, ComplianceScope.Officer officer,
                                       Map<String, Object> query, String operation) {
-        AsOf.State<V> state = family.fold().apply(history.of(id), at, viewer(officer));
+        AsOf.State<V> state = family.replay().apply(history.of(id), at, viewer(officer));
         if (!state.everExisted() || !officer.covers(state.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);

@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
 /**
  * Rows held in memory for one short replay: an aggregate's history through the projection of its view, to see the
  * row as it stood after any of its events (the as-of answers). A journal keeps its rows too, never read back by a
- * projection; rewriting one (an erasure's SQL condition) has no meaning here.
+ * projection; rewriting one (an erasure's SQL condition) has no meaning here. A row found is the row kept, as in a
+ * bulk rebuild: the projections change a row only to put it back.
  */
 public final class MemoryStores implements Stores {
 
