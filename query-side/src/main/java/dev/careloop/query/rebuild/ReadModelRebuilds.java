@@ -78,7 +78,7 @@ class ReadModelRebuilds implements SmartLifecycle {
         readModels.stream().sorted(Comparator.comparing(ReadModelTables::processingGroup))
                 .forEach(r -> declared.put(r.processingGroup(), r));
         this.wiring = new RebuildWiring(processing, axon, eventStore, storageEngine, tokenStore,
-                new SpringTransactionManager(transactions), jdbc, beans,
+                new SpringTransactionManager(transactions), jdbc,
                 new RebuildWiring.Settings(segments, batchSize, switchLag, switchTimeout),
                 declared.values().stream().filter(r -> bulk && r.bulk()).map(ReadModelTables::processingGroup)
                         .collect(Collectors.toUnmodifiableSet()), List.copyOf(keys));

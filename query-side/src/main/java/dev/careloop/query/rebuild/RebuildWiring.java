@@ -9,7 +9,6 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.annotation.HandlerDefinition;
-import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
@@ -21,8 +20,8 @@ import java.util.function.Function;
 /** What a rebuild needs from the application, and the few questions every part of a run asks of it. */
 record RebuildWiring(EventProcessingConfiguration processing, org.axonframework.config.Configuration axon,
                      EventStore eventStore, EventStorageEngine storageEngine, TokenStore tokenStore,
-                     TransactionManager transactionManager, JdbcTemplate jdbc, AutowireCapableBeanFactory beans,
-                     Settings settings, Set<String> bulk, List<KeyPrefetch> keys) {
+                     TransactionManager transactionManager, JdbcTemplate jdbc, Settings settings, Set<String> bulk,
+                     List<KeyPrefetch> keys) {
 
     /** The name of the rebuild's own processor, and of its token in token_entry. */
     static final String PROCESSOR = "careloop-rebuild";
