@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.ANNOTATIONS;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -91,6 +92,21 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.axonframework.modelling.command..",
                     "org.axonframework.eventsourcing", "org.axonframework.spring.stereotype")
             .because("read models are projections of the log; only the command side decides and applies events");
+
+    @ArchTest
+    static final ArchRule theRebuildKnowsTheReadModelsOnlyByWhatTheyDeclare = noClasses()
+            .that().resideInAPackage("dev.careloop.query.rebuild..")
+            .should().dependOnClassesThat(resideInAPackage("dev.careloop.query..")
+                    .and(not(resideInAnyPackage("dev.careloop.query.rebuild..", "dev.careloop.query.replay.."))))
+            .because("the read-model rebuild lives on the query side beside the read models, but runs any declared "
+                    + "group (the FHIR index too) through its live handlers, its Stores and ReadModelTables");
+
+    @ArchTest
+    static final ArchRule theReadModelsDoNotDependOnTheRebuild = noClasses()
+            .that().resideInAPackage("dev.careloop.query..")
+            .and().resideOutsideOfPackage("dev.careloop.query.rebuild..")
+            .should().dependOnClassesThat().resideInAPackage("dev.careloop.query.rebuild..")
+            .because("a projection is the same code live and in a rebuild; only the Stores it is given differ");
 
     @ArchTest
     static final ArchRule sidesNeverReachIntoTheFhirAdapter = noClasses()

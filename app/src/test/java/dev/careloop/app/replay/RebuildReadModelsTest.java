@@ -118,8 +118,9 @@ class RebuildReadModelsTest {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname IN ('rebuild', 'retired')",
                 Integer.class)).isZero();
+        // The rebuild processor's token (careloop-rebuild) goes with the switch.
         assertThat(jdbc.queryForObject("SELECT count(*) FROM token_entry WHERE processor_name = ?", Integer.class,
-                RebuildRun.PROCESSOR)).isZero();
+                "careloop-rebuild")).isZero();
     }
 
     @Test

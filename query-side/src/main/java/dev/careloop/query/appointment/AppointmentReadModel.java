@@ -1,14 +1,11 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Actor;
-import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.AppointmentView;
-import dev.careloop.api.appointment.Slot;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -17,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,9 +22,6 @@ import static dev.careloop.query.replay.RowValues.instant;
 /** Reads appointment_view and appointment_history, always scoped to what one organisation may see. */
 @Component
 class AppointmentReadModel {
-
-    private static final TypeReference<List<Slot>> SLOTS = new TypeReference<>() {
-    };
 
     /** Every field optional; {@code from} inclusive, {@code to} exclusive, on the (earliest proposed) start. */
     record Filter(String patientId, String referralId, AppointmentStatus status, Instant from, Instant to) {
@@ -114,20 +107,6 @@ class AppointmentReadModel {
     }
 
     private AppointmentView view(ResultSet rs, int row) throws SQLException {
-        Instant start = instant(rs, "slot_start");
-        java.sql.Date birth = rs.getDate("patient_birth_date");
-        String patientId = rs.getString("patient_id");
-        return new AppointmentView(
-                rs.getString("appointment_id"), rs.getString("referral_id"),
-                patientId == null ? null : new Patient(patientId, rs.getString("patient_identifier_system"),
-                        rs.getString("patient_identifier_value"), rs.getString("patient_name"),
-                        birth == null ? null : birth.toLocalDate()),
-                rs.getString("performer"), Arrays.asList((String[]) rs.getArray("participants").getArray()),
-                AppointmentStatus.fromCode(rs.getString("status")),
-                start == null ? null : new Slot(start, instant(rs, "slot_end")),
-                json.readValue(rs.getString("proposed_slots"), SLOTS),
-                rs.getString("location"), rs.getString("description"), rs.getString("cancellation_reason"),
-                rs.getBoolean("reminder_sent"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getLong("version"));
+        return AppointmentRow.TABLE.reader().read(rs).view(json);
     }
 }

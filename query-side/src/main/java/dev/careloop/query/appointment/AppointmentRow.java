@@ -1,6 +1,9 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.appointment.AppointmentStatus;
+import dev.careloop.api.appointment.AppointmentView;
+import dev.careloop.api.appointment.Slot;
 import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
@@ -11,6 +14,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.careloop.query.replay.RowValues.stored;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
 
 /** A row of appointment_view, as {@link AppointmentViewProjection} changes it. */
 final class AppointmentRow implements PatientScrub.PatientRow {
@@ -78,6 +85,19 @@ final class AppointmentRow implements PatientScrub.PatientRow {
         r.updatedAt = RowValues.instant(rs.getTimestamp("updated_at"));
         r.version = rs.getLong("version");
         return r;
+    }
+
+    private static final TypeReference<List<Slot>> SLOTS = new TypeReference<>() {
+    };
+
+    /** The row as the API shows it (its instants as the column keeps them, whether read or made in memory). */
+    AppointmentView view(ObjectMapper json) {
+        Instant start = stored(slotStart);
+        return new AppointmentView(appointmentId, referralId,
+                patient == null || patient.patientId() == null ? null : patient, performer, List.copyOf(participants),
+                AppointmentStatus.fromCode(status), start == null ? null : new Slot(start, stored(slotEnd)),
+                json.readValue(proposedSlots, SLOTS), location, description, cancellationReason, reminderSent,
+                stored(createdAt), stored(updatedAt), version);
     }
 
     /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */

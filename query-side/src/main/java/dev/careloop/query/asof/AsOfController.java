@@ -34,28 +34,27 @@ import java.util.function.ToLongFunction;
 
 /**
  * Any referral, shared record or appointment as it was at a past instant, and what changed between two instants,
- * folded from the event store (never from the read models) for a compliance officer. An aggregate the officer's
- * organisation was never party to is a 404, as is one that did not exist yet; every answer is audited.
+ * replayed from the event store through the projections (never read from the read models) for a compliance officer.
+ * An aggregate the officer's organisation was never party to is a 404, as is one that did not exist yet; every
+ * answer is audited.
  */
 @RestController
 @RequestMapping("/api/audit")
 @Tag(name = "Audit")
 class AsOfController {
 
-    /** How an aggregate's history folds up to an instant, for one viewer (null: no bound). */
-    private interface Folding<V> {
+    /** How an aggregate's history replays up to an instant, for one viewer (null: no bound). */
+    private interface Replaying<V> {
         AsOf.State<V> apply(List<? extends DomainEventMessage<?>> history, Instant at, String viewer);
     }
 
-    /** One aggregate family: what it is called, and how its history folds. */
-    private record Family<V>(String name, Folding<V> fold, ToLongFunction<V> version) {
+    /** One aggregate family: what it is called, and how its history replays. */
+    private record Family<V>(String name, Replaying<V> replay, ToLongFunction<V> version) {
     }
 
     private static final Family<ReferralView> REFERRAL = new Family<>("referral", AsOf::referral,
             ReferralView::version);
     private static final Family<RecordView> RECORD = new Family<>("record", AsOf::record, RecordView::version);
-    private static final Family<AppointmentView> APPOINTMENT = new Family<>("appointment", AsOf::appointment,
-            AppointmentView::version);
 
     /** One field whose value differs between two instants (null where the aggregate did not exist yet). */
     record Change(String field, JsonNode from, JsonNode to) {
@@ -76,12 +75,15 @@ class AsOfController {
     private final ComplianceScope scope;
     private final AuditTrail trail;
     private final ObjectMapper json;
+    private final Family<AppointmentView> appointmentFamily;
 
     AsOfController(EventHistory history, ComplianceScope scope, AuditTrail trail, ObjectMapper json) {
         this.history = history;
         this.scope = scope;
         this.trail = trail;
         this.json = json;
+        this.appointmentFamily = new Family<>("appointment", (events, at, viewer) -> AsOf.appointment(events, at, json),
+                AppointmentView::version);
     }
 
     @GetMapping("/referrals/{id}")
@@ -118,14 +120,14 @@ class AsOfController {
     @Operation(summary = "The appointment as it was at asOf (role compliance), folded from the event store")
     ResponseEntity<?> appointment(@PathVariable String id, @RequestParam @Parameter(description =
             "ISO-8601 instant") Instant asOf, Actor actor) {
-        return asOf(APPOINTMENT, id, asOf, actor);
+        return asOf(appointmentFamily, id, asOf, actor);
     }
 
     @GetMapping("/appointments/{id}/diff")
     @Operation(summary = "The fields of the appointment that differ between two instants (role compliance)")
     Diff appointmentDiff(@PathVariable String id, @RequestParam Instant from, @RequestParam Instant to,
                          Actor actor) {
-        return diff(APPOINTMENT, id, from, to, actor);
+        return diff(appointmentFamily, id, from, to, actor);
     }
 
     /**
@@ -166,8 +168,8 @@ class AsOfController {
         String operation = family.name() + "-diff";
         List<? extends DomainEventMessage<?>> events = history.of(id);
         String viewer = viewer(officer);
-        AsOf.State<V> before = family.fold().apply(events, from, viewer);
-        AsOf.State<V> after = family.fold().apply(events, to, viewer);
+        AsOf.State<V> before = family.replay().apply(events, from, viewer);
+        AsOf.State<V> after = family.replay().apply(events, to, viewer);
         if (!after.everExisted() || !officer.covers(after.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);
@@ -186,7 +188,7 @@ class AsOfController {
     /** The aggregate's state at {@code at}, or a 404 (audited) when the officer may not see it or it never was. */
     private <V> AsOf.State<V> visible(Family<V> family, String id, Instant at, ComplianceScope.Officer officer,
                                       Map<String, Object> query, String operation) {
-        AsOf.State<V> state = family.fold().apply(history.of(id), at, viewer(officer));
+        AsOf.State<V> state = family.replay().apply(history.of(id), at, viewer(officer));
         if (!state.everExisted() || !officer.covers(state.parties())) {
             trail.read(officer, operation, query, 0);
             throw notFound(family);

@@ -1,15 +1,16 @@
 package dev.careloop.query.asof;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import dev.careloop.query.replay.RowValues;
 
-/** Instants as a TIMESTAMPTZ column keeps them, so a folded view equals the read model's to the microsecond. */
+import java.time.Instant;
+
+/** Instants as a TIMESTAMPTZ column keeps them, as the as-of answers show them (asOfClampedTo). */
 final class Instants {
     private Instants() {
     }
 
     /** Rounded half up to the microsecond, as the PostgreSQL JDBC driver sends a timestamp. */
     static Instant stored(Instant instant) {
-        return instant == null ? null : instant.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
+        return RowValues.stored(instant);
     }
 }

@@ -1,5 +1,6 @@
 package dev.careloop.query.record;
 
+import dev.careloop.api.record.RecordGrant;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
 
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 
 import static dev.careloop.query.replay.RowValues.instant;
+import static dev.careloop.query.replay.RowValues.stored;
 
 /** A row of record_grant: one recipient organisation's consent to read a record. */
 final class GrantRow {
@@ -38,6 +40,14 @@ final class GrantRow {
     /** Neither revoked nor expired: what a revocation or the expiry still changes. */
     boolean open() {
         return revokedAt == null && expiredAt == null;
+    }
+
+    /** The grant as its record's author sees it at {@code at}: expired once its period has run out by then. */
+    RecordGrant view(Instant at) {
+        String status = revokedAt != null ? RecordGrant.REVOKED
+                : expiredAt != null || (validUntil != null && !stored(validUntil).isAfter(at)) ? RecordGrant.EXPIRED
+                : RecordGrant.ACTIVE;
+        return new RecordGrant(organisation, purpose, stored(validUntil), status, stored(revokedAt), revokeReason);
     }
 
     private static GrantRow read(ResultSet rs) throws SQLException {

@@ -1,8 +1,5 @@
 package dev.careloop.query.record;
 
-import dev.careloop.api.Patient;
-import dev.careloop.api.record.DocumentType;
-import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordGrant;
 import dev.careloop.api.record.RecordView;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -122,16 +119,6 @@ class RecordReadModel {
                         instant(g, "valid_until"), g.getString("status"), instant(g, "revoked_at"),
                         g.getString("revoke_reason")),
                 author ? new Object[] {recordId} : new Object[] {recordId, organisation});
-        java.sql.Date birth = rs.getDate("patient_birth_date");
-        return new RecordView(recordId, rs.getString("referral_id"), rs.getString("author_org"),
-                new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
-                        rs.getString("patient_identifier_value"), rs.getString("patient_name"),
-                        birth == null ? null : birth.toLocalDate()),
-                new DocumentType(rs.getString("document_type_code"), rs.getString("document_type_display")),
-                rs.getString("title"), rs.getString("description"), rs.getString("purpose"),
-                instant(rs, "valid_until"), rs.getInt("current_version"),
-                new RecordContent(rs.getString("content_sha256"), rs.getLong("content_size"),
-                        rs.getString("content_media_type")),
-                grants, instant(rs, "created_at"), instant(rs, "updated_at"), rs.getLong("version"));
+        return RecordRow.TABLE.reader().read(rs).view(grants);
     }
 }

@@ -1,6 +1,10 @@
 package dev.careloop.query.record;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.record.DocumentType;
+import dev.careloop.api.record.RecordContent;
+import dev.careloop.api.record.RecordGrant;
+import dev.careloop.api.record.RecordView;
 import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
@@ -9,6 +13,9 @@ import dev.careloop.query.replay.RowValues;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+
+import static dev.careloop.query.replay.RowValues.stored;
 
 /** A row of record_view, as {@link RecordProjection} changes it. */
 final class RecordRow implements PatientScrub.PatientRow {
@@ -57,6 +64,15 @@ final class RecordRow implements PatientScrub.PatientRow {
             .reader(RecordRow::read);
 
     static final Column<RecordRow> PATIENT_ID = TABLE.column("patient_id");
+
+    /** The row as the API shows it, with the grants the viewer sees (instants as the column keeps them). */
+    RecordView view(List<RecordGrant> grants) {
+        return new RecordView(recordId, referralId, authorOrg,
+                patient == null ? new Patient(null, null, null, null, null) : patient,
+                new DocumentType(documentTypeCode, documentTypeDisplay), title, description, purpose,
+                stored(validUntil), currentVersion, new RecordContent(contentSha256, contentSize, contentMediaType),
+                grants, stored(createdAt), stored(updatedAt), version);
+    }
 
     private static RecordRow read(ResultSet rs) throws SQLException {
         RecordRow r = new RecordRow();

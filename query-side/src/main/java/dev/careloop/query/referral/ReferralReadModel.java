@@ -1,7 +1,6 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.Actor;
-import dev.careloop.api.Patient;
 import dev.careloop.api.referral.*;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -239,27 +238,6 @@ class ReferralReadModel {
     private static final RowMapper<ReferralView> VIEW = (rs, i) -> view(rs, List.of());
 
     private static ReferralView view(ResultSet rs, List<String> allowedActions) throws SQLException {
-        ReferralStatus status = ReferralStatus.fromCode(rs.getString("status"));
-        Instant start = instant(rs, "appointment_start");
-        java.sql.Date birth = rs.getDate("patient_birth_date");
-        return new ReferralView(
-                rs.getString("referral_id"), rs.getString("referral_number"), rs.getString("identifier_system"),
-                rs.getString("initiator_org"), rs.getString("recipient_org"),
-                new Patient(rs.getString("patient_id"), rs.getString("patient_identifier_system"),
-                        rs.getString("patient_identifier_value"), rs.getString("patient_name"),
-                        birth == null ? null : birth.toLocalDate()),
-                Priority.fromCode(rs.getString("priority")), rs.getString("service"), rs.getString("reason"),
-                status, status.taskStatus(), status.businessStatus(), status.display(),
-                rs.getBoolean("loop_closed"), rs.getString("appointment_id"),
-                start == null ? null : new Appointment(start, instant(rs, "appointment_end"),
-                        rs.getString("appointment_location")),
-                rs.getString("open_question"), instant(rs, "sla_due_at"), rs.getBoolean("overdue"),
-                rs.getString("based_on_referral_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getLong("version"), List.of((String[]) rs.getArray("record_ids").getArray()),
-                rs.getString("consult_report"), List.of((String[]) rs.getArray("interim_notes").getArray()),
-                rs.getString("decline_reason"),
-                rs.getString("assignee") == null ? null
-                        : new Assignee(rs.getString("assignee"), rs.getString("assignee_name")),
-                allowedActions);
+        return ReferralRow.TABLE.reader().read(rs).view(allowedActions);
     }
 }

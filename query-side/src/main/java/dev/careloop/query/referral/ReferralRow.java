@@ -1,6 +1,11 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.api.Patient;
+import dev.careloop.api.referral.Appointment;
+import dev.careloop.api.referral.Assignee;
+import dev.careloop.api.referral.Priority;
+import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.api.referral.ReferralView;
 import dev.careloop.query.privacy.PatientScrub;
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
@@ -12,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static dev.careloop.query.replay.RowValues.stored;
 
 /** A row of referral_view, as {@link ReferralViewProjection} changes it. */
 final class ReferralRow implements PatientScrub.PatientRow {
@@ -123,6 +130,22 @@ final class ReferralRow implements PatientScrub.PatientRow {
         r.assigneeName = rs.getString("assignee_name");
         r.visit = rs.getString("visit");
         return r;
+    }
+
+    /**
+     * The row as the API shows it, with the actions the caller may take (its instants as the column keeps them,
+     * whether read or made in memory).
+     */
+    ReferralView view(List<String> allowedActions) {
+        ReferralStatus s = ReferralStatus.fromCode(status);
+        Instant start = stored(appointmentStart);
+        return new ReferralView(referralId, referralNumber, identifierSystem, initiatorOrg, recipientOrg,
+                patient == null ? new Patient(null, null, null, null, null) : patient, Priority.fromCode(priority),
+                service, reason, s, s.taskStatus(), s.businessStatus(), s.display(), loopClosed, appointmentId,
+                start == null ? null : new Appointment(start, stored(appointmentEnd), appointmentLocation),
+                openQuestion, stored(slaDueAt), overdue, basedOnReferralId, stored(createdAt), stored(updatedAt),
+                version, List.copyOf(recordIds), consultReport, List.copyOf(interimNotes), declineReason,
+                assignee == null ? null : new Assignee(assignee, assigneeName), allowedActions);
     }
 
     /** Erasure: the patient and the clinical text replaced by the placeholders the log now reads as. */

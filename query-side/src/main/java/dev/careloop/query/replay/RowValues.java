@@ -22,6 +22,14 @@ public final class RowValues {
         return ts == null ? null : ts.toInstant();
     }
 
+    /**
+     * The instant as a TIMESTAMPTZ column keeps it: rounded half up to the microsecond, as the PostgreSQL JDBC driver
+     * sends it. A row read from the database is unchanged by it; a row made in memory then shows what it would.
+     */
+    public static Instant stored(Instant instant) {
+        return instant == null ? null : instant.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     /** A timestamp column as an instant, null for NULL. */
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         return instant(rs.getTimestamp(column));

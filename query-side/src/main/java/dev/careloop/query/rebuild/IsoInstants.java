@@ -1,4 +1,4 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
 import java.time.DateTimeException;
 import java.time.Instant;

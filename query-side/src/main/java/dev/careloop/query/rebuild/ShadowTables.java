@@ -1,4 +1,4 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -154,12 +154,31 @@ final class ShadowTables {
     }
 
     /**
-     * The switch, inside the caller's transaction: live tables to the retired schema, copies to public, and the
-     * sequences of serial columns handed to the copies (they would otherwise be dropped with the retired tables).
+     * The switch, inside the caller's transaction: live tables to the retired schema, copies to public. Numbering
+     * goes on where it was: the sequence of a serial column (which the copy's default already draws from) is handed
+     * to the copy, as it would otherwise follow the live table into the retired schema and be dropped with it; an
+     * identity column's own sequence, which the copy got fresh, is moved past the live one and past the ids loaded.
      */
     void swap(List<String> tables) {
         // Reads wait for the swap's locks rather than the swap waiting forever behind a long read.
         jdbc.execute("SET LOCAL lock_timeout = '10s'");
+        String[] names = tables.toArray(String[]::new);
+        List<Map<String, Object>> serials = jdbc.queryForList("""
+                SELECT s.relname AS sequence_name, t.relname AS table_name, a.attname AS column_name
+                FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
+                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                WHERE d.deptype = 'a' AND n.nspname = 'public' AND t.relname = ANY(?)""", (Object) names);
+        List<Map<String, Object>> identities = jdbc.queryForList("""
+                SELECT t.relname AS table_name, a.attname AS column_name,
+                    pg_sequence_last_value(pg_get_serial_sequence('public.' || t.relname, a.attname)::regclass) AS reached
+                FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                WHERE n.nspname = 'public' AND t.relname = ANY(?) AND a.attidentity IN ('a', 'd')
+                  AND NOT a.attisdropped""", (Object) names);
+        for (Map<String, Object> serial : serials) {
+            // Unowned, the sequence stays in public when its table leaves.
+            jdbc.execute("ALTER SEQUENCE public." + quote((String) serial.get("sequence_name")) + " OWNED BY NONE");
+        }
         jdbc.execute("CREATE SCHEMA " + RETIRED);
         for (String table : tables) {
             jdbc.execute("ALTER TABLE public." + table + " SET SCHEMA " + RETIRED);
@@ -167,17 +186,17 @@ final class ShadowTables {
         for (String table : tables) {
             jdbc.execute("ALTER TABLE " + SHADOW + "." + table + " SET SCHEMA public");
         }
-        List<Map<String, Object>> owned = jdbc.queryForList("""
-                SELECT s.relname AS sequence_name, t.relname AS table_name, a.attname AS column_name
-                FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-                JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
-                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
-                WHERE d.deptype = 'a' AND n.nspname = ?""", RETIRED);
-        for (Map<String, Object> sequence : owned) {
-            String name = RETIRED + "." + quote((String) sequence.get("sequence_name"));
-            jdbc.execute("ALTER SEQUENCE " + name + " OWNED BY public." + sequence.get("table_name") + "."
-                    + quote((String) sequence.get("column_name")));
-            jdbc.execute("ALTER SEQUENCE " + name + " SET SCHEMA public");
+        for (Map<String, Object> serial : serials) {
+            jdbc.execute("ALTER SEQUENCE public." + quote((String) serial.get("sequence_name")) + " OWNED BY public."
+                    + serial.get("table_name") + "." + quote((String) serial.get("column_name")));
+        }
+        for (Map<String, Object> identity : identities) {
+            String table = "public." + identity.get("table_name");
+            String column = (String) identity.get("column_name");
+            // A bulk load writes ids as they were, without drawing on the copy's sequence.
+            jdbc.queryForList("SELECT setval(pg_get_serial_sequence(?, ?), greatest(?::bigint, max(" + quote(column)
+                    + "))) FROM " + table + " HAVING greatest(?::bigint, max(" + quote(column) + ")) IS NOT NULL",
+                    table, column, identity.get("reached"), identity.get("reached"));
         }
         jdbc.execute("DROP SCHEMA " + SHADOW);
     }

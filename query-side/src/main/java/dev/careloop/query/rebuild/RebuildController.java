@@ -1,6 +1,5 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
-import dev.careloop.app.security.Roles;
 import dev.careloop.api.Actor;
 import dev.careloop.query.replay.ReadModelTables;
 import io.swagger.v3.oas.annotations.Operation;
@@ -85,6 +84,8 @@ class RebuildController {
     }
 
     private static void requireAdmin(Actor actor) {
-        Roles.require(actor, Set.of(Actor.ADMIN), "only administrators may rebuild read models");
+        if (!actor.hasAnyRole(Set.of(Actor.ADMIN))) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only administrators may rebuild read models");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.TrackedEventMessage;

@@ -1,4 +1,4 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;

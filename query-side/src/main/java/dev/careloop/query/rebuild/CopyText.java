@@ -1,4 +1,4 @@
-package dev.careloop.app.replay;
+package dev.careloop.query.rebuild;
 
 import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.RowTable;
