@@ -16,8 +16,8 @@ import java.util.Set;
 import static dev.careloop.query.asof.Instants.stored;
 
 /**
- * An appointment folded from its events as AppointmentViewProjection writes appointment_view (kept in step with it
- * by hand: no test compares the two); its participants are every organisation that was ever party to it.
+ * An appointment folded from its events as AppointmentViewProjection writes appointment_view (FoldMatchesReadModelTest
+ * compares the two after every event); its participants are every organisation that was ever party to it.
  */
 final class AppointmentFold {
 

@@ -16,9 +16,10 @@ import java.util.TreeMap;
 import static dev.careloop.query.asof.Instants.stored;
 
 /**
- * A shared record folded from its events as RecordProjection writes record_view and record_grant (kept in step with
- * it by hand: no test compares the two), seen the way its author sees it: every recipient's grant. Downloads (disclosures) do not change
- * the record; whether a grant had run out is decided at the instant asked about, as the read model decides it now.
+ * A shared record folded from its events as RecordProjection writes record_view and record_grant
+ * (FoldMatchesReadModelTest compares the two after every event), seen the way its author sees it: every recipient's
+ * grant. Downloads (disclosures) do not change the record; whether a grant had run out is decided at the instant asked
+ * about, as the read model decides it now.
  */
 final class RecordFold {
 

@@ -16,9 +16,9 @@ import java.util.Set;
 import static dev.careloop.query.asof.Instants.stored;
 
 /**
- * A referral folded from its events, field by field as ReferralViewProjection writes referral_view (AuditAsOfApiTest
- * compares the reconstruction with the view captured after every write of a long referral), and the organisations
- * that were ever party to it.
+ * A referral folded from its events, field by field as ReferralViewProjection writes referral_view
+ * (FoldMatchesReadModelTest compares the two after every event; AuditAsOfApiTest compares the reconstruction with the
+ * view a user read after every write of a long referral), and the organisations that were ever party to it.
  */
 final class ReferralFold {
 
