@@ -105,15 +105,13 @@ public class Referral {
         return version();
     }
 
-    /** A forward that happened: the referral's new version, who handed it on, to whom, and its attached records. */
-    public record Forwarded(long version, String from, String to, List<String> attachedRecords) {
-    }
-
     /**
-     * Hands the referral on. Called by {@link ReferralForwarding}, which moves the access to the attached records in
-     * the same unit of work (the referral's documents travel with it).
+     * Hands the referral on. Sent by the forward's handler (ReferralForwarding), which then moves the access to the
+     * attached records in the same transaction: the referral's documents travel with it.
      */
-    public Forwarded forward(ForwardReferral cmd, Actor actor, Long expected) {
+    @CommandHandler
+    HandReferralOn.HandedOn handle(HandReferralOn cmd, Actor actor,
+                                   @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.FORWARD, actor, expected);
         Rules.require(!cmd.toOrganisation().equals(recipient), "toOrganisation",
                 "the referral is already with " + recipient);
@@ -121,7 +119,8 @@ public class Referral {
                 "a referral cannot be forwarded back to the organisation that sent it; refer back instead");
         String from = recipient;
         apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
-        return new Forwarded(version(), from, cmd.toOrganisation(), attachedRecords.stream().sorted().toList());
+        return new HandReferralOn.HandedOn(version(), from, cmd.toOrganisation(),
+                attachedRecords.stream().sorted().toList());
     }
 
     @CommandHandler
