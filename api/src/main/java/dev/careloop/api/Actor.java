@@ -55,7 +55,7 @@ public record Actor(String userId, String organisation, Set<String> roles, Strin
     }
 
     /**
-     * The metadata every message sent for this actor carries (DESIGN.md, "Every event carries"): the one place a
+     * The metadata every message sent for this actor carries (docs/COMPLIANCE.md, "The audit trail"): the one place a
      * REST command, a partner's FHIR write and a read of the audit trail are stamped with who acted.
      */
     public Map<String, Object> metaData() {

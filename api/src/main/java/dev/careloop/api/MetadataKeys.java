@@ -1,6 +1,6 @@
 package dev.careloop.api;
 
-/** Names of the metadata every command and event carries (DESIGN.md, "Every event carries"). */
+/** Names of the metadata every command and event carries (docs/COMPLIANCE.md, "The audit trail"). */
 public final class MetadataKeys {
     public static final String USER = "userId";
     /** The acting person's display name ("Dr Priya Shah"); absent when a service account or partner system acts. */

@@ -97,14 +97,9 @@ class AppendOnlyEventStoreTest {
     }
 
     /**
-     * Fails today (design deviation, DESIGN.md "No Java serialization"): AxonInfrastructure builds db-scheduler
-     * with its default JavaSerializer and Axon's Boot auto-configuration registers the binary deadline task,
-     * so every pending SLA deadline is a Java-serialized DbSchedulerBinaryDeadlineDetails: unreadable with
-     * psql, deserialized with ObjectInputStream on every poll, and broken by any change to that class.
-     * Proposed fix (AxonInfrastructure): {@code .serializer(new JacksonSerializer())} (db-scheduler's,
-     * Jackson 2) on the Scheduler, plus a {@code @Qualifier("deadlineDetailsTask")} bean
-     * {@code DbSchedulerDeadlineManager.humanReadableTask(...)} and a DeadlineManager bean built with
-     * {@code useBinaryPojo(false)} (likewise {@code eventDataTask} for the event scheduler).
+     * No Java serialization anywhere: pending deadlines are JSON in scheduled_tasks, readable with psql and never
+     * read back with ObjectInputStream (AxonInfrastructure: db-scheduler's JacksonSerializer and Axon's
+     * human-readable deadline and event-scheduler tasks).
      */
     @Test
     void pendingDeadlinesAreStoredAsJsonNotJavaSerialization() {

@@ -33,7 +33,7 @@ class ConcurrentCommandsTest {
 
     private static final int THREADS = 32;
 
-    /** Written by hand from DESIGN.md's table, not derived from production code. */
+    /** Written by hand from docs/API.md's state machine table, not derived from production code. */
     private static final Map<String, String> STATUS_AFTER = Map.of(
             "ReferralSent", "created",
             "ReferralAccepted", "accepted",

@@ -99,11 +99,8 @@ class ProjectionFailureTest {
     }
 
     /**
-     * Fails today (production bug): when the read model is late, ReferralCommandController.view() answers
-     * with the query handler's null (a 201 whose body is {@code null}) or with an older view whose version
-     * contradicts the ETag, instead of "only what was written" as its comment promises. Proposed fix: in
-     * view(), use the query result only if it is non-null and its version() >= the written version;
-     * otherwise return Map.of("referralId", referralId, "version", version).
+     * A write whose read model has not caught up in time still answers what it wrote (id and version, matching the
+     * ETag), never a null body or an older view (WriteResponses; docs/API.md, "Rules every write follows").
      */
     @Test
     void aWriteWhoseReadModelIsLateStillAnswersWithWhatWasWritten() {

@@ -27,7 +27,7 @@ import static dev.careloop.app.DemoClinics.GP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The referral REST contract of DESIGN.md as a user meets it: real tokens, real HTTP, one shared database
+ * The referral REST contract of docs/API.md as a user meets it: real tokens, real HTTP, one shared database
  * (so every test makes its own referrals, with its own MRNs, and compares counts relative to before).
  */
 @CareLoopIntegrationTest
@@ -398,10 +398,9 @@ class ReferralApiTest {
     }
 
     /*
-     * Fails today with 500 (production bug): ReferralQueryController carries a class-level @Validated, so its
-     * @Pattern/@Min/@Max parameters are checked by Spring's AOP MethodValidationInterceptor, which throws a
-     * ConstraintViolationException that no advice maps. Removing the class-level @Validated lets Spring MVC's
-     * built-in method validation raise HandlerMethodValidationException, which Problems answers with 400.
+     * A bad query parameter is a 400 naming it, never a 500: Spring MVC's own method validation raises
+     * HandlerMethodValidationException, which Problems answers (a class-level @Validated would route it through
+     * the AOP interceptor, whose ConstraintViolationException no advice maps).
      */
     @Test
     void listRefusesAnUnknownSortField() {

@@ -114,6 +114,23 @@ class ReferralRecordsApiTest {
         assertThat(eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json())).containsExactly("ReferralSent");
     }
 
+    /** The referral takes the record first; when the record itself is then refused, the attachment is gone too. */
+    @Test
+    void aShareRefusedAfterTheReferralTookItLeavesNoAttachment() {
+        String referral = referral();
+        Map<String, Object> body = withReferral(upload(gp, uniqueDocument("Shared with itself")), referral);
+        body.put("recipients", List.of(GP));
+        long before = recordEventCount();
+
+        var refused = gp.post("/api/records", body);
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("message").asString())
+                .isEqualTo("a clinic cannot share a record with itself");
+        assertThat(recordEventCount()).isEqualTo(before);
+        assertThat(eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json())).containsExactly("ReferralSent");
+    }
+
     @Test
     void recordAboutAnotherPatientCannotBeAttachedToTheReferral() {
         String referral = referral();

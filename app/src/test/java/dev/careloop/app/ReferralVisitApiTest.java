@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One way to schedule: a referral's visit is its appointment, and the process manager keeps the referral's
- * business status in step with the appointment's events (DESIGN.md's table), over real HTTP, whether the
+ * business status in step with the appointment's events (docs/API.md's table), over real HTTP, whether the
  * clinic acts on the referral or on the appointment.
  */
 @CareLoopIntegrationTest

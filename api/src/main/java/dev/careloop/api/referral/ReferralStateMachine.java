@@ -15,9 +15,10 @@ import static dev.careloop.api.referral.ReferralStateMachine.Party.INITIATOR;
 import static dev.careloop.api.referral.ReferralStateMachine.Party.RECIPIENT;
 
 /**
- * The referral state machine of DESIGN.md as one table: trigger, who may, from which states, to which state. The
- * aggregate consults it for every command (and turns a {@link Verdict} into its refusal); the query side asks it
- * which actions a caller may take now ({@link #allowedActions}). Nothing else decides a transition.
+ * The referral state machine (docs/API.md, "The referral state machine") as one table: trigger, who may, from which
+ * states, to which state. The aggregate consults it for every command (and turns a {@link Verdict} into its refusal);
+ * the query side asks it which actions a caller may take now ({@link #allowedActions}). Nothing else decides a
+ * transition.
  */
 public final class ReferralStateMachine {
 

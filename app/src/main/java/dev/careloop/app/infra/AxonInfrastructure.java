@@ -154,7 +154,7 @@ class AxonInfrastructure {
 
     /**
      * Events as readable JSON: ISO-8601 instants and dates, not epoch numbers; a patient's identity sealed
-     * under the patient's own key (crypto-shredding: README, "Compliance").
+     * under the patient's own key (crypto-shredding: docs/COMPLIANCE.md, "Erasure").
      */
     @Bean("defaultAxonObjectMapper")
     ObjectMapper defaultAxonObjectMapper(PatientKeys patientKeys) {

@@ -16,11 +16,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Read-your-writes across nodes (README, "The API"): every write answers {@value #HEADER} (the log position of
- * what it wrote); a read that sends it back is answered only once this node's read models have processed that
- * position, whichever node wrote it, waiting at most {@code careloop.read-your-writes-timeout}. Not reached in
- * time: 503 with Retry-After rather than a state older than one the client has already seen. Runs after Spring
- * Security: only an authenticated read waits.
+ * Read-your-writes across nodes (docs/OPERATIONS.md, "Read-your-writes across nodes"): every write answers {@value
+ * #HEADER} (the log position of what it wrote); a read that sends it back is answered only once this node's read models
+ * have processed that position, whichever node wrote it, waiting at most {@code careloop.read-your-writes-timeout}. Not
+ * reached in time: 503 with Retry-After rather than a state older than one the client has already seen. Runs after
+ * Spring Security: only an authenticated read waits.
  */
 @Component
 @Order(0)

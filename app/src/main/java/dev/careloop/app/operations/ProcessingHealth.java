@@ -31,8 +31,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Readiness that tells the truth (README, "Operations"): DOWN while the event store cannot be read, while an event
- * processor is stalled (an event older than {@code careloop.health.processor-stall} that it has not reached),
+ * Readiness that tells the truth (docs/OPERATIONS.md, "Health"): DOWN while the event store cannot be read, while an
+ * event processor is stalled (an event older than {@code careloop.health.processor-stall} that it has not reached),
  * while dead letters wait ({@code careloop.health.dead-letters-down}), or while the heap is nearly exhausted after
  * garbage collection. Liveness stays Spring Boot's own. Also the {@code careloop.dead.letters} gauge per group.
  */

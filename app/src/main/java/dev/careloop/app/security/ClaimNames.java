@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Which claims of an access token carry the organisation, the roles, the person's display name and their
  * profession (careloop.security.claims.*), so that any OpenID Connect provider works: the defaults are what the
- * local issuer writes; Keycloak, Entra ID or Okta name them as their mappers do (README, "Any OpenID Connect
- * provider"). A name with dots ({@code realm_access.roles}) is a path into nested claims ({@link
+ * local issuer writes; Keycloak, Entra ID or Okta name them as their mappers do (docs/CONFIGURATION.md, "Any
+ * OpenID Connect provider"). A name with dots ({@code realm_access.roles}) is a path into nested claims ({@link
  * dev.careloop.api.access.Claims}, which reads them).
  */
 @ConfigurationProperties("careloop.security.claims")

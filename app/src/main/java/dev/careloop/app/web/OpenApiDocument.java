@@ -17,10 +17,10 @@ import org.springframework.context.annotation.Configuration;
 import java.util.List;
 
 /**
- * The OpenAPI document's security (README, "API documentation"): a bearer JWT from any issuer, and the OAuth2 flows
- * of the issuer (by default the local one: authorization code with PKCE for persons through the public client
- * careloop-web, client credentials for service accounts), so that Swagger UI's Authorize gets a token. The caller
- * ({@link Actor}) is resolved from the token, never sent by the client: it is no parameter of any operation.
+ * The OpenAPI document's security (docs/API.md; open without a token: docs/ACCESS.md): a bearer JWT from any issuer,
+ * and the OAuth2 flows of the issuer (by default the local one: authorization code with PKCE for persons through the
+ * public client careloop-web, client credentials for service accounts), so that Swagger UI's Authorize gets a token.
+ * The caller ({@link Actor}) is resolved from the token, never sent by the client: it is no parameter of any operation.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDocument {

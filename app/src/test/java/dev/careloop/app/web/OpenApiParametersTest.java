@@ -1,6 +1,7 @@
 package dev.careloop.app.web;
 
 import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.command.web.WriteHeaders;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +81,40 @@ class OpenApiParametersTest {
     }
 
     @Test
+    void everyWriteToAnExistingResourceDocumentsIfMatchAndIdempotencyKey() {
+        JsonNode paths = document().get("paths");
+        List<String> writes = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> mapping : mappings.getHandlerMethods().entrySet()) {
+            boolean readsWriteHeaders = Arrays.stream(mapping.getValue().getMethodParameters())
+                    .anyMatch(p -> p.getParameterType() == WriteHeaders.class);
+            if (!readsWriteHeaders) {
+                continue;
+            }
+            for (String pattern : mapping.getKey().getPatternValues()) {
+                for (RequestMethod method : mapping.getKey().getMethodsCondition().getMethods()) {
+                    String key = method.name() + " " + pattern;
+                    writes.add(key);
+                    Set<String> headers = new HashSet<>();
+                    for (JsonNode parameter : paths.path(pattern).path(method.name().toLowerCase()).path("parameters")) {
+                        if (parameter.path("in").asString().equals("header")) {
+                            headers.add(parameter.path("name").asString());
+                        }
+                    }
+                    if (!headers.containsAll(Set.of(WriteHeaders.IF_MATCH, WriteHeaders.IDEMPOTENCY_KEY))) {
+                        missing.add(key + " lists " + headers);
+                    }
+                }
+            }
+        }
+
+        assertThat(writes).as("writes to an existing referral, record or appointment")
+                .contains("POST /api/referrals/{id}/accept", "POST /api/records/{id}/amend",
+                        "POST /api/appointments/{id}/reschedule");
+        assertThat(missing).as("writes whose If-Match or Idempotency-Key the document leaves out").isEmpty();
+    }
+
+    @Test
     void theDocumentDeclaresBearerTokensAndTheIssuersFlows() {
         JsonNode schemes = document().get("components").get("securitySchemes");
 
@@ -122,6 +158,9 @@ class OpenApiParametersTest {
                     names.add("header:" + name(header.name(), declared));
                 } else if (cookie != null) {
                     names.add("cookie:" + name(cookie.name(), declared));
+                } else if (parameter.getParameterType() == WriteHeaders.class) {
+                    names.add("header:" + WriteHeaders.IF_MATCH.toLowerCase());
+                    names.add("header:" + WriteHeaders.IDEMPOTENCY_KEY.toLowerCase());
                 }
             }
             Set<RequestMethod> methods = mapping.getKey().getMethodsCondition().getMethods();

@@ -1,7 +1,6 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
-import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.BookAppointment;
 import dev.careloop.api.appointment.CancelAppointment;
@@ -11,17 +10,18 @@ import dev.careloop.api.appointment.RescheduleAppointment;
 import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancelVisit;
+import dev.careloop.api.referral.PlanVisit;
+import dev.careloop.api.referral.PlanVisit.Visit;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RescheduleVisit;
 import dev.careloop.api.referral.ScheduleVisit;
-import dev.careloop.command.referral.Referral;
-import dev.careloop.command.referral.Referral.Visit;
-import dev.careloop.command.referral.Referral.VisitAction;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.command.rules.Rules;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -32,56 +32,53 @@ import java.util.UUID;
 
 /**
  * The one way to book or change a visit. A transition of care is booked by whoever performs it. A referral's
- * visit is checked against the referral first (same 404/403/409 as the referral's own actions), then carried
- * out on its appointment in the same unit of work; the referral's status follows from the appointment's events
- * through {@link ReferralVisitSaga}. The referral's actions answer with the version the referral will have once
- * it has followed; the appointment's with the appointment's version.
+ * visit is first asked of the referral ({@link PlanVisit}, sent on the caller's behalf in the same transaction: the
+ * same 404/403/409 as the referral's own actions, and nothing applied), then carried out on its appointment; only
+ * the appointment changes here, and the referral's status follows from the appointment's events through
+ * {@link ReferralVisitSaga}. The referral's actions answer with the version the referral will have once it has
+ * followed; the appointment's with the appointment's version.
  */
 @Component
 class AppointmentBooking {
 
     private final Repository<AppointmentHandoff> appointments;
-    private final Repository<Referral> referrals;
+    private final CommandGateway referrals;
     private final ReminderPolicy reminders;
 
     AppointmentBooking(@Qualifier("appointmentHandoffRepository") Repository<AppointmentHandoff> appointments,
-                       @Qualifier("referralRepository") Repository<Referral> referrals, ReminderPolicy reminders) {
+                       CommandGateway referrals, ReminderPolicy reminders) {
         this.appointments = appointments;
         this.referrals = referrals;
         this.reminders = reminders;
     }
 
     @CommandHandler
-    long handle(BookAppointment cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) throws Exception {
+    long handle(BookAppointment cmd, Actor actor, DeadlineManager deadlines, MetaData caller) throws Exception {
         Booking booking = cmd.referralId() == null ? transitionOfCare(cmd.patient(), actor, "book an appointment")
-                : forReferral(cmd.referralId(), cmd.patient(), actor, expected);
+                : forReferral(cmd.referralId(), cmd.patient(), caller);
         appointments.newInstance(() -> new AppointmentHandoff(cmd, booking, reminders, deadlines));
         return 1;
     }
 
     @CommandHandler
-    long handle(ProposeAppointment cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected)
-            throws Exception {
+    long handle(ProposeAppointment cmd, Actor actor, MetaData caller) throws Exception {
         Booking booking = cmd.referralId() == null ? transitionOfCare(cmd.patient(), actor, "propose an appointment")
-                : forReferral(cmd.referralId(), cmd.patient(), actor, expected);
+                : forReferral(cmd.referralId(), cmd.patient(), caller);
         appointments.newInstance(() -> new AppointmentHandoff(cmd, booking));
         return 1;
     }
 
     @CommandHandler
-    long handle(ScheduleVisit cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) throws Exception {
-        Visit visit = plan(cmd.referralId(), VisitAction.SCHEDULE, actor, expected);
+    long handle(ScheduleVisit cmd, Actor actor, DeadlineManager deadlines, MetaData caller) throws Exception {
+        Visit visit = plan(cmd.referralId(), PlanVisit.Action.SCHEDULE, caller);
         book(visit, cmd.appointmentId(), cmd.appointment(), actor, deadlines);
         return visit.versionAfter();
     }
 
     /** A booked visit moves; one the patient missed, or that was cancelled, is booked anew. */
     @CommandHandler
-    long handle(RescheduleVisit cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) throws Exception {
-        Visit visit = plan(cmd.referralId(), VisitAction.RESCHEDULE, actor, expected);
+    long handle(RescheduleVisit cmd, Actor actor, DeadlineManager deadlines, MetaData caller) throws Exception {
+        Visit visit = plan(cmd.referralId(), PlanVisit.Action.RESCHEDULE, caller);
         Appointment to = cmd.appointment();
         if (visit.booked()) {
             appointments.load(visit.appointmentId()).execute(a -> a.handle(new RescheduleAppointment(
@@ -94,18 +91,16 @@ class AppointmentBooking {
     }
 
     @CommandHandler
-    long handle(RecordNoShow cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        Visit visit = plan(cmd.referralId(), VisitAction.NO_SHOW, actor, expected);
+    long handle(RecordNoShow cmd, Actor actor, DeadlineManager deadlines, MetaData caller) {
+        Visit visit = plan(cmd.referralId(), PlanVisit.Action.NO_SHOW, caller);
         appointments.load(visit.appointmentId()).execute(a -> a.handle(new MarkNoShow(visit.appointmentId()), actor,
                 deadlines, null));
         return visit.versionAfter();
     }
 
     @CommandHandler
-    long handle(CancelVisit cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
-        Visit visit = plan(cmd.referralId(), VisitAction.CANCEL, actor, expected);
+    long handle(CancelVisit cmd, Actor actor, DeadlineManager deadlines, MetaData caller) {
+        Visit visit = plan(cmd.referralId(), PlanVisit.Action.CANCEL, caller);
         appointments.load(visit.appointmentId()).execute(a -> a.handle(
                 new CancelAppointment(visit.appointmentId(), cmd.reason()), actor, deadlines, null));
         return visit.versionAfter();
@@ -119,14 +114,16 @@ class AppointmentBooking {
                 deadlines));
     }
 
-    private Booking forReferral(String referralId, Patient patient, Actor actor, Long expected) {
+    private Booking forReferral(String referralId, Patient patient, MetaData caller) {
         Rules.require(patient == null, "patient", "comes from the referral; leave it out");
-        return forReferral(plan(referralId, VisitAction.SCHEDULE, actor, expected));
+        return forReferral(plan(referralId, PlanVisit.Action.SCHEDULE, caller));
     }
 
-    private Visit plan(String referralId, VisitAction action, Actor actor, Long expected) {
+    /** Asks the referral as the caller (their actor and If-Match travel along), in this unit of work's transaction. */
+    private Visit plan(String referralId, PlanVisit.Action action, MetaData caller) {
         try {
-            return referrals.load(referralId).invoke(referral -> referral.planVisit(action, actor, expected));
+            return referrals.sendAndWait(GenericCommandMessage.asCommandMessage(new PlanVisit(referralId, action))
+                    .andMetaData(caller));
         } catch (AggregateNotFoundException e) {
             throw Refusal.notFound("referral");
         }

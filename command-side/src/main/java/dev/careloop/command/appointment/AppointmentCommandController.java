@@ -6,9 +6,10 @@ import dev.careloop.api.appointment.*;
 import dev.careloop.command.appointment.AppointmentRequests.*;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
-import dev.careloop.command.web.IfMatch;
+import dev.careloop.plumbing.IfMatch;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import dev.careloop.command.web.Organisations;
+import dev.careloop.command.web.WriteHeaders;
 import dev.careloop.command.web.WriteResponses;
 import dev.careloop.command.web.WriteResponses.ReadBack;
 import io.swagger.v3.oas.annotations.Operation;
@@ -68,62 +69,50 @@ class AppointmentCommandController {
     @PostMapping("/{id}/confirm-slot")
     @Operation(summary = "Book one of the proposed slots")
     ResponseEntity<Object> confirmSlot(@PathVariable String id, @Valid @RequestBody ConfirmSlotRequest body,
-                                       Actor actor,
-                                       @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new ConfirmSlot(id, body.start()), actor, ifMatch, key);
+                                       Actor actor, WriteHeaders headers) {
+        return act(id, new ConfirmSlot(id, body.start()), actor, headers);
     }
 
     @PostMapping("/{id}/reschedule")
     @Operation(summary = "Move a booked appointment (performing organisation)")
     ResponseEntity<Object> reschedule(@PathVariable String id, @Valid @RequestBody RescheduleRequest body,
-                                      Actor actor,
-                                      @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                      @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        IfMatch.require(ifMatch);
+                                      Actor actor, WriteHeaders headers) {
+        IfMatch.require(headers.ifMatch());
         return act(id, new RescheduleAppointment(id, body.slot().toSlot(), body.location(), body.reason()), actor,
-                ifMatch, key);
+                headers);
     }
 
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel a proposed or booked appointment, with the reason (performing organisation)")
     ResponseEntity<Object> cancel(@PathVariable String id, @Valid @RequestBody ReasonRequest body, Actor actor,
-                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new CancelAppointment(id, body.reason()), actor, ifMatch, key);
+                                  WriteHeaders headers) {
+        return act(id, new CancelAppointment(id, body.reason()), actor, headers);
     }
 
     @PostMapping("/{id}/arrived")
     @Operation(summary = "The patient has arrived (performing organisation)")
-    ResponseEntity<Object> arrived(@PathVariable String id, Actor actor,
-                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new MarkArrived(id), actor, ifMatch, key);
+    ResponseEntity<Object> arrived(@PathVariable String id, Actor actor, WriteHeaders headers) {
+        return act(id, new MarkArrived(id), actor, headers);
     }
 
     @PostMapping("/{id}/fulfilled")
     @Operation(summary = "The visit took place (performing organisation)")
-    ResponseEntity<Object> fulfilled(@PathVariable String id, Actor actor,
-                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new MarkFulfilled(id), actor, ifMatch, key);
+    ResponseEntity<Object> fulfilled(@PathVariable String id, Actor actor, WriteHeaders headers) {
+        return act(id, new MarkFulfilled(id), actor, headers);
     }
 
     @PostMapping("/{id}/no-show")
     @Operation(summary = "The patient did not attend (performing organisation)")
-    ResponseEntity<Object> noShow(@PathVariable String id, Actor actor,
-                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new MarkNoShow(id), actor, ifMatch, key);
+    ResponseEntity<Object> noShow(@PathVariable String id, Actor actor, WriteHeaders headers) {
+        return act(id, new MarkNoShow(id), actor, headers);
     }
 
     @PostMapping("/{id}/hand-off")
     @Operation(summary = "Hand responsibility to another organisation, which then sees the appointment")
     ResponseEntity<Object> handOff(@PathVariable String id, @Valid @RequestBody HandOffRequest body, Actor actor,
-                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+                                   WriteHeaders headers) {
         organisations.requireKnown("toOrganisation", body.toOrganisation());
-        return act(id, new HandOffAppointment(id, body.toOrganisation(), body.reason()), actor, ifMatch, key);
+        return act(id, new HandOffAppointment(id, body.toOrganisation(), body.reason()), actor, headers);
     }
 
     private ResponseEntity<Object> create(String fingerprint, java.util.function.Function<String, Object> command,
@@ -136,8 +125,9 @@ class AppointmentCommandController {
         return respond(written, actor, key);
     }
 
-    private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
-        return respond(idempotency.act(id, ifMatch, command, actor, key), actor, key);
+    private ResponseEntity<Object> act(String id, Object command, Actor actor, WriteHeaders headers) {
+        String key = headers.idempotencyKey();
+        return respond(idempotency.act(id, headers.ifMatch(), command, actor, key), actor, key);
     }
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {

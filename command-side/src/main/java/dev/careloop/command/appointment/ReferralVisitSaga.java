@@ -35,13 +35,13 @@ import java.time.Instant;
  * Keeps a referral and its appointment in step, one saga per appointment booked or proposed for a referral
  * (state in PostgreSQL: saga_entry, association_value_entry).
  * <ul>
- *   <li>Appointment to referral: booked, rescheduled, no-show and cancelled become {@link FollowAppointment}
- *   with the appointment's version, so the referral's business status follows (DESIGN.md's table). A booking
- *   the referral refuses (it moved on, or already has another appointment) is cancelled again.</li>
- *   <li>Referral to appointment: declined, cancelled or forwarded cancels the appointment
- *   ({@link CancelAppointmentForReferral}), whose cancellation is marked {@code byReferral} and not echoed back:
- *   the two directions never loop. A consult report closes the visit ({@link CloseAppointmentForReferral}): one
- *   that had begun by then is fulfilled, one still ahead is cancelled; neither is echoed back.</li>
+ * <li>Appointment to referral: booked, rescheduled, no-show and cancelled become {@link FollowAppointment} with the
+ * appointment's version, so the referral's business status follows (the state machine table, docs/API.md). A booking
+ * the referral refuses (it moved on, or already has another appointment) is cancelled again.</li> <li>Referral to
+ * appointment: declined, cancelled or forwarded cancels the appointment ({@link CancelAppointmentForReferral}), whose
+ * cancellation is marked {@code byReferral} and not echoed back: the two directions never loop. A consult report closes
+ * the visit ({@link CloseAppointmentForReferral}): one that had begun by then is fulfilled, one still ahead is
+ * cancelled; neither is echoed back.</li>
  * </ul>
  * Redelivery changes nothing: the saga skips appointment versions it has passed on, the referral ignores
  * versions it has followed, and cancelling an appointment that is already over is a no-op.

@@ -18,9 +18,10 @@ import dev.careloop.command.record.RecordRequests.ReviewRequest;
 import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
 import dev.careloop.command.web.Commands;
 import dev.careloop.command.web.IdempotentWrites;
-import dev.careloop.command.web.IfMatch;
+import dev.careloop.plumbing.IfMatch;
 import dev.careloop.command.web.IdempotentWrites.Written;
 import dev.careloop.command.web.Organisations;
+import dev.careloop.command.web.WriteHeaders;
 import dev.careloop.command.web.WriteResponses;
 import dev.careloop.command.web.WriteResponses.ReadBack;
 import io.swagger.v3.oas.annotations.Operation;
@@ -92,22 +93,19 @@ class RecordCommandController {
     @PostMapping("/{id}/amend")
     @Operation(summary = "Replace the document with a new version; earlier versions stay readable (author)")
     ResponseEntity<Object> amend(@PathVariable String id, @Valid @RequestBody AmendRecordRequest body, Actor actor,
-                                 @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        IfMatch.require(ifMatch);
+                                 WriteHeaders headers) {
+        IfMatch.require(headers.ifMatch());
         RecordContent content = contents.requireUploadedBy("contentSha256", actor.organisation(),
                 body.contentSha256());
         return act(id, new AmendRecord(id, content, body.title(), body.description(), body.reason()), actor,
-                ifMatch, key);
+                headers);
     }
 
     @PostMapping("/{id}/revoke")
     @Operation(summary = "Withdraw one organisation's access to the record (author)")
     ResponseEntity<Object> revoke(@PathVariable String id, @Valid @RequestBody RevokeAccessRequest body,
-                                  Actor actor,
-                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return act(id, new RevokeRecordAccess(id, body.organisation(), body.reason()), actor, ifMatch, key);
+                                  Actor actor, WriteHeaders headers) {
+        return act(id, new RevokeRecordAccess(id, body.organisation(), body.reason()), actor, headers);
     }
 
     @PostMapping("/{id}/emergency-access/{accessId}/review")
@@ -117,11 +115,12 @@ class RecordCommandController {
                                                  @Valid @RequestBody ReviewRequest body, Actor actor,
                                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false)
                                                  String key) {
-        return act(id, new ReviewEmergencyAccess(id, accessId, body.note()), actor, null, key);
+        return act(id, new ReviewEmergencyAccess(id, accessId, body.note()), actor, new WriteHeaders(null, key));
     }
 
-    private ResponseEntity<Object> act(String id, Object command, Actor actor, String ifMatch, String key) {
-        return respond(idempotency.act(id, ifMatch, command, actor, key), actor, key);
+    private ResponseEntity<Object> act(String id, Object command, Actor actor, WriteHeaders headers) {
+        String key = headers.idempotencyKey();
+        return respond(idempotency.act(id, headers.ifMatch(), command, actor, key), actor, key);
     }
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {

@@ -1,48 +1,44 @@
 package dev.careloop.command.record;
 
-import dev.careloop.api.Actor;
-import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.record.FollowReferralForward;
 import dev.careloop.api.referral.ForwardReferral;
-import dev.careloop.command.referral.Referral;
+import dev.careloop.api.referral.HandReferralOn;
 import dev.careloop.command.rules.Refusal;
 import org.axonframework.commandhandling.CommandHandler;
-import org.axonframework.deadline.DeadlineManager;
-import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.Repository;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * Forwards a referral, and its documents with it: in the same unit of work (one transaction), every record attached
- * to the referral ends the forwarding organisation's access and gives the new recipient the share's terms. The
- * referral's log and its records' logs never disagree about who may read what.
+ * Forwards a referral, and its documents with it: the referral is sent {@link HandReferralOn} (its own check and
+ * event), then every record attached to it {@link FollowReferralForward}, which ends the forwarding organisation's
+ * access and gives the new recipient the share's terms. All on the caller's behalf and in this command's transaction
+ * (nested units of work), so the referral's log and its records' logs never disagree about who may read what.
  */
 @Component
 class ReferralForwarding {
 
-    private final Repository<SharedRecord> records;
-    private final Repository<Referral> referrals;
+    private final CommandGateway commands;
 
-    ReferralForwarding(@Qualifier("sharedRecordRepository") Repository<SharedRecord> records,
-                       @Qualifier("referralRepository") Repository<Referral> referrals) {
-        this.records = records;
-        this.referrals = referrals;
+    ReferralForwarding(CommandGateway commands) {
+        this.commands = commands;
     }
 
     @CommandHandler
-    long handle(ForwardReferral cmd, Actor actor, DeadlineManager deadlines,
-                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) throws Exception {
-        Referral.Forwarded forwarded;
+    long handle(ForwardReferral cmd, MetaData caller) {
+        HandReferralOn.HandedOn handedOn;
         try {
-            forwarded = referrals.load(cmd.referralId()).invoke(referral -> referral.forward(cmd, actor, expected));
+            handedOn = commands.sendAndWait(GenericCommandMessage.asCommandMessage(
+                    new HandReferralOn(cmd.referralId(), cmd.toOrganisation(), cmd.reason())).andMetaData(caller));
         } catch (AggregateNotFoundException e) {
             throw Refusal.notFound("referral");
         }
-        for (String recordId : forwarded.attachedRecords()) {
-            records.load(recordId).execute(record -> record.followForward(cmd.referralId(), forwarded.from(),
-                    forwarded.to(), deadlines));
+        for (String recordId : handedOn.attachedRecords()) {
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new FollowReferralForward(recordId,
+                    cmd.referralId(), handedOn.from(), handedOn.to())).andMetaData(caller));
         }
-        return forwarded.version();
+        return handedOn.version();
     }
 }

@@ -11,6 +11,7 @@ import dev.careloop.api.record.AmendRecord;
 import dev.careloop.api.record.DiscloseRecord;
 import dev.careloop.api.record.EmergencyAccessReviewed;
 import dev.careloop.api.record.EmergencyAccessUsed;
+import dev.careloop.api.record.FollowReferralForward;
 import dev.careloop.api.record.RecordAccessExpired;
 import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
@@ -125,15 +126,19 @@ class SharedRecord {
     }
 
     /**
-     * The referral this record is attached to went from {@code from} to {@code to} (called by
-     * {@link ReferralForwarding} in the forward's unit of work): {@code from}'s grant ends, unless it wrote the record;
-     * {@code to} gets a grant on the share's terms, unless it wrote the record, already has one, or the author
+     * The referral this record is attached to went from {@code from} to {@code to} (sent by
+     * {@link ReferralForwarding} in the forward's transaction): {@code from}'s grant ends, unless it wrote the
+     * record; {@code to} gets a grant on the share's terms, unless it wrote the record, already has one, or the author
      * withdrew its access. An expired record changes no more.
      */
-    void followForward(String referralId, String from, String to, DeadlineManager deadlines) {
+    @CommandHandler
+    void handle(FollowReferralForward cmd, DeadlineManager deadlines) {
         if (expired) {
             return;
         }
+        String referralId = cmd.referralId();
+        String from = cmd.from();
+        String to = cmd.to();
         boolean anyoneCouldRead = revokedByRecipient.containsValue(false);
         if (Boolean.FALSE.equals(revokedByRecipient.get(from))) {
             apply(new RecordAccessRevoked(recordId, patientId, from, "the referral was forwarded to " + to,

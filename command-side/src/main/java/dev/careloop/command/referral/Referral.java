@@ -4,7 +4,6 @@ import dev.careloop.api.Patient;
 import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.Actor;
 import dev.careloop.api.MetadataKeys;
-import dev.careloop.api.record.DocumentType;
 import dev.careloop.command.rules.Refusal;
 import dev.careloop.command.rules.Rules;
 import dev.careloop.api.referral.*;
@@ -106,15 +105,13 @@ public class Referral {
         return version();
     }
 
-    /** A forward that happened: the referral's new version, who handed it on, to whom, and its attached records. */
-    public record Forwarded(long version, String from, String to, List<String> attachedRecords) {
-    }
-
     /**
-     * Hands the referral on. Called by {@link ReferralForwarding}, which moves the access to the attached records in
-     * the same unit of work (the referral's documents travel with it).
+     * Hands the referral on. Sent by the forward's handler (ReferralForwarding), which then moves the access to the
+     * attached records in the same transaction: the referral's documents travel with it.
      */
-    public Forwarded forward(ForwardReferral cmd, Actor actor, Long expected) {
+    @CommandHandler
+    HandReferralOn.HandedOn handle(HandReferralOn cmd, Actor actor,
+                                   @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.FORWARD, actor, expected);
         Rules.require(!cmd.toOrganisation().equals(recipient), "toOrganisation",
                 "the referral is already with " + recipient);
@@ -122,7 +119,8 @@ public class Referral {
                 "a referral cannot be forwarded back to the organisation that sent it; refer back instead");
         String from = recipient;
         apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
-        return new Forwarded(version(), from, cmd.toOrganisation(), attachedRecords.stream().sorted().toList());
+        return new HandReferralOn.HandedOn(version(), from, cmd.toOrganisation(),
+                attachedRecords.stream().sorted().toList());
     }
 
     @CommandHandler
@@ -210,35 +208,20 @@ public class Referral {
         return version();
     }
 
-    /** The visit actions of the referral API, each the appointment's to carry out. */
-    public enum VisitAction {
-        SCHEDULE(Trigger.SCHEDULE), RESCHEDULE(Trigger.RESCHEDULE), NO_SHOW(Trigger.RECORD_NO_SHOW),
-        CANCEL(Trigger.CANCEL_APPOINTMENT);
-
-        private final Trigger trigger;
-
-        VisitAction(Trigger trigger) {
-            this.trigger = trigger;
-        }
-    }
-
     /**
-     * What the appointment side needs to carry out a visit action for this referral: the patient, both
-     * organisations, the referral's current appointment ({@code booked} when it is still to take place) and the
-     * version the referral will have once it has followed the appointment's change.
+     * Checks that the sender may take a visit action on this referral now, exactly as the referral's own actions
+     * are checked (404, 403, stale If-Match, 409). Applies nothing: the appointment's events, followed by the
+     * process manager, move the referral.
      */
-    public record Visit(String referralId, Patient patient, String initiator, String recipient, String appointmentId,
-                        boolean booked, long versionAfter) {
-    }
-
-    /**
-     * Checks that {@code actor} may take a visit action on this referral now, exactly as the referral's own
-     * actions are checked (404, 403, stale If-Match, 409). Applies nothing: the appointment's events, followed
-     * by the process manager, move the referral.
-     */
-    public Visit planVisit(VisitAction action, Actor actor, Long expectedVersion) {
-        decide(action.trigger, actor, expectedVersion);
-        switch (action) {
+    @CommandHandler
+    PlanVisit.Visit handle(PlanVisit cmd, Actor actor, @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        decide(switch (cmd.action()) {
+            case SCHEDULE -> Trigger.SCHEDULE;
+            case RESCHEDULE -> Trigger.RESCHEDULE;
+            case NO_SHOW -> Trigger.RECORD_NO_SHOW;
+            case CANCEL -> Trigger.CANCEL_APPOINTMENT;
+        }, actor, expected);
+        switch (cmd.action()) {
             case SCHEDULE -> {
                 Rules.conflictUnless(!appointmentBooked, "an appointment is already booked; reschedule it instead");
                 Rules.conflictUnless(!appointmentMissed,
@@ -252,7 +235,8 @@ public class Referral {
                     + "reschedule to book a new one"
                     : "there is no booked appointment to cancel");
         }
-        return new Visit(referralId, patient, initiator, recipient, appointmentId, appointmentBooked, version() + 1);
+        return new PlanVisit.Visit(referralId, patient, initiator, recipient, appointmentId, appointmentBooked,
+                version() + 1);
     }
 
     /**
@@ -301,16 +285,12 @@ public class Referral {
         return ReferralTransitions.allows(trigger, status) ? ReferralTransitions.target(trigger) : status;
     }
 
-    /** Who else gets a record attached to this referral, and which patient it must be about. */
-    public record Attachment(String counterpart, Patient patient) {
-    }
-
     /**
-     * Records that a shared record belongs to this referral. Called by the record side's share handler in the
-     * same unit of work that creates the record, so the referral's log and the record agree.
+     * Records that a shared record belongs to this referral. Sent by the record side's share handler before it
+     * creates the record, in the same transaction, so a refused attachment shares nothing.
      */
-    public Attachment attachRecord(Actor actor, String recordId, String title, DocumentType documentType,
-                                   Patient about) {
+    @CommandHandler
+    AttachRecord.Attachment handle(AttachRecord cmd, Actor actor) {
         if (!participants.contains(actor.organisation())) {
             throw Refusal.notFound("referral");
         }
@@ -318,12 +298,12 @@ public class Referral {
             throw new Refusal(Refusal.Kind.FORBIDDEN,
                     "only the referring or receiving organisation can attach records to a referral");
         }
-        Rules.require(about == null || about.patientId().equals(patient.patientId()), "patient",
+        Rules.require(cmd.patient() == null || cmd.patient().patientId().equals(patient.patientId()), "patient",
                 "the referral is about another patient");
         Rules.conflictUnless(status != ReferralStatus.DECLINED && status != ReferralStatus.CANCELLED,
                 "a referral that is " + status.phrase() + " cannot have records attached");
-        apply(new RecordAttached(referralId, patientId(), recordId, title, documentType, status));
-        return new Attachment(actor.actsFor(initiator) ? recipient : initiator, patient);
+        apply(new RecordAttached(referralId, patientId(), cmd.recordId(), cmd.title(), cmd.documentType(), status));
+        return new AttachRecord.Attachment(actor.actsFor(initiator) ? recipient : initiator, patient);
     }
 
     private void requireAttached(List<String> recordIds) {

@@ -1,6 +1,8 @@
 package dev.careloop.command.web;
 
 import dev.careloop.command.rules.Refusal;
+import dev.careloop.command.rules.Rules;
+import dev.careloop.plumbing.IfMatch;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.core.Ordered;
@@ -48,13 +50,26 @@ class CommandProblems {
                 "it was changed by another request at the same time; read it again and retry"));
     }
 
-    /** A call that overwrites data without If-Match (RFC 6585): the caller reads, then sends the ETag it saw. */
-    @ExceptionHandler(IfMatch.Required.class)
-    ResponseEntity<ProblemDetail> ifMatchRequired(IfMatch.Required e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_REQUIRED, e.getMessage());
+    /**
+     * A call that overwrites data without If-Match (RFC 6585; docs/API.md, "Rules every write follows"): the caller
+     * reads, then sends the ETag it saw. Optional on intent-based transitions (accept, decline...), whose state
+     * machine already refuses a stale intent.
+     */
+    @ExceptionHandler(IfMatch.Missing.class)
+    ResponseEntity<ProblemDetail> ifMatchRequired() {
+        String detail = "If-Match is required here: send the ETag (the version) you last read, such as \"3\", so that "
+                + "this change cannot overwrite one you have not seen";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PRECONDITION_REQUIRED, detail);
         problem.setTitle("Precondition Required");
-        problem.setProperty("errors", List.of(Map.of("field", "If-Match", "message", e.getMessage())));
+        problem.setProperty("errors", List.of(Map.of("field", "If-Match", "message", detail)));
         return ResponseEntity.status(HttpStatus.PRECONDITION_REQUIRED).body(problem);
+    }
+
+    /** An If-Match that is no version: a 400 naming the header, as any bad field. */
+    @ExceptionHandler(IfMatch.Malformed.class)
+    ResponseEntity<ProblemDetail> ifMatchMalformed() {
+        return refused(new Rules.InvalidField("If-Match",
+                "must be the ETag (the version) you last read, such as \"3\""));
     }
 
     @ExceptionHandler(IdempotentWrites.BadIdempotencyKey.class)

@@ -1,6 +1,7 @@
 package dev.careloop.command.web;
 
 import dev.careloop.api.Actor;
+import dev.careloop.plumbing.IfMatch;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;

@@ -50,8 +50,8 @@ public class Organisations {
     /**
      * 400 on {@code field} unless {@code organisation} offers {@code service} (its code or its name, in any case) in
      * the organisation directory. An organisation the directory lists no services for takes any service, as every
-     * organisation did before the directory (the directory's services come from configuration: README, "The
-     * organisation directory"). Asked each time: the directory changes with configuration.
+     * organisation did before the directory (the directory's services come from configuration: docs/API.md,
+     * "The organisation directory"). Asked each time: the directory changes with configuration.
      */
     public void requireOffers(String field, String organisation, String service) {
         List<String[]> offered = jdbc.query("SELECT code, name FROM organisation_service WHERE organisation_id = ?",

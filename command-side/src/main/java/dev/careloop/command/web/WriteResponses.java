@@ -47,9 +47,9 @@ public class WriteResponses {
     }
 
     /**
-     * The log position a read on any node waits for to show this write (README, "The API"): the newest event of the
-     * written aggregate, which is this write's or a later one. Empty when it cannot be looked up (the database went
-     * away after the commit): the write still answers, without it.
+     * The log position a read on any node waits for to show this write (docs/API.md, "Rules every write follows"): the
+     * newest event of the written aggregate, which is this write's or a later one. Empty when it cannot be looked up
+     * (the database went away after the commit): the write still answers, without it.
      */
     private Optional<Long> position(Written written) {
         try {

@@ -1,6 +1,7 @@
 package dev.careloop.command.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
@@ -10,38 +11,40 @@ import dev.careloop.api.referral.CancelVisit;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RescheduleVisit;
 import dev.careloop.api.referral.ScheduleVisit;
-import dev.careloop.command.referral.Referral;
-import dev.careloop.command.referral.Referral.Visit;
+import dev.careloop.api.referral.PlanVisit;
+import dev.careloop.api.referral.PlanVisit.Visit;
 import dev.careloop.command.rules.Refusal;
-import org.axonframework.modelling.command.Aggregate;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.messaging.MessageHandler;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.Repository;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.Mockito;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static dev.careloop.api.appointment.AppointmentStatus.*;
 import static dev.careloop.command.CommandTesting.by;
+import static org.assertj.core.api.Assertions.assertThat;
 import static dev.careloop.command.CommandTesting.invalidField;
 import static dev.careloop.command.CommandTesting.refusal;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.matches;
 import static org.axonframework.test.matchers.Matchers.payloadsMatching;
 import static org.hamcrest.Matchers.equalTo;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.when;
 
 /**
- * A referral's visit booked and changed through its appointment: the referral is asked first (here a
- * stand-in answering what the real one would) and the appointment carries the change out.
+ * A referral's visit booked and changed through its appointment: the referral is asked first with
+ * {@link PlanVisit} (here a stand-in on the command bus answering what the real one would) and the appointment
+ * carries the change out.
  */
 class AppointmentBookingTest {
 
@@ -58,18 +61,21 @@ class AppointmentBookingTest {
     private static final Slot LATER = new Slot(NOW.plus(Duration.ofDays(5)), NOW.plus(Duration.ofDays(5)).plusSeconds(1800));
 
     private AggregateTestFixture<AppointmentHandoff> fixture;
-    private Repository<Referral> referrals;
-    private Aggregate<Referral> referral;
+    /** What the stand-in referral does with the next PlanVisit it is sent. */
+    private MessageHandler<CommandMessage<?>> referral;
+    private final List<CommandMessage<?>> asked = new ArrayList<>();
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
     void setUp() {
         fixture = new AggregateTestFixture<>(AppointmentHandoff.class);
         ReminderPolicy reminders = new ReminderPolicy(Duration.ofHours(24), Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(reminders);
-        referrals = Mockito.mock(Repository.class);
-        referral = Mockito.mock(Aggregate.class);
-        fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(), referrals, reminders));
+        fixture.getCommandBus().subscribe(PlanVisit.class.getName(), message -> {
+            asked.add(message);
+            return referral.handle(message);
+        });
+        fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(),
+                DefaultCommandGateway.builder().commandBus(fixture.getCommandBus()).build(), reminders));
     }
 
     @Test
@@ -82,6 +88,20 @@ class AppointmentBookingTest {
                         SLOT, "Room 2", null, BOOKED))
                 // the referral's version once it has followed the booking
                 .expectResultMessagePayload(3L);
+    }
+
+    @Test
+    void theReferralIsAskedOnTheCallersBehalfWithTheVersionTheCallerLastSaw() {
+        referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, true, 5));
+        fixture.givenCurrentTime(NOW).andGiven(booked())
+                .when(new CancelVisit(REFERRAL, "clinic closed"), by(RIVER_STAFF, 4))
+                .expectSuccessfulHandlerExecution();
+        assertThat(asked).singleElement().satisfies(message -> {
+            assertThat(message.getPayload()).isEqualTo(new PlanVisit(REFERRAL, PlanVisit.Action.CANCEL));
+            assertThat(message.getMetaData()).containsEntry(MetadataKeys.USER, "dr-river")
+                    .containsEntry(MetadataKeys.ORGANISATION, RIVERSIDE)
+                    .containsEntry(MetadataKeys.EXPECTED_VERSION, 4L);
+        });
     }
 
     @Test
@@ -110,9 +130,9 @@ class AppointmentBookingTest {
 
     @Test
     void whatTheReferralRefusesCreatesNoAppointment() {
-        when(referrals.load(REFERRAL)).thenReturn(referral);
-        when(referral.invoke(any())).thenThrow(new Refusal(Refusal.Kind.CONFLICT,
-                "a referral that is declined cannot be scheduled"));
+        referral = message -> {
+            throw new Refusal(Refusal.Kind.CONFLICT, "a referral that is declined cannot be scheduled");
+        };
         fixture.givenNoPriorActivity()
                 .when(new ScheduleVisit(REFERRAL, ID, new Appointment(SLOT.start(), SLOT.end(), null)),
                         by(RIVER_STAFF))
@@ -123,7 +143,9 @@ class AppointmentBookingTest {
 
     @Test
     void anUnknownReferralIsNotFound() {
-        when(referrals.load(REFERRAL)).thenThrow(new AggregateNotFoundException(REFERRAL, "no referral"));
+        referral = message -> {
+            throw new AggregateNotFoundException(REFERRAL, "no referral");
+        };
         fixture.givenNoPriorActivity()
                 .when(new ScheduleVisit(REFERRAL, ID, new Appointment(SLOT.start(), SLOT.end(), null)),
                         by(RIVER_STAFF))
@@ -174,8 +196,7 @@ class AppointmentBookingTest {
     }
 
     private void referralAnswers(Visit visit) {
-        when(referrals.load(REFERRAL)).thenReturn(referral);
-        when(referral.invoke(any())).thenReturn(visit);
+        referral = message -> visit;
     }
 
     private static AppointmentBooked booked() {

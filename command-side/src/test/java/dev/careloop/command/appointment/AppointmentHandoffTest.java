@@ -6,9 +6,8 @@ import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.privacy.PatientRekeyed;
-import dev.careloop.command.referral.Referral;
 import dev.careloop.command.rules.Refusal;
-import org.axonframework.modelling.command.Repository;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.mockito.Mockito;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.TestExecutor;
@@ -54,9 +53,9 @@ class AppointmentHandoffTest {
         fixture = new AggregateTestFixture<>(AppointmentHandoff.class);
         ReminderPolicy reminders = new ReminderPolicy(LEAD, Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(reminders);
-        // Transitions of care name no referral, so the referral repository must never be used.
-        Repository<Referral> referrals = Mockito.mock(Repository.class, invocation -> {
-            throw new AssertionError("a transition of care loaded a referral: " + invocation);
+        // Transitions of care name no referral, so no referral may ever be asked.
+        CommandGateway referrals = Mockito.mock(CommandGateway.class, invocation -> {
+            throw new AssertionError("a transition of care asked a referral: " + invocation);
         });
         fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(), referrals, reminders));
     }

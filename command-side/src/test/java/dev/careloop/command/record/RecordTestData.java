@@ -8,8 +8,7 @@ import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordShared;
 import dev.careloop.api.record.ShareRecord;
-import dev.careloop.command.referral.Referral;
-import org.axonframework.modelling.command.Repository;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
@@ -61,19 +60,18 @@ final class RecordTestData {
 
     /**
      * A fixture for the record, with the share handler that creates it. Shares in these tests name no
-     * referral, so the referral repository must never be used.
+     * referral, so no referral may ever be asked.
      */
     static AggregateTestFixture<SharedRecord> fixture() {
         return fixture(LAKESIDE);
     }
 
     /** As {@link #fixture()}, with break-the-glass on for {@code breakGlassOrganisations} only. */
-    @SuppressWarnings("unchecked")
     static AggregateTestFixture<SharedRecord> fixture(String... breakGlassOrganisations) {
         AggregateTestFixture<SharedRecord> fixture = new AggregateTestFixture<>(SharedRecord.class);
         fixture.registerInjectableResource(breakGlassFor(breakGlassOrganisations));
-        Repository<Referral> referrals = Mockito.mock(Repository.class, invocation -> {
-            throw new AssertionError("a share without a referral loaded one: " + invocation);
+        CommandGateway referrals = Mockito.mock(CommandGateway.class, invocation -> {
+            throw new AssertionError("a share without a referral asked one: " + invocation);
         });
         fixture.registerAnnotatedCommandHandler(new RecordSharing(fixture.getRepository(), referrals));
         return fixture;

@@ -52,10 +52,10 @@ import static dev.careloop.api.referral.ReferralStatus.SCHEDULED;
 import static dev.careloop.command.referral.ReferralTestData.*;
 
 /**
- * Every step a user can take on an existing referral (the {@code POST /api/referrals/{id}/{action}} list of
- * DESIGN.md), with who may take it as DESIGN.md states it, a state it is certainly allowed from, the
- * command a user sends and the events the log should then hold. Written by hand from DESIGN.md; nothing
- * here reads the production transition table.
+ * Every step a user can take on an existing referral (the {@code POST /api/referrals/{id}/{action}} routes of
+ * docs/API.md), with who may take it as the state machine table there states it, a state it is certainly allowed
+ * from, the command a user sends and the events the log should then hold. Written by hand from the documented
+ * table; nothing here reads the production transition table.
  */
 enum Action {
     ACCEPT("accept", Side.RECIPIENT, Who.STAFF, CREATED, ACCEPTED) {

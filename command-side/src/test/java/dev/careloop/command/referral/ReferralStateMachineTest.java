@@ -35,9 +35,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
- * Every step from every state, taken by the right organisation and role, against a grid written by hand
- * from DESIGN.md (and, where DESIGN.md is silent, what a clinician would expect). The grid is the spec:
- * it never reads {@code ReferralTransitions}, so a wrong row in the production table fails here.
+ * Every step from every state, taken by the right organisation and role, against a grid written by hand from the state
+ * machine table in docs/API.md (and, where it is silent, what a clinician would expect). The grid is the spec: it never
+ * reads {@code ReferralTransitions}, so a wrong row in the production table fails here.
  */
 class ReferralStateMachineTest {
 

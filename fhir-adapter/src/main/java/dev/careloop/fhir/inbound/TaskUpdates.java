@@ -16,6 +16,7 @@ import dev.careloop.api.referral.SendOutcome;
 import dev.careloop.fhir.facade.FhirCaller;
 import dev.careloop.fhir.facade.FhirLog;
 import dev.careloop.fhir.facade.Outcomes;
+import dev.careloop.plumbing.IfMatch;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -69,7 +70,8 @@ public class TaskUpdates {
                     + referralId);
         }
         Object command = command(referralId, current, updated);
-        // A PUT replaces the Task the partner read: it must say which version that was (README, "If-Match").
+        // A PUT replaces the Task the partner read: it must name that version (docs/API.md, "Rules every write
+        // follows").
         Long expected = version(ifMatch);
         if (expected == null) {
             throw preconditionRequired();
@@ -171,19 +173,11 @@ public class TaskUpdates {
                 Outcomes.error(IssueType.REQUIRED, diagnostics, null));
     }
 
-    /** If-Match {@code W/"3"}, {@code "3"} or {@code 3}; null when absent or {@code *}. */
+    /** The version If-Match names ({@link IfMatch}); null when absent or {@code *}. */
     static Long version(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        String value = ifMatch.trim();
-        if (value.startsWith("W/")) {
-            value = value.substring(2);
-        }
-        value = value.replace("\"", "");
         try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
+            return IfMatch.parse(ifMatch);
+        } catch (IfMatch.Malformed e) {
             throw new InvalidRequestException("If-Match must be the version you last read, such as W/\"3\"");
         }
     }

@@ -15,7 +15,7 @@ import static dev.careloop.fhir.mapping.Resources.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Task.status, business status and ServiceRequest.status after each trigger of DESIGN.md's referral table,
+ * Task.status, business status and ServiceRequest.status after each trigger of the referral table (docs/FHIR.md),
  * written out by hand (not read from ReferralStatus, which is what is being checked).
  */
 class TaskStatusTest {

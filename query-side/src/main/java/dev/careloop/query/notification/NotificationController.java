@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** The caller's notifications (README, "Notifications"): the list, the unread count, read marks and the live stream. */
+/** The caller's notifications (docs/API.md, "Notifications"): the list, the unread count, read marks and the live stream. */
 @RestController
 @RequestMapping("/api/notifications")
 @Tag(name = "Notifications", description = "What changed in the caller's referrals, read marks and a live stream")

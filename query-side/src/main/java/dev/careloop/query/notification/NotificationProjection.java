@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.function.UnaryOperator;
 
 /**
- * The notification table: who should look at what a referral's event changed (README, "Notifications"). The new
+ * The notification table: who should look at what a referral's event changed (docs/API.md, "Notifications"). The new
  * recipient hears of a referral sent or forwarded to it, the initiator of a question and of the consult report, the
  * recipient of the answer, both of a missed SLA, the other organisation of a visit booked, moved, cancelled or missed,
  * and the person a referral is assigned to of the assignment. A refer-back is told by the new referral's

@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * The tables a processing group writes, so that the group can be rebuilt from the log into fresh copies of them
- * (README, "Rebuilding read models"). Every table a group's handlers write belongs in its list; a table written by
- * two groups is listed by both, and such groups are only ever rebuilt together. Declared as Spring beans; any
- * module can add its own.
+ * (docs/OPERATIONS.md, "Rebuilding read models from the log"). Every table a group's handlers write belongs in its
+ * list; a table written by two groups is listed by both, and such groups are only ever rebuilt together. Declared as
+ * Spring beans; any module can add its own.
  *
  * <p>{@code bulk} says that every handler of the group writes only through {@link Stores} (its constructor takes
  * a {@code Stores}, and nothing else it is given writes): a rebuild may then fold the log in memory through
