@@ -65,7 +65,8 @@ class RecordsBrowserTest {
 
             priya.open("/records/" + recordId);
             priya.waitForText("#disclosures", "northside-gp");
-            assertThat(priya.text("#disclosures")).contains("TREAT");
+            assertThat(priya.text("#disclosures")).as("the reader by name, not by login")
+                    .contains("TREAT", "Dr Tom Okafor").doesNotContain("tom.okafor");
             priya.assertAccessible("record");
             priya.screenshot("record");
             priya.open("/records");
