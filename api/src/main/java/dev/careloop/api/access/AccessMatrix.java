@@ -104,6 +104,7 @@ public final class AccessMatrix {
             route(PUT, "/api/records/content/{sha256}", STAFF),
             route(POST, "/api/records", STAFF),
             route(POST, "/api/records/{id}/amend", STAFF),
+            route(POST, "/api/records/{id}/grant", STAFF),
             route(POST, "/api/records/{id}/revoke", STAFF),
             // Reviewing a break-the-glass read is the owner's compliance officers' work (docs/CONSENT.md).
             route(POST, "/api/records/{id}/emergency-access/{accessId}/review", COMPLIANCE),
