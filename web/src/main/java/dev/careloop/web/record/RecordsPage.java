@@ -216,7 +216,8 @@ class RecordsPage {
             return List.of();
         }
         List<Object> reading = grants.stream().filter(g -> g instanceof Map<?, ?> m
-                && RecordGrant.ACTIVE.equals(m.get("status"))).map(g -> ((Map<?, ?>) g).get("organisation")).toList();
+                && RecordGrant.ACTIVE.equals(m.get("status"))).<Object>map(g -> ((Map<?, ?>) g).get("organisation"))
+                .toList();
         List<Map<String, Object>> others = others(person);
         others.removeIf(o -> reading.contains(o.get("id")));
         return others;
