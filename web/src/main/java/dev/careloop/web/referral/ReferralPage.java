@@ -65,9 +65,8 @@ class ReferralPage {
                 throw problem;
             }
             response.setStatus(problem.status());
-            // The API answers a stale If-Match with 409 (412 elsewhere): the referral is then at another version.
-            boolean maybeStale = problem.stale() || problem.status() == 409;
-            return render(id, model, problem, maybeStale ? version : null, form);
+            // A stale If-Match (409 from the API): the page shows what changed since the version it showed.
+            return render(id, model, problem, problem.stale() ? version : null, form);
         }
         return "redirect:/referrals/" + UriUtils.encodePathSegment(id, StandardCharsets.UTF_8);
     }
