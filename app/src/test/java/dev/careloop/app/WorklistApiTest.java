@@ -390,6 +390,31 @@ class WorklistApiTest {
         assertThat(gp.post("/api/referrals", body).status()).as("a service by its code, in any case").isEqualTo(201);
     }
 
+    // --- the persons directory --------------------------------------------------------------------------------
+
+    @Test
+    void theCallerSeesTheirOwnOrganisationsPersonsWithTitlesAndTheClinicianFilterKeepsClinicians() {
+        JsonNode clinicians = derm.get("/api/persons?role=clinician").json();
+        List<String> subjects = new ArrayList<>();
+        clinicians.forEach(p -> subjects.add(p.get("subject").asString()));
+        assertThat(subjects).contains("priya.shah").doesNotContain("ben.carter", "maya.idris", "tom.okafor",
+                "lars.nyberg");
+        JsonNode priya = clinicians.get(subjects.indexOf("priya.shah"));
+        assertThat(priya.get("name").asString()).isEqualTo("Dr Priya Shah");
+        assertThat(priya.get("title").asString()).isEqualTo("dermatologist at Riverside");
+
+        List<String> everyone = new ArrayList<>();
+        DemoClinics.at(port).compliance(DERM).get("/api/persons").json()
+                .forEach(p -> everyone.add(p.get("subject").asString()));
+        assertThat(everyone).contains("priya.shah", "ben.carter", "maya.idris").doesNotContain("tom.okafor");
+
+        Response refused = derm.get("/api/persons?role=surgeon");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("role");
+        assertThat(DemoClinics.at(port).client("lakeside-ehr").get("/api/persons").status())
+                .as("a partner system has no colleagues here").isEqualTo(403);
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
 
     /** A fixture patient, their surname to search by and, once a referral about them was sent, their keyed id. */

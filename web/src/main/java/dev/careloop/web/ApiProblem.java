@@ -58,9 +58,13 @@ public final class ApiProblem extends RuntimeException {
         return fields;
     }
 
-    /** Someone else changed the resource since the page showed it (412 on If-Match). */
+    /**
+     * The resource may not be as the page showed it: the REST API answers a stale If-Match with 409 (412 is the
+     * HTTP norm, kept for an API behind a proxy that says so), and 409 is also its answer to a step the state no
+     * longer allows. Whether someone else changed it is for the page to tell by comparing versions.
+     */
     public boolean stale() {
-        return status == 412;
+        return status == 409 || status == 412;
     }
 
     public boolean notFound() {

@@ -49,12 +49,24 @@ class WebLogin implements ClientRegistrationRepository {
         return built;
     }
 
-    /** The process's own issuer (the local profile), at the loopback address its redirect URIs name. */
+    /**
+     * The process's own issuer (the local profile), at the loopback address its redirect URIs name. With a secret
+     * (the local profile sets one) the web app is a confidential client, the only kind the issuer gives a refresh
+     * token: a page posted after the access token expired is then sent with a renewed token instead of through the
+     * login, which would lose the form. PKCE stays on either way.
+     */
     private ClientRegistration local() {
         String issuer = "http://" + settings.publicHost() + ":" + ownPort();
-        return ClientRegistration.withRegistrationId(REGISTRATION)
-                .clientId(settings.clientId())
-                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+        ClientRegistration.Builder builder = ClientRegistration.withRegistrationId(REGISTRATION)
+                .clientId(settings.clientId());
+        if (settings.clientSecret() == null) {
+            builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+        } else {
+            builder.clientSecret(settings.clientSecret())
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build());
+        }
+        return builder
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .redirectUri("{baseUrl}" + CALLBACK)
                 .scope(settings.scopes())

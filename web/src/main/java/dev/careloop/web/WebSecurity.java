@@ -19,6 +19,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -41,21 +42,13 @@ class WebSecurity {
             + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
             + "frame-ancestors 'none'";
 
-    private static final RequestMatcher NOT_WEB = new OrRequestMatcher(
-            PathPatternRequestMatcher.withDefaults().matcher("/api/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/fhir/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/actuator/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/v3/api-docs/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/v3/api-docs"),
-            PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/swagger-ui.html"),
-            PathPatternRequestMatcher.withDefaults().matcher("/oauth2/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/.well-known/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/connect/**"),
-            PathPatternRequestMatcher.withDefaults().matcher("/userinfo"),
-            PathPatternRequestMatcher.withDefaults().matcher("/login"),
-            PathPatternRequestMatcher.withDefaults().matcher("/logout"),
-            PathPatternRequestMatcher.withDefaults().matcher("/default-ui.css"));
+    /** The paths other chains own: the API, FHIR, operations, API documentation and the issuer. */
+    private static final List<String> NOT_WEB_PATHS = List.of("/api/**", "/fhir/**", "/actuator/**",
+            "/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html", "/oauth2/**", "/.well-known/**",
+            "/connect/**", "/userinfo", "/login", "/logout", "/default-ui.css");
+
+    private static final RequestMatcher NOT_WEB = new OrRequestMatcher(NOT_WEB_PATHS.stream()
+            .map(path -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(path)).toList());
 
     /** The person's tokens live in their page session only: gone at sign-out or idle timeout, never in a shared map. */
     @Bean

@@ -92,6 +92,8 @@ public final class AccessMatrix {
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),
+            // The persons directory: the caller's own organisation's people, for assigning work; persons only.
+            route(GET, "/api/persons", STAFF_AND_COMPLIANCE),
             // Shared records: documents are read with DocumentReference.read; only clinic staff write.
             route(GET, "/api/records", STAFF, read(DOC)),
             route(GET, "/api/records/{id}", STAFF, read(DOC)),
@@ -102,6 +104,7 @@ public final class AccessMatrix {
             route(PUT, "/api/records/content/{sha256}", STAFF),
             route(POST, "/api/records", STAFF),
             route(POST, "/api/records/{id}/amend", STAFF),
+            route(POST, "/api/records/{id}/grant", STAFF),
             route(POST, "/api/records/{id}/revoke", STAFF),
             // Reviewing a break-the-glass read is the owner's compliance officers' work (docs/CONSENT.md).
             route(POST, "/api/records/{id}/emergency-access/{accessId}/review", COMPLIANCE),

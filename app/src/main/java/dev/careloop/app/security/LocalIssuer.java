@@ -139,8 +139,16 @@ class LocalIssuer {
         return new IssuedTokens(new InMemoryOAuth2AuthorizationService(), revoked);
     }
 
+    /**
+     * The service clients, and {@code careloop-web}: public with PKCE for Swagger UI's Authorize, and also
+     * confidential (client_secret_basic, {@code careloop.web.client-secret}) for the web app, which alone then gets a
+     * refresh token (Spring Authorization Server gives none to a public client) so that a person's page outlives
+     * one access token. Refresh tokens rotate and last a working day; the page session's idle timeout ends them
+     * sooner in practice.
+     */
     @Bean
-    RegisteredClientRepository demoClients(ClientSecrets encoder, WebClient web) {
+    RegisteredClientRepository demoClients(ClientSecrets encoder, WebClient web,
+                                           @Value("${careloop.web.client-secret:}") String webSecret) {
         List<RegisteredClient> clients = new ArrayList<>(DemoClients.all().stream()
                 .map(c -> RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes()).toString())
                         .clientId(c.clientId())
@@ -156,9 +164,16 @@ class LocalIssuer {
                         .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofHours(1)).build())
                         .build())
                 .toList());
-        clients.add(RegisteredClient.withId(UUID.nameUUIDFromBytes(WEB_CLIENT.getBytes()).toString())
+        RegisteredClient.Builder webClient = RegisteredClient.withId(
+                        UUID.nameUUIDFromBytes(WEB_CLIENT.getBytes()).toString())
                 .clientId(WEB_CLIENT)
-                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+        if (webSecret != null && !webSecret.isBlank()) {
+            webClient.clientSecret(encoder.encode(webSecret))
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN);
+        }
+        clients.add(webClient
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .redirectUris(uris -> uris.addAll(web.redirectUris()))
                 .postLogoutRedirectUris(uris -> uris.addAll(web.postLogoutRedirectUris()))
@@ -166,7 +181,8 @@ class LocalIssuer {
                 .scope(OidcScopes.PROFILE)
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false)
                         .build())
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(web.accessTokenTtl()).build())
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(web.accessTokenTtl())
+                        .refreshTokenTimeToLive(Duration.ofHours(8)).reuseRefreshTokens(false).build())
                 .build());
         return new InMemoryRegisteredClientRepository(clients);
     }

@@ -36,6 +36,7 @@ class NotificationsBrowserTest {
             ben.waitFor(d -> d.findElement(By.id("unread")).getText().isEmpty());
             JavascriptExecutor page = (JavascriptExecutor) ben.driver();
             page.executeScript("window.careloopSamePage = true;");
+            int inboxBefore = Integer.parseInt(ben.text("#inbox-count").trim());
 
             CareLoopClient gp = CareLoopClient.as(port, "northside-gp-staff");
             CareLoopClient.Response sent = gp.post("/api/referrals",
@@ -44,8 +45,9 @@ class NotificationsBrowserTest {
 
             ben.waitForText("#unread", "1");
             ben.waitForText("#toasts", "Referral received");
+            ben.waitFor(d -> Integer.parseInt(d.findElement(By.id("inbox-count")).getText().trim()) > inboxBefore);
             assertThat(page.executeScript("return window.careloopSamePage === true;"))
-                    .as("the badge and the toast arrived without a reload").isEqualTo(true);
+                    .as("the badge, the toast and the inbox count arrived without a reload").isEqualTo(true);
             assertThat(ben.find("#toasts").getAttribute("role")).isEqualTo("status");
             ben.screenshot("notification-live");
 

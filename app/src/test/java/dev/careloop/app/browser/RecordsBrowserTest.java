@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.nio.file.Files;
@@ -65,7 +66,15 @@ class RecordsBrowserTest {
 
             priya.open("/records/" + recordId);
             priya.waitForText("#disclosures", "northside-gp");
-            assertThat(priya.text("#disclosures")).contains("TREAT");
+            assertThat(priya.text("#disclosures")).as("the reader by name, not by login")
+                    .contains("TREAT", "Dr Tom Okafor").doesNotContain("tom.okafor");
+            // Shared with one more organisation after the fact, on the share's terms.
+            assertThat(priya.text("#share-terms")).contains("TREAT");
+            new Select(priya.find("#grant-organisation")).selectByValue("lakeside-cardio");
+            priya.find("#grant-reason").sendKeys("Cardiology follows up");
+            priya.find("section.share-more button[type=submit]").click();
+            priya.waitForText("table.grants", "lakeside-cardio");
+            assertThat(priya.all("#grant-organisation option[value='lakeside-cardio']")).isEmpty();
             priya.assertAccessible("record");
             priya.screenshot("record");
             priya.open("/records");

@@ -69,8 +69,14 @@ class ReferralLoopBrowserTest {
             ben.find("#results table a").click();
             ben.waitFor(ExpectedConditions.urlContains(path));
 
+            // The coordinator assigns to a clinician from the persons directory, one who has not acted on CareLoop
+            // yet; other organisations' clinicians are not offered.
+            Select assignee = new Select(ben.find("#assignee-choice"));
+            assertThat(assignee.getOptions()).extracting(WebElement::getText)
+                    .contains("Me (Ben Carter)", "Dr Priya Shah").doesNotContain("Dr Tom Okafor", "Dr Lars Nyberg");
+            assignee.selectByVisibleText("Dr Priya Shah");
             ben.find("form[action$='/assign'] button").click();
-            ben.waitForText("#assignee", "Ben Carter");
+            ben.waitForText("#assignee", "Dr Priya Shah");
             ben.find("#question").sendKeys("Is the lesion itchy or bleeding?");
             ben.find("form[action$='/request-information'] button").click();
             ben.waitForText("main h1", "Information requested");

@@ -171,6 +171,8 @@ class HostileInputTest {
                         + "\"purpose\":\"TREAT\",\"validUntil\":\"" + inDays(40) + "\"}"),
                 new Route(staffGp, "POST", "/api/records/{record}/amend", List.of(),
                         "{\"contentSha256\":\"{sha}\",\"title\":\"t\",\"description\":\"d\",\"reason\":\"r\"}"),
+                new Route(staffGp, "POST", "/api/records/{record}/grant", List.of(),
+                        "{\"organisation\":\"lakeside-cardio\",\"reason\":\"r\"}"),
                 new Route(staffGp, "POST", "/api/records/{record}/revoke", List.of(),
                         "{\"organisation\":\"riverside-derm\",\"reason\":\"r\"}"),
                 new Route(staffGp, "PUT", "/api/records/content/{sha}", List.of(), null),
@@ -201,6 +203,7 @@ class HostileInputTest {
                 // Notifications (the live stream is left out: it answers by never ending)
                 new Route(staffDerm, "GET", "/api/notifications", List.of("unread", "page", "size"), null),
                 new Route(staffDerm, "GET", "/api/notifications/count", List.of(), null),
+                new Route(staffDerm, "GET", "/api/persons", List.of("role"), null),
                 new Route(staffDerm, "POST", "/api/notifications/{unknown}/read", List.of(), null),
                 new Route(staffDerm, "POST", "/api/notifications/read-all", List.of(), null),
                 // Patients

@@ -76,6 +76,7 @@ class AccessMatrixTest {
             DELETE /api/referrals/{id}/assignment                          Y Y - - Y -
             GET    /api/organisations                                      Y Y Y Y Y Y
             GET    /api/organisations/{id}                                 Y Y Y Y Y Y
+            GET    /api/persons                                            Y Y Y - - -
             GET    /api/records                                            Y Y - - Y -
             GET    /api/records/{id}                                       Y Y - - Y -
             GET    /api/records/{id}/versions                              Y Y - - Y -
@@ -89,6 +90,7 @@ class AccessMatrixTest {
             PUT    /api/records/content/{sha256}                           Y Y - - - -
             POST   /api/records                                            Y Y - - - -
             POST   /api/records/{id}/amend                                 Y Y - - - -
+            POST   /api/records/{id}/grant                                 Y Y - - - -
             POST   /api/records/{id}/revoke                                Y Y - - - -
             POST   /api/records/{id}/emergency-access/{accessId}/review    - - Y - - -
             GET    /api/appointments                                       Y Y - - Y Y

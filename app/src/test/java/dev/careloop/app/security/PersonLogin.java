@@ -98,15 +98,30 @@ public final class PersonLogin {
         return post(base + "/oauth2/token", form(body));
     }
 
-    /** The whole flow for one person: their access token response (access_token, id_token). */
-    public JsonNode logIn(String username) {
+    /** The token request of the web app as a confidential client: the client authenticated with HTTP Basic. */
+    HttpResponse<String> tokenWithSecret(Map<String, String> body, String secret) {
+        String basic = Base64.getEncoder().encodeToString((LocalIssuer.WEB_CLIENT + ":" + secret)
+                .getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString(form(body))).build());
+    }
+
+    /** Login form and consent-free redirect for one person: the authorization code the issuer sends back. */
+    String code(String username) {
         String afterLogin = location(authorize(true));
         if (!afterLogin.endsWith("/login")) {
             throw new AssertionError("expected the login form, was sent to " + afterLogin);
         }
         String back = location(login(username, PASSWORD));
         String withCode = location(get(back.startsWith("http") ? back : base + back));
-        HttpResponse<String> token = token(parameter(withCode, "code"), verifier);
+        return parameter(withCode, "code");
+    }
+
+    /** The whole flow for one person: their access token response (access_token, id_token). */
+    public JsonNode logIn(String username) {
+        HttpResponse<String> token = token(code(username), verifier);
         if (token.statusCode() != 200) {
             throw new AssertionError("token exchange: " + token.statusCode() + " " + token.body());
         }

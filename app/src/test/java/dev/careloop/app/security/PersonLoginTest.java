@@ -70,6 +70,43 @@ class PersonLoginTest {
         assertThat(userInfo.json().get("name").asString()).isEqualTo("Dr Tom Okafor");
     }
 
+    /**
+     * The web app authenticates as a confidential client (the local profile's careloop.web.client-secret): it gets
+     * a refresh token, which renews the person's access token after the 30 minutes, so a form posted then is not
+     * lost to a login redirect. The refresh token rotates; a public client (Swagger UI) gets none.
+     */
+    @Test
+    void theWebAppGetsARefreshTokenThatRenewsThePersonsAccessTokenButAPublicClientDoesNot() {
+        assertThat(new PersonLogin(port).logIn("ben.carter").has("refresh_token"))
+                .as("a public client is given no refresh token").isFalse();
+
+        PersonLogin browser = new PersonLogin(port);
+        HttpResponse<String> issued = browser.tokenWithSecret(java.util.Map.of("grant_type", "authorization_code",
+                "code", browser.code("priya.shah"), "redirect_uri", browser.redirectUri,
+                "code_verifier", browser.verifier), "demo-web-secret");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String refreshToken = JSON.readTree(issued.body()).get("refresh_token").asString();
+
+        HttpResponse<String> renewed = browser.tokenWithSecret(java.util.Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken), "demo-web-secret");
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+        JsonNode tokens = JSON.readTree(renewed.body());
+        JsonNode access = claims(tokens.get("access_token").asString());
+        assertThat(access.get("sub").asString()).isEqualTo("priya.shah");
+        assertThat(access.get("name").asString()).isEqualTo("Dr Priya Shah");
+        assertThat(access.get("org").asString()).isEqualTo("riverside-derm");
+        assertThat(CareLoopClient.withToken(port, tokens.get("access_token").asString())
+                .get("/api/referrals?box=inbox").status()).isEqualTo(200);
+        assertThat(tokens.get("refresh_token").asString()).as("rotated").isNotEqualTo(refreshToken);
+
+        HttpResponse<String> reused = browser.tokenWithSecret(java.util.Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken), "demo-web-secret");
+        assertThat(reused.statusCode()).as("a rotated-out refresh token renews nothing").isEqualTo(400);
+        HttpResponse<String> wrongSecret = browser.tokenWithSecret(java.util.Map.of("grant_type", "refresh_token",
+                "refresh_token", tokens.get("refresh_token").asString()), "not-the-secret");
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+    }
+
     @Test
     void withoutPkceTheIssuerGivesNoCodeAndAWrongVerifierGetsNoToken() {
         PersonLogin browser = new PersonLogin(port);

@@ -6,6 +6,7 @@ import dev.careloop.api.PatientIds;
 import dev.careloop.api.record.AmendRecord;
 import dev.careloop.api.record.DocumentType;
 import dev.careloop.api.record.FindRecord;
+import dev.careloop.api.record.GrantRecordAccess;
 import dev.careloop.api.record.RecordContent;
 import dev.careloop.api.record.RecordView;
 import dev.careloop.api.record.ReviewEmergencyAccess;
@@ -13,6 +14,7 @@ import dev.careloop.api.record.RevokeRecordAccess;
 import dev.careloop.api.record.ShareRecord;
 import dev.careloop.command.record.RecordRequests.AmendRecordRequest;
 import dev.careloop.command.web.PatientRequest;
+import dev.careloop.command.record.RecordRequests.GrantAccessRequest;
 import dev.careloop.command.record.RecordRequests.RevokeAccessRequest;
 import dev.careloop.command.record.RecordRequests.ReviewRequest;
 import dev.careloop.command.record.RecordRequests.ShareRecordRequest;
@@ -99,6 +101,16 @@ class RecordCommandController {
                 body.contentSha256());
         return act(id, new AmendRecord(id, content, body.title(), body.description(), body.reason()), actor,
                 headers);
+    }
+
+    @PostMapping("/{id}/grant")
+    @Operation(summary = "Share the record with one more organisation, on the share's purposes and until its expiry "
+            + "(author)")
+    ResponseEntity<Object> grant(@PathVariable String id, @Valid @RequestBody GrantAccessRequest body, Actor actor,
+                                 @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        organisations.requireKnown("organisation", body.organisation());
+        return act(id, new GrantRecordAccess(id, body.organisation(), body.reason()), actor, ifMatch, key);
     }
 
     @PostMapping("/{id}/revoke")

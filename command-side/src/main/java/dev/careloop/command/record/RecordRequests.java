@@ -56,6 +56,11 @@ final class RecordRequests {
             @NotBlank @Size(max = 4000) String reason) {
     }
 
+    /** One more organisation to share the record with, and why. */
+    record GrantAccessRequest(@NotBlank @Size(max = 64) String organisation,
+                              @NotBlank @Size(max = 4000) String reason) {
+    }
+
     record RevokeAccessRequest(@NotBlank @Size(max = 64) String organisation,
                                @NotBlank @Size(max = 4000) String reason) {
     }

@@ -13,6 +13,7 @@ import dev.careloop.api.record.EmergencyAccessReviewed;
 import dev.careloop.api.record.EmergencyAccessUsed;
 import dev.careloop.api.record.FollowReferralForward;
 import dev.careloop.api.record.RecordAccessExpired;
+import dev.careloop.api.record.GrantRecordAccess;
 import dev.careloop.api.record.RecordAccessGranted;
 import dev.careloop.api.record.RecordAccessRevoked;
 import dev.careloop.api.record.RecordAmended;
@@ -105,6 +106,28 @@ class SharedRecord {
                 "this content is already version " + versions.size() + " of the record");
         apply(new RecordAmended(recordId, patientId, versions.size() + 1, cmd.content(), cmd.title(), cmd.description(),
                 cmd.reason()));
+        return revision;
+    }
+
+    /**
+     * One more recipient, on the share's terms; also gives back access the author withdrew (a forward never does).
+     * A grant to a recipient whose access is active, or after the record expired, changes nothing and says so.
+     */
+    @CommandHandler
+    long handle(GrantRecordAccess cmd, Actor actor, DeadlineManager deadlines,
+                @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
+        requireAuthor(actor, "share", expected);
+        Rules.require(!cmd.organisation().equals(author), "organisation", "a clinic cannot share a record with itself");
+        Rules.conflictUnless(!Boolean.FALSE.equals(revokedByRecipient.get(cmd.organisation())),
+                cmd.organisation() + " can already read the record");
+        Rules.conflictUnless(!expired, "access to the record already expired on " + validUntil);
+        boolean anyoneCouldRead = revokedByRecipient.containsValue(false);
+        apply(new RecordAccessGranted(recordId, patientId, cmd.organisation(), null, cmd.reason()));
+        if (!anyoneCouldRead) {
+            // The expiry deadline was cancelled when the last grant ended: a grant again, so an expiry again.
+            deadlines.schedule(validUntil, EXPIRY_DEADLINE, null,
+                    new AggregateScopeDescriptor(SharedRecord.class.getSimpleName(), recordId));
+        }
         return revision;
     }
 
@@ -308,6 +331,10 @@ class SharedRecord {
     @EventSourcingHandler
     void on(RecordAccessGranted e) {
         revokedByRecipient.put(e.organisation(), false);
+        if (e.referralId() == null) {
+            // The author gave it back: a later forward may take it away and bring it again.
+            withdrawn.remove(e.organisation());
+        }
         revision++;
     }
 

@@ -45,6 +45,7 @@ final class AuditDescriptions {
                     + "{actor} forwarded referral {referralId} to another organisation"),
             entry("RecordAccessGranted", "{organisation} was given access to record \"{label}\": referral "
                     + "{referralId} was forwarded to it by {actor}"),
+            entry("RecordAccessGranted.share", "{actor} shared record \"{label}\" with {organisation}"),
             entry("RecordAccessExpired", "access to record \"{label}\" expired"),
             entry("RecordDisclosed", "{organisation} read version {version} of record \"{label}\" for {purposeOfUse}"),
             entry("RecordAccessDenied", "{organisation} was refused record {recordId}: {reason}"),
@@ -80,6 +81,10 @@ final class AuditDescriptions {
         if (eventType.equals("RecordAccessRevoked") && details.path("referralId").isString()) {
             // Not the author's doing: the referral the record is attached to left the organisation.
             template = TEMPLATES.get("RecordAccessRevoked.forward");
+        }
+        if (eventType.equals("RecordAccessGranted") && !details.path("referralId").isString()) {
+            // The author's doing, not a forward's (GrantRecordAccess).
+            template = TEMPLATES.get("RecordAccessGranted.share");
         }
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();

@@ -166,7 +166,8 @@ class RecordProjection implements PatientScrub {
     void on(RecordDisclosed e, DomainEventMessage<?> message) {
         MetaData md = message.getMetaData();
         disclosures.add(new DisclosureRow(message.getIdentifier(), e.recordId(), message.getSequenceNumber(),
-                e.organisation(), ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.ROLES),
+                e.organisation(), ReadModels.text(md, MetadataKeys.USER), ReadModels.text(md, MetadataKeys.USER_NAME),
+                ReadModels.text(md, MetadataKeys.ROLES),
                 ReadModels.text(md, MetadataKeys.CLIENT), e.purposeOfUse(), e.version(), e.sha256(), e.at(),
                 ReadModels.text(md, MetadataKeys.CORRELATION_ID)));
     }

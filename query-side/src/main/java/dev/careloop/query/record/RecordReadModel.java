@@ -36,7 +36,9 @@ class RecordReadModel {
                    Instant createdAt, String createdBy) {
     }
 
-    record DisclosureEntry(Instant disclosedAt, String organisation, String user, String roles, String client,
+    /** {@code userName} is the person's name when a person read it; null for a service account or partner. */
+    record DisclosureEntry(Instant disclosedAt, String organisation, String user, String userName, String roles,
+                           String client,
                            String purposeOfUse, int version, String contentSha256, String correlationId) {
     }
 
@@ -102,7 +104,7 @@ class RecordReadModel {
     List<DisclosureEntry> disclosures(String recordId) {
         return jdbc.query("SELECT * FROM record_disclosure WHERE record_id = ? ORDER BY sequence_number",
                 (rs, i) -> new DisclosureEntry(instant(rs, "disclosed_at"), rs.getString("organisation"),
-                        rs.getString("user_id"), rs.getString("roles"), rs.getString("client"),
+                        rs.getString("user_id"), rs.getString("user_name"), rs.getString("roles"), rs.getString("client"),
                         rs.getString("purpose_of_use"), rs.getInt("version"), rs.getString("content_sha256"),
                         rs.getString("correlation_id")), recordId);
     }

@@ -33,8 +33,10 @@ class QuerySideReadModels {
         return ReadModelTables.bulk("notifications", "notification", "notification_referral");
     }
 
+    /** person_seen too: the persons directory's projection reads the same events in the same group. */
     @Bean
     ReadModelTables auditTables() {
-        return ReadModelTables.bulk("audit", "audit_entry", "audit_subject", "audit_party", "patient_id_alias");
+        return ReadModelTables.bulk("audit", "audit_entry", "audit_subject", "audit_party", "patient_id_alias",
+                "person_seen");
     }
 }

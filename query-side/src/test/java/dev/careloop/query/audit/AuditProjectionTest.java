@@ -101,6 +101,18 @@ class AuditProjectionTest {
     }
 
     @Test
+    void aRecordSharedWithOneMoreOrganisationIsTheAuthorsDoingNotAForwards() {
+        Histories.sharedRecord(log, "s1", "r1", ADA);
+        log.by(GP, "dr-north", new dev.careloop.api.record.RecordAccessGranted("s1", ADA.patientId(), STRANGER,
+                null, "takes over"));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        assertThat(jdbc.queryForObject("SELECT description FROM audit_entry WHERE event_type = 'RecordAccessGranted'",
+                String.class)).isEqualTo("northside-gp shared record \"Discharge summary (corrected)\" with "
+                + STRANGER);
+    }
+
+    @Test
     void recordEventsWithoutAPatientAreFiledUnderTheRecordsPatientAndReferral() {
         Histories.sharedRecord(log, "s1", "r1", ADA);
         projection.deliver(log.all().toArray(new EventMessage<?>[0]));

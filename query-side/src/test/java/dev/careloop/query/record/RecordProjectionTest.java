@@ -104,6 +104,20 @@ class RecordProjectionTest {
     }
 
     @Test
+    void aDisclosureNamesThePersonWhoReadItAndAServiceAccountsReadNamesNoOne() {
+        projections.deliver(shared("r1", ADA),
+                log.by(DERM, "priya.shah", new RecordDisclosed("r1", DERM, PurposeOfUse.TREATMENT, 1, V1.sha256(),
+                        V1.size(), log.now())).andMetaData(java.util.Map.of(
+                        dev.careloop.api.MetadataKeys.USER_NAME, "Dr Priya Shah")),
+                log.by(DERM, "riverside-derm-staff", new RecordDisclosed("r1", DERM, PurposeOfUse.TREATMENT, 1,
+                        V1.sha256(), V1.size(), log.now())));
+
+        assertThat(readModel.disclosures("r1")).extracting(RecordReadModel.DisclosureEntry::user,
+                        RecordReadModel.DisclosureEntry::userName)
+                .containsExactly(tuple("priya.shah", "Dr Priya Shah"), tuple("riverside-derm-staff", null));
+    }
+
+    @Test
     void redeliveringARecordsEventsChangesNothing() {
         Histories.sharedRecord(log, "r1", "ref-1", ADA);
         EventMessage<?>[] history = log.all().toArray(EventMessage[]::new);

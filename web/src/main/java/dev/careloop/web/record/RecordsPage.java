@@ -1,5 +1,6 @@
 package dev.careloop.web.record;
 
+import dev.careloop.api.record.RecordGrant;
 import dev.careloop.web.ApiProblem;
 import dev.careloop.web.CareLoopApi;
 import dev.careloop.web.Person;
@@ -117,6 +118,7 @@ class RecordsPage {
         model.addAttribute("versions", api.list("/api/records/" + id + "/versions", Map.of()));
         model.addAttribute("disclosures", author ? api.list("/api/records/" + id + "/disclosures", Map.of())
                 : List.of());
+        model.addAttribute("shareWith", author ? shareWith(record, person) : List.of());
         model.addAttribute("idempotencyKey", CareLoopApi.newIdempotencyKey());
         return "record";
     }
@@ -161,6 +163,14 @@ class RecordsPage {
         return "redirect:/records/" + id;
     }
 
+    @PostMapping("/records/{id}/grant")
+    String grant(@PathVariable String id, @RequestParam String organisation, @RequestParam String reason,
+                 @RequestParam long version, @RequestParam String idempotencyKey) {
+        api.post("/api/records/" + id + "/grant", Map.of("organisation", organisation, "reason", reason), version,
+                idempotencyKey);
+        return "redirect:/records/" + id;
+    }
+
     @PostMapping("/records/{id}/revoke")
     String revoke(@PathVariable String id, @RequestParam String organisation, @RequestParam String reason,
                   @RequestParam long version, @RequestParam String idempotencyKey) {
@@ -193,6 +203,24 @@ class RecordsPage {
         List<Map<String, Object>> all = new ArrayList<>(api.list("/api/organisations", Map.of()));
         all.removeIf(o -> o.get("id") != null && o.get("id").equals(person.organisation()));
         return all;
+    }
+
+    /**
+     * The organisations the author may share the record with now: every other one but those that can read it. None
+     * once the record has expired (every grant then says so), as the API would refuse.
+     */
+    private List<Map<String, Object>> shareWith(Map<String, Object> record, Person person) {
+        List<?> grants = record.get("grants") instanceof List<?> l ? l : List.of();
+        if (!grants.isEmpty() && grants.stream().allMatch(g -> g instanceof Map<?, ?> m
+                && RecordGrant.EXPIRED.equals(m.get("status")))) {
+            return List.of();
+        }
+        List<Object> reading = grants.stream().filter(g -> g instanceof Map<?, ?> m
+                && RecordGrant.ACTIVE.equals(m.get("status"))).<Object>map(g -> ((Map<?, ?>) g).get("organisation"))
+                .toList();
+        List<Map<String, Object>> others = others(person);
+        others.removeIf(o -> reading.contains(o.get("id")));
+        return others;
     }
 
     private static String endOf(LocalDate day) {

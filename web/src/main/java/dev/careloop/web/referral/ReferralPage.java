@@ -58,18 +58,15 @@ class ReferralPage {
                 api.delete(path + "/assignment", version, key);
             } else {
                 String route = "assign".equals(action) ? "/assignment" : "/" + action;
-                Map<String, String> fields = new LinkedHashMap<>(form);
-                fields.put("referralPath", path);
-                api.post(path + route, body(action, fields, (Person) model.getAttribute("person")), version, key);
+                api.post(path + route, body(action, form, (Person) model.getAttribute("person")), version, key);
             }
         } catch (ApiProblem problem) {
             if (problem.notFound()) {
                 throw problem;
             }
             response.setStatus(problem.status());
-            // The API answers a stale If-Match with 409 (412 elsewhere): the referral is then at another version.
-            boolean maybeStale = problem.stale() || problem.status() == 409;
-            return render(id, model, problem, maybeStale ? version : null, form);
+            // A stale If-Match (409 from the API): the page shows what changed since the version it showed.
+            return render(id, model, problem, problem.stale() ? version : null, form);
         }
         return "redirect:/referrals/" + UriUtils.encodePathSegment(id, StandardCharsets.UTF_8);
     }
@@ -107,7 +104,7 @@ class ReferralPage {
             case "assign" -> {
                 String subject = blankToNull(form.get("assignee"));
                 Assignee chosen = subject == null && person != null ? new Assignee(person.subject(), person.name())
-                        : candidates(form.get("referralPath"), person).stream()
+                        : candidates(person).stream()
                         .filter(c -> c.subject().equals(subject)).findFirst().orElse(new Assignee(subject, null));
                 body.put("assignee", chosen.subject());
                 body.put("assigneeName", chosen.name());
@@ -134,7 +131,7 @@ class ReferralPage {
         model.addAttribute("form", form);
         model.addAttribute("partners", api.list("/api/organisations", Map.of()));
         model.addAttribute("candidates", ((List<?>) model.getAttribute("actions")).contains("assign")
-                ? candidates(timeline, (Person) model.getAttribute("person")) : List.of());
+                ? candidates((Person) model.getAttribute("person")) : List.of());
         if (hadVersion != null && referral.get("version") instanceof Number now && now.longValue() != hadVersion) {
             // Versions count events from 1; an event's timeline sequence counts from 0.
             model.addAttribute("changes", timeline.stream()
@@ -144,35 +141,18 @@ class ReferralPage {
     }
 
     /**
-     * Whom the referral can be assigned to. There is no persons API, so the candidates are those CareLoop has seen:
-     * the person themself, the clinicians of their organisation in this referral's timeline, and the people the
-     * organisation's inbox referrals are assigned to.
+     * Whom the referral can be assigned to: the person themself, then the clinicians of their organisation in the
+     * persons directory (those its identity provider knows and those who have acted for it).
      */
-    private List<Assignee> candidates(String referralPath, Person person) {
-        return candidates(api.list(referralPath + "/timeline", Map.of()), person);
-    }
-
-    private List<Assignee> candidates(List<Map<String, Object>> timeline, Person person) {
+    private List<Assignee> candidates(Person person) {
         Map<String, Assignee> found = new LinkedHashMap<>();
         if (person != null) {
             found.put(person.subject(), new Assignee(person.subject(), person.name()));
         }
-        for (Map<String, Object> e : timeline) {
-            if (person != null && person.organisation().equals(e.get("organisation")) && e.get("user") != null
-                    && e.get("userName") != null && String.valueOf(e.get("roles")).contains("clinician")) {
-                found.putIfAbsent(e.get("user").toString(), new Assignee(e.get("user").toString(),
-                        e.get("userName").toString()));
-            }
-        }
-        Map<String, Object> inbox = api.get("/api/referrals", Map.of("box", "inbox", "size", 100,
-                "sort", "updatedAt,desc"));
-        if (inbox.get("items") instanceof List<?> items) {
-            for (Object item : items) {
-                if (item instanceof Map<?, ?> r && r.get("assignedTo") instanceof Map<?, ?> a
-                        && a.get("subject") != null && a.get("name") != null) {
-                    found.putIfAbsent(a.get("subject").toString(), new Assignee(a.get("subject").toString(),
-                            a.get("name").toString()));
-                }
+        for (Map<String, Object> p : api.list("/api/persons", Map.of("role", "clinician"))) {
+            if (p.get("subject") != null && p.get("name") != null) {
+                found.putIfAbsent(p.get("subject").toString(), new Assignee(p.get("subject").toString(),
+                        p.get("name").toString()));
             }
         }
         return List.copyOf(found.values());

@@ -13,6 +13,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,6 +177,19 @@ class WorklistPage {
         return show(filters, model, Htmx.isHtmx(request) ? "worklist :: results" : "worklist");
     }
 
+    /** The boxes' open counts alone: what the worklist's tabs reload when a notification arrives. */
+    @GetMapping("/worklist/counts")
+    String counts(@RequestParam(defaultValue = "inbox") String box, Model model) {
+        model.addAttribute("box", "outbox".equals(box) ? "outbox" : "inbox");
+        counts(model);
+        return "worklist :: tabs";
+    }
+
+    private void counts(Model model) {
+        model.addAttribute("inboxCounts", api.get("/api/referrals/counts", Map.of("box", "inbox")));
+        model.addAttribute("outboxCounts", api.get("/api/referrals/counts", Map.of("box", "outbox")));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object item) {
         return (Map<String, Object>) item;
@@ -189,8 +203,7 @@ class WorklistPage {
             referrals.put("items", items.stream().map(i -> Views.complete(map(i), ReferralView.class)).toList());
         }
         model.addAttribute("referrals", referrals);
-        model.addAttribute("inboxCounts", api.get("/api/referrals/counts", Map.of("box", "inbox")));
-        model.addAttribute("outboxCounts", api.get("/api/referrals/counts", Map.of("box", "outbox")));
+        counts(model);
         model.addAttribute("statuses", Arrays.asList(ReferralStatus.values()));
         model.addAttribute("priorities", Arrays.stream(Priority.values()).map(Priority::code).toList());
         model.addAttribute("partners", api.list("/api/organisations", Map.of()).stream()
