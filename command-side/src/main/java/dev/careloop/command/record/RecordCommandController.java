@@ -107,10 +107,9 @@ class RecordCommandController {
     @Operation(summary = "Share the record with one more organisation, on the share's purposes and until its expiry "
             + "(author)")
     ResponseEntity<Object> grant(@PathVariable String id, @Valid @RequestBody GrantAccessRequest body, Actor actor,
-                                 @RequestHeader(value = "If-Match", required = false) String ifMatch,
-                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+                                 WriteHeaders headers) {
         organisations.requireKnown("organisation", body.organisation());
-        return act(id, new GrantRecordAccess(id, body.organisation(), body.reason()), actor, ifMatch, key);
+        return act(id, new GrantRecordAccess(id, body.organisation(), body.reason()), actor, headers);
     }
 
     @PostMapping("/{id}/revoke")
