@@ -103,9 +103,9 @@ public class PatientLookup {
     List<String> byIdentifier(String system, String value) {
         Set<String> candidates = new LinkedHashSet<>();
         candidates.add(ids.idFor(system, value));
-        candidates.addAll(jdbc.queryForList(DEMOGRAPHICS + "patient_identifier_system = ? "
-                + "AND patient_identifier_value = ?", String.class, system.trim(), value.trim()).stream()
-                .map(String::valueOf).toList());
+        candidates.addAll(jdbc.queryForList("SELECT DISTINCT patient_id FROM (" + DEMOGRAPHICS
+                + "patient_identifier_system = ? AND patient_identifier_value = ?) i", String.class, system.trim(),
+                value.trim()));
         return new ArrayList<>(candidates);
     }
 
