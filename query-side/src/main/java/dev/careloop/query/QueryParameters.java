@@ -21,7 +21,10 @@ public final class QueryParameters {
 
     /** What a date parameter accepts, in every refusal of one. */
     public static final String DATE_FORMS = "must be a date (2026-12-01: the start of that day, UTC; as 'to', "
-            + "the end of it) or an ISO-8601 instant with a zone (2026-12-01T09:00:00Z, 2026-12-01T10:00:00+01:00)";
+            + "the end of it) or an ISO-8601 instant with a zone (2026-12-01T09:00:00Z, 2026-12-01T10:00:00+01:00), in the years 0001 to 9999";
+
+    private static final Instant FIRST = LocalDate.of(1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    private static final Instant AFTER_LAST = LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     private final List<Map<String, String>> errors = new ArrayList<>();
 
@@ -40,11 +43,16 @@ public final class QueryParameters {
                 LocalDate day = LocalDate.parse(v);
                 return (end ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
-            return OffsetDateTime.parse(v).toInstant();
+            Instant instant = OffsetDateTime.parse(v).toInstant();
+            // What PostgreSQL and every client can hold: the years 0001 to 9999.
+            if (!instant.isBefore(FIRST) && instant.isBefore(AFTER_LAST)) {
+                return instant;
+            }
         } catch (DateTimeException e) {
-            error(name, DATE_FORMS);
-            return null;
+            // named below
         }
+        error(name, DATE_FORMS);
+        return null;
     }
 
     /** Names {@code field} as at fault; the request is refused by {@link #failIfAny()}. */

@@ -102,8 +102,7 @@ class AuditExportController {
                 purpose, request, from, to);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
         List<AuditReadModel.Entry> entries = entries(officer, filter);
-        Map<String, Object> query = asked.query();
-        query.put("patientId", filter.patientId());
+        Map<String, Object> query = asked.query(filter.patientId());
         query.put("format", format);
         reads.read(officer, "export", query, entries.size());
         Map<String, Optional<PatientLookup.Found>> known = new HashMap<>();

@@ -88,8 +88,7 @@ class AuditController {
                 purpose, request, from, to);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
         AuditReadModel.Page found = readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
-        Map<String, Object> query = asked.query();
-        query.put("patientId", filter.patientId());
+        Map<String, Object> query = asked.query(filter.patientId());
         query.put("sort", sort);
         query.put("page", page);
         query.put("size", size);
@@ -112,8 +111,7 @@ class AuditController {
         List<AuditReadModel.Disclosure> disclosures = readModel.disclosures(officer, filter.patientId(),
                 filter.from(), filter.to());
         Map<String, Object> query = new LinkedHashMap<>();
-        query.put("patient", patient);
-        query.put("patientId", filter.patientId());
+        query.put("patient", filter.patientId());
         query.put("from", from);
         query.put("to", to);
         trail.read(officer, "disclosures", query, disclosures.size());

@@ -22,10 +22,17 @@ public class AuditFilters {
                         String appointment, String type, String client, String purpose, String request, String from,
                         String to) {
 
-        /** What was asked, for the AuditTrailRead that records this read (the patient as given). */
-        public Map<String, Object> query() {
+        /**
+         * What was asked, for the AuditTrailRead that records this read. The patient by the platform id {@code
+         * patientId} the filter resolved, never by the MRN it may have been given as: the log keeps no identity in
+         * the clear (an erased patient's MRN would outlive the erasure there).
+         */
+        public Map<String, Object> query(String patientId) {
             Map<String, Object> query = new LinkedHashMap<>();
-            query.put("patient", patient);
+            query.put("patient", patientId);
+            if (patientId != null && !patientId.equals(patient.trim())) {
+                query.put("patientNamedBy", "identifier");
+            }
             query.put("user", user);
             query.put("organisation", organisation);
             query.put("referral", referral);

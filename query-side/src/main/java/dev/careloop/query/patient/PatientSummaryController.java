@@ -86,11 +86,12 @@ class PatientSummaryController {
                     "message", "no patient with this name and birth date that you may see")));
         }
         if (actor.roles().contains(Actor.COMPLIANCE)) {
-            // An officer's lookup is a read of what the trail names, so it joins the trail like every other.
+            // An officer's lookup is a read of what the trail names, so it joins the trail like every other; by the
+            // platform ids it found, never the MRN, name or birth date asked (the log keeps no identity in the clear).
             Map<String, Object> query = new LinkedHashMap<>();
-            query.put("identifier", identifier);
-            query.put("name", name);
-            query.put("birthDate", birthDate);
+            query.put("by", byIdentifier ? "identifier" : "name and birth date");
+            query.put(found.size() == 1 ? "patient" : "patients", String.join(",",
+                    found.stream().map(PatientLookup.Found::patientId).toList()));
             reads.read(compliance.of(actor), "patient-lookup", query, found.size());
         }
         return new Found(found);
