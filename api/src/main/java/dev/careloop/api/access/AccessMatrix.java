@@ -122,6 +122,7 @@ public final class AccessMatrix {
             route(POST, "/api/appointments/{id}/no-show", STAFF, write(APPT)),
             route(POST, "/api/appointments/{id}/hand-off", STAFF, write(APPT)),
             // Everything about one patient spans every family: clinic staff only (partners search /fhir by patient).
+            route(GET, "/api/patients", STAFF_AND_COMPLIANCE),
             route(GET, "/api/patients/{patientId}/summary", STAFF),
             // The audit trail: compliance officers.
             route(GET, "/api/audit", COMPLIANCE),

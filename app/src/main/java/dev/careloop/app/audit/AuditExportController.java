@@ -5,9 +5,12 @@ import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.AuditTrailExport;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import dev.careloop.query.QueryParameters;
+import dev.careloop.query.audit.AuditFilters;
 import dev.careloop.query.audit.AuditReadModel;
 import dev.careloop.query.audit.AuditTrail;
 import dev.careloop.query.audit.ComplianceScope;
+import dev.careloop.query.patient.PatientLookup;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.hl7.fhir.r4.model.Bundle;
@@ -19,13 +22,17 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.JsonNode;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Exports a period or a patient's history from the audit trail, in the officer's scope, as a FHIR Bundle of
@@ -49,11 +56,15 @@ class AuditExportController {
     private final AuditTrail reads;
     private final LoggedChanges changes;
     private final AuditTrailExport export;
+    private final AuditFilters filters;
+    private final PatientLookup patients;
     private final Clock clock = Clock.systemUTC();
 
     AuditExportController(AuditReadModel trail, ComplianceScope scope, AuditTrail reads, LoggedChanges changes,
-                          ChangeProjector projector) {
+                          ChangeProjector projector, AuditFilters filters, PatientLookup patients) {
         this.trail = trail;
+        this.filters = filters;
+        this.patients = patients;
         this.scope = scope;
         this.reads = reads;
         this.changes = changes;
@@ -62,37 +73,54 @@ class AuditExportController {
 
     @GetMapping("/api/audit/export")
     @Operation(summary = "Export the audit trail of a period or a patient (role compliance), as a FHIR Bundle of "
-            + "AuditEvent and Provenance (format=fhir) or as CSV (format=csv); from inclusive, to exclusive")
+            + "AuditEvent and Provenance (format=fhir) or as CSV (format=csv); takes every filter of the search "
+            + "(patient as platform id, MRN as system|value or an MRN of your own system; from inclusive, to "
+            + "exclusive, each a date or an instant)")
     ResponseEntity<String> export(Actor actor, @RequestParam(required = false) String patient,
-                                  @RequestParam(required = false) Instant from,
-                                  @RequestParam(required = false) Instant to,
+                                  @RequestParam(required = false) String user,
+                                  @RequestParam(required = false) String organisation,
+                                  @RequestParam(required = false) String referral,
+                                  @RequestParam(required = false) String record,
+                                  @RequestParam(required = false) String appointment,
+                                  @RequestParam(required = false) String type,
+                                  @RequestParam(required = false) String client,
+                                  @RequestParam(required = false) String purpose,
+                                  @RequestParam(required = false) String request,
+                                  @RequestParam(required = false) String from,
+                                  @RequestParam(required = false) String to,
                                   @RequestParam(defaultValue = "fhir") String format) {
         ComplianceScope.Officer officer = scope.of(actor);
+        QueryParameters p = new QueryParameters();
         if (!format.equals("fhir") && !format.equals("csv")) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "format must be fhir or csv");
+            p.error("format", "must be fhir or csv");
         }
-        if (patient == null && (from == null || to == null)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "name a patient, or a period (from and to)");
+        if (blank(patient) && (blank(from) || blank(to))) {
+            p.error(blank(from) ? "from" : "to", "name a patient, or a period (from and to)");
         }
-        if (from != null && to != null && !to.isAfter(from)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "to must be after from");
-        }
-        List<AuditReadModel.Entry> entries = entries(officer, new AuditReadModel.Filter(patient, null, null, null,
-                null, null, null, null, null, null, from, to));
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("patient", patient);
-        query.put("from", from);
-        query.put("to", to);
+        p.failIfAny();
+        var asked = new AuditFilters.Asked(patient, user, organisation, referral, record, appointment, type, client,
+                purpose, request, from, to);
+        AuditReadModel.Filter filter = filters.filter(officer, asked);
+        List<AuditReadModel.Entry> entries = entries(officer, filter);
+        Map<String, Object> query = asked.query(filter.patientId());
         query.put("format", format);
         reads.read(officer, "export", query, entries.size());
+        Map<String, Optional<PatientLookup.Found>> known = new HashMap<>();
+        Function<String, Optional<PatientLookup.Found>> patientOf = id -> id == null ? Optional.empty()
+                : known.computeIfAbsent(id, patients::demographics);
         if (format.equals("csv")) {
             return ResponseEntity.ok().contentType(CSV)
-                    .header("Content-Disposition", "attachment; filename=\"audit-trail.csv\"").body(csv(entries));
+                    .header("Content-Disposition", "attachment; filename=\"audit-trail.csv\"")
+                    .body(csv(entries, patientOf));
         }
-        Bundle bundle = export.bundle(entries.stream().map(AuditExportController::entry).toList(),
+        Bundle bundle = export.bundle(entries.stream().map(e -> entry(e, patientOf)).toList(),
                 id -> changes.history(id, Long.MAX_VALUE), clock.instant());
         return ResponseEntity.ok().contentType(FHIR_JSON)
                 .body(R4ChangeProjector.fhirContext().newJsonParser().encodeResourceToString(bundle));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private List<AuditReadModel.Entry> entries(ComplianceScope.Officer officer, AuditReadModel.Filter filter) {
@@ -110,26 +138,49 @@ class AuditExportController {
         }
     }
 
-    private static AuditTrailExport.Entry entry(AuditReadModel.Entry e) {
+    private static AuditTrailExport.Entry entry(AuditReadModel.Entry e,
+                                                Function<String, Optional<PatientLookup.Found>> patientOf) {
         return new AuditTrailExport.Entry(e.eventId(), e.occurredAt(), e.eventType(), e.description(),
-                e.aggregateType(), e.aggregateId(), e.sequence(), e.patientId(), e.user(), e.userName(), e.organisation(),
-                e.client(), e.purposeOfUse(), e.correlationId());
+                e.aggregateType(), e.aggregateId(), e.sequence(), e.patientId(), e.user(), e.userName(),
+                e.organisation(), e.client(), e.purposeOfUse(), e.correlationId(),
+                patientOf.apply(e.patientId()).map(PatientLookup.Found::identifier).orElse(null), query(e));
+    }
+
+    /** What a read of the trail asked, as {@code name=value&...}; null for any other entry. */
+    static String query(AuditReadModel.Entry e) {
+        JsonNode query = e.details() == null ? null : e.details().get("query");
+        if (!"AuditTrailRead".equals(e.eventType()) || query == null || !query.isObject()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, JsonNode> parameter : query.properties()) {
+            if (parameter.getValue().isNull()) {
+                continue;
+            }
+            out.append(out.isEmpty() ? "" : "&").append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+                    .append('=').append(URLEncoder.encode(parameter.getValue().asString(), StandardCharsets.UTF_8));
+        }
+        return out.toString();
     }
 
     /**
      * RFC 4180: every field quoted, quotes doubled, CRLF line ends; a field a spreadsheet would run as a formula is
-     * neutralised ({@link #cell}).
+     * neutralised ({@link #cell}). The patient's name and MRN come from the read models: "(erased)" and no MRN once
+     * the patient is erased, neither for an entry without a patient.
      */
-    static String csv(List<AuditReadModel.Entry> entries) {
+    static String csv(List<AuditReadModel.Entry> entries, Function<String, Optional<PatientLookup.Found>> patientOf) {
         StringBuilder out = new StringBuilder();
         row(out, "time", "globalIndex", "eventType", "description", "user", "userName", "organisation", "client",
-                "purposeOfUse", "patientId", "referralId", "recordId", "appointmentId", "aggregateType",
-                "aggregateId", "sequence", "requestId", "eventId");
+                "purposeOfUse", "patientId", "patientName", "patientIdentifier", "referralId", "recordId",
+                "appointmentId", "aggregateType", "aggregateId", "sequence", "requestId", "eventId");
         for (AuditReadModel.Entry e : entries) {
+            Optional<PatientLookup.Found> patient = patientOf.apply(e.patientId());
             row(out, e.occurredAt(), e.globalIndex(), e.eventType(), e.description(), e.user(), e.userName(),
-                    e.organisation(),
-                    e.client(), e.purposeOfUse(), e.patientId(), e.referralId(), e.recordId(), e.appointmentId(),
-                    e.aggregateType(), e.aggregateId(), e.sequence(), e.correlationId(), e.eventId());
+                    e.organisation(), e.client(), e.purposeOfUse(), e.patientId(),
+                    patient.map(PatientLookup.Found::name).orElse(null),
+                    patient.map(PatientLookup.Found::identifier).orElse(null), e.referralId(), e.recordId(),
+                    e.appointmentId(), e.aggregateType(), e.aggregateId(), e.sequence(), e.correlationId(),
+                    e.eventId());
         }
         return out.toString();
     }

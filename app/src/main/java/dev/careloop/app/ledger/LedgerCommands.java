@@ -20,7 +20,8 @@ import java.util.Set;
  *                              [--public-key BASE64] [--from POSITION] [--to POSITION]
  * java -jar app.jar ledger-keygen
  * </pre>
- * {@code verify-log} exits 0 when the log is intact, 1 when it is broken, 2 on bad arguments. With
+ * {@code verify-log} exits 0 when the log is intact, 1 when it is broken, 2 when it could not run (bad
+ * arguments, a database it cannot reach or read). With
  * {@code --public-key} it starts after the newest checkpoint that key signed; without, at the start of the log.
  */
 public final class LedgerCommands {
@@ -33,15 +34,47 @@ public final class LedgerCommands {
         return args.length > 0 && (args[0].equals("verify-log") || args[0].equals("ledger-keygen"));
     }
 
+    /** The log is intact (from where verification started). */
+    public static final int INTACT = 0;
+    /** The log is broken: the summary names the first event that no longer matches. */
+    public static final int BROKEN = 1;
+    /** Verification could not run: bad arguments, or the database could not be reached or read. */
+    public static final int COULD_NOT_RUN = 2;
+
+    private static final Set<String> OPTIONS = Set.of("url", "user", "password", "public-key", "from", "to");
+    private static final String USAGE = "usage: verify-log --url jdbc:postgresql://host:port/db --user USER "
+            + "[--password PASSWORD] [--public-key BASE64] [--from POSITION] [--to POSITION]";
+
+    /**
+     * Runs the command; the exit status: {@link #INTACT}, {@link #BROKEN}, or {@link #COULD_NOT_RUN}, so that a
+     * script (or a monitor) never reads "cannot connect" as "the log was tampered with", nor the reverse.
+     */
     public static int run(String[] args, PrintStream out) {
         if (args[0].equals("ledger-keygen")) {
             return keygen(out);
         }
         Map<String, String> options = options(args);
-        if (options == null || !options.containsKey("url")) {
-            out.println("usage: verify-log --url jdbc:postgresql://host:port/db --user USER [--password PASSWORD] "
-                    + "[--public-key BASE64] [--from POSITION] [--to POSITION]");
-            return 2;
+        String wrong = options == null ? "every option takes a value" : !options.containsKey("url")
+                ? "--url is required" : options.keySet().stream().filter(o -> !OPTIONS.contains(o))
+                .map(o -> "unknown option --" + o).findFirst().orElse(null);
+        if (wrong != null) {
+            out.println("verify-log could not run: " + wrong);
+            out.println(USAGE);
+            return COULD_NOT_RUN;
+        }
+        Long from;
+        Long to;
+        String key = options.get("public-key");
+        try {
+            from = position(options, "from");
+            to = position(options, "to");
+            if (key != null) {
+                publicKey(key);
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("verify-log could not run: " + e.getMessage());
+            out.println(USAGE);
+            return COULD_NOT_RUN;
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(options.get("url"));
@@ -49,17 +82,54 @@ public final class LedgerCommands {
         if (options.containsKey("password")) {
             dataSource.setPassword(options.get("password"));
         }
-        Long from = options.containsKey("from") ? Long.valueOf(options.get("from")) : null;
-        Long to = options.containsKey("to") ? Long.valueOf(options.get("to")) : null;
-        LogVerifier verifier = new LogVerifier(dataSource);
-        // A pinned key's checkpoints are trusted; without one, everything is recomputed.
-        String key = options.get("public-key");
-        Start start = new Checkpoints(dataSource).startFor(
-                key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
-        Verification verification = verifier.verify(start, to);
+        Verification verification;
+        try {
+            LogVerifier verifier = new LogVerifier(dataSource);
+            // A pinned key's checkpoints are trusted; without one, everything is recomputed.
+            Start start = new Checkpoints(dataSource).startFor(
+                    key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
+            verification = verifier.verify(start, to);
+        } catch (RuntimeException e) {
+            // Nothing was verified: say why, and never with the status of a broken log.
+            out.println("verify-log could not run: " + describe(e));
+            return COULD_NOT_RUN;
+        }
         out.println(verification.summary());
         out.println("checked in " + verification.took().toMillis() + " ms");
-        return verification.intact() ? 0 : 1;
+        return verification.intact() ? INTACT : BROKEN;
+    }
+
+    private static void publicKey(String key) {
+        try {
+            Checkpoints.keyIdOf(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--public-key must be the base64 public key that signs checkpoints");
+        }
+    }
+
+    private static Long position(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long position = Long.parseLong(value.trim());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--" + name + " must be a chain position (a whole number, 0 or more)");
+    }
+
+    /** The failure and its root cause (the driver's "Connection refused", "password authentication failed"). */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
     private static int keygen(PrintStream out) {

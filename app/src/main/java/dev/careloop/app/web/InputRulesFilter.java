@@ -35,8 +35,13 @@ import java.util.Set;
 class InputRulesFilter extends OncePerRequestFilter {
 
     /** Query parameters that name an id (a platform patient id, a referral, record or appointment). */
-    private static final Set<String> ID_PARAMETERS = Set.of("patient", "referral", "record", "appointment",
-            "organisation");
+    private static final Set<String> ID_PARAMETERS = Set.of("referral", "record", "appointment", "organisation");
+    /**
+     * Query parameters that name a patient: a platform id, or an MRN as {@code system|value} (a URL, a bar, a value),
+     * so a line no longer than an identifier system (255) and a value (128) with the bar between them.
+     */
+    private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "identifier");
+    static final int PATIENT_MAX = 255 + 1 + 128;
     /** The headers CareLoop reads and carries into the log. */
     private static final List<String> HEADERS = List.of("X-Purpose-Of-Use", "Idempotency-Key", "If-Match",
             "If-None-Match", "X-Request-Id", "Content-Type", "Accept", "Prefer");
@@ -56,10 +61,15 @@ class InputRulesFilter extends OncePerRequestFilter {
                 continue;
             }
             // FHIR search parameters hold references (Patient/123) and prefixes (gt2026-01-01): lines there.
-            Kind kind = !fhir && (ID_PARAMETERS.contains(name) || InputRules.kindOf(name) == Kind.ID)
-                    ? Kind.ID : Kind.LINE;
+            Kind kind = !fhir && !PATIENT_PARAMETERS.contains(name) && (ID_PARAMETERS.contains(name)
+                    || InputRules.kindOf(name) == Kind.ID) ? Kind.ID : Kind.LINE;
             for (String value : parameter.getValue()) {
-                add(found, name, InputRules.problem(value, kind));
+                String problem = InputRules.problem(value, kind);
+                if (problem == null && !fhir && PATIENT_PARAMETERS.contains(name) && value.length() > PATIENT_MAX) {
+                    problem = "is longer than " + PATIENT_MAX + " characters (an identifier system and a value as "
+                            + "system|value at most)";
+                }
+                add(found, name, problem);
             }
         }
         for (String header : HEADERS) {

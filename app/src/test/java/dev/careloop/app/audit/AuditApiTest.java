@@ -5,8 +5,11 @@ import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.app.DemoClinics;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -16,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -82,7 +87,8 @@ class AuditApiTest {
                 .containsExactly("ReferralSent", "ReferralAccepted", "RecordShared");
         assertThat(types(officer(DERM), "patient=" + patientId(ada))).containsExactly("ReferralSent", "ReferralAccepted");
         assertThat(types(officer(CARDIO), "patient=" + patientId(ada))).containsExactly("RecordShared");
-        assertThat(types(officer(GP), "patient=" + graceId)).isEmpty();
+        // Grace is in none of northside-gp's work: not an empty answer, a patient it cannot find.
+        assertNotFound(officer(GP), "patient=" + graceId);
         assertThat(types(officer(DERM), "patient=" + graceId)).containsExactly("ReferralSent");
         assertThat(types(officer(CARDIO), "patient=" + graceId)).containsExactly("ReferralSent");
 
@@ -121,9 +127,14 @@ class AuditApiTest {
     @Test
     void everyReadOfTheTrailIsAnEventInTheLogAndAnEntryOnlyTheReadersOrganisationSees() {
         String request = "audit-read-" + UUID.randomUUID();
-        String patient = patientId(mrn());
+        String mrn = mrn();
+        send(gp, DERM, mrn);
+        String patient = patientId(mrn);
+        awaitEntries(officer(GP), "patient=" + patient, 1);
 
-        Response read = officer(GP).get("/api/audit?patient=" + patient, h -> h.set("X-Request-Id", request));
+        // By the MRN, in a period before the patient's first entry: nothing, and the log names the patient by id only.
+        Response read = officer(GP).get("/api/audit?patient=" + mrn + "&to=2000-01-01",
+                h -> h.set("X-Request-Id", request));
 
         assertThat(read.status()).isEqualTo(200);
         Map<String, Object> logged = jdbc.queryForMap("SELECT aggregate_type, payload::text AS payload, "
@@ -135,7 +146,8 @@ class AuditApiTest {
         assertThat(logged).containsEntry("user_id", GP + "-compliance").containsEntry("org", GP)
                 .containsEntry("purpose", "HCOMPL");
         assertThat((String) logged.get("payload")).contains("\"operation\": \"search\"")
-                .contains("\"patient\": \"" + patient + "\"").contains("\"entriesReturned\": 0");
+                .contains("\"patient\": \"" + patient + "\"").contains("\"entriesReturned\": 0")
+                .doesNotContain(mrn);
 
         awaitEntries(officer(GP), "type=AuditTrailRead&request=" + request, 1);
         JsonNode entry = search(officer(GP), "type=AuditTrailRead&request=" + request).get("items").get(0);
@@ -168,11 +180,44 @@ class AuditApiTest {
         assertThat(disclosure.get("user").asString()).isEqualTo(DERM + "-staff");
         assertThat(disclosure.get("purposeOfUse").asString()).isEqualTo("TREAT");
         assertThat(disclosure.get("correlationId").asString()).isEqualTo(request);
-        assertThat(officer(CARDIO).get("/api/audit/disclosures?patient=" + patient).json().get("disclosures"))
-                .as("cardio's refused read was no disclosure, and the record is not cardio's").isEmpty();
+        assertThat(officer(CARDIO).get("/api/audit/disclosures?patient=" + patient).status())
+                .as("cardio's refused read was no disclosure, and the patient is not one cardio may find")
+                .isEqualTo(404);
         assertThat(types(officer(CARDIO), "record=" + record)).containsExactly("RecordAccessDenied");
         assertThat(types(officer(GP), "record=" + record))
                 .containsExactly("RecordShared", "RecordDisclosed", "RecordAccessDenied");
+    }
+
+    @Test
+    void theExportHonoursTypeAndThePatientsMrnWritesARefusalAsAFailedReadAndNamesThePatientInTheCsv() {
+        String mrn = mrn();
+        String record = shareRecord(gp, mrn, List.of(DERM));
+        assertThat(cardio.download("/api/records/" + record + "/content", h -> { }).getStatusCode().value())
+                .isEqualTo(404);
+        awaitEntries(officer(GP), "type=RecordAccessDenied&record=" + record, 1);
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+        Response fhir = officer(GP).get("/api/audit/export?format=fhir&type=RecordAccessDenied&patient=" + mrn);
+        Response csv = officer(GP).get("/api/audit/export?format=csv&type=RecordShared&from=" + today + "&to="
+                + today + "&patient=" + MRN_SYSTEM + "|" + mrn);
+
+        assertThat(fhir.status()).as(fhir.body()).isEqualTo(200);
+        List<AuditEvent> events = R4ChangeProjector.fhirContext().newJsonParser()
+                .parseResource(Bundle.class, fhir.body()).getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource).filter(AuditEvent.class::isInstance)
+                .map(AuditEvent.class::cast).toList();
+        assertThat(events).hasSize(1);
+        AuditEvent refusal = events.get(0);
+        assertThat(refusal.getOutcome()).as("a SIEM filtering on failures finds it")
+                .isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(refusal.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(refusal.getEntity()).anySatisfy(e -> assertThat(e.getWhat().getIdentifier().getValue())
+                .isEqualTo(patientId(mrn)));
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        String[] lines = csv.body().split("\r\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[1]).contains("\"RecordShared\"", "\"" + patientId(mrn) + "\",\"Alex Morgan\",\"" + MRN_SYSTEM
+                + "|" + mrn + "\"");
     }
 
     @Test
@@ -193,7 +238,8 @@ class AuditApiTest {
         assertThat(denial.get("recordId").asString()).isEqualTo(record);
         assertThat(denial.toString()).doesNotContain(patient).doesNotContain("not shared");
         assertThat(denial.get("details").get("reason").asString()).isEqualTo("no such record");
-        assertThat(types(officer(CARDIO), "patient=" + patient)).doesNotContain("RecordAccessDenied");
+        // Refused the record and party to nothing of the patient's, it cannot even find the patient.
+        assertNotFound(officer(CARDIO), "patient=" + patient);
         assertThat(export.status()).isEqualTo(200);
         assertThat(export.body()).contains(record).doesNotContain(patient);
         // The record's author still reads whose record was asked for, and why it was refused.
@@ -242,7 +288,7 @@ class AuditApiTest {
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
 
         awaitEntries(officer(GP), "type=PatientErased&patient=" + patientId(mrn), 1);
-        assertThat(types(officer(CARDIO), "type=PatientErased&patient=" + patientId(mrn))).isEmpty();
+        assertNotFound(officer(CARDIO), "type=PatientErased&patient=" + patientId(mrn));
         Response then = officer(GP).get("/api/audit/referrals/" + referral + "?asOf=" + before);
         assertThat(then.status()).as(then.body()).isEqualTo(200);
         assertThat(then.json().get("patient").get("name").asString()).isEqualTo("(erased)");
@@ -298,6 +344,14 @@ class AuditApiTest {
         Response found = officer.get("/api/audit?size=500&" + query);
         assertThat(found.status()).as(found.body()).isEqualTo(200);
         return found.json();
+    }
+
+    /** A patient outside the officer's part of the trail: a 404 naming the parameter, never an empty page. */
+    private static void assertNotFound(CareLoopClient officer, String query) {
+        Response found = officer.get("/api/audit?size=500&" + query);
+        assertThat(found.status()).as(found.body()).isEqualTo(404);
+        assertThat(found.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(found.json().get("errors").get(0).get("field").asString()).isEqualTo("patient");
     }
 
     private static List<String> types(CareLoopClient officer, String query) {

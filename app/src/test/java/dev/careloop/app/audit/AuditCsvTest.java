@@ -1,11 +1,15 @@
 package dev.careloop.app.audit;
 
+import dev.careloop.api.Patient;
 import dev.careloop.query.audit.AuditReadModel;
+import dev.careloop.query.patient.PatientLookup;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,12 +24,31 @@ class AuditCsvTest {
                 "-1-1", null,
                 new ObjectMapper().createObjectNode());
 
-        String csv = AuditExportController.csv(List.of(entry));
+        String csv = AuditExportController.csv(List.of(entry), id -> Optional.of(new PatientLookup.Found(id,
+                "https://northside-gp.example/mrn", "NG-7", "=cmd|' /C calc'!A0", LocalDate.of(1975, 2, 1))));
         String row = csv.split("\r\n")[1];
 
         assertThat(row).isEqualTo("\"2026-12-01T10:00:00Z\",\"7\",\"'=HYPERLINK(\"\"http://x\"\")\",\"'+1+1\","
-                + "\"'-2-3\",\"'=Dr Evil\",\"'+org\",\"'@client\",\"TREAT\",\"'=patient\",\"'\treferral\",\"'\rrecord\","
+                + "\"'-2-3\",\"'=Dr Evil\",\"'+org\",\"'@client\",\"TREAT\",\"'=patient\",\"'=cmd|' /C calc'!A0\","
+                + "\"https://northside-gp.example/mrn|NG-7\",\"'\treferral\",\"'\rrecord\","
                 + "\"'@appointment\",\"record\",\"'-aggregate\",\"3\",\"'-1-1\",\"'@event\"");
+    }
+
+    @Test
+    void theCsvNamesThePatientByNameAndMrnUntilTheyAreErased() {
+        AuditReadModel.Entry entry = new AuditReadModel.Entry(8, "e-8", Instant.parse("2026-12-01T10:00:00Z"),
+                "ReferralSent", "sent", "referral", "r-1", 0L, "r-1", null, null, "p-1", "dr-a", "Dr A", "Dr A",
+                "northside-gp", "clinician", null, "TREAT", "req-1", null, new ObjectMapper().createObjectNode());
+        String header = AuditExportController.csv(List.of(), id -> Optional.empty()).trim();
+
+        String known = AuditExportController.csv(List.of(entry), id -> Optional.of(new PatientLookup.Found(id,
+                "https://northside-gp.example/mrn", "NG-7", "Kim Lee", LocalDate.of(1975, 2, 1)))).split("\r\n")[1];
+        String erased = AuditExportController.csv(List.of(entry), id -> Optional.of(new PatientLookup.Found(id,
+                Patient.ERASED_SYSTEM, Patient.ERASED_NAME, Patient.ERASED_NAME, null))).split("\r\n")[1];
+
+        assertThat(header).contains("\"patientId\",\"patientName\",\"patientIdentifier\"");
+        assertThat(known).contains("\"p-1\",\"Kim Lee\",\"https://northside-gp.example/mrn|NG-7\"");
+        assertThat(erased).contains("\"p-1\",\"(erased)\",\"\"").doesNotContain("NG-7");
     }
 
     @Test

@@ -74,10 +74,11 @@ class EdgeLimitsTest {
     }
 
     @Test
-    void aPatientFilterLongerThanAnIdIsRefused() {
-        Answer answer = get("/api/audit?patient=" + "a".repeat(65), compliance);
+    void aPatientFilterLongerThanAnIdentifierSystemAndValueIsRefused() {
+        Answer answer = get("/api/audit?patient=" + "a".repeat(385), compliance);
         assertThat(answer.status()).isEqualTo(400);
-        assertError(answer, "patient", "is longer than 64 characters");
+        assertError(answer, "patient", "is longer than 384 characters (an identifier system and a value as "
+                + "system|value at most)");
     }
 
     @Test

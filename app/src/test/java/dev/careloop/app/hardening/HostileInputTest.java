@@ -207,6 +207,7 @@ class HostileInputTest {
                 new Route(staffDerm, "POST", "/api/notifications/{unknown}/read", List.of(), null),
                 new Route(staffDerm, "POST", "/api/notifications/read-all", List.of(), null),
                 // Patients
+                new Route(staffGp, "GET", "/api/patients", List.of("identifier", "name", "birthDate"), null),
                 new Route(staffGp, "GET", "/api/patients/{patient}/summary", List.of(), null),
                 // Audit and compliance
                 new Route(compliance, "GET", "/api/audit", List.of("patient", "user", "organisation", "referral",
@@ -218,7 +219,9 @@ class HostileInputTest {
                 new Route(compliance, "GET", "/api/audit/records/{record}/diff", List.of("from", "to"), null),
                 new Route(compliance, "GET", "/api/audit/appointments/{appointment}", List.of("asOf"), null),
                 new Route(compliance, "GET", "/api/audit/appointments/{appointment}/diff", List.of("from", "to"), null),
-                new Route(compliance, "GET", "/api/audit/export", List.of("patient", "referral", "from", "to"), null),
+                new Route(compliance, "GET", "/api/audit/export", List.of("patient", "user", "organisation",
+                        "referral", "record", "appointment", "type", "client", "purpose", "request", "from", "to",
+                        "format"), null),
                 new Route(compliance, "GET", "/api/audit/log/verify", List.of("from", "to"), null),
                 // Administration
                 new Route(admin, "POST", "/api/admin/ledger/checkpoints", List.of(), null),

@@ -204,6 +204,35 @@ class LedgerTest {
     }
 
     @Test
+    void theCommandLineVerifierExitsTwoWhenItCouldNotRunNeverAsIfTheLogWereBroken() {
+        db.appendMany(2);
+        // A port nothing listens on: the connection is refused.
+        int refused = verifyLog("--url", "jdbc:postgresql://127.0.0.1:1/careloop?connectTimeout=2", "--user",
+                "postgres");
+        int noUrl = verifyLog("--user", "postgres");
+        int unknownOption = verifyLog("--url", db.url, "--user", "postgres", "--verbose", "yes");
+        int badPosition = verifyLog("--url", db.url, "--user", "postgres", "--from", "minus-one");
+        int badKey = verifyLog("--url", db.url, "--user", "postgres", "--public-key", "not*base64");
+        int missingValue = verifyLog("--url", db.url, "--user");
+
+        assertThat(List.of(refused, noUrl, unknownOption, badPosition, badKey, missingValue)).containsOnly(2);
+        assertThat(lastOutput).contains("--user").contains("usage: verify-log");
+        assertThat(verifyLog("--url", db.url, "--user", "postgres")).isZero();
+    }
+
+    private String lastOutput = "";
+
+    private int verifyLog(String... options) {
+        String[] args = new String[options.length + 1];
+        args[0] = "verify-log";
+        System.arraycopy(options, 0, args, 1, options.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = LedgerCommands.run(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+        lastOutput = out.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    @Test
     void theCommandLineVerifierTrustsCheckpointsOfThePinnedKeyOnly() throws Exception {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         db.appendMany(8);

@@ -105,6 +105,7 @@ class AccessMatrixTest {
             POST   /api/appointments/{id}/fulfilled                        Y Y - - - Y
             POST   /api/appointments/{id}/no-show                          Y Y - - - Y
             POST   /api/appointments/{id}/hand-off                         Y Y - - - Y
+            GET    /api/patients                                           Y Y Y - - -
             GET    /api/patients/{patientId}/summary                       Y Y - - - -
             GET    /api/audit                                              - - Y - - -
             GET    /api/audit/disclosures                                  - - Y - - -

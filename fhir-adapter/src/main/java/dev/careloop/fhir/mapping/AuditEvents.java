@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -29,6 +30,9 @@ final class AuditEvents {
     static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
+    /** The type of the patient entity's detail that carries their MRN as {@code system|value}. */
+    static final String MRN_DETAIL = "patient-identifier";
+    static final String REFUSAL = "RecordAccessDenied";
     static final String BALP_ENTITY_TYPE = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
 
     private AuditEvents() {
@@ -84,9 +88,15 @@ final class AuditEvents {
     /** The patient and the document (with its version, if one was read) as the AuditEvent's entities. */
     private static AuditEvent.AuditEventEntityComponent patientAndDocument(AuditEvent audit, Patient patient,
                                                                            String documentReference, Integer version) {
-        audit.addEntity().setWhat(R4.patient(patient))
-                .setType(new Coding(ENTITY_TYPE, "1", "Person"))
-                .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+        AuditEvent.AuditEventEntityComponent person = patient(audit, patient.patientId());
+        if (patient.name() != null) {
+            person.getWhat().setDisplay(patient.name());
+        }
+        if (patient.identifierSystem() != null && patient.identifierValue() != null) {
+            // The MRN the patient's owner named them by, beside the platform id every other AuditEvent uses.
+            person.addDetail().setType(MRN_DETAIL).setValue(new StringType(patient.identifierSystem() + "|"
+                    + patient.identifierValue()));
+        }
         AuditEvent.AuditEventEntityComponent document = audit.addEntity()
                 .setWhat(new Reference(documentReference).setType("DocumentReference"))
                 .setType(new Coding(ENTITY_TYPE, "2", "System Object"))
@@ -122,19 +132,15 @@ final class AuditEvents {
         String id = ("audit-" + entry.eventId()).replaceAll("[^A-Za-z0-9.-]", "-");
         AuditEvent audit = R4.stamp(new AuditEvent(), id.length() > 64 ? id.substring(0, 64) : id, 1,
                 entry.occurredAt());
-        boolean read = entry.eventType().equals("AuditTrailRead");
-        boolean erased = entry.eventType().equals("PatientErased");
-        boolean created = entry.sequence() != null && entry.sequence() == 0;
+        Interaction interaction = Interaction.of(entry);
         audit.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
-        audit.addSubtype(read ? new Coding(RESTFUL_INTERACTION, "search-type", "search-type")
-                : erased ? new Coding(RESTFUL_INTERACTION, "delete", "delete")
-                : created ? new Coding(RESTFUL_INTERACTION, "create", "create")
-                : new Coding(RESTFUL_INTERACTION, "update", "update"));
+        audit.addSubtype(new Coding(RESTFUL_INTERACTION, interaction.code, interaction.code));
         audit.addSubtype(new Coding(R4.EVENT_TYPE_SYSTEM, entry.eventType(), entry.eventType()));
-        audit.setAction(read ? AuditEvent.AuditEventAction.R : erased ? AuditEvent.AuditEventAction.D
-                : created ? AuditEvent.AuditEventAction.C : AuditEvent.AuditEventAction.U);
+        audit.setAction(interaction.action);
         audit.setRecordedElement(R4.instant(entry.occurredAt()));
-        audit.setOutcome(AuditEvent.AuditEventOutcome._0);
+        // A refusal is a failure a SIEM filters on (BALP: 4, minor failure); everything else in the trail succeeded.
+        audit.setOutcome(entry.eventType().equals(REFUSAL) ? AuditEvent.AuditEventOutcome._4
+                : AuditEvent.AuditEventOutcome._0);
         audit.setOutcomeDesc(entry.description());
         audit.getSource().setObserver(R4.careLoop())
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
@@ -142,10 +148,16 @@ final class AuditEvents {
                 entry.correlationId());
         agents(audit, acting, entry.organisation(), entry.purposeOfUse());
         if (entry.patientId() != null) {
-            audit.addEntity().setWhat(new Reference().setType("Patient").setIdentifier(
-                            new Identifier().setSystem(R4.PATIENT_ID_SYSTEM).setValue(entry.patientId())))
-                    .setType(new Coding(ENTITY_TYPE, "1", "Person"))
-                    .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+            AuditEvent.AuditEventEntityComponent person = patient(audit, entry.patientId());
+            if (entry.patientIdentifier() != null) {
+                person.addDetail().setType(MRN_DETAIL).setValue(new StringType(entry.patientIdentifier()));
+            }
+        }
+        if (interaction == Interaction.SEARCH && entry.query() != null) {
+            // BALP Query: the query itself, base64 as FHIR's entity.query is, so a SIEM sees what was asked.
+            audit.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+                    .setQuery(entry.query().getBytes(StandardCharsets.UTF_8));
         }
         String resourceType = switch (entry.aggregateType() == null ? "" : entry.aggregateType()) {
             case "referral" -> "Task";
@@ -164,6 +176,43 @@ final class AuditEvents {
         }
         request(audit, acting);
         return audit;
+    }
+
+    /** The patient as every AuditEvent names them: by the pseudonymous platform id. */
+    private static AuditEvent.AuditEventEntityComponent patient(AuditEvent audit, String patientId) {
+        return audit.addEntity().setWhat(new Reference().setType("Patient").setIdentifier(
+                        new Identifier().setSystem(R4.PATIENT_ID_SYSTEM).setValue(patientId)))
+                .setType(new Coding(ENTITY_TYPE, "1", "Person"))
+                .setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
+    }
+
+    /**
+     * The RESTful interaction an entry of the trail was (BALP): a read of one record ({@code R}, also when refused),
+     * a query such as a search of the trail or an export ({@code E}), a create, an update or an erasure.
+     */
+    enum Interaction {
+        READ("read", AuditEvent.AuditEventAction.R),
+        SEARCH("search-type", AuditEvent.AuditEventAction.E),
+        CREATE("create", AuditEvent.AuditEventAction.C),
+        UPDATE("update", AuditEvent.AuditEventAction.U),
+        DELETE("delete", AuditEvent.AuditEventAction.D);
+
+        final String code;
+        final AuditEvent.AuditEventAction action;
+
+        Interaction(String code, AuditEvent.AuditEventAction action) {
+            this.code = code;
+            this.action = action;
+        }
+
+        static Interaction of(AuditTrailExport.Entry entry) {
+            return switch (entry.eventType()) {
+                case "RecordAccessDenied", "RecordDisclosed", "EmergencyAccessUsed" -> READ;
+                case "AuditTrailRead" -> SEARCH;
+                case "PatientErased" -> DELETE;
+                default -> entry.sequence() != null && entry.sequence() == 0 ? CREATE : UPDATE;
+            };
+        }
     }
 
     private static void read(AuditEvent audit, Instant recorded, Instant at) {

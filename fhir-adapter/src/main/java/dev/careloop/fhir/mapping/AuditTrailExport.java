@@ -29,11 +29,22 @@ public final class AuditTrailExport {
 
     /**
      * One entry of the audit trail. {@code aggregateType} is the trail's kind (referral, record, appointment,
-     * patient, audit); {@code sequence} the event's place in its aggregate, null for events without one.
+     * patient, audit); {@code sequence} the event's place in its aggregate, null for events without one;
+     * {@code patientIdentifier} the patient's MRN as {@code system|value} where known and not erased; {@code query}
+     * the parameters of a read of the trail ({@code name=value&...}), null for any other entry.
      */
     public record Entry(String eventId, Instant occurredAt, String eventType, String description,
                         String aggregateType, String aggregateId, Long sequence, String patientId, String user,
-                        String userName, String organisation, String client, String purposeOfUse, String correlationId) {
+                        String userName, String organisation, String client, String purposeOfUse, String correlationId,
+                        String patientIdentifier, String query) {
+
+        /** An entry without the patient's MRN or a query. */
+        public Entry(String eventId, Instant occurredAt, String eventType, String description, String aggregateType,
+                     String aggregateId, Long sequence, String patientId, String user, String userName,
+                     String organisation, String client, String purposeOfUse, String correlationId) {
+            this(eventId, occurredAt, eventType, description, aggregateType, aggregateId, sequence, patientId, user,
+                    userName, organisation, client, purposeOfUse, correlationId, null, null);
+        }
     }
 
     /** The bundle; {@code histories} gives an aggregate's events in order (read once per aggregate). */

@@ -34,7 +34,11 @@ class AuditEventTest {
 
         AuditEvent.AuditEventEntityComponent patient = audit.getEntity().get(0);
         assertThat(patient.getRole().getCode()).isEqualTo("1");
-        assertThat(patient.getWhat().getIdentifier().getValue()).isEqualTo("NG-1001");
+        // Named by the platform id, like every other AuditEvent of the export; the MRN rides along as a detail.
+        assertThat(patient.getWhat().getIdentifier().getSystem()).isEqualTo(R4.PATIENT_ID_SYSTEM);
+        assertThat(patient.getWhat().getIdentifier().getValue()).isEqualTo(alex().patientId());
+        assertThat(patient.getDetail()).extracting(d -> d.getType() + "=" + d.getValueStringType().getValue())
+                .containsExactly("patient-identifier=https://northside-gp.example/mrn|NG-1001");
         assertThat(audit.getEntity()).extracting(e -> e.getWhat().hasReference() ? e.getWhat().getReference()
                         : e.getWhat().getIdentifier().getValue())
                 .contains("DocumentReference/rec-1/_history/1", "req-" + DERM + "-1");
@@ -63,7 +67,7 @@ class AuditEventTest {
                 .as("the justification is clinical text and stays in the log").doesNotContain("allergies");
         assertThat(audit.getEntity()).extracting(e -> e.getWhat().hasReference() ? e.getWhat().getReference()
                         : e.getWhat().getIdentifier().getValue())
-                .contains("NG-1001", "DocumentReference/rec-1/_history/5"); // the last resource version showing document v2
+                .contains(alex().patientId(), "DocumentReference/rec-1/_history/5"); // the last resource version showing document v2
     }
 
     @Test

@@ -76,6 +76,50 @@ class AuditTrailExportTest {
         assertThat(audit.getAgent()).anySatisfy(a -> assertThat(a.getRequestor()).isTrue());
     }
 
+    @Test
+    void aRefusedReadIsExportedAsAFailedReadOfTheRecordNeverAsASuccessfulUpdate() {
+        AuditTrailExport.Entry refused = new AuditTrailExport.Entry("e-denied", Instant.parse("2026-12-01T09:00:00Z"),
+                "RecordAccessDenied", "lakeside-cardio was refused record rec-9: the record was not shared with "
+                + "lakeside-cardio", "record", "rec-9", null, "p-1", "dr.stone", "Dr Stone", "lakeside-cardio",
+                "careloop-web", "TREAT", "req-4", "https://northside-gp.example/mrn|NG-7", null);
+
+        AuditEvent audit = only(export.bundle(List.of(refused), id -> List.of(), Instant.now()));
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(audit.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(audit.getSubtype()).extracting(c -> c.getCode()).contains("read", "RecordAccessDenied");
+        assertThat(audit.getEntity()).anySatisfy(e -> {
+            assertThat(e.getWhat().getIdentifier().getValue()).isEqualTo("p-1");
+            assertThat(e.getDetailFirstRep().getValueStringType().getValue())
+                    .isEqualTo("https://northside-gp.example/mrn|NG-7");
+        });
+        FhirValidation.assertValid(audit);
+    }
+
+    @Test
+    void aSearchOfTheTrailIsAQueryThatCarriesWhatWasAsked() {
+        AuditTrailExport.Entry search = new AuditTrailExport.Entry("e-read", Instant.parse("2026-12-01T09:00:00Z"),
+                "AuditTrailRead", "audit-north of northside-gp read the audit trail (search): 3 entries", "audit",
+                "e-read", null, null, "audit-north", "Ana Berg", "northside-gp", null, "HOPERAT", "req-9", null,
+                "patient=p-1&type=RecordDisclosed");
+
+        AuditEvent audit = only(export.bundle(List.of(search), id -> List.of(), Instant.now()));
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
+        assertThat(audit.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+        assertThat(audit.getEntity()).anySatisfy(e -> {
+            assertThat(e.getRole().getCode()).isEqualTo("24");
+            assertThat(new String(e.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("patient=p-1&type=RecordDisclosed");
+        });
+        FhirValidation.assertValid(audit);
+    }
+
+    private static AuditEvent only(Bundle bundle) {
+        assertThat(bundle.getEntry()).hasSize(1);
+        return (AuditEvent) bundle.getEntryFirstRep().getResource();
+    }
+
     private static List<AuditTrailExport.Entry> entries(History history, String kind) {
         List<AuditTrailExport.Entry> entries = new ArrayList<>();
         for (DomainEventMessage<?> event : history.events()) {

@@ -8,15 +8,12 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +31,20 @@ class AuditController {
     private final AuditReadModel readModel;
     private final ComplianceScope scope;
     private final AuditTrail trail;
+    private final AuditFilters filters;
 
-    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail) {
+    static final String PATIENT = "the patient: platform patient id, MRN as system|value, or an MRN of your "
+            + "organisation's own identifier system; a patient not in your part of the trail is a 404";
+    static final String FROM = "inclusive: a date (2026-12-01, from the start of that day UTC) or an ISO-8601 "
+            + "instant with a zone";
+    static final String TO = "exclusive: a date (2026-12-01, up to the end of that day UTC) or an ISO-8601 instant "
+            + "with a zone";
+
+    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail, AuditFilters filters) {
         this.readModel = readModel;
         this.scope = scope;
         this.trail = trail;
+        this.filters = filters;
     }
 
     /** What an officer's search matched, with the scope it was answered in. */
@@ -55,7 +61,7 @@ class AuditController {
             + "of it for a platform compliance officer; every filter optional and combined with AND; from "
             + "inclusive, to exclusive; sort=time,asc|desc. This read is itself audited (AuditTrailRead).")
     SearchResult search(Actor actor,
-                        @RequestParam(required = false) @Parameter(description = "platform patient id") String patient,
+                        @RequestParam(required = false) @Parameter(description = PATIENT) String patient,
                         @RequestParam(required = false) @Parameter(description = "acting user (token subject)")
                         String user,
                         @RequestParam(required = false) @Parameter(description = "acting organisation")
@@ -72,33 +78,17 @@ class AuditController {
                         String purpose,
                         @RequestParam(required = false) @Parameter(description = "request (correlation) id")
                         String request,
-                        @RequestParam(required = false) @Parameter(description = "ISO-8601 instant, inclusive")
-                        Instant from,
-                        @RequestParam(required = false) @Parameter(description = "ISO-8601 instant, exclusive")
-                        Instant to,
+                        @RequestParam(required = false) @Parameter(description = FROM) String from,
+                        @RequestParam(required = false) @Parameter(description = TO) String to,
                         @RequestParam(defaultValue = "time,asc") @Pattern(regexp = "time(,(asc|desc))?") String sort,
                         @RequestParam(defaultValue = "0") @Min(0) int page,
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         ComplianceScope.Officer officer = scope.of(actor);
-        checkWindow(from, to);
-        List<String> types = type == null ? null : Arrays.stream(type.split(",")).map(String::trim)
-                .filter(t -> !t.isEmpty()).toList();
-        var filter = new AuditReadModel.Filter(patient, user, organisation, referral, record, appointment, types,
-                client, purpose, request, from, to);
+        var asked = new AuditFilters.Asked(patient, user, organisation, referral, record, appointment, type, client,
+                purpose, request, from, to);
+        AuditReadModel.Filter filter = filters.filter(officer, asked);
         AuditReadModel.Page found = readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("patient", patient);
-        query.put("user", user);
-        query.put("organisation", organisation);
-        query.put("referral", referral);
-        query.put("record", record);
-        query.put("appointment", appointment);
-        query.put("type", type);
-        query.put("client", client);
-        query.put("purpose", purpose);
-        query.put("request", request);
-        query.put("from", from);
-        query.put("to", to);
+        Map<String, Object> query = asked.query(filter.patientId());
         query.put("sort", sort);
         query.put("page", page);
         query.put("size", size);
@@ -112,20 +102,20 @@ class AuditController {
             + "their shared records was read, by whom, for which organisation and purpose, when, in which request; "
             + "oldest first. This read is itself audited.")
     Accounting disclosures(Actor actor,
-                           @RequestParam @NotBlank @Parameter(description = "platform patient id") String patient,
-                           @RequestParam(required = false) @Parameter(description = "ISO-8601 instant, inclusive")
-                           Instant from,
-                           @RequestParam(required = false) @Parameter(description = "ISO-8601 instant, exclusive")
-                           Instant to) {
+                           @RequestParam @NotBlank @Parameter(description = PATIENT) String patient,
+                           @RequestParam(required = false) @Parameter(description = FROM) String from,
+                           @RequestParam(required = false) @Parameter(description = TO) String to) {
         ComplianceScope.Officer officer = scope.of(actor);
-        checkWindow(from, to);
-        List<AuditReadModel.Disclosure> disclosures = readModel.disclosures(officer, patient, from, to);
+        var asked = new AuditFilters.Asked(patient, null, null, null, null, null, null, null, null, null, from, to);
+        AuditReadModel.Filter filter = filters.filter(officer, asked);
+        List<AuditReadModel.Disclosure> disclosures = readModel.disclosures(officer, filter.patientId(),
+                filter.from(), filter.to());
         Map<String, Object> query = new LinkedHashMap<>();
-        query.put("patient", patient);
+        query.put("patient", filter.patientId());
         query.put("from", from);
         query.put("to", to);
         trail.read(officer, "disclosures", query, disclosures.size());
-        return new Accounting(patient, from, to, scopeName(officer), disclosures);
+        return new Accounting(filter.patientId(), filter.from(), filter.to(), scopeName(officer), disclosures);
     }
 
     @GetMapping("/emergency-access")
@@ -145,11 +135,5 @@ class AuditController {
     /** "platform" or the officer's organisation: which part of the trail the answer covers. */
     static String scopeName(ComplianceScope.Officer officer) {
         return officer.platformWide() ? "platform" : officer.organisation();
-    }
-
-    private static void checkWindow(Instant from, Instant to) {
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must be before to");
-        }
     }
 }

@@ -90,6 +90,18 @@ public class AuditReadModel {
         return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
     }
 
+    /**
+     * Whether the officer's part of the trail names the patient at all (under this id or its alias): a patient it
+     * does not is one it may not learn exists.
+     */
+    public boolean knows(ComplianceScope.Officer officer, String patientId) {
+        List<Object> args = new ArrayList<>();
+        String where = where(officer, new Filter(patientId, null, null, null, null, null, null, null, null, null,
+                null, null), args);
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM audit_entry e WHERE " + where
+                + ")", Boolean.class, args.toArray()));
+    }
+
     List<Disclosure> disclosures(ComplianceScope.Officer officer, String patientId, Instant from, Instant to) {
         List<Object> args = new ArrayList<>();
         String where = where(officer, new Filter(patientId, null, null, null, null, null,

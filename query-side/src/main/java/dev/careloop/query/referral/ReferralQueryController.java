@@ -2,6 +2,7 @@ package dev.careloop.query.referral;
 
 import dev.careloop.query.ReadModels;
 import dev.careloop.query.asof.ReferralAsOf;
+import dev.careloop.query.patient.PatientLookup;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessDecision;
 import dev.careloop.api.access.AccessPolicy;
@@ -36,12 +37,14 @@ class ReferralQueryController {
 
     private final ReferralReadModel readModel;
     private final ReferralAsOf asOf;
+    private final PatientLookup patients;
     private final Duration readYourWritesTimeout;
 
-    ReferralQueryController(ReferralReadModel readModel, ReferralAsOf asOf,
+    ReferralQueryController(ReferralReadModel readModel, ReferralAsOf asOf, PatientLookup patients,
                             @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.asOf = asOf;
+        this.patients = patients;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -51,7 +54,8 @@ class ReferralQueryController {
     @GetMapping
     @Operation(summary = "List the referrals your organisation takes part in now: box=inbox (received), "
             + "outbox (sent) or all; filter by status (several: repeated or comma-separated), open (true: not "
-            + "completed, cancelled or declined; unset: every status), priority, overdue, patient, partner (the "
+            + "completed, cancelled or declined; unset: every status), priority, overdue, patient (platform id, MRN as system|value, or an MRN of your own "
+            + "identifier system; a patient you may not see is a 404), partner (the "
             + "other organisation), assignedTo (me or a subject), q (patient name, MRN or referral number); "
             + "sort=field[,asc|desc] (due sorts soonest first unless desc; default updatedAt,desc)")
     ReferralReadModel.Page list(Actor actor,
@@ -80,11 +84,14 @@ class ReferralQueryController {
                 + ")(,(asc|desc))?", "must be a field (" + String.join(", ", ReferralReadModel.SORTABLE.keySet()
                 .stream().sorted().toList()) + ") with ,asc or ,desc");
         p.failIfAny();
+        // The patient as people name them; one the organisation may not see is a 404, not an empty list.
+        String patientId = patient == null || patient.isBlank() ? null : patients.resolve("patient", patient,
+                actor.organisation(), id -> patients.visibleTo(id, actor.organisation()));
         String[] sortParts = (sortSpec == null ? "updatedAt,desc" : sortSpec).split(",");
         // Due dates sort soonest first unless asked otherwise; every other field newest (largest) first.
         boolean ascending = sortParts.length > 1 ? sortParts[1].equals("asc") : sortParts[0].equals("due");
         String assignee = assignedTo == null ? null : assignedTo.equals("me") ? actor.userId() : assignedTo;
-        var filter = new ReferralReadModel.Filter(boxName, statuses, onlyOpen, wanted, late, patient, partner,
+        var filter = new ReferralReadModel.Filter(boxName, statuses, onlyOpen, wanted, late, patientId, partner,
                 assignee, words);
         return readModel.list(actor, filter, pageNumber, pageSize, sortParts[0], ascending);
     }

@@ -6,7 +6,9 @@ import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.audit.AuditTrailRead;
 import dev.careloop.api.record.RecordAccessDenied;
+import dev.careloop.api.PatientIdentifierSystems;
 import dev.careloop.query.ReadModelDatabase;
+import dev.careloop.query.patient.PatientLookup;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericTrackedEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
@@ -20,11 +22,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.careloop.query.audit.TestLog.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -41,8 +45,11 @@ class AuditControllerTest {
     private final ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(
             AuditProjectionTest.projection(ReadModelDatabase.stores()));
     private final OfficerMvc officers = new OfficerMvc();
-    private final MockMvc mvc = officers.mvc(new AuditController(
-            new AuditReadModel(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON), officers.scope, officers.trail));
+    private final AuditReadModel readModel = new AuditReadModel(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON);
+    private final MockMvc mvc = officers.mvc(new AuditController(readModel, officers.scope, officers.trail,
+            new AuditFilters(readModel, new PatientLookup(ReadModelDatabase.jdbc(), TestPatients.IDS,
+                    new PatientIdentifierSystems(Map.of(GP, Set.of("https://northside-gp.example/mrn"),
+                            DERM, Set.of("https://riverside-derm.example/mrn")))))));
     private final TestLog log = new TestLog();
 
     /**
@@ -93,8 +100,62 @@ class AuditControllerTest {
         assertThat(types(search(CARDIO, "patient", GRACE.patientId())))
                 .containsExactly("AppointmentBooked", "AppointmentCancelled");
         assertThat(total(search(PLATFORM, "patient", GRACE.patientId()))).isEqualTo(4);
-        assertThat(total(search(GP, "patient", LIN.patientId()))).isZero();
         assertThat(total(search(DERM, "patient", LIN.patientId()))).isEqualTo(1);
+    }
+
+    @Test
+    void aPatientOutsideTheOfficersPartOfTheTrailIsNotFoundNamingTheParameterNeverAnEmptyAnswer() throws Exception {
+        for (String patient : List.of(LIN.patientId(), "https://lakeside-cardio.example/mrn|MRN-LIN", "MRN-LIN",
+                "https://northside-gp.example/mrn|MRN-NOBODY", "no-such-patient")) {
+            mvc.perform(get("/api/audit").param("patient", patient).header("X-Org", GP))
+                    .andExpect(status().isNotFound())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.errors[0].field").value("patient"));
+        }
+        mvc.perform(get("/api/audit/disclosures").param("patient", "MRN-NOBODY").header("X-Org", GP))
+                .andExpect(status().isNotFound()).andExpect(jsonPath("$.errors[0].field").value("patient"));
+    }
+
+    @Test
+    void byMrnAsSystemAndValueOrAsAValueOfTheOfficersOwnSystem() throws Exception {
+        List<String> byId = types(search(GP, "patient", GRACE.patientId()));
+
+        assertThat(types(search(GP, "patient", "https://northside-gp.example/mrn|MRN-GRACE"))).isEqualTo(byId)
+                .containsExactly("ReferralSent", "ReferralDeclined");
+        assertThat(types(search(GP, "patient", " MRN-GRACE "))).isEqualTo(byId);
+        // lakeside-cardio owns no identifier system here: it names northside-gp's patient by system and value.
+        assertThat(types(search(CARDIO, "patient", "https://northside-gp.example/mrn|MRN-GRACE")))
+                .containsExactly("AppointmentBooked", "AppointmentCancelled");
+        mvc.perform(get("/api/audit").param("patient", "MRN-GRACE").header("X-Org", CARDIO))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void datesAreWholeDaysInUtcAndInstantsTakeAnyOffset() throws Exception {
+        Instant first = log.all().get(0).getTimestamp();
+        String day = first.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        String nextDay = first.atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1).toString();
+        long all = total(search(PLATFORM));
+
+        assertThat(total(search(PLATFORM, "from", day))).isEqualTo(all);
+        assertThat(total(search(PLATFORM, "from", nextDay))).isZero();
+        // "to" a date reaches the end of that day.
+        assertThat(total(search(PLATFORM, "from", day, "to", day))).isEqualTo(all);
+        assertThat(total(search(PLATFORM, "to", day))).isEqualTo(all);
+        String offset = first.atOffset(java.time.ZoneOffset.ofHours(2)).toString();
+        assertThat(total(search(PLATFORM, "from", offset))).isEqualTo(all);
+    }
+
+    @Test
+    void aMalformedDateIsNamedWithTheFormsItTakes() throws Exception {
+        mvc.perform(get("/api/audit").param("from", "01/12/2026").param("to", "2026-12-01T09:00:00")
+                        .header("X-Org", GP))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.containsInAnyOrder("from", "to")))
+                .andExpect(jsonPath("$.errors[0].message").value(org.hamcrest.Matchers.containsString("2026-12-01")));
+        mvc.perform(get("/api/audit").param("from", "2026-12-02").param("to", "2026-12-01").header("X-Org", GP))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("to"));
     }
 
     @Test
@@ -200,7 +261,9 @@ class AuditControllerTest {
                 .containsEntry("channel", "record-download").containsEntry("client", DERM + "-web");
         assertThat(disclosures.get(1)).containsEntry("version", 2).containsEntry("purposeOfUse", "COC");
 
-        assertThat(disclosuresOf(STRANGER, ADA)).isZero();
+        // Refused Ada's record without being a party, the stranger's officer may not learn whose it was.
+        mvc.perform(get("/api/audit/disclosures").param("patient", ADA.patientId()).header("X-Org", STRANGER))
+                .andExpect(status().isNotFound());
         assertThat(disclosuresOf(GP, GRACE)).isZero();
         assertThat(disclosuresOf(CARDIO, ADA)).isEqualTo(2);
     }
