@@ -153,6 +153,7 @@ public final class AccessMatrix {
             route(DELETE, "/api/admin/dead-letters/{group}/{sequence}", ADMIN),
             // Open without a token: the API's own description and the error page. (/actuator has its own chain,
             // ActuatorSecurity: health open, metrics for admins or the "metrics" scope.)
+            open(GET, "/.well-known/smart-configuration"),
             open(GET, "/v3/api-docs"),
             open(GET, "/v3/api-docs/**"),
             open(GET, "/v3/api-docs.yaml"),
