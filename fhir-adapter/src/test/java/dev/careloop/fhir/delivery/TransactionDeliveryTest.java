@@ -57,8 +57,9 @@ class TransactionDeliveryTest extends DeliveryTesting {
             assertThat(((Provenance) bundle.getEntry().get(1).getResource()).getTargetFirstRep().getReference())
                     .as("the partner numbers its own versions").isEqualTo("Task/" + referral);
         }
-        assertThat(asAdmin("GET", "/api/admin/partners/" + partner, null).json()
-                .path("health").path("lastSuccessAt").isNull()).isFalse();
+        // Health is written once the delivery's unit of work is over, a moment after the partner answered.
+        await(Duration.ofSeconds(5), () -> !asAdmin("GET", "/api/admin/partners/" + partner, null).json()
+                .path("health").path("lastSuccessAt").isNull(), "the partner's last success recorded");
     }
 
     @Test
