@@ -3,6 +3,7 @@ package dev.careloop.api.access;
 import dev.careloop.api.Actor;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -156,6 +157,7 @@ public final class AccessMatrix {
             route(DELETE, "/api/admin/dead-letters/{group}/{sequence}", ADMIN),
             // Open without a token: the API's own description and the error page. (/actuator has its own chain,
             // ActuatorSecurity: health open, metrics for admins or the "metrics" scope.)
+            open(GET, "/.well-known/smart-configuration"),
             open(GET, "/v3/api-docs"),
             open(GET, "/v3/api-docs/**"),
             open(GET, "/v3/api-docs.yaml"),
@@ -178,6 +180,8 @@ public final class AccessMatrix {
             fhirRead("Consent", STAFF),
             fhirRead("Provenance", STAFF_AND_COMPLIANCE),
             fhirRead("AuditEvent", STAFF_AND_COMPLIANCE),
+            fhirDirectory("Organization"),
+            fhirDirectory("HealthcareService"),
             open(GET, "/fhir/metadata"));
 
     private AccessMatrix() {
@@ -265,6 +269,16 @@ public final class AccessMatrix {
     }
 
     /** Partners only: clinic staff change referrals through {@code /api}. */
+    /**
+     * The directory as FHIR (Organization, HealthcareService): nothing about a patient, so whoever reads
+     * {@code /api/organisations} reads it too, and so does a partner with the type's own read scope.
+     */
+    private static Route fhirDirectory(String resourceType) {
+        Set<SmartScope> scopes = new HashSet<>(Set.of(DIRECTORY_SCOPES));
+        scopes.add(read(resourceType));
+        return new Route(GET, fhirPath(resourceType), EVERY_ROLE, scopes, false);
+    }
+
     private static Route fhirWrite(String resourceType) {
         return new Route(FHIR_WRITE, fhirPath(resourceType), NO_ROLE, Set.of(write(resourceType)), false);
     }

@@ -103,7 +103,9 @@ class LocalIssuer {
                 // /userinfo answers for the bearer of an access token; nowhere else here does a bearer token count
                 // (an API token must not stand in for a person's login at /oauth2/authorize).
                 .oauth2ResourceServer(o -> o.jwt(Customizer.withDefaults()).bearerTokenResolver(userInfoOnly()))
-                .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
+                // SMART's discovery document (the FHIR facade's) is open, as the issuer's own metadata is.
+                .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css",
+                                "/.well-known/smart-configuration").permitAll()
                         .anyRequest().authenticated());
         return http.build();
     }

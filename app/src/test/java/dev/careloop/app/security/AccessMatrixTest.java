@@ -148,6 +148,8 @@ class AccessMatrixTest {
             GET    /fhir/Consent                                           Y Y - - Y -
             GET    /fhir/Provenance                                        Y Y Y - Y -
             GET    /fhir/AuditEvent                                        Y Y Y - - -
+            GET    /fhir/Organization                                      Y Y Y Y Y Y
+            GET    /fhir/HealthcareService                                 Y Y Y Y Y Y
             POST   /fhir/Task                                              - - - - Y -
             PUT    /fhir/Task/{id}                                         - - - - Y -
             """;

@@ -3,6 +3,7 @@ package dev.careloop.fhir.delivery;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import dev.careloop.fhir.mapping.FhirChange;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
 import dev.careloop.fhir.partner.Partner;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
@@ -26,7 +27,8 @@ final class Bundles {
     static final String NOTIFICATION_PROFILE =
             "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-notification-r4";
 
-    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    /** The adapter's context, whose parsers keep versions in references (a notification's focus names one). */
+    private static final FhirContext FHIR = R4ChangeProjector.fhirContext();
 
     private Bundles() {
     }
@@ -65,9 +67,10 @@ final class Bundles {
         event.addPart().setName("timestamp").setValue(new InstantType(Date.from(recorded)));
         Bundle bundle = notificationBundle(status);
         for (Resource resource : resources) {
-            String url = fhirBase + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart()
-                    + "/_history/" + resource.getMeta().getVersionId();
-            event.addPart().setName("focus").setValue(new Reference(url));
+            String url = fhirBase + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            // The focus names the version that changed; a fullUrl never does (R4 bdl-8).
+            event.addPart().setName("focus")
+                    .setValue(new Reference(url + "/_history/" + resource.getMeta().getVersionId()));
             Bundle.BundleEntryComponent entry = bundle.addEntry().setFullUrl(url);
             entry.getRequest().setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());

@@ -48,7 +48,8 @@ class OAuth2Tokens {
         this.urls = urls;
         this.authorized = new InMemoryOAuth2AuthorizedClientService(registrations::get);
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build());
+                .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build());
         requests.setReadTimeout(settings.readTimeout());
         RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
         tokenClient.setRestClient(RestClient.builder().requestFactory(requests)

@@ -36,6 +36,8 @@ class PartnerClient {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // HTTP/1.1 only: the JDK's default (HTTP/2) sends "Upgrade: h2c" on plain http, which some servers refuse.
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
 

@@ -6,6 +6,7 @@ import dev.careloop.api.disclosure.DisclosedToPartner;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.GenericEventMessage;
 import java.util.Map;
+import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.mapping.FhirChange;
 import dev.careloop.fhir.partner.DeliveryMode;
 import dev.careloop.fhir.partner.Partner;
@@ -47,11 +48,13 @@ final class PartnerDelivery implements EventMessageHandler {
     private final DeliverySettings settings;
     private final Sleeper sleeper;
     private final EventBus events;
+    private final ReferencedResources referenced;
     private final Clock clock = Clock.systemUTC();
 
     PartnerDelivery(Partner partner, LoggedChanges changes, PartnerClient client, Partners partners,
-                    DeliverySettings settings, Sleeper sleeper, EventBus events) {
+                    DeliverySettings settings, Sleeper sleeper, EventBus events, ReferencedResources referenced) {
         this.partner = partner;
+        this.referenced = referenced;
         this.events = events;
         this.changes = changes;
         this.client = client;
@@ -74,8 +77,11 @@ final class PartnerDelivery implements EventMessageHandler {
         if (resources.isEmpty()) {
             return null;
         }
+        // A transaction carries what its resources name, so a partner with referential integrity can store it.
+        List<Resource> sent = partner.mode() == DeliveryMode.TRANSACTION
+                ? WholePushes.complete(resources, partner, referenced, settings.fhirBaseUrl()) : resources;
         String bundle = partner.mode() == DeliveryMode.TRANSACTION
-                ? Bundles.transaction(partner.baseUrl(), resources)
+                ? Bundles.transaction(partner.baseUrl(), sent)
                 : Bundles.notification(partner, settings.fhirBaseUrl(), settings.topic(),
                 partners.eventNumber(partner.id(), change.aggregateId(), change.version()), change.recorded(),
                 resources);
@@ -83,7 +89,8 @@ final class PartnerDelivery implements EventMessageHandler {
         // Committed with this processor's token: the accounting of disclosures names every delivery.
         events.publish(GenericEventMessage.asEventMessage(new DisclosedToPartner(partner.id(), partner.organisation(),
                 change.aggregateType(), change.aggregateId(), change.version(), change.referralId(),
-                change.patientId(), resources.stream().map(r -> r.fhirType()).distinct().toList()))
+                change.patientId(), sent.stream().map(r -> r.fhirType())
+                .filter(type -> !FhirDirectory.serves(type)).distinct().toList()))
                 .andMetaData(Map.of(MetadataKeys.ORGANISATION, partner.organisation(),
                         MetadataKeys.CLIENT, "careloop-delivery",
                         MetadataKeys.CAUSATION_ID, domain.getIdentifier())));

@@ -68,6 +68,7 @@ public class PartnerProcessors implements SmartLifecycle {
     private final PartnerClient client;
     private final DeliverySettings settings;
     private final EventStorageEngine storageEngine;
+    private final ReferencedResources referenced;
     private final Map<String, Delivery> running = new ConcurrentHashMap<>();
     private volatile boolean started;
     /**
@@ -85,7 +86,8 @@ public class PartnerProcessors implements SmartLifecycle {
                       DeadLetterSchema deadLetterSchema, @Qualifier("serializer") Serializer serializer,
                       @Qualifier("eventSerializer") Serializer eventSerializer, LoggedChanges changes,
                       ReferralSequencing sequencing, PartnerClient client, DeliverySettings settings,
-                      EventStorageEngine storageEngine) {
+                      EventStorageEngine storageEngine, ReferencedResources referenced) {
+        this.referenced = referenced;
         this.partners = partners;
         this.eventStore = eventStore;
         this.tokenStore = tokenStore;
@@ -177,7 +179,7 @@ public class PartnerProcessors implements SmartLifecycle {
         JdbcSequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
         DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
                 .eventHandlers(new PartnerDelivery(partner, changes, client, partners, settings,
-                        d -> Thread.sleep(d.toMillis()), eventStore))
+                        d -> Thread.sleep(d.toMillis()), eventStore, referenced))
                 .sequencingPolicy(sequencing)
                 .queue(queue)
                 .enqueuePolicy(new DeliveryEnqueuePolicy(settings.deadLetterBackoff()))

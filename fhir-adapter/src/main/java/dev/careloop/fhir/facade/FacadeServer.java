@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import dev.careloop.api.PatientIds;
+import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
@@ -15,6 +16,9 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The FHIR R4 facade at {@code /fhir}: HAPI's plain server, so the CapabilityStatement, parameter parsing,
@@ -29,6 +33,7 @@ class FacadeServer {
                                                        InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
+                                                       FhirDirectory directory,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -38,8 +43,9 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        server.setResourceProviders(FacadeProviders.all(log, index, ids, referrals, updates)
-                .toArray(IResourceProvider[]::new));
+        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, referrals, updates));
+        providers.addAll(DirectoryProviders.all(directory));
+        server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());
         server.registerInterceptor(new CallerCheck(callers));

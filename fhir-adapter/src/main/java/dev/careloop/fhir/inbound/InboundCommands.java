@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -34,6 +35,9 @@ public class InboundCommands {
 
     /** The command side's refusal (dev.careloop.command.rules.Refusal), which this module cannot import. */
     static final String REFUSAL = "dev.careloop.command.rules.Refusal";
+
+    /** How the command side words a stale If-Match (Rules.requireVersion). */
+    static final String STALE_IF_MATCH = "you sent If-Match version";
 
     private final CommandGateway gateway;
 
@@ -112,7 +116,10 @@ public class InboundCommands {
                     Outcomes.error(IssueType.NOTFOUND, reason, null));
             case "FORBIDDEN" -> new ForbiddenOperationException(reason,
                     Outcomes.error(IssueType.FORBIDDEN, reason, null));
-            case "CONFLICT" -> new ResourceVersionConflictException(reason,
+            // A stale If-Match that raced past the facade's own check: FHIR answers that with 412.
+            case "CONFLICT" -> reason != null && reason.contains(STALE_IF_MATCH)
+                    ? new PreconditionFailedException(reason, Outcomes.error(IssueType.CONFLICT, reason, expression))
+                    : new ResourceVersionConflictException(reason,
                     Outcomes.error(IssueType.BUSINESSRULE, reason, expression));
             case "INVALID" -> new UnprocessableEntityException(reason, Outcomes.error(IssueType.INVALID,
                     field == null ? reason : field + ": " + reason, expression));

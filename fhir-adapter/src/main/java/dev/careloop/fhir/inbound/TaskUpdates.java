@@ -3,6 +3,7 @@ package dev.careloop.fhir.inbound;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import dev.careloop.api.referral.AcceptReferral;
@@ -45,7 +46,7 @@ import java.util.Objects;
  * One step per update. Other statuses (draft, requested, ready, in-progress, failed, entered-in-error) are not
  * steps a partner can take here: scheduling goes through the appointment. An update that changes none of these
  * answers the Task as it is and writes nothing. If-Match {@code W/"n"} is required (428 without it): a stale one
- * is a 409.
+ * is a 412.
  */
 @Component
 public class TaskUpdates {
@@ -78,6 +79,10 @@ public class TaskUpdates {
         }
         if (command == null) {
             return current;
+        }
+        long now = Long.parseLong(current.getMeta().getVersionId());
+        if (expected != now) {
+            throw stale(expected, now);
         }
         long version = commands.send(command, caller.actor(), expected, expression(command));
         return (Task) log.vread("Task", referralId, version, caller.organisation())
@@ -171,6 +176,13 @@ public class TaskUpdates {
                 + "this update cannot overwrite a change you have not seen";
         return new UnclassifiedServerFailureException(428, diagnostics,
                 Outcomes.error(IssueType.REQUIRED, diagnostics, null));
+    }
+
+    /** 412 (FHIR's answer to a stale If-Match): the Task changed since the partner read it; nothing is written. */
+    static BaseServerResponseException stale(long expected, long now) {
+        String diagnostics = "the referral has changed: you sent If-Match version " + expected
+                + " but it is now at version " + now + "; read it again and send your change with the new version";
+        return new PreconditionFailedException(diagnostics, Outcomes.error(IssueType.CONFLICT, diagnostics, null));
     }
 
     /** The version If-Match names ({@link IfMatch}); null when absent or {@code *}. */

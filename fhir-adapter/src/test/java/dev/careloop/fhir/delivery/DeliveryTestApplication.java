@@ -107,6 +107,12 @@ class DeliveryTestApplication implements WebMvcConfigurer {
      * its version) and a Provenance per change ({aggregateId}-{version}), visible to the organisations the last
      * event names.
      */
+    /** Nothing to carry along: the stand-in's Task and Provenance name only each other. */
+    @Bean
+    ReferencedResources referencedResources() {
+        return (resourceType, id, organisation) -> java.util.Optional.empty();
+    }
+
     @Bean
     ChangeProjector changeProjector() {
         return history -> {

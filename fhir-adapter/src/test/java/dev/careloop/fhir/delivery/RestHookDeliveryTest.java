@@ -2,6 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.careloop.fhir.FhirValidation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
@@ -51,8 +52,15 @@ class RestHookDeliveryTest extends DeliveryTesting {
                     .orElseThrow().getValue().primitiveValue()).isEqualTo(number);
             assertThat(bundle.getEntry()).hasSize(2);
             Bundle.BundleEntryComponent focus = bundle.getEntry().get(1);
-            assertThat(focus.getFullUrl()).isEqualTo("https://careloop.test/fhir/Task/" + referral + "/_history/"
-                    + number);
+            // bdl-8: a fullUrl is never version-specific; the event's focus says which version changed.
+            assertThat(focus.getFullUrl()).isEqualTo("https://careloop.test/fhir/Task/" + referral);
+            assertThat(((Reference) event.getPart().stream().filter(p -> p.getName().equals("focus")).findFirst()
+                    .orElseThrow().getValue()).getReference())
+                    .isEqualTo("https://careloop.test/fhir/Task/" + referral + "/_history/" + number);
+            // Base R4 (bdl-8 among it): the Backport profiles' definitions are not to be had here.
+            assertThat(FhirValidation.problems(bundle).stream().map(m -> m.getMessage())
+                    .filter(m -> !m.contains("subscriptions-backport")))
+                    .isEmpty();
             assertThat(focus.getResource()).as("id-only: the partner reads the resource itself").isNull();
         }
         // Between changes the partner hears the count so far, and sees it missed none.

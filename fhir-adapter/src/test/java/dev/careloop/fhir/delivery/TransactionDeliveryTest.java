@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,6 +44,7 @@ class TransactionDeliveryTest extends DeliveryTesting {
             assertThat(request.getUrl()).isEqualTo("/fhir");
             assertThat(request.getHeader("Authorization")).isEqualTo("Bearer partner-secret-token");
             assertThat(request.getHeader("Content-Type")).startsWith("application/fhir+json");
+            assertThat(request.containsHeader("Upgrade")).as("HTTP/1.1: no h2c upgrade").isFalse();
             Bundle bundle = bundle(request);
             assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
             assertThat(bundle.getEntry()).extracting(e -> e.getRequest().getMethod().toCode() + " "
@@ -52,9 +54,12 @@ class TransactionDeliveryTest extends DeliveryTesting {
                     server.baseUrl() + "/fhir/Task/" + referral,
                     server.baseUrl() + "/fhir/Provenance/" + referral + "-" + version);
             assertThat(bundle.getEntry().get(0).getResource().getMeta().getVersionId()).isEqualTo(version);
+            assertThat(((Provenance) bundle.getEntry().get(1).getResource()).getTargetFirstRep().getReference())
+                    .as("the partner numbers its own versions").isEqualTo("Task/" + referral);
         }
-        assertThat(asAdmin("GET", "/api/admin/partners/" + partner, null).json()
-                .path("health").path("lastSuccessAt").isNull()).isFalse();
+        // Health is written once the delivery's unit of work is over, a moment after the partner answered.
+        await(Duration.ofSeconds(5), () -> !asAdmin("GET", "/api/admin/partners/" + partner, null).json()
+                .path("health").path("lastSuccessAt").isNull(), "the partner's last success recorded");
     }
 
     @Test

@@ -77,9 +77,11 @@ class PartnerDeliveryAppTest {
                 .parseResource(Bundle.class, r.getBodyAsString())).toList();
         assertThat(bundles.get(0).getEntry()).extracting(e -> e.getRequest().getMethod().toCode() + " "
                         + e.getRequest().getUrl())
-                .containsExactly("PUT ServiceRequest/" + referralId, "PUT Task/" + referralId,
+                .containsExactlyInAnyOrder("PUT Organization/northside-gp", "PUT Organization/riverside-derm",
+                        "PUT ServiceRequest/" + referralId, "PUT Task/" + referralId,
                         "PUT Provenance/" + referralId + "-1");
-        Task accepted = (Task) bundles.get(1).getEntry().get(1).getResource();
+        Task accepted = bundles.get(1).getEntry().stream().map(e -> e.getResource())
+                .filter(Task.class::isInstance).map(Task.class::cast).findFirst().orElseThrow();
         assertThat(accepted.getMeta().getVersionId()).isEqualTo("2");
         assertThat(accepted.getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
         assertThat(accepted.getBusinessStatus().getCodingFirstRep().getCode()).isEqualTo("3.0");

@@ -13,7 +13,9 @@ import dev.careloop.fhir.inbound.R4Validator;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +105,41 @@ class FhirFacadeReadTest {
                 .where(Appointment.PATIENT.hasId("https://northside-gp.example/mrn|NG-1001"))
                 .returnBundle(Bundle.class).execute();
         assertThat(appointments.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
+    }
+
+    @Test
+    void theDirectoryIsServedSoThatEveryOrganisationAReferralNamesResolves() {
+        Organization northside = riversideEhr.read().resource(Organization.class).withId(GP).execute();
+        HealthcareService riverside = riversideEhr.read().resource(HealthcareService.class).withId(DERM).execute();
+        Bundle organisations = riversideEhr.search().forResource(Organization.class).returnBundle(Bundle.class)
+                .execute();
+        CapabilityStatement statement = riversideEhr.capabilities().ofType(CapabilityStatement.class).execute();
+
+        assertThat(northside.getName()).isNotBlank();
+        assertThat(northside.getIdentifierFirstRep().getValue()).isEqualTo(GP);
+        assertThat(riverside.getProvidedBy().getReference()).isEqualTo("Organization/" + DERM);
+        assertThat(riverside.getType()).as("the services riverside-derm offers").isNotEmpty();
+        assertValid(validator, northside);
+        assertValid(validator, riverside);
+        assertThat(organisations.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .contains(GP, DERM, CARDIO);
+        assertThatThrownBy(() -> riversideEhr.read().resource(Organization.class).withId("no-such-clinic").execute())
+                .isInstanceOf(ResourceNotFoundException.class);
+        for (String type : List.of("Organization", "HealthcareService")) {
+            assertThat(statement.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals(type))
+                    .findFirst().orElseThrow().getInteraction()).as(type).extracting(i -> i.getCode().toCode())
+                    .contains("read", "search-type");
+        }
+    }
+
+    @Test
+    void smartDiscoveryNeedsNoTokenAndNamesTheTokenEndpointAndTheSystemScopes() {
+        ResponseEntity<String> smart = raw().get().uri("/.well-known/smart-configuration").retrieve()
+                .toEntity(String.class);
+
+        assertThat(smart.getStatusCode().value()).isEqualTo(200);
+        assertThat(smart.getBody()).contains("\"token_endpoint\"").contains("/oauth2/token")
+                .contains("\"client_credentials\"").contains("system/Task.write").contains("system/Organization.read");
     }
 
     @Test

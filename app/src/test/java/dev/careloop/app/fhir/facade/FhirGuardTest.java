@@ -152,6 +152,9 @@ class FhirGuardTest {
             GET  | /fhir/Task?_lastUpdated=gt2024-99-99 |                                                  | 400
             PUT  | /fhir/Task/no-such | {"resourceType":"Task","id":"other","status":"accepted","intent":"order"} | 400
             DELETE | /fhir/Task/x                   |                                                      | 400
+            GET  | /fhir/Organization/%20bad%20id%20 |                                                     | 400
+            GET  | /fhir/HealthcareService/no-such  |                                                      | 404
+            PUT  | /fhir/Organization/northside-gp  | {"resourceType":"Organization","id":"northside-gp"}  | 403
             """)
     void noDiagnosticsNameTheInsides(String method, String path, String content, int status) {
         ResponseEntity<String> answer = call(HttpMethod.valueOf(method), path, content,

@@ -218,7 +218,7 @@ class FhirInboundTest {
 
         assertThat(accepted.getStatusCode().value()).as(accepted.getBody()).isEqualTo(200);
         assertThat(accepted.getHeaders().getETag()).isEqualTo("W/\"2\"");
-        assertThat(stale.getStatusCode().value()).isEqualTo(409);
+        assertThat(stale.getStatusCode().value()).isEqualTo(412);
         assertThat(outcomeIssue(stale).get("diagnostics").asString()).contains("version")
                 .doesNotContain("Exception").doesNotContain("ca.uhn.").doesNotContain("dev.careloop");
         assertThat(completed.getStatusCode().value()).as(completed.getBody()).isEqualTo(200);

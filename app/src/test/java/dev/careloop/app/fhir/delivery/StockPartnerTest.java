@@ -1,0 +1,235 @@
+package dev.careloop.app.fhir.delivery;
+
+import dev.careloop.app.Await;
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
+import dev.careloop.app.fhir.StockFhirServer;
+import dev.careloop.fhir.inbound.R4Validator;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.careloop.app.fhir.FhirClients.CARDIO;
+import static dev.careloop.app.fhir.FhirClients.DERM;
+import static dev.careloop.app.fhir.FhirClients.GP;
+import static dev.careloop.app.fhir.FhirClients.assertValid;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each clinic's EHR is a FHIR server with referential integrity, as a stock HAPI JPA server is: it refuses a
+ * Bundle that names anything it does not hold. Whole lifecycles land there with no refusal, and what each partner
+ * ends up holding is what CareLoop's {@code /fhir} serves that clinic.
+ */
+@CareLoopIntegrationTest
+class StockPartnerTest {
+
+    private static final List<String> EVERY_TYPE = List.of("ServiceRequest", "Task", "Communication", "Appointment",
+            "DocumentReference", "Consent", "Provenance", "AuditEvent");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    R4Validator validator;
+
+    private final StockFhirServer partners = new StockFhirServer();
+    private final Map<String, String> registered = new LinkedHashMap<>();
+    private CareLoopClient gp;
+    private CareLoopClient derm;
+    private CareLoopClient cardio;
+
+    @BeforeEach
+    void registerEachClinicsEhr() {
+        gp = DemoClinics.at(port).gp();
+        derm = DemoClinics.at(port).derm();
+        cardio = DemoClinics.at(port).cardio();
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        for (String organisation : List.of(GP, DERM, CARDIO)) {
+            String id = "stock-" + organisation + "-" + UUID.randomUUID().toString().substring(0, 6);
+            var answer = admin.post("/api/admin/partners", Map.of("id", id, "organisation", organisation,
+                    "baseUrl", partners.base(organisation), "mode", "transaction", "resourceTypes", EVERY_TYPE));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            registered.put(organisation, id);
+        }
+    }
+
+    @AfterEach
+    void stopSending() {
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        registered.values().forEach(id -> admin.post("/api/admin/partners/" + id + "/deactivate", null));
+        partners.close();
+    }
+
+    @Test
+    void aReferralWithRecordsQuestionedForwardedAndClosedLandsWhole() {
+        String referral = send(DERM);
+        String letter = share(gp, referral, "Referral letter");
+        ok(derm.post("/api/referrals/" + referral + "/request-information", Map.of("question", "Which medications?")));
+        ok(gp.post("/api/referrals/" + referral + "/provide-information", Map.of("answer", "None")));
+        ok(derm.post("/api/referrals/" + referral + "/forward", Map.of("toOrganisation", CARDIO,
+                "reason", "Palpitations: cardiology first")));
+        ok(cardio.post("/api/referrals/" + referral + "/accept", null));
+        String report = share(cardio, referral, "Consult report");
+        ok(cardio.post("/api/referrals/" + referral + "/outcome", Map.of("report", "Benign; see the report",
+                "recordIds", List.of(report))));
+        ok(gp.post("/api/referrals/" + referral + "/acknowledge-outcome", null));
+
+        landsWhole(List.of("ServiceRequest/" + referral, "Task/" + referral, "DocumentReference/" + letter,
+                "Consent/" + letter, "DocumentReference/" + report, "Consent/" + report));
+        DocumentReference pushed = (DocumentReference) partners.held(CARDIO).get("DocumentReference/" + letter);
+        assertThat(pushed.getContentFirstRep().getAttachment().getUrl())
+                .as("the partner fetches content from CareLoop, not from its own host")
+                .startsWith("http://localhost:8080/api/records/" + letter + "/content");
+    }
+
+    @Test
+    void aDeclinedReferralLandsWhole() {
+        String referral = send(DERM);
+        ok(derm.post("/api/referrals/" + referral + "/decline", Map.of("reason", "Not our specialty")));
+
+        landsWhole(List.of("ServiceRequest/" + referral, "Task/" + referral));
+    }
+
+    @Test
+    void aCancelledReferralLandsWhole() {
+        String referral = send(DERM);
+        ok(gp.post("/api/referrals/" + referral + "/request-cancellation", Map.of("reason", "Patient moved away")));
+        ok(derm.post("/api/referrals/" + referral + "/confirm-cancellation", null));
+
+        landsWhole(List.of("ServiceRequest/" + referral, "Task/" + referral));
+    }
+
+    @Test
+    void anAppointmentHandedToAnotherClinicLandsWhole() {
+        Instant start = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
+        var booked = gp.post("/api/appointments", Map.of("patient", Map.of("identifierSystem",
+                        "https://northside-gp.example/mrn", "identifierValue", "STOCK-" + UUID.randomUUID(),
+                        "name", "Robin Patel", "birthDate", "1975-06-30"),
+                "slot", Map.of("start", start.toString(), "end", start.plus(30, ChronoUnit.MINUTES).toString()),
+                "location", "Room 4"));
+        assertThat(booked.status()).as(booked.body()).isEqualTo(201);
+        String appointment = booked.json().get("appointmentId").asString();
+        ok(gp.post("/api/appointments/" + appointment + "/hand-off",
+                Map.of("toOrganisation", DERM, "reason", "closer to the patient's home")));
+        ok(derm.post("/api/appointments/" + appointment + "/arrived", Map.of()));
+
+        landsWhole(List.of("Appointment/" + appointment));
+        assertThat(partners.held(DERM)).containsKeys("HealthcareService/" + DERM, "HealthcareService/" + GP);
+    }
+
+    /**
+     * Waits until each clinic's EHR holds what CareLoop's /fhir serves that clinic of {@code resources}, at the same
+     * version; then nothing was refused, every resource every EHR holds is valid R4, and each one /fhir still serves
+     * the clinic is held at the version and status it serves.
+     */
+    private void landsWhole(List<String> resources) {
+        Await.until(Duration.ofSeconds(30), () -> partners.refusals().isEmpty() && mismatches(resources).isEmpty(),
+                "every clinic's EHR holding what /fhir serves it");
+        assertThat(partners.refusals()).isEmpty();
+        for (String organisation : List.of(GP, DERM, CARDIO)) {
+            Map<String, Resource> held = partners.held(organisation);
+            if (!held.isEmpty()) {
+                assertThat(held).as("what names %s came with it", organisation)
+                        .containsKey("Organization/" + organisation);
+            }
+            held.values().forEach(r -> assertValid(validator, r));
+            assertThat(mismatches(organisation, new ArrayList<>(held.keySet()))).as(organisation).isEmpty();
+        }
+    }
+
+    private List<String> mismatches(List<String> resources) {
+        List<String> wrong = new ArrayList<>();
+        for (String organisation : List.of(GP, DERM, CARDIO)) {
+            wrong.addAll(mismatches(organisation, resources));
+        }
+        return wrong;
+    }
+
+    /** What {@code organisation}'s EHR holds differently from what /fhir serves the clinic, of {@code resources}. */
+    private List<String> mismatches(String organisation, List<String> resources) {
+        CareLoopClient staff = DemoClinics.at(port).staff(organisation);
+        Map<String, Resource> held = partners.held(organisation);
+        List<String> wrong = new ArrayList<>();
+        for (String key : resources) {
+            if (key.startsWith("Organization/") || key.startsWith("HealthcareService/")) {
+                continue;
+            }
+            var ours = staff.get("/fhir/" + key);
+            if (ours.status() == 404) {
+                continue;
+            }
+            assertThat(ours.status()).as(key + " " + ours.body()).isEqualTo(200);
+            Resource served = (Resource) R4ChangeProjector.fhirContext().newJsonParser().parseResource(ours.body());
+            Resource theirs = held.get(key);
+            if (theirs == null) {
+                wrong.add(organisation + " lacks " + key);
+            } else if (!served.getMeta().getVersionId().equals(theirs.getMeta().getVersionId())
+                    || !status(served).equals(status(theirs))) {
+                wrong.add(organisation + " holds " + key + " v" + theirs.getMeta().getVersionId() + " "
+                        + status(theirs) + ", /fhir serves v" + served.getMeta().getVersionId() + " " + status(served));
+            }
+        }
+        return wrong;
+    }
+
+    private static String status(Resource resource) {
+        var status = resource.getNamedProperty("status");
+        return status == null || !status.hasValues() ? "" : status.getValues().get(0).primitiveValue();
+    }
+
+    private String send(String recipient) {
+        var sent = gp.post("/api/referrals", CareLoopClient.referralTo(recipient,
+                "MRN-STOCK-" + UUID.randomUUID().toString().substring(0, 8)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return sent.json().get("referralId").asString();
+    }
+
+    /** Shares a document on the referral and answers the record's id. */
+    private static String share(CareLoopClient author, String referral, String title) {
+        byte[] bytes = (title + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(bytes);
+        var put = author.put("/api/records/content/" + sha, bytes, "text/markdown");
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("referralId", referral);
+        body.put("recipients", List.of());
+        body.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
+        body.put("title", title);
+        body.put("contentSha256", sha);
+        body.put("purpose", "TREAT");
+        body.put("validUntil", Instant.now().plus(30, ChronoUnit.DAYS).toString());
+        var shared = author.post("/api/records", body);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        return shared.json().get("recordId").asString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void ok(CareLoopClient.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+}
