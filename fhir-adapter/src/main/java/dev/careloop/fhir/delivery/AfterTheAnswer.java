@@ -2,6 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 
 import java.util.ArrayDeque;
@@ -11,9 +12,9 @@ import java.util.function.Supplier;
 /**
  * The transactions of a partner's deliveries, opened only once the partner has answered. A unit of work that Axon
  * attaches to this manager (a delivery batch, a dead-letter retry) gets a transaction that is not begun: what the
- * delivery reads before its HTTP call runs in short transactions of its own, no connection waits on the partner,
- * and the outcome (the processor's token, the disclosure in the log, the Subscriptions event number) is written
- * in one transaction begun at prepare-commit ({@link #beginDeferred()}, called by {@link PartnerTokens} and by
+ * delivery reads (and the Subscriptions event number it takes) before its HTTP call runs in short transactions of
+ * its own, no connection waits on the partner, and the outcome (the processor's token, the disclosures in the log)
+ * is written in one transaction begun at prepare-commit ({@link #beginDeferred()}, called by {@link PartnerTokens} and by
  * {@link #beginningAtPrepareCommit()}). Whatever Axon runs through {@code executeInTransaction} or
  * {@code fetchInTransaction} (claims, fetching a token) is begun at once, as before.
  */
@@ -57,8 +58,7 @@ final class AfterTheAnswer implements TransactionManager {
      * An interceptor that begins the deferred transaction at prepare-commit, before the events a handler published
      * are appended: registered on the dead-letter invoker, whose retries store no token.
      */
-    static <T extends org.axonframework.eventhandling.EventMessage<?>> MessageHandlerInterceptor<T>
-    beginningAtPrepareCommit() {
+    static <T extends EventMessage<?>> MessageHandlerInterceptor<T> beginningAtPrepareCommit() {
         return (unitOfWork, chain) -> {
             unitOfWork.onPrepareCommit(u -> beginDeferred());
             return chain.proceed();

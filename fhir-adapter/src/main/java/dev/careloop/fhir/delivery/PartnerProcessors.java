@@ -44,8 +44,9 @@ import java.util.concurrent.TimeUnit;
  * deliver in its own sequenced dead-letter queue in dead_letter_entry.
  * <p>
  * No connection waits on a partner: a batch reads in short transactions, calls the partner, and only then writes
- * its outcome (token, disclosures, dead letters) in one short transaction ({@link AfterTheAnswer},
- * {@link PartnerTokens}); the token is stored after processing, so a change is delivered at least once.
+ * its outcome (token and disclosures) in one short transaction ({@link AfterTheAnswer}, {@link PartnerTokens}). A
+ * change the partner did not take is dead-lettered in a short transaction when its try fails, before the token is
+ * stored: a crash between the two dead-letters it twice, never loses it (at least once, in order per referral).
  * <p>
  * These processors are not part of Axon's EventProcessingConfiguration (that cannot grow after start-up), so
  * nothing there can reset or replay them; their handler refuses resets as well.
