@@ -20,7 +20,8 @@ import java.util.TreeMap;
 
 /**
  * Checks at start that the connection pool can carry what this process runs: a connection for each thread of
- * each event processor and of each partner's delivery (each holds one for its batch), the scheduler's threads,
+ * each event processor (held for its batch) and of each partner's delivery (held only for the short transaction
+ * after the partner's answer), the scheduler's threads,
  * and some for requests. Too small a pool does not deadlock (no thread holds one connection while it waits for
  * another) but stalls: requests wait and are answered 503. Warns, naming CARELOOP_DB_POOL_SIZE and the size wanted.
  */

@@ -2,6 +2,7 @@ package dev.careloop.app.nodes;
 
 import dev.careloop.api.InputRules.Violation;
 import dev.careloop.app.web.EdgeAnswers;
+import dev.careloop.plumbing.ReadPositions;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,19 +15,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
- * Read-your-writes across nodes (docs/OPERATIONS.md, "Read-your-writes across nodes"): every write answers {@value
- * #HEADER} (the log position of what it wrote); a read that sends it back is answered only once this node's read models
- * have processed that position, whichever node wrote it, waiting at most {@code careloop.read-your-writes-timeout}. Not
- * reached in time: 503 with Retry-After rather than a state older than one the client has already seen. Runs after
- * Spring Security: only an authenticated read waits.
+ * Read-your-writes across nodes ({@link ReadPositions}): every write answers {@code CareLoop-Position} (the log
+ * position of what it wrote); a read that sends it back is answered only once this node's read models have processed that
+ * position, whichever node wrote it, waiting at most {@code careloop.read-your-writes-timeout}. Not reached in
+ * time: 503 with Retry-After rather than a state older than one the client has already seen. Runs after Spring
+ * Security: only an authenticated read waits.
  */
 @Component
 @Order(0)
 class ReadPositionFilter extends OncePerRequestFilter {
-
-    static final String HEADER = "CareLoop-Position";
 
     private final ProcessingProgress progress;
     private final Duration timeout;
@@ -39,7 +39,7 @@ class ReadPositionFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getHeader(HEADER) == null
+        return request.getHeader(ReadPositions.HEADER) == null
                 || !("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()));
     }
 
@@ -47,17 +47,13 @@ class ReadPositionFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI();
-        long position;
-        try {
-            position = Long.parseLong(request.getHeader(HEADER).trim());
-        } catch (NumberFormatException e) {
-            position = -1;
-        }
-        if (position < 0) {
-            EdgeAnswers.write(response, path, 400, "1 parameter(s) are invalid", List.of(new Violation(HEADER,
-                    "must be a log position as a write answered it (a whole number, 0 or more)")));
+        OptionalLong sent = ReadPositions.parse(request.getHeader(ReadPositions.HEADER));
+        if (sent.isEmpty()) {
+            EdgeAnswers.write(response, path, 400, "1 parameter(s) are invalid",
+                    List.of(new Violation(ReadPositions.HEADER, ReadPositions.MALFORMED)));
             return;
         }
+        long position = sent.getAsLong();
         boolean reached;
         try {
             reached = progress.awaitReached(position, timeout);

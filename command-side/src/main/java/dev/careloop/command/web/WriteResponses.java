@@ -2,6 +2,7 @@ package dev.careloop.command.web;
 
 import dev.careloop.api.Actor;
 import dev.careloop.command.web.IdempotentWrites.Written;
+import dev.careloop.plumbing.ReadPositions;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -27,40 +29,21 @@ import java.util.function.ToLongFunction;
 public class WriteResponses {
 
     private static final Logger log = LoggerFactory.getLogger(WriteResponses.class);
-    /** The header carrying a write's log position, which a read on another node sends back to see the write. */
-    public static final String POSITION_HEADER = "CareLoop-Position";
 
     private final QueryGateway queries;
     private final IdempotentWrites idempotency;
     private final ObjectMapper json;
     private final Duration readYourWritesTimeout;
-    private final JdbcTemplate jdbc;
+    private final ReadPositions positions;
 
     WriteResponses(QueryGateway queries, IdempotentWrites idempotency, ObjectMapper json,
                    @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout,
                    JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+        this.positions = new ReadPositions(jdbc);
         this.queries = queries;
         this.idempotency = idempotency;
         this.json = json;
         this.readYourWritesTimeout = readYourWritesTimeout;
-    }
-
-    /**
-     * The log position a read on any node waits for to show this write (docs/API.md, "Rules every write follows"): the
-     * newest event of the written aggregate, which is this write's or a later one. Empty when it cannot be looked up
-     * (the database went away after the commit): the write still answers, without it.
-     */
-    private Optional<Long> position(Written written) {
-        try {
-            return Optional.ofNullable(jdbc.queryForObject(
-                    "SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier = ?", Long.class,
-                    written.id()));
-        } catch (RuntimeException e) {
-            log.warn("Committed {} v{}; its log position could not be read: {}", written.id(), written.version(),
-                    e.toString());
-            return Optional.empty();
-        }
     }
 
     /** What to read back: the find query for the written version, the view type, and the view's version. */
@@ -92,7 +75,8 @@ public class WriteResponses {
         if (written.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
-        position(written).ifPresent(p -> response.header(POSITION_HEADER, Long.toString(p)));
+        positions.ofWrite(written.id() + " v" + written.version(), List.of(written.id()))
+                .ifPresent(p -> response.header(ReadPositions.HEADER, Long.toString(p)));
         String body = written.body();
         if (body == null) {
             Object view = readBack(written, readBack).<Object>map(v -> v)

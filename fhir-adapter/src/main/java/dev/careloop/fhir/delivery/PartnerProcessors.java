@@ -20,11 +20,14 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
 
 import java.util.Collections;
 import java.util.Map;
@@ -39,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  * store from the head of the log at the partner's registration (tokens in token_entry, so it goes on where it
  * stopped after a restart), orders changes per referral ({@link ReferralSequencing}) and keeps what it could not
  * deliver in its own sequenced dead-letter queue in dead_letter_entry.
+ * <p>
+ * No connection waits on a partner: a batch reads in short transactions, calls the partner, and only then writes
+ * its outcome (token and disclosures) in one short transaction ({@link AfterTheAnswer}, {@link PartnerTokens}). A
+ * change the partner did not take is dead-lettered in a short transaction when its try fails, before the token is
+ * stored: a crash between the two dead-letters it twice, never loses it (at least once, in order per referral).
  * <p>
  * These processors are not part of Axon's EventProcessingConfiguration (that cannot grow after start-up), so
  * nothing there can reset or replay them; their handler refuses resets as well.
@@ -57,9 +65,10 @@ public class PartnerProcessors implements SmartLifecycle {
 
     private final Partners partners;
     private final EventStore eventStore;
-    private final TokenStore tokenStore;
     private final TransactionManager transactionManager;
     private final ConnectionProvider connectionProvider;
+    private final TransactionManager afterTheAnswer;
+    private final TokenStore partnerTokens;
     private final DeadLetterSchema deadLetterSchema;
     private final Serializer serializer;
     private final Serializer eventSerializer;
@@ -82,7 +91,7 @@ public class PartnerProcessors implements SmartLifecycle {
     private EmbeddedEventStore deliverySource;
 
     PartnerProcessors(Partners partners, EventStore eventStore, TokenStore tokenStore,
-                      TransactionManager transactionManager, ConnectionProvider connectionProvider,
+                      TransactionManager transactionManager, DataSource dataSource,
                       DeadLetterSchema deadLetterSchema, @Qualifier("serializer") Serializer serializer,
                       @Qualifier("eventSerializer") Serializer eventSerializer, LoggedChanges changes,
                       ReferralSequencing sequencing, PartnerClient client, DeliverySettings settings,
@@ -90,9 +99,12 @@ public class PartnerProcessors implements SmartLifecycle {
         this.referenced = referenced;
         this.partners = partners;
         this.eventStore = eventStore;
-        this.tokenStore = tokenStore;
         this.transactionManager = transactionManager;
-        this.connectionProvider = connectionProvider;
+        // Not Axon's unit-of-work-aware provider: a dead-letter lookup inside a batch would keep its connection
+        // until the batch ends, through the partner's answer.
+        this.connectionProvider = new SpringDataSourceConnectionProvider(dataSource);
+        this.afterTheAnswer = new AfterTheAnswer(transactionManager);
+        this.partnerTokens = new PartnerTokens(tokenStore, transactionManager);
         this.deadLetterSchema = deadLetterSchema;
         this.serializer = serializer;
         this.eventSerializer = eventSerializer;
@@ -183,9 +195,10 @@ public class PartnerProcessors implements SmartLifecycle {
                 .sequencingPolicy(sequencing)
                 .queue(queue)
                 .enqueuePolicy(new DeliveryEnqueuePolicy(settings.deadLetterBackoff()))
-                .transactionManager(transactionManager)
+                .transactionManager(afterTheAnswer)
                 .allowReset(false)
                 .build();
+        invoker.registerHandlerInterceptor(AfterTheAnswer.beginningAtPrepareCommit());
         long start = partner.startIndex();
         TrackingEventProcessorConfiguration configuration = TrackingEventProcessorConfiguration
                 .forParallelProcessing(settings.segments())
@@ -199,8 +212,9 @@ public class PartnerProcessors implements SmartLifecycle {
                 .name(group)
                 .eventHandlerInvoker(invoker)
                 .messageSource(deliverySource)
-                .tokenStore(tokenStore)
-                .transactionManager(transactionManager)
+                .tokenStore(partnerTokens)
+                .transactionManager(afterTheAnswer)
+                .storingTokensAfterProcessing()
                 .trackingEventProcessorConfiguration(configuration)
                 .build(), queue, invoker);
     }

@@ -1,6 +1,7 @@
 package dev.careloop.fhir.facade;
 
 import ca.uhn.fhir.interceptor.api.Hook;
+import dev.careloop.plumbing.ReadPositions;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
@@ -10,8 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.EnumSet;
@@ -19,23 +18,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Read-your-writes across nodes on the FHIR facade, as on /api (docs/OPERATIONS.md): a write answers
- * {@value #HEADER}, the log position of the newest event of the referrals it wrote. A read (under /api or /fhir) that
- * sends it back is answered once this node's read models have processed that position (app's ReadPositionFilter).
+ * Read-your-writes across nodes on the FHIR facade, as on /api ({@link ReadPositions}): a write answers the log
+ * position of the newest event of the referrals it wrote.
  */
 @Interceptor
 class WritePositions {
 
-    static final String HEADER = "CareLoop-Position";
-
-    private static final Logger log = LoggerFactory.getLogger(WritePositions.class);
     private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
             RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.TRANSACTION);
 
-    private final JdbcTemplate jdbc;
+    private final ReadPositions positions;
 
     WritePositions(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+        this.positions = new ReadPositions(jdbc);
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -45,19 +40,8 @@ class WritePositions {
             return true;
         }
         Set<String> written = written(answer.getResponseResource());
-        if (written.isEmpty()) {
-            return true;
-        }
-        try {
-            Long position = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry "
-                    + "WHERE aggregate_identifier = ANY(?)", Long.class, (Object) written.toArray(String[]::new));
-            if (position != null) {
-                response.setHeader(HEADER, Long.toString(position));
-            }
-        } catch (RuntimeException e) {
-            // The write committed: answer it without the header rather than fail it.
-            log.warn("Committed FHIR write of {}; its log position could not be read: {}", written, e.toString());
-        }
+        positions.ofWrite("FHIR write of " + written, written)
+                .ifPresent(p -> response.setHeader(ReadPositions.HEADER, Long.toString(p)));
         return true;
     }
 

@@ -39,7 +39,7 @@ public class Partners {
      * go of its own): a thread that holds one while it waits for another can starve the pool.
      */
     private final TransactionTemplate ownTransaction;
-    /** The caller's transaction when there is one (a delivery's unit of work), else a new one: one connection. */
+    /** The caller's transaction when there is one, else a new one: one connection. */
     private final TransactionTemplate joined;
 
     Partners(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
@@ -132,8 +132,9 @@ public class Partners {
 
     /**
      * The Subscriptions Backport event number of one change for a rest-hook partner: the next number the
-     * first time the change is notified, the same number on every retry. In the delivery's own transaction (its
-     * connection), committed with its token: a change whose delivery rolls back gets its number again next time.
+     * first time the change is notified, the same number on every retry. Committed at once, before the partner is
+     * called (a delivery holds no transaction while it waits for the answer): a change tried again, after a failure
+     * or a crash, finds its number and is sent with it.
      */
     public long eventNumber(String partnerId, String aggregateId, long version) {
         return joined.execute(s -> {
