@@ -151,6 +151,9 @@ class WorklistPage {
         }
     }
 
+    /** The part of the page htmx swaps in for a search or its paging. */
+    private static final String RESULTS = "worklist :: results";
+
     private final CareLoopApi api;
 
     WorklistPage(CareLoopApi api) {
@@ -173,7 +176,7 @@ class WorklistPage {
     @PostMapping("/worklist/search")
     String search(@ModelAttribute("filters") Filters filters, Model model,
                   HttpServletRequest request) {
-        return show(filters, model, Htmx.isHtmx(request) ? "worklist :: results" : "worklist");
+        return show(filters, model, Htmx.isHtmx(request) ? RESULTS : "worklist");
     }
 
     @SuppressWarnings("unchecked")
@@ -189,6 +192,11 @@ class WorklistPage {
             referrals.put("items", items.stream().map(i -> Views.complete(map(i), ReferralView.class)).toList());
         }
         model.addAttribute("referrals", referrals);
+        if (view.equals(RESULTS)) {
+            // htmx swaps in only the results: the counts and the filters' choices are not drawn, so not asked for
+            // (three REST calls of the four, two of them counting the whole box).
+            return view;
+        }
         model.addAttribute("inboxCounts", api.get("/api/referrals/counts", Map.of("box", "inbox")));
         model.addAttribute("outboxCounts", api.get("/api/referrals/counts", Map.of("box", "outbox")));
         model.addAttribute("statuses", Arrays.asList(ReferralStatus.values()));
