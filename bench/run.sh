@@ -16,7 +16,8 @@
 # default --jdbc-url, jdbc:postgresql://127.0.0.1:5432/test?user=postgres, is already the same server.)
 #
 # The replay benchmark (rebuilding read models from the log) is `bench/run.sh replay --help`; the worklist
-# benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`.
+# benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`; the inbox
+# page of the web app, signed in as a person, next to its REST calls and their SQL is `bench/run.sh inbox --help`.
 #
 # Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 8
 # --out docs/BENCHMARKS.md (append the result as markdown) --raw-only (no app needed).
@@ -42,6 +43,11 @@ fi
 # `bench/run.sh worklist ...`: the inbox list with 20,000 referrals against the SQL behind it.
 if [ "${1:-}" = "worklist" ]; then
     main=dev.careloop.bench.WorklistBenchmark
+    shift
+fi
+# `bench/run.sh inbox ...`: the web app's inbox page (signed in as a person) against its REST calls and SQL.
+if [ "${1:-}" = "inbox" ]; then
+    main=dev.careloop.bench.InboxPageBenchmark
     shift
 fi
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options

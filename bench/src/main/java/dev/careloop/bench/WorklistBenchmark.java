@@ -34,9 +34,9 @@ public final class WorklistBenchmark {
     static final String ORGANISATION = "riverside-derm";
     private static final String[] GIVEN = {"Alex", "Sam", "Jo", "Priya", "Tom", "Ada", "Noor", "Liam", "Mei", "Ola",
             "Ines", "Ravi", "Kofi", "Lena", "Omar", "Zoe", "Ivan", "Ama", "Yuki", "Ben"};
-    private static final String[] SURNAMES = surnames();
+    static final String[] SURNAMES = surnames();
     private static final String[] PRIORITIES = {"routine", "routine", "routine", "urgent", "asap", "stat"};
-    private static final String[] CLOSED = {"cancelled", "completed", "declined"};
+    static final String[] CLOSED = {"cancelled", "completed", "declined"};
 
     private final CareLoopClient client;
     private final String jdbcUrl;
@@ -82,7 +82,7 @@ public final class WorklistBenchmark {
     private void run(String[] args) throws Exception {
         client.requireHealthy();
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        grow();
+        grow(client, jdbcUrl, referrals, clients);
         String token = client.token(CareLoopClient.RECIPIENT, "demo-secret");
         long inbox;
         String server;
@@ -122,7 +122,7 @@ public final class WorklistBenchmark {
     }
 
     /** Sends referrals to riverside-derm until its inbox holds {@code referrals}; every 10th is then declined. */
-    private void grow() throws Exception {
+    static void grow(CareLoopClient client, String jdbcUrl, int referrals, int clients) throws Exception {
         long now;
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             now = count(c);
@@ -191,7 +191,7 @@ public final class WorklistBenchmark {
      * The SQL behind the same page (ReferralReadModel.list): the count, then the first 20 rows by due date, soonest
      * first. Answers the count.
      */
-    private static long sql(Connection c, String word, Latencies latencies) throws SQLException {
+    static long sql(Connection c, String word, Latencies latencies) throws SQLException {
         String where = "recipient_org = ? AND NOT (status = ANY(?))" + (word == null ? ""
                 : " AND search_tokens @> ?::text[]");
         long start = System.nanoTime();
@@ -224,7 +224,7 @@ public final class WorklistBenchmark {
         return total;
     }
 
-    private static long count(Connection c) throws SQLException {
+    static long count(Connection c) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM referral_view WHERE recipient_org = ?")) {
             st.setString(1, ORGANISATION);
             try (ResultSet rs = st.executeQuery()) {
@@ -266,7 +266,7 @@ public final class WorklistBenchmark {
                         l.percentileMillis(95) / baseline.percentileMillis(95))).append(" |\n");
     }
 
-    private static String describeServer(Statement st) throws SQLException {
+    static String describeServer(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT current_setting('server_version')")) {
             rs.next();
             return "PostgreSQL " + rs.getString(1);
@@ -286,7 +286,7 @@ public final class WorklistBenchmark {
         return names.toArray(String[]::new);
     }
 
-    private static void progress(String format, Object... values) {
+    static void progress(String format, Object... values) {
         System.err.printf("[bench] " + format + "%n", values);
     }
 }

@@ -152,6 +152,9 @@ class WorklistPage {
         }
     }
 
+    /** The part of the page htmx swaps in for a search or its paging. */
+    private static final String RESULTS = "worklist :: results";
+
     private final CareLoopApi api;
 
     WorklistPage(CareLoopApi api) {
@@ -174,7 +177,7 @@ class WorklistPage {
     @PostMapping("/worklist/search")
     String search(@ModelAttribute("filters") Filters filters, Model model,
                   HttpServletRequest request) {
-        return show(filters, model, Htmx.isHtmx(request) ? "worklist :: results" : "worklist");
+        return show(filters, model, Htmx.isHtmx(request) ? RESULTS : "worklist");
     }
 
     /** The boxes' open counts alone: what the worklist's tabs reload when a notification arrives. */
@@ -203,6 +206,11 @@ class WorklistPage {
             referrals.put("items", items.stream().map(i -> Views.complete(map(i), ReferralView.class)).toList());
         }
         model.addAttribute("referrals", referrals);
+        if (view.equals(RESULTS)) {
+            // htmx swaps in only the results: the counts and the filters' choices are not drawn, so not asked for
+            // (three REST calls of the four, two of them counting the whole box).
+            return view;
+        }
         counts(model);
         model.addAttribute("statuses", Arrays.asList(ReferralStatus.values()));
         model.addAttribute("priorities", Arrays.stream(Priority.values()).map(Priority::code).toList());
