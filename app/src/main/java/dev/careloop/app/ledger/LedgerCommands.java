@@ -20,7 +20,7 @@ import java.util.Set;
  *                              [--public-key BASE64] [--from POSITION] [--to POSITION]
  * java -jar app.jar ledger-keygen
  * </pre>
- * {@code verify-log} exits 0 when the log is intact, 1 when it is broken, 2 on bad arguments. With
+ * {@code verify-log} checks the event log and the access log's own chain; it exits 0 when both are intact, 1 when it is broken, 2 on bad arguments. With
  * {@code --public-key} it starts after the newest checkpoint that key signed; without, at the start of the log.
  */
 public final class LedgerCommands {
@@ -59,7 +59,10 @@ public final class LedgerCommands {
         Verification verification = verifier.verify(start, to);
         out.println(verification.summary());
         out.println("checked in " + verification.took().toMillis() + " ms");
-        return verification.intact() ? 0 : 1;
+        // The access log has a chain of its own (V41), always checked from its first entry.
+        AccessChainVerifier.Verification accessLog = new AccessChainVerifier(dataSource).verify();
+        out.println(accessLog.summary());
+        return verification.intact() && accessLog.intact() ? 0 : 1;
     }
 
     private static int keygen(PrintStream out) {

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import dev.careloop.api.PatientIds;
+import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
@@ -26,6 +27,7 @@ class FacadeServer {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, PatientIds ids,
+                                                       AccessLog accessLog,
                                                        InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
@@ -38,7 +40,7 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        server.setResourceProviders(FacadeProviders.all(log, index, ids, referrals, updates)
+        server.setResourceProviders(FacadeProviders.all(log, index, ids, accessLog, referrals, updates)
                 .toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());

@@ -1,6 +1,8 @@
 package dev.careloop.query.patient;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -17,16 +19,24 @@ import org.springframework.web.server.ResponseStatusException;
 class PatientSummaryController {
 
     private final PatientSummary summaries;
+    private final AccessLog accessLog;
 
-    PatientSummaryController(PatientSummary summaries) {
+    PatientSummaryController(PatientSummary summaries, AccessLog accessLog) {
         this.summaries = summaries;
+        this.accessLog = accessLog;
     }
 
     @GetMapping("/{patientId}/summary")
     @Operation(summary = "Every referral, shared record and appointment about the patient that your organisation "
             + "may see, most recently changed first (the platform patient id, as on a referral's patient)")
     PatientSummary.Summary summary(@PathVariable String patientId, Actor actor) {
-        return summaries.of(patientId, actor.organisation())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such patient"));
+        PatientSummary.Summary summary = summaries.of(patientId, actor.organisation()).orElse(null);
+        if (summary == null) {
+            accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, "PatientSummary", patientId,
+                    "no such patient, or nothing about them shared with " + actor.organisation()));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such patient");
+        }
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "PatientSummary", patientId, patientId));
+        return summary;
     }
 }
