@@ -92,7 +92,7 @@ class AccessLogApiTest {
                 Arguments.of("/fhir/Appointment/{appointment}", "fhir", "Appointment", "R", true),
                 Arguments.of("/fhir/DocumentReference/{record}", "fhir", "DocumentReference", "R", true),
                 Arguments.of("/fhir/Consent/{record}", "fhir", "Consent", "R", true),
-                Arguments.of("/fhir/Communication?patient=Patient/{patient}", "fhir", "Communication", "E", false));
+                Arguments.of("/fhir/ServiceRequest?patient=Patient/{patient}", "fhir", "ServiceRequest", "E", false));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -85,7 +85,7 @@ class AppointmentQueryControllerTest {
 
         mvc.perform(get("/api/appointments/a1").header("X-Org", GP)).andExpect(status().isOk());
         mvc.perform(get("/api/appointments/a1/history").header("X-Org", STRANGER)).andExpect(status().isNotFound());
-        mvc.perform(get("/api/appointments").param("status", "booked").header("X-Org", DERM))
+        mvc.perform(get("/api/appointments?status=booked").header("X-Org", DERM))
                 .andExpect(status().isOk());
 
         assertThat(accounted).hasSize(3);
