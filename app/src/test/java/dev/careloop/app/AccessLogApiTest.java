@@ -3,6 +3,7 @@ package dev.careloop.app;
 import dev.careloop.app.DemoClinics.DemoPatient;
 import dev.careloop.app.DemoClinics.SentReferral;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
 import java.sql.Array;
 import java.sql.SQLException;
@@ -109,7 +111,7 @@ class AccessLogApiTest {
                 .containsEntry("purpose_of_use", "TREAT").containsEntry("channel", channel)
                 .containsEntry("action", action).containsEntry("resource_type", type)
                 .containsEntry("allowed", true).containsEntry("patient_id", patient);
-        assertThat(((Instant) ((java.sql.Timestamp) entry.get("accessed_at")).toInstant()))
+        assertThat(((java.sql.Timestamp) entry.get("accessed_at")).toInstant())
                 .isBetween(Instant.now().minusSeconds(60), Instant.now());
         List<String> returned = ids(entry.get("returned_ids"));
         if (one) {
@@ -145,6 +147,62 @@ class AccessLogApiTest {
             assertThat(entry).containsEntry("allowed", true);
             assertThat(ids(entry.get("returned_ids"))).isEmpty();
         }
+    }
+
+    @Test
+    void anOfficerFindsWhoReadTheReferralAndWhoWasRefusedInTheAuditSearch() {
+        String read = UUID.randomUUID().toString();
+        String refused = UUID.randomUUID().toString();
+        assertThat(DemoClinics.at(port).derm().get("/api/referrals/" + referral, h -> h.set("X-Request-Id", read))
+                .status()).isEqualTo(200);
+        assertThat(DemoClinics.at(port).cardio().get("/fhir/Task/" + referral, h -> h.set("X-Request-Id", refused))
+                .status()).isEqualTo(404);
+
+        CareLoopClient.Response found = DemoClinics.at(port).compliance(GP)
+                .get("/api/audit?type=ReadAccess&referral=" + referral + "&sort=time,desc&size=500");
+
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode items = found.json().get("items");
+        assertThat(items).anySatisfy(entry -> {
+            assertThat(entry.get("eventType").asString()).isEqualTo("ReadAccess");
+            assertThat(entry.get("correlationId").asString()).isEqualTo(read);
+            assertThat(entry.get("organisation").asString()).isEqualTo(DERM);
+            assertThat(entry.get("patientId").asString()).isEqualTo(patient);
+            assertThat(entry.get("details").get("outcome").asString()).isEqualTo("allowed");
+            assertThat(entry.get("details").get("action").asString()).isEqualTo("R");
+        });
+        assertThat(items).anySatisfy(entry -> {
+            assertThat(entry.get("correlationId").asString()).isEqualTo(refused);
+            assertThat(entry.get("organisation").asString()).isEqualTo(CARDIO);
+            assertThat(entry.get("details").get("outcome").asString()).isEqualTo("refused");
+            assertThat(entry.get("details").get("reason").asString()).contains(CARDIO + " takes no part");
+        });
+    }
+
+    @Test
+    void erasingAPatientBlanksTheSearchesThatFoundThemAndTheChainStillVerifies() {
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        DemoPatient who = DemoClinics.newPatient();
+        SentReferral sent = DemoClinics.at(port).sendReferral(DERM, who);
+        String surname = who.name().split(" ")[1];
+        String[] requestId = new String[1];
+        // The list follows the log: search until it finds the referral, then look at that search's entry.
+        await(Duration.ofSeconds(10), () -> {
+            requestId[0] = UUID.randomUUID().toString();
+            return gp.get("/api/referrals?box=outbox&q=" + surname, h -> h.set("X-Request-Id", requestId[0])).body()
+                    .contains(sent.id());
+        }, "the search to find the referral");
+        assertThat(onlyEntryOf(requestId[0]).get("query")).asString().contains(surname);
+
+        CareLoopClient.Response erased = DemoClinics.at(port).admin().post("/api/admin/patients/" + sent.patientId()
+                + "/erasure", Map.of("reason", "erasure request (access log test)"));
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(onlyEntryOf(requestId[0]).get("query")).isEqualTo("(erased)");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM access_entry WHERE query LIKE ?", Long.class,
+                "%" + surname + "%")).isZero();
+        JsonNode verified = DemoClinics.at(port).compliance(GP).get("/api/audit/log/verify?full=true").json();
+        assertThat(verified.get("accessLog").get("intact").asBoolean()).as(verified.toString()).isTrue();
     }
 
     private Map<String, Object> onlyEntryOf(String requestId) {

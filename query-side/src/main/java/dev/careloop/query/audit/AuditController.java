@@ -34,11 +34,13 @@ class AuditController {
     private final AuditReadModel readModel;
     private final ComplianceScope scope;
     private final AuditTrail trail;
+    private final ReadAccessEntries reads;
 
-    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail) {
+    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail, ReadAccessEntries reads) {
         this.readModel = readModel;
         this.scope = scope;
         this.trail = trail;
+        this.reads = reads;
     }
 
     /** What an officer's search matched, with the scope it was answered in. */
@@ -65,7 +67,7 @@ class AuditController {
                         @RequestParam(required = false) String record,
                         @RequestParam(required = false) String appointment,
                         @RequestParam(required = false) @Parameter(description = "event type(s), comma separated, "
-                                + "e.g. ReferralAccepted,RecordDisclosed") String type,
+                                + "e.g. ReferralAccepted,RecordDisclosed; ReadAccess for the reads of patient data (the access log)") String type,
                         @RequestParam(required = false) @Parameter(description = "the client application the user "
                                 + "acted through (on whose behalf)") String client,
                         @RequestParam(required = false) @Parameter(description = "purpose of use, e.g. TREAT")
@@ -85,7 +87,10 @@ class AuditController {
                 .filter(t -> !t.isEmpty()).toList();
         var filter = new AuditReadModel.Filter(patient, user, organisation, referral, record, appointment, types,
                 client, purpose, request, from, to);
-        AuditReadModel.Page found = readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
+        // Reads of patient data (the access log) only when asked for: type=ReadAccess.
+        AuditReadModel.Page found = ReadAccessEntries.asked(types)
+                ? reads.search(officer, filter, !sort.endsWith(",desc"), page, size)
+                : readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("patient", patient);
         query.put("user", user);

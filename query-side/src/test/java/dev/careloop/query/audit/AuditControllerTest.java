@@ -41,8 +41,9 @@ class AuditControllerTest {
     private final ReadModelDatabase.Projections projection = new ReadModelDatabase.Projections(
             AuditProjectionTest.projection(ReadModelDatabase.stores()));
     private final OfficerMvc officers = new OfficerMvc();
-    private final MockMvc mvc = officers.mvc(new AuditController(
-            new AuditReadModel(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON), officers.scope, officers.trail));
+    private final AuditReadModel readModel = new AuditReadModel(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON);
+    private final MockMvc mvc = officers.mvc(new AuditController(readModel, officers.scope, officers.trail,
+            new ReadAccessEntries(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON, readModel)));
     private final TestLog log = new TestLog();
 
     /**
