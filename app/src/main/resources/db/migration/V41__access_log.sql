@@ -6,27 +6,27 @@
 -- batch takes it once, so the price is paid per batch, not per read.
 
 CREATE TABLE access_entry (
-    position       BIGINT       NOT NULL PRIMARY KEY,  -- set by the chain trigger: 1, 2, 3... with no gap
-    accessed_at    TIMESTAMPTZ  NOT NULL,
-    request_id     VARCHAR(255),
-    user_id        VARCHAR(255) NOT NULL,
-    user_name      VARCHAR(255),
-    client         VARCHAR(255),
-    organisation   VARCHAR(64)  NOT NULL,
-    roles          VARCHAR(255) NOT NULL,
-    purpose_of_use VARCHAR(64)  NOT NULL,
-    channel        VARCHAR(8)   NOT NULL,
-    action         CHAR(1)      NOT NULL CHECK (action IN ('R', 'E')),  -- BALP: R read, E search
-    resource_type  VARCHAR(64)  NOT NULL,
-    resource_id    VARCHAR(255),
+    position       BIGINT      NOT NULL PRIMARY KEY,  -- set by the chain trigger: 1, 2, 3... with no gap
+    accessed_at    TIMESTAMPTZ NOT NULL,
+    request_id     TEXT,
+    user_id        TEXT        NOT NULL,
+    user_name      TEXT,
+    client         TEXT,
+    organisation   TEXT        NOT NULL,
+    roles          TEXT        NOT NULL,
+    purpose_of_use TEXT        NOT NULL,
+    channel        TEXT        NOT NULL,
+    action         CHAR(1)     NOT NULL CHECK (action IN ('R', 'E')),  -- BALP: R read, E search
+    resource_type  TEXT        NOT NULL,
+    resource_id    TEXT,        -- unbounded (TEXT): whatever a caller asked for is recorded, not refused
     query          TEXT,
-    query_digest   BYTEA        NOT NULL,
-    returned_ids   TEXT[]       NOT NULL DEFAULT '{}',
-    patient_id     VARCHAR(255),
-    allowed        BOOLEAN      NOT NULL,
-    reason         VARCHAR(1000),
-    entry_hash     BYTEA        NOT NULL,
-    chain_hash     BYTEA        NOT NULL
+    query_digest   BYTEA       NOT NULL,
+    returned_ids   TEXT[]      NOT NULL DEFAULT '{}',
+    patient_id     TEXT,
+    allowed        BOOLEAN     NOT NULL,
+    reason         TEXT,
+    entry_hash     BYTEA       NOT NULL,
+    chain_hash     BYTEA       NOT NULL
 );
 CREATE INDEX access_entry_patient ON access_entry (patient_id, accessed_at) WHERE patient_id IS NOT NULL;
 CREATE INDEX access_entry_resource ON access_entry (resource_type, resource_id) WHERE resource_id IS NOT NULL;

@@ -4,6 +4,7 @@ import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.AccessNotRecorded;
 import dev.careloop.api.access.ReadAccess;
+import dev.careloop.plumbing.DatabaseOutage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -131,18 +132,37 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                 }
                 batch.add(first);
                 buffer.drainTo(batch, batchSize - 1);
-                write(batch);
-                batch.forEach(p -> p.committed().complete(null));
+                writeOrSplit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
-            } catch (SQLException | RuntimeException e) {
-                log.error("An access-log batch of {} entries could not be committed; its reads are answered 503",
-                        batch.size(), e);
-                batch.forEach(p -> p.committed().completeExceptionally(e));
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * One transaction for the batch; if it fails, each entry on its own, so that one entry the database refuses
+     * costs only its own read, not the batch's.
+     */
+    private void writeOrSplit(List<Pending> batch) {
+        try {
+            write(batch);
+            batch.forEach(p -> p.committed().complete(null));
+            return;
+        } catch (SQLException | RuntimeException e) {
+            // An unreachable database fails every entry alike: no point trying them one by one.
+            if (batch.size() == 1 || DatabaseOutage.causedBy(e)) {
+                log.error("{} access entries could not be committed; their reads are answered 503", batch.size(), e);
+                batch.forEach(p -> p.committed().completeExceptionally(e));
+                return;
+            }
+            log.warn("An access-log batch of {} entries could not be committed ({}); writing them one by one",
+                    batch.size(), e.toString());
+        }
+        for (Pending p : batch) {
+            writeOrSplit(List.of(p));
         }
     }
 
@@ -164,9 +184,10 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     insert.setString(i++, a.channel());
                     insert.setString(i++, a.action().code);
                     insert.setString(i++, a.resourceType());
-                    insert.setString(i++, a.resourceId());
-                    insert.setString(i++, a.query());
-                    insert.setArray(i++, connection.createArrayOf("text", a.returnedIds().toArray()));
+                    insert.setString(i++, storable(a.resourceId()));
+                    insert.setString(i++, storable(a.query()));
+                    insert.setArray(i++, connection.createArrayOf("text",
+                            a.returnedIds().stream().map(AccessLogWriter::storable).toArray()));
                     insert.setString(i++, a.patientId());
                     insert.setBoolean(i++, a.allowed());
                     insert.setString(i, a.reason());
@@ -181,6 +202,11 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /** PostgreSQL text cannot hold NUL: a caller's NUL is kept visible as U+FFFD rather than losing the entry. */
+    private static String storable(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 
     /** Writes what is queued before the data source closes; reads still waiting are answered by then. */

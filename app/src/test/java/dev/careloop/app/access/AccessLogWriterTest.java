@@ -62,6 +62,16 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void aQueryWithANulIsRecordedNotLost() {
+        LedgerDatabase db = LedgerDatabase.fresh();
+        AccessLogWriter writer = writer(db.dataSource, 100, Duration.ofSeconds(5));
+
+        writer.record(ReadAccess.search(DR_RIVER, ReadAccess.FHIR, "Task", "patient=x\u0000y", List.of(), null));
+
+        assertThat(db.jdbc.queryForObject("SELECT query FROM access_entry", String.class)).isEqualTo("patient=x\uFFFDy");
+    }
+
+    @Test
     void concurrentReadsShareCommitsAndEveryOneIsAnEntry() throws Exception {
         LedgerDatabase db = LedgerDatabase.fresh();
         AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10));
