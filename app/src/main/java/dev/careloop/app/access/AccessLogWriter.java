@@ -64,7 +64,9 @@ class AccessLogWriter implements AccessLog, DisposableBean {
     private final int batchSize;
     private final Duration maxWait;
     private final Clock clock = Clock.systemUTC();
+    private final boolean waitForCommit;
     private final Counter refused;
+    private final Counter lost;
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -72,12 +74,17 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     @Value("${careloop.access-log.enabled:true}") boolean enabled,
                     @Value("${careloop.access-log.buffer:10000}") int capacity,
                     @Value("${careloop.access-log.batch-size:500}") int batchSize,
-                    @Value("${careloop.access-log.max-wait:PT5S}") Duration maxWait) {
+                    @Value("${careloop.access-log.max-wait:PT5S}") Duration maxWait,
+                    @Value("${careloop.access-log.wait-for-commit:true}") boolean waitForCommit) {
         this.dataSource = dataSource;
         this.enabled = enabled;
         this.buffer = new ArrayBlockingQueue<>(capacity);
         this.batchSize = batchSize;
         this.maxWait = maxWait;
+        this.waitForCommit = waitForCommit;
+        this.lost = Counter.builder("careloop.access_log.lost")
+                .description("entries of answered reads that could not be committed (wait-for-commit=false only)")
+                .register(meters);
         this.refused = Counter.builder("careloop.access_log.refused")
                 .description("reads not answered because their access entry could not be committed in time")
                 .register(meters);
@@ -85,6 +92,9 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                 .description("access entries waiting for their batch's commit").register(meters);
         if (!enabled) {
             log.warn("careloop.access-log.enabled=false: reads of patient data are NOT accounted for (benchmarks only)");
+        } else if (!waitForCommit) {
+            log.warn("careloop.access-log.wait-for-commit=false: a read is answered once its entry is queued; a crash "
+                    + "loses the entries of the batch being written (up to batch-size entries, milliseconds of reads)");
         }
         this.writer = new Thread(this::writeBatches, "access-log-writer");
         writer.setDaemon(true);
@@ -104,6 +114,9 @@ class AccessLogWriter implements AccessLog, DisposableBean {
         try {
             if (!running || !buffer.offer(pending, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw refuse("the access log's buffer stayed full for " + maxWait.toMillis() + " ms");
+            }
+            if (!waitForCommit) {
+                return;
             }
             pending.committed().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -155,6 +168,11 @@ class AccessLogWriter implements AccessLog, DisposableBean {
             // An unreachable database fails every entry alike: no point trying them one by one.
             if (batch.size() == 1 || DatabaseOutage.causedBy(e)) {
                 log.error("{} access entries could not be committed; their reads are answered 503", batch.size(), e);
+                if (!waitForCommit) {
+                    // Nobody waits for these: their reads were answered. Counted and logged, never silent.
+                    lost.increment(batch.size());
+                    log.error("ALERT: {} access entries of answered reads were lost", batch.size());
+                }
                 batch.forEach(p -> p.committed().completeExceptionally(e));
                 return;
             }

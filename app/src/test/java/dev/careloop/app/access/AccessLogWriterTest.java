@@ -144,7 +144,7 @@ class AccessLogWriterTest {
 
     private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait) {
         AccessLogWriter writer = new AccessLogWriter(dataSource, new SimpleMeterRegistry(), true, capacity, 500,
-                maxWait);
+                maxWait, true);
         writers.add(writer);
         return writer;
     }
