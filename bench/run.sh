@@ -50,6 +50,11 @@ if [ "${1:-}" = "inbox" ]; then
     main=dev.careloop.bench.InboxPageBenchmark
     shift
 fi
+# `bench/run.sh access ...`: reads with and without the access log, in one run (two apps on one database).
+if [ "${1:-}" = "access" ]; then
+    main=dev.careloop.bench.AccessLogBenchmark
+    shift
+fi
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
 exec java ${BENCH_JAVA_OPTS:--Xmx256m} -Dbench.command="bench/run.sh${invocation}" \
     -cp "$jar:bench/target/lib/*" "$main" "$@"

@@ -35,6 +35,7 @@ public class Ledger extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(Ledger.class);
 
     private final LogVerifier verifier;
+    private final AccessChainVerifier accessVerifier;
     private final Checkpoints checkpoints;
     private final PrivateKey signingKey;
     private final byte[] publicKey;
@@ -48,6 +49,7 @@ public class Ledger extends PeriodicTask {
            @Value("${careloop.demo-keys-expected:false}") boolean demoKeysExpected) {
         super("ledger-checkpoints", interval, Rounds.CLUSTER_WIDE);
         this.verifier = new LogVerifier(dataSource);
+        this.accessVerifier = new AccessChainVerifier(dataSource);
         this.checkpoints = new Checkpoints(dataSource);
         KeyPair pair = keyPair(signingKey, signingPublicKey, demoKeysExpected);
         this.signingKey = pair.getPrivate();
@@ -64,6 +66,11 @@ public class Ledger extends PeriodicTask {
      */
     public Verification verify(Long fromPosition, Long toPosition, boolean full) {
         return verifier.verify(checkpoints.startFor(trustedKeyIds, fromPosition, toPosition, full), toPosition);
+    }
+
+    /** Verifies the access log's own chain (V41), from its first entry. */
+    public AccessChainVerifier.Verification verifyAccessLog() {
+        return accessVerifier.verify();
     }
 
     /** Verifies what is new since the last checkpoint and signs the head when intact. */

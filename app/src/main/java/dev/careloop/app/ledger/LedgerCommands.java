@@ -20,8 +20,8 @@ import java.util.Set;
  *                              [--public-key BASE64] [--from POSITION] [--to POSITION]
  * java -jar app.jar ledger-keygen
  * </pre>
- * {@code verify-log} exits 0 when the log is intact, 1 when it is broken, 2 when it could not run (bad
- * arguments, a database it cannot reach or read). With
+ * {@code verify-log} checks the event log and the access log's own chain; it exits 0 when both are intact, 1 when
+ * either is broken, 2 when it could not run (bad arguments, a database it cannot reach or read). With
  * {@code --public-key} it starts after the newest checkpoint that key signed; without, at the start of the log.
  */
 public final class LedgerCommands {
@@ -83,12 +83,15 @@ public final class LedgerCommands {
             dataSource.setPassword(options.get("password"));
         }
         Verification verification;
+        AccessChainVerifier.Verification accessLog;
         try {
             LogVerifier verifier = new LogVerifier(dataSource);
             // A pinned key's checkpoints are trusted; without one, everything is recomputed.
             Start start = new Checkpoints(dataSource).startFor(
                     key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
             verification = verifier.verify(start, to);
+            // The access log has a chain of its own (V41), always checked from its first entry.
+            accessLog = new AccessChainVerifier(dataSource).verify();
         } catch (RuntimeException e) {
             // Nothing was verified: say why, and never with the status of a broken log.
             out.println("verify-log could not run: " + describe(e));
@@ -96,7 +99,8 @@ public final class LedgerCommands {
         }
         out.println(verification.summary());
         out.println("checked in " + verification.took().toMillis() + " ms");
-        return verification.intact() ? INTACT : BROKEN;
+        out.println(accessLog.summary());
+        return verification.intact() && accessLog.intact() ? INTACT : BROKEN;
     }
 
     private static void publicKey(String key) {

@@ -44,11 +44,25 @@ class LedgerController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must be >= 1 and to >= from");
         }
         Verification verification = ledger.verify(from, to, full);
+        AccessChainVerifier.Verification accessLog = ledger.verifyAccessLog();
         // A read through the audit API is itself in the trail (where this process runs the query side).
         trail.ifAvailable(t -> t.read(new ComplianceScope.Officer(actor, true), "verify-log",
                 Map.of("from", String.valueOf(from), "to", String.valueOf(to), "full", String.valueOf(full)),
                 verification.eventsChecked()));
-        return report(verification);
+        return withAccessLog(report(verification), accessLog);
+    }
+
+    /** The access log's chain beside the event log's: intact only when both are. */
+    private static Map<String, Object> withAccessLog(Map<String, Object> body, AccessChainVerifier.Verification v) {
+        body.put("intact", (Boolean) body.get("intact") && v.intact());
+        Map<String, Object> accessLog = new LinkedHashMap<>();
+        accessLog.put("intact", v.intact());
+        accessLog.put("summary", v.summary());
+        accessLog.put("entriesChecked", v.entriesChecked());
+        accessLog.put("firstBreak", v.firstBreak());
+        accessLog.put("tookMillis", v.took().toMillis());
+        body.put("accessLog", accessLog);
+        return body;
     }
 
     @PostMapping("/api/admin/ledger/checkpoints")

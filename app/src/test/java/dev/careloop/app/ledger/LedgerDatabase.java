@@ -17,12 +17,12 @@ import java.util.UUID;
  * shares one), on one embedded PostgreSQL per test JVM. Events are appended as Axon's JDBC storage does: plain
  * INSERTs into domain_event_entry, which the trigger chains.
  */
-final class LedgerDatabase {
+public final class LedgerDatabase {
 
     private static EmbeddedPostgres server;
 
-    final DataSource dataSource;
-    final JdbcTemplate jdbc;
+    public final DataSource dataSource;
+    public final JdbcTemplate jdbc;
     final String url;
     private int appended;
 
@@ -32,7 +32,7 @@ final class LedgerDatabase {
         this.url = url;
     }
 
-    static LedgerDatabase fresh() {
+    public static LedgerDatabase fresh() {
         String name = "ledger_" + UUID.randomUUID().toString().replace("-", "");
         new JdbcTemplate(server().getPostgresDatabase()).execute("CREATE DATABASE " + name);
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -77,7 +77,7 @@ final class LedgerDatabase {
     }
 
     /** What a superuser can do: switch the log's protection off for the next statement. */
-    void asSuperuserWithoutTriggers(String table, String sql, Object... args) {
+    public void asSuperuserWithoutTriggers(String table, String sql, Object... args) {
         jdbc.execute("ALTER TABLE " + table + " DISABLE TRIGGER USER");
         try {
             jdbc.update(sql, args);

@@ -3,5 +3,5 @@ package dev.careloop.command.record;
 import dev.careloop.api.record.RecordContent;
 
 /** What a recorded disclosure allows the caller to download: this version's content, under this version's title. */
-record Disclosure(int version, RecordContent content, String title) {
+record Disclosure(int version, RecordContent content, String title, String patientId) {
 }

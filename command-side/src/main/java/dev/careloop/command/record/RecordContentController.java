@@ -1,6 +1,8 @@
 package dev.careloop.command.record;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.record.DiscloseRecord;
 import dev.careloop.api.record.RecordAccessDenied;
@@ -51,13 +53,15 @@ class RecordContentController {
     private final Commands commands;
     private final EventGateway events;
     private final RefusedReads refusedReads;
+    private final AccessLog accessLog;
 
     RecordContentController(ContentStore contents, Commands commands, EventGateway events,
-                            RefusedReads refusedReads) {
+                            RefusedReads refusedReads, AccessLog accessLog) {
         this.contents = contents;
         this.commands = commands;
         this.events = events;
         this.refusedReads = refusedReads;
+        this.accessLog = accessLog;
     }
 
     @PutMapping("/content/{sha256}")
@@ -86,6 +90,8 @@ class RecordContentController {
                 BREAK_GLASS_HEADER, "an emergency read (purpose of use ETREAT) needs a justification");
         Disclosure disclosure = disclose(new DiscloseRecord(id, version, actor.purposeOfUse(), Instant.now(),
                 justification), actor);
+        // RecordDisclosed is in the log already; the access log has every read, this one too, before a byte is sent.
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "RecordContent", id, disclosure.patientId()));
         response.setStatus(200);
         response.setContentType(disclosure.content().mediaType());
         response.setContentLengthLong(disclosure.content().size());
@@ -119,6 +125,7 @@ class RecordContentController {
      * within a minute are counted, not appended again ({@link RefusedReads}).
      */
     private void audit(DiscloseRecord read, Actor actor, String reason) {
+        accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, "RecordContent", read.recordId(), reason));
         refusedReads.refused(actor.organisation(), actor.userId(), read.recordId(), reason, read.at(), () ->
                 events.publish(GenericEventMessage.asEventMessage(new RecordAccessDenied(read.recordId(),
                                 actor.organisation(), read.purposeOfUse(), read.version(), reason, read.at()))

@@ -210,7 +210,7 @@ class SharedRecord {
         }
         apply(new RecordDisclosed(recordId, org, cmd.purposeOfUse(), version, content.sha256(), content.size(),
                 cmd.at()));
-        return new Disclosure(version, content, titles.get(version - 1));
+        return new Disclosure(version, content, titles.get(version - 1), patientId);
     }
 
     /** The owner's compliance officer marks a break-the-glass access reviewed (once). */

@@ -27,7 +27,7 @@ class DiscloseRecordTest {
                 .when(new DiscloseRecord(RECORD_ID, null, PurposeOfUse.TREATMENT, READ_AT), by(RIVERSIDE_CLINICIAN))
                 .expectEvents(new RecordDisclosed(RECORD_ID, RIVERSIDE, PurposeOfUse.TREATMENT, 2, VERSION_2.sha256(),
                         VERSION_2.size(), READ_AT))
-                .expectResultMessagePayload(new Disclosure(2, VERSION_2, TITLE));
+                .expectResultMessagePayload(new Disclosure(2, VERSION_2, TITLE, PATIENT.patientId()));
     }
 
     @Test
@@ -36,7 +36,7 @@ class DiscloseRecordTest {
                         "Discharge summary, corrected", null, AMEND_REASON),
                 new RecordAmended(RECORD_ID, PATIENT.patientId(), 3, VERSION_3, null, null, AMEND_REASON))
                 .when(new DiscloseRecord(RECORD_ID, null, PurposeOfUse.TREATMENT, READ_AT), by(RIVERSIDE_CLINICIAN))
-                .expectResultMessagePayload(new Disclosure(3, VERSION_3, "Discharge summary, corrected"));
+                .expectResultMessagePayload(new Disclosure(3, VERSION_3, "Discharge summary, corrected", PATIENT.patientId()));
     }
 
     @Test
@@ -46,7 +46,7 @@ class DiscloseRecordTest {
                 .when(new DiscloseRecord(RECORD_ID, 1, PurposeOfUse.TREATMENT, READ_AT), by(HILLSIDE_CLINICIAN))
                 .expectEvents(new RecordDisclosed(RECORD_ID, HILLSIDE, PurposeOfUse.TREATMENT, 1,
                         VERSION_1.sha256(), VERSION_1.size(), READ_AT))
-                .expectResultMessagePayload(new Disclosure(1, VERSION_1, TITLE));
+                .expectResultMessagePayload(new Disclosure(1, VERSION_1, TITLE, PATIENT.patientId()));
     }
 
     @Test

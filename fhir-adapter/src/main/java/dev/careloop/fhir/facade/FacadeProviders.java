@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import dev.careloop.api.PatientIds;
+import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import org.hl7.fhir.r4.model.Appointment;
@@ -47,21 +48,21 @@ final class FacadeProviders {
     private FacadeProviders() {
     }
 
-    static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, PatientIds ids,
+    static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
                                             InboundReferrals referrals, TaskUpdates updates) {
-        return List.of(new Tasks(log, index, ids, referrals, updates), new ServiceRequests(log, index, ids),
-                new Communications(log, index, ids), new Appointments(log, index, ids),
-                new DocumentReferences(log, index, ids), new Consents(log, index, ids),
-                new Provenances(log, index, ids), new AuditEvents(log, index, ids));
+        return List.of(new Tasks(log, index, ids, accessLog, referrals, updates), new ServiceRequests(log, index, ids, accessLog),
+                new Communications(log, index, ids, accessLog), new Appointments(log, index, ids, accessLog),
+                new DocumentReferences(log, index, ids, accessLog), new Consents(log, index, ids, accessLog),
+                new Provenances(log, index, ids, accessLog), new AuditEvents(log, index, ids, accessLog));
     }
 
     public static final class Tasks extends LogResourceProvider<Task> {
         private final InboundReferrals referrals;
         private final TaskUpdates updates;
 
-        Tasks(FhirLog log, ResourceIndex index, PatientIds ids, InboundReferrals referrals,
+        Tasks(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog, InboundReferrals referrals,
               TaskUpdates updates) {
-            super(Task.class, log, index, ids);
+            super(Task.class, log, index, ids, accessLog);
             this.referrals = referrals;
             this.updates = updates;
         }
@@ -92,8 +93,8 @@ final class FacadeProviders {
     }
 
     public static final class ServiceRequests extends LogResourceProvider<ServiceRequest> {
-        ServiceRequests(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(ServiceRequest.class, log, index, ids);
+        ServiceRequests(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(ServiceRequest.class, log, index, ids, accessLog);
         }
 
         @Search
@@ -109,8 +110,8 @@ final class FacadeProviders {
 
     /** Types searched by patient, status and _lastUpdated only. */
     abstract static class ByPatientAndStatus<T extends Resource> extends LogResourceProvider<T> {
-        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(type, log, index, ids);
+        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(type, log, index, ids, accessLog);
         }
 
         @Search
@@ -124,8 +125,8 @@ final class FacadeProviders {
 
     /** Types searched by patient and _lastUpdated only. */
     abstract static class ByPatient<T extends Resource> extends LogResourceProvider<T> {
-        ByPatient(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(type, log, index, ids);
+        ByPatient(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(type, log, index, ids, accessLog);
         }
 
         @Search
@@ -137,38 +138,38 @@ final class FacadeProviders {
     }
 
     public static final class Communications extends ByPatientAndStatus<Communication> {
-        Communications(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(Communication.class, log, index, ids);
+        Communications(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(Communication.class, log, index, ids, accessLog);
         }
     }
 
     public static final class Appointments extends ByPatientAndStatus<Appointment> {
-        Appointments(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(Appointment.class, log, index, ids);
+        Appointments(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(Appointment.class, log, index, ids, accessLog);
         }
     }
 
     public static final class DocumentReferences extends ByPatientAndStatus<DocumentReference> {
-        DocumentReferences(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(DocumentReference.class, log, index, ids);
+        DocumentReferences(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(DocumentReference.class, log, index, ids, accessLog);
         }
     }
 
     public static final class Consents extends ByPatientAndStatus<Consent> {
-        Consents(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(Consent.class, log, index, ids);
+        Consents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(Consent.class, log, index, ids, accessLog);
         }
     }
 
     public static final class Provenances extends ByPatient<Provenance> {
-        Provenances(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(Provenance.class, log, index, ids);
+        Provenances(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(Provenance.class, log, index, ids, accessLog);
         }
     }
 
     public static final class AuditEvents extends ByPatient<AuditEvent> {
-        AuditEvents(FhirLog log, ResourceIndex index, PatientIds ids) {
-            super(AuditEvent.class, log, index, ids);
+        AuditEvents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
+            super(AuditEvent.class, log, index, ids, accessLog);
         }
     }
 

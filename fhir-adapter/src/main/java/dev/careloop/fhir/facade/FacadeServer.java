@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import dev.careloop.api.PatientIds;
+import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
@@ -30,6 +31,7 @@ class FacadeServer {
 
     @Bean
     ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, PatientIds ids,
+                                                       AccessLog accessLog,
                                                        InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
@@ -43,7 +45,7 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, referrals, updates));
+        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referrals, updates));
         providers.addAll(DirectoryProviders.all(directory));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));

@@ -17,6 +17,8 @@ import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import dev.careloop.api.PatientIds;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
@@ -25,11 +27,15 @@ import org.hl7.fhir.r4.model.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * read, vread and instance _history of one resource type, all from the log ({@link FhirLog}), and the search
  * every type shares (patient, status, _lastUpdated, _count/_offset paging) on the index ({@link ResourceIndex}).
  * What the caller's organisation may not see is a 404, exactly as if it did not exist, and never a search hit.
+ * Every read, history and search is one entry of the access log (a 404 as refused), before the answer is sent.
  */
 public abstract class LogResourceProvider<T extends Resource> implements IResourceProvider {
 
@@ -40,12 +46,15 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     private final FhirLog log;
     private final ResourceIndex index;
     private final PatientIds ids;
+    private final AccessLog accessLog;
 
-    protected LogResourceProvider(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids) {
+    protected LogResourceProvider(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids,
+                                  AccessLog accessLog) {
         this.type = type;
         this.log = log;
         this.index = index;
         this.ids = ids;
+        this.accessLog = accessLog;
     }
 
     @Override
@@ -59,7 +68,8 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
 
     @Read(version = true)
     public T read(@IdParam IdType id, RequestDetails request) {
-        String organisation = CallerCheck.caller(request).organisation();
+        FhirCaller caller = CallerCheck.caller(request);
+        String organisation = caller.organisation();
         Resource found;
         if (id.hasVersionIdPart()) {
             Long version = id.isVersionIdPartValidLong() ? id.getVersionIdPartAsLong() : null;
@@ -68,18 +78,25 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
         } else {
             found = log.read(typeName(), id.getIdPart(), organisation).orElse(null);
         }
+        String read = id.getIdPart() + (id.hasVersionIdPart() ? "/_history/" + id.getVersionIdPart() : "");
         if (found == null) {
-            throw new ResourceNotFoundException(id);
+            throw refused(caller, read, new ResourceNotFoundException(id));
         }
+        accessLog.record(ReadAccess.read(caller.actor(), ReadAccess.FHIR, typeName(), read,
+                index.patientOf(typeName(), id.getIdPart())));
         return type.cast(found);
     }
 
     @History
     public IBundleProvider history(@IdParam IdType id, RequestDetails request) {
-        List<Resource> versions = log.history(typeName(), id.getIdPart(), CallerCheck.caller(request).organisation());
+        FhirCaller caller = CallerCheck.caller(request);
+        List<Resource> versions = log.history(typeName(), id.getIdPart(), caller.organisation());
+        String read = id.getIdPart() + "/_history";
         if (versions.isEmpty()) {
-            throw new ResourceNotFoundException(id.toUnqualifiedVersionless());
+            throw refused(caller, read, new ResourceNotFoundException(id.toUnqualifiedVersionless()));
         }
+        accessLog.record(ReadAccess.read(caller.actor(), ReadAccess.FHIR, typeName(), read,
+                index.patientOf(typeName(), id.getIdPart())));
         for (Resource version : versions) {
             // A history entry says how each version came about (R4 bdl-3, bdl-4): HAPI fills entry.request and
             // entry.response from these.
@@ -95,7 +112,8 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     protected IBundleProvider search(RequestDetails request, TokenParam patient, TokenParam status,
                                      ReferenceParam owner, ReferenceParam requester, DateRangeParam lastUpdated,
                                      Integer count, Integer offset) {
-        String organisation = CallerCheck.caller(request).organisation();
+        FhirCaller caller = CallerCheck.caller(request);
+        String organisation = caller.organisation();
         int pageSize = count == null ? DEFAULT_PAGE_SIZE : count;
         if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
             throw new InvalidRequestException("_count must be between 0 and " + MAX_PAGE_SIZE);
@@ -133,7 +151,24 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
                 log.read(hit.resourceType(), hit.id(), organisation).ifPresent(page::add);
             }
         }
+        accessLog.record(ReadAccess.search(caller.actor(), ReadAccess.FHIR, typeName(), query(request),
+                page.stream().map(r -> r.getIdElement().getIdPart()).toList(), query.patient()));
         return new Page(page, total);
+    }
+
+    /** A 404 for the caller, once the access log has it as a refused read. */
+    private ResourceNotFoundException refused(FhirCaller caller, String read, ResourceNotFoundException notFound) {
+        accessLog.record(ReadAccess.refused(caller.actor(), ReadAccess.FHIR, typeName(), read,
+                "no such " + typeName() + ", or " + caller.organisation() + " takes no part in it"));
+        return notFound;
+    }
+
+    /** The search's parameters as sent, sorted by name: what the access log keeps as the query. */
+    private static String query(RequestDetails request) {
+        Map<String, String[]> parameters = request.getParameters() == null ? Map.of() : request.getParameters();
+        return new TreeMap<>(parameters).entrySet().stream()
+                .flatMap(e -> java.util.Arrays.stream(e.getValue()).map(v -> e.getKey() + "=" + v))
+                .collect(Collectors.joining("&"));
     }
 
     /** {@code system|value} (the patient's identifier) or {@code Patient/{platform id}}. */

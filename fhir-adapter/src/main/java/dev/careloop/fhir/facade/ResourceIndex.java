@@ -67,6 +67,12 @@ public class ResourceIndex {
         jdbc.update("DELETE FROM fhir_resource_index");
     }
 
+    /** The platform patient id the indexed resource is about, for the access log (null when none or not indexed). */
+    public String patientOf(String resourceType, String id) {
+        return jdbc.query("SELECT patient FROM fhir_resource_index WHERE resource_type = ? AND id = ?",
+                (rs, i) -> rs.getString(1), resourceType, id).stream().findFirst().orElse(null);
+    }
+
     public int count(Query query) {
         List<Object> args = new ArrayList<>();
         String where = where(query, args);

@@ -1,13 +1,17 @@
 package dev.careloop.query.appointment;
 
+import dev.careloop.query.AccessQueries;
 import dev.careloop.query.ReadModels;
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.AppointmentView;
 import dev.careloop.api.appointment.FindAppointment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.axonframework.queryhandling.QueryHandler;
@@ -35,18 +39,20 @@ import java.util.List;
 class AppointmentQueryController {
 
     private final AppointmentReadModel readModel;
+    private final AccessLog accessLog;
     private final Duration readYourWritesTimeout;
 
-    AppointmentQueryController(AppointmentReadModel readModel,
+    AppointmentQueryController(AppointmentReadModel readModel, AccessLog accessLog,
                                @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
+        this.accessLog = accessLog;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
     @GetMapping
     @Operation(summary = "List the appointments your organisation takes part in, latest start first; filter by "
             + "patient, referral, status (FHIR Appointment.status) and start time (from inclusive, to exclusive)")
-    AppointmentReadModel.Page list(Actor actor,
+    AppointmentReadModel.Page list(Actor actor, HttpServletRequest request,
                                    @RequestParam(required = false) @Parameter(description = "platform patient id")
                                    String patient,
                                    @RequestParam(required = false) String referral,
@@ -61,21 +67,23 @@ class AppointmentQueryController {
                                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
         var filter = new AppointmentReadModel.Filter(patient, referral, status == null ? null : status(status),
                 from, to);
-        return readModel.list(actor.organisation(), filter, page, size);
+        AppointmentReadModel.Page found = readModel.list(actor.organisation(), filter, page, size);
+        accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Appointment", AccessQueries.of(request),
+                found.items().stream().map(AppointmentView::appointmentId).toList(), patient));
+        return found;
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "The appointment as it is now; ETag is its version")
     ResponseEntity<AppointmentView> get(@PathVariable String id, Actor actor) {
-        AppointmentView view = readModel.find(id, actor.organisation())
-                .orElseThrow(AppointmentQueryController::notFound);
+        AppointmentView view = visible(id, actor, "Appointment");
         return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
     }
 
     @GetMapping("/{id}/history")
     @Operation(summary = "Every event of the appointment: what, who, for which organisation, when, why")
     List<AppointmentReadModel.HistoryEntry> history(@PathVariable String id, Actor actor) {
-        readModel.find(id, actor.organisation()).orElseThrow(AppointmentQueryController::notFound);
+        visible(id, actor, "AppointmentHistory");
         return readModel.history(id);
     }
 
@@ -91,6 +99,18 @@ class AppointmentQueryController {
                         query.minVersion(), readYourWritesTimeout)
                 .filter(view -> view.participants().contains(query.organisation()))
                 .orElse(null);
+    }
+
+    /** The appointment if the caller's organisation takes part (accounted for as read), else a 404 (as refused). */
+    private AppointmentView visible(String id, Actor actor, String resourceType) {
+        AppointmentView view = readModel.find(id, actor.organisation()).orElse(null);
+        if (view == null) {
+            accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, resourceType, id,
+                    "no such appointment, or " + actor.organisation() + " takes no part in it"));
+            throw notFound();
+        }
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, resourceType, id, view.patient().patientId()));
+        return view;
     }
 
     private static ResponseStatusException notFound() {

@@ -32,6 +32,7 @@ class AuditController {
     private final ComplianceScope scope;
     private final AuditTrail trail;
     private final AuditFilters filters;
+    private final ReadAccessEntries reads;
 
     static final String PATIENT = "the patient: platform patient id, MRN as system|value, or an MRN of your "
             + "organisation's own identifier system; a patient not in your part of the trail is a 404";
@@ -40,11 +41,13 @@ class AuditController {
     static final String TO = "exclusive: a date (2026-12-01, up to the end of that day UTC) or an ISO-8601 instant "
             + "with a zone";
 
-    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail, AuditFilters filters) {
+    AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail, AuditFilters filters,
+                    ReadAccessEntries reads) {
         this.readModel = readModel;
         this.scope = scope;
         this.trail = trail;
         this.filters = filters;
+        this.reads = reads;
     }
 
     /** What an officer's search matched, with the scope it was answered in. */
@@ -71,7 +74,7 @@ class AuditController {
                         @RequestParam(required = false) String record,
                         @RequestParam(required = false) String appointment,
                         @RequestParam(required = false) @Parameter(description = "event type(s), comma separated, "
-                                + "e.g. ReferralAccepted,RecordDisclosed") String type,
+                                + "e.g. ReferralAccepted,RecordDisclosed; ReadAccess for the reads of patient data (the access log)") String type,
                         @RequestParam(required = false) @Parameter(description = "the client application the user "
                                 + "acted through (on whose behalf)") String client,
                         @RequestParam(required = false) @Parameter(description = "purpose of use, e.g. TREAT")
@@ -87,7 +90,10 @@ class AuditController {
         var asked = new AuditFilters.Asked(patient, user, organisation, referral, record, appointment, type, client,
                 purpose, request, from, to);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
-        AuditReadModel.Page found = readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
+        // Reads of patient data (the access log) only when asked for: type=ReadAccess.
+        AuditReadModel.Page found = ReadAccessEntries.asked(filter.types())
+                ? reads.search(officer, filter, !sort.endsWith(",desc"), page, size)
+                : readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
         Map<String, Object> query = asked.query(filter.patientId());
         query.put("sort", sort);
         query.put("page", page);

@@ -1,11 +1,15 @@
 package dev.careloop.query.patient;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
+import dev.careloop.query.AccessQueries;
 import dev.careloop.query.QueryParameters;
 import dev.careloop.query.audit.AuditReadModel;
 import dev.careloop.query.audit.AuditTrail;
 import dev.careloop.query.audit.ComplianceScope;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -35,10 +39,12 @@ class PatientSummaryController {
     private final ComplianceScope compliance;
     private final AuditReadModel trail;
     private final AuditTrail reads;
+    private final AccessLog accessLog;
 
     PatientSummaryController(PatientSummary summaries, PatientLookup lookup, ComplianceScope compliance,
-                             AuditReadModel trail, AuditTrail reads) {
+                             AuditReadModel trail, AuditTrail reads, AccessLog accessLog) {
         this.reads = reads;
+        this.accessLog = accessLog;
         this.summaries = summaries;
         this.lookup = lookup;
         this.compliance = compliance;
@@ -58,7 +64,8 @@ class PatientSummaryController {
                @RequestParam(required = false) @Parameter(description = "platform patient id, system|value, or "
                        + "an MRN of your organisation's identifier system") String identifier,
                @RequestParam(required = false) @Parameter(description = "the whole name, any case") String name,
-               @RequestParam(required = false) @Parameter(description = "YYYY-MM-DD") String birthDate) {
+               @RequestParam(required = false) @Parameter(description = "YYYY-MM-DD") String birthDate,
+               HttpServletRequest request) {
         QueryParameters p = new QueryParameters();
         boolean byIdentifier = present(identifier);
         LocalDate born = null;
@@ -81,6 +88,10 @@ class PatientSummaryController {
                 : lookup.byNameAndBirthDate(name, born).stream().filter(known).toList();
         List<PatientLookup.Found> found = ids.stream().map(lookup::demographics).flatMap(Optional::stream)
                 .toList();
+        List<String> foundIds = found.stream().map(PatientLookup.Found::patientId).toList();
+        // A lookup is a read of patient data: the access log keeps the query and the patients it returned.
+        accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Patient", AccessQueries.of(request), foundIds,
+                foundIds.size() == 1 ? foundIds.get(0) : null));
         if (found.isEmpty()) {
             throw QueryParameters.problem(HttpStatus.NOT_FOUND, "no such patient", List.of(Map.of("field", "name",
                     "message", "no patient with this name and birth date that you may see")));
@@ -101,8 +112,14 @@ class PatientSummaryController {
     @Operation(summary = "Every referral, shared record and appointment about the patient that your organisation "
             + "may see, most recently changed first (the platform patient id, as on a referral's patient)")
     PatientSummary.Summary summary(@PathVariable String patientId, Actor actor) {
-        return summaries.of(patientId, actor.organisation())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such patient"));
+        PatientSummary.Summary summary = summaries.of(patientId, actor.organisation()).orElse(null);
+        if (summary == null) {
+            accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, "PatientSummary", patientId,
+                    "no such patient, or nothing about them shared with " + actor.organisation()));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such patient");
+        }
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "PatientSummary", patientId, patientId));
+        return summary;
     }
 
     /**

@@ -1,11 +1,15 @@
 package dev.careloop.query.record;
 
+import dev.careloop.query.AccessQueries;
 import dev.careloop.query.ReadModels;
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
+import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.record.FindRecord;
 import dev.careloop.api.record.RecordView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -34,38 +38,44 @@ import java.util.List;
 class RecordQueryController {
 
     private final RecordReadModel readModel;
+    private final AccessLog accessLog;
     private final Duration readYourWritesTimeout;
 
-    RecordQueryController(RecordReadModel readModel,
+    RecordQueryController(RecordReadModel readModel, AccessLog accessLog,
                           @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
+        this.accessLog = accessLog;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
     @GetMapping
     @Operation(summary = "List records: box=shared-with-me (while your access is active), shared-by-me, or both; "
             + "filter by patient (platform patient id) and referral")
-    RecordReadModel.Page list(Actor actor,
+    RecordReadModel.Page list(Actor actor, HttpServletRequest request,
                               @RequestParam(required = false) @Pattern(regexp = "shared-with-me|shared-by-me")
                               String box,
                               @RequestParam(required = false) String patient,
                               @RequestParam(required = false) String referral,
                               @RequestParam(defaultValue = "0") @Min(0) int page,
                               @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        return readModel.list(actor.organisation(), new RecordReadModel.Filter(box, patient, referral), page, size);
+        RecordReadModel.Page found = readModel.list(actor.organisation(),
+                new RecordReadModel.Filter(box, patient, referral), page, size);
+        accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Record", AccessQueries.of(request),
+                found.items().stream().map(RecordView::recordId).toList(), patient));
+        return found;
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "The record as it is now; ETag is its version")
     ResponseEntity<RecordView> get(@PathVariable String id, Actor actor) {
-        RecordView view = visible(id, actor);
+        RecordView view = visible(id, actor, "Record");
         return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
     }
 
     @GetMapping("/{id}/versions")
     @Operation(summary = "Every version of the record's document, oldest first")
     List<RecordReadModel.Version> versions(@PathVariable String id, Actor actor) {
-        visible(id, actor);
+        visible(id, actor, "RecordVersions");
         return readModel.versions(id);
     }
 
@@ -73,7 +83,7 @@ class RecordQueryController {
     @Operation(summary = "The accounting of disclosures: who downloaded which version, for whom, why and when "
             + "(the organisation that shared the record)")
     List<RecordReadModel.DisclosureEntry> disclosures(@PathVariable String id, Actor actor) {
-        visible(id, actor);
+        visible(id, actor, "RecordDisclosures");
         if (!readModel.isAuthor(id, actor.organisation())) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN,
                     "only the organisation that shared the record can see who read it");
@@ -91,8 +101,15 @@ class RecordQueryController {
                 RecordView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
     }
 
-    private RecordView visible(String id, Actor actor) {
-        return readModel.find(id, actor.organisation())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such record"));
+    /** The record if the caller's organisation may see it (accounted for as read), else a 404 (as refused). */
+    private RecordView visible(String id, Actor actor, String resourceType) {
+        RecordView view = readModel.find(id, actor.organisation()).orElse(null);
+        if (view == null) {
+            accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, resourceType, id,
+                    "no such record, or not shared with " + actor.organisation() + " (or no longer)"));
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such record");
+        }
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, resourceType, id, view.patient().patientId()));
+        return view;
     }
 }

@@ -1,17 +1,21 @@
 package dev.careloop.query.referral;
 
+import dev.careloop.query.AccessQueries;
 import dev.careloop.query.ReadModels;
 import dev.careloop.query.asof.ReferralAsOf;
 import dev.careloop.query.patient.PatientLookup;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessDecision;
+import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.AccessPolicy;
+import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.referral.FindReferral;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.referral.ReferralView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -38,13 +42,16 @@ class ReferralQueryController {
     private final ReferralReadModel readModel;
     private final ReferralAsOf asOf;
     private final PatientLookup patients;
+    private final AccessLog accessLog;
     private final Duration readYourWritesTimeout;
 
     ReferralQueryController(ReferralReadModel readModel, ReferralAsOf asOf, PatientLookup patients,
+                            AccessLog accessLog,
                             @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.asOf = asOf;
         this.patients = patients;
+        this.accessLog = accessLog;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -58,7 +65,7 @@ class ReferralQueryController {
             + "identifier system; a patient you may not see is a 404), partner (the "
             + "other organisation), assignedTo (me or a subject), q (patient name, MRN or referral number); "
             + "sort=field[,asc|desc] (due sorts soonest first unless desc; default updatedAt,desc)")
-    ReferralReadModel.Page list(Actor actor,
+    ReferralReadModel.Page list(Actor actor, HttpServletRequest request,
                                 @RequestParam(required = false) String box,
                                 @RequestParam(required = false) List<String> status,
                                 @RequestParam(required = false) String open,
@@ -93,7 +100,10 @@ class ReferralQueryController {
         String assignee = assignedTo == null ? null : assignedTo.equals("me") ? actor.userId() : assignedTo;
         var filter = new ReferralReadModel.Filter(boxName, statuses, onlyOpen, wanted, late, patientId, partner,
                 assignee, words);
-        return readModel.list(actor, filter, pageNumber, pageSize, sortParts[0], ascending);
+        ReferralReadModel.Page found = readModel.list(actor, filter, pageNumber, pageSize, sortParts[0], ascending);
+        accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Referral", AccessQueries.of(request),
+                found.items().stream().map(ReferralView::referralId).toList(), patient));
+        return found;
     }
 
     @GetMapping("/counts")
@@ -225,10 +235,11 @@ class ReferralQueryController {
     @Operation(summary = "The referral as it is now (to a recipient that forwarded it on: as it was when it did); "
             + "ETag is its version")
     ResponseEntity<ReferralView> get(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor);
+        Long endedAt = access(id, actor, "Referral");
         // A former recipient reads the referral as it left it, and can no longer act on it.
         ReferralView view = (endedAt == null ? readModel.find(id, actor)
-                : asOf.atVersion(id, endedAt + 1)).orElseThrow(ReferralQueryController::notFound);
+                : asOf.atVersion(id, endedAt + 1)).orElseThrow(() -> refused(actor, "Referral", id, "no such referral"));
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "Referral", id, view.patient().patientId()));
         return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
     }
 
@@ -236,11 +247,15 @@ class ReferralQueryController {
     @Operation(summary = "Every event of the referral: what, who, for which organisation, when, why (to a "
             + "recipient that forwarded it on: up to its forward)")
     List<ReferralReadModel.TimelineEntry> timeline(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor);
+        Long endedAt = access(id, actor, "ReferralTimeline");
         if (endedAt == null) {
-            readModel.find(id, actor.organisation()).orElseThrow(ReferralQueryController::notFound);
+            ReferralView view = readModel.find(id, actor.organisation())
+                    .orElseThrow(() -> refused(actor, "ReferralTimeline", id, "no such referral"));
+            accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id,
+                    view.patient().patientId()));
             return readModel.timeline(id);
         }
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id, readModel.patientId(id)));
         return readModel.timeline(id, endedAt);
     }
 
@@ -248,7 +263,8 @@ class ReferralQueryController {
     @Operation(summary = "Who takes and took part in the referral: the initiator, the current recipient and every "
             + "recipient that forwarded it on, with the instant and event sequence its part ended")
     List<ReferralParties.Party> parties(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor);
+        Long endedAt = access(id, actor, "ReferralParties");
+        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralParties", id, readModel.patientId(id)));
         List<ReferralParties.Party> parties = readModel.parties(id).parties();
         if (endedAt == null) {
             return parties;
@@ -262,13 +278,15 @@ class ReferralQueryController {
 
     /**
      * The consent decision for reading referral {@code id} (AccessPolicy): null for everything as it is now, the
-     * sequence of the caller's forward for a former recipient; a 404 for anyone else.
+     * sequence of the caller's forward for a former recipient; a 404 for anyone else, accounted for as refused
+     * with the policy's reason.
      */
-    private Long access(String id, Actor actor) {
+    private Long access(String id, Actor actor, String resourceType) {
         ReferralParties parties = readModel.parties(id);
         AccessDecision decision = AccessPolicy.referralRead(parties.relationshipOf(actor.organisation()));
         if (!decision.allowed()) {
-            throw notFound();
+            throw refused(actor, resourceType, id, parties.parties().isEmpty() ? "no such referral"
+                    : decision.reason());
         }
         return decision.outcome() == AccessDecision.Outcome.AS_WHEN_LEFT ? parties.endedAt(actor.organisation()) : null;
     }
@@ -281,6 +299,12 @@ class ReferralQueryController {
     ReferralView find(FindReferral query) throws InterruptedException {
         return ReadModels.awaitVersion(() -> readModel.find(query.referralId(), query.organisation()),
                 ReferralView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
+    }
+
+    /** The 404 of a refused read, once the refusal is in the access log. */
+    private ResponseStatusException refused(Actor actor, String resourceType, String id, String reason) {
+        accessLog.record(ReadAccess.refused(actor, ReadAccess.REST, resourceType, id, reason));
+        return notFound();
     }
 
     private static ResponseStatusException notFound() {

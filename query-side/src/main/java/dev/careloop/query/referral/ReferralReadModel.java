@@ -75,6 +75,12 @@ class ReferralReadModel {
                 VIEW, referralId, organisation).stream().findFirst();
     }
 
+    /** The referral's pseudonymous patient id, for the access log (whoever asks; null when there is no such referral). */
+    String patientId(String referralId) {
+        return jdbc.query("SELECT patient_id FROM referral_view WHERE referral_id = ?",
+                (rs, i) -> rs.getString(1), referralId).stream().findFirst().orElse(null);
+    }
+
     /** The referral as {@code actor} sees it now, with the actions it may take. */
     Optional<ReferralView> find(String referralId, Actor actor) {
         return jdbc.query("SELECT * FROM referral_view WHERE referral_id = ? AND ? = ANY(participants)",

@@ -1,6 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.appointment.*;
 import dev.careloop.query.ReadModelDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +19,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.careloop.query.appointment.AppointmentTestData.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +41,9 @@ class AppointmentQueryControllerTest {
             new AppointmentViewProjection(ReadModelDatabase.stores(), ReadModelDatabase.JSON),
             new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
+    private final List<ReadAccess> accounted = new CopyOnWriteArrayList<>();
     private final MockMvc mvc = MockMvcBuilders
-            .standaloneSetup(new AppointmentQueryController(readModel, Duration.ofSeconds(5)))
+            .standaloneSetup(new AppointmentQueryController(readModel, accounted::add, Duration.ofSeconds(5)))
             .setCustomArgumentResolvers(new ActorFromHeader())
             .setControllerAdvice(new Problems())
             .build();
@@ -73,6 +77,38 @@ class AppointmentQueryControllerTest {
                 .andExpect(jsonPath("$.detail").value("no such appointment"));
         mvc.perform(get("/api/appointments/a1/history").header("X-Org", STRANGER))
                 .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void everyReadIsOneAccessEntryAndARefusalSaysWhyWhileTheCallerSeesANotFound() throws Exception {
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
+
+        mvc.perform(get("/api/appointments/a1").header("X-Org", GP)).andExpect(status().isOk());
+        mvc.perform(get("/api/appointments/a1/history").header("X-Org", STRANGER)).andExpect(status().isNotFound());
+        mvc.perform(get("/api/appointments?status=booked").header("X-Org", DERM))
+                .andExpect(status().isOk());
+
+        assertThat(accounted).hasSize(3);
+        assertThat(accounted.get(0)).satisfies(read -> {
+            assertThat(read.actor().organisation()).isEqualTo(GP);
+            assertThat(read.action()).isEqualTo(ReadAccess.Action.READ);
+            assertThat(read.resourceType()).isEqualTo("Appointment");
+            assertThat(read.resourceId()).isEqualTo("a1");
+            assertThat(read.patientId()).isEqualTo(ADA.patientId());
+            assertThat(read.allowed()).isTrue();
+        });
+        assertThat(accounted.get(1)).satisfies(refused -> {
+            assertThat(refused.actor().organisation()).isEqualTo(STRANGER);
+            assertThat(refused.resourceType()).isEqualTo("AppointmentHistory");
+            assertThat(refused.allowed()).isFalse();
+            assertThat(refused.reason()).isEqualTo("no such appointment, or " + STRANGER + " takes no part in it");
+            assertThat(refused.patientId()).isNull();
+        });
+        assertThat(accounted.get(2)).satisfies(search -> {
+            assertThat(search.action()).isEqualTo(ReadAccess.Action.SEARCH);
+            assertThat(search.query()).isEqualTo("status=booked");
+            assertThat(search.returnedIds()).containsExactly("a1");
+        });
     }
 
     @Test
@@ -152,7 +188,7 @@ class AppointmentQueryControllerTest {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
                 log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
                         "needs day surgery", AppointmentStatus.BOOKED)));
-        var controller = new AppointmentQueryController(readModel, Duration.ofSeconds(5));
+        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofSeconds(5));
 
         AppointmentView view = controller.find(new FindAppointment("a1", HOSPITAL, 2));
 
@@ -163,7 +199,7 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentAnswersNullAtOnceToAnOrganisationThatMayNotSeeIt() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, Duration.ofMinutes(1));
+        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofMinutes(1));
 
         AppointmentView view = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> controller.find(new FindAppointment("a1", STRANGER, 1)));
@@ -174,7 +210,7 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentGivesUpAfterItsTimeoutWithWhatIsThere() throws Exception {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, Duration.ofMillis(50));
+        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofMillis(50));
 
         AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2));
 

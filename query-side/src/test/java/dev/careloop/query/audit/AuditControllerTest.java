@@ -49,7 +49,8 @@ class AuditControllerTest {
     private final MockMvc mvc = officers.mvc(new AuditController(readModel, officers.scope, officers.trail,
             new AuditFilters(readModel, new PatientLookup(ReadModelDatabase.jdbc(), TestPatients.IDS,
                     new PatientIdentifierSystems(Map.of(GP, Set.of("https://northside-gp.example/mrn"),
-                            DERM, Set.of("https://riverside-derm.example/mrn")))))));
+                            DERM, Set.of("https://riverside-derm.example/mrn"))))),
+            new ReadAccessEntries(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON, readModel)));
     private final TestLog log = new TestLog();
 
     /**

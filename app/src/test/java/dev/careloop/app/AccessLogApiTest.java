@@ -1,0 +1,228 @@
+package dev.careloop.app;
+
+import dev.careloop.app.DemoClinics.DemoPatient;
+import dev.careloop.app.DemoClinics.SentReferral;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static dev.careloop.app.DemoClinics.CARDIO;
+import static dev.careloop.app.DemoClinics.DERM;
+import static dev.careloop.app.DemoClinics.GP;
+import static dev.careloop.app.SharedRecords.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every read of patient data, on REST and on /fhir, is exactly one entry of the access log, committed before the
+ * answer: who, for which organisation and purpose, what (the resource, or the query and what it returned), about
+ * which patient, allowed or refused. A refused read is still a 404 to the caller. Entries are found by the request
+ * id the test sends, so reads by other tests never count.
+ */
+@CareLoopIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessLogApiTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private String referral;
+    private String patient;
+    private String record;
+    private String appointment;
+
+    @BeforeAll
+    void aReferralWithAVisitAndARecordAboutOnePatient() {
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        CareLoopClient derm = DemoClinics.at(port).derm();
+        DemoPatient who = DemoClinics.newPatient();
+        SentReferral sent = DemoClinics.at(port).sendReferral(DERM, who);
+        referral = sent.id();
+        patient = sent.patientId();
+        assertThat(derm.post("/api/referrals/" + referral + "/accept", null).status()).isEqualTo(200);
+        CareLoopClient.Response scheduled = derm.post("/api/referrals/" + referral + "/schedule",
+                Map.of("start", inDays(3).toString(), "end", inDays(3).plus(Duration.ofMinutes(30)).toString(),
+                        "location", "Room 1"));
+        assertThat(scheduled.status()).as(scheduled.body()).isEqualTo(200);
+        appointment = scheduled.json().get("appointmentId").asString();
+        Map<String, Object> share = share(upload(gp, uniqueDocument("Access log")), List.of(DERM), inDays(30));
+        share.put("patient", who.json());
+        record = shareRecord(gp, share);
+        // The read models and the FHIR index follow the log: wait until the last of them has all of it.
+        await(Duration.ofSeconds(15), () -> gp.get("/fhir/Consent/" + record).status() == 200
+                && gp.get("/fhir/Appointment/" + appointment).status() == 200
+                && gp.get("/api/appointments/" + appointment).status() == 200, "the reads to be served");
+    }
+
+    /** Route, the resource type the log names, R or E, whether it names one resource (a stranger's 404). */
+    Stream<Arguments> reads() {
+        return Stream.of(
+                Arguments.of("/api/referrals/{referral}", "rest", "Referral", "R", true),
+                Arguments.of("/api/referrals/{referral}/timeline", "rest", "ReferralTimeline", "R", true),
+                Arguments.of("/api/referrals/{referral}/parties", "rest", "ReferralParties", "R", true),
+                Arguments.of("/api/referrals?patient={patient}&box=outbox", "rest", "Referral", "E", false),
+                Arguments.of("/api/patients/{patient}/summary", "rest", "PatientSummary", "R", true),
+                Arguments.of("/api/records/{record}", "rest", "Record", "R", true),
+                Arguments.of("/api/records/{record}/versions", "rest", "RecordVersions", "R", true),
+                Arguments.of("/api/records/{record}/content", "rest", "RecordContent", "R", true),
+                Arguments.of("/api/records?patient={patient}", "rest", "Record", "E", false),
+                Arguments.of("/api/appointments/{appointment}", "rest", "Appointment", "R", true),
+                Arguments.of("/api/appointments/{appointment}/history", "rest", "AppointmentHistory", "R", true),
+                Arguments.of("/api/appointments?patient={patient}", "rest", "Appointment", "E", false),
+                Arguments.of("/fhir/ServiceRequest/{referral}", "fhir", "ServiceRequest", "R", true),
+                Arguments.of("/fhir/Task/{referral}", "fhir", "Task", "R", true),
+                Arguments.of("/fhir/Task/{referral}/_history", "fhir", "Task", "R", true),
+                Arguments.of("/fhir/Task?patient=Patient/{patient}", "fhir", "Task", "E", false),
+                Arguments.of("/fhir/Appointment/{appointment}", "fhir", "Appointment", "R", true),
+                Arguments.of("/fhir/DocumentReference/{record}", "fhir", "DocumentReference", "R", true),
+                Arguments.of("/fhir/Consent/{record}", "fhir", "Consent", "R", true),
+                Arguments.of("/fhir/ServiceRequest?patient=Patient/{patient}", "fhir", "ServiceRequest", "E", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reads")
+    void aReadIsOneAllowedEntryNamingWhoWhatAndThePatient(String route, String channel, String type, String action,
+                                                          boolean one) throws SQLException {
+        String requestId = UUID.randomUUID().toString();
+        CareLoopClient.Response answer = DemoClinics.at(port).gp().get(path(route),
+                h -> h.set("X-Request-Id", requestId));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        Map<String, Object> entry = onlyEntryOf(requestId);
+        assertThat(entry).containsEntry("organisation", GP).containsEntry("user_id", "northside-gp-staff")
+                .containsEntry("purpose_of_use", "TREAT").containsEntry("channel", channel)
+                .containsEntry("action", action).containsEntry("resource_type", type)
+                .containsEntry("allowed", true).containsEntry("patient_id", patient);
+        assertThat(((java.sql.Timestamp) entry.get("accessed_at")).toInstant())
+                .isBetween(Instant.now().minusSeconds(60), Instant.now());
+        List<String> returned = ids(entry.get("returned_ids"));
+        if (one) {
+            assertThat((String) entry.get("resource_id")).startsWith(path("{" + idName(route) + "}"));
+            assertThat(entry.get("query")).isNull();
+            assertThat(returned).isEmpty();
+        } else {
+            assertThat(entry.get("resource_id")).isNull();
+            assertThat((String) entry.get("query")).contains("patient=").contains(patient);
+            assertThat(returned).isNotEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reads")
+    void aStrangersReadIsOneEntryRefusedOrEmptyAndStillANotFound(String route, String channel, String type,
+                                                                 String action, boolean one) throws SQLException {
+        String requestId = UUID.randomUUID().toString();
+        CareLoopClient.Response answer = DemoClinics.at(port).cardio().get(path(route),
+                h -> h.set("X-Request-Id", requestId));
+
+        Map<String, Object> entry = onlyEntryOf(requestId);
+        assertThat(entry).containsEntry("organisation", CARDIO).containsEntry("channel", channel)
+                .containsEntry("resource_type", type).containsEntry("action", action);
+        if (one) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(404);
+            assertThat(entry).containsEntry("allowed", false);
+            assertThat((String) entry.get("reason")).isNotBlank();
+            assertThat(entry.get("patient_id")).as("a refusal does not tell the log whose data it was").isNull();
+        } else {
+            // A search shows a stranger nothing, and the log says so: allowed, with no id returned.
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(entry).containsEntry("allowed", true);
+            assertThat(ids(entry.get("returned_ids"))).isEmpty();
+        }
+    }
+
+    @Test
+    void anOfficerFindsWhoReadTheReferralAndWhoWasRefusedInTheAuditSearch() {
+        String read = UUID.randomUUID().toString();
+        String refused = UUID.randomUUID().toString();
+        assertThat(DemoClinics.at(port).derm().get("/api/referrals/" + referral, h -> h.set("X-Request-Id", read))
+                .status()).isEqualTo(200);
+        assertThat(DemoClinics.at(port).cardio().get("/fhir/Task/" + referral, h -> h.set("X-Request-Id", refused))
+                .status()).isEqualTo(404);
+
+        CareLoopClient.Response found = DemoClinics.at(port).compliance(GP)
+                .get("/api/audit?type=ReadAccess&referral=" + referral + "&sort=time,desc&size=500");
+
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode items = found.json().get("items");
+        assertThat(items).anySatisfy(entry -> {
+            assertThat(entry.get("eventType").asString()).isEqualTo("ReadAccess");
+            assertThat(entry.get("correlationId").asString()).isEqualTo(read);
+            assertThat(entry.get("organisation").asString()).isEqualTo(DERM);
+            assertThat(entry.get("patientId").asString()).isEqualTo(patient);
+            assertThat(entry.get("details").get("outcome").asString()).isEqualTo("allowed");
+            assertThat(entry.get("details").get("action").asString()).isEqualTo("R");
+        });
+        assertThat(items).anySatisfy(entry -> {
+            assertThat(entry.get("correlationId").asString()).isEqualTo(refused);
+            assertThat(entry.get("organisation").asString()).isEqualTo(CARDIO);
+            assertThat(entry.get("details").get("outcome").asString()).isEqualTo("refused");
+            assertThat(entry.get("details").get("reason").asString()).contains(CARDIO + " takes no part");
+        });
+    }
+
+    @Test
+    void erasingAPatientBlanksTheSearchesThatFoundThemAndTheChainStillVerifies() {
+        CareLoopClient gp = DemoClinics.at(port).gp();
+        DemoPatient who = DemoClinics.newPatient();
+        SentReferral sent = DemoClinics.at(port).sendReferral(DERM, who);
+        String surname = who.name().split(" ")[1];
+        String[] requestId = new String[1];
+        // The list follows the log: search until it finds the referral, then look at that search's entry.
+        await(Duration.ofSeconds(10), () -> {
+            requestId[0] = UUID.randomUUID().toString();
+            return gp.get("/api/referrals?box=outbox&q=" + surname, h -> h.set("X-Request-Id", requestId[0])).body()
+                    .contains(sent.id());
+        }, "the search to find the referral");
+        assertThat(onlyEntryOf(requestId[0]).get("query")).asString().contains(surname);
+
+        CareLoopClient.Response erased = DemoClinics.at(port).admin().post("/api/admin/patients/" + sent.patientId()
+                + "/erasure", Map.of("reason", "erasure request (access log test)"));
+
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(onlyEntryOf(requestId[0]).get("query")).isEqualTo("(erased)");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM access_entry WHERE query LIKE ?", Long.class,
+                "%" + surname + "%")).isZero();
+        JsonNode verified = DemoClinics.at(port).compliance(GP).get("/api/audit/log/verify?full=true").json();
+        assertThat(verified.get("accessLog").get("intact").asBoolean()).as(verified.toString()).isTrue();
+    }
+
+    private Map<String, Object> onlyEntryOf(String requestId) {
+        List<Map<String, Object>> entries = jdbc.queryForList("SELECT * FROM access_entry WHERE request_id = ?",
+                requestId);
+        assertThat(entries).as("access entries of request " + requestId).hasSize(1);
+        return entries.get(0);
+    }
+
+    private String path(String route) {
+        return route.replace("{referral}", referral).replace("{patient}", patient).replace("{record}", record)
+                .replace("{appointment}", appointment);
+    }
+
+    private static String idName(String route) {
+        return Stream.of("referral", "record", "appointment", "patient").filter(n -> route.contains("{" + n + "}"))
+                .findFirst().orElseThrow();
+    }
+
+    private static List<String> ids(Object array) throws SQLException {
+        return Arrays.asList((String[]) ((Array) array).getArray());
+    }
+}
