@@ -72,35 +72,38 @@ class AccessLogApiTest {
                 && gp.get("/api/appointments/" + appointment).status() == 200, "the reads to be served");
     }
 
-    /** Route, the resource type the log names, R or E, whether it names one resource (a stranger's 404). */
+    /**
+     * Route, the resource type the log names, R or E, whether it names one resource, whether a stranger is refused
+     * (a 404: a read of one resource, or a list by a patient the stranger takes no part in).
+     */
     Stream<Arguments> reads() {
         return Stream.of(
-                Arguments.of("/api/referrals/{referral}", "rest", "Referral", "R", true),
-                Arguments.of("/api/referrals/{referral}/timeline", "rest", "ReferralTimeline", "R", true),
-                Arguments.of("/api/referrals/{referral}/parties", "rest", "ReferralParties", "R", true),
-                Arguments.of("/api/referrals?patient={patient}&box=outbox", "rest", "Referral", "E", false),
-                Arguments.of("/api/patients/{patient}/summary", "rest", "PatientSummary", "R", true),
-                Arguments.of("/api/records/{record}", "rest", "Record", "R", true),
-                Arguments.of("/api/records/{record}/versions", "rest", "RecordVersions", "R", true),
-                Arguments.of("/api/records/{record}/content", "rest", "RecordContent", "R", true),
-                Arguments.of("/api/records?patient={patient}", "rest", "Record", "E", false),
-                Arguments.of("/api/appointments/{appointment}", "rest", "Appointment", "R", true),
-                Arguments.of("/api/appointments/{appointment}/history", "rest", "AppointmentHistory", "R", true),
-                Arguments.of("/api/appointments?patient={patient}", "rest", "Appointment", "E", false),
-                Arguments.of("/fhir/ServiceRequest/{referral}", "fhir", "ServiceRequest", "R", true),
-                Arguments.of("/fhir/Task/{referral}", "fhir", "Task", "R", true),
-                Arguments.of("/fhir/Task/{referral}/_history", "fhir", "Task", "R", true),
-                Arguments.of("/fhir/Task?patient=Patient/{patient}", "fhir", "Task", "E", false),
-                Arguments.of("/fhir/Appointment/{appointment}", "fhir", "Appointment", "R", true),
-                Arguments.of("/fhir/DocumentReference/{record}", "fhir", "DocumentReference", "R", true),
-                Arguments.of("/fhir/Consent/{record}", "fhir", "Consent", "R", true),
-                Arguments.of("/fhir/ServiceRequest?patient=Patient/{patient}", "fhir", "ServiceRequest", "E", false));
+                Arguments.of("/api/referrals/{referral}", "rest", "Referral", "R", true, true),
+                Arguments.of("/api/referrals/{referral}/timeline", "rest", "ReferralTimeline", "R", true, true),
+                Arguments.of("/api/referrals/{referral}/parties", "rest", "ReferralParties", "R", true, true),
+                Arguments.of("/api/referrals?patient={patient}&box=outbox", "rest", "Referral", "E", false, true),
+                Arguments.of("/api/patients/{patient}/summary", "rest", "PatientSummary", "R", true, true),
+                Arguments.of("/api/records/{record}", "rest", "Record", "R", true, true),
+                Arguments.of("/api/records/{record}/versions", "rest", "RecordVersions", "R", true, true),
+                Arguments.of("/api/records/{record}/content", "rest", "RecordContent", "R", true, true),
+                Arguments.of("/api/records?patient={patient}", "rest", "Record", "E", false, false),
+                Arguments.of("/api/appointments/{appointment}", "rest", "Appointment", "R", true, true),
+                Arguments.of("/api/appointments/{appointment}/history", "rest", "AppointmentHistory", "R", true, true),
+                Arguments.of("/api/appointments?patient={patient}", "rest", "Appointment", "E", false, false),
+                Arguments.of("/fhir/ServiceRequest/{referral}", "fhir", "ServiceRequest", "R", true, true),
+                Arguments.of("/fhir/Task/{referral}", "fhir", "Task", "R", true, true),
+                Arguments.of("/fhir/Task/{referral}/_history", "fhir", "Task", "R", true, true),
+                Arguments.of("/fhir/Task?patient=Patient/{patient}", "fhir", "Task", "E", false, false),
+                Arguments.of("/fhir/Appointment/{appointment}", "fhir", "Appointment", "R", true, true),
+                Arguments.of("/fhir/DocumentReference/{record}", "fhir", "DocumentReference", "R", true, true),
+                Arguments.of("/fhir/Consent/{record}", "fhir", "Consent", "R", true, true),
+                Arguments.of("/fhir/ServiceRequest?patient=Patient/{patient}", "fhir", "ServiceRequest", "E", false, false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("reads")
     void aReadIsOneAllowedEntryNamingWhoWhatAndThePatient(String route, String channel, String type, String action,
-                                                          boolean one) throws SQLException {
+                                                          boolean one, boolean strangerRefused) throws SQLException {
         String requestId = UUID.randomUUID().toString();
         CareLoopClient.Response answer = DemoClinics.at(port).gp().get(path(route),
                 h -> h.set("X-Request-Id", requestId));
@@ -128,7 +131,8 @@ class AccessLogApiTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("reads")
     void aStrangersReadIsOneEntryRefusedOrEmptyAndStillANotFound(String route, String channel, String type,
-                                                                 String action, boolean one) throws SQLException {
+                                                                 String action, boolean one, boolean strangerRefused)
+            throws SQLException {
         String requestId = UUID.randomUUID().toString();
         CareLoopClient.Response answer = DemoClinics.at(port).cardio().get(path(route),
                 h -> h.set("X-Request-Id", requestId));
@@ -136,7 +140,7 @@ class AccessLogApiTest {
         Map<String, Object> entry = onlyEntryOf(requestId);
         assertThat(entry).containsEntry("organisation", CARDIO).containsEntry("channel", channel)
                 .containsEntry("resource_type", type).containsEntry("action", action);
-        if (one) {
+        if (strangerRefused) {
             assertThat(answer.status()).as(answer.body()).isEqualTo(404);
             assertThat(entry).containsEntry("allowed", false);
             assertThat((String) entry.get("reason")).isNotBlank();

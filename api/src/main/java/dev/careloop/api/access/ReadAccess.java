@@ -56,4 +56,10 @@ public record ReadAccess(Actor actor, String channel, Action action, String reso
         return new ReadAccess(actor, channel, Action.SEARCH, resourceType, null, query, returnedIds, patientId, true,
                 null);
     }
+
+    /** A refused list or search (it named something the caller may not see): the query, and why; nothing returned. */
+    public static ReadAccess refusedSearch(Actor actor, String channel, String resourceType, String query,
+                                           String reason) {
+        return new ReadAccess(actor, channel, Action.SEARCH, resourceType, null, query, List.of(), null, false, reason);
+    }
 }

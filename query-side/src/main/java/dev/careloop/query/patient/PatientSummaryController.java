@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -83,9 +84,16 @@ class PatientSummaryController {
         }
         p.failIfAny();
         Predicate<String> known = knownTo(actor);
-        List<String> ids = byIdentifier
-                ? List.of(lookup.resolve("identifier", identifier, actor.organisation(), known))
-                : lookup.byNameAndBirthDate(name, born).stream().filter(known).toList();
+        List<String> ids;
+        try {
+            ids = byIdentifier
+                    ? List.of(lookup.resolve("identifier", identifier, actor.organisation(), known))
+                    : lookup.byNameAndBirthDate(name, born).stream().filter(known).toList();
+        } catch (ErrorResponseException unknownPatient) {
+            accessLog.record(ReadAccess.refusedSearch(actor, ReadAccess.REST, "Patient", AccessQueries.of(request),
+                    "no patient by this identifier that " + actor.organisation() + " may see"));
+            throw unknownPatient;
+        }
         List<PatientLookup.Found> found = ids.stream().map(lookup::demographics).flatMap(Optional::stream)
                 .toList();
         List<String> foundIds = found.stream().map(PatientLookup.Found::patientId).toList();

@@ -22,6 +22,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.*;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -92,8 +93,16 @@ class ReferralQueryController {
                 .stream().sorted().toList()) + ") with ,asc or ,desc");
         p.failIfAny();
         // The patient as people name them; one the organisation may not see is a 404, not an empty list.
-        String patientId = patient == null || patient.isBlank() ? null : patients.resolve("patient", patient,
-                actor.organisation(), id -> patients.visibleTo(id, actor.organisation()));
+        String patientId;
+        try {
+            patientId = patient == null || patient.isBlank() ? null : patients.resolve("patient", patient,
+                    actor.organisation(), id -> patients.visibleTo(id, actor.organisation()));
+        } catch (ErrorResponseException unknownPatient) {
+            // Refused: the log keeps the query and why, the caller hears only "no such patient".
+            accessLog.record(ReadAccess.refusedSearch(actor, ReadAccess.REST, "Referral", AccessQueries.of(request),
+                    "no patient by this identifier that " + actor.organisation() + " takes part in"));
+            throw unknownPatient;
+        }
         String[] sortParts = (sortSpec == null ? "updatedAt,desc" : sortSpec).split(",");
         // Due dates sort soonest first unless asked otherwise; every other field newest (largest) first.
         boolean ascending = sortParts.length > 1 ? sortParts[1].equals("asc") : sortParts[0].equals("due");
@@ -102,7 +111,7 @@ class ReferralQueryController {
                 assignee, words);
         ReferralReadModel.Page found = readModel.list(actor, filter, pageNumber, pageSize, sortParts[0], ascending);
         accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Referral", AccessQueries.of(request),
-                found.items().stream().map(ReferralView::referralId).toList(), patient));
+                found.items().stream().map(ReferralView::referralId).toList(), patientId));
         return found;
     }
 
