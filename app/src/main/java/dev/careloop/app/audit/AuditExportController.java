@@ -161,7 +161,7 @@ class AuditExportController {
     }
 
     private static String text(JsonNode details, String field) {
-        JsonNode value = details.get(field);
+        JsonNode value = details == null ? null : details.get(field);
         return value == null || value.isNull() ? null : value.asString();
     }
 
