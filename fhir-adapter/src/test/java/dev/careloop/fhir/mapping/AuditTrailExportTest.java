@@ -193,6 +193,8 @@ class AuditTrailExportTest {
                     new AuditTrailExport.Access("R", "fhir", type, "x-1/_history", List.of(), false, "not shared")));
             reads.add(access("access-" + n++, null, null, "q=Lee",
                     new AuditTrailExport.Access("E", "rest", type, null, List.of(), true, null)));
+            reads.add(access("access-" + n++, null, null, "patient=p-9",
+                    new AuditTrailExport.Access("E", "rest", type, null, List.of(), false, "no such patient")));
         }
 
         Bundle bundle = export.bundle(reads, id -> List.of(), Instant.now());
