@@ -8,6 +8,7 @@ import dev.careloop.fhir.mapping.R4ChangeProjector;
 import dev.careloop.query.QueryParameters;
 import dev.careloop.query.audit.AuditFilters;
 import dev.careloop.query.audit.AuditReadModel;
+import dev.careloop.query.audit.AuditSearch;
 import dev.careloop.query.audit.AuditTrail;
 import dev.careloop.query.audit.ComplianceScope;
 import dev.careloop.query.patient.PatientLookup;
@@ -47,11 +48,12 @@ class AuditExportController {
 
     /** Larger exports are asked to narrow their period, so an export cannot hold the server's memory hostage. */
     static final int MAX_ENTRIES = 20_000;
-    private static final int PAGE = 500;
+    /** The access log's entries in the trail: reads of patient data. */
+    private static final String READ_ACCESS = "ReadAccess";
     private static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
-    private final AuditReadModel trail;
+    private final AuditSearch trail;
     private final ComplianceScope scope;
     private final AuditTrail reads;
     private final LoggedChanges changes;
@@ -60,7 +62,7 @@ class AuditExportController {
     private final PatientLookup patients;
     private final Clock clock = Clock.systemUTC();
 
-    AuditExportController(AuditReadModel trail, ComplianceScope scope, AuditTrail reads, LoggedChanges changes,
+    AuditExportController(AuditSearch trail, ComplianceScope scope, AuditTrail reads, LoggedChanges changes,
                           ChangeProjector projector, AuditFilters filters, PatientLookup patients) {
         this.trail = trail;
         this.filters = filters;
@@ -123,19 +125,18 @@ class AuditExportController {
         return value == null || value.isBlank();
     }
 
+    /**
+     * Every entry, oldest first: counted first, then read as one page, since a search with reads merges the first
+     * (page + 1) * size of each side and would re-read them for every further page.
+     */
     private List<AuditReadModel.Entry> entries(ComplianceScope.Officer officer, AuditReadModel.Filter filter) {
-        List<AuditReadModel.Entry> all = new ArrayList<>();
-        for (int page = 0; ; page++) {
-            AuditReadModel.Page found = trail.search(officer, filter, true, page, PAGE);
-            if (found.totalItems() > MAX_ENTRIES) {
-                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the export would hold "
-                        + found.totalItems() + " entries, more than " + MAX_ENTRIES + ": narrow the period");
-            }
-            all.addAll(found.items());
-            if (page + 1 >= found.totalPages()) {
-                return all;
-            }
+        long total = trail.search(officer, filter, true, 0, 1).totalItems();
+        if (total > MAX_ENTRIES) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the export would hold " + total
+                    + " entries, more than " + MAX_ENTRIES + ": narrow the period");
         }
+        // Entries written since the count come along too, up to the limit.
+        return trail.search(officer, filter, true, 0, MAX_ENTRIES).items();
     }
 
     private static AuditTrailExport.Entry entry(AuditReadModel.Entry e,
@@ -143,11 +144,35 @@ class AuditExportController {
         return new AuditTrailExport.Entry(e.eventId(), e.occurredAt(), e.eventType(), e.description(),
                 e.aggregateType(), e.aggregateId(), e.sequence(), e.patientId(), e.user(), e.userName(),
                 e.organisation(), e.client(), e.purposeOfUse(), e.correlationId(),
-                patientOf.apply(e.patientId()).map(PatientLookup.Found::identifier).orElse(null), query(e));
+                patientOf.apply(e.patientId()).map(PatientLookup.Found::identifier).orElse(null), query(e),
+                access(e));
     }
 
-    /** What a read of the trail asked, as {@code name=value&...}; null for any other entry. */
+    /** What a read of patient data (an entry of the access log, type ReadAccess) read; null for an event. */
+    static AuditTrailExport.Access access(AuditReadModel.Entry e) {
+        if (!READ_ACCESS.equals(e.eventType()) || e.details() == null) {
+            return null;
+        }
+        JsonNode d = e.details();
+        List<String> returned = new ArrayList<>();
+        d.path("returnedIds").forEach(id -> returned.add(id.asString()));
+        return new AuditTrailExport.Access(text(d, "action"), text(d, "channel"), text(d, "resourceType"),
+                text(d, "resourceId"), returned, "allowed".equals(text(d, "outcome")), text(d, "reason"));
+    }
+
+    private static String text(JsonNode details, String field) {
+        JsonNode value = details == null ? null : details.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    /**
+     * What a read asked: a read of the trail's parameters as {@code name=value&...}, a search of patient data's query
+     * as it was sent; null for any other entry.
+     */
     static String query(AuditReadModel.Entry e) {
+        if (READ_ACCESS.equals(e.eventType())) {
+            return e.details() == null ? null : text(e.details(), "query");
+        }
         JsonNode query = e.details() == null ? null : e.details().get("query");
         if (!"AuditTrailRead".equals(e.eventType()) || query == null || !query.isObject()) {
             return null;
@@ -166,21 +191,30 @@ class AuditExportController {
     /**
      * RFC 4180: every field quoted, quotes doubled, CRLF line ends; a field a spreadsheet would run as a formula is
      * neutralised ({@link #cell}). The patient's name and MRN come from the read models: "(erased)" and no MRN once
-     * the patient is erased, neither for an entry without a patient.
+     * the patient is erased, neither for an entry without a patient. The last columns say what a read was: a read of
+     * patient data's action (R, E), channel, query and returned ids, and for every read or refusal whether it was
+     * allowed and, if not, why.
      */
     static String csv(List<AuditReadModel.Entry> entries, Function<String, Optional<PatientLookup.Found>> patientOf) {
         StringBuilder out = new StringBuilder();
         row(out, "time", "globalIndex", "eventType", "description", "user", "userName", "organisation", "client",
                 "purposeOfUse", "patientId", "patientName", "patientIdentifier", "referralId", "recordId",
-                "appointmentId", "aggregateType", "aggregateId", "sequence", "requestId", "eventId");
+                "appointmentId", "aggregateType", "aggregateId", "sequence", "requestId", "eventId", "outcome",
+                "reason", "action", "channel", "query", "returnedIds");
         for (AuditReadModel.Entry e : entries) {
             Optional<PatientLookup.Found> patient = patientOf.apply(e.patientId());
+            AuditTrailExport.Access read = access(e);
+            boolean refusal = "RecordAccessDenied".equals(e.eventType());
             row(out, e.occurredAt(), e.globalIndex(), e.eventType(), e.description(), e.user(), e.userName(),
                     e.organisation(), e.client(), e.purposeOfUse(), e.patientId(),
                     patient.map(PatientLookup.Found::name).orElse(null),
                     patient.map(PatientLookup.Found::identifier).orElse(null), e.referralId(), e.recordId(),
                     e.appointmentId(), e.aggregateType(), e.aggregateId(), e.sequence(), e.correlationId(),
-                    e.eventId());
+                    e.eventId(),
+                    read != null ? (read.allowed() ? "allowed" : "refused") : refusal ? "refused" : null,
+                    read != null ? read.reason() : refusal ? text(e.details(), "reason") : null,
+                    read == null ? null : read.action(), read == null ? null : read.channel(),
+                    read == null ? null : query(e), read == null ? null : String.join(" ", read.returnedIds()));
         }
         return out.toString();
     }

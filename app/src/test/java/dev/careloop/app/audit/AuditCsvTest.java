@@ -31,7 +31,8 @@ class AuditCsvTest {
         assertThat(row).isEqualTo("\"2026-12-01T10:00:00Z\",\"7\",\"'=HYPERLINK(\"\"http://x\"\")\",\"'+1+1\","
                 + "\"'-2-3\",\"'=Dr Evil\",\"'+org\",\"'@client\",\"TREAT\",\"'=patient\",\"'=cmd|' /C calc'!A0\","
                 + "\"https://northside-gp.example/mrn|NG-7\",\"'\treferral\",\"'\rrecord\","
-                + "\"'@appointment\",\"record\",\"'-aggregate\",\"3\",\"'-1-1\",\"'@event\"");
+                + "\"'@appointment\",\"record\",\"'-aggregate\",\"3\",\"'-1-1\",\"'@event\",\"\",\"\",\"\",\"\","
+                + "\"\",\"\"");
     }
 
     @Test
@@ -49,6 +50,51 @@ class AuditCsvTest {
         assertThat(header).contains("\"patientId\",\"patientName\",\"patientIdentifier\"");
         assertThat(known).contains("\"p-1\",\"Kim Lee\",\"https://northside-gp.example/mrn|NG-7\"");
         assertThat(erased).contains("\"p-1\",\"(erased)\",\"\"").doesNotContain("NG-7");
+    }
+
+    @Test
+    void aReadOfPatientDataIsARowSayingWhatWasReadHowAndWhetherItWasAllowed() {
+        ObjectMapper json = new ObjectMapper();
+        var read = json.createObjectNode().put("action", "R").put("channel", "fhir").put("resourceType", "Task")
+                .put("resourceId", "r-1").put("outcome", "allowed").putNull("reason").putNull("query");
+        read.putArray("returnedIds");
+        var search = json.createObjectNode().put("action", "E").put("channel", "rest").put("resourceType", "Referral")
+                .putNull("resourceId").put("outcome", "allowed").putNull("reason").put("query", "q=-Lee&box=inbox");
+        search.putArray("returnedIds").add("r-1").add("r-2");
+        var refused = json.createObjectNode().put("action", "R").put("channel", "rest")
+                .put("resourceType", "Referral").put("resourceId", "r-1").put("outcome", "refused")
+                .put("reason", "lakeside-cardio takes no part in this referral").putNull("query");
+        refused.putArray("returnedIds");
+
+        String[] rows = AuditExportController.csv(List.of(
+                access(1, "p-1", "riverside-ehr", read), access(2, "p-1", "dr-a", search),
+                access(3, null, "dr-c", refused)), id -> Optional.empty()).split("\r\n");
+
+        assertThat(rows[1]).startsWith("\"2026-12-01T10:00:00Z\",\"1\",\"ReadAccess\"")
+                .endsWith("\"allowed\",\"\",\"R\",\"fhir\",\"\",\"\"");
+        assertThat(rows[2]).endsWith("\"allowed\",\"\",\"E\",\"rest\",\"q=-Lee&box=inbox\",\"r-1 r-2\"");
+        assertThat(rows[3]).endsWith("\"refused\",\"lakeside-cardio takes no part in this referral\",\"R\","
+                + "\"rest\",\"\",\"\"");
+    }
+
+    @Test
+    void aRefusedRecordReadIsARefusedRowWithItsReason() {
+        AuditReadModel.Entry denied = new AuditReadModel.Entry(9, "e-9", Instant.parse("2026-12-01T10:00:00Z"),
+                "RecordAccessDenied", "refused", "record", "rec-1", null, null, "rec-1", null, null, "dr-c", null,
+                "dr-c", "lakeside-cardio", "clinician", null, "TREAT", "req-2", null,
+                new ObjectMapper().createObjectNode().put("reason", "not shared"));
+
+        String row = AuditExportController.csv(List.of(denied), id -> Optional.empty()).split("\r\n")[1];
+
+        assertThat(row).endsWith("\"e-9\",\"refused\",\"not shared\",\"\",\"\",\"\",\"\"");
+    }
+
+    private static AuditReadModel.Entry access(long position, String patientId, String user,
+                                               tools.jackson.databind.JsonNode details) {
+        return new AuditReadModel.Entry(position, "access-" + position, Instant.parse("2026-12-01T10:00:00Z"),
+                "ReadAccess", "read", details.get("resourceType").asString(), details.get("resourceId").asString(),
+                null, null, null, null, patientId, user, null, user, "riverside-derm", "clinician", null, "TREAT",
+                "req-" + position, null, details);
     }
 
     @Test

@@ -128,10 +128,7 @@ final class AuditEvents {
 
     /** Any entry of the audit trail that is not a read of a record: who did what to which resource, and why. */
     static AuditEvent activity(AuditTrailExport.Entry entry) {
-        // FHIR ids are [A-Za-z0-9-.]{1,64}; CareLoop's event ids are UUIDs, anything else is made to fit.
-        String id = ("audit-" + entry.eventId()).replaceAll("[^A-Za-z0-9.-]", "-");
-        AuditEvent audit = R4.stamp(new AuditEvent(), id.length() > 64 ? id.substring(0, 64) : id, 1,
-                entry.occurredAt());
+        AuditEvent audit = R4.stamp(new AuditEvent(), id(entry), 1, entry.occurredAt());
         Interaction interaction = Interaction.of(entry);
         audit.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
         audit.addSubtype(new Coding(RESTFUL_INTERACTION, interaction.code, interaction.code));
@@ -176,6 +173,90 @@ final class AuditEvents {
         }
         request(audit, acting);
         return audit;
+    }
+
+    /**
+     * A read of patient data from the access log (BALP Read or Query): a read of one resource is action R, a list
+     * or search E with its query (entity.query, as FHIR holds it: base64) and the ids it returned; a refused read is
+     * outcome 4 (minor failure) with the policy's reason, so a SIEM filtering on failures finds it. The resource is
+     * referenced as FHIR names it (a referral as its Task, a record as its DocumentReference), with CareLoop's own
+     * name of what was read (ReferralTimeline, RecordContent) and the channel as details.
+     */
+    static AuditEvent access(AuditTrailExport.Entry entry) {
+        AuditTrailExport.Access access = entry.access();
+        boolean search = access.action().equals("E");
+        AuditEvent audit = R4.stamp(new AuditEvent(), id(entry), 1, entry.occurredAt());
+        audit.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
+        // The facade's ids: x (read), x/_history/3 (vread), x/_history (the resource's history).
+        String resourceId = access.resourceId();
+        String interaction = search ? "search-type" : resourceId == null ? "read"
+                : resourceId.endsWith("/_history") ? "history-instance"
+                : resourceId.contains("/_history/") ? "vread" : "read";
+        audit.addSubtype(new Coding(RESTFUL_INTERACTION, interaction, interaction));
+        audit.addSubtype(new Coding(R4.EVENT_TYPE_SYSTEM, entry.eventType(), entry.eventType()));
+        audit.setAction(search ? AuditEvent.AuditEventAction.E : AuditEvent.AuditEventAction.R);
+        audit.setPeriod(R4.period(entry.occurredAt(), entry.occurredAt()));
+        audit.setRecordedElement(R4.instant(entry.occurredAt()));
+        audit.setOutcome(access.allowed() ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4);
+        audit.setOutcomeDesc(access.allowed() ? entry.description() : access.reason());
+        audit.getSource().setObserver(R4.careLoop())
+                .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
+        Acting acting = new Acting(entry.user(), entry.userName(), entry.organisation(), entry.client(),
+                entry.purposeOfUse(), entry.correlationId());
+        agents(audit, acting, entry.organisation(), entry.purposeOfUse());
+        String patientId = entry.patientId() != null ? entry.patientId()
+                : access.resourceType().equals("PatientSummary") ? access.resourceId() : null;
+        if (patientId != null) {
+            AuditEvent.AuditEventEntityComponent person = patient(audit, patientId);
+            if (entry.patientIdentifier() != null) {
+                person.addDetail().setType(MRN_DETAIL).setValue(new StringType(entry.patientIdentifier()));
+            }
+        }
+        AuditEvent.AuditEventEntityComponent what;
+        if (search) {
+            what = audit.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setRole(new Coding(OBJECT_ROLE, "24", "Query"))
+                    .setQuery((entry.query() == null ? "" : entry.query()).getBytes(StandardCharsets.UTF_8));
+            what.addDetail().setType("returned-count").setValue(new StringType(
+                    Integer.toString(access.returnedIds().size())));
+            if (!access.returnedIds().isEmpty()) {
+                // R4 refuses an empty detail value: a search that returned nothing says so by its count alone.
+                what.addDetail().setType("returned-ids").setValue(new StringType(String.join(" ",
+                        access.returnedIds())));
+            }
+        } else {
+            what = audit.addEntity().setType(new Coding(ENTITY_TYPE, "2", "System Object"))
+                    .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
+            String fhirType = fhirType(access.resourceType());
+            if (fhirType != null && resourceId != null) {
+                what.setWhat(new Reference(fhirType + "/" + (interaction.equals("history-instance")
+                        ? resourceId.substring(0, resourceId.length() - "/_history".length()) : resourceId))
+                        .setType(fhirType));
+            }
+        }
+        what.addDetail().setType("careloop-resource").setValue(new StringType(access.resourceId() == null
+                ? access.resourceType() : access.resourceType() + "/" + access.resourceId()));
+        what.addDetail().setType("channel").setValue(new StringType(access.channel()));
+        request(audit, acting);
+        return audit;
+    }
+
+    /** The FHIR resource that stands for what CareLoop read: a referral is its Task, a record its DocumentReference. */
+    private static String fhirType(String resourceType) {
+        return switch (resourceType) {
+            case "Referral", "ReferralTimeline", "ReferralParties" -> "Task";
+            case "Record", "RecordVersions", "RecordContent", "RecordDisclosures" -> "DocumentReference";
+            case "AppointmentHistory" -> "Appointment";
+            case "ServiceRequest", "Task", "Communication", "Appointment", "DocumentReference", "Consent",
+                 "Provenance", "AuditEvent" -> resourceType;
+            default -> null;
+        };
+    }
+
+    /** FHIR ids are [A-Za-z0-9-.]{1,64}; CareLoop's event ids are UUIDs, anything else is made to fit. */
+    private static String id(AuditTrailExport.Entry entry) {
+        String id = ("audit-" + entry.eventId()).replaceAll("[^A-Za-z0-9.-]", "-");
+        return id.length() > 64 ? id.substring(0, 64) : id;
     }
 
     /** The patient as every AuditEvent names them: by the pseudonymous platform id. */

@@ -31,19 +31,43 @@ public final class AuditTrailExport {
      * One entry of the audit trail. {@code aggregateType} is the trail's kind (referral, record, appointment,
      * patient, audit); {@code sequence} the event's place in its aggregate, null for events without one;
      * {@code patientIdentifier} the patient's MRN as {@code system|value} where known and not erased; {@code query}
-     * the parameters of a read of the trail ({@code name=value&...}), null for any other entry.
+     * the parameters of a read of the trail or of a search of patient data ({@code name=value&...}), null for any
+     * other entry; {@code access} what a read of patient data (an entry of the access log) read, null for an event.
      */
     public record Entry(String eventId, Instant occurredAt, String eventType, String description,
                         String aggregateType, String aggregateId, Long sequence, String patientId, String user,
                         String userName, String organisation, String client, String purposeOfUse, String correlationId,
-                        String patientIdentifier, String query) {
+                        String patientIdentifier, String query, Access access) {
+
+        /** An entry of the event log, with the patient's MRN and a read of the trail's query where known. */
+        public Entry(String eventId, Instant occurredAt, String eventType, String description, String aggregateType,
+                     String aggregateId, Long sequence, String patientId, String user, String userName,
+                     String organisation, String client, String purposeOfUse, String correlationId,
+                     String patientIdentifier, String query) {
+            this(eventId, occurredAt, eventType, description, aggregateType, aggregateId, sequence, patientId, user,
+                    userName, organisation, client, purposeOfUse, correlationId, patientIdentifier, query, null);
+        }
 
         /** An entry without the patient's MRN or a query. */
         public Entry(String eventId, Instant occurredAt, String eventType, String description, String aggregateType,
                      String aggregateId, Long sequence, String patientId, String user, String userName,
                      String organisation, String client, String purposeOfUse, String correlationId) {
             this(eventId, occurredAt, eventType, description, aggregateType, aggregateId, sequence, patientId, user,
-                    userName, organisation, client, purposeOfUse, correlationId, null, null);
+                    userName, organisation, client, purposeOfUse, correlationId, null, null, null);
+        }
+    }
+
+    /**
+     * A read of patient data as the access log holds it: {@code action} R (one resource, {@code resourceType} and
+     * {@code resourceId} as CareLoop names them, {@code Task} or {@code ReferralTimeline}) or E (a list or search:
+     * the entry's query and the ids it returned, in order), through {@code channel} (rest, fhir), allowed or refused
+     * for {@code reason} (as the officer may see it).
+     */
+    public record Access(String action, String channel, String resourceType, String resourceId,
+                         List<String> returnedIds, boolean allowed, String reason) {
+
+        public Access {
+            returnedIds = returnedIds == null ? List.of() : List.copyOf(returnedIds);
         }
     }
 
@@ -69,7 +93,7 @@ public final class AuditTrailExport {
                 }
             }
             if (audit == null) {
-                audit = AuditEvents.activity(entry);
+                audit = entry.access() != null ? AuditEvents.access(entry) : AuditEvents.activity(entry);
             }
             resources.putIfAbsent("AuditEvent/" + audit.getIdPart(), audit);
         }

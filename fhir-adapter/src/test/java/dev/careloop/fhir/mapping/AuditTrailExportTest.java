@@ -115,6 +115,103 @@ class AuditTrailExportTest {
         FhirValidation.assertValid(audit);
     }
 
+    @Test
+    void aReadOfPatientDataIsABalpReadOfTheResourceNamingThePatientByPlatformId() {
+        AuditTrailExport.Entry read = access("access-41", "p-1", "https://northside-gp.example/mrn|NG-7", null,
+                new AuditTrailExport.Access("R", "rest", "ReferralTimeline", "r-1", List.of(), true, null));
+
+        AuditEvent audit = only(export.bundle(List.of(read), id -> List.of(), Instant.now()));
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(audit.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+        assertThat(audit.getSubtype()).extracting(c -> c.getCode()).containsExactly("read", "ReadAccess");
+        assertThat(audit.getEntity()).anySatisfy(e -> {
+            assertThat(e.getWhat().getIdentifier().getSystem()).isEqualTo("https://careloop.dev/fhir/sid/patient-id");
+            assertThat(e.getWhat().getIdentifier().getValue()).isEqualTo("p-1");
+            assertThat(e.getDetailFirstRep().getValueStringType().getValue())
+                    .isEqualTo("https://northside-gp.example/mrn|NG-7");
+        });
+        assertThat(audit.getEntity()).anySatisfy(e -> {
+            assertThat(e.getWhat().getReference()).isEqualTo("Task/r-1");
+            assertThat(e.getDetail()).extracting(d -> d.getValueStringType().getValue())
+                    .containsExactly("ReferralTimeline/r-1", "rest");
+        });
+        assertThat(audit.getAgent()).anySatisfy(a -> {
+            assertThat(a.getRequestor()).isTrue();
+            assertThat(a.getWho().getIdentifier().getValue()).isEqualTo("dr.okafor");
+        });
+        FhirValidation.assertValid(audit);
+    }
+
+    @Test
+    void aSearchOfPatientDataIsAQueryCarryingTheQueryAndTheIdsItReturned() {
+        AuditTrailExport.Entry search = access("access-42", "p-1", null, "patient=Patient/p-1&status=active",
+                new AuditTrailExport.Access("E", "fhir", "ServiceRequest", null, List.of("r-1", "r-2"), true, null));
+
+        AuditEvent audit = only(export.bundle(List.of(search), id -> List.of(), Instant.now()));
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.E);
+        assertThat(audit.getSubtype()).extracting(c -> c.getCode()).containsExactly("search-type", "ReadAccess");
+        assertThat(audit.getEntity()).anySatisfy(e -> {
+            assertThat(e.getRole().getCode()).isEqualTo("24");
+            assertThat(new String(e.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("patient=Patient/p-1&status=active");
+            assertThat(e.getDetail()).extracting(d -> d.getValueStringType().getValue())
+                    .containsExactly("2", "r-1 r-2", "ServiceRequest", "fhir");
+        });
+        FhirValidation.assertValid(audit);
+    }
+
+    @Test
+    void aRefusedReadIsAFailedReadWithThePolicysReasonAndNoPatient() {
+        AuditTrailExport.Entry refused = access("access-43", null, null, null, new AuditTrailExport.Access("R",
+                "fhir", "Task", "r-1/_history/2", List.of(), false, "lakeside-cardio takes no part in this referral"));
+
+        AuditEvent audit = only(export.bundle(List.of(refused), id -> List.of(), Instant.now()));
+
+        assertThat(audit.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(audit.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(audit.getOutcomeDesc()).isEqualTo("lakeside-cardio takes no part in this referral");
+        assertThat(audit.getSubtype()).extracting(c -> c.getCode()).contains("vread");
+        assertThat(audit.getEntity()).noneSatisfy(e -> assertThat(e.getWhat().getType()).isEqualTo("Patient"));
+        assertThat(audit.getEntity()).anySatisfy(e ->
+                assertThat(e.getWhat().getReference()).isEqualTo("Task/r-1/_history/2"));
+        FhirValidation.assertValid(audit);
+    }
+
+    @Test
+    void everyKindOfReadInTheAccessLogIsValidR4() {
+        List<AuditTrailExport.Entry> reads = new ArrayList<>();
+        int n = 0;
+        for (String type : List.of("Referral", "ReferralTimeline", "ReferralParties", "PatientSummary", "Record",
+                "RecordVersions", "RecordContent", "RecordDisclosures", "Appointment", "AppointmentHistory",
+                "ServiceRequest", "Task", "Communication", "DocumentReference", "Consent", "Provenance",
+                "AuditEvent")) {
+            reads.add(access("access-" + n++, "p-1", null, null,
+                    new AuditTrailExport.Access("R", "rest", type, "x-1", List.of(), true, null)));
+            reads.add(access("access-" + n++, null, null, null,
+                    new AuditTrailExport.Access("R", "fhir", type, "x-1/_history", List.of(), false, "not shared")));
+            reads.add(access("access-" + n++, null, null, "q=Lee",
+                    new AuditTrailExport.Access("E", "rest", type, null, List.of(), true, null)));
+            reads.add(access("access-" + n++, null, null, "patient=p-9",
+                    new AuditTrailExport.Access("E", "rest", type, null, List.of(), false, "no such patient")));
+        }
+
+        Bundle bundle = export.bundle(reads, id -> List.of(), Instant.now());
+
+        assertThat(bundle.getEntry()).hasSize(reads.size());
+        FhirValidation.assertValid(bundle);
+        bundle.getEntry().forEach(e -> FhirValidation.assertValid(e.getResource()));
+    }
+
+    private static AuditTrailExport.Entry access(String id, String patientId, String mrn, String query,
+                                                 AuditTrailExport.Access access) {
+        return new AuditTrailExport.Entry(id, Instant.parse("2026-12-01T09:00:00Z"), "ReadAccess",
+                "riverside-derm read " + access.resourceType(), access.resourceType(), access.resourceId(), null,
+                patientId, "dr.okafor", "Dr Okafor", "riverside-derm", "careloop-web", "TREAT", "req-" + id, mrn,
+                query, access);
+    }
+
     private static AuditEvent only(Bundle bundle) {
         assertThat(bundle.getEntry()).hasSize(1);
         return (AuditEvent) bundle.getEntryFirstRep().getResource();

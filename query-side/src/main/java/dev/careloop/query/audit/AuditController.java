@@ -32,7 +32,7 @@ class AuditController {
     private final ComplianceScope scope;
     private final AuditTrail trail;
     private final AuditFilters filters;
-    private final ReadAccessEntries reads;
+    private final AuditSearch search;
 
     static final String PATIENT = "the patient: platform patient id, MRN as system|value, or an MRN of your "
             + "organisation's own identifier system; a patient not in your part of the trail is a 404";
@@ -42,12 +42,12 @@ class AuditController {
             + "with a zone";
 
     AuditController(AuditReadModel readModel, ComplianceScope scope, AuditTrail trail, AuditFilters filters,
-                    ReadAccessEntries reads) {
+                    AuditSearch search) {
         this.readModel = readModel;
         this.scope = scope;
         this.trail = trail;
         this.filters = filters;
-        this.reads = reads;
+        this.search = search;
     }
 
     /** What an officer's search matched, with the scope it was answered in. */
@@ -91,9 +91,7 @@ class AuditController {
                 purpose, request, from, to);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
         // Reads of patient data (the access log) only when asked for: type=ReadAccess.
-        AuditReadModel.Page found = ReadAccessEntries.asked(filter.types())
-                ? reads.search(officer, filter, !sort.endsWith(",desc"), page, size)
-                : readModel.search(officer, filter, !sort.endsWith(",desc"), page, size);
+        AuditReadModel.Page found = search.search(officer, filter, !sort.endsWith(",desc"), page, size);
         Map<String, Object> query = asked.query(filter.patientId());
         query.put("sort", sort);
         query.put("page", page);

@@ -27,6 +27,9 @@ import static dev.careloop.query.replay.RowValues.instant;
 class ReadAccessEntries {
 
     static final String TYPE = "ReadAccess";
+    /** The patient of the referral, record or appointment a read named, as the audit trail knows it. */
+    private static final String SUBJECTS_PATIENT = "(SELECT s.patient_id FROM audit_subject s "
+            + "WHERE s.aggregate_id = split_part(a.resource_id, '/', 1))";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -79,7 +82,8 @@ class ReadAccessEntries {
         selectArgs.add(limit);
         selectArgs.add(offset);
         String direction = ascending ? " ASC" : " DESC";
-        return jdbc.query("SELECT a.*, " + party + " AS party FROM access_entry a WHERE " + where
+        return jdbc.query("SELECT a.*, " + party + " AS party, " + SUBJECTS_PATIENT + " AS subjects_patient "
+                + "FROM access_entry a WHERE " + where
                 + " ORDER BY a.accessed_at" + direction + ", a.position" + direction + " LIMIT ? OFFSET ?",
                 (rs, i) -> entry(rs), selectArgs.toArray());
     }
@@ -88,6 +92,9 @@ class ReadAccessEntries {
         String type = rs.getString("resource_type");
         String id = rs.getString("resource_id");
         boolean allowed = rs.getBoolean("allowed");
+        // A refusal's entry names no patient; the parties to what was refused see whose it was, as with events.
+        String patientId = rs.getString("patient_id") != null ? rs.getString("patient_id")
+                : !allowed && rs.getBoolean("party") ? rs.getString("subjects_patient") : null;
         // A stranger's officer learns that its read was refused, not what the id was nor why (as RecordAccessDenied).
         String reason = allowed ? null : rs.getBoolean("party") ? rs.getString("reason") : "no such resource";
         String action = rs.getString("action");
@@ -115,7 +122,7 @@ class ReadAccessEntries {
                 type.startsWith("Referral") || type.equals("Task") || type.equals("ServiceRequest") ? base : null,
                 type.startsWith("Record") || type.equals("DocumentReference") || type.equals("Consent") ? base : null,
                 type.startsWith("Appointment") ? base : null,
-                rs.getString("patient_id"), rs.getString("user_id"), rs.getString("user_name"),
+                patientId, rs.getString("user_id"), rs.getString("user_name"),
                 Actor.shownAs(rs.getString("user_name"), rs.getString("client"), rs.getString("user_id")),
                 organisation, rs.getString("roles"), rs.getString("client"), rs.getString("purpose_of_use"),
                 rs.getString("request_id"), null, details);
@@ -138,7 +145,16 @@ class ReadAccessEntries {
             args.add(officer.organisation());
             args.add(officer.organisation());
         }
-        equal(where, args, "a.patient_id", f.patientId());
+        if (f.patientId() != null) {
+            // A refused read names no patient in the log: the officers of the parties to what was refused find it
+            // under the patient of the referral, record or appointment it named, strangers' officers do not.
+            // The array is computed once (V45's partial index serves it), not a subquery per row.
+            where.append(" AND (a.patient_id = ? OR (NOT a.allowed AND split_part(a.resource_id, '/', 1) = ANY("
+                    + "ARRAY(SELECT s.aggregate_id FROM audit_subject s WHERE s.patient_id = ?)) AND ");
+            args.add(f.patientId());
+            args.add(f.patientId());
+            where.append(party(officer, args)).append("))");
+        }
         equal(where, args, "a.user_id", f.user());
         equal(where, args, "a.organisation", f.organisation());
         equal(where, args, "split_part(a.resource_id, '/', 1)", f.referralId());

@@ -50,7 +50,8 @@ class AuditControllerTest {
             new AuditFilters(readModel, new PatientLookup(ReadModelDatabase.jdbc(), TestPatients.IDS,
                     new PatientIdentifierSystems(Map.of(GP, Set.of("https://northside-gp.example/mrn"),
                             DERM, Set.of("https://riverside-derm.example/mrn"))))),
-            new ReadAccessEntries(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON, readModel)));
+            new AuditSearch(readModel, new ReadAccessEntries(ReadModelDatabase.jdbc(), ReadModelDatabase.JSON,
+                    readModel))));
     private final TestLog log = new TestLog();
 
     /**
