@@ -27,7 +27,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The module map of DESIGN.md as rules: the sides and the FHIR adapter share only {@code api} (messages, no Spring)
+ * The module map (README, "Modules") as rules: the sides and the FHIR adapter share only {@code api} (messages, no Spring)
  * and {@code plumbing} (the log's machinery), never each other and never {@code app}, which assembles them; aggregates
  * live on the command side, and controllers keep to their own side. Production classes of every module (app's classpath).
  */
