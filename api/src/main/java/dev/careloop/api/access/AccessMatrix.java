@@ -182,7 +182,10 @@ public final class AccessMatrix {
             fhirRead("AuditEvent", STAFF_AND_COMPLIANCE),
             fhirDirectory("Organization"),
             fhirDirectory("HealthcareService"),
-            open(GET, "/fhir/metadata"));
+            fhirRead("Patient", STAFF),
+            open(GET, "/fhir/metadata"),
+            // SMART looks for its discovery document under the FHIR base too: the same document as at the root.
+            open(GET, "/fhir/.well-known/smart-configuration"));
 
     private AccessMatrix() {
     }

@@ -23,7 +23,8 @@ import java.util.Optional;
  * HAPI JPA server refuses a reference to anything it does not hold, HAPI-1094) stores every push, the first
  * included. Every literal reference in the Bundle then names a resource of the same Bundle:
  * <ul>
- * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing);</li>
+ * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing),
+ *     and so does the Patient, as the partner's organisation knows them;</li>
  * <li>so does the current version of another referral's, record's or appointment's resource, when the partner's
  *     organisation may see it and the partner asked for its type (a referral's record can be shared after the
  *     referral named it; the record's own push follows);</li>
@@ -98,7 +99,8 @@ final class WholePushes {
 
     private static Optional<Resource> pushable(IdType id, Partner partner, ReferencedResources referenced) {
         String type = id.getResourceType();
-        if (FhirDirectory.serves(type)) {
+        // The directory and the patient: what the partner's own resources name, whatever types it asked for.
+        if (FhirDirectory.serves(type) || "Patient".equals(type)) {
             return referenced.find(type, id.getIdPart(), partner.organisation());
         }
         if (!partner.resourceTypes().contains(type)) {

@@ -65,10 +65,16 @@ final class R4 {
         return ref("Organization", organisation).setDisplay(organisation);
     }
 
-    /** There is no Patient resource: the patient is named by its identifier, as a logical reference. */
+    /**
+     * The patient by its identifier and, where the platform id is known, as {@code Patient/{id}} (what /fhir
+     * serves; a push carries the Patient along or keeps the identifier only).
+     */
     static Reference patient(Patient patient) {
         Reference ref = new Reference().setType("Patient")
                 .setIdentifier(new Identifier().setSystem(patient.identifierSystem()).setValue(patient.identifierValue()));
+        if (patient.patientId() != null && !patient.patientId().isBlank()) {
+            ref.setReference("Patient/" + patient.patientId());
+        }
         return patient.name() == null ? ref : ref.setDisplay(patient.name());
     }
 
