@@ -12,9 +12,12 @@ import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -58,6 +61,10 @@ class WholePushesTest {
 
     /** The directory and the log as the facade reads them, each as it is after every test event. */
     private final ReferencedResources referenced = (type, id, organisation) -> {
+        if ("Patient".equals(type)) {
+            return Optional.of(new Patient().addIdentifier(new Identifier().setSystem(alex().identifierSystem())
+                    .setValue(alex().identifierValue())).setId(id));
+        }
         if (FhirDirectory.serves(type)) {
             return Optional.of(FhirDirectory.resource(type, new FhirDirectory.Entry(id, id + " clinic",
                     List.of(new FhirDirectory.Service("derm", "Dermatology")))));
@@ -105,6 +112,36 @@ class WholePushesTest {
         assertThat(document.getContentFirstRep().getAttachment().getUrl())
                 .as("the partner fetches the content from CareLoop, not from its own host")
                 .startsWith("https://careloop.example/api/records/" + RECORD + "/content");
+    }
+
+    @Test
+    void thePatientComesAlongWithTheFirstPushThatNamesThemWhateverTypesThePartnerAskedFor() {
+        FhirChange sent = projector.project(referral.first(1));
+
+        Bundle pushed = push(sent, partner(DERM, Set.of("ServiceRequest", "Task")));
+
+        String patient = "Patient/" + alex().patientId();
+        assertThat(pushed.getEntry()).extracting(e -> e.getRequest().getUrl()).contains(patient);
+        assertThat(resource(pushed, ServiceRequest.class).getSubject().getReference()).isEqualTo(patient);
+        assertThat(resource(pushed, Task.class).getFor().getReference()).isEqualTo(patient);
+        assertThat(resource(pushed, Task.class).getFor().getIdentifier().getValue()).isEqualTo("NG-1001");
+    }
+
+    @Test
+    void aPatientTheFacadeCannotServeYetIsNamedByTheIdentifierAlone() {
+        FhirChange sent = projector.project(referral.first(1));
+        ReferencedResources noPatient = (type, id, organisation) -> "Patient".equals(type) ? Optional.empty()
+                : referenced.find(type, id, organisation);
+        Partner partner = partner(DERM, EVERY_TYPE);
+
+        Bundle pushed = Bundles.json().parseResource(Bundle.class, Bundles.transaction(partner.baseUrl(),
+                WholePushes.complete(Bundles.forPartner(sent, partner), partner, noPatient, FHIR_BASE)));
+
+        Reference subject = resource(pushed, ServiceRequest.class).getSubject();
+        assertThat(pushed.getEntry()).extracting(e -> e.getRequest().getUrl()).noneMatch(u -> u.startsWith("Patient/"));
+        assertThat(subject.hasReference()).isFalse();
+        assertThat(subject.getIdentifier().getSystem() + "|" + subject.getIdentifier().getValue())
+                .isEqualTo("https://northside-gp.example/mrn|NG-1001");
     }
 
     @Test
