@@ -183,6 +183,8 @@ public final class AccessMatrix {
             fhirDirectory("Organization"),
             fhirDirectory("HealthcareService"),
             fhirRead("Patient", STAFF),
+            fhirRead("Practitioner", STAFF_AND_COMPLIANCE),
+            fhirRead("PractitionerRole", STAFF_AND_COMPLIANCE),
             open(GET, "/fhir/metadata"),
             // SMART looks for its discovery document under the FHIR base too: the same document as at the root.
             open(GET, "/fhir/.well-known/smart-configuration"));

@@ -2,6 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import ca.uhn.fhir.util.FhirTerser;
 import dev.careloop.fhir.directory.FhirDirectory;
+import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.partner.Partner;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Identifier;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * included. Every literal reference in the Bundle then names a resource of the same Bundle:
  * <ul>
  * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing),
- *     and so does the Patient, as the partner's organisation knows them;</li>
+ *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted;</li>
  * <li>so does the current version of another referral's, record's or appointment's resource, when the partner's
  *     organisation may see it and the partner asked for its type (a referral's record can be shared after the
  *     referral named it; the record's own push follows);</li>
@@ -99,8 +100,8 @@ final class WholePushes {
 
     private static Optional<Resource> pushable(IdType id, Partner partner, ReferencedResources referenced) {
         String type = id.getResourceType();
-        // The directory and the patient: what the partner's own resources name, whatever types it asked for.
-        if (FhirDirectory.serves(type) || "Patient".equals(type)) {
+        // The directory, the patient and the persons who acted: what the partner's own resources name, whatever types it asked for.
+        if (FhirDirectory.serves(type) || FhirPeople.serves(type) || "Patient".equals(type)) {
             return referenced.find(type, id.getIdPart(), partner.organisation());
         }
         if (!partner.resourceTypes().contains(type)) {

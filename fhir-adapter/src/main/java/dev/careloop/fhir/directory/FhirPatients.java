@@ -47,11 +47,15 @@ public class FhirPatients {
         this.jdbc = jdbc;
     }
 
-    /** Whether {@code organisation} sees a resource about the patient on {@code /fhir} (its audit trail aside). */
+    /**
+     * Whether {@code organisation} sees a referral, record or appointment about the patient on {@code /fhir} (each
+     * aggregate's main resource is indexed with its patient).
+     */
     public boolean knownTo(String patientId, String organisation) {
         Boolean known = jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM fhir_resource_index WHERE patient = ? AND ? = ANY(organisations)
-                                  AND resource_type <> 'AuditEvent')""", Boolean.class, patientId, organisation);
+                SELECT EXISTS (SELECT 1 FROM fhir_resource_index
+                                WHERE resource_type IN ('ServiceRequest', 'DocumentReference', 'Appointment')
+                                  AND patient = ? AND ? = ANY(organisations))""", Boolean.class, patientId, organisation);
         return Boolean.TRUE.equals(known);
     }
 

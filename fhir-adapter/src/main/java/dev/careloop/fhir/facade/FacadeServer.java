@@ -7,6 +7,7 @@ import dev.careloop.api.PatientIds;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.directory.FhirPatients;
+import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
@@ -43,6 +44,7 @@ class FacadeServer {
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
                                                        FhirDirectory directory, FhirPatients patients,
+                                                       FhirPeople people,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -55,6 +57,7 @@ class FacadeServer {
         List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referrals, updates));
         providers.addAll(DirectoryProviders.all(directory));
         providers.add(new PatientProvider(patients, ids, accessLog));
+        providers.addAll(PeopleProviders.all(people));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());

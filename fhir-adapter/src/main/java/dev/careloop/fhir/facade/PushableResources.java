@@ -3,6 +3,7 @@ package dev.careloop.fhir.facade;
 import dev.careloop.fhir.delivery.ReferencedResources;
 import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.directory.FhirPatients;
+import dev.careloop.fhir.directory.FhirPeople;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.stereotype.Component;
 
@@ -18,15 +19,20 @@ class PushableResources implements ReferencedResources {
     private final FhirDirectory directory;
     private final FhirLog log;
     private final FhirPatients patients;
+    private final FhirPeople people;
 
-    PushableResources(FhirDirectory directory, FhirLog log, FhirPatients patients) {
+    PushableResources(FhirDirectory directory, FhirLog log, FhirPatients patients, FhirPeople people) {
         this.directory = directory;
         this.log = log;
         this.patients = patients;
+        this.people = people;
     }
 
     @Override
     public Optional<Resource> find(String resourceType, String id, String organisation) {
+        if (FhirPeople.serves(resourceType)) {
+            return people.read(resourceType, id, organisation);
+        }
         if ("Patient".equals(resourceType)) {
             return patients.read(id, organisation).map(Resource.class::cast);
         }
