@@ -2,6 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import ca.uhn.fhir.util.FhirTerser;
 import dev.careloop.fhir.directory.FhirDirectory;
+import dev.careloop.fhir.directory.FhirPatients;
 import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.partner.Partner;
 import org.hl7.fhir.r4.model.Attachment;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * included. Every literal reference in the Bundle then names a resource of the same Bundle:
  * <ul>
  * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing),
- *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted;</li>
+ *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted (as the
+ *     resource names them, until /fhir's tables have caught up with the change);</li>
  * <li>so does the current version of another referral's, record's or appointment's resource, when the partner's
  *     organisation may see it and the partner asked for its type (a referral's record can be shared after the
  *     referral named it; the record's own push follows);</li>
@@ -78,7 +80,7 @@ final class WholePushes {
                     continue;
                 }
                 if (!out.containsKey(key)) {
-                    Optional<Resource> found = pushable(id, partner, referenced);
+                    Optional<Resource> found = pushable(id, partner, referenced).or(() -> named(id, reference));
                     if (found.isEmpty()) {
                         logical(reference, base + "/" + literal);
                         continue;
@@ -108,6 +110,23 @@ final class WholePushes {
             return Optional.empty();
         }
         return referenced.find(type, id.getIdPart(), partner.organisation());
+    }
+
+    /**
+     * The patient or person as the reference names them, when /fhir cannot serve them yet (its tables follow the
+     * log): so the reference resolves on the partner from the first push, with what the resource says anyway.
+     */
+    private static Optional<Resource> named(IdType id, Reference reference) {
+        if (!reference.hasIdentifier() || !reference.getIdentifier().hasValue()) {
+            return Optional.empty();
+        }
+        if ("Patient".equals(id.getResourceType())) {
+            return Optional.of(FhirPatients.named(id.getIdPart(), reference));
+        }
+        if ("Practitioner".equals(id.getResourceType()) && reference.hasDisplay()) {
+            return Optional.of(FhirPeople.named(reference));
+        }
+        return Optional.empty();
     }
 
     /** A reference the partner cannot resolve, kept as what it is: CareLoop's URL of the resource. */

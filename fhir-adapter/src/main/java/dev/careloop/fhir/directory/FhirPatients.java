@@ -4,6 +4,7 @@ import dev.careloop.api.Patient;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -95,6 +96,23 @@ public class FhirPatients {
         }
         rows.stream().map(Row::birthDate).filter(d -> d != null).findFirst()
                 .ifPresent(d -> patient.setBirthDateElement(new DateType(d.toString())));
+        return patient;
+    }
+
+    /**
+     * The patient as a resource names them ({@code reference}: identifier and display), for a push whose Patient the
+     * read models cannot say more of yet: what the partner receives in the resource anyway, and no more.
+     */
+    public static org.hl7.fhir.r4.model.Patient named(String patientId, Reference reference) {
+        org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
+        patient.setId(patientId);
+        Identifier identifier = reference.getIdentifier();
+        if (identifier.hasSystem() && !Patient.ERASED_SYSTEM.equals(identifier.getSystem())) {
+            patient.addIdentifier(identifier.copy().setUse(Identifier.IdentifierUse.USUAL));
+            if (reference.hasDisplay() && !Patient.ERASED_NAME.equals(reference.getDisplay())) {
+                patient.addName(name(reference.getDisplay()));
+            }
+        }
         return patient;
     }
 

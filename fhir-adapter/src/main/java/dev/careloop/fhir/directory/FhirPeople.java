@@ -101,12 +101,26 @@ public class FhirPeople {
                 id, organisation, organisation);
     }
 
+    /**
+     * The person as a resource names them ({@code reference}: the user id and the name they acted under), for a push
+     * the persons table has not caught up with yet.
+     */
+    public static Practitioner named(Reference reference) {
+        return practitioner(reference.getIdentifier().getValue(), reference.getDisplay());
+    }
+
     private static Practitioner practitioner(Row row) {
+        return practitioner(row.userId(), row.name());
+    }
+
+    private static Practitioner practitioner(String userId, String actedAs) {
         Practitioner practitioner = new Practitioner();
-        practitioner.setId(row.practitionerId());
-        practitioner.addIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(row.userId()));
+        practitioner.setId(practitionerId(userId));
+        practitioner.addIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(userId));
         practitioner.setActive(true);
-        practitioner.addName(FhirPatients.name(row.name()));
+        if (actedAs != null && !actedAs.isBlank()) {
+            practitioner.addName(new HumanName().setUse(HumanName.NameUse.USUAL).setText(name(actedAs)));
+        }
         return practitioner;
     }
 
@@ -115,10 +129,26 @@ public class FhirPeople {
         role.setId(row.roleId());
         role.setActive(true);
         role.setPractitioner(new Reference("Practitioner/" + row.practitionerId()).setType("Practitioner")
-                .setDisplay(row.name()));
+                .setDisplay(name(row.name())));
         role.setOrganization(new Reference("Organization/" + row.organisation()).setType("Organization")
                 .setDisplay(row.organisation()));
+        String title = title(row.name());
+        if (title != null) {
+            role.addCode().setText(title);
+        }
         return role;
+    }
+
+    // A person acts under "name, title" ("Dr Tom Okafor, general practitioner at Northside"): the name is the person's,
+    // the title their role at the organisation.
+    private static String name(String actedAs) {
+        int comma = actedAs.indexOf(", ");
+        return comma > 0 ? actedAs.substring(0, comma) : actedAs;
+    }
+
+    private static String title(String actedAs) {
+        int comma = actedAs.indexOf(", ");
+        return comma > 0 && comma + 2 < actedAs.length() ? actedAs.substring(comma + 2) : null;
     }
 
     private static String digest(String text) {

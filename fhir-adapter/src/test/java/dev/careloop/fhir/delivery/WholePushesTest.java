@@ -12,8 +12,11 @@ import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -61,6 +64,9 @@ class WholePushesTest {
 
     /** The directory and the log as the facade reads them, each as it is after every test event. */
     private final ReferencedResources referenced = (type, id, organisation) -> {
+        if ("Practitioner".equals(type)) {
+            return Optional.of(new Practitioner().addName(new HumanName().setText("Dr " + id)).setId(id));
+        }
         if ("Patient".equals(type)) {
             return Optional.of(new Patient().addIdentifier(new Identifier().setSystem(alex().identifierSystem())
                     .setValue(alex().identifierValue())).setId(id));
@@ -128,7 +134,24 @@ class WholePushesTest {
     }
 
     @Test
-    void aPatientTheFacadeCannotServeYetIsNamedByTheIdentifierAlone() {
+    void thePersonAProvenanceNamesComesAlongWithIt() {
+        Provenance provenance = new Provenance();
+        provenance.setId(REFERRAL + "-1");
+        provenance.addTarget(new Reference("ServiceRequest/" + REFERRAL + "/_history/1"));
+        provenance.addAgent().setWho(new Reference("Practitioner/tom.okafor").setType("Practitioner")
+                .setDisplay("Dr Tom Okafor")).setOnBehalfOf(new Reference("Organization/" + GP));
+        Partner partner = partner(GP, EVERY_TYPE);
+
+        List<Resource> sent = WholePushes.complete(List.of(provenance), partner, referenced, FHIR_BASE);
+
+        assertThat(sent).extracting(r -> r.fhirType() + "/" + r.getIdElement().getIdPart())
+                .contains("Practitioner/tom.okafor", "Organization/" + GP);
+        Provenance pushed = (Provenance) sent.stream().filter(r -> r instanceof Provenance).findFirst().orElseThrow();
+        assertThat(pushed.getAgentFirstRep().getWho().getReference()).isEqualTo("Practitioner/tom.okafor");
+    }
+
+    @Test
+    void aPatientTheFacadeCannotServeYetComesAsTheResourceNamesThem() {
         FhirChange sent = projector.project(referral.first(1));
         ReferencedResources noPatient = (type, id, organisation) -> "Patient".equals(type) ? Optional.empty()
                 : referenced.find(type, id, organisation);
@@ -137,11 +160,15 @@ class WholePushesTest {
         Bundle pushed = Bundles.json().parseResource(Bundle.class, Bundles.transaction(partner.baseUrl(),
                 WholePushes.complete(Bundles.forPartner(sent, partner), partner, noPatient, FHIR_BASE)));
 
-        Reference subject = resource(pushed, ServiceRequest.class).getSubject();
-        assertThat(pushed.getEntry()).extracting(e -> e.getRequest().getUrl()).noneMatch(u -> u.startsWith("Patient/"));
-        assertThat(subject.hasReference()).isFalse();
-        assertThat(subject.getIdentifier().getSystem() + "|" + subject.getIdentifier().getValue())
+        Patient patient = resource(pushed, Patient.class);
+        assertThat(resource(pushed, ServiceRequest.class).getSubject().getReference())
+                .isEqualTo("Patient/" + alex().patientId());
+        assertThat(patient.getIdElement().getIdPart()).isEqualTo(alex().patientId());
+        assertThat(patient.getIdentifierFirstRep().getSystem() + "|" + patient.getIdentifierFirstRep().getValue())
                 .isEqualTo("https://northside-gp.example/mrn|NG-1001");
+        assertThat(patient.getNameFirstRep().getText()).isEqualTo("Alex Morgan");
+        assertThat(patient.hasBirthDate()).as("nothing the resource did not say").isFalse();
+        FhirValidation.assertValid(patient);
     }
 
     @Test

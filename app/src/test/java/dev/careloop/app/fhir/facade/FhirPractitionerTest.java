@@ -70,6 +70,7 @@ class FhirPractitionerTest {
         PractitionerRole benAtRiverside = JSON.parseResource(PractitionerRole.class, role.body());
         assertThat(benAtRiverside.getPractitioner().getReference()).isEqualTo("Practitioner/ben.carter");
         assertThat(benAtRiverside.getOrganization().getReference()).isEqualTo("Organization/" + DERM);
+        assertThat(benAtRiverside.getCodeFirstRep().getText()).isEqualTo("referral coordinator at Riverside");
         assertThat(lakeside.status()).as("lakeside-cardio shares nothing with Ben").isEqualTo(404);
         assertThat(lakeside.body()).contains("OperationOutcome").doesNotContain("Ben Carter");
         assertThat(lakesideRole.status()).isEqualTo(404);
