@@ -80,7 +80,10 @@ final class WholePushes {
                     continue;
                 }
                 if (!out.containsKey(key)) {
-                    Optional<Resource> found = pushable(id, partner, referenced).or(() -> named(id, reference));
+                    // An erased patient is sent as the log now names them (no identity), whatever a read model
+                    // that has not yet seen the erasure still holds.
+                    Optional<Resource> found = erased(reference) ? named(id, reference)
+                            : pushable(id, partner, referenced).or(() -> named(id, reference));
                     if (found.isEmpty()) {
                         logical(reference, base + "/" + literal);
                         continue;
@@ -127,6 +130,11 @@ final class WholePushes {
             return Optional.of(FhirPeople.named(reference));
         }
         return Optional.empty();
+    }
+
+    private static boolean erased(Reference reference) {
+        return "Patient".equals(reference.getType())
+                && dev.careloop.api.Patient.ERASED_SYSTEM.equals(reference.getIdentifier().getSystem());
     }
 
     /** A reference the partner cannot resolve, kept as what it is: CareLoop's URL of the resource. */

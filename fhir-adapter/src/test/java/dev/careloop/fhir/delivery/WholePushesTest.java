@@ -134,6 +134,24 @@ class WholePushesTest {
     }
 
     @Test
+    void anErasedPatientIsSentWithoutIdentityWhateverTheReadModelsStillSay() {
+        FhirChange erasedSending = projector.project(referral(REFERRAL).by("dr.north", GP)
+                .then(referralSent(REFERRAL, GP, DERM, null)).first(1));
+        ServiceRequest request = (ServiceRequest) erasedSending.resources().stream()
+                .filter(r -> r instanceof ServiceRequest).findFirst().orElseThrow();
+        request.getSubject().setIdentifier(new Identifier().setSystem(dev.careloop.api.Patient.ERASED_SYSTEM)
+                .setValue(alex().patientId())).setDisplay(dev.careloop.api.Patient.ERASED_NAME);
+        Partner partner = partner(DERM, Set.of("ServiceRequest"));
+
+        List<Resource> sent = WholePushes.complete(List.of(request), partner, referenced, FHIR_BASE);
+
+        Patient patient = (Patient) sent.stream().filter(r -> r instanceof Patient).findFirst().orElseThrow();
+        assertThat(patient.getIdElement().getIdPart()).isEqualTo(alex().patientId());
+        assertThat(patient.hasIdentifier()).isFalse();
+        assertThat(patient.hasName()).isFalse();
+    }
+
+    @Test
     void thePersonAProvenanceNamesComesAlongWithIt() {
         Provenance provenance = new Provenance();
         provenance.setId(REFERRAL + "-1");
