@@ -182,7 +182,12 @@ public final class AccessMatrix {
             fhirRead("AuditEvent", STAFF_AND_COMPLIANCE),
             fhirDirectory("Organization"),
             fhirDirectory("HealthcareService"),
-            open(GET, "/fhir/metadata"));
+            fhirRead("Patient", STAFF),
+            fhirRead("Practitioner", STAFF_AND_COMPLIANCE),
+            fhirRead("PractitionerRole", STAFF_AND_COMPLIANCE),
+            open(GET, "/fhir/metadata"),
+            // SMART looks for its discovery document under the FHIR base too: the same document as at the root.
+            open(GET, "/fhir/.well-known/smart-configuration"));
 
     private AccessMatrix() {
     }

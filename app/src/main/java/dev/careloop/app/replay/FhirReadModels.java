@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The FHIR facade's search index is a read model too. Declared here: fhir-adapter does not depend on the query
- * side, where the declaration type lives.
+ * The FHIR facade's search index, and the persons it serves (fhir_person_act), are read models too. Declared here:
+ * fhir-adapter does not depend on the query side, where the declaration type lives.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${careloop.sides:command,query,fhir}'.contains('fhir')")
@@ -15,6 +15,6 @@ class FhirReadModels {
 
     @Bean
     ReadModelTables fhirIndexTables() {
-        return ReadModelTables.of("fhir-index", "fhir_resource_index");
+        return ReadModelTables.of("fhir-index", "fhir_resource_index", "fhir_person_act");
     }
 }

@@ -34,6 +34,7 @@ class FhirSecurity {
         http.securityMatcher("/fhir/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/fhir/.well-known/smart-configuration").permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(o -> o
                         .jwt(j -> j.jwtAuthenticationConverter(new ApiSecurity.RolesAndScopes(claims)))

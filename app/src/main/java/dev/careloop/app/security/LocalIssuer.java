@@ -304,7 +304,8 @@ class LocalIssuer {
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Communication.read")));
+                            "system/Communication.read", "system/Patient.read", "system/Practitioner.read",
+                            "system/PractitionerRole.read")));
             // A partner that follows referrals and books appointments: no DocumentReference or Consent scope.
             clients.add(new Client("lakeside-ehr", "lakeside-cardio", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/Task.read", "system/Appointment.read",
@@ -312,7 +313,8 @@ class LocalIssuer {
             clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Consent.read", "system/Communication.read", "system/Provenance.read")));
+                            "system/Consent.read", "system/Communication.read", "system/Provenance.read",
+                            "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read")));
             return clients;
         }
     }

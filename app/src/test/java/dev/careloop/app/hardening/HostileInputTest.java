@@ -299,6 +299,9 @@ class HostileInputTest {
             fhir(hostile.name() + " in a vread", "GET", "/fhir/ServiceRequest/" + ids.get("referral") + "/_history/"
                     + url, ehr, null);
             fhir(hostile.name() + " in a search", "GET", "/fhir/Task?patient=" + url, ehr, null);
+            fhir(hostile.name() + " in a Patient read", "GET", "/fhir/Patient/" + url, ehr, null);
+            fhir(hostile.name() + " in a Practitioner read", "GET", "/fhir/Practitioner/" + url, ehr, null);
+            fhir(hostile.name() + " in a Patient search", "GET", "/fhir/Patient?identifier=urn:x%7C" + url, ehr, null);
             fhir(hostile.name() + " in a created ServiceRequest", "POST", "/fhir/ServiceRequest", ehr,
                     serviceRequest(hostile.json()));
             fhir(hostile.name() + " in a transaction", "POST", "/fhir", ehr, transaction(hostile.json()));

@@ -150,6 +150,9 @@ class AccessMatrixTest {
             GET    /fhir/AuditEvent                                        Y Y Y - - -
             GET    /fhir/Organization                                      Y Y Y Y Y Y
             GET    /fhir/HealthcareService                                 Y Y Y Y Y Y
+            GET    /fhir/Patient                                           Y Y - - Y -
+            GET    /fhir/Practitioner                                      Y Y Y - Y -
+            GET    /fhir/PractitionerRole                                  Y Y Y - Y -
             POST   /fhir/Task                                              - - - - Y -
             PUT    /fhir/Task/{id}                                         - - - - Y -
             """;

@@ -2,6 +2,8 @@ package dev.careloop.fhir.delivery;
 
 import ca.uhn.fhir.util.FhirTerser;
 import dev.careloop.fhir.directory.FhirDirectory;
+import dev.careloop.fhir.directory.FhirPatients;
+import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.partner.Partner;
 import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Identifier;
@@ -23,7 +25,9 @@ import java.util.Optional;
  * HAPI JPA server refuses a reference to anything it does not hold, HAPI-1094) stores every push, the first
  * included. Every literal reference in the Bundle then names a resource of the same Bundle:
  * <ul>
- * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing);</li>
+ * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing),
+ *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted (as the
+ *     resource names them, until /fhir's tables have caught up with the change);</li>
  * <li>so does the current version of another referral's, record's or appointment's resource, when the partner's
  *     organisation may see it and the partner asked for its type (a referral's record can be shared after the
  *     referral named it; the record's own push follows);</li>
@@ -76,7 +80,10 @@ final class WholePushes {
                     continue;
                 }
                 if (!out.containsKey(key)) {
-                    Optional<Resource> found = pushable(id, partner, referenced);
+                    // An erased patient is sent as the log now names them (no identity), whatever a read model
+                    // that has not yet seen the erasure still holds.
+                    Optional<Resource> found = erased(reference) ? named(id, reference)
+                            : pushable(id, partner, referenced).or(() -> named(id, reference));
                     if (found.isEmpty()) {
                         logical(reference, base + "/" + literal);
                         continue;
@@ -98,13 +105,36 @@ final class WholePushes {
 
     private static Optional<Resource> pushable(IdType id, Partner partner, ReferencedResources referenced) {
         String type = id.getResourceType();
-        if (FhirDirectory.serves(type)) {
+        // The directory, the patient and the persons who acted: what the partner's own resources name, whatever types it asked for.
+        if (FhirDirectory.serves(type) || FhirPeople.serves(type) || "Patient".equals(type)) {
             return referenced.find(type, id.getIdPart(), partner.organisation());
         }
         if (!partner.resourceTypes().contains(type)) {
             return Optional.empty();
         }
         return referenced.find(type, id.getIdPart(), partner.organisation());
+    }
+
+    /**
+     * The patient or person as the reference names them, when /fhir cannot serve them yet (its tables follow the
+     * log): so the reference resolves on the partner from the first push, with what the resource says anyway.
+     */
+    private static Optional<Resource> named(IdType id, Reference reference) {
+        if (!reference.hasIdentifier() || !reference.getIdentifier().hasValue()) {
+            return Optional.empty();
+        }
+        if ("Patient".equals(id.getResourceType())) {
+            return Optional.of(FhirPatients.named(id.getIdPart(), reference));
+        }
+        if ("Practitioner".equals(id.getResourceType()) && reference.hasDisplay()) {
+            return Optional.of(FhirPeople.named(reference));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean erased(Reference reference) {
+        return "Patient".equals(reference.getType())
+                && dev.careloop.api.Patient.ERASED_SYSTEM.equals(reference.getIdentifier().getSystem());
     }
 
     /** A reference the partner cannot resolve, kept as what it is: CareLoop's URL of the resource. */

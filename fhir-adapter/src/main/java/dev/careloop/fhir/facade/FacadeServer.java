@@ -6,6 +6,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import dev.careloop.api.PatientIds;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.directory.FhirDirectory;
+import dev.careloop.fhir.directory.FhirPatients;
+import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
@@ -18,6 +20,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +43,8 @@ class FacadeServer {
                                                        InboundReferrals referrals,
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
-                                                       FhirDirectory directory,
+                                                       FhirDirectory directory, FhirPatients patients,
+                                                       FhirPeople people,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -47,6 +56,8 @@ class FacadeServer {
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
         List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referrals, updates));
         providers.addAll(DirectoryProviders.all(directory));
+        providers.add(new PatientProvider(patients, ids, accessLog));
+        providers.addAll(PeopleProviders.all(people));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());
@@ -57,6 +68,25 @@ class FacadeServer {
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhirFacade");
         registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /**
+     * {@code GET /fhir/.well-known/smart-configuration}, where SMART clients look for it (under the FHIR base): the
+     * root document, forwarded to. An exact servlet path wins over the facade's {@code /fhir/*}.
+     */
+    @Bean
+    ServletRegistrationBean<HttpServlet> smartConfigurationUnderTheFhirBase() {
+        HttpServlet forward = new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                    throws ServletException, IOException {
+                request.getRequestDispatcher(SmartConfiguration.PATH).forward(request, response);
+            }
+        };
+        ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(forward,
+                "/fhir" + SmartConfiguration.PATH);
+        registration.setName("fhirSmartConfiguration");
         return registration;
     }
 }

@@ -21,6 +21,8 @@ import java.util.TreeSet;
 @Tag(name = "FHIR", description = "The FHIR R4 facade's discovery")
 class SmartConfiguration {
 
+    static final String PATH = "/.well-known/smart-configuration";
+
     private final String issuer;
     private final String tokenEndpoint;
 
@@ -33,7 +35,7 @@ class SmartConfiguration {
         this.tokenEndpoint = tokenEndpoint == null || tokenEndpoint.isBlank() ? issuer + "/oauth2/token" : tokenEndpoint;
     }
 
-    @GetMapping(value = "/.well-known/smart-configuration", produces = "application/json")
+    @GetMapping(value = PATH, produces = "application/json")
     @Operation(summary = "SMART backend services discovery: the token endpoint and the system scopes of /fhir")
     Map<String, Object> smartConfiguration() {
         Map<String, Object> document = new LinkedHashMap<>();

@@ -206,7 +206,7 @@ public class InboundReferrals {
         Identifier id = subject.getIdentifier();
         if (!id.hasSystem() || !id.hasValue()) {
             throw Outcomes.unprocessable(srAt + ".subject.identifier", "the patient is named by an identifier "
-                    + "with system and value (CareLoop holds no Patient resources)");
+                    + "with system and value (CareLoop keys its Patient resources by it)");
         }
         require(subject.hasDisplay(), srAt + ".subject.display", "the patient's name is required");
         size(id.getSystem(), 255, srAt + ".subject.identifier.system");

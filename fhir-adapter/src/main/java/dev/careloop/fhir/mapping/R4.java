@@ -3,6 +3,7 @@ package dev.careloop.fhir.mapping;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
+import dev.careloop.fhir.directory.FhirPeople;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -65,10 +66,16 @@ final class R4 {
         return ref("Organization", organisation).setDisplay(organisation);
     }
 
-    /** There is no Patient resource: the patient is named by its identifier, as a logical reference. */
+    /**
+     * The patient by its identifier and, where the platform id is known, as {@code Patient/{id}} (what /fhir
+     * serves; a push carries the Patient along or keeps the identifier only).
+     */
     static Reference patient(Patient patient) {
         Reference ref = new Reference().setType("Patient")
                 .setIdentifier(new Identifier().setSystem(patient.identifierSystem()).setValue(patient.identifierValue()));
+        if (patient.patientId() != null && !patient.patientId().isBlank()) {
+            ref.setReference("Patient/" + patient.patientId());
+        }
         return patient.name() == null ? ref : ref.setDisplay(patient.name());
     }
 
@@ -78,11 +85,11 @@ final class R4 {
     }
 
     /**
-     * A person who acted (a clinician, a coordinator, a compliance officer), as a logical reference: CareLoop serves
-     * no Practitioner resources, so the reference names the person by the issuer's subject and shows their name.
+     * A person who acted (a clinician, a coordinator, a compliance officer): {@code Practitioner/{id}} (what /fhir
+     * serves), the issuer's subject as identifier and their name.
      */
     static Reference practitioner(String userId, String name) {
-        return new Reference().setType("Practitioner")
+        return new Reference("Practitioner/" + FhirPeople.practitionerId(userId)).setType("Practitioner")
                 .setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(userId)).setDisplay(name);
     }
 

@@ -58,8 +58,8 @@ final class ReferralMapping {
     /**
      * Task extension: the person at the owning organisation the referral is assigned to, as a logical reference
      * (identifier: their subject at the organisation; display: their name). Task.owner stays the Organization:
-     * partners search, forward (a new owner) and resolve references by it, and CareLoop publishes no Practitioner
-     * resources a literal reference could resolve to.
+     * partners search, forward (a new owner) and resolve references by it, and CareLoop publishes Practitioner
+     * resources only for persons who acted (an assignee may not have yet).
      */
     static final String ASSIGNEE_EXTENSION = R4.EXTENSION + "referral-assignee";
 

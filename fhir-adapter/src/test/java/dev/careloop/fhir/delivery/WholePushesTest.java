@@ -12,9 +12,15 @@ import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -58,6 +64,13 @@ class WholePushesTest {
 
     /** The directory and the log as the facade reads them, each as it is after every test event. */
     private final ReferencedResources referenced = (type, id, organisation) -> {
+        if ("Practitioner".equals(type)) {
+            return Optional.of(new Practitioner().addName(new HumanName().setText("Dr " + id)).setId(id));
+        }
+        if ("Patient".equals(type)) {
+            return Optional.of(new Patient().addIdentifier(new Identifier().setSystem(alex().identifierSystem())
+                    .setValue(alex().identifierValue())).setId(id));
+        }
         if (FhirDirectory.serves(type)) {
             return Optional.of(FhirDirectory.resource(type, new FhirDirectory.Entry(id, id + " clinic",
                     List.of(new FhirDirectory.Service("derm", "Dermatology")))));
@@ -105,6 +118,75 @@ class WholePushesTest {
         assertThat(document.getContentFirstRep().getAttachment().getUrl())
                 .as("the partner fetches the content from CareLoop, not from its own host")
                 .startsWith("https://careloop.example/api/records/" + RECORD + "/content");
+    }
+
+    @Test
+    void thePatientComesAlongWithTheFirstPushThatNamesThemWhateverTypesThePartnerAskedFor() {
+        FhirChange sent = projector.project(referral.first(1));
+
+        Bundle pushed = push(sent, partner(DERM, Set.of("ServiceRequest", "Task")));
+
+        String patient = "Patient/" + alex().patientId();
+        assertThat(pushed.getEntry()).extracting(e -> e.getRequest().getUrl()).contains(patient);
+        assertThat(resource(pushed, ServiceRequest.class).getSubject().getReference()).isEqualTo(patient);
+        assertThat(resource(pushed, Task.class).getFor().getReference()).isEqualTo(patient);
+        assertThat(resource(pushed, Task.class).getFor().getIdentifier().getValue()).isEqualTo("NG-1001");
+    }
+
+    @Test
+    void anErasedPatientIsSentWithoutIdentityWhateverTheReadModelsStillSay() {
+        FhirChange erasedSending = projector.project(referral(REFERRAL).by("dr.north", GP)
+                .then(referralSent(REFERRAL, GP, DERM, null)).first(1));
+        ServiceRequest request = (ServiceRequest) erasedSending.resources().stream()
+                .filter(r -> r instanceof ServiceRequest).findFirst().orElseThrow();
+        request.getSubject().setIdentifier(new Identifier().setSystem(dev.careloop.api.Patient.ERASED_SYSTEM)
+                .setValue(alex().patientId())).setDisplay(dev.careloop.api.Patient.ERASED_NAME);
+        Partner partner = partner(DERM, Set.of("ServiceRequest"));
+
+        List<Resource> sent = WholePushes.complete(List.of(request), partner, referenced, FHIR_BASE);
+
+        Patient patient = (Patient) sent.stream().filter(r -> r instanceof Patient).findFirst().orElseThrow();
+        assertThat(patient.getIdElement().getIdPart()).isEqualTo(alex().patientId());
+        assertThat(patient.hasIdentifier()).isFalse();
+        assertThat(patient.hasName()).isFalse();
+    }
+
+    @Test
+    void thePersonAProvenanceNamesComesAlongWithIt() {
+        Provenance provenance = new Provenance();
+        provenance.setId(REFERRAL + "-1");
+        provenance.addTarget(new Reference("ServiceRequest/" + REFERRAL + "/_history/1"));
+        provenance.addAgent().setWho(new Reference("Practitioner/tom.okafor").setType("Practitioner")
+                .setDisplay("Dr Tom Okafor")).setOnBehalfOf(new Reference("Organization/" + GP));
+        Partner partner = partner(GP, EVERY_TYPE);
+
+        List<Resource> sent = WholePushes.complete(List.of(provenance), partner, referenced, FHIR_BASE);
+
+        assertThat(sent).extracting(r -> r.fhirType() + "/" + r.getIdElement().getIdPart())
+                .contains("Practitioner/tom.okafor", "Organization/" + GP);
+        Provenance pushed = (Provenance) sent.stream().filter(r -> r instanceof Provenance).findFirst().orElseThrow();
+        assertThat(pushed.getAgentFirstRep().getWho().getReference()).isEqualTo("Practitioner/tom.okafor");
+    }
+
+    @Test
+    void aPatientTheFacadeCannotServeYetComesAsTheResourceNamesThem() {
+        FhirChange sent = projector.project(referral.first(1));
+        ReferencedResources noPatient = (type, id, organisation) -> "Patient".equals(type) ? Optional.empty()
+                : referenced.find(type, id, organisation);
+        Partner partner = partner(DERM, EVERY_TYPE);
+
+        Bundle pushed = Bundles.json().parseResource(Bundle.class, Bundles.transaction(partner.baseUrl(),
+                WholePushes.complete(Bundles.forPartner(sent, partner), partner, noPatient, FHIR_BASE)));
+
+        Patient patient = resource(pushed, Patient.class);
+        assertThat(resource(pushed, ServiceRequest.class).getSubject().getReference())
+                .isEqualTo("Patient/" + alex().patientId());
+        assertThat(patient.getIdElement().getIdPart()).isEqualTo(alex().patientId());
+        assertThat(patient.getIdentifierFirstRep().getSystem() + "|" + patient.getIdentifierFirstRep().getValue())
+                .isEqualTo("https://northside-gp.example/mrn|NG-1001");
+        assertThat(patient.getNameFirstRep().getText()).isEqualTo("Alex Morgan");
+        assertThat(patient.hasBirthDate()).as("nothing the resource did not say").isFalse();
+        FhirValidation.assertValid(patient);
     }
 
     @Test

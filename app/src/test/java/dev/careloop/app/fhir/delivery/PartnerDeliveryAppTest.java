@@ -66,6 +66,7 @@ class PartnerDeliveryAppTest {
         var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FHIR-" + partnerId));
         assertThat(sent.status()).isEqualTo(201);
         String referralId = sent.json().get("referralId").asString();
+        String patientId = sent.json().get("patient").get("patientId").asString();
         assertThat(derm.post("/api/referrals/" + referralId + "/accept", null).status()).isEqualTo(200);
 
         List<LoggedRequest> received = awaitRequests(2);
@@ -78,6 +79,7 @@ class PartnerDeliveryAppTest {
         assertThat(bundles.get(0).getEntry()).extracting(e -> e.getRequest().getMethod().toCode() + " "
                         + e.getRequest().getUrl())
                 .containsExactlyInAnyOrder("PUT Organization/northside-gp", "PUT Organization/riverside-derm",
+                        "PUT Patient/" + patientId,
                         "PUT ServiceRequest/" + referralId, "PUT Task/" + referralId,
                         "PUT Provenance/" + referralId + "-1");
         Task accepted = bundles.get(1).getEntry().stream().map(e -> e.getResource())
@@ -91,7 +93,6 @@ class PartnerDeliveryAppTest {
         admin.post("/api/admin/partners/" + partnerId + "/deactivate", null);
 
         // Each delivery is a disclosure in the patient's accounting of disclosures.
-        String patientId = sent.json().get("patient").get("patientId").asString();
         CareLoopClient officer = DemoClinics.at(port).client("northside-gp-compliance");
         Await.until(Duration.ofSeconds(10), () -> officer.get("/api/audit/disclosures?patient=" + patientId).body()
                 .contains("partner-ehr"), "the deliveries in the accounting of disclosures");

@@ -122,6 +122,14 @@ class FhirGuardTest {
             GET  | /fhir/Task?colour=blue      | system/Task.read                               | 400
             GET  | /fhir/Consent/c-1           | system/Task.read                               | 403
             GET  | /fhir/Consent/c-1           | system/Consent.read                            | 404
+            GET  | /fhir/Patient/p-1           | system/Task.read                               | 403
+            GET  | /fhir/Patient/p-1           | system/Patient.read                            | 404
+            GET  | /fhir/Patient?identifier=x%7Cy | system/Task.read                            | 403
+            GET  | /fhir/Patient?identifier=x%7Cy | system/Patient.read                         | 200
+            GET  | /fhir/Practitioner/u-1      | system/Task.read                               | 403
+            GET  | /fhir/Practitioner/u-1      | system/Practitioner.read                       | 404
+            GET  | /fhir/PractitionerRole/r-1  | system/Practitioner.read                       | 403
+            GET  | /fhir/PractitionerRole/r-1  | system/PractitionerRole.read                   | 404
             """)
     void theScopesDecideBeforeTheBodyIsRead(String method, String path, String scopes, int status) {
         String broken = method.equals("GET") ? null : "{\"resourceType\":\"Task\",\"status\":";
@@ -155,6 +163,12 @@ class FhirGuardTest {
             GET  | /fhir/Organization/%20bad%20id%20 |                                                     | 400
             GET  | /fhir/HealthcareService/no-such  |                                                      | 404
             PUT  | /fhir/Organization/northside-gp  | {"resourceType":"Organization","id":"northside-gp"}  | 403
+            GET  | /fhir/Patient/no-such            |                                                      | 404
+            GET  | /fhir/Patient                    |                                                      | 400
+            GET  | /fhir/Patient?identifier=nobar   |                                                      | 400
+            PUT  | /fhir/Patient/p-1                | {"resourceType":"Patient","id":"p-1"}                | 403
+            GET  | /fhir/Practitioner/%20bad%20id%20 |                                                     | 400
+            GET  | /fhir/PractitionerRole/no-such   |                                                      | 404
             """)
     void noDiagnosticsNameTheInsides(String method, String path, String content, int status) {
         ResponseEntity<String> answer = call(HttpMethod.valueOf(method), path, content,
