@@ -66,7 +66,7 @@ class FhirCallerTest {
 
     @Test
     void aTypeTheFacadeDoesNotServeIsNobodysToReadOrWrite() {
-        assertThat(partner("system/*.*").may("Patient", Access.READ)).isFalse();
+        assertThat(partner("system/*.*").may("Observation", Access.READ)).isFalse();
         assertThat(partner("system/*.*").may("Consent", Access.WRITE)).isFalse();
     }
 
