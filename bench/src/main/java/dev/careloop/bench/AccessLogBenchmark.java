@@ -8,7 +8,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,14 +45,7 @@ public final class AccessLogBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || args[i].equals("--help")) {
-                System.out.print(USAGE);
-                System.exit(args[i].equals("--help") ? 0 : 2);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = Options.pairs(args, USAGE);
         CareLoopClient accounted = new CareLoopClient(URI.create(options.getOrDefault("base-url",
                 "http://localhost:8080")));
         CareLoopClient unaccounted = new CareLoopClient(URI.create(options.getOrDefault("unaccounted-url",

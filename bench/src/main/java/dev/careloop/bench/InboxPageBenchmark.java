@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class InboxPageBenchmark {
 
-    static final double TARGET_P95_MILLIS = 150;
     private static final Pattern TOTAL = Pattern.compile("<span>(\\d+)</span> referral\\(s\\)");
 
     private final CareLoopClient client;
@@ -73,14 +72,7 @@ public final class InboxPageBenchmark {
             """;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || args[i].equals("--help")) {
-                System.out.print(USAGE);
-                System.exit(args[i].equals("--help") ? 0 : 2);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = Options.pairs(args, USAGE);
         new InboxPageBenchmark(options).run(args);
     }
 
@@ -283,19 +275,19 @@ public final class InboxPageBenchmark {
                 .append(matchedPerSearch).append(" open ones |\n\n");
         md.append("| measured (").append(iterations).append(" rounds, one request at a time) | p50 | p95 | max | "
                 + "p95 / SQL p95 |\n| --- | ---: | ---: | ---: | ---: |\n");
-        row(md, "**page** `GET /worklist` (whole page, 20 rows, open, due soonest first)", r.page, r.sql);
-        row(md, "its 4 REST calls on loopback, one after another (list, 2 counts, directory)", r.rest, r.sql);
-        row(md, "the SQL behind them (list count + page, 2 counts by status, directory)", r.sql, null);
-        row(md, "**fragment** `POST /worklist/search`, `HX-Request: true`, no words (what htmx swaps in)",
+        WorklistBenchmark.row(md, "**page** `GET /worklist` (whole page, 20 rows, open, due soonest first)", r.page, r.sql);
+        WorklistBenchmark.row(md, "its 4 REST calls on loopback, one after another (list, 2 counts, directory)", r.rest, r.sql);
+        WorklistBenchmark.row(md, "the SQL behind them (list count + page, 2 counts by status, directory)", r.sql, null);
+        WorklistBenchmark.row(md, "**fragment** `POST /worklist/search`, `HX-Request: true`, no words (what htmx swaps in)",
                 r.fragment, r.sqlList);
-        row(md, "its REST call (the list)", r.restList, r.sqlList);
-        row(md, "the SQL behind it (list count + page)", r.sqlList, null);
-        row(md, "**search page** `POST /worklist/search` `q=<surname>` (whole page)", r.pageSearch, r.sqlSearch);
-        row(md, "its 4 REST calls with `q=<surname>`", r.restSearch, r.sqlSearch);
-        row(md, "the SQL behind them", r.sqlSearch, null);
-        row(md, "**search fragment**: the same with `HX-Request: true`", r.fragmentSearch, r.sqlListSearch);
-        row(md, "its REST call (the list with `q`)", r.restListSearch, r.sqlListSearch);
-        row(md, "the SQL behind it", r.sqlListSearch, null);
+        WorklistBenchmark.row(md, "its REST call (the list)", r.restList, r.sqlList);
+        WorklistBenchmark.row(md, "the SQL behind it (list count + page)", r.sqlList, null);
+        WorklistBenchmark.row(md, "**search page** `POST /worklist/search` `q=<surname>` (whole page)", r.pageSearch, r.sqlSearch);
+        WorklistBenchmark.row(md, "its 4 REST calls with `q=<surname>`", r.restSearch, r.sqlSearch);
+        WorklistBenchmark.row(md, "the SQL behind them", r.sqlSearch, null);
+        WorklistBenchmark.row(md, "**search fragment**: the same with `HX-Request: true`", r.fragmentSearch, r.sqlListSearch);
+        WorklistBenchmark.row(md, "its REST call (the list with `q`)", r.restListSearch, r.sqlListSearch);
+        WorklistBenchmark.row(md, "the SQL behind it", r.sqlListSearch, null);
         md.append(String.format(Locale.ROOT, "%nOverhead of the web app over its REST calls at p95 (session, "
                         + "Thymeleaf, the loopback client): page %.1f ms, fragment %.1f ms, search page %.1f ms, "
                         + "search fragment %.1f ms.%n",
@@ -305,18 +297,8 @@ public final class InboxPageBenchmark {
                 r.fragmentSearch.percentileMillis(95) - r.restListSearch.percentileMillis(95)));
         double worst = Math.max(Math.max(r.page.percentileMillis(95), r.pageSearch.percentileMillis(95)),
                 Math.max(r.fragment.percentileMillis(95), r.fragmentSearch.percentileMillis(95)));
-        md.append("\nTarget: the inbox page under ").append((int) TARGET_P95_MILLIS).append(" ms at p95, search "
-                + "included: ").append(worst < TARGET_P95_MILLIS ? "met" : "not met").append(String.format(
-                Locale.ROOT, " (worst p95 %.1f ms)", worst)).append(".\n\n");
-        md.append("Command: `").append(command).append("`\n");
+        WorklistBenchmark.target(md, worst, command);
         return md.toString();
-    }
-
-    private static void row(StringBuilder md, String what, Latencies l, Latencies baseline) {
-        md.append("| ").append(what).append(String.format(Locale.ROOT, " | %.1f ms | %.1f ms | %.1f ms | ",
-                        l.percentileMillis(50), l.percentileMillis(95), l.summary(1).maxMillis()))
-                .append(baseline == null ? "" : String.format(Locale.ROOT, "%.1f",
-                        l.percentileMillis(95) / baseline.percentileMillis(95))).append(" |\n");
     }
 
     /** The machine's load when the result is written: a figure under load says so itself. */

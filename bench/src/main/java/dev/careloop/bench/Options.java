@@ -35,6 +35,22 @@ record Options(URI baseUrl, String jdbcUrl, int clients, int seconds, int warmup
     private static final Set<String> VALUED = Set.of("base-url", "jdbc-url", "clients", "seconds",
             "warmup-seconds", "out", "probe-interval-ms", "secret");
 
+    /**
+     * The {@code --name value} pairs of the single-purpose benchmarks (worklist, inbox page, replay, access log);
+     * {@code --help} prints {@code usage} and exits 0, anything else malformed prints it and exits 2.
+     */
+    static Map<String, String> pairs(String[] args, String usage) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length || args[i].equals("--help")) {
+                System.out.print(usage);
+                System.exit(args[i].equals("--help") ? 0 : 2);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
     static Options parse(List<String> args) {
         Map<String, String> given = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {

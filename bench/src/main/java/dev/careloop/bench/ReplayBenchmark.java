@@ -24,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,14 +73,7 @@ public final class ReplayBenchmark {
             """;
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length || args[i].equals("--help")) {
-                System.out.print(USAGE);
-                System.exit(args[i].equals("--help") ? 0 : 2);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = Options.pairs(args, USAGE);
         new ReplayBenchmark(options).run(args);
     }
 

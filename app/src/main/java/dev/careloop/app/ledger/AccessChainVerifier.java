@@ -43,21 +43,7 @@ public final class AccessChainVerifier {
 
     public Verification verify() {
         long began = System.nanoTime();
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            // A cursor (PostgreSQL streams only inside a transaction): the log may be larger than the heap.
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            try {
-                return walk(connection, began);
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the access log to verify it", e);
-        }
+        return LogVerifier.readOnlyWalk(dataSource, "the access log", connection -> walk(connection, began));
     }
 
     private static Verification walk(Connection connection, long began) throws SQLException {

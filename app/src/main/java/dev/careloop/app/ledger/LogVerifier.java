@@ -67,20 +67,32 @@ public final class LogVerifier {
     /** Verifies from {@code start} up to {@code toPosition} (inclusive; null for the end of the log). */
     public Verification verify(Start start, Long toPosition) {
         long began = System.nanoTime();
+        return readOnlyWalk(dataSource, "the log", connection -> walk(connection, start, toPosition, began));
+    }
+
+    /** A walk over a table that may be larger than the heap. */
+    interface Walk<T> {
+        T over(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code walk} on a read-only connection inside a transaction (PostgreSQL streams a cursor only inside one),
+     * rolled back and restored afterwards; {@code what} names the table in the failure.
+     */
+    static <T> T readOnlyWalk(DataSource dataSource, String what, Walk<T> walk) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            // A cursor (PostgreSQL streams only inside a transaction): the log may be larger than the heap.
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             try {
-                return walk(connection, start, toPosition, began);
+                return walk.over(connection);
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not read the log to verify it", e);
+            throw new IllegalStateException("could not read " + what + " to verify it", e);
         }
     }
 

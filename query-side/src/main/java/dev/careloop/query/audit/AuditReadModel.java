@@ -87,7 +87,7 @@ public class AuditReadModel {
                 + "WHERE " + where + " ORDER BY e.occurred_at" + direction + ", e.global_index" + direction
                 + " LIMIT ? OFFSET ?", entry, selectArgs.toArray());
         long totalItems = total == null ? 0 : total;
-        return new Page(items, page, size, totalItems, (int) ((totalItems + size - 1) / size));
+        return new Page(items, page, size, totalItems, pages(totalItems, size));
     }
 
     /**
@@ -220,7 +220,13 @@ public class AuditReadModel {
                 + "WHERE p.aggregate_id = e.aggregate_id AND p.organisation = ?))";
     }
 
-    private static void equal(StringBuilder where, List<Object> args, String column, String value) {
+    /** How many pages of {@code size} hold {@code total} entries. */
+    static int pages(long total, int size) {
+        return (int) ((total + size - 1) / size);
+    }
+
+    /** {@code AND column = ?} when the filter names a value. */
+    static void equal(StringBuilder where, List<Object> args, String column, String value) {
         if (value != null) {
             where.append(" AND ").append(column).append(" = ?");
             args.add(value);

@@ -56,7 +56,7 @@ class ReadAccessEntries {
         long reads = readCount == null ? 0 : readCount;
         if (eventTypes.isEmpty()) {
             return new AuditReadModel.Page(reads(officer, where, args, ascending, (long) page * size, size), page, size,
-                    reads, pages(reads, size));
+                    reads, AuditReadModel.pages(reads, size));
         }
         // Both sorted by time: the first (page + 1) * size of each hold the page of their merge.
         int upTo = (page + 1) * size;
@@ -71,7 +71,7 @@ class ReadAccessEntries {
         long total = found.totalItems() + reads;
         List<AuditReadModel.Entry> items = merged.subList(Math.min(merged.size(), page * size),
                 Math.min(merged.size(), upTo));
-        return new AuditReadModel.Page(List.copyOf(items), page, size, total, pages(total, size));
+        return new AuditReadModel.Page(List.copyOf(items), page, size, total, AuditReadModel.pages(total, size));
     }
 
     private List<AuditReadModel.Entry> reads(ComplianceScope.Officer officer, String where, List<Object> args,
@@ -155,14 +155,14 @@ class ReadAccessEntries {
             args.add(f.patientId());
             where.append(party(officer, args)).append("))");
         }
-        equal(where, args, "a.user_id", f.user());
-        equal(where, args, "a.organisation", f.organisation());
-        equal(where, args, "split_part(a.resource_id, '/', 1)", f.referralId());
-        equal(where, args, "split_part(a.resource_id, '/', 1)", f.recordId());
-        equal(where, args, "split_part(a.resource_id, '/', 1)", f.appointmentId());
-        equal(where, args, "a.client", f.client());
-        equal(where, args, "a.purpose_of_use", f.purposeOfUse());
-        equal(where, args, "a.request_id", f.requestId());
+        AuditReadModel.equal(where, args, "a.user_id", f.user());
+        AuditReadModel.equal(where, args, "a.organisation", f.organisation());
+        AuditReadModel.equal(where, args, "split_part(a.resource_id, '/', 1)", f.referralId());
+        AuditReadModel.equal(where, args, "split_part(a.resource_id, '/', 1)", f.recordId());
+        AuditReadModel.equal(where, args, "split_part(a.resource_id, '/', 1)", f.appointmentId());
+        AuditReadModel.equal(where, args, "a.client", f.client());
+        AuditReadModel.equal(where, args, "a.purpose_of_use", f.purposeOfUse());
+        AuditReadModel.equal(where, args, "a.request_id", f.requestId());
         if (f.from() != null) {
             where.append(" AND a.accessed_at >= ?");
             args.add(Timestamp.from(f.from()));
@@ -172,16 +172,5 @@ class ReadAccessEntries {
             args.add(Timestamp.from(f.to()));
         }
         return where.toString();
-    }
-
-    private static void equal(StringBuilder where, List<Object> args, String column, String value) {
-        if (value != null) {
-            where.append(" AND ").append(column).append(" = ?");
-            args.add(value);
-        }
-    }
-
-    private static int pages(long total, int size) {
-        return (int) ((total + size - 1) / size);
     }
 }
