@@ -26,8 +26,12 @@ public final class Checkpoints {
     private final LogVerifier verifier;
 
     public Checkpoints(DataSource dataSource) {
+        this(dataSource, LogVerifier.DEFAULT_CHAIN_WINDOW);
+    }
+
+    public Checkpoints(DataSource dataSource, java.time.Duration chainWindow) {
         this.dataSource = dataSource;
-        this.verifier = new LogVerifier(dataSource);
+        this.verifier = new LogVerifier(dataSource, chainWindow);
     }
 
     /** A stored checkpoint. */
