@@ -176,6 +176,20 @@ class ChainerTest {
     }
 
     @Test
+    void aLaggingChainerStillLetsTheChainedPrefixBeSignedButNotBeyond() throws Exception {
+        java.security.KeyPair key = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        db.appendMany(3);
+        db.chain();
+        LedgerDatabase.append(db.jdbc, "stale", 0, "{}", Instant.now().minusSeconds(60));
+
+        Checkpoints.Result result = new Checkpoints(db.dataSource)
+                .checkpoint(key.getPrivate(), key.getPublic().getEncoded(), Instant.now());
+
+        assertThat(result.verification().firstBreak().kind()).isEqualTo(Kind.LAGGING);
+        assertThat(result.written()).map(Checkpoints.Checkpoint::position).contains(3L);
+    }
+
+    @Test
     void theRunningChainerLinksAnAppendWithoutBeingAsked() throws Exception {
         Chainer chainer = new Chainer(db.dataSource, Duration.ofMillis(250));
         chainer.start();
