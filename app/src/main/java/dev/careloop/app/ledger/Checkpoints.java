@@ -26,8 +26,12 @@ public final class Checkpoints {
     private final LogVerifier verifier;
 
     public Checkpoints(DataSource dataSource) {
+        this(dataSource, LogVerifier.DEFAULT_CHAIN_WINDOW);
+    }
+
+    public Checkpoints(DataSource dataSource, java.time.Duration chainWindow) {
         this.dataSource = dataSource;
-        this.verifier = new LogVerifier(dataSource);
+        this.verifier = new LogVerifier(dataSource, chainWindow);
     }
 
     /** A stored checkpoint. */
@@ -85,13 +89,15 @@ public final class Checkpoints {
     }
 
     /**
-     * Verifies the chain since the newest checkpoint this key signed and, when it is intact and has grown,
-     * signs its head. Returns the verification (and the new checkpoint, if one was written).
+     * Verifies the chain since the newest checkpoint this key signed and, when it is intact (or only lags behind
+     * the chain window) and has grown, signs its head. Returns the verification (and the new checkpoint, if one was written).
      */
     public Result checkpoint(PrivateKey key, byte[] publicKey, Instant now) {
         String keyId = CheckpointSignature.keyId(publicKey);
         Verification verification = verifier.verify(trustedStart(Set.of(keyId), null), null);
-        if (!verification.intact() || verification.verifiedUpToPosition() == 0
+        // A chainer lagging behind the window is no tampering: the chained prefix verified and is signed.
+        boolean lagging = !verification.intact() && verification.firstBreak().kind() == LogVerifier.Kind.LAGGING;
+        if ((!verification.intact() && !lagging) || verification.verifiedUpToPosition() == 0
                 || verification.eventsChecked() == 0) {
             return new Result(verification, Optional.empty());
         }

@@ -86,6 +86,9 @@ class LedgerController {
         body.put("verifiedUpToPosition", v.verifiedUpToPosition());
         body.put("verifiedUpToGlobalIndex", v.verifiedUpToGlobalIndex());
         body.put("eventsChecked", v.eventsChecked());
+        // Committed within the chain window and not linked yet: not a break (older ones are).
+        body.put("unchained", v.unchained());
+        body.put("chainWindow", v.chainWindow().toString());
         body.put("tookMillis", v.took().toMillis());
         if (v.firstBreak() != null) {
             Map<String, Object> broken = new LinkedHashMap<>();
