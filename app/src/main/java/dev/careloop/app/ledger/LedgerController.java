@@ -59,6 +59,7 @@ class LedgerController {
         accessLog.put("intact", v.intact());
         accessLog.put("summary", v.summary());
         accessLog.put("entriesChecked", v.entriesChecked());
+        accessLog.put("checkpointsMatched", v.checkpointsMatched());
         accessLog.put("firstBreak", v.firstBreak());
         accessLog.put("tookMillis", v.took().toMillis());
         body.put("accessLog", accessLog);
@@ -73,6 +74,14 @@ class LedgerController {
         Map<String, Object> body = report(result.verification());
         result.written().ifPresent(c -> body.put("checkpoint", Map.of("position", c.position(),
                 "signedAt", c.signedAt().toString(), "keyId", c.keyId())));
+        AccessCheckpoints.Result access = ledger.checkpointAccessLog();
+        Map<String, Object> accessLog = new LinkedHashMap<>();
+        accessLog.put("intact", access.verification().intact());
+        accessLog.put("summary", access.verification().summary());
+        access.written().ifPresent(c -> accessLog.put("checkpoint", Map.of("position", c.position(),
+                "signedAt", c.signedAt().toString(), "keyId", c.keyId())));
+        body.put("accessLog", accessLog);
+        body.put("intact", (Boolean) body.get("intact") && access.verification().intact());
         body.put("publicKey", ledger.publicKey());
         return body;
     }
