@@ -23,3 +23,16 @@ FROM (SELECT e.payload_json ->> 'partnerId' AS partner_id, e.payload_json ->> 'a
 JOIN fhir_partner p ON p.id = d.partner_id
 WHERE d.aggregate_id IS NOT NULL AND d.version IS NOT NULL
 ORDER BY d.partner_id, d.aggregate_id, d.version DESC;
+
+-- The facade's search by identifier (each "system|value" of the resource's identifiers) and Task.focus
+-- ("ServiceRequest/{id}"). Filled here for what the index already holds; the fhir-index group keeps them after.
+ALTER TABLE fhir_resource_index ADD COLUMN identifiers TEXT[] NOT NULL DEFAULT '{}';
+ALTER TABLE fhir_resource_index ADD COLUMN focus VARCHAR(200);
+UPDATE fhir_resource_index SET focus = 'ServiceRequest/' || id WHERE resource_type = 'Task';
+UPDATE fhir_resource_index i SET identifiers = ARRAY[(convert_from(e.payload, 'UTF8')::jsonb ->> 'identifierSystem')
+        || '|' || (convert_from(e.payload, 'UTF8')::jsonb ->> 'referralNumber')]
+FROM domain_event_entry e
+WHERE i.resource_type = 'ServiceRequest' AND e.aggregate_identifier = i.aggregate_id AND e.sequence_number = 0
+  AND e.payload_type = 'dev.careloop.api.referral.ReferralSent'
+  AND convert_from(e.payload, 'UTF8')::jsonb ->> 'referralNumber' IS NOT NULL;
+CREATE INDEX fhir_resource_index_identifiers ON fhir_resource_index USING GIN (identifiers);
