@@ -73,6 +73,11 @@ public class Ledger extends PeriodicTask {
         return accessVerifier.verify();
     }
 
+    /** The newest {@code limit} signed checkpoints, each checked against the keys this process trusts. */
+    public java.util.List<Checkpoints.Reviewed> recentCheckpoints(int limit) {
+        return checkpoints.recent(trustedKeyIds, limit);
+    }
+
     /** Verifies what is new since the last checkpoint and signs the head when intact. */
     public Checkpoints.Result checkpoint() {
         Checkpoints.Result result = checkpoints.checkpoint(signingKey, publicKey, clock.instant());
