@@ -83,6 +83,11 @@ public class Ledger extends PeriodicTask {
         return accessVerifier.verify(accessCheckpoints.trusted(trustedKeyIds));
     }
 
+    /** The newest {@code limit} signed checkpoints, each checked against the keys this process trusts. */
+    public java.util.List<Checkpoints.Reviewed> recentCheckpoints(int limit) {
+        return checkpoints.recent(trustedKeyIds, limit);
+    }
+
     /** Verifies the access log's entries since its last checkpoint and signs its head when intact. */
     public AccessCheckpoints.Result checkpointAccessLog() {
         AccessCheckpoints.Result result = accessCheckpoints.checkpoint(signingKey, publicKey, clock.instant());

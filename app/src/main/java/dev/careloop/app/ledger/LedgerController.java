@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,6 +68,15 @@ class LedgerController {
         accessLog.put("tookMillis", v.took().toMillis());
         body.put("accessLog", accessLog);
         return body;
+    }
+
+    @GetMapping("/api/audit/log/checkpoints")
+    @Operation(summary = "The signed checkpoints of the log, newest first: position, when, which key, whether the "
+            + "signature verifies with a key this process trusts and whether the chain still holds the signed link")
+    List<Checkpoints.Reviewed> checkpoints(Actor actor, @RequestParam(defaultValue = "20") @Min(1) @Max(200)
+            int limit) {
+        requireRole(actor, Set.of(Actor.COMPLIANCE, Actor.ADMIN));
+        return ledger.recentCheckpoints(limit);
     }
 
     @PostMapping("/api/admin/ledger/checkpoints")
