@@ -34,6 +34,7 @@ public class Ledger extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(Ledger.class);
 
+    private final Chainer chainer;
     private final LogVerifier verifier;
     private final AccessChainVerifier accessVerifier;
     private final Checkpoints checkpoints;
@@ -43,15 +44,17 @@ public class Ledger extends PeriodicTask {
     private final Set<String> trustedKeyIds = new HashSet<>();
     private final Clock clock;
 
-    Ledger(DataSource dataSource, @Value("${careloop.ledger.signing-key:}") String signingKey,
+    Ledger(DataSource dataSource, Chainer chainer, @Value("${careloop.ledger.signing-key:}") String signingKey,
            @Value("${careloop.ledger.public-key:}") String signingPublicKey,
            @Value("${careloop.ledger.trusted-keys:}") String trustedKeys,
            @Value("${careloop.ledger.checkpoint-interval:PT1M}") Duration interval,
+           @Value("${careloop.ledger.chain-window:PT10S}") Duration chainWindow,
            @Value("${careloop.demo-keys-expected:false}") boolean demoKeysExpected) {
         super("ledger-checkpoints", interval, Rounds.CLUSTER_WIDE);
-        this.verifier = new LogVerifier(dataSource);
+        this.chainer = chainer;
+        this.verifier = new LogVerifier(dataSource, chainWindow);
         this.accessVerifier = new AccessChainVerifier(dataSource);
-        this.checkpoints = new Checkpoints(dataSource);
+        this.checkpoints = new Checkpoints(dataSource, chainWindow);
         this.accessCheckpoints = new AccessCheckpoints(dataSource);
         KeyPair pair = keyPair(signingKey, signingPublicKey, demoKeysExpected);
         this.signingKey = pair.getPrivate();
@@ -65,8 +68,10 @@ public class Ledger extends PeriodicTask {
     /**
      * Verifies the chain: from the newest trusted checkpoint at or before {@code fromPosition} (or the start,
      * when {@code full}), up to {@code toPosition} (null: the end, where unchained events are looked for too).
+     * What has committed is chained first, so only events held back by a transaction still open wait.
      */
     public Verification verify(Long fromPosition, Long toPosition, boolean full) {
+        chainer.chainNow();
         return verifier.verify(checkpoints.startFor(trustedKeyIds, fromPosition, toPosition, full), toPosition);
     }
 
@@ -76,6 +81,11 @@ public class Ledger extends PeriodicTask {
      */
     public AccessChainVerifier.Verification verifyAccessLog() {
         return accessVerifier.verify(accessCheckpoints.trusted(trustedKeyIds));
+    }
+
+    /** The newest {@code limit} signed checkpoints, each checked against the keys this process trusts. */
+    public java.util.List<Checkpoints.Reviewed> recentCheckpoints(int limit) {
+        return checkpoints.recent(trustedKeyIds, limit);
     }
 
     /** Verifies the access log's entries since its last checkpoint and signs its head when intact. */
@@ -88,10 +98,15 @@ public class Ledger extends PeriodicTask {
         return result;
     }
 
-    /** Verifies what is new since the last checkpoint and signs the head when intact. */
+    /** Chains what has committed, verifies what is new since the last checkpoint and signs the head when intact. */
     public Checkpoints.Result checkpoint() {
+        chainer.chainNow();
         Checkpoints.Result result = checkpoints.checkpoint(signingKey, publicKey, clock.instant());
-        if (!result.verification().intact()) {
+        if (!result.verification().intact()
+                && result.verification().firstBreak().kind() == LogVerifier.Kind.LAGGING) {
+            log.warn("Committed events wait for the hash chain longer than the chain window: {}",
+                    result.verification().summary());
+        } else if (!result.verification().intact()) {
             log.error("The event log failed verification; no checkpoint signed: {}", result.verification().summary());
         }
         return result;

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,12 +19,14 @@ import java.util.Set;
  * The ledger's command-line entry points, run without starting the platform:
  * <pre>
  * java -jar app.jar verify-log --url jdbc:postgresql://host/db --user u [--password p]
- *                              [--public-key BASE64] [--from POSITION] [--to POSITION]
+ *                              [--public-key BASE64] [--from POSITION] [--to POSITION] [--chain-window PT10S]
  * java -jar app.jar ledger-keygen
  * </pre>
  * {@code verify-log} checks the event log and the access log's own chain; it exits 0 when both are intact, 1 when
  * either is broken, 2 when it could not run (bad arguments, a database it cannot reach or read). With
  * {@code --public-key} it starts after the newest checkpoint that key signed; without, at the start of the log.
+ * Events committed but not chained yet are reported while younger than {@code --chain-window} (default PT10S), and
+ * make the log fail verification when older.
  */
 public final class LedgerCommands {
 
@@ -41,9 +45,10 @@ public final class LedgerCommands {
     /** Verification could not run: bad arguments, or the database could not be reached or read. */
     public static final int COULD_NOT_RUN = 2;
 
-    private static final Set<String> OPTIONS = Set.of("url", "user", "password", "public-key", "from", "to");
+    private static final Set<String> OPTIONS = Set.of("url", "user", "password", "public-key", "from", "to",
+            "chain-window");
     private static final String USAGE = "usage: verify-log --url jdbc:postgresql://host:port/db --user USER "
-            + "[--password PASSWORD] [--public-key BASE64] [--from POSITION] [--to POSITION]";
+            + "[--password PASSWORD] [--public-key BASE64] [--from POSITION] [--to POSITION] [--chain-window PT10S]";
 
     /**
      * Runs the command; the exit status: {@link #INTACT}, {@link #BROKEN}, or {@link #COULD_NOT_RUN}, so that a
@@ -64,10 +69,12 @@ public final class LedgerCommands {
         }
         Long from;
         Long to;
+        Duration chainWindow;
         String key = options.get("public-key");
         try {
             from = position(options, "from");
             to = position(options, "to");
+            chainWindow = chainWindow(options.get("chain-window"));
             if (key != null) {
                 publicKey(key);
             }
@@ -85,7 +92,7 @@ public final class LedgerCommands {
         Verification verification;
         AccessChainVerifier.Verification accessLog;
         try {
-            LogVerifier verifier = new LogVerifier(dataSource);
+            LogVerifier verifier = new LogVerifier(dataSource, chainWindow);
             // A pinned key's checkpoints are trusted; without one, everything is recomputed.
             Start start = new Checkpoints(dataSource).startFor(
                     key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
@@ -111,6 +118,21 @@ public final class LedgerCommands {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--public-key must be the base64 public key that signs checkpoints");
         }
+    }
+
+    private static Duration chainWindow(String value) {
+        if (value == null) {
+            return LogVerifier.DEFAULT_CHAIN_WINDOW;
+        }
+        try {
+            Duration window = Duration.parse(value.trim());
+            if (!window.isNegative()) {
+                return window;
+            }
+        } catch (DateTimeParseException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--chain-window must be an ISO-8601 duration such as PT10S");
     }
 
     private static Long position(Map<String, String> options, String name) {

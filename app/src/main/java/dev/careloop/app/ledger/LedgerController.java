@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,6 +70,15 @@ class LedgerController {
         return body;
     }
 
+    @GetMapping("/api/audit/log/checkpoints")
+    @Operation(summary = "The signed checkpoints of the log, newest first: position, when, which key, whether the "
+            + "signature verifies with a key this process trusts and whether the chain still holds the signed link")
+    List<Checkpoints.Reviewed> checkpoints(Actor actor, @RequestParam(defaultValue = "20") @Min(1) @Max(200)
+            int limit) {
+        requireRole(actor, Set.of(Actor.COMPLIANCE, Actor.ADMIN));
+        return ledger.recentCheckpoints(limit);
+    }
+
     @PostMapping("/api/admin/ledger/checkpoints")
     @Operation(summary = "Verify what is new since the last checkpoint and sign the chain's head now")
     Map<String, Object> checkpoint(Actor actor) {
@@ -95,6 +108,9 @@ class LedgerController {
         body.put("verifiedUpToPosition", v.verifiedUpToPosition());
         body.put("verifiedUpToGlobalIndex", v.verifiedUpToGlobalIndex());
         body.put("eventsChecked", v.eventsChecked());
+        // Committed within the chain window and not linked yet: not a break (older ones are).
+        body.put("unchained", v.unchained());
+        body.put("chainWindow", v.chainWindow().toString());
         body.put("tookMillis", v.took().toMillis());
         if (v.firstBreak() != null) {
             Map<String, Object> broken = new LinkedHashMap<>();

@@ -11,17 +11,29 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * Recomputes the log's hash chain (V14) and names the first event whose content, order or presence no longer
- * matches. Plain JDBC, so the same code runs in the API and from the command line against any database.
+ * Recomputes the log's hash chain (V14, chained after commit since V47) and names the first event whose content,
+ * order or presence no longer matches. It walks the chain's own order (its positions), which is the order the
+ * chainer linked events in, not the global index. Events committed but not chained yet are reported as such while
+ * younger than the chain window, and as a break once older. Plain JDBC, so the same code runs in the API and from
+ * the command line against any database.
  */
 public final class LogVerifier {
+
+    /** How long a committed event may wait for the chainer before verification fails (careloop.ledger.chain-window). */
+    public static final Duration DEFAULT_CHAIN_WINDOW = Duration.ofSeconds(10);
 
     private static final int FETCH_SIZE = 2_000;
 
     private final DataSource dataSource;
+    private final Duration chainWindow;
 
     public LogVerifier(DataSource dataSource) {
+        this(dataSource, DEFAULT_CHAIN_WINDOW);
+    }
+
+    public LogVerifier(DataSource dataSource, Duration chainWindow) {
         this.dataSource = dataSource;
+        this.chainWindow = chainWindow;
     }
 
     /** What broke, where. {@code position} is the chain position (null for an event the chain never saw). */
@@ -35,24 +47,29 @@ public final class LogVerifier {
         ORDER,
         /** The chain names an event, or a link, that is no longer there. */
         MISSING,
-        /** An event is in the log that was never chained (inserted behind the trigger's back). */
-        UNCHAINED
+        /** An event is in the log where the chainer has already passed: it was inserted behind the log's back. */
+        UNCHAINED,
+        /** A committed event has waited for the chainer longer than the chain window. */
+        LAGGING
     }
 
     /**
      * The outcome. {@code anchor} is what the first checked link was trusted from: the start of the log, a
-     * signed checkpoint, or the stored link before a range.
+     * signed checkpoint, or the stored link before a range. {@code unchained}: events committed within the chain
+     * window that the chainer has not linked yet (counted when verifying to the end of the log).
      */
     public record Verification(boolean intact, String anchor, long fromPosition, long verifiedUpToPosition,
                                Long verifiedUpToGlobalIndex, long eventsChecked, Break firstBreak,
-                               Duration took) {
+                               Duration took, long unchained, Duration chainWindow) {
 
         public String summary() {
             String upTo = verifiedUpToGlobalIndex != null
                     ? "event " + verifiedUpToGlobalIndex + " (chain position " + verifiedUpToPosition + ")"
                     : verifiedUpToPosition > 0 ? "chain position " + verifiedUpToPosition
                     : "the start of the log";
-            return intact ? "intact up to " + upTo + ", " + eventsChecked + " events checked from " + anchor
+            String waiting = unchained == 0 ? "" : "; " + unchained + " events committed within the chain window ("
+                    + chainWindow + ") not chained yet";
+            return intact ? "intact up to " + upTo + ", " + eventsChecked + " events checked from " + anchor + waiting
                     : "BROKEN at " + (firstBreak.position() == null ? "" : "chain position " + firstBreak.position()
                     + ", ") + "event " + firstBreak.globalIndex() + ": " + firstBreak.kind() + ": "
                     + firstBreak.detail() + " (intact up to " + upTo + ")";
@@ -158,11 +175,14 @@ public final class LogVerifier {
                 }
             }
         }
+        long unchained = 0;
         if (found == null && toPosition == null) {
-            found = firstUnchained(connection).orElse(null);
+            Unchained waiting = unchained(connection);
+            found = waiting.found();
+            unchained = waiting.withinWindow();
         }
         return new Verification(found == null, start.anchor(), start.afterPosition(), position, globalIndex,
-                checked, found, Duration.ofNanos(System.nanoTime() - began));
+                checked, found, Duration.ofNanos(System.nanoTime() - began), unchained, chainWindow);
     }
 
     /** An event whose digest is recorded elsewhere in the chain was moved; otherwise it was changed. */
@@ -182,18 +202,52 @@ public final class LogVerifier {
                 + " is not what was appended (digest " + HexFormat.of().formatHex(digest, 0, 8) + "...)");
     }
 
-    private static Optional<Break> firstUnchained(Connection connection) throws SQLException {
+private record Unchained(Break found, long withinWindow) {
+    }
+
+    /**
+     * Events in the log and not in the chain. One at a place in the chainer's order it has already passed (or from
+     * before V47, whose trigger chained every append) can never be chained: it was inserted behind the log's back.
+     * The others wait for the chainer: fine while younger than the window (by the event's own time), a break after.
+     */
+    private Unchained unchained(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT e.global_index FROM domain_event_entry e
-                WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index)
-                ORDER BY e.global_index LIMIT 1""");
-             ResultSet row = query.executeQuery()) {
-            if (row.next()) {
-                long index = row.getLong(1);
-                return Optional.of(new Break(Kind.UNCHAINED, null, index,
-                        "the event at index " + index + " was never chained: it was inserted behind the log's back"));
+                WITH waiting AS (
+                    SELECT e.global_index,
+                           e.tx_id IS NULL OR (e.tx_id, e.global_index)
+                               <= (coalesce(p.tx_id, '0'::xid8), p.global_index) AS passed,
+                           CASE WHEN e.time_stamp ~ '^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z$'
+                                THEN e.time_stamp::timestamptz END AS appended_at
+                    FROM domain_event_entry e CROSS JOIN event_chain_progress p
+                    WHERE NOT EXISTS (SELECT 1 FROM event_chain c WHERE c.global_index = e.global_index))
+                SELECT (SELECT min(global_index) FROM waiting WHERE passed) AS behind,
+                       (SELECT count(*) FROM waiting WHERE NOT passed
+                            AND appended_at > now() - make_interval(secs => ?)) AS young,
+                       (SELECT global_index FROM waiting WHERE NOT passed
+                            AND coalesce(appended_at <= now() - make_interval(secs => ?), true)
+                            ORDER BY appended_at NULLS FIRST, global_index LIMIT 1) AS stale,
+                       (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL) AS oldest_open""")) {
+            double window = chainWindow.toMillis() / 1000.0;
+            query.setDouble(1, window);
+            query.setDouble(2, window);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                long young = row.getLong("young");
+                long behind = row.getLong("behind");
+                if (!row.wasNull()) {
+                    return new Unchained(new Break(Kind.UNCHAINED, null, behind, "the event at index " + behind
+                            + " was never chained: it was inserted behind the log's back"), young);
+                }
+                long stale = row.getLong("stale");
+                if (!row.wasNull()) {
+                    java.sql.Timestamp oldestOpen = row.getTimestamp("oldest_open");
+                    return new Unchained(new Break(Kind.LAGGING, null, stale, "the event at index " + stale
+                            + " waits for the chainer longer than the chain window (" + chainWindow + "): the chainer "
+                            + "is not running" + (oldestOpen == null ? "" : ", or a transaction open since "
+                            + oldestOpen.toInstant() + " holds it back")), young);
+                }
+                return new Unchained(null, young);
             }
-            return Optional.empty();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.careloop.app.ledger;
 
+import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
@@ -9,9 +10,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The log's verification over HTTP, on the log the platform itself appends to (Axon's inserts are chained). */
+/** The log's verification over HTTP, on the log the platform itself appends to (its chainer links Axon's inserts). */
 @CareLoopIntegrationTest
 class LedgerApiTest {
 
@@ -33,8 +36,10 @@ class LedgerApiTest {
         assertThat(verified.status()).as(verified.body()).isEqualTo(200);
         assertThat(verified.json().get("intact").asBoolean()).isTrue();
         assertThat(verified.json().get("eventsChecked").asLong()).isGreaterThanOrEqualTo(before);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_chain", Long.class))
-                .isEqualTo(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class));
+        // The verification's own audit event commits after it: the chainer links it soon after, as every event.
+        Await.until(Duration.ofSeconds(5), () -> jdbc.queryForObject("SELECT count(*) FROM event_chain", Long.class)
+                .equals(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)),
+                "every event the platform appended is chained");
         // The verification is itself an audited read of the trail.
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE payload_type = "
                 + "'dev.careloop.api.audit.AuditTrailRead' AND position(convert_to('verify-log', 'UTF8') in payload) > 0",
@@ -55,6 +60,25 @@ class LedgerApiTest {
         assertThat(verified.json().get("anchor").asString()).startsWith("the checkpoint at position ");
         assertThat(verified.json().get("fromPosition").asLong()).isGreaterThanOrEqualTo(position);
         assertThat(verified.json().get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anOfficerReviewsTheCheckpointHistoryNewestFirst() {
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        DemoClinics.at(port).gp().post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "LEDGER-3"));
+        long signed = admin.post("/api/admin/ledger/checkpoints", null).json().get("checkpoint").get("position")
+                .asLong();
+
+        Response history = DemoClinics.at(port).client("northside-gp-compliance")
+                .get("/api/audit/log/checkpoints?limit=5");
+
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+        assertThat(history.json().get(0).get("position").asLong()).isEqualTo(signed);
+        assertThat(history.json().get(0).get("trustedSignature").asBoolean()).isTrue();
+        assertThat(history.json().get(0).get("linkStillStored").asBoolean()).isTrue();
+        assertThat(history.json().get(0).get("keyId").asString()).isNotBlank();
+        assertThat(history.json().size()).isLessThanOrEqualTo(5);
+        assertThat(DemoClinics.at(port).derm().get("/api/audit/log/checkpoints").status()).isEqualTo(403);
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * A fresh database with CareLoop's migrations for each ledger test (tamper tests corrupt the log, so no test
  * shares one), on one embedded PostgreSQL per test JVM. Events are appended as Axon's JDBC storage does: plain
- * INSERTs into domain_event_entry, which the trigger chains.
+ * INSERTs into domain_event_entry; {@link #chain()} runs the chainer that links them after they commit.
  */
 public final class LedgerDatabase {
 
@@ -56,14 +56,24 @@ public final class LedgerDatabase {
 
     /** Appends one event of aggregate {@code aggregateId}; returns its global index. */
     long append(String aggregateId, long sequence, String payloadJson) {
-        return jdbc.queryForObject("""
+        return append(jdbc, aggregateId, sequence, payloadJson, Instant.now());
+    }
+
+    /** Appends one event through {@code on} (a transaction of the caller's), created at {@code at}. */
+    static long append(JdbcTemplate on, String aggregateId, long sequence, String payloadJson, Instant at) {
+        return on.queryForObject("""
                         INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
                             meta_data, payload, payload_revision, payload_type, time_stamp)
                         VALUES (?, ?, 'Referral', ?, ?, ?, NULL, 'dev.careloop.api.referral.ReferralAccepted', ?)
                         RETURNING global_index""", Long.class,
                 aggregateId, sequence, UUID.randomUUID().toString(),
                 "{\"userId\":\"dr-river\",\"organisation\":\"riverside-derm\"}".getBytes(StandardCharsets.UTF_8),
-                payloadJson.getBytes(StandardCharsets.UTF_8), Instant.now().toString());
+                payloadJson.getBytes(StandardCharsets.UTF_8), at.toString());
+    }
+
+    /** Links every committed event into the chain, as the application's chainer does after commits. */
+    long chain() {
+        return new Chainer(dataSource, java.time.Duration.ofMillis(250)).chainNow();
     }
 
     /** Appends {@code count} more events to a few referrals; returns the last global index. */

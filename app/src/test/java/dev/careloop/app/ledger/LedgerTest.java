@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The log's hash chain: written by the database as events are appended, recomputed by the verifier, which
+ * The log's hash chain: linked by the chainer after events commit, recomputed by the verifier, which
  * names the first event whose content, order or presence no longer matches; signed checkpoints let a verifier
  * trust a prefix. Each test tampers with its own database as a superuser would (triggers disabled).
  */
@@ -36,6 +36,7 @@ class LedgerTest {
     @Test
     void anUntouchedLogIsIntactUpToItsLastEvent() {
         long last = db.appendMany(20);
+        db.chain();
 
         Verification v = verifier.verify(Start.BEGINNING, null);
 
@@ -46,8 +47,9 @@ class LedgerTest {
     }
 
     @Test
-    void theChainIsWrittenWithTheAppendNotComputedLater() {
+    void theChainerLinksEveryCommittedEventInOrder() {
         db.appendMany(3);
+        db.chain();
 
         assertThat(db.jdbc.queryForObject("SELECT count(*) FROM event_chain", Long.class)).isEqualTo(3);
         assertThat(db.jdbc.queryForList("SELECT position FROM event_chain ORDER BY position", Long.class))
@@ -57,6 +59,7 @@ class LedgerTest {
     @Test
     void alteringOnePayloadByteIsDetectedAtThatEvent() {
         db.appendMany(12);
+        db.chain();
         db.asSuperuserWithoutTriggers("domain_event_entry",
                 "UPDATE domain_event_entry SET payload = overlay(payload placing '\\x41'::bytea from 5 for 1) "
                         + "WHERE global_index = 7");
@@ -73,6 +76,7 @@ class LedgerTest {
     @Test
     void deletingAnEventIsDetectedWhereItWas() {
         db.appendMany(12);
+        db.chain();
         db.asSuperuserWithoutTriggers("domain_event_entry", "DELETE FROM domain_event_entry WHERE global_index = 9");
 
         Verification v = verifier.verify(Start.BEGINNING, null);
@@ -85,6 +89,7 @@ class LedgerTest {
     @Test
     void swappingTwoEventsIsDetectedAtTheFirstAndSaysWhereItBelongs() {
         db.appendMany(12);
+        db.chain();
         // Every column but the global index trades places between events 4 and 11.
         db.jdbc.execute("ALTER TABLE domain_event_entry DISABLE TRIGGER USER");
         db.jdbc.execute("ALTER TABLE domain_event_entry DROP CONSTRAINT domain_event_entry_event_identifier_key");
@@ -108,10 +113,14 @@ class LedgerTest {
     @Test
     void anEventInsertedBehindTheChainsBackIsDetected() {
         db.appendMany(5);
-        db.jdbc.execute("ALTER TABLE domain_event_entry DISABLE TRIGGER domain_event_entry_chain");
+        db.chain();
+        // Where the chainer has already passed (an old transaction id): it will never be chained.
         long inserted = db.append("referral-x", 0, "{\"forged\":true}");
-        db.jdbc.execute("ALTER TABLE domain_event_entry ENABLE TRIGGER domain_event_entry_chain");
+        db.jdbc.update("ALTER TABLE domain_event_entry DISABLE TRIGGER USER");
+        db.jdbc.update("UPDATE domain_event_entry SET tx_id = '3'::xid8 WHERE global_index = ?", inserted);
+        db.jdbc.update("ALTER TABLE domain_event_entry ENABLE TRIGGER USER");
         db.appendMany(1);
+        db.chain();
 
         Verification v = verifier.verify(Start.BEGINNING, null);
 
@@ -122,6 +131,7 @@ class LedgerTest {
     @Test
     void theChainItselfRefusesChanges() {
         db.appendMany(2);
+        db.chain();
 
         assertThatThrownBy(() -> db.jdbc.update("UPDATE event_chain SET event_hash = '\\x00'::bytea"))
                 .isInstanceOf(DataAccessException.class).hasStackTraceContaining("event_chain is append-only");
@@ -145,6 +155,7 @@ class LedgerTest {
             f.get();
         }
         writers.shutdown();
+        db.chain();
 
         Verification v = verifier.verify(Start.BEGINNING, null);
 
@@ -157,8 +168,10 @@ class LedgerTest {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Checkpoints checkpoints = new Checkpoints(db.dataSource);
         db.appendMany(10);
+        db.chain();
         Checkpoints.Result first = checkpoints.checkpoint(key.getPrivate(), key.getPublic().getEncoded(), Instant.now());
         db.appendMany(5);
+        db.chain();
         String keyId = CheckpointSignature.keyId(key.getPublic().getEncoded());
 
         Start start = checkpoints.trustedStart(Set.of(keyId), null);
@@ -176,6 +189,7 @@ class LedgerTest {
     void aCheckpointIsOnlySignedOverAnIntactChain() throws Exception {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         db.appendMany(6);
+        db.chain();
         db.asSuperuserWithoutTriggers("domain_event_entry",
                 "UPDATE domain_event_entry SET meta_data = convert_to('{}', 'UTF8') WHERE global_index = 3");
 
@@ -189,6 +203,7 @@ class LedgerTest {
     @Test
     void theCommandLineVerifierExitsZeroWhenIntactAndOneWithTheBreak() {
         db.appendMany(8);
+        db.chain();
         String[] args = {"verify-log", "--url", db.url, "--user", "postgres"};
 
         ByteArrayOutputStream intactOut = new ByteArrayOutputStream();
@@ -206,6 +221,7 @@ class LedgerTest {
     @Test
     void theCommandLineVerifierExitsTwoWhenItCouldNotRunNeverAsIfTheLogWereBroken() {
         db.appendMany(2);
+        db.chain();
         // A port nothing listens on: the connection is refused.
         int refused = verifyLog("--url", "jdbc:postgresql://127.0.0.1:1/careloop?connectTimeout=2", "--user",
                 "postgres");
@@ -236,8 +252,10 @@ class LedgerTest {
     void theCommandLineVerifierTrustsCheckpointsOfThePinnedKeyOnly() throws Exception {
         KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         db.appendMany(8);
+        db.chain();
         new Checkpoints(db.dataSource).checkpoint(key.getPrivate(), key.getPublic().getEncoded(), Instant.now());
         db.appendMany(2);
+        db.chain();
         String pinned = Base64.getEncoder().encodeToString(key.getPublic().getEncoded());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
