@@ -142,9 +142,11 @@ class AccessLogKillTest {
         assertThat(answered).as("reads answered before the kill").hasSizeGreaterThanOrEqualTo(20);
         assertThat(missing).as("reads answered 200 without a committed access entry").isEmpty();
         assertThat(twice).as("reads with more than one entry").isEmpty();
+        // The access chain's verdict only: the event log's (which may report events the dead process had committed
+        // but not chained yet, V47) is the other scenarios' business.
         VerifyLog verified = verifyLog();
-        assertThat(verified.status()).as(verified.output()).isZero();
-        assertThat(verified.output()).contains("access log intact");
+        assertThat(verified.output()).as("verify-log exited %d", verified.status())
+                .containsPattern("access log intact up to entry \\d+, \\d+ entries checked from the start");
     }
 
     /** How many entries each of {@code requestIds} has. */
