@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The access log's promise under kill -9 (docs/ACCESS.md, "The access log's guarantee"): a read answered 200 has its
  * access entry committed. Clients read referrals (the referral, its timeline, the outbox list), each read with its
- * own X-Request-Id; 5 s into the load the app is killed with SIGKILL; then every request id answered 200 must be
+ * own X-Request-Id; once 300 reads were answered (at least 5 s, at most 30 s into the load) the app is killed with
+ * SIGKILL; then every request id answered 200 must be
  * the request id of exactly one entry of {@code access_entry}, and {@code verify-log} must find the access chain
  * intact. Entries of reads whose answer never arrived may be there too (committed, then killed before the answer).
  */
@@ -38,7 +39,11 @@ class AccessLogKillTest {
     private static final Duration START = Duration.parse(System.getProperty("faults.start-timeout", "PT10M"));
     private static final int CLIENTS = 8;
     private static final int REFERRALS = 5;
+    /** The kill lands mid-stream: after at least this much load... */
     private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(5);
+    /** ...and once this many reads were answered (a cold or loaded machine answers few at first), or at the cap. */
+    private static final int ANSWERED_BEFORE_KILL = 300;
+    private static final Duration KILL_AT_THE_LATEST = Duration.ofSeconds(30);
 
     private Database database;
     private AppProcess app;
@@ -112,7 +117,12 @@ class AccessLogKillTest {
             thread.start();
             clients.add(thread);
         }
+        long loadStarted = System.nanoTime();
         Thread.sleep(LOAD_BEFORE_KILL.toMillis());
+        while (answered.size() < ANSWERED_BEFORE_KILL
+                && System.nanoTime() - loadStarted < KILL_AT_THE_LATEST.toNanos()) {
+            Thread.sleep(100);
+        }
         app.kill();
         Thread.sleep(500);
         reading.set(false);
@@ -132,9 +142,11 @@ class AccessLogKillTest {
         assertThat(answered).as("reads answered before the kill").hasSizeGreaterThanOrEqualTo(20);
         assertThat(missing).as("reads answered 200 without a committed access entry").isEmpty();
         assertThat(twice).as("reads with more than one entry").isEmpty();
+        // The access chain's verdict only: the event log's (which may report events the dead process had committed
+        // but not chained yet, V47) is the other scenarios' business.
         VerifyLog verified = verifyLog();
-        assertThat(verified.status()).as(verified.output()).isZero();
-        assertThat(verified.output()).contains("access log intact");
+        assertThat(verified.output()).as("verify-log exited %d", verified.status())
+                .containsPattern("access log intact up to entry \\d+, \\d+ entries checked from the start");
     }
 
     /** How many entries each of {@code requestIds} has. */
