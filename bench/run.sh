@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# CareLoop benchmark: a raw PostgreSQL baseline, then a running CareLoop over HTTP (docs/BENCHMARKS.md).
+# CareLoop benchmark: a raw PostgreSQL baseline, the HTTP floor and a running CareLoop over HTTP, at 1, 8 and 32
+# clients, with CPU, commits and WAL per operation (docs/BENCHMARKS.md).
 #
 # This script starts nothing but the benchmark. Start the app first, in another terminal, from the
 # repository root, with the heap the targets are stated for:
 #
 #   ./mvnw -B -pl app -am clean package -DskipTests
-#   CARELOOP_EMBEDDED_DB_PORT=54329 \
+#   CARELOOP_BENCH_FLOOR=true CARELOOP_DB_POOL_SIZE=48 CARELOOP_EMBEDDED_DB_PORT=54329 \
 #     java -Xmx512m -jar app/target/app-0.1.0-SNAPSHOT.jar --spring.profiles.active=local
+#
+# (CARELOOP_BENCH_FLOOR=true adds the floor's route; without it pass --skip-floor.)
 #
 # and point the baseline at the PostgreSQL the app writes to, so the ratio compares like with like:
 #
@@ -19,8 +22,8 @@
 # benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`; the inbox
 # page of the web app, signed in as a person, next to its REST calls and their SQL is `bench/run.sh inbox --help`.
 #
-# Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 8
-# --out docs/BENCHMARKS.md (append the result as markdown) --raw-only (no app needed).
+# Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 1,8,32
+# --out docs/benchmarks/commands-history.md (append the result as markdown) --raw-only (no app needed).
 # Environment: MVN (default ./mvnw; MVN=mvn uses the installed Maven), MVN_FLAGS (e.g. -o to stay
 # offline), BENCH_JAVA_OPTS (default -Xmx256m) for the benchmark's own JVM.
 set -euo pipefail

@@ -86,10 +86,10 @@ class AccessLogApiTest {
                 Arguments.of("/api/records/{record}", "rest", "Record", "R", true, true),
                 Arguments.of("/api/records/{record}/versions", "rest", "RecordVersions", "R", true, true),
                 Arguments.of("/api/records/{record}/content", "rest", "RecordContent", "R", true, true),
-                Arguments.of("/api/records?patient={patient}", "rest", "Record", "E", false, false),
+                Arguments.of("/api/records?patient={patient}", "rest", "Record", "E", false, true),
                 Arguments.of("/api/appointments/{appointment}", "rest", "Appointment", "R", true, true),
                 Arguments.of("/api/appointments/{appointment}/history", "rest", "AppointmentHistory", "R", true, true),
-                Arguments.of("/api/appointments?patient={patient}", "rest", "Appointment", "E", false, false),
+                Arguments.of("/api/appointments?patient={patient}", "rest", "Appointment", "E", false, true),
                 Arguments.of("/fhir/ServiceRequest/{referral}", "fhir", "ServiceRequest", "R", true, true),
                 Arguments.of("/fhir/Task/{referral}", "fhir", "Task", "R", true, true),
                 Arguments.of("/fhir/Task/{referral}/_history", "fhir", "Task", "R", true, true),
@@ -181,6 +181,25 @@ class AccessLogApiTest {
             assertThat(entry.get("details").get("outcome").asString()).isEqualTo("refused");
             assertThat(entry.get("details").get("reason").asString()).contains(CARDIO + " takes no part");
         });
+    }
+
+    @Test
+    void theReadsAndEveryEventOfThePatientComeMergedWithTypeReadAccessAndStar() {
+        String read = UUID.randomUUID().toString();
+        assertThat(DemoClinics.at(port).derm().get("/api/referrals/" + referral, h -> h.set("X-Request-Id", read))
+                .status()).isEqualTo(200);
+        CareLoopClient officer = DemoClinics.at(port).compliance(GP);
+
+        JsonNode everything = officer.get("/api/audit?type=ReadAccess,*&patient=" + patient + "&size=500").json();
+        JsonNode events = officer.get("/api/audit?patient=" + patient + "&size=500").json();
+
+        List<String> types = new java.util.ArrayList<>();
+        everything.get("items").forEach(e -> types.add(e.get("eventType").asString()));
+        assertThat(types).contains("ReadAccess", "ReferralSent", "ReferralAccepted", "RecordShared");
+        assertThat(everything.get("items")).anySatisfy(e -> assertThat(e.get("correlationId").asString())
+                .isEqualTo(read));
+        assertThat(everything.get("totalItems").asLong()).as("every event, and the reads besides")
+                .isGreaterThan(events.get("totalItems").asLong());
     }
 
     @Test

@@ -5,11 +5,18 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,6 +134,60 @@ class PatientLookupApiTest {
                 + DemoClinics.mrn("NOBODY"));
         assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
         assertThat(unknown.json().get("errors").get(0).get("field").asString()).isEqualTo("patient");
+    }
+
+    @Test
+    void theRecordAndAppointmentListsFindThePatientInEveryFormAndAnUnknownPatientIsNotAnEmptyList() {
+        DemoClinics clinics = DemoClinics.at(port);
+        DemoClinics.DemoPatient patient = DemoClinics.newPatient();
+        CareLoopClient gp = clinics.gp();
+        String record = share(gp, patient, "riverside-derm");
+        Response booked = gp.post("/api/appointments", Map.of("patient", patient.json(),
+                "slot", Map.of("start", Instant.now().plus(Duration.ofDays(5)).toString()), "description", "Review"));
+        assertThat(booked.status()).as(booked.body()).isEqualTo(201);
+        String appointment = booked.json().get("appointmentId").asString();
+        String patientId = booked.json().get("patient").get("patientId").asString();
+
+        for (String form : List.of(patientId, patient.identifierSystem() + "|" + patient.mrn(), patient.mrn())) {
+            Await.until(Duration.ofSeconds(10), () -> gp.get("/api/records?patient=" + form).status() == 200
+                    && gp.get("/api/appointments?patient=" + form).status() == 200, "the lists to know the patient");
+            JsonNode records = gp.get("/api/records?patient=" + form).json();
+            assertThat(records.get("totalItems").asLong()).as(form).isEqualTo(1);
+            assertThat(records.get("items").get(0).get("recordId").asString()).isEqualTo(record);
+            JsonNode appointments = gp.get("/api/appointments?patient=" + form).json();
+            assertThat(appointments.get("totalItems").asLong()).as(form).isEqualTo(1);
+            assertThat(appointments.get("items").get(0).get("appointmentId").asString()).isEqualTo(appointment);
+        }
+        for (String list : List.of("/api/records", "/api/appointments")) {
+            Response unknown = gp.get(list + "?patient=" + DemoClinics.mrn("NOBODY"));
+            assertThat(unknown.status()).as(list + ": " + unknown.body()).isEqualTo(404);
+            assertThat(unknown.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(unknown.json().get("errors").get(0).get("field").asString()).isEqualTo("patient");
+            // lakeside-cardio takes no part in the patient: the platform id finds nothing either.
+            assertThat(clinics.cardio().get(list + "?patient=" + patientId).status()).as(list).isEqualTo(404);
+        }
+    }
+
+    private static String share(CareLoopClient author, DemoClinics.DemoPatient patient, String recipient) {
+        byte[] content = ("# Summary\n\n" + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
+        String sha;
+        try {
+            sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(author.put("/api/records/content/" + sha, content, "text/markdown").status()).isIn(200, 201);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("patient", patient.json());
+        body.put("recipients", List.of(recipient));
+        body.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
+        body.put("title", "Discharge summary");
+        body.put("contentSha256", sha);
+        body.put("purpose", "TREAT");
+        body.put("validUntil", Instant.now().plus(Duration.ofDays(30)).toString());
+        Response shared = author.post("/api/records", body);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+        return shared.json().get("recordId").asString();
     }
 
     private static List<String> ids(JsonNode found) {

@@ -96,6 +96,35 @@ class ReferralVisitApiTest {
     }
 
     @Test
+    void scheduleAnswersWithTheReferralAlreadyScheduledInTheBookingsOwnTransaction() {
+        String id = acceptedReferral();
+        TrackingEventProcessor saga = processing.eventProcessor(SAGA, TrackingEventProcessor.class).orElseThrow();
+        JsonNode scheduled;
+        // Without the process manager running, only the booking's own transaction can move the referral.
+        saga.shutDown();
+        try {
+            scheduled = write(id, "schedule", visitAt(inDays(3)));
+        } finally {
+            saga.start();
+        }
+
+        assertThat(status(scheduled)).isEqualTo("5.1.1");
+        assertThat(scheduled.get("version").asLong()).isEqualTo(3);
+        String appointmentId = scheduled.get("appointmentId").asString();
+        assertThat(Instant.parse(scheduled.get("appointment").get("start").asString())).isEqualTo(inDays(3));
+        List<String> writers = jdbc.queryForList("SELECT xmin::text FROM domain_event_entry "
+                + "WHERE (aggregate_identifier = ? AND sequence_number = 2) "
+                + "OR (aggregate_identifier = ? AND sequence_number = 0)", String.class, id, appointmentId);
+        assertThat(writers).as("the transactions that wrote the booking and the referral's VisitScheduled")
+                .hasSize(2).containsOnly(writers.get(0));
+        long last = lastGlobalIndex();
+        await("the process manager to have seen the booking", () -> saga.processingStatus().values().stream()
+                .allMatch(s -> s.getCurrentPosition().orElse(-1) >= last));
+        assertThat(timeline(id)).as("the process manager found it already followed")
+                .containsExactly("ReferralSent", "ReferralAccepted", "VisitScheduled");
+    }
+
+    @Test
     void bookingThroughTheAppointmentApiSchedulesTheReferral() {
         String id = acceptedReferral();
 

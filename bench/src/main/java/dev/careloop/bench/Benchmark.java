@@ -1,17 +1,21 @@
 package dev.careloop.bench;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CareLoop's write throughput next to what the same PostgreSQL does with no application in front of it.
- * Phase A commits event-sized rows straight over JDBC; phase B drives a running CareLoop over HTTP. The
- * report says both, their ratio, the projection lag seen by the receiving organisation, and the errors.
+ * CareLoop's write throughput next to what the same PostgreSQL does with no application in front of it, and next to
+ * the HTTP floor: the raw baseline commits event-sized rows straight over JDBC, the floor sends them through the
+ * app's HTTP stack to a route that only inserts, and the CareLoop phase drives real commands. Each runs at each
+ * client count; the report says their rates, ratios, latencies and costs per operation (CPU of the app, PostgreSQL
+ * and this client; commits and WAL), the projection lag seen by the receiving organisation, and the errors.
  */
 public final class Benchmark {
 
@@ -34,44 +38,79 @@ public final class Benchmark {
         }
 
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        RawPostgresBaseline.Result raw = null;
-        CareLoopLoad.Result careLoop = null;
-        if (!options.httpOnly()) {
-            progress("phase A: raw PostgreSQL baseline, %d clients, %d s warm-up + %d s measured",
-                    options.clients(), options.warmupSeconds(), options.seconds());
-            try {
-                raw = new RawPostgresBaseline(options).run();
-            } catch (SQLException e) {
-                System.err.println("phase A could not run against " + Report.redact(options.jdbcUrl()) + ": " + e);
-                System.exit(1);
-                return;
-            }
+        String loadAtStart = Costs.Proc.loadAverage();
+        long appPid = options.rawOnly() ? 0 : options.appPid() > 0 ? options.appPid()
+                : Costs.Proc.listeningOn(port(options.baseUrl()));
+        List<Report.Round> rounds = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (!options.rawOnly() && appPid == 0) {
+            notes.add("no process found listening on " + options.baseUrl() + " (pass --app-pid): app CPU n/a");
         }
-        if (!options.rawOnly()) {
-            progress("phase B: CareLoop at %s, %d clients + 1 lag probe, %d s warm-up + %d s measured",
-                    options.baseUrl(), options.clients(), options.warmupSeconds(), options.seconds());
-            try {
-                careLoop = new CareLoopLoad(options).run();
-            } catch (IllegalStateException e) {
-                System.err.println("phase B could not start: " + e.getMessage());
-                System.exit(1);
-                return;
+        try (Costs costs = new Costs(appPid, options.jdbcUrl())) {
+            for (int clients : options.clients()) {
+                RawPostgresBaseline.Result raw = null;
+                FloorLoad.Result floor = null;
+                CareLoopLoad.Result careLoop = null;
+                if (!options.httpOnly()) {
+                    progress("raw PostgreSQL baseline, %d clients, %d s warm-up + %d s measured",
+                            clients, options.warmupSeconds(), options.seconds());
+                    try {
+                        raw = new RawPostgresBaseline(options, costs).run(clients);
+                    } catch (SQLException e) {
+                        System.err.println("the raw baseline could not run against " + Report.redact(options.jdbcUrl())
+                                + ": " + e);
+                        System.exit(1);
+                        return;
+                    }
+                }
+                if (!options.rawOnly() && !options.skipFloor()) {
+                    progress("HTTP floor at %s, %d clients, %d s warm-up + %d s measured",
+                            options.baseUrl(), clients, options.warmupSeconds(), options.seconds());
+                    try {
+                        floor = new FloorLoad(options, costs).run(clients);
+                    } catch (IllegalStateException e) {
+                        System.err.println("the HTTP floor could not start: " + e.getMessage());
+                        System.exit(1);
+                        return;
+                    }
+                }
+                if (!options.rawOnly()) {
+                    progress("CareLoop at %s, %d clients + 1 lag probe, %d s warm-up + %d s measured",
+                            options.baseUrl(), clients, options.warmupSeconds(), options.seconds());
+                    try {
+                        careLoop = new CareLoopLoad(options, costs).run(clients);
+                    } catch (IllegalStateException e) {
+                        System.err.println("the CareLoop phase could not start: " + e.getMessage());
+                        System.exit(1);
+                        return;
+                    }
+                }
+                rounds.add(new Report.Round(clients, raw, floor, careLoop));
             }
+            notes.addAll(costs.notes());
         }
 
-        String report = new Report(options, startedAt, commandLine(args), raw, careLoop).markdown();
+        Report report = new Report(options, startedAt, commandLine(args), rounds, loadAtStart, appPid, notes);
+        String markdown = report.markdown();
         System.out.println();
-        System.out.print(report);
+        System.out.print(markdown);
         if (options.out() != null) {
-            Files.writeString(options.out(), "\n" + report, StandardCharsets.UTF_8,
+            Files.writeString(options.out(), "\n" + markdown, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             progress("appended to %s", options.out());
         }
-        long errors = (raw == null ? 0 : raw.errors()) + (careLoop == null ? 0 : careLoop.errors());
+        long errors = report.errorCount();
         if (errors > 0) {
             System.err.println("INVALID RUN: " + errors + " errors (see above)");
             System.exit(1);
         }
+    }
+
+    private static int port(URI baseUrl) {
+        if (baseUrl.getPort() > 0) {
+            return baseUrl.getPort();
+        }
+        return "https".equals(baseUrl.getScheme()) ? 443 : 80;
     }
 
     /** As the user typed it: bench/run.sh passes its own invocation; otherwise the java command. */

@@ -76,6 +76,13 @@ final class CareLoopClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(referralBody())));
     }
 
+    /** The HTTP floor (app started with CARELOOP_BENCH_FLOOR=true): the same body as a referral, one row inserted. */
+    Reply floor(String token) throws IOException, InterruptedException {
+        return send(authorised(uri("/api/bench/floor"), token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(referralBody())));
+    }
+
     /** A referral to riverside-derm for a patient named {@code name}, of {@code priority}, with a random MRN. */
     Reply sendReferral(String token, String name, String priority) throws IOException, InterruptedException {
         ObjectNode body = (ObjectNode) JSON.readTree(referralBody());

@@ -30,22 +30,25 @@ final class CareLoopLoad {
         }
     }
 
-    record Result(Latencies.Summary all, Map<Step, Latencies.Summary> perStep, ProjectionLagProbe.Result lag,
-                  long errors, List<String> firstErrors, String appJvm) {
+    record Result(int clients, Latencies.Summary all, Map<Step, Latencies.Summary> perStep,
+                  ProjectionLagProbe.Result lag, Costs.PerOp costs, long errors, List<String> firstErrors,
+                  String appJvm) {
     }
 
     private final Options options;
     private final CareLoopClient client;
+    private final Costs costs;
     private final Errors errors = new Errors();
     private String initiator;
     private String recipient;
 
-    CareLoopLoad(Options options) {
+    CareLoopLoad(Options options, Costs costs) {
         this.options = options;
         this.client = new CareLoopClient(options.baseUrl());
+        this.costs = costs;
     }
 
-    Result run() throws IOException, InterruptedException {
+    Result run(int clients) throws IOException, InterruptedException {
         client.requireHealthy();
         initiator = client.token(CareLoopClient.INITIATOR, options.secret());
         recipient = client.token(CareLoopClient.RECIPIENT, options.secret());
@@ -53,9 +56,10 @@ final class CareLoopLoad {
 
         Window window = Window.startingNow(Duration.ofSeconds(options.warmupSeconds()),
                 Duration.ofSeconds(options.seconds()));
+        Costs.Watch watch = costs.watch(window);
         List<Map<Step, Latencies>> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < options.clients(); i++) {
+        for (int i = 0; i < clients; i++) {
             Map<Step, Latencies> latencies = new EnumMap<>(Step.class);
             for (Step step : Step.values()) {
                 latencies.put(step, new Latencies());
@@ -79,8 +83,8 @@ final class CareLoopLoad {
             perStep.put(step, merged.summary(window.measuredSeconds()));
             all.add(merged);
         }
-        return new Result(all.summary(window.measuredSeconds()), perStep, probe.result(),
-                errors.count(), errors.first(), appJvm);
+        return new Result(clients, all.summary(window.measuredSeconds()), perStep, probe.result(),
+                watch.perOp(all.count()), errors.count(), errors.first(), appJvm);
     }
 
     private void walkReferralsUntilEnd(Window window, Map<Step, Latencies> latencies) {

@@ -31,16 +31,18 @@ final class RawPostgresBaseline {
             "INSERT INTO bench_raw_event (aggregate_id, seq, payload, meta, ts) VALUES (?, ?, ?, ?, ?)";
 
     private final Options options;
+    private final Costs costs;
 
-    RawPostgresBaseline(Options options) {
+    RawPostgresBaseline(Options options, Costs costs) {
         this.options = options;
+        this.costs = costs;
     }
 
-    record Result(Latencies.Summary summary, long errors, List<String> firstErrors, String server,
-                  int payloadBytes, int metaBytes) {
+    record Result(int clients, Latencies.Summary summary, Costs.PerOp costs, long errors, List<String> firstErrors,
+                  String server, int payloadBytes, int metaBytes) {
     }
 
-    Result run() throws SQLException, InterruptedException {
+    Result run(int clients) throws SQLException, InterruptedException {
         String server;
         try (Connection admin = DriverManager.getConnection(options.jdbcUrl());
              Statement st = admin.createStatement()) {
@@ -49,7 +51,7 @@ final class RawPostgresBaseline {
             server = describeServer(st);
         }
         try {
-            return measure(server);
+            return measure(clients, server);
         } finally {
             try (Connection admin = DriverManager.getConnection(options.jdbcUrl());
                  Statement st = admin.createStatement()) {
@@ -58,17 +60,18 @@ final class RawPostgresBaseline {
         }
     }
 
-    private Result measure(String server) throws SQLException, InterruptedException {
+    private Result measure(int clients, String server) throws SQLException, InterruptedException {
         Errors errors = new Errors();
         List<Connection> connections = new ArrayList<>();
         try {
-            for (int i = 0; i < options.clients(); i++) {
+            for (int i = 0; i < clients; i++) {
                 Connection c = DriverManager.getConnection(options.jdbcUrl());
                 c.setAutoCommit(false);
                 connections.add(c);
             }
             Window window = Window.startingNow(Duration.ofSeconds(options.warmupSeconds()),
                     Duration.ofSeconds(options.seconds()));
+            Costs.Watch watch = costs.watch(window);
             List<Latencies> perThread = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (Connection c : connections) {
@@ -83,7 +86,8 @@ final class RawPostgresBaseline {
             }
             Latencies all = new Latencies();
             perThread.forEach(all::add);
-            return new Result(all.summary(window.measuredSeconds()), errors.count(), errors.first(), server,
+            return new Result(clients, all.summary(window.measuredSeconds()), watch.perOp(all.count()), errors.count(),
+                    errors.first(), server,
                     SampleEvent.payload(UUID.randomUUID().toString()).length, SampleEvent.metadata().length);
         } finally {
             for (Connection c : connections) {

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * CareLoop's REST contract as far as the benchmark uses it, strict about what the real one checks:
@@ -31,6 +32,8 @@ final class FakeCareLoop implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final HttpServer server;
     private volatile boolean refuseScheduling;
+    private volatile boolean floorOff;
+    private final AtomicLong floorRows = new AtomicLong();
 
     FakeCareLoop() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -46,6 +49,7 @@ final class FakeCareLoop implements AutoCloseable {
         });
         server.createContext("/oauth2/token", this::token);
         server.createContext("/api/referrals", this::referrals);
+        server.createContext("/api/bench/floor", this::floor);
         server.start();
     }
 
@@ -55,6 +59,29 @@ final class FakeCareLoop implements AutoCloseable {
 
     void refuseScheduling() {
         refuseScheduling = true;
+    }
+
+    /** As the app started without CARELOOP_BENCH_FLOOR=true: the route is one CareLoop does not have. */
+    void floorOff() {
+        floorOff = true;
+    }
+
+    long floorRows() {
+        return floorRows.get();
+    }
+
+    /** As the app's floor: the sender's token and a referral's body, answered 201 with the new row's id. */
+    private void floor(HttpExchange ex) throws IOException {
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        if (floorOff) {
+            reply(ex, 403, "{\"detail\":\"no route of CareLoop matches this method and path\"}", null);
+        } else if (!ex.getRequestMethod().equals("POST")
+                || !"Bearer token-of-northside-gp-staff".equals(ex.getRequestHeaders().getFirst("Authorization"))
+                || !body.contains("\"recipientOrganisation\":\"riverside-derm\"")) {
+            reply(ex, 400, "{\"detail\":\"not a floor call\"}", null);
+        } else {
+            reply(ex, 201, "{\"id\":" + floorRows.incrementAndGet() + "}", null);
+        }
     }
 
     private void token(HttpExchange ex) throws IOException {

@@ -120,7 +120,12 @@ public class CareLoopApi {
 
     /** Streams a binary answer (a record's content) to the consumer with its headers. */
     public void download(String path, Consumer<Download> consumer) {
-        rest.get().uri(uri(path, Map.of())).headers(this::authorise).exchange((req, res) -> {
+        download(path, Map.of(), consumer);
+    }
+
+    /** Streams a binary answer (an export) to the consumer; {@code query} pairs with a blank value are left out. */
+    public void download(String path, Map<String, ?> query, Consumer<Download> consumer) {
+        rest.get().uri(uri(path, query)).headers(this::authorise).exchange((req, res) -> {
             int status = res.getStatusCode().value();
             if (status >= 400) {
                 throw refused(status, res.getBody());

@@ -31,6 +31,13 @@ class Pages {
         return Htmx.isHtmx(request);
     }
 
+    /** A page this person's role may not use: the same 403 page whatever the page was. */
+    @ExceptionHandler(org.springframework.security.access.AccessDeniedException.class)
+    ModelAndView notForThisRole(HttpServletRequest request, Authentication authentication) {
+        return refused(new ApiProblem(403, "Not for your role", "This page is not part of your work in CareLoop.",
+                java.util.List.of()), request, authentication);
+    }
+
     @ExceptionHandler(ApiProblem.class)
     ModelAndView refused(ApiProblem problem, HttpServletRequest request, Authentication authentication) {
         ModelAndView page = new ModelAndView(Htmx.isHtmx(request) && !problem.notFound() ? "fragments :: problem"

@@ -30,6 +30,16 @@ public record Person(String subject, String name, String title, String organisat
         return hasRole("compliance");
     }
 
+    /** A platform administrator: partners, dead letters, read-model rebuilds; nothing clinical. */
+    public boolean admin() {
+        return hasRole("admin");
+    }
+
+    /** Who may see whether the log is intact: compliance officers and administrators (the API's access table). */
+    public boolean verifiesTheLog() {
+        return compliance() || admin();
+    }
+
     static Person of(Authentication authentication, WebClaims claims) {
         if (authentication == null || !(authentication.getPrincipal() instanceof OidcUser user)) {
             return null;

@@ -137,6 +137,7 @@ public final class AccessMatrix {
             route(GET, "/api/audit/appointments/{id}", COMPLIANCE),
             route(GET, "/api/audit/appointments/{id}/diff", COMPLIANCE),
             route(GET, "/api/audit/log/verify", COMPLIANCE_AND_ADMIN),
+            route(GET, "/api/audit/log/checkpoints", COMPLIANCE_AND_ADMIN),
             // Operations: administrators.
             route(POST, "/api/admin/ledger/checkpoints", ADMIN),
             route(POST, "/api/admin/rebuilds", ADMIN),

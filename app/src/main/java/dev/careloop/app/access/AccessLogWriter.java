@@ -19,10 +19,10 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -48,11 +48,23 @@ class AccessLogWriter implements AccessLog, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(AccessLogWriter.class);
 
+    /**
+     * The whole batch in one statement: one array per column, unnested in the batch's order (the chain trigger gives
+     * each row its position in that order). Each row's returned ids travel as one array literal ({@link #idsLiteral}).
+     */
     static final String INSERT = """
             INSERT INTO access_entry (accessed_at, request_id, user_id, user_name, client, organisation, roles,
                 purpose_of_use, channel, action, resource_type, resource_id, query, query_digest, returned_ids,
                 patient_id, allowed, reason, position, entry_hash, chain_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ''::bytea, ?, ?, ?, ?, 0, ''::bytea, ''::bytea)""";
+            SELECT e.accessed_at::timestamptz, e.request_id, e.user_id, e.user_name, e.client, e.organisation, e.roles,
+                e.purpose_of_use, e.channel, e.action, e.resource_type, e.resource_id, e.query, ''::bytea,
+                e.returned_ids::text[], e.patient_id, e.allowed, e.reason, 0, ''::bytea, ''::bytea
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[])
+                WITH ORDINALITY AS e(accessed_at, request_id, user_id, user_name, client, organisation, roles,
+                    purpose_of_use, channel, action, resource_type, resource_id, query, returned_ids, patient_id,
+                    allowed, reason, n)
+            ORDER BY e.n""";
 
     /** One read waiting for its entry's commit. */
     private record Pending(ReadAccess access, Instant at, String requestId, CompletableFuture<Void> committed) {
@@ -65,6 +77,7 @@ class AccessLogWriter implements AccessLog, DisposableBean {
     private final Duration maxWait;
     private final Clock clock = Clock.systemUTC();
     private final boolean waitForCommit;
+    private final boolean synchronousCommit;
     private final Counter refused;
     private final Counter lost;
     private final Thread writer;
@@ -75,13 +88,15 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     @Value("${careloop.access-log.buffer:10000}") int capacity,
                     @Value("${careloop.access-log.batch-size:500}") int batchSize,
                     @Value("${careloop.access-log.max-wait:PT5S}") Duration maxWait,
-                    @Value("${careloop.access-log.wait-for-commit:true}") boolean waitForCommit) {
+                    @Value("${careloop.access-log.wait-for-commit:true}") boolean waitForCommit,
+                    @Value("${careloop.access-log.synchronous-commit:true}") boolean synchronousCommit) {
         this.dataSource = dataSource;
         this.enabled = enabled;
         this.buffer = new ArrayBlockingQueue<>(capacity);
         this.batchSize = batchSize;
         this.maxWait = maxWait;
         this.waitForCommit = waitForCommit;
+        this.synchronousCommit = synchronousCommit;
         this.lost = Counter.builder("careloop.access_log.lost")
                 .description("entries of answered reads that could not be committed (wait-for-commit=false only)")
                 .register(meters);
@@ -95,6 +110,10 @@ class AccessLogWriter implements AccessLog, DisposableBean {
         } else if (!waitForCommit) {
             log.warn("careloop.access-log.wait-for-commit=false: a read is answered once its entry is queued; a crash "
                     + "loses the entries of the batch being written (up to batch-size entries, milliseconds of reads)");
+        } else if (!synchronousCommit) {
+            log.info("careloop.access-log.synchronous-commit=false: a read is answered once its entry is committed in "
+                    + "PostgreSQL, before that commit is flushed to disk; a crash of PostgreSQL or of its machine may "
+                    + "lose the last ~0.6 s of entries, a crash of CareLoop none");
         }
         this.writer = new Thread(this::writeBatches, "access-log-writer");
         writer.setDaemon(true);
@@ -188,30 +207,46 @@ class AccessLogWriter implements AccessLog, DisposableBean {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (Pending p : batch) {
-                    ReadAccess a = p.access();
-                    int i = 1;
-                    insert.setTimestamp(i++, Timestamp.from(p.at()));
-                    insert.setString(i++, p.requestId());
-                    insert.setString(i++, a.actor().userId());
-                    insert.setString(i++, a.actor().userName());
-                    insert.setString(i++, a.actor().client());
-                    insert.setString(i++, a.actor().organisation());
-                    insert.setString(i++, String.join(",", new TreeSet<>(a.actor().roles())));
-                    insert.setString(i++, a.actor().purposeOfUse());
-                    insert.setString(i++, a.channel());
-                    insert.setString(i++, a.action().code);
-                    insert.setString(i++, a.resourceType());
-                    insert.setString(i++, storable(a.resourceId()));
-                    insert.setString(i++, storable(a.query()));
-                    insert.setArray(i++, connection.createArrayOf("text",
-                            a.returnedIds().stream().map(AccessLogWriter::storable).toArray()));
-                    insert.setString(i++, a.patientId());
-                    insert.setBoolean(i++, a.allowed());
-                    insert.setString(i, a.reason());
-                    insert.addBatch();
+                if (!synchronousCommit) {
+                    // This transaction only: the commit returns before its WAL is flushed (PostgreSQL's own
+                    // trade; the event log and everything else keep flushing at commit).
+                    try (var local = connection.createStatement()) {
+                        local.execute("SET LOCAL synchronous_commit = off");
+                    }
                 }
-                insert.executeBatch();
+                int n = batch.size();
+                String[][] text = new String[16][n];
+                Boolean[] allowed = new Boolean[n];
+                for (int row = 0; row < n; row++) {
+                    Pending p = batch.get(row);
+                    ReadAccess a = p.access();
+                    int c = 0;
+                    // Microseconds, as PostgreSQL keeps them; an instant with its zone, whatever the session's.
+                    text[c++][row] = p.at().truncatedTo(ChronoUnit.MICROS).toString();
+                    text[c++][row] = p.requestId();
+                    text[c++][row] = a.actor().userId();
+                    text[c++][row] = a.actor().userName();
+                    text[c++][row] = a.actor().client();
+                    text[c++][row] = a.actor().organisation();
+                    text[c++][row] = String.join(",", new TreeSet<>(a.actor().roles()));
+                    text[c++][row] = a.actor().purposeOfUse();
+                    text[c++][row] = a.channel();
+                    text[c++][row] = a.action().code;
+                    text[c++][row] = a.resourceType();
+                    text[c++][row] = storable(a.resourceId());
+                    text[c++][row] = storable(a.query());
+                    text[c++][row] = idsLiteral(a.returnedIds());
+                    text[c++][row] = a.patientId();
+                    text[c][row] = a.reason();
+                    allowed[row] = a.allowed();
+                }
+                int i = 1;
+                for (int c = 0; c < 15; c++) {
+                    insert.setArray(i++, connection.createArrayOf("text", text[c]));
+                }
+                insert.setArray(i++, connection.createArrayOf("bool", allowed));
+                insert.setArray(i, connection.createArrayOf("text", text[15]));
+                insert.executeUpdate();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -220,6 +255,27 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /** A text[] literal of {@code ids}: each element quoted, its quotes and backslashes escaped. */
+    static String idsLiteral(List<String> ids) {
+        StringBuilder literal = new StringBuilder("{");
+        for (String id : ids) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append('"');
+            String value = storable(id);
+            for (int k = 0; k < value.length(); k++) {
+                char ch = value.charAt(k);
+                if (ch == '"' || ch == '\\') {
+                    literal.append('\\');
+                }
+                literal.append(ch);
+            }
+            literal.append('"');
+        }
+        return literal.append('}').toString();
     }
 
     /** PostgreSQL text cannot hold NUL: a caller's NUL is kept visible as U+FFFD rather than losing the entry. */

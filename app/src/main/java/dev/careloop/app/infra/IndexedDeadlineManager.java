@@ -7,11 +7,11 @@ import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.ScopeDescriptor;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Axon's db-scheduler deadline manager, with cancellation by scope made a lookup. Its own
@@ -20,6 +20,9 @@ import java.util.List;
  * belongs to which scope in deadline_schedule, in the command's transaction, and cancels by id.
  */
 class IndexedDeadlineManager implements DeadlineManager {
+
+    /** The db-scheduler task Axon's deadline manager schedules every deadline as. */
+    static final String TASK = "AxonDeadline";
 
     private final DbSchedulerDeadlineManager delegate;
     private final JdbcTemplate jdbc;
@@ -54,12 +57,26 @@ class IndexedDeadlineManager implements DeadlineManager {
         jdbc.update("DELETE FROM deadline_schedule WHERE deadline_name = ?", deadlineName);
     }
 
+    /**
+     * One statement, in the command's transaction: the scope's index rows go, and with them their db-scheduler
+     * executions (task {@value #TASK}, instance the schedule id; db-scheduler's own cancel reads each one first).
+     * Run when the unit of work prepares its commit, as Axon runs the schedules: a deadline scheduled earlier in the
+     * same unit of work is in scheduled_tasks by then. An execution already picked, whose deadline is being handled
+     * right now, is left to finish: the handler checks the aggregate's state, and db-scheduler removes a one-time
+     * execution once it has run.
+     */
     @Override
     public void cancelAllWithinScope(String deadlineName, ScopeDescriptor scope) {
-        List<String> ids = jdbc.queryForList(
-                "DELETE FROM deadline_schedule WHERE deadline_name = ? AND scope = ? RETURNING schedule_id",
-                String.class, deadlineName, scope.scopeDescription());
-        ids.forEach(id -> delegate.cancelSchedule(deadlineName, id));
+        String scopeDescription = scope.scopeDescription();
+        Runnable cancel = () -> jdbc.update("WITH cancelled AS (DELETE FROM deadline_schedule "
+                        + "WHERE deadline_name = ? AND scope = ? RETURNING schedule_id) DELETE FROM scheduled_tasks "
+                        + "WHERE task_name = ? AND NOT picked AND task_instance IN (SELECT schedule_id FROM cancelled)",
+                deadlineName, scopeDescription, TASK);
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().onPrepareCommit(unitOfWork -> cancel.run());
+        } else {
+            cancel.run();
+        }
     }
 
     @Override

@@ -10,13 +10,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Recomputes the access log's own hash chain (V41: the chain lives in {@code access_entry}'s rows) and names the
  * first entry whose content, order or presence no longer matches. The digest is computed here in Java, as
  * {@code access_digest} computes it in the database, so a verifier trusts no function stored in the database it
- * checks. Plain JDBC: the API and {@code verify-log} run the same code.
+ * checks. Plain JDBC: the API and {@code verify-log} run the same code. Given the heads that trusted checkpoints
+ * signed (V48), it also compares its own link at each of them with the signed one: a chain rewritten from a changed
+ * entry onwards is self-consistent, but no longer what was signed; and a log that ends before a signed head has
+ * lost entries from its end.
  */
 public final class AccessChainVerifier {
 
@@ -30,30 +36,64 @@ public final class AccessChainVerifier {
         this.dataSource = dataSource;
     }
 
-    /** {@code firstBreak} null when intact; {@code position} is the last entry verified. */
+    /**
+     * {@code firstBreak} null when intact; {@code position} is the last entry verified; {@code checkpointsMatched}
+     * the signed heads the recomputed chain went through and matched.
+     */
     public record Verification(boolean intact, long entriesChecked, long position, String firstBreak,
-                               Duration took) {
+                               Duration took, int checkpointsMatched, String anchor) {
 
         public String summary() {
             return intact ? "access log intact up to entry " + position + ", " + entriesChecked
-                    + " entries checked from the start"
+                    + " entries checked from " + anchor + (checkpointsMatched == 0 ? ""
+                    : ", " + checkpointsMatched + " signed checkpoint" + (checkpointsMatched == 1 ? "" : "s")
+                    + " matched")
                     : "access log BROKEN: " + firstBreak + " (intact up to entry " + position + ")";
         }
     }
 
-    public Verification verify() {
-        long began = System.nanoTime();
-        return LogVerifier.readOnlyWalk(dataSource, "the access log", connection -> walk(connection, began));
+    static final String FROM_THE_START = "the start";
+
+    /** A head of the access chain that a trusted key signed ({@code access_checkpoint}); {@code by} says whose. */
+    public record SignedHead(long position, byte[] chainHash, String by) {
     }
 
-    private static Verification walk(Connection connection, long began) throws SQLException {
-        long position = 0;
-        byte[] link = NOTHING;
+    /** From the first entry; no checkpoint trusted. */
+    public Verification verify() {
+        return verify(List.of());
+    }
+
+    /** From the first entry, checking the recomputed chain against every head in {@code signed}. */
+    public Verification verify(List<SignedHead> signed) {
+        return verifyAfter(0, NOTHING, FROM_THE_START, signed);
+    }
+
+    /**
+     * From the entry after {@code afterPosition}, whose link {@code link} is trusted ({@code anchor} says why), up to
+     * the last entry, checking the heads in {@code signed} that lie after it.
+     */
+    Verification verifyAfter(long afterPosition, byte[] link, String anchor, List<SignedHead> signed) {
+        long began = System.nanoTime();
+        return LogVerifier.readOnlyWalk(dataSource, "the access log",
+                connection -> walk(connection, afterPosition, link, anchor, signed, began));
+    }
+
+    private static Verification walk(Connection connection, long after, byte[] start, String anchor,
+                                     List<SignedHead> signed, long began) throws SQLException {
+        long position = after;
+        byte[] link = start;
         String found = null;
+        long checked = 0;
+        int matched = 0;
+        long vouched = after;
+        Iterator<SignedHead> heads = signed.stream().filter(h -> h.position() > after)
+                .sorted(Comparator.comparingLong(SignedHead::position)).iterator();
+        SignedHead head = heads.hasNext() ? heads.next() : null;
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT (extract(epoch FROM accessed_at) * 1000000)::bigint AS accessed_micros, *
-                FROM access_entry ORDER BY position""")) {
+                FROM access_entry WHERE position > ? ORDER BY position""")) {
             query.setFetchSize(FETCH_SIZE);
+            query.setLong(1, after);
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
                     long at = row.getLong("position");
@@ -82,11 +122,31 @@ public final class AccessChainVerifier {
                     }
                     position = at;
                     link = expected;
+                    checked++;
+                    while (head != null && head.position() == at) {
+                        if (!MessageDigest.isEqual(link, head.chainHash())) {
+                            found = "the chain up to entry " + at + " is not the one " + head.by() + " signed: an "
+                                    + "entry after entry " + vouched + " was changed and every later link rewritten";
+                            position = vouched;
+                            break;
+                        }
+                        matched++;
+                        vouched = at;
+                        head = heads.hasNext() ? heads.next() : null;
+                    }
+                    if (found != null) {
+                        break;
+                    }
                 }
             }
         }
-        return new Verification(found == null, position, position, found,
-                Duration.ofNanos(System.nanoTime() - began));
+        if (found == null && head != null) {
+            // Entries a checkpoint vouched for are gone from the end: nothing after them would show it otherwise.
+            found = "entry " + head.position() + " was signed by " + head.by() + " but the log ends at entry "
+                    + position + ": entries were removed from its end";
+        }
+        return new Verification(found == null, checked, position, found,
+                Duration.ofNanos(System.nanoTime() - began), matched, anchor);
     }
 
     /** As {@code access_digest} (V41): sha256 over the sha256 of each column, the query by its recorded digest. */

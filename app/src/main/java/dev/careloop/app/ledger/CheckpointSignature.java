@@ -14,7 +14,9 @@ import java.util.HexFormat;
 
 /**
  * What a checkpoint signs (Ed25519): {@code careloop-checkpoint|position|hex(chain_hash)|signed_at}, and the key
- * id by which a verifier recognises the key it trusts (the first 16 hex digits of the public key's sha256).
+ * id by which a verifier recognises the key it trusts (the first 16 hex digits of the public key's sha256). A
+ * checkpoint of the access log's chain signs the same with {@code careloop-access-checkpoint} first, so that no
+ * signature of one chain can pass for the other's.
  */
 final class CheckpointSignature {
 
@@ -22,21 +24,35 @@ final class CheckpointSignature {
     }
 
     static byte[] sign(PrivateKey key, long position, byte[] chainHash, Instant signedAt) {
+        return sign(EVENTS, key, position, chainHash, signedAt);
+    }
+
+    static boolean verifies(byte[] publicKey, long position, byte[] chainHash, Instant signedAt, byte[] signed) {
+        return verifies(EVENTS, publicKey, position, chainHash, signedAt, signed);
+    }
+
+    /** The event log's checkpoints ({@code chain_checkpoint}). */
+    static final String EVENTS = "careloop-checkpoint";
+    /** The access log's checkpoints ({@code access_checkpoint}, V48). */
+    static final String ACCESS = "careloop-access-checkpoint";
+
+    static byte[] sign(String chain, PrivateKey key, long position, byte[] chainHash, Instant signedAt) {
         try {
             Signature signature = Signature.getInstance("Ed25519");
             signature.initSign(key);
-            signature.update(message(position, chainHash, signedAt));
+            signature.update(message(chain, position, chainHash, signedAt));
             return signature.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("could not sign a checkpoint", e);
         }
     }
 
-    static boolean verifies(byte[] publicKey, long position, byte[] chainHash, Instant signedAt, byte[] signed) {
+    static boolean verifies(String chain, byte[] publicKey, long position, byte[] chainHash, Instant signedAt,
+                            byte[] signed) {
         try {
             Signature signature = Signature.getInstance("Ed25519");
             signature.initVerify(publicKey(publicKey));
-            signature.update(message(position, chainHash, signedAt));
+            signature.update(message(chain, position, chainHash, signedAt));
             return signature.verify(signed);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
@@ -60,8 +76,8 @@ final class CheckpointSignature {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static byte[] message(long position, byte[] chainHash, Instant signedAt) {
-        return ("careloop-checkpoint|" + position + "|" + HexFormat.of().formatHex(chainHash) + "|"
+    private static byte[] message(String chain, long position, byte[] chainHash, Instant signedAt) {
+        return (chain + "|" + position + "|" + HexFormat.of().formatHex(chainHash) + "|"
                 + stored(signedAt)).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -124,6 +126,37 @@ public final class Checkpoints {
     }
 
     public record Result(Verification verification, Optional<Checkpoint> written) {
+    }
+
+    /**
+     * A checkpoint as an officer reviews it: whether its signature verifies with a key this process trusts, and
+     * whether the chain still holds, at its position, the link it signed.
+     */
+    public record Reviewed(long position, Instant signedAt, String keyId, boolean trustedSignature,
+                           boolean linkStillStored) {
+    }
+
+    /** The newest {@code limit} checkpoints, newest first, each reviewed against {@code trustedKeyIds}. */
+    public List<Reviewed> recent(Set<String> trustedKeyIds, int limit) {
+        List<Reviewed> found = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("""
+                     SELECT k.position, k.chain_hash, k.signed_at, k.key_id, k.public_key, k.signature, c.chain_hash AS stored
+                     FROM chain_checkpoint k LEFT JOIN event_chain c ON c.position = k.position
+                     ORDER BY k.position DESC LIMIT ?""")) {
+            query.setInt(1, limit);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    Checkpoint checkpoint = checkpoint(row);
+                    found.add(new Reviewed(checkpoint.position(), checkpoint.signedAt(), checkpoint.keyId(),
+                            checkpoint.verifiesWith(trustedKeyIds),
+                            java.util.Arrays.equals(checkpoint.chainHash(), row.getBytes("stored"))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read checkpoints", e);
+        }
+        return found;
     }
 
     /** The key id of a base64 X.509 Ed25519 public key as given by an officer (--public-key). */

@@ -38,6 +38,7 @@ public class Ledger extends PeriodicTask {
     private final LogVerifier verifier;
     private final AccessChainVerifier accessVerifier;
     private final Checkpoints checkpoints;
+    private final AccessCheckpoints accessCheckpoints;
     private final PrivateKey signingKey;
     private final byte[] publicKey;
     private final Set<String> trustedKeyIds = new HashSet<>();
@@ -54,6 +55,7 @@ public class Ledger extends PeriodicTask {
         this.verifier = new LogVerifier(dataSource, chainWindow);
         this.accessVerifier = new AccessChainVerifier(dataSource);
         this.checkpoints = new Checkpoints(dataSource, chainWindow);
+        this.accessCheckpoints = new AccessCheckpoints(dataSource);
         KeyPair pair = keyPair(signingKey, signingPublicKey, demoKeysExpected);
         this.signingKey = pair.getPrivate();
         this.publicKey = pair.getPublic().getEncoded();
@@ -73,9 +75,27 @@ public class Ledger extends PeriodicTask {
         return verifier.verify(checkpoints.startFor(trustedKeyIds, fromPosition, toPosition, full), toPosition);
     }
 
-    /** Verifies the access log's own chain (V41), from its first entry. */
+    /**
+     * Verifies the access log's own chain (V41) from its first entry, and that it still holds every head a trusted
+     * key signed (V48).
+     */
     public AccessChainVerifier.Verification verifyAccessLog() {
-        return accessVerifier.verify();
+        return accessVerifier.verify(accessCheckpoints.trusted(trustedKeyIds));
+    }
+
+    /** The newest {@code limit} signed checkpoints, each checked against the keys this process trusts. */
+    public java.util.List<Checkpoints.Reviewed> recentCheckpoints(int limit) {
+        return checkpoints.recent(trustedKeyIds, limit);
+    }
+
+    /** Verifies the access log's entries since its last checkpoint and signs its head when intact. */
+    public AccessCheckpoints.Result checkpointAccessLog() {
+        AccessCheckpoints.Result result = accessCheckpoints.checkpoint(signingKey, publicKey, clock.instant());
+        if (!result.verification().intact()) {
+            log.error("The access log failed verification; no checkpoint signed: {}",
+                    result.verification().summary());
+        }
+        return result;
     }
 
     /** Chains what has committed, verifies what is new since the last checkpoint and signs the head when intact. */
@@ -123,6 +143,10 @@ public class Ledger extends PeriodicTask {
 
     @Override
     protected void runOnce() {
-        checkpoint();
+        try {
+            checkpoint();
+        } finally {
+            checkpointAccessLog();
+        }
     }
 }

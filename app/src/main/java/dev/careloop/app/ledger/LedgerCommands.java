@@ -97,8 +97,10 @@ public final class LedgerCommands {
             Start start = new Checkpoints(dataSource).startFor(
                     key == null ? Set.of() : Set.of(Checkpoints.keyIdOf(key)), from, to, key == null);
             verification = verifier.verify(start, to);
-            // The access log has a chain of its own (V41), always checked from its first entry.
-            accessLog = new AccessChainVerifier(dataSource).verify();
+            // The access log has a chain of its own (V41), always checked from its first entry; with a pinned key,
+            // also against every head that key signed (V48).
+            accessLog = new AccessChainVerifier(dataSource).verify(key == null ? java.util.List.of()
+                    : new AccessCheckpoints(dataSource).trusted(Set.of(Checkpoints.keyIdOf(key))));
         } catch (RuntimeException e) {
             // Nothing was verified: say why, and never with the status of a broken log.
             out.println("verify-log could not run: " + describe(e));

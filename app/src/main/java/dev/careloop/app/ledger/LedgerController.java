@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,10 +63,20 @@ class LedgerController {
         accessLog.put("intact", v.intact());
         accessLog.put("summary", v.summary());
         accessLog.put("entriesChecked", v.entriesChecked());
+        accessLog.put("checkpointsMatched", v.checkpointsMatched());
         accessLog.put("firstBreak", v.firstBreak());
         accessLog.put("tookMillis", v.took().toMillis());
         body.put("accessLog", accessLog);
         return body;
+    }
+
+    @GetMapping("/api/audit/log/checkpoints")
+    @Operation(summary = "The signed checkpoints of the log, newest first: position, when, which key, whether the "
+            + "signature verifies with a key this process trusts and whether the chain still holds the signed link")
+    List<Checkpoints.Reviewed> checkpoints(Actor actor, @RequestParam(defaultValue = "20") @Min(1) @Max(200)
+            int limit) {
+        requireRole(actor, Set.of(Actor.COMPLIANCE, Actor.ADMIN));
+        return ledger.recentCheckpoints(limit);
     }
 
     @PostMapping("/api/admin/ledger/checkpoints")
@@ -73,6 +87,14 @@ class LedgerController {
         Map<String, Object> body = report(result.verification());
         result.written().ifPresent(c -> body.put("checkpoint", Map.of("position", c.position(),
                 "signedAt", c.signedAt().toString(), "keyId", c.keyId())));
+        AccessCheckpoints.Result access = ledger.checkpointAccessLog();
+        Map<String, Object> accessLog = new LinkedHashMap<>();
+        accessLog.put("intact", access.verification().intact());
+        accessLog.put("summary", access.verification().summary());
+        access.written().ifPresent(c -> accessLog.put("checkpoint", Map.of("position", c.position(),
+                "signedAt", c.signedAt().toString(), "keyId", c.keyId())));
+        body.put("accessLog", accessLog);
+        body.put("intact", (Boolean) body.get("intact") && access.verification().intact());
         body.put("publicKey", ledger.publicKey());
         return body;
     }

@@ -6,6 +6,8 @@ import org.slf4j.event.Level;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -25,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Each patient's own AES-256 key (table patient_key), made the first time the patient's identity is sealed and
  * destroyed when the patient is erased. Keys are cached for {@code careloop.privacy.key-cache} (default 30 s),
- * which bounds how long another process may still unseal an erased patient. Key material is never logged.
+ * which bounds how long another process may still unseal an erased patient. A key is made or read in one statement;
+ * one made in a transaction that then rolls back is forgotten with it, so nothing is ever sealed with a key the
+ * database does not hold. Key material is never logged.
  */
 @Component
 public class PatientKeys {
@@ -59,18 +63,57 @@ public class PatientKeys {
         }
     }
 
-    /** The patient's key, made now if the patient has none; empty if the patient was erased. */
+    /**
+     * The patient's key, made now if the patient has none; empty if the patient was erased. When it is not cached,
+     * one statement inserts a new key or, when the patient has a row already, reads it (the insert's conflict leaves
+     * that row as it is).
+     */
     Optional<SecretKey> keyForSealing(String patientId) {
-        Optional<Cached> known = lookup(patientId);
-        if (known.isPresent()) {
+        Cached cached = fresh(cache.get(patientId));
+        if (cached != null) {
             // A key, or an erased patient's row without one.
-            return known.get().key();
+            return cached.key();
         }
-        SecretKey fresh = newKey();
-        jdbc.update("INSERT INTO patient_key (patient_id, key_material, wrapped) VALUES (?, ?, ?) "
-                + "ON CONFLICT (patient_id) DO NOTHING", patientId, wrap(fresh.getEncoded()), masterKey.configured());
-        cache.remove(patientId);
-        return key(patientId);
+        byte[] made = wrap(newKey().getEncoded());
+        List<Stored> rows = jdbc.query("WITH made AS (INSERT INTO patient_key (patient_id, key_material, wrapped) "
+                        + "VALUES (?, ?, ?) ON CONFLICT (patient_id) DO NOTHING RETURNING key_material) "
+                        + "SELECT key_material, true AS made FROM made "
+                        + "UNION ALL SELECT key_material, false FROM patient_key WHERE patient_id = ?",
+                (row, n) -> new Stored(row.getBytes(1), row.getBoolean(2)),
+                patientId, made, masterKey.configured(), patientId);
+        if (rows.isEmpty()) {
+            // Another transaction made the key after this statement began: its row is there to read now.
+            return key(patientId);
+        }
+        Stored stored = rows.get(0);
+        Cached found = cached(stored.material());
+        cache.put(patientId, found);
+        if (stored.made()) {
+            forgetIfRolledBack(patientId, found);
+        }
+        return found.key();
+    }
+
+    /** A patient_key row as the make-or-read statement answers it. */
+    private record Stored(byte[] material, boolean made) {
+    }
+
+    /**
+     * A key made in a transaction exists only if that transaction commits: should it roll back, the cached key
+     * goes too, else the next event about the patient would be sealed with a key no one can read back.
+     */
+    private void forgetIfRolledBack(String patientId, Cached made) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    cache.remove(patientId, made);
+                }
+            }
+        });
     }
 
     /** The patient's key for unsealing; empty if there is none (erased). */
@@ -96,8 +139,8 @@ public class PatientKeys {
 
     /** The patient's row as seen now (cached): empty when the patient has none yet. */
     private Optional<Cached> lookup(String patientId) {
-        Cached cached = cache.get(patientId);
-        if (cached != null && cached.at().plus(cacheFor).isAfter(clock.instant())) {
+        Cached cached = fresh(cache.get(patientId));
+        if (cached != null) {
             return Optional.of(cached);
         }
         List<byte[]> material = jdbc.query("SELECT key_material FROM patient_key WHERE patient_id = ?",
@@ -105,10 +148,20 @@ public class PatientKeys {
         if (material.isEmpty()) {
             return Optional.empty();
         }
-        Cached found = new Cached(material.get(0) == null ? Optional.empty()
-                : Optional.of(new SecretKeySpec(unwrap(material.get(0)), "AES")), clock.instant());
+        Cached found = cached(material.get(0));
         cache.put(patientId, found);
         return Optional.of(found);
+    }
+
+    /** The cached entry while it is younger than the cache's expiry, else null. */
+    private Cached fresh(Cached cached) {
+        return cached != null && cached.at().plus(cacheFor).isAfter(clock.instant()) ? cached : null;
+    }
+
+    /** A stored key (null once erased) as cached now. */
+    private Cached cached(byte[] material) {
+        return new Cached(material == null ? Optional.empty()
+                : Optional.of(new SecretKeySpec(unwrap(material), "AES")), clock.instant());
     }
 
     /** Destroys the patient's key (in the caller's transaction); true if there was one to destroy. */

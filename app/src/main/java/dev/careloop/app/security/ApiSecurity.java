@@ -3,6 +3,8 @@ package dev.careloop.app.security;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessMatrix;
 import dev.careloop.api.access.AccessMatrix.Route;
+import dev.careloop.app.bench.BenchFloor;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,8 +51,8 @@ class ApiSecurity implements WebMvcConfigurer {
 
     @Bean
     @Order(4)
-    SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems, ClaimNames claims)
-            throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ProblemAuthenticationEntryPoint problems, ClaimNames claims,
+                            @Value("${" + BenchFloor.PROPERTY + ":false}") boolean benchFloor) throws Exception {
         http.authorizeHttpRequests(a -> {
                     // Least privilege as one table (AccessMatrix): each row is a matcher with its own decision, and a
                     // route no row names is refused.
@@ -62,6 +64,12 @@ class ApiSecurity implements WebMvcConfigurer {
                         } else {
                             matched.access(new RouteAccess(route));
                         }
+                    }
+                    // The benchmark's HTTP floor, only when it is on; off, it is a route no row names.
+                    if (benchFloor) {
+                        Route floor = BenchFloor.route();
+                        a.requestMatchers(HttpMethod.valueOf(floor.method()), floor.path())
+                                .access(new RouteAccess(floor));
                     }
                     a.anyRequest().access(RouteAccess.unlisted());
                 })

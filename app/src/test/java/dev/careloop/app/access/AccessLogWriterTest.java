@@ -72,6 +72,34 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void returnedIdsAreStoredExactlyWhateverTheyHold() {
+        LedgerDatabase db = LedgerDatabase.fresh();
+        AccessLogWriter writer = writer(db.dataSource, 100, Duration.ofSeconds(5));
+        List<String> odd = List.of("r-1", "with \"quote\"", "back\\slash", "a,b", "{braced}", "NULL", " spaced ");
+
+        writer.record(ReadAccess.search(DR_RIVER, ReadAccess.REST, "Referral", "q=x", odd, null));
+
+        assertThat(db.jdbc.queryForObject("SELECT returned_ids FROM access_entry", java.sql.Array.class))
+                .satisfies(ids -> assertThat((String[]) ids.getArray()).containsExactlyElementsOf(odd));
+        assertThat(new dev.careloop.app.ledger.AccessChainVerifier(db.dataSource).verify().intact()).isTrue();
+    }
+
+    @Test
+    void withoutSynchronousCommitARecordedReadIsStillCommittedWhenRecordReturns() {
+        LedgerDatabase db = LedgerDatabase.fresh();
+        AccessLogWriter writer = new AccessLogWriter(db.dataSource, new SimpleMeterRegistry(), true, 100, 500,
+                Duration.ofSeconds(5), true, false);
+        writers.add(writer);
+
+        writer.record(ReadAccess.read(DR_RIVER, ReadAccess.REST, "Referral", "referral-9", "patient-1"));
+
+        // Another connection sees it: committed (only its flush to disk may trail, by PostgreSQL's wal_writer_delay).
+        assertThat(db.jdbc.queryForList("SELECT resource_id FROM access_entry", String.class))
+                .containsExactly("referral-9");
+        assertThat(new dev.careloop.app.ledger.AccessChainVerifier(db.dataSource).verify().intact()).isTrue();
+    }
+
+    @Test
     void concurrentReadsShareCommitsAndEveryOneIsAnEntry() throws Exception {
         LedgerDatabase db = LedgerDatabase.fresh();
         AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10));
@@ -144,7 +172,7 @@ class AccessLogWriterTest {
 
     private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait) {
         AccessLogWriter writer = new AccessLogWriter(dataSource, new SimpleMeterRegistry(), true, capacity, 500,
-                maxWait, true);
+                maxWait, true, true);
         writers.add(writer);
         return writer;
     }

@@ -63,6 +63,25 @@ class LedgerApiTest {
     }
 
     @Test
+    void anOfficerReviewsTheCheckpointHistoryNewestFirst() {
+        CareLoopClient admin = DemoClinics.at(port).admin();
+        DemoClinics.at(port).gp().post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "LEDGER-3"));
+        long signed = admin.post("/api/admin/ledger/checkpoints", null).json().get("checkpoint").get("position")
+                .asLong();
+
+        Response history = DemoClinics.at(port).client("northside-gp-compliance")
+                .get("/api/audit/log/checkpoints?limit=5");
+
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+        assertThat(history.json().get(0).get("position").asLong()).isEqualTo(signed);
+        assertThat(history.json().get(0).get("trustedSignature").asBoolean()).isTrue();
+        assertThat(history.json().get(0).get("linkStillStored").asBoolean()).isTrue();
+        assertThat(history.json().get(0).get("keyId").asString()).isNotBlank();
+        assertThat(history.json().size()).isLessThanOrEqualTo(5);
+        assertThat(DemoClinics.at(port).derm().get("/api/audit/log/checkpoints").status()).isEqualTo(403);
+    }
+
+    @Test
     void clinicStaffMayNotVerifyTheLog() {
         Response refused = DemoClinics.at(port).derm().get("/api/audit/log/verify");
 

@@ -118,6 +118,7 @@ class AccessMatrixTest {
             GET    /api/audit/appointments/{id}                            - - Y - - -
             GET    /api/audit/appointments/{id}/diff                       - - Y - - -
             GET    /api/audit/log/verify                                   - - Y Y - -
+            GET    /api/audit/log/checkpoints                              - - Y Y - -
             POST   /api/admin/ledger/checkpoints                           - - - Y - -
             POST   /api/admin/rebuilds                                     - - - Y - -
             GET    /api/admin/rebuilds                                     - - - Y - -

@@ -10,6 +10,9 @@ import dev.careloop.api.appointment.RescheduleAppointment;
 import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancelVisit;
+import dev.careloop.api.referral.FollowAppointment;
+import dev.careloop.api.referral.FollowAppointment.Change;
+import dev.careloop.api.referral.FollowAppointment.Outcome;
 import dev.careloop.api.referral.PlanVisit;
 import dev.careloop.api.referral.PlanVisit.Visit;
 import dev.careloop.api.referral.RecordNoShow;
@@ -24,6 +27,8 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
@@ -33,13 +38,17 @@ import java.util.UUID;
 /**
  * The one way to book or change a visit. A transition of care is booked by whoever performs it. A referral's
  * visit is first asked of the referral ({@link PlanVisit}, sent on the caller's behalf in the same transaction: the
- * same 404/403/409 as the referral's own actions, and nothing applied), then carried out on its appointment; only
- * the appointment changes here, and the referral's status follows from the appointment's events through
- * {@link ReferralVisitSaga}. The referral's actions answer with the version the referral will have once it has
- * followed; the appointment's with the appointment's version.
+ * same 404/403/409 as the referral's own actions, and nothing applied), then carried out on its appointment, and the
+ * referral follows the appointment's change ({@link FollowAppointment}) in that same transaction: the outcome is
+ * decided here, so the answer carries the referral as it now is, without waiting for {@link ReferralVisitSaga}'s
+ * round trip. The process manager still sees the appointment's events and finds them already followed (the referral
+ * ignores a version it has followed); it alone handles the changes made on the appointment itself. The referral's
+ * actions answer with the referral's new version; the appointment's with the appointment's version.
  */
 @Component
 class AppointmentBooking {
+
+    private static final Logger log = LoggerFactory.getLogger(AppointmentBooking.class);
 
     private final Repository<AppointmentHandoff> appointments;
     private final CommandGateway referrals;
@@ -81,9 +90,10 @@ class AppointmentBooking {
         Visit visit = plan(cmd.referralId(), PlanVisit.Action.RESCHEDULE, caller);
         Appointment to = cmd.appointment();
         if (visit.booked()) {
-            appointments.load(visit.appointmentId()).execute(a -> a.handle(new RescheduleAppointment(
-                    visit.appointmentId(), new Slot(to.start(), to.end()), to.location(), cmd.reason()), actor,
-                    reminders, deadlines, null));
+            Moved moved = appointments.load(visit.appointmentId()).invoke(a -> new Moved(a.handle(
+                    new RescheduleAppointment(visit.appointmentId(), new Slot(to.start(), to.end()), to.location(),
+                            cmd.reason()), actor, reminders, deadlines, null), a.visit()));
+            follow(visit, visit.appointmentId(), moved.version(), Change.RESCHEDULED, moved.visit(), cmd.reason());
         } else {
             book(visit, UUID.randomUUID().toString(), to, actor, deadlines);
         }
@@ -93,16 +103,18 @@ class AppointmentBooking {
     @CommandHandler
     long handle(RecordNoShow cmd, Actor actor, DeadlineManager deadlines, MetaData caller) {
         Visit visit = plan(cmd.referralId(), PlanVisit.Action.NO_SHOW, caller);
-        appointments.load(visit.appointmentId()).execute(a -> a.handle(new MarkNoShow(visit.appointmentId()), actor,
-                deadlines, null));
+        long missed = appointments.load(visit.appointmentId()).invoke(a -> a.handle(
+                new MarkNoShow(visit.appointmentId()), actor, deadlines, null));
+        follow(visit, visit.appointmentId(), missed, Change.NO_SHOW, null, null);
         return visit.versionAfter();
     }
 
     @CommandHandler
     long handle(CancelVisit cmd, Actor actor, DeadlineManager deadlines, MetaData caller) {
         Visit visit = plan(cmd.referralId(), PlanVisit.Action.CANCEL, caller);
-        appointments.load(visit.appointmentId()).execute(a -> a.handle(
+        long cancelled = appointments.load(visit.appointmentId()).invoke(a -> a.handle(
                 new CancelAppointment(visit.appointmentId(), cmd.reason()), actor, deadlines, null));
+        follow(visit, visit.appointmentId(), cancelled, Change.CANCELLED, null, cmd.reason());
         return visit.versionAfter();
     }
 
@@ -112,6 +124,27 @@ class AppointmentBooking {
                 new Slot(at.start(), at.end()), at.location(), null);
         appointments.newInstance(() -> new AppointmentHandoff(booking, forReferral(visit), reminders,
                 deadlines));
+        // A new appointment's booking is its first event: version 1.
+        follow(visit, appointmentId, 1, Change.BOOKED, at, null);
+    }
+
+    /**
+     * The referral follows its appointment's change in this transaction, as the process manager would after it.
+     * A change the referral refuses is left to the process manager, which cancels a booking the referral did not
+     * take, as it always has.
+     */
+    private void follow(Visit visit, String appointmentId, long appointmentVersion, Change change,
+                        Appointment appointment, String reason) {
+        Outcome outcome = referrals.sendAndWait(new FollowAppointment(visit.referralId(), appointmentId,
+                appointmentVersion, change, appointment, reason));
+        if (outcome.result() == Outcome.Result.REFUSED) {
+            log.info("Referral {} did not follow {} of appointment {}: {}", visit.referralId(), change, appointmentId,
+                    outcome.reason());
+        }
+    }
+
+    /** A rescheduled appointment: its version after the move and the visit it now is. */
+    record Moved(long version, Appointment visit) {
     }
 
     private Booking forReferral(String referralId, Patient patient, MetaData caller) {

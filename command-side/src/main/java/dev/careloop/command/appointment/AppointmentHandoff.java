@@ -208,6 +208,11 @@ public class AppointmentHandoff {
                 "an appointment that is " + status.phrase() + " cannot " + action.refused());
     }
 
+    /** When and where the visit now is, as the referral shows it (for a booked appointment). */
+    dev.careloop.api.referral.Appointment visit() {
+        return new dev.careloop.api.referral.Appointment(slot.start(), slot.end(), location);
+    }
+
     /** The patient whose key seals the clinical text of this appointment's events (none for some old ones). */
     private String patientId() {
         return patient == null ? null : patient.patientId();

@@ -44,7 +44,9 @@ import java.time.Instant;
  * cancelled; neither is echoed back.</li>
  * </ul>
  * Redelivery changes nothing: the saga skips appointment versions it has passed on, the referral ignores
- * versions it has followed, and cancelling an appointment that is already over is a no-op.
+ * versions it has followed, and cancelling an appointment that is already over is a no-op. A visit action taken on
+ * the referral (schedule, reschedule, no-show, cancel) has the referral follow in its own transaction
+ * (AppointmentBooking): the saga then finds that change already followed.
  */
 @Saga
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,

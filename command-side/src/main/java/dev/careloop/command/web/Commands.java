@@ -28,7 +28,14 @@ public class Commands {
         if (expectedVersion != null) {
             metaData = metaData.and(MetadataKeys.EXPECTED_VERSION, expectedVersion);
         }
-        return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+        // The answer's read position is read in the command's own transaction (WriteResponses takes it).
+        WritePosition.expect();
+        try {
+            return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+        } catch (RuntimeException e) {
+            WritePosition.forget();
+            throw e;
+        }
     }
 
     /** Who acts and in which request: for anything sent on the caller's behalf, commands or events. */

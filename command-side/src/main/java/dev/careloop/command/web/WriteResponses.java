@@ -75,7 +75,10 @@ public class WriteResponses {
         if (written.replayed()) {
             response.header("Idempotent-Replayed", "true");
         }
-        positions.ofWrite(written.id() + " v" + written.version(), List.of(written.id()))
+        // Read in the write's own transaction; a replayed answer (or a write that could not read it) looks it up.
+        Optional<Long> taken = WritePosition.take(written.id());
+        Optional<Long> position = written.replayed() ? Optional.empty() : taken;
+        position.or(() -> positions.ofWrite(written.id() + " v" + written.version(), List.of(written.id())))
                 .ifPresent(p -> response.header(ReadPositions.HEADER, Long.toString(p)));
         String body = written.body();
         if (body == null) {

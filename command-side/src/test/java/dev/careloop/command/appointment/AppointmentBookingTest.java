@@ -8,6 +8,8 @@ import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.*;
 import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.CancelVisit;
+import dev.careloop.api.referral.FollowAppointment;
+import dev.careloop.api.referral.FollowAppointment.Change;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RescheduleVisit;
 import dev.careloop.api.referral.ScheduleVisit;
@@ -64,6 +66,8 @@ class AppointmentBookingTest {
     /** What the stand-in referral does with the next PlanVisit it is sent. */
     private MessageHandler<CommandMessage<?>> referral;
     private final List<CommandMessage<?>> asked = new ArrayList<>();
+    /** What the stand-in referral was told to follow, in the visit action's own transaction. */
+    private final List<Object> followed = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -73,6 +77,10 @@ class AppointmentBookingTest {
         fixture.getCommandBus().subscribe(PlanVisit.class.getName(), message -> {
             asked.add(message);
             return referral.handle(message);
+        });
+        fixture.getCommandBus().subscribe(FollowAppointment.class.getName(), message -> {
+            followed.add(message.getPayload());
+            return FollowAppointment.Outcome.followed();
         });
         fixture.registerAnnotatedCommandHandler(new AppointmentBooking(fixture.getRepository(),
                 DefaultCommandGateway.builder().commandBus(fixture.getCommandBus()).build(), reminders));
@@ -88,6 +96,8 @@ class AppointmentBookingTest {
                         SLOT, "Room 2", null, BOOKED))
                 // the referral's version once it has followed the booking
                 .expectResultMessagePayload(3L);
+        assertThat(followed).containsExactly(new FollowAppointment(REFERRAL, ID, 1, Change.BOOKED,
+                new Appointment(SLOT.start(), SLOT.end(), "Room 2"), null));
     }
 
     @Test
@@ -162,6 +172,9 @@ class AppointmentBookingTest {
                 .expectEvents(new AppointmentRescheduled(ID, PATIENT.patientId(), REFERRAL, LATER, "Room 2", "sick",
                         BOOKED))
                 .expectResultMessagePayload(5L);
+        // where the appointment now is: the location it kept, at the appointment's new version
+        assertThat(followed).containsExactly(new FollowAppointment(REFERRAL, ID, 2, Change.RESCHEDULED,
+                new Appointment(LATER.start(), LATER.end(), "Room 2"), "sick"));
     }
 
     @Test
@@ -183,6 +196,7 @@ class AppointmentBookingTest {
         fixture.givenCurrentTime(NOW).andGiven(booked())
                 .when(new RecordNoShow(REFERRAL), by(RIVER_STAFF))
                 .expectEvents(new PatientDidNotAttend(ID, REFERRAL, NO_SHOW));
+        assertThat(followed).containsExactly(new FollowAppointment(REFERRAL, ID, 2, Change.NO_SHOW, null, null));
     }
 
     @Test
@@ -190,9 +204,11 @@ class AppointmentBookingTest {
         referralAnswers(new Visit(REFERRAL, PATIENT, NORTHSIDE, RIVERSIDE, ID, true, 5));
         fixture.givenCurrentTime(NOW).andGiven(booked())
                 .when(new CancelVisit(REFERRAL, "clinic closed"), by(RIVER_STAFF))
-                // not byReferral: the clinic cancelled it, so the process manager passes it on to the referral
+                // not byReferral: the clinic cancelled it, and the referral follows (here, and again from the process manager)
                 .expectEvents(new AppointmentCancelled(ID, PATIENT.patientId(), REFERRAL, "clinic closed", false,
                         CANCELLED));
+        assertThat(followed).containsExactly(new FollowAppointment(REFERRAL, ID, 2, Change.CANCELLED, null,
+                "clinic closed"));
     }
 
     private void referralAnswers(Visit visit) {

@@ -276,17 +276,20 @@ enum Action {
     abstract Object command();
 
     /**
-     * For a visit action, which the appointment carries out: the process manager's command that makes the
-     * referral follow the appointment's change. The client's {@link #command()} itself then writes nothing to
-     * the referral; {@link #events} are what the follow writes.
+     * For a visit action, which the appointment carries out: the command that makes the referral follow the
+     * appointment's change, sent in the client's command's own transaction (and again, finding it followed, by the
+     * process manager); {@link #events} are what the follow writes.
      */
     FollowAppointment follow() {
         return null;
     }
 
-    /** The events the client's command itself writes to the referral: none for a visit action. */
+    /**
+     * The events the client's command writes to the referral: a visit action's are the follow's, written in the
+     * same transaction (the appointment side being VisitBooking's stand-in).
+     */
     List<Object> written(ReferralStatus to) {
-        return follow() == null ? events(to) : List.of();
+        return events(to);
     }
 
     /** The events the log should hold after the step took the referral to {@code to}. */

@@ -7,6 +7,8 @@ import dev.careloop.api.referral.ProvideInformation;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RequestInformation;
 import dev.careloop.api.referral.ScheduleVisit;
+import dev.careloop.api.referral.NoShowRecorded;
+import dev.careloop.command.appointment.VisitBooking;
 import dev.careloop.api.referral.SendOutcome;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,7 @@ class InformationRequestTest {
         fixture.given(referralSent(), accepted(), visitScheduled(), informationRequested(),
                         informationProvided(SCHEDULED))
                 .when(new RecordNoShow(REFERRAL_ID), by(RIVERSIDE_CLINICIAN))
-                .expectNoEvents()
+                .expectEvents(new NoShowRecorded(REFERRAL_ID, APPOINTMENT_ID, VisitBooking.CHANGED_VERSION, NO_SHOW))
                 .expectResultMessagePayload(6L);
     }
 

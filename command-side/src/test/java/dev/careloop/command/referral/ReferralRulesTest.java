@@ -10,6 +10,10 @@ import dev.careloop.api.referral.OutcomeAcknowledged;
 import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RescheduleVisit;
 import dev.careloop.api.referral.ScheduleVisit;
+import dev.careloop.api.referral.VisitScheduled;
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.matches;
+import static org.axonframework.test.matchers.Matchers.payloadsMatching;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +49,7 @@ class ReferralRulesTest {
     void aVisitCanBeScheduledAgainOnceTheBookedOneWasCancelled() {
         fixture.given(history(APPOINTMENT_CANCELLED))
                 .when(new ScheduleVisit(REFERRAL_ID, NEXT_APPOINTMENT_ID, MOVED_APPOINTMENT), by(RIVERSIDE_CLINICIAN))
-                .expectNoEvents()
+                .expectEvents(new VisitScheduled(REFERRAL_ID, NEXT_APPOINTMENT_ID, 1, MOVED_APPOINTMENT, SCHEDULED))
                 .expectResultMessagePayload(5L);
     }
 
@@ -62,7 +66,10 @@ class ReferralRulesTest {
     void aMissedVisitCanBeRescheduled() {
         fixture.given(history(NO_SHOW))
                 .when(new RescheduleVisit(REFERRAL_ID, MOVED_APPOINTMENT, RESCHEDULE_REASON), by(RIVERSIDE_CLINICIAN))
-                .expectNoEvents()
+                // a new appointment (its id minted by the booking) is booked, and the referral follows it
+                .expectEventsMatching(payloadsMatching(exactSequenceOf(matches(e -> e instanceof VisitScheduled v
+                        && !v.appointmentId().equals(APPOINTMENT_ID) && v.appointment().equals(MOVED_APPOINTMENT)
+                        && v.status() == SCHEDULED))))
                 .expectResultMessagePayload(5L);
     }
 

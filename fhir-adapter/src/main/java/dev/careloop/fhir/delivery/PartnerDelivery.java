@@ -17,14 +17,19 @@ import org.axonframework.eventhandling.EventMessageHandler;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Resource;
+import dev.careloop.api.privacy.PatientErased;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Delivers each change to one partner: the aggregate's history up to the event, projected to FHIR, filtered by
@@ -65,39 +70,144 @@ final class PartnerDelivery implements EventMessageHandler {
 
     @Override
     public Object handle(EventMessage<?> event) throws Exception {
-        if (ReplayToken.isReplay(event) || !(event instanceof DomainEventMessage<?> domain)) {
-            // Replays re-read history partners already have; events outside an aggregate are no FHIR change.
+        if (ReplayToken.isReplay(event)) {
+            // Replays re-read history partners already have.
+            return null;
+        }
+        if (event.getPayload() instanceof PatientErased erased) {
+            erasure(erased, event);
+            return null;
+        }
+        if (!(event instanceof DomainEventMessage<?> domain)) {
+            // Other events outside an aggregate are no FHIR change.
             return null;
         }
         FhirChange change = changes.madeBy(domain.getAggregateIdentifier(), domain.getSequenceNumber());
-        if (!change.organisations().contains(partner.organisation())) {
+        if (change.organisations().contains(partner.organisation())) {
+            List<Resource> resources = Bundles.forPartner(change, partner);
+            if (!resources.isEmpty()) {
+                partners.told(partner.id(), change.aggregateId(), change.version(), change.patientId(), false);
+                deliver(resources, change, domain.getIdentifier());
+            }
             return null;
         }
-        List<Resource> resources = Bundles.forPartner(change, partner);
-        if (resources.isEmpty()) {
-            return null;
+        if (changesResources(change)) {
+            lostAccess(change, domain);
         }
-        // A transaction carries what its resources name, so a partner with referential integrity can store it.
-        List<Resource> sent = partner.mode() == DeliveryMode.TRANSACTION
-                ? WholePushes.complete(resources, partner, referenced, settings.fhirBaseUrl()) : resources;
-        String bundle = partner.mode() == DeliveryMode.TRANSACTION
-                ? Bundles.transaction(partner.baseUrl(), sent)
-                : Bundles.notification(partner, settings.fhirBaseUrl(), settings.topic(),
-                partners.eventNumber(partner.id(), change.aggregateId(), change.version()), change.recorded(),
-                resources);
-        send(bundle, change, isDeadLetterRetry() ? 1 : settings.attempts());
-        // Committed with this processor's token: the accounting of disclosures names every delivery.
-        events.publish(GenericEventMessage.asEventMessage(new DisclosedToPartner(partner.id(), partner.organisation(),
-                change.aggregateType(), change.aggregateId(), change.version(), change.referralId(),
-                change.patientId(), sent.stream().map(r -> r.fhirType())
-                .filter(type -> !FhirDirectory.serves(type)).distinct().toList()))
-                .andMetaData(Map.of(MetadataKeys.ORGANISATION, partner.organisation(),
-                        MetadataKeys.CLIENT, "careloop-delivery",
-                        MetadataKeys.CAUSATION_ID, domain.getIdentifier())));
         return null;
     }
 
-    private void send(String bundle, FhirChange change, int tries) throws InterruptedException {
+    /**
+     * A change the partner's organisation may no longer see (its access to a record was revoked or expired, a
+     * referral left it): a partner that was told of the aggregate receives, once, the Consent as it now stands for
+     * it (inactive) and nothing more. A disclosure or a read that others made changes no resource, and no access.
+     */
+    private void lostAccess(FhirChange change, DomainEventMessage<?> domain) throws InterruptedException {
+        Optional<Partners.Told> told = partners.told(partner.id(), change.aggregateId());
+        if (told.isEmpty() || told.get().lostAccess()) {
+            return;
+        }
+        partners.told(partner.id(), change.aggregateId(), change.version(), change.patientId(), true);
+        List<Resource> consent = inactiveConsent(change);
+        if (!consent.isEmpty()) {
+            deliver(consent, change, domain.getIdentifier());
+        }
+    }
+
+    /**
+     * The Consent of {@code change} as it stands for an organisation that lost access: inactive, naming no
+     * recipient (who else may still read the record is not its business). Empty when the partner did not ask for
+     * Consents or the change has none.
+     */
+    private List<Resource> inactiveConsent(FhirChange change) {
+        if (!partner.resourceTypes().contains("Consent")) {
+            return List.of();
+        }
+        return change.resources().stream().filter(Consent.class::isInstance).map(r -> {
+            Consent consent = ((Consent) r).copy();
+            consent.setStatus(Consent.ConsentState.INACTIVE);
+            consent.getProvision().getActor().clear();
+            return (Resource) consent;
+        }).toList();
+    }
+
+    /**
+     * A patient was erased: every partner told of anything about them receives it again as CareLoop now holds it,
+     * without identity (the Patient, and each referral's, record's or appointment's resources it was told of: the
+     * current ones it may see, or the inactive Consent of a record it lost access to). Nothing new is disclosed.
+     */
+    private void erasure(PatientErased erased, EventMessage<?> event) throws InterruptedException {
+        List<Resource> resources = new ArrayList<>();
+        Map<FhirChange, List<String>> disclosed = new LinkedHashMap<>();
+        for (Partners.Told told : partners.toldAbout(partner.id(), erased.patientId())) {
+            FhirChange held = changes.madeBy(told.aggregateId(), told.version() - 1);
+            List<Resource> again = new ArrayList<>();
+            for (String type : MAIN_TYPES) {
+                if (partner.resourceTypes().contains(type)) {
+                    referenced.find(type, told.aggregateId(), partner.organisation()).ifPresent(again::add);
+                }
+            }
+            if (told.lostAccess()) {
+                again.addAll(inactiveConsent(held));
+            }
+            if (!again.isEmpty()) {
+                resources.addAll(again);
+                disclosed.put(held, again.stream().map(Resource::fhirType).distinct().toList());
+            }
+        }
+        if (resources.isEmpty()) {
+            return;
+        }
+        Push push = push(resources, "PatientErased/" + event.getIdentifier(), 1, event.getTimestamp());
+        send(push.body(), "the erasure of patient " + erased.patientId(), isDeadLetterRetry() ? 1 : settings.attempts());
+        disclosed.forEach((held, types) -> disclosed(held, types, event.getIdentifier()));
+    }
+
+    /** The resources that stand for a referral, record or appointment (the rest are one change's own). */
+    private static final List<String> MAIN_TYPES = List.of("ServiceRequest", "Task", "DocumentReference", "Consent",
+            "Appointment");
+
+    private static boolean changesResources(FhirChange change) {
+        return change.resources().stream().anyMatch(r -> !"AuditEvent".equals(r.fhirType()));
+    }
+
+    /** Sends {@code resources} of {@code change} (made whole for a transaction), then accounts for the disclosure. */
+    private void deliver(List<Resource> resources, FhirChange change, String causation) throws InterruptedException {
+        Push push = push(resources, change.aggregateId(), change.version(), change.recorded());
+        send(push.body(), "Change " + change.aggregateId() + " v" + change.version(),
+                isDeadLetterRetry() ? 1 : settings.attempts());
+        disclosed(change, push.sent().stream().map(Resource::fhirType).filter(type -> !FhirDirectory.serves(type))
+                .distinct().toList(), causation);
+    }
+
+    /** A request body, and the resources it carries. */
+    private record Push(String body, List<Resource> sent) {
+    }
+
+    /**
+     * The request for {@code resources}: a transaction carries what its resources name, so a partner with
+     * referential integrity can store it; a notification is numbered by what it notifies ({@code notifiedAs}).
+     */
+    private Push push(List<Resource> resources, String notifiedAs, long version, Instant recorded) {
+        if (partner.mode() == DeliveryMode.TRANSACTION) {
+            List<Resource> sent = WholePushes.complete(resources, partner, referenced, settings.fhirBaseUrl());
+            return new Push(Bundles.transaction(partner.baseUrl(), sent), sent);
+        }
+        return new Push(Bundles.notification(partner, settings.fhirBaseUrl(), settings.topic(),
+                partners.eventNumber(partner.id(), notifiedAs, version), recorded, resources), resources);
+    }
+
+    /** Committed with this processor's token: the accounting of disclosures names every delivery. */
+    private void disclosed(FhirChange change, List<String> resourceTypes, String causation) {
+        events.publish(GenericEventMessage.asEventMessage(new DisclosedToPartner(partner.id(), partner.organisation(),
+                change.aggregateType(), change.aggregateId(), change.version(), change.referralId(),
+                change.patientId(), resourceTypes))
+                .andMetaData(Map.of(MetadataKeys.ORGANISATION, partner.organisation(),
+                        MetadataKeys.CLIENT, "careloop-delivery",
+                        MetadataKeys.CAUSATION_ID, causation)));
+    }
+
+    private void send(String bundle, String what, int tries) throws InterruptedException {
         Backoff backoff = settings.inlineBackoff();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -109,8 +219,8 @@ final class PartnerDelivery implements EventMessageHandler {
                 Instant at = clock.instant();
                 afterUnitOfWork(() -> partners.recordError(partner.id(), failure.getMessage(), at));
                 if (!failure.retryable() || attempt >= tries) {
-                    log.warn("Change {} v{} not delivered to partner {} after {} tries: {}", change.aggregateId(),
-                            change.version(), partner.id(), attempt, failure.getMessage());
+                    log.warn("{} not delivered to partner {} after {} tries: {}", what, partner.id(), attempt,
+                            failure.getMessage());
                     throw failure;
                 }
                 Duration wait = backoff.after(attempt, failure.retryAfter());
@@ -118,8 +228,8 @@ final class PartnerDelivery implements EventMessageHandler {
                     // The partner asked for a long pause: wait in the dead-letter queue, not on this thread.
                     throw failure;
                 }
-                log.info("Change {} v{} to partner {}: try {} failed ({}), next in {} ms", change.aggregateId(),
-                        change.version(), partner.id(), attempt, failure.getMessage(), wait.toMillis());
+                log.info("{} to partner {}: try {} failed ({}), next in {} ms", what, partner.id(), attempt,
+                        failure.getMessage(), wait.toMillis());
                 sleeper.sleep(wait);
             }
         }

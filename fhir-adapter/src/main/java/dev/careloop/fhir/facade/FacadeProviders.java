@@ -1,7 +1,16 @@
 package dev.careloop.fhir.facade;
 
 import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.IncludeParam;
+import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import dev.careloop.fhir.delivery.ReferencedResources;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import java.util.Set;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
@@ -35,46 +44,71 @@ import org.hl7.fhir.r4.model.Task;
 import java.util.List;
 
 /**
- * The facade's resource types. Each searches by the parameters R4 defines for it that CareLoop can answer:
- * patient (the patient's identifier, {@code system|value}), status, _lastUpdated, and for the referral's two
- * resources who asked (requester) and who is to do it (Task owner, ServiceRequest performer).
+ * The facade's resource types. Each searches by the parameters R4 defines for it that CareLoop can answer, and
+ * HAPI's CapabilityStatement lists exactly these: {@code _id}, {@code _lastUpdated}, {@code patient} (and
+ * {@code subject}; {@code Patient/{id}}, or {@code patient:identifier=system|value}), {@code status} (any of several
+ * values), for the referral's resources {@code identifier}, who asked ({@code requester}) and who is to do it (Task
+ * {@code owner}, ServiceRequest {@code performer}), Task {@code focus}; {@code _sort}, {@code _include} and
+ * {@code _revinclude} as each method allows.
  */
 final class FacadeProviders {
 
     private static final String PATIENT = "patient";
+    private static final String SUBJECT = "subject";
     private static final String STATUS = "status";
     private static final String LAST_UPDATED = "_lastUpdated";
+    private static final String ID = "_id";
+    private static final String IDENTIFIER = "identifier";
+    private static final String NOT_CHAINED = OptionalParam.ALLOW_CHAIN_NOTCHAINED;
+    private static final String BY_IDENTIFIER = "identifier";
 
     private FacadeProviders() {
     }
 
     static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
-                                            InboundReferrals referrals, TaskUpdates updates) {
-        return List.of(new Tasks(log, index, ids, accessLog, referrals, updates), new ServiceRequests(log, index, ids, accessLog),
-                new Communications(log, index, ids, accessLog), new Appointments(log, index, ids, accessLog),
-                new DocumentReferences(log, index, ids, accessLog), new Consents(log, index, ids, accessLog),
-                new Provenances(log, index, ids, accessLog), new AuditEvents(log, index, ids, accessLog));
+                                            ReferencedResources referenced, InboundReferrals referrals,
+                                            TaskUpdates updates) {
+        return List.of(new Tasks(log, index, ids, accessLog, referenced, referrals, updates),
+                new ServiceRequests(log, index, ids, accessLog, referenced),
+                new Communications(log, index, ids, accessLog, referenced),
+                new Appointments(log, index, ids, accessLog, referenced),
+                new DocumentReferences(log, index, ids, accessLog, referenced),
+                new Consents(log, index, ids, accessLog, referenced),
+                new Provenances(log, index, ids, accessLog, referenced),
+                new AuditEvents(log, index, ids, accessLog, referenced));
     }
 
     public static final class Tasks extends LogResourceProvider<Task> {
         private final InboundReferrals referrals;
         private final TaskUpdates updates;
 
-        Tasks(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog, InboundReferrals referrals,
-              TaskUpdates updates) {
-            super(Task.class, log, index, ids, accessLog);
+        Tasks(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog, ReferencedResources referenced,
+              InboundReferrals referrals, TaskUpdates updates) {
+            super(Task.class, log, index, ids, accessLog, referenced);
             this.referrals = referrals;
             this.updates = updates;
         }
 
         @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = Task.SP_OWNER) ReferenceParam owner,
-                                      @OptionalParam(name = Task.SP_REQUESTER) ReferenceParam requester,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, owner, requester, lastUpdated, count, offset);
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = SUBJECT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam subject,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = Task.SP_OWNER, targetTypes = Organization.class) ReferenceParam owner,
+                @OptionalParam(name = Task.SP_REQUESTER, targetTypes = Organization.class) ReferenceParam requester,
+                @OptionalParam(name = Task.SP_FOCUS, targetTypes = ServiceRequest.class) ReferenceParam focus,
+                @OptionalParam(name = IDENTIFIER) TokenParam identifier,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"Task:focus", "Task:patient", "Task:subject", "Task:owner", "Task:requester"})
+                Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, subject, status, lastUpdated, ids)
+                    .with(owner, requester, identifier, focus), count, offset, sort, includes, revIncludes);
         }
 
         /** A new referral: the Task with its ServiceRequest contained (focus "#id"). */
@@ -93,83 +127,158 @@ final class FacadeProviders {
     }
 
     public static final class ServiceRequests extends LogResourceProvider<ServiceRequest> {
-        ServiceRequests(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(ServiceRequest.class, log, index, ids, accessLog);
+        ServiceRequests(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                        ReferencedResources referenced) {
+            super(ServiceRequest.class, log, index, ids, accessLog, referenced);
         }
 
         @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = ServiceRequest.SP_PERFORMER) ReferenceParam performer,
-                                      @OptionalParam(name = ServiceRequest.SP_REQUESTER) ReferenceParam requester,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, performer, requester, lastUpdated, count, offset);
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = SUBJECT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam subject,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = ServiceRequest.SP_PERFORMER, targetTypes = Organization.class)
+                ReferenceParam performer,
+                @OptionalParam(name = ServiceRequest.SP_REQUESTER, targetTypes = Organization.class)
+                ReferenceParam requester,
+                @OptionalParam(name = IDENTIFIER) TokenParam identifier,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"ServiceRequest:patient", "ServiceRequest:subject", "ServiceRequest:performer",
+                        "ServiceRequest:requester"}) Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Task:focus", "Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, subject, status, lastUpdated, ids)
+                    .with(performer, requester, identifier, null), count, offset, sort, includes, revIncludes);
         }
     }
 
-    /** Types searched by patient, status and _lastUpdated only. */
-    abstract static class ByPatientAndStatus<T extends Resource> extends LogResourceProvider<T> {
-        ByPatientAndStatus(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(type, log, index, ids, accessLog);
-        }
-
-        @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = STATUS) TokenParam status,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, status, null, null, lastUpdated, count, offset);
-        }
-    }
-
-    /** Types searched by patient and _lastUpdated only. */
+    /** Types searched by patient, _id and _lastUpdated only. */
     abstract static class ByPatient<T extends Resource> extends LogResourceProvider<T> {
-        ByPatient(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(type, log, index, ids, accessLog);
+        ByPatient(Class<T> type, FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                  ReferencedResources referenced) {
+            super(type, log, index, ids, accessLog, referenced);
         }
 
         @Search
-        public IBundleProvider search(@OptionalParam(name = PATIENT) TokenParam patient,
-                                      @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
-                                      @Count Integer count, @Offset Integer offset, RequestDetails request) {
-            return search(request, patient, null, null, null, lastUpdated, count, offset);
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, null, null, lastUpdated, ids), count, offset, sort,
+                    Set.of(), Set.of());
         }
     }
 
-    public static final class Communications extends ByPatientAndStatus<Communication> {
-        Communications(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(Communication.class, log, index, ids, accessLog);
+    public static final class Communications extends LogResourceProvider<Communication> {
+        Communications(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                ReferencedResources referenced) {
+            super(Communication.class, log, index, ids, accessLog, referenced);
+        }
+
+        @Search
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = SUBJECT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam subject,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"Communication:patient", "Communication:subject"}) Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, subject, status, lastUpdated, ids), count, offset, sort,
+                    includes, revIncludes);
         }
     }
 
-    public static final class Appointments extends ByPatientAndStatus<Appointment> {
-        Appointments(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(Appointment.class, log, index, ids, accessLog);
+    public static final class Appointments extends LogResourceProvider<Appointment> {
+        Appointments(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                ReferencedResources referenced) {
+            super(Appointment.class, log, index, ids, accessLog, referenced);
+        }
+
+        @Search
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"Appointment:patient"}) Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, null, status, lastUpdated, ids), count, offset, sort,
+                    includes, revIncludes);
         }
     }
 
-    public static final class DocumentReferences extends ByPatientAndStatus<DocumentReference> {
-        DocumentReferences(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(DocumentReference.class, log, index, ids, accessLog);
+    public static final class DocumentReferences extends LogResourceProvider<DocumentReference> {
+        DocumentReferences(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                ReferencedResources referenced) {
+            super(DocumentReference.class, log, index, ids, accessLog, referenced);
+        }
+
+        @Search
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = SUBJECT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam subject,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"DocumentReference:patient", "DocumentReference:subject"}) Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, subject, status, lastUpdated, ids), count, offset, sort,
+                    includes, revIncludes);
         }
     }
 
-    public static final class Consents extends ByPatientAndStatus<Consent> {
-        Consents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(Consent.class, log, index, ids, accessLog);
+    public static final class Consents extends LogResourceProvider<Consent> {
+        Consents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                ReferencedResources referenced) {
+            super(Consent.class, log, index, ids, accessLog, referenced);
+        }
+
+        @Search
+        public IBundleProvider search(
+                @OptionalParam(name = PATIENT, targetTypes = Patient.class, chainWhitelist = {NOT_CHAINED, BY_IDENTIFIER})
+                ReferenceParam patient,
+                @OptionalParam(name = STATUS) TokenOrListParam status,
+                @OptionalParam(name = ID) TokenOrListParam ids,
+                @OptionalParam(name = LAST_UPDATED) DateRangeParam lastUpdated,
+                @Sort SortSpec sort,
+                @IncludeParam(allow = {"Consent:patient"}) Set<Include> includes,
+                @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes,
+                @Count Integer count, @Offset Integer offset, RequestDetails request) {
+            return search(request, Criteria.of(patient, null, status, lastUpdated, ids), count, offset, sort,
+                    includes, revIncludes);
         }
     }
 
     public static final class Provenances extends ByPatient<Provenance> {
-        Provenances(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(Provenance.class, log, index, ids, accessLog);
+        Provenances(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                    ReferencedResources referenced) {
+            super(Provenance.class, log, index, ids, accessLog, referenced);
         }
     }
 
     public static final class AuditEvents extends ByPatient<AuditEvent> {
-        AuditEvents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog) {
-            super(AuditEvent.class, log, index, ids, accessLog);
+        AuditEvents(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
+                    ReferencedResources referenced) {
+            super(AuditEvent.class, log, index, ids, accessLog, referenced);
         }
     }
 

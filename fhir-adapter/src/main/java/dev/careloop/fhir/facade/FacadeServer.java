@@ -44,7 +44,7 @@ class FacadeServer {
                                                        TaskUpdates updates, FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
                                                        FhirDirectory directory, FhirPatients patients,
-                                                       FhirPeople people,
+                                                       FhirPeople people, PushableResources referenced,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -54,7 +54,7 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referrals, updates));
+        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referenced, referrals, updates));
         providers.addAll(DirectoryProviders.all(directory));
         providers.add(new PatientProvider(patients, ids, accessLog));
         providers.addAll(PeopleProviders.all(people));

@@ -19,10 +19,14 @@ import java.util.List;
 @Component
 public class ResourceIndex {
 
-    /** What a search asks for; null fields do not filter. */
-    public record Query(String resourceType, String organisation, String patient, String status, String owner,
-                        String requester, Instant updatedFrom, boolean fromInclusive, Instant updatedTo,
-                        boolean toInclusive) {
+    /**
+     * What a search asks for; null (or empty) fields do not filter. {@code ids} and {@code statuses} match any of
+     * their values; {@code identifier} is {@code system|value}, or {@code |value} / {@code value} for any system;
+     * {@code sort} is a list of {@code _lastUpdated} / {@code _id}, each with a leading {@code -} for descending.
+     */
+    public record Query(String resourceType, String organisation, String patient, List<String> statuses,
+                        String owner, String requester, Instant updatedFrom, boolean fromInclusive, Instant updatedTo,
+                        boolean toInclusive, List<String> ids, String identifier, String focus, List<String> sort) {
     }
 
     /** A hit: the resource to read from the log. */
@@ -42,17 +46,20 @@ public class ResourceIndex {
         for (Resource resource : change.resources()) {
             jdbc.update("""
                     INSERT INTO fhir_resource_index (resource_type, id, version, aggregate_type, aggregate_id,
-                        last_updated, patient, status, owner, requester, organisations, audience_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        last_updated, patient, status, owner, requester, organisations, audience_version, identifiers,
+                        focus)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version,
                         last_updated = EXCLUDED.last_updated, patient = EXCLUDED.patient, status = EXCLUDED.status,
-                        owner = EXCLUDED.owner, requester = EXCLUDED.requester,
+                        owner = EXCLUDED.owner, requester = EXCLUDED.requester, identifiers = EXCLUDED.identifiers,
+                        focus = EXCLUDED.focus,
                         organisations = EXCLUDED.organisations, audience_version = EXCLUDED.audience_version
                     WHERE fhir_resource_index.version < EXCLUDED.version""",
                     resource.fhirType(), resource.getIdElement().getIdPart(), change.version(),
                     change.aggregateType(), change.aggregateId(),
                     Timestamp.from(resource.getMeta().getLastUpdated().toInstant()), change.patientId(),
-                    status(resource), owner(resource), requester(resource), organisations, change.version());
+                    status(resource), owner(resource), requester(resource), organisations, change.version(),
+                    identifiers(resource), focus(resource));
         }
         if (!disclosureOnly) {
             // Earlier per-change resources (Provenance, Communication) are seen by whoever sees the aggregate now.
@@ -73,6 +80,17 @@ public class ResourceIndex {
                 (rs, i) -> rs.getString(1), resourceType, id).stream().findFirst().orElse(null);
     }
 
+    /**
+     * Every resource of {@code resourceType} that {@code organisation} may see, last updated at or after
+     * {@code updatedSince} when given (a resource changed last before it has no version since).
+     */
+    public List<Hit> visible(String resourceType, String organisation, Instant updatedSince) {
+        return jdbc.query("SELECT resource_type, id FROM fhir_resource_index WHERE resource_type = ? "
+                        + "AND ? = ANY(organisations) AND last_updated >= ? ORDER BY last_updated DESC, id",
+                (rs, i) -> new Hit(rs.getString(1), rs.getString(2)), resourceType, organisation,
+                Timestamp.from(updatedSince == null ? Instant.EPOCH : updatedSince));
+    }
+
     public int count(Query query) {
         List<Object> args = new ArrayList<>();
         String where = where(query, args);
@@ -88,7 +106,7 @@ public class ResourceIndex {
         args.add(limit);
         args.add(offset);
         return jdbc.query("SELECT resource_type, id FROM fhir_resource_index WHERE " + where
-                        + " ORDER BY last_updated DESC, id LIMIT ? OFFSET ?",
+                        + " ORDER BY " + orderBy(query.sort()) + " LIMIT ? OFFSET ?",
                 (rs, i) -> new Hit(rs.getString(1), rs.getString(2)), args.toArray());
     }
 
@@ -97,7 +115,19 @@ public class ResourceIndex {
         args.add(q.resourceType());
         args.add(q.organisation());
         and(where, args, "patient = ?", q.patient());
-        and(where, args, "status = ?", q.status());
+        any(where, args, "status", q.statuses());
+        any(where, args, "id", q.ids());
+        and(where, args, "focus = ?", q.focus());
+        if (q.identifier() != null) {
+            int bar = q.identifier().indexOf('|');
+            if (bar > 0) {
+                and(where, args, "? = ANY(identifiers)", q.identifier());
+            } else {
+                // Any system: the value after the bar of one of the identifiers.
+                where.append(" AND EXISTS (SELECT 1 FROM unnest(identifiers) i WHERE substring(i from position('|' in i) + 1) = ?)");
+                args.add(bar == 0 ? q.identifier().substring(1) : q.identifier());
+            }
+        }
         and(where, args, "owner = ?", q.owner());
         and(where, args, "requester = ?", q.requester());
         and(where, args, q.fromInclusive() ? "last_updated >= ?" : "last_updated > ?",
@@ -105,6 +135,64 @@ public class ResourceIndex {
         and(where, args, q.toInclusive() ? "last_updated <= ?" : "last_updated < ?",
                 q.updatedTo() == null ? null : Timestamp.from(q.updatedTo()));
         return where.toString();
+    }
+
+    private static void any(StringBuilder where, List<Object> args, String column, List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            where.append(" AND ").append(column).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(values.size(), "?"))).append(")");
+            args.addAll(values);
+        }
+    }
+
+    /** The order of a search: the named sort keys (only these two exist), then newest first, then by id. */
+    private static String orderBy(List<String> sort) {
+        List<String> keys = new ArrayList<>();
+        for (String key : sort == null ? List.<String>of() : sort) {
+            boolean descending = key.startsWith("-");
+            String column = switch (descending ? key.substring(1) : key) {
+                case "_lastUpdated" -> "last_updated";
+                case "_id" -> "id";
+                default -> throw new IllegalArgumentException("no sort by " + key);
+            };
+            keys.add(column + (descending ? " DESC" : " ASC"));
+        }
+        keys.add("last_updated DESC");
+        keys.add("id");
+        return String.join(", ", keys);
+    }
+
+    /** The Tasks that have {@code focus} (a {@code Type/id}) as their focus and the caller may see. */
+    public List<Hit> withFocus(String focus, String organisation) {
+        return jdbc.query("SELECT resource_type, id FROM fhir_resource_index WHERE resource_type = 'Task' "
+                + "AND focus = ? AND ? = ANY(organisations) ORDER BY id",
+                (rs, i) -> new Hit(rs.getString(1), rs.getString(2)), focus, organisation);
+    }
+
+    /** The Provenances of an aggregate's changes that {@code organisation} may see, newest first. */
+    public List<Hit> provenancesOf(String aggregateId, String organisation) {
+        return jdbc.query("SELECT resource_type, id FROM fhir_resource_index WHERE resource_type = 'Provenance' "
+                + "AND aggregate_id = ? AND ? = ANY(organisations) ORDER BY version DESC",
+                (rs, i) -> new Hit(rs.getString(1), rs.getString(2)), aggregateId, organisation);
+    }
+
+    /** Each identifier of the resource as {@code system|value}. */
+    static String[] identifiers(Resource resource) {
+        var property = resource.getNamedProperty("identifier");
+        if (property == null || !property.hasValues()) {
+            return new String[0];
+        }
+        return property.getValues().stream().filter(org.hl7.fhir.r4.model.Identifier.class::isInstance)
+                .map(org.hl7.fhir.r4.model.Identifier.class::cast).filter(i -> i.hasValue())
+                .map(i -> (i.hasSystem() ? i.getSystem() : "") + "|" + i.getValue()).toArray(String[]::new);
+    }
+
+    static String focus(Resource resource) {
+        if (resource instanceof Task task && task.hasFocus() && task.getFocus().hasReference()) {
+            var id = task.getFocus().getReferenceElement();
+            return id.getResourceType() + "/" + id.getIdPart();
+        }
+        return null;
     }
 
     private static void and(StringBuilder where, List<Object> args, String condition, Object value) {

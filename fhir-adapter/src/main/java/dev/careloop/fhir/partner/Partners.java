@@ -152,6 +152,43 @@ public class Partners {
         });
     }
 
+    /**
+     * What a partner was told of an aggregate: the last version delivered, the patient it is about, and whether its
+     * organisation has since lost access (it was sent the inactive Consent, and is sent nothing more).
+     */
+    public record Told(String aggregateId, long version, String patientId, boolean lostAccess) {
+    }
+
+    /**
+     * Notes that {@code partnerId} is being told of version {@code version} of an aggregate (or, with
+     * {@code lostAccess}, that it lost access to it). Committed before the partner is called, as the event number
+     * is: a partner that might have received a change is counted as told (a revocation then reaches it for sure).
+     */
+    public void told(String partnerId, String aggregateId, long version, String patientId, boolean lostAccess) {
+        joined.executeWithoutResult(s -> jdbc.update("""
+                INSERT INTO fhir_partner_told (partner_id, aggregate_id, version, patient_id, lost_access)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (partner_id, aggregate_id) DO UPDATE SET version = EXCLUDED.version,
+                    patient_id = EXCLUDED.patient_id, lost_access = EXCLUDED.lost_access
+                WHERE fhir_partner_told.version <= EXCLUDED.version""",
+                partnerId, aggregateId, version, patientId, lostAccess));
+    }
+
+    /** What {@code partnerId} was told of an aggregate, if anything. */
+    public Optional<Told> told(String partnerId, String aggregateId) {
+        return jdbc.query("SELECT aggregate_id, version, patient_id, lost_access FROM fhir_partner_told "
+                + "WHERE partner_id = ? AND aggregate_id = ?", TOLD, partnerId, aggregateId).stream().findFirst();
+    }
+
+    /** Every aggregate about the patient {@code patientId} that {@code partnerId} was told of, in a stable order. */
+    public List<Told> toldAbout(String partnerId, String patientId) {
+        return jdbc.query("SELECT aggregate_id, version, patient_id, lost_access FROM fhir_partner_told "
+                + "WHERE partner_id = ? AND patient_id = ? ORDER BY aggregate_id", TOLD, partnerId, patientId);
+    }
+
+    private static final RowMapper<Told> TOLD = (rs, n) -> new Told(rs.getString(1), rs.getLong(2), rs.getString(3),
+            rs.getBoolean(4));
+
     public long eventsSinceStart(String partnerId) {
         return jdbc.queryForObject("SELECT events_since_start FROM fhir_partner WHERE id = ?", Long.class, partnerId);
     }

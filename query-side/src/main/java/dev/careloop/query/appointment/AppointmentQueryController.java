@@ -8,6 +8,7 @@ import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.AppointmentView;
 import dev.careloop.api.appointment.FindAppointment;
+import dev.careloop.query.patient.PatientLookup;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
@@ -39,12 +41,14 @@ import java.util.List;
 class AppointmentQueryController {
 
     private final AppointmentReadModel readModel;
+    private final PatientLookup patients;
     private final AccessLog accessLog;
     private final Duration readYourWritesTimeout;
 
-    AppointmentQueryController(AppointmentReadModel readModel, AccessLog accessLog,
+    AppointmentQueryController(AppointmentReadModel readModel, PatientLookup patients, AccessLog accessLog,
                                @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
+        this.patients = patients;
         this.accessLog = accessLog;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
@@ -53,8 +57,9 @@ class AppointmentQueryController {
     @Operation(summary = "List the appointments your organisation takes part in, latest start first; filter by "
             + "patient, referral, status (FHIR Appointment.status) and start time (from inclusive, to exclusive)")
     AppointmentReadModel.Page list(Actor actor, HttpServletRequest request,
-                                   @RequestParam(required = false) @Parameter(description = "platform patient id")
-                                   String patient,
+                                   @RequestParam(required = false) @Parameter(description = "platform patient id, "
+                                           + "MRN as system|value, or an MRN of your organisation's own identifier "
+                                           + "system; a patient you may not see is a 404") String patient,
                                    @RequestParam(required = false) String referral,
                                    @RequestParam(required = false)
                                    @Parameter(description = "proposed, booked, arrived, fulfilled, cancelled, noshow")
@@ -65,11 +70,22 @@ class AppointmentQueryController {
                                    Instant to,
                                    @RequestParam(defaultValue = "0") @Min(0) int page,
                                    @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
-        var filter = new AppointmentReadModel.Filter(patient, referral, status == null ? null : status(status),
-                from, to);
+        AppointmentStatus wanted = status == null ? null : status(status);
+        // The patient as people name them; one the organisation may not see is a 404, not an empty list.
+        String patientId;
+        try {
+            patientId = patient == null || patient.isBlank() ? null : patients.resolve("patient", patient,
+                    actor.organisation(), id -> patients.visibleTo(id, actor.organisation()));
+        } catch (ErrorResponseException unknownPatient) {
+            accessLog.record(ReadAccess.refusedSearch(actor, ReadAccess.REST, "Appointment",
+                    AccessQueries.of(request), "no patient by this identifier that " + actor.organisation()
+                            + " takes part in"));
+            throw unknownPatient;
+        }
+        var filter = new AppointmentReadModel.Filter(patientId, referral, wanted, from, to);
         AppointmentReadModel.Page found = readModel.list(actor.organisation(), filter, page, size);
         accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Appointment", AccessQueries.of(request),
-                found.items().stream().map(AppointmentView::appointmentId).toList(), patient));
+                found.items().stream().map(AppointmentView::appointmentId).toList(), patientId));
         return found;
     }
 

@@ -74,7 +74,8 @@ class AuditController {
                         @RequestParam(required = false) String record,
                         @RequestParam(required = false) String appointment,
                         @RequestParam(required = false) @Parameter(description = "event type(s), comma separated, "
-                                + "e.g. ReferralAccepted,RecordDisclosed; ReadAccess for the reads of patient data (the access log)") String type,
+                                + "e.g. ReferralAccepted,RecordDisclosed; ReadAccess for the reads of patient data (the access log); * for "
+                                + "every event type (ReadAccess,* is everything)") String type,
                         @RequestParam(required = false) @Parameter(description = "the client application the user "
                                 + "acted through (on whose behalf)") String client,
                         @RequestParam(required = false) @Parameter(description = "purpose of use, e.g. TREAT")

@@ -50,6 +50,9 @@ public class AuditReadModel {
                       String eventId) {
     }
 
+    /** In {@code type}, every event type: {@code type=ReadAccess,*} asks for the reads and every event, merged. */
+    static final String EVERY_EVENT_TYPE = "*";
+
     /** What an organisation refused a record it is no party to reads as the reason: what its caller was told. */
     static final String STRANGERS_REASON = "no such record";
 
@@ -191,7 +194,8 @@ public class AuditReadModel {
         equal(where, args, "e.client", f.client());
         equal(where, args, "e.purpose_of_use", f.purposeOfUse());
         equal(where, args, "e.correlation_id", f.requestId());
-        if (f.types() != null && !f.types().isEmpty()) {
+        // "*" stands for every event type (type=ReadAccess,* is the reads and every event, merged).
+        if (f.types() != null && !f.types().isEmpty() && !f.types().contains(EVERY_EVENT_TYPE)) {
             where.append(" AND e.event_type = ANY(?::text[])");
             args.add(f.types().toArray(String[]::new));
         }

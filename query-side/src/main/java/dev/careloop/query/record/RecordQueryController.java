@@ -7,7 +7,9 @@ import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.record.FindRecord;
 import dev.careloop.api.record.RecordView;
+import dev.careloop.query.patient.PatientLookup;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Duration;
@@ -38,31 +41,56 @@ import java.util.List;
 class RecordQueryController {
 
     private final RecordReadModel readModel;
+    private final PatientLookup patients;
     private final AccessLog accessLog;
     private final Duration readYourWritesTimeout;
 
-    RecordQueryController(RecordReadModel readModel, AccessLog accessLog,
+    RecordQueryController(RecordReadModel readModel, PatientLookup patients, AccessLog accessLog,
                           @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
+        this.patients = patients;
         this.accessLog = accessLog;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
     @GetMapping
     @Operation(summary = "List records: box=shared-with-me (while your access is active), shared-by-me, or both; "
-            + "filter by patient (platform patient id) and referral")
+            + "filter by patient (platform id, MRN as system|value, or an MRN of your own identifier system; a "
+            + "patient you may not see is a 404) and referral")
     RecordReadModel.Page list(Actor actor, HttpServletRequest request,
                               @RequestParam(required = false) @Pattern(regexp = "shared-with-me|shared-by-me")
                               String box,
-                              @RequestParam(required = false) String patient,
+                              @RequestParam(required = false) @Parameter(description = PATIENT) String patient,
                               @RequestParam(required = false) String referral,
                               @RequestParam(defaultValue = "0") @Min(0) int page,
                               @RequestParam(defaultValue = "20") @Min(1) @Max(200) int size) {
+        String patientId = patientId(actor, request, patient);
         RecordReadModel.Page found = readModel.list(actor.organisation(),
-                new RecordReadModel.Filter(box, patient, referral), page, size);
+                new RecordReadModel.Filter(box, patientId, referral), page, size);
         accessLog.record(ReadAccess.search(actor, ReadAccess.REST, "Record", AccessQueries.of(request),
-                found.items().stream().map(RecordView::recordId).toList(), patient));
+                found.items().stream().map(RecordView::recordId).toList(), patientId));
         return found;
+    }
+
+    static final String PATIENT = "platform patient id, MRN as system|value, or an MRN of your organisation's own "
+            + "identifier system; a patient you may not see is a 404";
+
+    /**
+     * The platform id of the patient as people name them; one the organisation may not see is a 404 naming
+     * {@code patient} (refused in the access log), never an empty list that reads as "no records".
+     */
+    private String patientId(Actor actor, HttpServletRequest request, String patient) {
+        if (patient == null || patient.isBlank()) {
+            return null;
+        }
+        try {
+            return patients.resolve("patient", patient, actor.organisation(),
+                    id -> patients.visibleTo(id, actor.organisation()));
+        } catch (ErrorResponseException unknownPatient) {
+            accessLog.record(ReadAccess.refusedSearch(actor, ReadAccess.REST, "Record", AccessQueries.of(request),
+                    "no patient by this identifier that " + actor.organisation() + " takes part in"));
+            throw unknownPatient;
+        }
     }
 
     @GetMapping("/{id}")

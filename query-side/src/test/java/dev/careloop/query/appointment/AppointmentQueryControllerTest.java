@@ -1,9 +1,12 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.PatientIdentifierSystems;
+import dev.careloop.api.TestPatients;
 import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.appointment.*;
 import dev.careloop.query.ReadModelDatabase;
+import dev.careloop.query.patient.PatientLookup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.MethodParameter;
@@ -20,6 +23,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -35,6 +39,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 class AppointmentQueryControllerTest {
 
+    private static final PatientLookup PATIENTS = new PatientLookup(ReadModelDatabase.jdbc(), TestPatients.IDS,
+            new PatientIdentifierSystems(Map.of()));
     private final AppointmentReadModel readModel = new AppointmentReadModel(ReadModelDatabase.jdbc(),
             ReadModelDatabase.JSON);
     private final ReadModelDatabase.Projections projections = new ReadModelDatabase.Projections(
@@ -43,7 +49,7 @@ class AppointmentQueryControllerTest {
     private final AppointmentTestData log = new AppointmentTestData();
     private final List<ReadAccess> accounted = new CopyOnWriteArrayList<>();
     private final MockMvc mvc = MockMvcBuilders
-            .standaloneSetup(new AppointmentQueryController(readModel, accounted::add, Duration.ofSeconds(5)))
+            .standaloneSetup(new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofSeconds(5)))
             .setCustomArgumentResolvers(new ActorFromHeader())
             .setControllerAdvice(new Problems())
             .build();
@@ -171,8 +177,10 @@ class AppointmentQueryControllerTest {
                 .andExpect(jsonPath("$.items[*].appointmentId").value(org.hamcrest.Matchers.contains("monday")));
         mvc.perform(get("/api/appointments").header("X-Org", DERM).param("patient", ADA.patientId()))
                 .andExpect(jsonPath("$.totalItems").value(2));
+        // A patient the organisation takes no part in is not an empty list: a 404 naming the parameter.
         mvc.perform(get("/api/appointments").header("X-Org", DERM).param("patient", "someone-else"))
-                .andExpect(jsonPath("$.totalItems").value(0));
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.errors[0].field").value("patient"));
     }
 
     @Test
@@ -188,7 +196,7 @@ class AppointmentQueryControllerTest {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
                 log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
                         "needs day surgery", AppointmentStatus.BOOKED)));
-        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofSeconds(5));
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofSeconds(5));
 
         AppointmentView view = controller.find(new FindAppointment("a1", HOSPITAL, 2));
 
@@ -199,7 +207,7 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentAnswersNullAtOnceToAnOrganisationThatMayNotSeeIt() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofMinutes(1));
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofMinutes(1));
 
         AppointmentView view = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> controller.find(new FindAppointment("a1", STRANGER, 1)));
@@ -210,7 +218,7 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentGivesUpAfterItsTimeoutWithWhatIsThere() throws Exception {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, accounted::add, Duration.ofMillis(50));
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofMillis(50));
 
         AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2));
 

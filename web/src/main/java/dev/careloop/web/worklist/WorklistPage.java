@@ -164,7 +164,13 @@ class WorklistPage {
     @GetMapping("/")
     String home(Model model) {
         Person person = (Person) model.getAttribute("person");
-        return person != null && !person.clinicStaff() ? "redirect:/directory" : "redirect:/worklist";
+        // Each role starts where its work is: clinic staff the worklist, officers the console, administrators the
+        // partners' health.
+        if (person == null || person.clinicStaff()) {
+            return "redirect:/worklist";
+        }
+        return person.compliance() ? "redirect:/compliance" : person.admin() ? "redirect:/admin/partners"
+                : "redirect:/directory";
     }
 
     @GetMapping("/worklist")

@@ -7,13 +7,17 @@ import dev.careloop.app.DemoClinics;
 import dev.careloop.app.fhir.StockFhirServer;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -135,6 +139,75 @@ class StockPartnerTest {
         assertThat(partners.held(DERM)).containsKeys("HealthcareService/" + DERM, "HealthcareService/" + GP);
     }
 
+    @Test
+    void aRevokedRecipientsEhrHoldsTheConsentInactiveAndNothingMore() {
+        String referral = send(DERM);
+        String letter = share(gp, referral, "Referral letter", List.of(DERM, CARDIO));
+        Await.until(Duration.ofSeconds(30), () -> partners.held(DERM).containsKey("Consent/" + letter),
+                "riverside-derm's EHR holding the record's Consent");
+
+        ok(gp.post("/api/records/" + letter + "/revoke", Map.of("organisation", DERM,
+                "reason", "Shared with the wrong clinic")));
+        Await.until(Duration.ofSeconds(30), () -> consentOf(DERM, letter).getStatus() == Consent.ConsentState.INACTIVE,
+                "riverside-derm's copy of the Consent saying inactive");
+        Consent theirs = consentOf(DERM, letter);
+        assertThat(theirs.getProvision().getActor()).as("who else may still read it is not theirs to know").isEmpty();
+        assertValid(validator, theirs);
+        Await.until(Duration.ofSeconds(30), () -> consentOf(GP, letter).getMeta().getVersionId()
+                .equals(theirs.getMeta().getVersionId()), "the author's EHR holding the revocation");
+        assertThat(consentOf(GP, letter).getStatus()).as("lakeside-cardio may still read it")
+                .isEqualTo(Consent.ConsentState.ACTIVE);
+        assertThat(consentOf(GP, letter).getProvision().getActor()).extracting(a -> a.getReference().getReference())
+                .containsExactly("Organization/" + CARDIO);
+
+        // An amendment after the revocation reaches those still allowed, and nothing of it reaches riverside-derm.
+        String sha = upload(gp, "Referral letter, corrected");
+        ok(gp.post("/api/records/" + letter + "/amend", Map.of("contentSha256", sha, "reason", "Corrected dosage"),
+                h -> h.set(HttpHeaders.IF_MATCH, "\"2\"")));
+        Await.until(Duration.ofSeconds(30), () -> "amended".equals(((DocumentReference) partners.held(CARDIO)
+                .get("DocumentReference/" + letter)).getDocStatus().toCode()), "lakeside-cardio holding the amendment");
+        assertThat(((DocumentReference) partners.held(DERM).get("DocumentReference/" + letter)).getDocStatus())
+                .isEqualTo(DocumentReference.ReferredDocumentStatus.FINAL);
+        assertThat(consentOf(DERM, letter).getMeta().getVersionId()).isEqualTo(theirs.getMeta().getVersionId());
+        assertThat(partners.refusals()).isEmpty();
+    }
+
+    @Test
+    void anErasureReachesEveryEhrThatHeldThePatient() {
+        String referral = send(DERM);
+        String letter = share(gp, referral, "Referral letter", List.of(DERM));
+        Await.until(Duration.ofSeconds(30), () -> partners.held(DERM).containsKey("Consent/" + letter)
+                && partners.held(GP).containsKey("Consent/" + letter), "both EHRs holding the record");
+        String patient = ((ServiceRequest) partners.held(DERM).get("ServiceRequest/" + referral)).getSubject()
+                .getReferenceElement().getIdPart();
+        assertThat(json(partners.held(DERM).get("Patient/" + patient))).contains("Morgan");
+
+        var erased = DemoClinics.at(port).admin().post("/api/admin/patients/" + patient + "/erasure",
+                Map.of("reason", "right to erasure request"));
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+
+        for (String organisation : List.of(GP, DERM)) {
+            Await.until(Duration.ofSeconds(30), () -> !json(partners.held(organisation).get("Patient/" + patient))
+                    .contains("Morgan") && !json(partners.held(organisation).get("ServiceRequest/" + referral))
+                    .contains("Morgan") && !json(partners.held(organisation).get("Consent/" + letter))
+                    .contains("Morgan"), organisation + "'s EHR holding the patient without identity");
+            Patient held = (Patient) partners.held(organisation).get("Patient/" + patient);
+            assertThat(held.getName()).isEmpty();
+            assertThat(held.getIdentifier()).noneMatch(i -> i.getValue().startsWith("MRN-STOCK-"));
+            assertThat(json(partners.held(organisation).get("Task/" + referral))).doesNotContain("MRN-STOCK-");
+        }
+        assertThat(partners.held(CARDIO)).as("an EHR never told of the patient is told nothing").isEmpty();
+        assertThat(partners.refusals()).isEmpty();
+    }
+
+    private Consent consentOf(String organisation, String record) {
+        return (Consent) partners.held(organisation).get("Consent/" + record);
+    }
+
+    private static String json(Resource resource) {
+        return resource == null ? "" : R4ChangeProjector.fhirContext().newJsonParser().encodeResourceToString(resource);
+    }
+
     /**
      * Waits until each clinic's EHR holds what CareLoop's /fhir serves that clinic of {@code resources}, at the same
      * version; then nothing was refused, every resource every EHR holds is valid R4, and each one /fhir still serves
@@ -208,13 +281,15 @@ class StockPartnerTest {
 
     /** Shares a document on the referral and answers the record's id. */
     private static String share(CareLoopClient author, String referral, String title) {
-        byte[] bytes = (title + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-        String sha = sha256(bytes);
-        var put = author.put("/api/records/content/" + sha, bytes, "text/markdown");
-        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        return share(author, referral, title, List.of());
+    }
+
+    /** Shares a document on the referral with {@code recipients} (none: the referral's other party). */
+    private static String share(CareLoopClient author, String referral, String title, List<String> recipients) {
+        String sha = upload(author, title);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("referralId", referral);
-        body.put("recipients", List.of());
+        body.put("recipients", recipients);
         body.put("documentType", Map.of("code", "18842-5", "display", "Discharge summary"));
         body.put("title", title);
         body.put("contentSha256", sha);
@@ -223,6 +298,15 @@ class StockPartnerTest {
         var shared = author.post("/api/records", body);
         assertThat(shared.status()).as(shared.body()).isEqualTo(201);
         return shared.json().get("recordId").asString();
+    }
+
+    /** Uploads a document's content and answers its SHA-256. */
+    private static String upload(CareLoopClient author, String text) {
+        byte[] bytes = (text + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String sha = sha256(bytes);
+        var put = author.put("/api/records/content/" + sha, bytes, "text/markdown");
+        assertThat(put.status()).as(put.body()).isIn(200, 201);
+        return sha;
     }
 
     private static String sha256(byte[] bytes) {
