@@ -1,7 +1,8 @@
 -- The hash chain off the commit path (issue 19). V14 chained each event in the transaction that appended it,
 -- under one advisory lock held from the insert to the end of COMMIT: every append on the platform ran one at a
 -- time. Now appends only record their transaction id; a single chainer (chain_committed_events, run by the
--- application's Chainer on commit and every 250 ms) links committed events into the same event_chain afterwards.
+-- application's Chainer on commit and every 250 ms) links committed events into the same event_chain afterwards,
+-- and tells the other nodes the log grew.
 --
 -- Order: by (tx_id, global_index), and only events whose transaction is below the oldest transaction still running
 -- (pg_snapshot_xmin). Every transaction below it has ended, so no event can still appear in that part of the order:
@@ -16,6 +17,12 @@ CREATE INDEX domain_event_entry_chain_order ON domain_event_entry (tx_id, global
 
 DROP TRIGGER domain_event_entry_chain ON domain_event_entry;
 DROP FUNCTION chain_event();
+
+-- V30's NOTIFY careloop_log on every append goes too: PostgreSQL commits notifying transactions one at a time under
+-- a global lock, which serialised appends as much as the chain's lock did (measured: docs/BENCHMARKS.md). The
+-- application's Chainer notifies instead, once per wake-up after its own node's appends committed (coalesced under
+-- load), and this function once per batch it links; every node also polls once a second regardless.
+DROP TRIGGER IF EXISTS domain_event_entry_notify ON domain_event_entry;
 
 -- Where the chainer stands: the last event it linked, in its order, and that link. One row; the chainer locks it,
 -- so on several nodes one chainer works at a time.
@@ -63,6 +70,7 @@ BEGIN
         UPDATE event_chain_progress
         SET position = progress.position, tx_id = progress.tx_id, global_index = progress.global_index,
             chain_hash = progress.chain_hash, chained_at = now();
+        PERFORM pg_notify('careloop_log', '');
     END IF;
     RETURN linked;
 END;

@@ -17,11 +17,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Links committed events into the hash chain after their commit (V47's chain_committed_events), so appends do not
- * wait for each other: woken after this process's own appends commit, and every {@code poll} regardless (appends
- * of other nodes, events held back by a transaction that was still open). The database function locks the chain's
+ * wait for each other: woken after this process's own appends commit (it then also notifies careloop_log, which
+ * appends no longer do), and every {@code poll} regardless (appends of other nodes, events held back by a
+ * transaction that was still open). The database function locks the chain's
  * progress row, so on several nodes, and with a verification running the chainer first, one chains at a time.
  */
 @Component
@@ -35,6 +37,7 @@ public class Chainer implements SmartLifecycle {
     private final DataSource dataSource;
     private final Duration poll;
     private final Semaphore wakeUps = new Semaphore(0);
+    private final AtomicBoolean appendedHere = new AtomicBoolean();
     private volatile Thread worker;
 
     public Chainer(DataSource dataSource, @Value("${careloop.ledger.chain-poll:PT0.25S}") Duration poll) {
@@ -80,10 +83,30 @@ public class Chainer implements SmartLifecycle {
         }
     }
 
-    /** An append committed here: chain soon rather than at the next poll. Never blocks. */
+    /** An append committed here: tell the other nodes and chain soon rather than at the next poll. Never blocks. */
     public void appended() {
+        appendedHere.set(true);
         if (wakeUps.availablePermits() == 0) {
             wakeUps.release();
+        }
+    }
+
+    /**
+     * Wakes the other nodes' processors (careloop_log, V30/V47) at once, in a transaction of its own: appends do not
+     * notify (PostgreSQL would commit them one at a time), and chaining may wait for an older transaction.
+     */
+    private void tellOtherNodes() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('careloop_log', '')")) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(true);
+            try {
+                notify.execute();
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not notify the other nodes", e);
         }
     }
 
@@ -129,6 +152,9 @@ public class Chainer implements SmartLifecycle {
                 return;
             }
             try {
+                if (appendedHere.getAndSet(false)) {
+                    tellOtherNodes();
+                }
                 chainNow();
                 backoff = poll;
             } catch (RuntimeException e) {
