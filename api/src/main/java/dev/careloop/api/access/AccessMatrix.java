@@ -90,6 +90,10 @@ public final class AccessMatrix {
             route(GET, "/api/notifications/stream", STAFF),
             route(POST, "/api/notifications/read-all", STAFF),
             route(POST, "/api/notifications/{id}/read", STAFF),
+            // Partnership analytics: the caller's organisation's partnerships; clinic staff (no figures per patient).
+            route(GET, "/api/partnerships", STAFF),
+            route(GET, "/api/partnerships/{partner}", STAFF),
+            route(GET, "/api/partnerships/{partner}/open-loops", STAFF),
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),

@@ -109,7 +109,7 @@ class RebuildReadModelsTest {
         JsonNode finished = awaitFinished(started.header("Location"), new ArrayList<>());
         assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("switched");
         assertThat(finished.get("groups")).extracting(JsonNode::asString)
-                .containsExactly("appointments", "audit", "fhir-index", "notifications", "records", "referrals");
+                .containsExactly("analytics", "appointments", "audit", "fhir-index", "notifications", "records", "referrals");
         assertThat(rows(head)).isEqualTo(before);
         for (String table : List.of("referral_timeline", "audit_entry")) {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE actor_user = 'tom.okafor' AND "
@@ -419,7 +419,7 @@ class RebuildReadModelsTest {
         }
         assertThat(rows).containsKeys("referral_view", "referral_timeline", "record_view", "record_grant",
                 "record_version", "record_disclosure", "appointment_view", "appointment_history", "audit_entry",
-                "audit_subject", "audit_party", "fhir_resource_index");
+                "audit_subject", "audit_party", "fhir_resource_index", "analytics_referral", "analytics_month");
         return rows;
     }
 

@@ -74,6 +74,9 @@ class AccessMatrixTest {
             POST   /api/referrals/{id}/refer-back                          Y Y - - Y -
             POST   /api/referrals/{id}/assignment                          Y Y - - Y -
             DELETE /api/referrals/{id}/assignment                          Y Y - - Y -
+            GET    /api/partnerships                                       Y Y - - - -
+            GET    /api/partnerships/{partner}                             Y Y - - - -
+            GET    /api/partnerships/{partner}/open-loops                  Y Y - - - -
             GET    /api/organisations                                      Y Y Y Y Y Y
             GET    /api/organisations/{id}                                 Y Y Y Y Y Y
             GET    /api/persons                                            Y Y Y - - -
@@ -319,6 +322,7 @@ class AccessMatrixTest {
                 .replace("{letterId}", "1")
                 .replace("{accessId}", "no-such-access")
                 .replace("{group}", "referrals")
+                .replace("{partner}", "no-such-partner")
                 .replace("{sequence}", "nothing");
         String contentType = "application/json";
         String body = "{}";

@@ -33,6 +33,11 @@ class QuerySideReadModels {
         return ReadModelTables.bulk("notifications", "notification", "notification_referral");
     }
 
+    @Bean
+    ReadModelTables analyticsTables() {
+        return ReadModelTables.bulk("analytics", "analytics_referral", "analytics_month");
+    }
+
     /** person_seen too: the persons directory's projection reads the same events in the same group. */
     @Bean
     ReadModelTables auditTables() {

@@ -1,0 +1,134 @@
+package dev.careloop.query.analytics;
+
+import dev.careloop.query.replay.RowTable;
+
+import java.time.Duration;
+import java.time.LocalDate;
+
+/**
+ * The referrals one organisation sent another for one service and priority in one month (UTC), summed: what each
+ * referral of analytics_referral contributes, kept up to date by taking a referral's old contribution away and adding
+ * its new one whenever it changes, so the row always equals the sum over its referrals (and a rebuild writes it
+ * again exactly).
+ */
+record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
+
+    record Key(String senderOrg, String recipientOrg, String service, String priority, LocalDate month) {
+    }
+
+    record Counts(int referrals, int accepted, int declined, int forwarded, int cancelled, int booked, int seen,
+                  int outcomes, int acknowledged, int slaMet, int slaMissed, int noShows, int reschedules, int held,
+                  long holdSeconds) {
+
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        static Counts of(AnalyticsReferral r) {
+            return new Counts(1, one(r.acceptedAt() != null), one(r.declinedAt() != null), one(r.forwards() > 0),
+                    one(r.cancelledAt() != null), one(r.firstBookedAt() != null), one(r.seenAt() != null),
+                    one(r.outcomeAt() != null), one(r.acknowledgedAt() != null), one(r.slaMet()),
+                    one(r.slaMissed()), r.noShows(), r.reschedules(),
+                    one(r.holdSeconds() > 0 || r.holdStartedAt() != null), r.holdSeconds());
+        }
+
+        Counts plus(Counts o, int sign) {
+            return new Counts(referrals + sign * o.referrals, accepted + sign * o.accepted,
+                    declined + sign * o.declined, forwarded + sign * o.forwarded, cancelled + sign * o.cancelled,
+                    booked + sign * o.booked, seen + sign * o.seen, outcomes + sign * o.outcomes,
+                    acknowledged + sign * o.acknowledged, slaMet + sign * o.slaMet, slaMissed + sign * o.slaMissed,
+                    noShows + sign * o.noShows, reschedules + sign * o.reschedules, held + sign * o.held,
+                    holdSeconds + sign * o.holdSeconds);
+        }
+
+        private static int one(boolean yes) {
+            return yes ? 1 : 0;
+        }
+    }
+
+    /**
+     * The turnaround distributions: sent to accepted (triage), to the first visit booked, to the first visit the
+     * patient came to (seen), to the outcome; outcome to acknowledged; sent to acknowledged (the loop closed).
+     */
+    record Turnarounds(Histogram triage, Histogram booked, Histogram seen, Histogram outcome, Histogram acknowledge,
+                       Histogram closed) {
+
+        static final Turnarounds NONE = new Turnarounds(Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY,
+                Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY);
+
+        static Turnarounds of(AnalyticsReferral r) {
+            return NONE.plus(r, 1);
+        }
+
+        Turnarounds plus(AnalyticsReferral r, int sign) {
+            return new Turnarounds(add(triage, AnalyticsReferral.between(r.sentAt(), r.acceptedAt()), sign),
+                    add(booked, AnalyticsReferral.between(r.sentAt(), r.firstBookedAt()), sign),
+                    add(seen, AnalyticsReferral.between(r.sentAt(), r.seenAt()), sign),
+                    add(outcome, AnalyticsReferral.between(r.sentAt(), r.outcomeAt()), sign),
+                    add(acknowledge, AnalyticsReferral.between(r.outcomeAt(), r.acknowledgedAt()), sign),
+                    add(closed, AnalyticsReferral.between(r.sentAt(), r.acknowledgedAt()), sign));
+        }
+
+        Turnarounds plus(Turnarounds o) {
+            return new Turnarounds(triage.plus(o.triage), booked.plus(o.booked), seen.plus(o.seen),
+                    outcome.plus(o.outcome), acknowledge.plus(o.acknowledge), closed.plus(o.closed));
+        }
+
+        private static Histogram add(Histogram histogram, Duration duration, int sign) {
+            return duration == null ? histogram : histogram.plus(duration, sign);
+        }
+    }
+
+    static final RowTable<AnalyticsMonth> TABLE = RowTable.<AnalyticsMonth>named("analytics_month")
+            .column("sender_org", m -> m.key.senderOrg)
+            .column("recipient_org", m -> m.key.recipientOrg)
+            .column("service", m -> m.key.service)
+            .column("priority", m -> m.key.priority)
+            .column("month", m -> m.key.month)
+            .column("referrals", m -> m.counts.referrals)
+            .column("accepted", m -> m.counts.accepted)
+            .column("declined", m -> m.counts.declined)
+            .column("forwarded", m -> m.counts.forwarded)
+            .column("cancelled", m -> m.counts.cancelled)
+            .column("booked", m -> m.counts.booked)
+            .column("seen", m -> m.counts.seen)
+            .column("outcomes", m -> m.counts.outcomes)
+            .column("acknowledged", m -> m.counts.acknowledged)
+            .column("sla_met", m -> m.counts.slaMet)
+            .column("sla_missed", m -> m.counts.slaMissed)
+            .column("no_shows", m -> m.counts.noShows)
+            .column("reschedules", m -> m.counts.reschedules)
+            .column("held", m -> m.counts.held)
+            .column("hold_seconds", m -> m.counts.holdSeconds)
+            .json("triage_hist", m -> m.turnarounds.triage.json())
+            .json("booked_hist", m -> m.turnarounds.booked.json())
+            .json("seen_hist", m -> m.turnarounds.seen.json())
+            .json("outcome_hist", m -> m.turnarounds.outcome.json())
+            .json("acknowledge_hist", m -> m.turnarounds.acknowledge.json())
+            .json("closed_hist", m -> m.turnarounds.closed.json())
+            .key("sender_org", "recipient_org", "service", "priority", "month")
+            .reader(rs -> new AnalyticsMonth(
+                    new Key(rs.getString("sender_org"), rs.getString("recipient_org"), rs.getString("service"),
+                            rs.getString("priority"), rs.getObject("month", LocalDate.class)),
+                    new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
+                            rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
+                            rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"),
+                            rs.getInt("sla_missed"), rs.getInt("no_shows"), rs.getInt("reschedules"),
+                            rs.getInt("held"), rs.getLong("hold_seconds")),
+                    new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
+                            Histogram.parse(rs.getString("booked_hist")), Histogram.parse(rs.getString("seen_hist")),
+                            Histogram.parse(rs.getString("outcome_hist")),
+                            Histogram.parse(rs.getString("acknowledge_hist")),
+                            Histogram.parse(rs.getString("closed_hist")))));
+
+    static Key keyOf(AnalyticsReferral r) {
+        return new Key(r.senderOrg(), r.recipientOrg(), r.service(), r.priority(), r.month());
+    }
+
+    static AnalyticsMonth empty(Key key) {
+        return new AnalyticsMonth(key, Counts.NONE, Turnarounds.NONE);
+    }
+
+    /** This month with the referral's contribution added ({@code sign} 1) or taken away (-1). */
+    AnalyticsMonth plus(AnalyticsReferral r, int sign) {
+        return new AnalyticsMonth(key, counts.plus(Counts.of(r), sign), turnarounds.plus(r, sign));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.careloop.query.analytics;
+
+import dev.careloop.api.appointment.AppointmentFulfilled;
+import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.appointment.PatientArrived;
+import dev.careloop.api.referral.*;
+import dev.careloop.query.replay.Rows;
+import dev.careloop.query.replay.Stores;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+
+/**
+ * Partnership analytics (docs/ANALYTICS.md): one analytics_referral row per referral with when each step first
+ * happened, and the analytics_month sums the partnership pages read. Copies no clinical text and nothing that names
+ * the patient. A referral's events are applied once each (guarded by its sequence number); the appointment events
+ * only ever set a first time, so a redelivered event changes nothing, and a rebuild writes the same rows.
+ */
+@Component
+@ProcessingGroup(AnalyticsProjection.GROUP)
+class AnalyticsProjection {
+
+    static final String GROUP = "analytics";
+
+    private final Rows<AnalyticsReferral> referrals;
+    private final Rows<AnalyticsMonth> months;
+
+    AnalyticsProjection(Stores stores) {
+        this.referrals = stores.rows(AnalyticsReferral.TABLE);
+        this.months = stores.rows(AnalyticsMonth.TABLE);
+    }
+
+    @EventHandler
+    void on(ReferralSent e, DomainEventMessage<?> message) {
+        if (referrals.find(e.referralId()) != null) {
+            return;
+        }
+        String priority = e.priority() == null ? Priority.ROUTINE.code() : e.priority().code();
+        change(null, AnalyticsReferral.sent(e.referralId(), message.getSequenceNumber(), e.initiatorOrganisation(),
+                e.recipientOrganisation(), e.service() == null ? "" : e.service(), priority, message.getTimestamp(),
+                e.slaDueAt()));
+    }
+
+    @EventHandler
+    void on(ReferralAccepted e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.accepted(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(ReferralDeclined e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.declined(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(ReferralForwarded e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.forwardedTo(e.toOrganisation()));
+    }
+
+    @EventHandler
+    void on(InformationRequested e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.onHold(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(InformationProvided e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.resumed(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(VisitScheduled e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.booked(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(VisitRescheduled e, DomainEventMessage<?> message) {
+        apply(e, message, AnalyticsReferral::rescheduled);
+    }
+
+    @EventHandler
+    void on(NoShowRecorded e, DomainEventMessage<?> message) {
+        apply(e, message, AnalyticsReferral::noShow);
+    }
+
+    @EventHandler
+    void on(OutcomeSent e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.outcome(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(OutcomeAcknowledged e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.acknowledged(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(CancellationConfirmed e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.cancelled(message.getTimestamp()));
+    }
+
+    @EventHandler
+    void on(ReferralSlaMissed e, DomainEventMessage<?> message) {
+        apply(e, message, AnalyticsReferral::slaMissedNow);
+    }
+
+    /** Every other referral event only moves the referral's version. */
+    @EventHandler
+    void on(ReferralEvent e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r);
+    }
+
+    /** Seen: the first visit of the referral the patient came to (arrived, or the visit took place). */
+    @EventHandler
+    void on(PatientArrived e, EventMessage<?> message) {
+        seen(e, message.getTimestamp());
+    }
+
+    @EventHandler
+    void on(AppointmentFulfilled e, EventMessage<?> message) {
+        seen(e, message.getTimestamp());
+    }
+
+    @ResetHandler
+    void reset() {
+        months.clear();
+        referrals.clear();
+    }
+
+    private void seen(AppointmentEvent e, Instant at) {
+        if (e.referralId() == null) {
+            return;
+        }
+        AnalyticsReferral r = referrals.find(e.referralId());
+        if (r != null) {
+            change(r, r.seen(at));
+        }
+    }
+
+    /** Applies an event of a known referral once: its version moves, and {@code step} records what it says. */
+    private void apply(ReferralEvent e, DomainEventMessage<?> message, UnaryOperator<AnalyticsReferral> step) {
+        AnalyticsReferral r = referrals.find(e.referralId());
+        if (r == null || r.version() >= message.getSequenceNumber()) {
+            return;
+        }
+        change(r, step.apply(r).at(message.getSequenceNumber()));
+    }
+
+    /** The referral's row, and its month's sums: the old contribution out, the new one in. */
+    private void change(AnalyticsReferral before, AnalyticsReferral after) {
+        if (after.equals(before)) {
+            return;
+        }
+        if (before != null && before.at(after.version()).equals(after)) {
+            // Only its version moved: the month's sums stay.
+            referrals.put(after);
+            return;
+        }
+        if (before != null) {
+            contribute(before, -1);
+        }
+        contribute(after, 1);
+        referrals.put(after);
+    }
+
+    private void contribute(AnalyticsReferral r, int sign) {
+        AnalyticsMonth.Key key = AnalyticsMonth.keyOf(r);
+        AnalyticsMonth month = months.find(key.senderOrg(), key.recipientOrg(), key.service(), key.priority(),
+                key.month());
+        months.put((month == null ? AnalyticsMonth.empty(key) : month).plus(r, sign));
+    }
+}

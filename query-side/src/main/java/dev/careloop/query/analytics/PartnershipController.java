@@ -1,0 +1,176 @@
+package dev.careloop.query.analytics;
+
+import dev.careloop.api.Actor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Partnership analytics (docs/ANALYTICS.md): the partnerships the caller's organisation is part of, one partnership
+ * by month and service (JSON or CSV), and its open loops. A partner the organisation never exchanged a referral with,
+ * or the organisation itself, is a 404.
+ */
+@RestController
+@RequestMapping("/api/partnerships")
+@Tag(name = "Partnerships", description = "Referral partnerships measured: volume, reciprocity, turnaround, loop closure")
+class PartnershipController {
+
+    static final int DEFAULT_TARGET_DAYS = 30;
+    static final int MAX_SIZE = 100;
+    static final String CSV = "text/csv";
+
+    private final PartnershipReadModel readModel;
+    private final Clock clock;
+
+    @Autowired
+    PartnershipController(PartnershipReadModel readModel) {
+        this(readModel, Clock.systemUTC());
+    }
+
+    PartnershipController(PartnershipReadModel readModel, Clock clock) {
+        this.readModel = readModel;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @Operation(summary = "The caller's organisation's partnerships over months from..to (UTC, by month sent; "
+            + "default the last 12): referrals each way, balance, reciprocity, loop closure, turnarounds")
+    PartnershipReadModel.Overview list(Actor actor,
+                                       @Parameter(description = "first month, yyyy-MM") @RequestParam(required = false) String from,
+                                       @Parameter(description = "last month, yyyy-MM") @RequestParam(required = false) String to,
+                                       @Parameter(description = "loop closure target in days (1-365)")
+                                       @RequestParam(defaultValue = "" + DEFAULT_TARGET_DAYS) int targetDays) {
+        YearMonth last = month("to", to, YearMonth.now(clock.withZone(ZoneOffset.UTC)));
+        YearMonth first = month("from", from, last.minusMonths(11));
+        return readModel.overview(actor.organisation(), period(first, last), last, target(targetDays));
+    }
+
+    @GetMapping(path = "/{partner}", produces = {MediaType.APPLICATION_JSON_VALUE, CSV})
+    @Operation(summary = "One partnership by month and by service, each way; with Accept: text/csv, one CSV line "
+            + "per direction, service, priority and month")
+    ResponseEntity<?> detail(Actor actor, @PathVariable String partner,
+                             @Parameter(description = "first month, yyyy-MM") @RequestParam(required = false) String from,
+                             @Parameter(description = "last month, yyyy-MM") @RequestParam(required = false) String to,
+                             @Parameter(description = "loop closure target in days (1-365)")
+                             @RequestParam(defaultValue = "" + DEFAULT_TARGET_DAYS) int targetDays,
+                             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+        YearMonth last = month("to", to, YearMonth.now(clock.withZone(ZoneOffset.UTC)));
+        YearMonth first = month("from", from, last.minusMonths(11));
+        int target = target(targetDays);
+        period(first, last);
+        if (wantsCsv(accept)) {
+            List<PartnershipReadModel.Line> rows = readModel.rows(actor.organisation(), partner, first, last);
+            if (rows == null) {
+                throw noSuchPartnership();
+            }
+            return ResponseEntity.ok()
+                    .contentType(MediaType.parseMediaType(CSV + ";charset=UTF-8"))
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"partnership-"
+                            + PartnershipCsv.fileName(partner) + "-" + first + "-" + last + ".csv\"")
+                    .body(PartnershipCsv.of(rows, target));
+        }
+        PartnershipReadModel.Detail detail = readModel.detail(actor.organisation(), partner, first, last, target);
+        if (detail == null) {
+            throw noSuchPartnership();
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(detail);
+    }
+
+    /** CSV only when the client prefers it by name (text/csv or text/*); anything else, and * / *, is JSON. */
+    static boolean wantsCsv(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return false;
+        }
+        List<MediaType> types;
+        try {
+            types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+        for (MediaType type : types) {
+            if (type.isWildcardType()) {
+                return false;
+            }
+            if (type.isCompatibleWith(MediaType.parseMediaType(CSV))) {
+                return true;
+            }
+            if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @GetMapping("/{partner}/open-loops")
+    @Operation(summary = "Referrals between the two organisations, either way, sent more than targetDays ago whose "
+            + "loop is still open (not acknowledged, declined or cancelled), oldest first, each linking to its referral")
+    PartnershipReadModel.OpenLoops openLoops(Actor actor, @PathVariable String partner,
+                                             @Parameter(description = "loop closure target in days (1-365)")
+                                             @RequestParam(defaultValue = "" + DEFAULT_TARGET_DAYS) int targetDays,
+                                             @RequestParam(defaultValue = "0") int page,
+                                             @RequestParam(defaultValue = "20") int size) {
+        if (page < 0) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "page must be 0 or more");
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "size must be between 1 and " + MAX_SIZE);
+        }
+        PartnershipReadModel.OpenLoops loops = readModel.openLoops(actor.organisation(), partner,
+                target(targetDays), clock.instant(), page, size);
+        if (loops == null) {
+            throw noSuchPartnership();
+        }
+        return loops;
+    }
+
+    private static ResponseStatusException noSuchPartnership() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no such partnership");
+    }
+
+    private static YearMonth month(String name, String value, YearMonth otherwise) {
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return YearMonth.parse(value.strip());
+        } catch (DateTimeException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, name + " must be a month as yyyy-MM");
+        }
+    }
+
+    private static YearMonth period(YearMonth from, YearMonth to) {
+        if (from.isAfter(to)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "from must not be after to");
+        }
+        if (from.plusMonths(120).isBefore(to)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a period is at most 10 years");
+        }
+        return from;
+    }
+
+    private static int target(int days) {
+        if (days < 1 || days > 365) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "targetDays must be between 1 and 365");
+        }
+        return days;
+    }
+}

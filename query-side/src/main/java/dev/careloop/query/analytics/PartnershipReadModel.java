@@ -1,0 +1,211 @@
+package dev.careloop.query.analytics;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The partnerships an organisation is part of, read from analytics_month (and, for open loops, analytics_referral).
+ * Every question names the caller's organisation, so no answer reaches another organisation's pair.
+ */
+@Component
+class PartnershipReadModel {
+
+    static final String OUTGOING = "outgoing";
+    static final String INCOMING = "incoming";
+
+    private final JdbcTemplate jdbc;
+
+    PartnershipReadModel(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A partnership over a period: referrals each way, their balance and reciprocity, and the measures each way. */
+    record Partnership(String partner, int sent, int received, int balance, Double reciprocity,
+                       Double loopClosureRate, Measures outgoing, Measures incoming) {
+    }
+
+    record Overview(String organisation, String from, String to, int targetDays, List<Partnership> partnerships) {
+    }
+
+    record MonthLine(String month, String direction, Measures measures) {
+    }
+
+    record ServiceLine(String service, String direction, Measures measures) {
+    }
+
+    record Detail(String organisation, String partner, String from, String to, int targetDays,
+                  Partnership total, List<MonthLine> months, List<ServiceLine> services) {
+    }
+
+    record OpenLoop(String referralId, String direction, String service, String priority, Instant sentAt,
+                    long ageDays, String stage, String referral) {
+    }
+
+    record OpenLoops(String organisation, String partner, int targetDays, Instant sentBefore, long total,
+                     List<OpenLoop> items) {
+    }
+
+    /** One analytics_month row as the caller sees it: which way it went. */
+    record Line(String direction, String partner, AnalyticsMonth month) {
+    }
+
+    Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
+        Map<String, List<Line>> byPartner = new TreeMap<>();
+        for (Line line : lines(organisation, null, from, to)) {
+            byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
+        }
+        List<Partnership> partnerships = new ArrayList<>();
+        byPartner.forEach((partner, lines) -> partnerships.add(partnership(partner, lines, targetDays)));
+        return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
+    }
+
+    /** Null when the two organisations never exchanged a referral. */
+    Detail detail(String organisation, String partner, YearMonth from, YearMonth to, int targetDays) {
+        if (!exists(organisation, partner)) {
+            return null;
+        }
+        List<Line> lines = lines(organisation, partner, from, to);
+        return new Detail(organisation, partner, from.toString(), to.toString(), targetDays,
+                partnership(partner, lines, targetDays),
+                grouped(lines, l -> YearMonth.from(l.month().key().month()).toString(), targetDays).entrySet().stream()
+                        .map(e -> new MonthLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList(),
+                grouped(lines, l -> l.month().key().service(), targetDays).entrySet().stream()
+                        .map(e -> new ServiceLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList());
+    }
+
+    /** The rows behind the detail, one per direction, service, priority and month (the CSV download). */
+    List<Line> rows(String organisation, String partner, YearMonth from, YearMonth to) {
+        return exists(organisation, partner) ? lines(organisation, partner, from, to) : null;
+    }
+
+    /** Null when the two organisations never exchanged a referral. */
+    OpenLoops openLoops(String organisation, String partner, int targetDays, Instant now, int page, int size) {
+        if (!exists(organisation, partner)) {
+            return null;
+        }
+        Instant sentBefore = now.minusSeconds(targetDays * 86400L);
+        String where = " FROM analytics_referral WHERE ((sender_org = ? AND recipient_org = ?)"
+                + " OR (sender_org = ? AND recipient_org = ?)) AND acknowledged_at IS NULL AND declined_at IS NULL"
+                + " AND cancelled_at IS NULL AND sent_at < ?";
+        Object[] args = {organisation, partner, partner, organisation, Timestamp.from(sentBefore)};
+        Long total = jdbc.queryForObject("SELECT count(*)" + where, Long.class, args);
+        List<Object> paged = new ArrayList<>(List.of(args));
+        paged.add(size);
+        paged.add((long) page * size);
+        List<OpenLoop> items = jdbc.query("SELECT *" + where + " ORDER BY sent_at, referral_id LIMIT ? OFFSET ?",
+                (rs, n) -> {
+                    AnalyticsReferral r = AnalyticsReferral.TABLE.reader().read(rs);
+                    return new OpenLoop(r.referralId(), r.senderOrg().equals(organisation) ? OUTGOING : INCOMING,
+                            r.service(), r.priority(), r.sentAt(),
+                            java.time.Duration.between(r.sentAt(), now).toDays(), stage(r),
+                            "/api/referrals/" + r.referralId());
+                }, paged.toArray());
+        return new OpenLoops(organisation, partner, targetDays, sentBefore, total == null ? 0 : total, items);
+    }
+
+    /** Where an open loop waits, in the words of the worklist. */
+    static String stage(AnalyticsReferral r) {
+        if (r.holdStartedAt() != null) {
+            return "on hold for information";
+        }
+        if (r.outcomeAt() != null) {
+            return "outcome sent, awaiting acknowledgement";
+        }
+        if (r.seenAt() != null) {
+            return "seen, awaiting outcome";
+        }
+        if (r.firstBookedAt() != null) {
+            return "visit booked";
+        }
+        if (r.acceptedAt() != null) {
+            return "accepted, awaiting booking";
+        }
+        return "awaiting triage";
+    }
+
+    private boolean exists(String organisation, String partner) {
+        if (organisation.equals(partner)) {
+            return false;
+        }
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM analytics_month WHERE referrals > 0"
+                        + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))",
+                Boolean.class, organisation, partner, partner, organisation));
+    }
+
+    /** The caller's months in the period, with one partner or all (pairs with itself left out). */
+    private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to) {
+        String sql = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ? AND "
+                + (partner == null
+                ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
+                : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
+                + " ORDER BY month, sender_org, recipient_org, service, priority";
+        List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
+        if (partner == null) {
+            args.addAll(List.of(organisation, organisation));
+        } else {
+            args.addAll(List.of(organisation, partner, partner, organisation));
+        }
+        return jdbc.query(sql, (rs, n) -> {
+            AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+            boolean outgoing = m.key().senderOrg().equals(organisation);
+            return new Line(outgoing ? OUTGOING : INCOMING, outgoing ? m.key().recipientOrg() : m.key().senderOrg(), m);
+        }, args.toArray());
+    }
+
+    private static Partnership partnership(String partner, List<Line> lines, int targetDays) {
+        Sum out = new Sum();
+        Sum in = new Sum();
+        Sum both = new Sum();
+        for (Line line : lines) {
+            (line.direction().equals(OUTGOING) ? out : in).add(line.month());
+            both.add(line.month());
+        }
+        Measures outgoing = out.measures(targetDays);
+        Measures incoming = in.measures(targetDays);
+        int sent = outgoing.referrals();
+        int received = incoming.referrals();
+        int most = Math.max(sent, received);
+        return new Partnership(partner, sent, received, sent - received,
+                most == 0 ? null : Measures.rate(Math.min(sent, received), most),
+                both.measures(targetDays).loopClosureRate(), outgoing, incoming);
+    }
+
+    private record Group(String name, String direction) {
+    }
+
+    private static Map<Group, Measures> grouped(List<Line> lines, Function<Line, String> name, int targetDays) {
+        Map<Group, Sum> sums = new TreeMap<>(Comparator.comparing(Group::name).thenComparing(Group::direction));
+        for (Line line : lines) {
+            sums.computeIfAbsent(new Group(name.apply(line), line.direction()), g -> new Sum()).add(line.month());
+        }
+        Map<Group, Measures> measures = new LinkedHashMap<>();
+        sums.forEach((group, sum) -> measures.put(group, sum.measures(targetDays)));
+        return measures;
+    }
+
+    /** Sums month rows. */
+    private static final class Sum {
+        private AnalyticsMonth.Counts counts = AnalyticsMonth.Counts.NONE;
+        private AnalyticsMonth.Turnarounds turnarounds = AnalyticsMonth.Turnarounds.NONE;
+
+        void add(AnalyticsMonth month) {
+            counts = counts.plus(month.counts(), 1);
+            turnarounds = turnarounds.plus(month.turnarounds());
+        }
+
+        Measures measures(int targetDays) {
+            return Measures.of(counts, turnarounds, targetDays);
+        }
+    }
+}

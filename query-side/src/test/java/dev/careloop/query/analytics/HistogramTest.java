@@ -1,0 +1,55 @@
+package dev.careloop.query.analytics;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Turnaround buckets: whole hours under three days, whole days from there. */
+class HistogramTest {
+
+    @Test
+    void durationsUnderThreeDaysCountInWholeHoursAndLongerOnesInWholeDays() {
+        assertThat(Histogram.bucketOf(Duration.ofMinutes(59))).isZero();
+        assertThat(Histogram.bucketOf(Duration.ofMinutes(61))).isEqualTo(1);
+        assertThat(Histogram.bucketOf(Duration.ofHours(71).plusMinutes(59))).isEqualTo(71);
+        assertThat(Histogram.bucketOf(Duration.ofHours(72))).isEqualTo(72);
+        assertThat(Histogram.bucketOf(Duration.ofHours(95))).isEqualTo(72);
+        assertThat(Histogram.bucketOf(Duration.ofHours(96))).isEqualTo(73);
+        assertThat(Histogram.hoursOf(73)).isEqualTo(96);
+        assertThat(Histogram.bucketOf(Duration.ofHours(-5))).isZero();
+    }
+
+    @Test
+    void theMedianAndNinetiethPercentileAreTheNearestRankOfTheBuckets() {
+        Histogram h = Histogram.EMPTY;
+        for (long hours : new long[]{2, 5, 10, 30, 100}) {
+            h = h.plus(Duration.ofHours(hours), 1);
+        }
+        // Ranks 3 and 5 of five: 10 h, and 100 h counted as its whole days (4 days = 96 h).
+        assertThat(h.percentileHours(0.5)).isEqualTo(10);
+        assertThat(h.percentileHours(0.9)).isEqualTo(96);
+        assertThat(Histogram.EMPTY.percentileHours(0.5)).isNull();
+    }
+
+    @Test
+    void countUnderCountsOnlyDurationsShorterThanTheTarget() {
+        Histogram h = Histogram.EMPTY.plus(Duration.ofDays(29).plusHours(23), 1).plus(Duration.ofDays(30), 1)
+                .plus(Duration.ofHours(3), 1);
+
+        assertThat(h.countUnder(30)).isEqualTo(2);
+        assertThat(h.countUnder(31)).isEqualTo(3);
+    }
+
+    @Test
+    void takingAwayWhatWasAddedLeavesNoBucketAndTheJsonRoundTrips() {
+        Histogram h = Histogram.EMPTY.plus(Duration.ofHours(5), 2).plus(Duration.ofDays(10), 1);
+
+        assertThat(h.json()).isEqualTo("{\"5\": 2, \"79\": 1}");
+        assertThat(Histogram.parse(h.json())).isEqualTo(h);
+        assertThat(Histogram.parse("{}")).isEqualTo(Histogram.EMPTY);
+        assertThat(h.plus(Duration.ofHours(5), -2).buckets()).isEqualTo(Map.of(79, 1L));
+    }
+}
