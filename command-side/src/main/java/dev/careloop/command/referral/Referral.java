@@ -71,8 +71,14 @@ public class Referral {
         Rules.require(!actor.organisation().equals(cmd.recipientOrganisation()),
                 "recipientOrganisation", "a clinic cannot refer to itself");
         ReferralTransitions.decide(Trigger.SEND, actor, null, actor.organisation(), cmd.recipientOrganisation());
+        // The sender's own numbering is kept as its EHR sent it; CareLoop's system of the sender otherwise.
+        String system = cmd.identifierSystem() != null ? cmd.identifierSystem()
+                : ReferralIdentifiers.systemFor(actor.organisation());
+        Rules.require(!system.startsWith(ReferralIdentifiers.systemFor(""))
+                        || system.equals(ReferralIdentifiers.systemFor(actor.organisation())),
+                "identifierSystem", "a clinic numbers its referrals in its own system, not another organisation's");
         apply(new ReferralSent(cmd.referralId(), cmd.referralNumber(),
-                ReferralIdentifiers.systemFor(actor.organisation()), actor.organisation(), cmd.recipientOrganisation(),
+                system, actor.organisation(), cmd.recipientOrganisation(),
                 cmd.patient(), cmd.priority(), cmd.service(), cmd.reason(), cmd.note(), cmd.slaDueAt(), null,
                 ReferralStatus.CREATED));
         deadlines.schedule(cmd.slaDueAt(), SLA_DEADLINE);

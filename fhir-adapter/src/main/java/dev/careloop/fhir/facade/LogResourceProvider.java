@@ -227,7 +227,9 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
                 log.read(hit.resourceType(), hit.id(), organisation).ifPresent(matches::add);
             }
         }
-        List<Resource> included = included(matches, includes, revIncludes, organisation);
+        List<Resource> included = included(matches, includes, revIncludes, organisation).stream()
+                // What the token may not read is never included, as it could not be read on its own.
+                .filter(r -> caller.may(r.fhirType(), FhirCaller.Access.READ)).toList();
         List<IBaseResource> page = new ArrayList<>();
         for (Resource match : matches) {
             ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(match, BundleEntrySearchModeEnum.MATCH);
@@ -249,7 +251,7 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
 
     /**
      * What {@code _include} and {@code _revinclude} add to {@code matches}: each resource once, none of the
-     * matches again, and only what the caller may read.
+     * matches again, and only what the caller's organisation may see.
      */
     private List<Resource> included(List<Resource> matches, Set<Include> includes, Set<Include> revIncludes,
                                     String organisation) {

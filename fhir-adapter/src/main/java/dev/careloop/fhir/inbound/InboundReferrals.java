@@ -6,6 +6,7 @@ import dev.careloop.api.Patient;
 import dev.careloop.api.PatientIdentifierSystems;
 import dev.careloop.api.PatientIds;
 import dev.careloop.api.referral.Priority;
+import dev.careloop.api.referral.ReferralIdentifiers;
 import dev.careloop.api.referral.SendReferral;
 import dev.careloop.api.referral.SlaPolicy;
 import dev.careloop.fhir.facade.CallerCheck;
@@ -53,7 +54,7 @@ public class InboundReferrals {
 
     /** The referral as the partner described it; the referral id and SLA are CareLoop's. */
     record NewReferral(String referralNumber, String recipient, Patient patient, Priority priority, String service,
-                       String reason, String note) {
+                       String reason, String note, String identifierSystem) {
 
         /** Tells a replay from different content sent under the same key. */
         String fingerprint() {
@@ -237,9 +238,17 @@ public class InboundReferrals {
         size(note, 4000, srAt + ".note");
         String number = sr.hasIdentifier() ? sr.getIdentifierFirstRep().getValue() : null;
         size(number, 128, srAt + ".identifier[0].value");
+        // The sender's numbering, kept as sent (never another organisation's CareLoop system).
+        String system = number != null && sr.getIdentifierFirstRep().hasSystem()
+                ? sr.getIdentifierFirstRep().getSystem() : null;
+        size(system, 255, srAt + ".identifier[0].system");
+        require(system == null || !system.startsWith(ReferralIdentifiers.systemFor(""))
+                        || system.equals(ReferralIdentifiers.systemFor(caller.organisation())),
+                srAt + ".identifier[0].system", "a referral is numbered in the sender's own system, not another "
+                        + "organisation's");
         return new NewReferral(number, recipient,
                 patientIds.patient(id.getSystem(), id.getValue(), subject.getDisplay(), null), priority, service, reason,
-                note.isBlank() ? null : note);
+                note.isBlank() ? null : note, system);
     }
 
     /** Sends the referral once per request key; a replay answers the referral the first request made. */
@@ -283,7 +292,7 @@ public class InboundReferrals {
         String number = r.referralNumber() == null || r.referralNumber().isBlank()
                 ? "REF-" + referralId.substring(0, 8).toUpperCase() : r.referralNumber();
         commands.send(new SendReferral(referralId, number, r.recipient(), r.patient(), r.priority(), r.service(),
-                r.reason(), r.note(), slas.dueAt(r.priority())), caller.actor(), null, null);
+                r.reason(), r.note(), slas.dueAt(r.priority()), r.identifierSystem()), caller.actor(), null, null);
     }
 
     private Resource firstVersion(String type, String referralId, FhirCaller caller) {

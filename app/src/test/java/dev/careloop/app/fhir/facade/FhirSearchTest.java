@@ -162,6 +162,18 @@ class FhirSearchTest {
     }
 
     @Test
+    void nothingIsIncludedThatTheTokenMayNotRead() {
+        // lakeside-ehr reads ServiceRequests and Tasks, but neither Patients nor Provenances.
+        CareLoopClient lakesideEhr = DemoClinics.at(port).client("lakeside-ehr");
+
+        Bundle found = search(lakesideEhr, "/fhir/Task?_id=" + other
+                + "&_include=Task:focus&_include=Task:patient&_revinclude=Provenance:target");
+
+        assertThat(entries(found, Bundle.SearchEntryMode.MATCH)).containsExactly("Task/" + other);
+        assertThat(entries(found, Bundle.SearchEntryMode.INCLUDE)).containsExactly("ServiceRequest/" + other);
+    }
+
+    @Test
     void theCapabilityStatementListsWhatSearchTakes() {
         CapabilityStatement statement = R4ChangeProjector.fhirContext().newJsonParser()
                 .parseResource(CapabilityStatement.class, gp.get("/fhir/metadata").body());

@@ -101,6 +101,26 @@ class FhirInboundTest {
     }
 
     @Test
+    void aSenderFindsItsReferralByItsOwnNumberInItsOwnSystem() {
+        String mrn = mrn();
+        Bundle response = northsideEhr.transaction().withBundle(referralBundle(mrn, "Organization/" + DERM)).execute();
+        String referralId = response.getEntry().get(1).getResponse().getLocation().split("/")[1];
+
+        ServiceRequest request = northsideEhr.read().resource(ServiceRequest.class).withId(referralId).execute();
+        assertThat(request.getIdentifierFirstRep().getSystem()).as("kept as sent")
+                .isEqualTo("https://northside-gp.example/referral");
+        await(Duration.ofSeconds(10), () -> !northsideEhr.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode("https://northside-gp.example/referral",
+                        "NG-" + mrn)).returnBundle(Bundle.class).execute().getEntry().isEmpty(), "the search hit");
+        Bundle found = northsideEhr.search().forResource(ServiceRequest.class)
+                .where(ServiceRequest.IDENTIFIER.exactly().systemAndCode("https://northside-gp.example/referral",
+                        "NG-" + mrn)).returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart())
+                .containsExactly(referralId);
+        assertValid(validator, found);
+    }
+
+    @Test
     void theSameBundleTwiceMakesOneReferralAndTheSameAnswer() {
         String mrn = mrn();
         String body = json(referralBundle(mrn, "Organization/" + DERM));
