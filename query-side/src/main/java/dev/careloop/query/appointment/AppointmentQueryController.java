@@ -1,7 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.query.AccessQueries;
-import dev.careloop.query.ReadModels;
+import dev.careloop.query.ProjectionCommits;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.ReadAccess;
@@ -40,12 +40,14 @@ class AppointmentQueryController {
 
     private final AppointmentReadModel readModel;
     private final AccessLog accessLog;
+    private final ProjectionCommits commits;
     private final Duration readYourWritesTimeout;
 
-    AppointmentQueryController(AppointmentReadModel readModel, AccessLog accessLog,
+    AppointmentQueryController(AppointmentReadModel readModel, AccessLog accessLog, ProjectionCommits commits,
                                @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.accessLog = accessLog;
+        this.commits = commits;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -88,17 +90,17 @@ class AppointmentQueryController {
     }
 
     /**
-     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
-     * version the command produced, so the writer sees its own write. An organisation that may not see the
-     * appointment gets null as soon as the row is there, without waiting out the timeout.
+     * Answers the command side's read-after-write: waits (bounded, holding no connection) until the segment that
+     * projects this appointment (sequenced per aggregate, Axon's default) has committed the write's position, then
+     * reads once, so the writer sees its own write; null for an organisation that takes no part in it.
      */
     @QueryHandler
     AppointmentView find(FindAppointment query) throws InterruptedException {
-        // Read without the organisation: a row it may not see ends the wait once at that version, not at the timeout.
-        return ReadModels.awaitVersion(() -> readModel.find(query.appointmentId()), AppointmentView::version,
-                        query.minVersion(), readYourWritesTimeout)
-                .filter(view -> view.participants().contains(query.organisation()))
-                .orElse(null);
+        if (query.position() >= 0) {
+            commits.awaitHandled(AppointmentViewProjection.GROUP, query.appointmentId(), query.position(),
+                    readYourWritesTimeout);
+        }
+        return readModel.find(query.appointmentId(), query.organisation()).orElse(null);
     }
 
     /** The appointment if the caller's organisation takes part (accounted for as read), else a 404 (as refused). */
