@@ -10,11 +10,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * How far each event processor's segments have come, for read-your-writes without polling the read models (issue
@@ -104,6 +106,39 @@ public class ProjectionCommits {
     public boolean awaitHandled(String processor, Object sequenceIdentifier, long position, Duration timeout)
             throws InterruptedException {
         return await(java.util.List.of(processor), Objects.requireNonNull(sequenceIdentifier), position, timeout);
+    }
+
+    /**
+     * A write's read-back: waits for {@link #awaitHandled} of {@code position} (negative: not at all), then reads
+     * once. A view older than {@code minVersion} (a write whose last event a process manager appends after the
+     * answer) is read again after each commit or notification, until {@code timeout}; then what is there answers.
+     */
+    public <V> Optional<V> readOnceHandled(String processor, Object sequenceIdentifier, long position,
+                                           long minVersion, Supplier<Optional<V>> read, ToLongFunction<V> versionOf,
+                                           Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (position >= 0) {
+            awaitHandled(processor, sequenceIdentifier, position, timeout);
+        }
+        while (true) {
+            long before;
+            synchronized (monitor) {
+                before = changes;
+            }
+            Optional<V> view = read.get();
+            if (view.isPresent() && versionOf.applyAsLong(view.get()) >= minVersion) {
+                return view;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return view;
+            }
+            synchronized (monitor) {
+                if (changes == before) {
+                    monitor.wait(Math.min(left, LOOK_AGAIN_MILLIS));
+                }
+            }
+        }
     }
 
     private boolean await(Collection<String> processors, Object sequenceIdentifier, long position, Duration timeout)

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadYourWritesTest {
 
     /** How long a write waits for its view before answering only its id and version. */
-    private static final Duration READ_WAIT = Duration.ofSeconds(5);
+    private static final Duration READ_WAIT = Duration.ofSeconds(20);
 
     private final String issuerKey = newIssuerKey();
     private EmbeddedPostgres postgres;

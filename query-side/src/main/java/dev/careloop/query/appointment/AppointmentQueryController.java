@@ -96,11 +96,12 @@ class AppointmentQueryController {
      */
     @QueryHandler
     AppointmentView find(FindAppointment query) throws InterruptedException {
-        if (query.position() >= 0) {
-            commits.awaitHandled(AppointmentViewProjection.GROUP, query.appointmentId(), query.position(),
-                    readYourWritesTimeout);
-        }
-        return readModel.find(query.appointmentId(), query.organisation()).orElse(null);
+        // Read without the organisation: a row it may not see ends the wait once at that version, not at the timeout.
+        return commits.readOnceHandled(AppointmentViewProjection.GROUP, query.appointmentId(), query.position(),
+                        query.minVersion(), () -> readModel.find(query.appointmentId()), AppointmentView::version,
+                        readYourWritesTimeout)
+                .filter(view -> view.participants().contains(query.organisation()))
+                .orElse(null);
     }
 
     /** The appointment if the caller's organisation takes part (accounted for as read), else a 404 (as refused). */

@@ -100,10 +100,9 @@ class RecordQueryController {
      */
     @QueryHandler
     RecordView find(FindRecord query) throws InterruptedException {
-        if (query.position() >= 0) {
-            commits.awaitHandled(RecordProjection.GROUP, query.recordId(), query.position(), readYourWritesTimeout);
-        }
-        return readModel.find(query.recordId(), query.organisation()).orElse(null);
+        return commits.readOnceHandled(RecordProjection.GROUP, query.recordId(), query.position(),
+                query.minVersion(), () -> readModel.find(query.recordId(), query.organisation()),
+                RecordView::version, readYourWritesTimeout).orElse(null);
     }
 
     /** The record if the caller's organisation may see it (accounted for as read), else a 404 (as refused). */

@@ -309,11 +309,9 @@ class ReferralQueryController {
      */
     @QueryHandler
     ReferralView find(FindReferral query) throws InterruptedException {
-        if (query.position() >= 0) {
-            commits.awaitHandled(ReferralViewProjection.GROUP, query.referralId(), query.position(),
-                    readYourWritesTimeout);
-        }
-        return readModel.find(query.referralId(), query.organisation()).orElse(null);
+        return commits.readOnceHandled(ReferralViewProjection.GROUP, query.referralId(), query.position(),
+                query.minVersion(), () -> readModel.find(query.referralId(), query.organisation()),
+                ReferralView::version, readYourWritesTimeout).orElse(null);
     }
 
     /** The 404 of a refused read, once the refusal is in the access log. */

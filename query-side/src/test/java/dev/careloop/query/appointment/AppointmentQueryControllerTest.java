@@ -196,7 +196,7 @@ class AppointmentQueryControllerTest {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
         var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return controller.find(new FindAppointment("a1", HOSPITAL, 7));
+                return controller.find(new FindAppointment("a1", HOSPITAL, 2, 7));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -221,7 +221,7 @@ class AppointmentQueryControllerTest {
         var controller = new AppointmentQueryController(readModel, accounted::add, commits, Duration.ofMinutes(1));
 
         AppointmentView view = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> controller.find(new FindAppointment("a1", STRANGER, 1)));
+                () -> controller.find(new FindAppointment("a1", STRANGER, 1, 1)));
 
         assertThat(view).isNull();
     }
@@ -232,7 +232,7 @@ class AppointmentQueryControllerTest {
         projected = 1;
         var controller = new AppointmentQueryController(readModel, accounted::add, commits, Duration.ofMillis(50));
 
-        AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2));
+        AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2, 2));
 
         assertThat(view.version()).isEqualTo(1);
     }
