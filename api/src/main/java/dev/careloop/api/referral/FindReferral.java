@@ -1,8 +1,9 @@
 package dev.careloop.api.referral;
 
 /**
- * Ask for the current view of a referral as {@code organisation} may see it, once its projection has
- * reached at least {@code minVersion} (0 for "whatever is there").
+ * Ask for the current view of a referral as {@code organisation} may see it, once its projection has handled log position
+ * {@code position} (the newest event of a write; negative: at once) and shows at least {@code minVersion} (a write
+ * whose last event a process manager appends after the answer).
  */
-public record FindReferral(String referralId, String organisation, long minVersion) {
+public record FindReferral(String referralId, String organisation, long minVersion, long position) {
 }

@@ -1,5 +1,6 @@
 package dev.careloop.app.operations;
 
+import dev.careloop.query.ProjectionCommits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -66,17 +67,19 @@ class ProcessingHealth {
     }
 
     /**
-     * Every event processor of this process, by its tokens in token_entry (whoever holds them): stalled when the
-     * first event it has not reached was stored more than the threshold ago.
+     * Every event processor of this process, by its tokens in token_entry (whoever holds them; for the segments this
+     * node holds, the tokens it keeps in memory while they have nothing to do): stalled when the first event it has
+     * not reached was stored more than the threshold ago.
      */
     @Bean
     HealthIndicator eventProcessorsHealthIndicator(EventProcessingConfiguration processing,
                                                    org.axonframework.config.Configuration axon, JdbcTemplate jdbc,
+                                                   ProjectionCommits commits,
                                                    @Value("${careloop.health.processor-stall:PT60S}") Duration stall) {
         Clock clock = Clock.systemUTC();
         return new BoundedCheck("eventProcessors", CHECK_LIMIT, unanswered, () -> {
             List<String> processors = List.copyOf(new java.util.TreeSet<>(processing.eventProcessors().keySet()));
-            Map<String, Long> positions = positions(jdbc, axon.serializer(), processors);
+            Map<String, Long> positions = positions(jdbc, axon.serializer(), commits.heldHere(), processors);
             Instant limit = clock.instant().minus(stall);
             Map<String, Object> stalled = new TreeMap<>();
             for (Map.Entry<String, Long> processor : positions.entrySet()) {
@@ -156,16 +159,22 @@ class ProcessingHealth {
     }
 
     /** The lowest position each processor's segments have reached (-1: a segment that has handled nothing yet). */
-    private static Map<String, Long> positions(JdbcTemplate jdbc, Serializer serializer, List<String> processors) {
+    private static Map<String, Long> positions(JdbcTemplate jdbc, Serializer serializer,
+                                               Map<ProjectionCommits.Key, TrackingToken> heldHere,
+                                               List<String> processors) {
         Map<String, Long> positions = new TreeMap<>();
         if (processors.isEmpty()) {
             return positions;
         }
-        jdbc.query("SELECT processor_name, token, token_type FROM token_entry WHERE processor_name = ANY(?)", rs -> {
-            byte[] bytes = rs.getBytes(2);
-            String type = rs.getString(3);
+        jdbc.query("SELECT processor_name, segment, token, token_type FROM token_entry WHERE processor_name = ANY(?)",
+                rs -> {
+            byte[] bytes = rs.getBytes(3);
+            String type = rs.getString(4);
             long position = -1;
-            if (bytes != null && type != null) {
+            TrackingToken kept = heldHere.get(new ProjectionCommits.Key(rs.getString(1), rs.getInt(2)));
+            if (kept != null) {
+                position = kept.position().orElse(-1);
+            } else if (bytes != null && type != null) {
                 TrackingToken token = serializer.deserialize(
                         new SimpleSerializedObject<>(bytes, byte[].class, type, null));
                 position = token == null ? -1 : token.position().orElse(-1);

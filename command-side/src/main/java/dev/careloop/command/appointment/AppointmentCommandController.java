@@ -132,7 +132,7 @@ class AppointmentCommandController {
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
         return responses.respond(written, actor, key, new ReadBack<>("/api/appointments", "appointmentId",
-                new FindAppointment(written.id(), actor.organisation(), written.version()), AppointmentView.class,
+                position -> new FindAppointment(written.id(), actor.organisation(), written.version(), position), AppointmentView.class,
                 AppointmentView::version));
     }
 }

@@ -136,7 +136,7 @@ class RecordCommandController {
 
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
         return responses.respond(written, actor, key, new ReadBack<>("/api/records", "recordId",
-                new FindRecord(written.id(), actor.organisation(), written.version()), RecordView.class,
+                position -> new FindRecord(written.id(), actor.organisation(), written.version(), position), RecordView.class,
                 RecordView::version));
     }
 

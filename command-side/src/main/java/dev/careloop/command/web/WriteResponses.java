@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -46,17 +47,22 @@ public class WriteResponses {
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
-    /** What to read back: the find query for the written version, the view type, and the view's version. */
-    public record ReadBack<V>(String collection, String idName, Object query, Class<V> type, ToLongFunction<V> versionOf) {
+    /**
+     * What to read back: the find query for the write's log position (negative when it is not known), the view type,
+     * and the view's version.
+     */
+    public record ReadBack<V>(String collection, String idName, LongFunction<Object> queryAt, Class<V> type,
+                              ToLongFunction<V> versionOf) {
     }
 
     /**
      * The view at the written version, or empty when it is not there in time or cannot be read (the database went
      * away after the commit): the events are in the log, so the answer is still the write's own, with its version.
      */
-    private <V> Optional<V> readBack(Written written, ReadBack<V> readBack) {
+    private <V> Optional<V> readBack(Written written, Optional<Long> position, ReadBack<V> readBack) {
         try {
-            return ReadYourWrites.readBack(queries, readBack.query(), readBack.type(), written.version(),
+            return ReadYourWrites.readBack(queries, readBack.queryAt().apply(position.orElse(-1L)), readBack.type(),
+                    written.version(),
                     readBack.versionOf(), readYourWritesTimeout);
         } catch (RuntimeException e) {
             log.warn("Committed {} {} v{}; reading it back failed, answering with its id and version: {}",
@@ -77,12 +83,12 @@ public class WriteResponses {
         }
         // Read in the write's own transaction; a replayed answer (or a write that could not read it) looks it up.
         Optional<Long> taken = WritePosition.take(written.id());
-        Optional<Long> position = written.replayed() ? Optional.empty() : taken;
-        position.or(() -> positions.ofWrite(written.id() + " v" + written.version(), List.of(written.id())))
-                .ifPresent(p -> response.header(ReadPositions.HEADER, Long.toString(p)));
+        Optional<Long> position = (written.replayed() ? Optional.<Long>empty() : taken)
+                .or(() -> positions.ofWrite(written.id() + " v" + written.version(), List.of(written.id())));
+        position.ifPresent(p -> response.header(ReadPositions.HEADER, Long.toString(p)));
         String body = written.body();
         if (body == null) {
-            Object view = readBack(written, readBack).<Object>map(v -> v)
+            Object view = readBack(written, position, readBack).<Object>map(v -> v)
                     .orElseGet(() -> Map.of(readBack.idName(), written.id(), "version", written.version()));
             body = json.writeValueAsString(view);
             try {

@@ -1,7 +1,7 @@
 package dev.careloop.query.appointment;
 
 import dev.careloop.query.AccessQueries;
-import dev.careloop.query.ReadModels;
+import dev.careloop.query.ProjectionCommits;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.ReadAccess;
@@ -43,13 +43,16 @@ class AppointmentQueryController {
     private final AppointmentReadModel readModel;
     private final PatientLookup patients;
     private final AccessLog accessLog;
+    private final ProjectionCommits commits;
     private final Duration readYourWritesTimeout;
 
     AppointmentQueryController(AppointmentReadModel readModel, PatientLookup patients, AccessLog accessLog,
+            ProjectionCommits commits,
                                @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.patients = patients;
         this.accessLog = accessLog;
+        this.commits = commits;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -104,15 +107,16 @@ class AppointmentQueryController {
     }
 
     /**
-     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
-     * version the command produced, so the writer sees its own write. An organisation that may not see the
-     * appointment gets null as soon as the row is there, without waiting out the timeout.
+     * Answers the command side's read-after-write: waits (bounded, holding no connection) until the segment that
+     * projects this appointment (sequenced per aggregate, Axon's default) has committed the write's position, then
+     * reads once, so the writer sees its own write; null for an organisation that takes no part in it.
      */
     @QueryHandler
     AppointmentView find(FindAppointment query) throws InterruptedException {
         // Read without the organisation: a row it may not see ends the wait once at that version, not at the timeout.
-        return ReadModels.awaitVersion(() -> readModel.find(query.appointmentId()), AppointmentView::version,
-                        query.minVersion(), readYourWritesTimeout)
+        return commits.readOnceHandled(AppointmentViewProjection.GROUP, query.appointmentId(), query.position(),
+                        query.minVersion(), () -> readModel.find(query.appointmentId()), AppointmentView::version,
+                        readYourWritesTimeout)
                 .filter(view -> view.participants().contains(query.organisation()))
                 .orElse(null);
     }

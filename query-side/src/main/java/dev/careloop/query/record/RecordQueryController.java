@@ -1,7 +1,7 @@
 package dev.careloop.query.record;
 
 import dev.careloop.query.AccessQueries;
-import dev.careloop.query.ReadModels;
+import dev.careloop.query.ProjectionCommits;
 import dev.careloop.api.Actor;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.ReadAccess;
@@ -43,13 +43,16 @@ class RecordQueryController {
     private final RecordReadModel readModel;
     private final PatientLookup patients;
     private final AccessLog accessLog;
+    private final ProjectionCommits commits;
     private final Duration readYourWritesTimeout;
 
     RecordQueryController(RecordReadModel readModel, PatientLookup patients, AccessLog accessLog,
+            ProjectionCommits commits,
                           @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.patients = patients;
         this.accessLog = accessLog;
+        this.commits = commits;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -120,13 +123,15 @@ class RecordQueryController {
     }
 
     /**
-     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
-     * version the command produced, so the writer sees its own write.
+     * Answers the command side's read-after-write: waits (bounded, holding no connection) until the segment that
+     * projects this record (sequenced per aggregate, Axon's default) has committed the write's position, then
+     * reads once, so the writer sees its own write.
      */
     @QueryHandler
     RecordView find(FindRecord query) throws InterruptedException {
-        return ReadModels.awaitVersion(() -> readModel.find(query.recordId(), query.organisation()),
-                RecordView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
+        return commits.readOnceHandled(RecordProjection.GROUP, query.recordId(), query.position(),
+                query.minVersion(), () -> readModel.find(query.recordId(), query.organisation()),
+                RecordView::version, readYourWritesTimeout).orElse(null);
     }
 
     /** The record if the caller's organisation may see it (accounted for as read), else a 404 (as refused). */

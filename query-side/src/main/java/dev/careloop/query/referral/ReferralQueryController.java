@@ -1,7 +1,7 @@
 package dev.careloop.query.referral;
 
 import dev.careloop.query.AccessQueries;
-import dev.careloop.query.ReadModels;
+import dev.careloop.query.ProjectionCommits;
 import dev.careloop.query.asof.ReferralAsOf;
 import dev.careloop.query.patient.PatientLookup;
 import dev.careloop.api.Actor;
@@ -44,15 +44,17 @@ class ReferralQueryController {
     private final ReferralAsOf asOf;
     private final PatientLookup patients;
     private final AccessLog accessLog;
+    private final ProjectionCommits commits;
     private final Duration readYourWritesTimeout;
 
     ReferralQueryController(ReferralReadModel readModel, ReferralAsOf asOf, PatientLookup patients,
-                            AccessLog accessLog,
+                            AccessLog accessLog, ProjectionCommits commits,
                             @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.asOf = asOf;
         this.patients = patients;
         this.accessLog = accessLog;
+        this.commits = commits;
         this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
@@ -301,13 +303,15 @@ class ReferralQueryController {
     }
 
     /**
-     * Answers the command side's read-after-write: waits (bounded) until the projection has reached the
-     * version the command produced, so the writer sees its own write.
+     * Answers the command side's read-after-write: waits (bounded, holding no connection) until the segment that
+     * projects this referral (sequenced per aggregate, Axon's default) has committed the write's position, then
+     * reads once, so the writer sees its own write.
      */
     @QueryHandler
     ReferralView find(FindReferral query) throws InterruptedException {
-        return ReadModels.awaitVersion(() -> readModel.find(query.referralId(), query.organisation()),
-                ReferralView::version, query.minVersion(), readYourWritesTimeout).orElse(null);
+        return commits.readOnceHandled(ReferralViewProjection.GROUP, query.referralId(), query.position(),
+                query.minVersion(), () -> readModel.find(query.referralId(), query.organisation()),
+                ReferralView::version, readYourWritesTimeout).orElse(null);
     }
 
     /** The 404 of a refused read, once the refusal is in the access log. */

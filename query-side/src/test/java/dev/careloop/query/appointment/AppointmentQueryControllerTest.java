@@ -5,8 +5,10 @@ import dev.careloop.api.PatientIdentifierSystems;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.access.ReadAccess;
 import dev.careloop.api.appointment.*;
+import dev.careloop.query.ProjectionCommits;
 import dev.careloop.query.ReadModelDatabase;
 import dev.careloop.query.patient.PatientLookup;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.MethodParameter;
@@ -48,8 +50,14 @@ class AppointmentQueryControllerTest {
             new AppointmentHistoryProjection(ReadModelDatabase.stores(), ReadModelDatabase.journal()));
     private final AppointmentTestData log = new AppointmentTestData();
     private final List<ReadAccess> accounted = new CopyOnWriteArrayList<>();
+    /** The appointments group's one segment, as far as the token table says (changed by the tests). */
+    private volatile long projected = 0;
+    private final ProjectionCommits commits = new ProjectionCommits(() -> java.util.Map.of(
+            new ProjectionCommits.Key(AppointmentViewProjection.GROUP, 0),
+            GapAwareTrackingToken.newInstance(projected, Set.of())));
     private final MockMvc mvc = MockMvcBuilders
-            .standaloneSetup(new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofSeconds(5)))
+            .standaloneSetup(new AppointmentQueryController(readModel, PATIENTS, accounted::add, commits,
+                    Duration.ofSeconds(5)))
             .setCustomArgumentResolvers(new ActorFromHeader())
             .setControllerAdvice(new Problems())
             .build();
@@ -192,14 +200,25 @@ class AppointmentQueryControllerTest {
     }
 
     @Test
-    void findAppointmentAnswersOnceTheVersionIsThere() throws Exception {
-        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)),
-                log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
-                        "needs day surgery", AppointmentStatus.BOOKED)));
-        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofSeconds(5));
+    void findAppointmentAnswersOnceItsSegmentHasHandledTheWritesPosition() throws Exception {
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, commits, Duration.ofSeconds(5));
+        projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return controller.find(new FindAppointment("a1", HOSPITAL, 2, 7));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(answer).as("waiting for position 7").isNotDone();
 
-        AppointmentView view = controller.find(new FindAppointment("a1", HOSPITAL, 2));
+        projections.deliver(log.by(DERM, "dr-rivers", new AppointmentHandedOff("a1", null, "ref-a1", DERM, HOSPITAL,
+                "needs day surgery", AppointmentStatus.BOOKED)));
+        projected = 7;
+        commits.storedElsewhere();
 
+        AppointmentView view = answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(view.version()).isEqualTo(2);
         assertThat(view.performer()).isEqualTo(HOSPITAL);
     }
@@ -207,10 +226,11 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentAnswersNullAtOnceToAnOrganisationThatMayNotSeeIt() {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofMinutes(1));
+        projected = 1;
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, commits, Duration.ofMinutes(1));
 
         AppointmentView view = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> controller.find(new FindAppointment("a1", STRANGER, 1)));
+                () -> controller.find(new FindAppointment("a1", STRANGER, 1, 1)));
 
         assertThat(view).isNull();
     }
@@ -218,9 +238,10 @@ class AppointmentQueryControllerTest {
     @Test
     void findAppointmentGivesUpAfterItsTimeoutWithWhatIsThere() throws Exception {
         projections.deliver(log.by(DERM, "dr-rivers", booked("a1", MONDAY_9)));
-        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, Duration.ofMillis(50));
+        projected = 1;
+        var controller = new AppointmentQueryController(readModel, PATIENTS, accounted::add, commits, Duration.ofMillis(50));
 
-        AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2));
+        AppointmentView view = controller.find(new FindAppointment("a1", DERM, 2, 2));
 
         assertThat(view.version()).isEqualTo(1);
     }
