@@ -102,7 +102,10 @@ class PartnershipsApiTest {
     @Test
     void freshReferralsAreNoOpenLoopsYetAndAreListedOnceTheTargetIsPassed() {
         String id = send(gp, CARDIO);
-        jdbc.update("UPDATE analytics_referral SET sent_at = sent_at - interval '40 days' WHERE referral_id = ?", id);
+        // The answer waited for the referrals projection, not for analytics: age the row once it is there.
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> jdbc.update(
+                "UPDATE analytics_referral SET sent_at = sent_at - interval '40 days' WHERE referral_id = ?", id) == 1,
+                "the analytics row of " + id);
 
         JsonNode loops = gp.get("/api/partnerships/" + CARDIO + "/open-loops?targetDays=30&size=100").json();
 
