@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,20 +90,8 @@ public final class AccessCheckpoints {
         byte[] link = storedLink(position).orElseThrow();
         Instant signedAt = CheckpointSignature.stored(now);
         byte[] signature = CheckpointSignature.sign(CheckpointSignature.ACCESS, key, position, link, signedAt);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO access_checkpoint (position, chain_hash, signed_at, key_id, public_key, signature)
-                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING""")) {
-            insert.setLong(1, position);
-            insert.setBytes(2, link);
-            insert.setTimestamp(3, Timestamp.from(signedAt));
-            insert.setString(4, keyId);
-            insert.setBytes(5, publicKey);
-            insert.setBytes(6, signature);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write an access log checkpoint", e);
-        }
+        CheckpointSignature.store(dataSource, "access_checkpoint", position, link, signedAt, keyId, publicKey,
+                signature);
         return new Result(verification, Optional.of(new Checkpoint(position, link, signedAt, keyId)));
     }
 

@@ -1,5 +1,6 @@
 package dev.careloop.app.ledger;
 
+import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -8,6 +9,10 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -35,6 +40,28 @@ final class CheckpointSignature {
     static final String EVENTS = "careloop-checkpoint";
     /** The access log's checkpoints ({@code access_checkpoint}, V48). */
     static final String ACCESS = "careloop-access-checkpoint";
+
+    /**
+     * Stores a signed checkpoint in {@code table} ({@code chain_checkpoint} or {@code access_checkpoint}: the same
+     * columns); a checkpoint already stored at that position stays as it is.
+     */
+    static void store(DataSource dataSource, String table, long position, byte[] chainHash, Instant signedAt,
+                      String keyId, byte[] publicKey, byte[] signature) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                     + " (position, chain_hash, signed_at, key_id, public_key, signature)"
+                     + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING")) {
+            insert.setLong(1, position);
+            insert.setBytes(2, chainHash);
+            insert.setTimestamp(3, Timestamp.from(signedAt));
+            insert.setString(4, keyId);
+            insert.setBytes(5, publicKey);
+            insert.setBytes(6, signature);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write a checkpoint to " + table, e);
+        }
+    }
 
     static byte[] sign(String chain, PrivateKey key, long position, byte[] chainHash, Instant signedAt) {
         try {

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -107,20 +106,8 @@ public final class Checkpoints {
         byte[] link = verifier.storedLink(position).orElseThrow();
         Instant signedAt = CheckpointSignature.stored(now);
         byte[] signature = CheckpointSignature.sign(key, position, link, signedAt);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO chain_checkpoint (position, chain_hash, signed_at, key_id, public_key, signature)
-                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING""")) {
-            insert.setLong(1, position);
-            insert.setBytes(2, link);
-            insert.setTimestamp(3, Timestamp.from(signedAt));
-            insert.setString(4, keyId);
-            insert.setBytes(5, publicKey);
-            insert.setBytes(6, signature);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write a checkpoint", e);
-        }
+        CheckpointSignature.store(dataSource, "chain_checkpoint", position, link, signedAt, keyId, publicKey,
+                signature);
         return new Result(verification, Optional.of(new Checkpoint(position, link, signedAt, keyId, publicKey,
                 signature)));
     }
