@@ -5,6 +5,7 @@ import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.AuditTrailExport;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import dev.careloop.query.CsvCells;
 import dev.careloop.query.QueryParameters;
 import dev.careloop.query.audit.AuditFilters;
 import dev.careloop.query.audit.AuditReadModel;
@@ -190,7 +191,7 @@ class AuditExportController {
 
     /**
      * RFC 4180: every field quoted, quotes doubled, CRLF line ends; a field a spreadsheet would run as a formula is
-     * neutralised ({@link #cell}). The patient's name and MRN come from the read models: "(erased)" and no MRN once
+     * neutralised ({@link CsvCells#cell}). The patient's name and MRN come from the read models: "(erased)" and no MRN once
      * the patient is erased, neither for an entry without a patient. The last columns say what a read was: a read of
      * patient data's action (R, E), channel, query and returned ids, and for every read or refusal whether it was
      * allowed and, if not, why.
@@ -219,22 +220,12 @@ class AuditExportController {
         return out.toString();
     }
 
-    /**
-     * OWASP CSV injection: a cell that starts with {@code = + - @}, a tab or a carriage return is read by Excel,
-     * LibreOffice and Sheets as a formula (even inside quotes), so it is prefixed with a single quote, which they
-     * show as text. Every column, as any of them may carry a caller's words (a request id, a user, a title).
-     */
-    static String cell(String value) {
-        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-    }
-
     private static void row(StringBuilder out, Object... fields) {
         for (int i = 0; i < fields.length; i++) {
             if (i > 0) {
                 out.append(',');
             }
-            String value = cell(fields[i] == null ? "" : fields[i].toString());
-            out.append('"').append(value.replace("\"", "\"\"")).append('"');
+            out.append(CsvCells.field(fields[i]));
         }
         out.append("\r\n");
     }

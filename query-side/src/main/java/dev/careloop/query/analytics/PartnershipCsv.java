@@ -1,5 +1,7 @@
 package dev.careloop.query.analytics;
 
+import dev.careloop.query.CsvCells;
+
 import java.time.YearMonth;
 import java.util.List;
 
@@ -21,8 +23,8 @@ final class PartnershipCsv {
             AnalyticsMonth m = line.month();
             Measures x = Measures.of(m.counts(), m.turnarounds(), targetDays);
             csv.append(YearMonth.from(m.key().month())).append(',').append(line.direction()).append(',')
-                    .append(text(line.partner())).append(',').append(text(m.key().service())).append(',')
-                    .append(text(m.key().priority()));
+                    .append(CsvCells.field(line.partner())).append(',').append(CsvCells.field(m.key().service())).append(',')
+                    .append(CsvCells.field(m.key().priority()));
             for (Object value : List.of(x.referrals(), x.accepted(), x.declined(), x.forwarded(), x.cancelled(),
                     x.booked(), x.seen(), x.outcomes(), x.acknowledged(), x.slaMet(), x.slaMissed(), x.noShows(),
                     x.reschedules(), x.held(), x.holdHours(), x.loopsClosed())) {
@@ -36,14 +38,6 @@ final class PartnershipCsv {
             csv.append("\r\n");
         }
         return csv.toString();
-    }
-
-    static String text(String value) {
-        String v = value == null ? "" : value;
-        if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
-            v = "'" + v;
-        }
-        return '"' + v.replace("\"", "\"\"") + '"';
     }
 
     /** A partner's id as a file name: letters, digits, dot, dash and underscore. */

@@ -4,6 +4,7 @@ import dev.careloop.api.appointment.AppointmentFulfilled;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.PatientArrived;
 import dev.careloop.api.referral.*;
+import dev.careloop.query.CsvCells;
 import dev.careloop.query.ReadModelDatabase;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.junit.jupiter.api.BeforeEach;
@@ -232,7 +233,7 @@ class AnalyticsProjectionTest {
         assertThat(csv.split("\r\n")).hasSize(2);
         assertThat(csv.split("\r\n")[1]).startsWith("2026-12,outgoing,\"riverside-derm\",\"" + SERVICE
                 + "\",\"routine\",1,0,");
-        assertThat(PartnershipCsv.text("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+        assertThat(CsvCells.field("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
     }
 
     private int monthCount(String sender, String recipient, String column) {
