@@ -112,6 +112,10 @@ class ForwardEndsAccessTest {
         // Partner delivery: northside's EHR gets all four changes; riverside's the send and, last, the forward.
         List<LoggedRequest> toGp = await("/gp/fhir", 4);
         assertThat(toGp).hasSize(4);
+        // riverside's processor runs on its own: once it has looked at every event, it has sent exactly two.
+        String dermPartner = registered.get(0);
+        Await.until(Duration.ofSeconds(20), () -> admin.get("/api/admin/partners/" + dermPartner).json()
+                .get("health").get("backlog").asLong() == 0, "riverside's partner caught up with the log");
         List<LoggedRequest> toDerm = partners.findAll(postRequestedFor(urlEqualTo("/derm/fhir")));
         assertThat(toDerm).hasSize(2);
         Task last = (Task) R4ChangeProjector.fhirContext().newJsonParser()
