@@ -203,6 +203,64 @@ class AccessLogApiTest {
     }
 
     @Test
+    void anOfficersOwnLookupsAreAccountedForButLeftOutOfThePatientsHistoryUntilAskedFor() {
+        String read = UUID.randomUUID().toString();
+        String lookup = UUID.randomUUID().toString();
+        assertThat(DemoClinics.at(port).derm().get("/api/referrals/" + referral, h -> h.set("X-Request-Id", read))
+                .status()).isEqualTo(200);
+        CareLoopClient officer = DemoClinics.at(port).compliance(GP);
+        assertThat(officer.get("/api/patients?identifier=" + patient, h -> h.set("X-Request-Id", lookup)).status())
+                .isEqualTo(200);
+        // Accounted for: the lookup is one entry of the access log, read for compliance oversight.
+        assertThat(onlyEntryOf(lookup)).containsEntry("purpose_of_use", "HCOMPL").containsEntry("roles", "compliance")
+                .containsEntry("patient_id", patient);
+
+        JsonNode history = officer.get("/api/audit?type=ReadAccess,*&patient=" + patient + "&size=500").json();
+        assertThat(history.get("oversightIncluded").asBoolean()).isFalse();
+        assertThat(correlationIds(history)).contains(read).doesNotContain(lookup);
+        assertThat(eventTypes(history)).doesNotContain("AuditTrailRead");
+
+        // The lookup's AuditTrailRead follows the log: ask until it is there.
+        JsonNode[] all = new JsonNode[1];
+        await(Duration.ofSeconds(15), () -> {
+            all[0] = officer.get("/api/audit?type=ReadAccess,*&patient=" + patient
+                    + "&includeOversight=true&size=500").json();
+            return eventTypes(all[0]).contains("AuditTrailRead");
+        }, "the officer's reads of the trail to be listed");
+        assertThat(all[0].get("oversightIncluded").asBoolean()).isTrue();
+        assertThat(correlationIds(all[0])).contains(read, lookup);
+        assertThat(all[0].get("items")).anySatisfy(e -> {
+            assertThat(e.get("correlationId").asString()).isEqualTo(lookup);
+            assertThat(e.get("details").get("oversight").asBoolean()).isTrue();
+        });
+        assertThat(all[0].get("items")).anySatisfy(e -> {
+            assertThat(e.get("correlationId").asString()).isEqualTo(read);
+            assertThat(e.get("details").get("oversight").asBoolean()).isFalse();
+        });
+        // The export of the history follows the same rule.
+        String csv = officer.get("/api/audit/export?format=csv&type=ReadAccess&patient=" + patient).body();
+        assertThat(csv).contains(read).doesNotContain(lookup);
+        assertThat(officer.get("/api/audit/export?format=csv&type=ReadAccess&includeOversight=true&patient="
+                + patient).body()).contains(read, lookup);
+        CareLoopClient.Response wrong = officer.get("/api/audit?patient=" + patient + "&includeOversight=yes");
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.json().get("errors").get(0).get("field").asString()).isEqualTo("includeOversight");
+    }
+
+    private static List<String> correlationIds(JsonNode page) {
+        List<String> ids = new java.util.ArrayList<>();
+        page.get("items").forEach(e -> ids.add(e.get("correlationId").isNull() ? null
+                : e.get("correlationId").asString()));
+        return ids;
+    }
+
+    private static List<String> eventTypes(JsonNode page) {
+        List<String> types = new java.util.ArrayList<>();
+        page.get("items").forEach(e -> types.add(e.get("eventType").asString()));
+        return types;
+    }
+
+    @Test
     void erasingAPatientBlanksTheSearchesThatFoundThemAndTheChainStillVerifies() {
         CareLoopClient gp = DemoClinics.at(port).gp();
         DemoPatient who = DemoClinics.newPatient();

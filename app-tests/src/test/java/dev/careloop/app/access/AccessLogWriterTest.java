@@ -1,6 +1,7 @@
 package dev.careloop.app.access;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.access.AccessLog;
 import dev.careloop.api.access.AccessNotRecorded;
 import dev.careloop.api.access.ReadAccess;
 import dev.careloop.app.ledger.LedgerDatabase;
@@ -59,6 +60,34 @@ class AccessLogWriterTest {
                 + "FROM access_entry")).singleElement().satisfies(row -> assertThat(row)
                 .containsEntry("user_name", "Dr River").containsEntry("query", "q=Sam Patel")
                 .containsEntry("ids", "r-1,r-2").containsEntry("action", "E"));
+    }
+
+    @Test
+    void anEntryHandedOverAtAuthorisationIsCommittedWhenAwaitReturnsAndTheReadWorksMeanwhile() {
+        LedgerDatabase db = LedgerDatabase.fresh();
+        AccessLogWriter writer = writer(db.dataSource, 100, Duration.ofSeconds(5));
+
+        AccessLog.Recording entry = writer.enqueue(ReadAccess.read(DR_RIVER, ReadAccess.REST, "Referral",
+                "referral-7", "patient-1"));
+        // The read loads what it answers here; its entry is written meanwhile, off this thread.
+        entry.await();
+
+        assertThat(db.jdbc.queryForList("SELECT resource_id FROM access_entry", String.class))
+                .containsExactly("referral-7");
+        assertThat(new dev.careloop.app.ledger.AccessChainVerifier(db.dataSource).verify().intact()).isTrue();
+    }
+
+    @Test
+    void anEntryHandedOverThatCannotBeCommittedRefusesTheReadWhenItAwaits() {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/careloop?connectTimeout=1");
+        AccessLogWriter writer = writer(nowhere, 10, Duration.ofSeconds(5));
+
+        AccessLog.Recording entry = writer.enqueue(ReadAccess.read(DR_RIVER, ReadAccess.REST, "Referral", "r-1",
+                null));
+
+        assertThatThrownBy(entry::await).isInstanceOf(AccessNotRecorded.class)
+                .satisfies(refused -> assertThat(DatabaseOutage.causedBy(refused)).isTrue());
     }
 
     @Test

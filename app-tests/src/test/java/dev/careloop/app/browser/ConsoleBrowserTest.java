@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The compliance console and the administration pages in a browser: a dermatologist reads the record attached to a
  * referral; Northside's compliance officer finds the patient by MRN, sees that read (by name, organisation, role,
- * allowed), opens the referral as it was, downloads the CSV and checks the log; a clinician is refused the console;
+ * allowed) and her own lookups only once she ticks the box for them, opens the referral as it was, downloads the CSV and checks the log; a clinician is refused the console;
  * the platform administrator looks at partners and dead letters and rebuilds a read model, following its progress.
  */
 @CareLoopIntegrationTest
@@ -73,8 +73,20 @@ class ConsoleBrowserTest {
                     .filter(row -> row.getText().contains("Dr Priya Shah") && row.getText().contains(record))
                     .findFirst().orElseThrow();
             assertThat(read.getText()).contains("Read", "riverside-derm", "clinician", "Allowed");
+            // Her own lookups of the patient (finding them, opening this page) are accounted for, but not listed
+            // until she asks for them.
+            assertThat(ana.text("#audit")).doesNotContain("Ana Berg");
+            assertThat(ana.text("#history-oversight-note")).contains("not listed");
             ana.assertAccessible("patient access history");
             ana.screenshot("compliance-patient");
+            ana.find("#history-oversight").click();
+            ana.find("#history-filters button[type=submit]").click();
+            ana.waitForText("#audit", "Ana Berg");
+            assertThat(ana.find("#history-oversight").isSelected()).isTrue();
+            assertThat(ana.all("#history-oversight-note")).isEmpty();
+            ana.find("#history-oversight").click();
+            ana.find("#history-filters button[type=submit]").click();
+            ana.waitForText("#history-oversight-note", "not listed");
 
             String csv = fetch(ana, ana.find("#export-csv").getAttribute("href"));
             assertThat(csv).startsWith("\"time\"").contains(patient.name(), "Dr Priya Shah", record);
