@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The event store as the processors no request waits for read it (issue 19): a segment that has caught up with the
- * log starts its next batch at most once every {@code window}, so the events that commit meanwhile, from however many
- * commands, are handled in one transaction with one token write instead of one transaction each. A segment with a
- * backlog (its last batch ended full, not at the head) reads on without waiting. Tracking processors ask
+ * The event store as the projections other than the referral and record views read it (issue 19): a segment that has
+ * caught up with the log starts its next batch at most once every {@code window}, so the events that commit
+ * meanwhile, from however many commands, are handled in one transaction with one token write instead of one
+ * transaction each. The first event after a quiet spell is handled at once; a segment with a backlog (its last batch
+ * ended full, not at the head) reads on without waiting. Tracking processors ask
  * {@link BlockingStream#hasNextAvailable(int, TimeUnit)} once per batch and then take what is already there; the wait
  * is spent in that first question.
  */

@@ -71,9 +71,9 @@ class NodesConfiguration {
     }
 
     /**
-     * The log as the processors no request waits for read it (their {@code source} in application.yml): once caught
-     * up, a segment starts a batch at most once every {@code careloop.nodes.gather-window}, so the commands of that
-     * window share its transaction (issue 19).
+     * The log as the projections other than the referral and record views read it (their {@code source} in
+     * application.yml): once caught up, a segment starts a batch at most once every
+     * {@code careloop.nodes.gather-window}, so the commands of that window share its transaction (issue 19).
      */
     @Bean
     GatheredEvents gatheredEvents(EventStore eventStore,
