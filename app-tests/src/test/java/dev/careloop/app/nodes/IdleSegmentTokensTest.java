@@ -138,6 +138,38 @@ class IdleSegmentTokensTest {
     }
 
     @Test
+    void theFlushExtendsTheIdleSegmentsClaimsTogetherInOneTransaction() {
+        tokens.fetchToken(GROUP, 0);
+        now.set(Duration.ofMillis(500).toNanos());
+        tokens.fetchToken(GROUP, 1);
+        written.clear();
+
+        // 2 s after segment 0's claim was written: three quarters of the 2.5 s interval; segment 1 is half due.
+        now.set(Duration.ofSeconds(2).toNanos());
+        tokens.flush();
+
+        assertThat(written).containsExactlyInAnyOrder("extend records/0", "extend records/1");
+        assertThat(transactions).hasValue(1);
+
+        now.set(Duration.ofSeconds(3).toNanos());
+        tokens.extendClaim(GROUP, 0);
+        tokens.extendClaim(GROUP, 1);
+        assertThat(written).as("the segments' own calls find their claims fresh").hasSize(2);
+    }
+
+    @Test
+    void aFlushWithNoClaimNearlyDueWritesNothing() {
+        tokens.fetchToken(GROUP, 0);
+        written.clear();
+
+        now.set(Duration.ofMillis(1500).toNanos());
+        tokens.flush();
+
+        assertThat(written).isEmpty();
+        assertThat(transactions).hasValue(0);
+    }
+
+    @Test
     void aClaimDueForExtensionWritesTheKeptTokenInstead() {
         tokens.fetchToken(GROUP, 0);
         tokens.storeToken(at(5), GROUP, 0);
