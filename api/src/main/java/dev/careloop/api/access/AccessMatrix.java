@@ -94,6 +94,10 @@ public final class AccessMatrix {
             route(GET, "/api/partnerships", STAFF),
             route(GET, "/api/partnerships/{partner}", STAFF),
             route(GET, "/api/partnerships/{partner}/open-loops", STAFF),
+            route(GET, "/api/partnerships/{partner}/goals", STAFF),
+            route(GET, "/api/partnerships/{partner}/goals/{goalId}", STAFF),
+            route(POST, "/api/partnerships/{partner}/goals", STAFF),
+            route(DELETE, "/api/partnerships/{partner}/goals/{goalId}", STAFF),
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),

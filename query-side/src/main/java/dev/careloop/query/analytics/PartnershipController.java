@@ -1,6 +1,11 @@
 package dev.careloop.query.analytics;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.partnership.FindPartnershipGoal;
+import dev.careloop.api.partnership.PartnershipGoalView;
+import dev.careloop.query.ProjectionCommits;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.beans.factory.annotation.Value;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -18,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.DateTimeException;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -39,15 +45,21 @@ class PartnershipController {
 
     private final PartnershipReadModel readModel;
     private final Clock clock;
+    private final ProjectionCommits commits;
+    private final Duration readYourWritesTimeout;
 
     @Autowired
-    PartnershipController(PartnershipReadModel readModel) {
-        this(readModel, Clock.systemUTC());
+    PartnershipController(PartnershipReadModel readModel, ProjectionCommits commits,
+                          @Value("${careloop.read-your-writes-timeout:PT5S}") Duration readYourWritesTimeout) {
+        this(readModel, Clock.systemUTC(), commits, readYourWritesTimeout);
     }
 
-    PartnershipController(PartnershipReadModel readModel, Clock clock) {
+    PartnershipController(PartnershipReadModel readModel, Clock clock, ProjectionCommits commits,
+                          Duration readYourWritesTimeout) {
         this.readModel = readModel;
         this.clock = clock;
+        this.commits = commits;
+        this.readYourWritesTimeout = readYourWritesTimeout;
     }
 
     @GetMapping
@@ -140,6 +152,33 @@ class PartnershipController {
             throw noSuchPartnership();
         }
         return loops;
+    }
+
+    @GetMapping("/{partner}/goals")
+    @Operation(summary = "The partnership's goals, set by either organisation, active and withdrawn, oldest first: "
+            + "each with who set it, when and why (direction as the caller sees it)")
+    List<PartnershipGoalView> goals(Actor actor, @PathVariable String partner) {
+        List<PartnershipGoalView> goals = readModel.goals(actor.organisation(), partner);
+        if (goals == null) {
+            throw noSuchPartnership();
+        }
+        return goals;
+    }
+
+    @GetMapping("/{partner}/goals/{goalId}")
+    @Operation(summary = "One goal of the partnership")
+    PartnershipGoalView goal(Actor actor, @PathVariable String partner, @PathVariable String goalId) {
+        return readModel.goal(goalId, actor.organisation())
+                .filter(g -> g.partner().equals(partner))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no such goal"));
+    }
+
+    /** The command side's read-after-write of a goal: once the analytics group has handled the write. */
+    @QueryHandler
+    PartnershipGoalView find(FindPartnershipGoal query) throws InterruptedException {
+        return commits.readOnceHandled(AnalyticsProjection.GROUP, query.goalId(), query.position(),
+                query.minVersion(), () -> readModel.goal(query.goalId(), query.organisation()),
+                PartnershipGoalView::version, readYourWritesTimeout).orElse(null);
     }
 
     private static ResponseStatusException noSuchPartnership() {

@@ -45,7 +45,8 @@ class PartnershipReadModel {
     }
 
     record Detail(String organisation, String partner, String from, String to, int targetDays,
-                  Partnership total, List<MonthLine> months, List<ServiceLine> services) {
+                  Partnership total, List<MonthLine> months, List<ServiceLine> services,
+                  List<GoalEvaluation.Result> goals) {
     }
 
     record OpenLoop(String referralId, String direction, String service, String priority, Instant sentAt,
@@ -81,7 +82,38 @@ class PartnershipReadModel {
                 grouped(lines, l -> YearMonth.from(l.month().key().month()).toString(), targetDays).entrySet().stream()
                         .map(e -> new MonthLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList(),
                 grouped(lines, l -> l.month().key().service(), targetDays).entrySet().stream()
-                        .map(e -> new ServiceLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList());
+                        .map(e -> new ServiceLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList(),
+                goalRows(organisation, partner).stream().filter(PartnershipGoalRow::active)
+                        .map(g -> GoalEvaluation.evaluate(g, organisation, lines, from, to)).toList());
+    }
+
+    /** The goals of the partnership, set by either organisation, active and withdrawn, oldest first. */
+    List<PartnershipGoalRow> goalRows(String organisation, String partner) {
+        return jdbc.query("SELECT * FROM partnership_goal WHERE (organisation = ? AND partner_org = ?)"
+                        + " OR (organisation = ? AND partner_org = ?) ORDER BY set_at, goal_id",
+                (rs, n) -> PartnershipGoalRow.TABLE.reader().read(rs), organisation, partner, partner, organisation);
+    }
+
+    /** The goals of the partnership as the caller sees them; null when there is no such partnership. */
+    List<dev.careloop.api.partnership.PartnershipGoalView> goals(String organisation, String partner) {
+        if (!exists(organisation, partner)) {
+            return null;
+        }
+        return goalRows(organisation, partner).stream().map(g -> g.view(organisation)).toList();
+    }
+
+    /** One goal as {@code organisation} sees it, if it is one of the goal's partnership. */
+    java.util.Optional<dev.careloop.api.partnership.PartnershipGoalView> goal(String goalId, String organisation) {
+        return jdbc.query("SELECT * FROM partnership_goal WHERE goal_id = ?",
+                        (rs, n) -> PartnershipGoalRow.TABLE.reader().read(rs), goalId).stream()
+                .filter(g -> g.partyIs(organisation)).findFirst().map(g -> g.view(organisation));
+    }
+
+    /** The measures of some month rows summed. */
+    static Measures measuresOf(List<Line> lines, int targetDays) {
+        Sum sum = new Sum();
+        lines.forEach(l -> sum.add(l.month()));
+        return sum.measures(targetDays);
     }
 
     /** The rows behind the detail, one per direction, service, priority and month (the CSV download). */
@@ -138,9 +170,13 @@ class PartnershipReadModel {
         if (organisation.equals(partner)) {
             return false;
         }
+        // Referrals exchanged, or a goal set by either of the two.
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM analytics_month WHERE referrals > 0"
-                        + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))",
-                Boolean.class, organisation, partner, partner, organisation));
+                        + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))"
+                        + " OR EXISTS (SELECT 1 FROM partnership_goal WHERE (organisation = ? AND partner_org = ?)"
+                        + " OR (organisation = ? AND partner_org = ?))",
+                Boolean.class, organisation, partner, partner, organisation, organisation, partner, partner,
+                organisation));
     }
 
     /** The caller's months in the period, with one partner or all (pairs with itself left out). */

@@ -3,6 +3,7 @@ package dev.careloop.query.analytics;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.partnership.PartnershipGoalEvent;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralSent;
@@ -34,6 +35,10 @@ final class AnalyticsLog {
 
     DomainEventMessage<Object> at(String instant, AppointmentEvent e) {
         return message("Appointment", e.appointmentId(), e, instant);
+    }
+
+    DomainEventMessage<Object> at(String instant, PartnershipGoalEvent e) {
+        return message("PartnershipGoal", e.goalId(), e, instant, e.organisation());
     }
 
     /** The event as {@code organisation} wrote it (its acting organisation). */
@@ -77,5 +82,6 @@ final class AnalyticsLog {
     static void emptyTables() {
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_referral");
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_month");
+        ReadModelDatabase.jdbc().update("DELETE FROM partnership_goal");
     }
 }
