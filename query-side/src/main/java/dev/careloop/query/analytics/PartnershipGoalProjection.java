@@ -18,7 +18,7 @@ import static dev.careloop.query.replay.RowValues.stored;
 
 /**
  * partnership_goal: the goals organisations set on their partnerships, in the analytics group (rebuilt with it).
- * Each goal's events are applied once (guarded by its sequence number).
+ * Each goal's events are applied once (guarded by its version, the number of its events applied).
  */
 @Component
 @ProcessingGroup(AnalyticsProjection.GROUP)
@@ -35,7 +35,7 @@ class PartnershipGoalProjection {
         if (goals.find(e.goalId()) != null) {
             return;
         }
-        goals.put(new PartnershipGoalRow(e.goalId(), message.getSequenceNumber(), e.organisation(), e.partner(),
+        goals.put(new PartnershipGoalRow(e.goalId(), version(message), e.organisation(), e.partner(),
                 e.measure(), e.comparison(), e.target(), e.withinDays(), e.priority(), e.service(), e.direction(),
                 e.reason(), who(message.getMetaData()), stored(message.getTimestamp()), null, null, null));
     }
@@ -43,11 +43,15 @@ class PartnershipGoalProjection {
     @EventHandler
     void on(PartnershipGoalWithdrawn e, DomainEventMessage<?> message) {
         PartnershipGoalRow goal = goals.find(e.goalId());
-        if (goal == null || goal.version() >= message.getSequenceNumber()) {
+        if (goal == null || goal.version() >= version(message)) {
             return;
         }
-        goals.put(goal.withdrawn(message.getSequenceNumber(), who(message.getMetaData()), message.getTimestamp(),
-                e.reason()));
+        goals.put(goal.withdrawn(version(message), who(message.getMetaData()), message.getTimestamp(), e.reason()));
+    }
+
+    /** The goal's version once this event is applied: its number of events, as the aggregate answers it (ETag). */
+    private static long version(DomainEventMessage<?> message) {
+        return message.getSequenceNumber() + 1;
     }
 
     @ResetHandler

@@ -38,6 +38,18 @@ class PartnershipReadModel {
     record Overview(String organisation, String from, String to, int targetDays, List<Partnership> partnerships) {
     }
 
+    /**
+     * One partnership of the network, seen from {@code organisation} (the first of the two by id): the same figures
+     * as {@link Partnership}, with both organisations named.
+     */
+    record NetworkPartnership(String organisation, String partner, int sent, int received, int balance,
+                              Double reciprocity, Double loopClosureRate, Measures outgoing, Measures incoming) {
+    }
+
+    /** Every partnership of the network (the platform's view). */
+    record Network(String scope, String from, String to, int targetDays, List<NetworkPartnership> partnerships) {
+    }
+
     record MonthLine(String month, String direction, Measures measures) {
     }
 
@@ -69,6 +81,33 @@ class PartnershipReadModel {
         List<Partnership> partnerships = new ArrayList<>();
         byPartner.forEach((partner, lines) -> partnerships.add(partnership(partner, lines, targetDays)));
         return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
+    }
+
+    /**
+     * Every pair of organisations that exchanged a referral in the period (or set a goal), each once, seen from the
+     * first of the two by id.
+     */
+    Network network(YearMonth from, YearMonth to, int targetDays) {
+        Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority",
+                rs -> {
+                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+                    String sender = m.key().senderOrg();
+                    String recipient = m.key().recipientOrg();
+                    boolean senderFirst = sender.compareTo(recipient) < 0;
+                    String first = senderFirst ? sender : recipient;
+                    String second = senderFirst ? recipient : sender;
+                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new ArrayList<>())
+                            .add(new Line(senderFirst ? OUTGOING : INCOMING, second, m));
+                }, from.atDay(1), to.atDay(1));
+        List<NetworkPartnership> pairs = new ArrayList<>();
+        byPair.forEach((first, partners) -> partners.forEach((second, lines) -> {
+            Partnership p = partnership(second, lines, targetDays);
+            pairs.add(new NetworkPartnership(first, second, p.sent(), p.received(), p.balance(), p.reciprocity(),
+                    p.loopClosureRate(), p.outgoing(), p.incoming()));
+        }));
+        return new Network("network", from.toString(), to.toString(), targetDays, pairs);
     }
 
     /** Null when the two organisations never exchanged a referral. */

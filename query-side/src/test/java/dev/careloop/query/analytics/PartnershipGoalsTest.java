@@ -137,7 +137,7 @@ class PartnershipGoalsTest {
         assertThat(goals.get(0).status()).isEqualTo(PartnershipGoalView.WITHDRAWN);
         assertThat(goals.get(0).withdrawReason()).isEqualTo("Not measurable yet");
         assertThat(goals.get(0).withdrawnAt()).isEqualTo(Instant.parse("2026-12-11T09:00:00Z"));
-        assertThat(goals.get(0).version()).isEqualTo(1);
+        assertThat(goals.get(0).version()).isEqualTo(2);
         assertThat(partnerships.detail(GP, DERM, NOV, DEC, 30).goals()).isEmpty();
     }
 
