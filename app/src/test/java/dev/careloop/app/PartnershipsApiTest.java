@@ -177,6 +177,9 @@ class PartnershipsApiTest {
                         .get("items").valueStream().filter(i -> i.get("aggregateId").asString().equals(goalId))
                         .count() == 2,
                 "the goal's two audit entries");
+        // No processor (partner deliveries included: a goal has no FHIR form) dead-lettered the goal's events.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry WHERE sequence_identifier = ?",
+                Integer.class, goalId)).isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.careloop.query.analytics;
 
+import dev.careloop.api.Patient;
 import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentFulfilled;
 import dev.careloop.api.appointment.AppointmentProposed;
@@ -320,6 +321,22 @@ class AnalyticsProjectionTest {
         assertThat(derm.leakageDays()).isEqualTo(30);
         assertThat(ReadModelDatabase.jdbc().queryForList("SELECT referral_id FROM analytics_referral"
                 + " WHERE resent_at IS NOT NULL ORDER BY 1", String.class)).containsExactly("l1", "l8");
+    }
+
+    @Test
+    void anErasedPatientsReferralsStillMatchByThePseudonymousIdSoARebuildCountsTheSameLeakage() {
+        ReferralSent first = sentFor("z1", GP, DERM, "MRN-Z", SERVICE);
+        ReferralSent again = sentFor("z2", GP, CARDIO, "MRN-Z", SERVICE);
+        // As a rebuild after the erasure reads them: the identity gone, the platform's pseudonymous id kept.
+        ReferralSent erasedAgain = new ReferralSent("z2", again.referralNumber(), again.identifierSystem(), GP,
+                CARDIO, Patient.erased(again.patientId()), again.priority(), SERVICE, "(erased)", null, null, null,
+                ReferralStatus.CREATED);
+        projections.deliver(log.at("2026-12-01T08:00:00Z", first),
+                log.at("2026-12-02T08:00:00Z", new ReferralDeclined("z1", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2026-12-05T08:00:00Z", erasedAgain));
+
+        assertThat(partnership(partnerships.overview(GP, DEC, DEC, 30), DERM).outgoing().leaked()).isZero();
+        assertThat(tables().toString()).doesNotContain(first.patientId()).doesNotContain("MRN-Z");
     }
 
     @Test
