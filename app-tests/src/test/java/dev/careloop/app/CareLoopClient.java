@@ -75,6 +75,15 @@ public final class CareLoopClient {
                 .headers(headers).retrieve().toEntity(String.class));
     }
 
+    /** A DELETE with a JSON body (a withdrawal's reason, say). */
+    public Response delete(String path, Object body) {
+        return new Response(http.method(org.springframework.http.HttpMethod.DELETE).uri(path)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body == null ? "{}" : JSON.writeValueAsString(body))
+                .retrieve().toEntity(String.class));
+    }
+
     /** Raw bytes with the given Content-Type (and the Content-Length of the array). */
     public Response put(String path, byte[] body, String contentType) {
         return new Response(http.put().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)

@@ -137,6 +137,110 @@ class PartnershipsApiTest {
         assertThat(cardio.get("/api/partnerships").status()).isEqualTo(200);
     }
 
+    @Test
+    void aGoalIsSetMeasuredSeenByThePartnerAuditedAndWithdrawnOnlyByTheOrganisationThatSetIt() {
+        send(gp, DERM);
+        String goals = "/api/partnerships/" + DERM + "/goals";
+
+        Response set = gp.post(goals, Map.of("measure", "slaMetRate", "target", 0.9, "priority", "urgent",
+                "direction", "outgoing", "reason", "Agreed at the quarterly review"));
+
+        assertThat(set.status()).as(set.body()).isEqualTo(201);
+        String goalId = set.json().get("goalId").asString();
+        assertThat(set.header(HttpHeaders.LOCATION)).endsWith(goals + "/" + goalId);
+        assertThat(set.json().get("setByOrganisation").asString()).isEqualTo(GP);
+        assertThat(set.json().get("comparison").asString()).isEqualTo("atLeast");
+        assertThat(set.json().get("status").asString()).isEqualTo("active");
+        // The partner sees the same goal the other way round; a third organisation does not see it at all.
+        JsonNode seen = derm.get("/api/partnerships/" + GP + "/goals/" + goalId).json();
+        assertThat(seen.get("partner").asString()).isEqualTo(GP);
+        assertThat(seen.get("direction").asString()).isEqualTo("incoming");
+        assertThat(cardio.get("/api/partnerships/" + GP + "/goals/" + goalId).status()).isEqualTo(404);
+        assertThat(cardio.get("/api/partnerships/" + DERM + "/goals/" + goalId).status()).isEqualTo(404);
+        // The partnership's detail measures it for each of the 12 months shown.
+        JsonNode measured = gp.get("/api/partnerships/" + DERM).json().get("goals").valueStream()
+                .filter(g -> g.get("goal").get("goalId").asString().equals(goalId)).findFirst().orElseThrow();
+        assertThat(measured.get("periods").size()).isEqualTo(12);
+        assertThat(measured.has("missedPeriods")).isTrue();
+        // Only the organisation that set it withdraws it.
+        Response refused = derm.delete("/api/partnerships/" + GP + "/goals/" + goalId, Map.of("reason", "No"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        Response withdrawn = gp.delete(goals + "/" + goalId, Map.of("reason", "Replaced by a stricter goal"));
+        assertThat(withdrawn.status()).as(withdrawn.body()).isEqualTo(200);
+        assertThat(withdrawn.json().get("status").asString()).isEqualTo("withdrawn");
+        assertThat(withdrawn.json().get("withdrawReason").asString()).isEqualTo("Replaced by a stricter goal");
+        assertThat(gp.get(goals).json().valueStream().map(g -> g.get("goalId").asString()).toList())
+                .contains(goalId);
+        // Both changes are in the audit trail of the partner's compliance officer too.
+        CareLoopClient officer = DemoClinics.at(port).compliance(DERM);
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> officer
+                        .get("/api/audit?type=PartnershipGoalSet,PartnershipGoalWithdrawn&size=500").json()
+                        .get("items").valueStream().filter(i -> i.get("aggregateId").asString().equals(goalId))
+                        .count() == 2,
+                "the goal's two audit entries");
+        // No processor (partner deliveries included: a goal has no FHIR form) dead-lettered the goal's events.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry WHERE sequence_identifier = ?",
+                Integer.class, goalId)).isZero();
+    }
+
+    @Test
+    void aPartnershipsMonthIsAMeasureReportOnFhirReadOnlyByItsTwoOrganisations() {
+        send(gp, DERM);
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        String path = "/fhir/MeasureReport/" + GP + "." + DERM + "." + month;
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> gp.get(path).status() == 200,
+                "the partnership's report of " + month);
+
+        JsonNode report = gp.get(path).json();
+
+        assertThat(report.get("resourceType").asString()).isEqualTo("MeasureReport");
+        assertThat(report.get("measure").asString()).isEqualTo("https://careloop.dev/fhir/Measure/partnership");
+        assertThat(report.get("group").valueStream().map(g -> g.get("code").get("coding").get(0).get("code")
+                .asString()).toList()).contains("slaMetRate", "loopClosureRate", "sentToAccepted.medianHours");
+        assertThat(derm.get(path).status()).isEqualTo(200);
+        assertThat(cardio.get(path).status()).isEqualTo(404);
+        assertThat(gp.get("/fhir/MeasureReport?period=" + month).json().get("entry").valueStream()
+                .map(e -> e.get("resource").get("id").asString()).toList()).contains(GP + "." + DERM + "." + month);
+        assertThat(cardio.get("/fhir/MeasureReport?period=" + month).body()).doesNotContain(GP + "." + DERM);
+        assertThat(gp.get("/fhir/Measure/slaMetRate").json().get("improvementNotation").get("coding").get(0)
+                .get("code").asString()).isEqualTo("increase");
+    }
+
+    @Test
+    void aGoalIsRefusedWithEveryFieldInErrorAndAnUnknownPartnerIsA404() {
+        String goals = "/api/partnerships/" + DERM + "/goals";
+
+        Response shape = gp.post(goals, Map.of("target", 0.9));
+        assertThat(shape.status()).as(shape.body()).isEqualTo(400);
+        assertThat(shape.json().get("errors").valueStream().map(e -> e.get("field").asString()).toList())
+                .contains("measure", "reason");
+        Response measure = gp.post(goals, Map.of("measure", "happiness", "target", 0.9, "reason", "x"));
+        assertThat(measure.status()).as(measure.body()).isEqualTo(400);
+        assertThat(measure.json().get("errors").get(0).get("field").asString()).isEqualTo("measure");
+        Response target = gp.post(goals, Map.of("measure", "slaMetRate", "target", 90, "reason", "x"));
+        assertThat(target.json().get("errors").get(0).get("field").asString()).isEqualTo("target");
+        Response unknown = gp.post("/api/partnerships/no-such-organisation/goals",
+                Map.of("measure", "slaMetRate", "target", 0.9, "reason", "x"));
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(gp.post("/api/partnerships/" + GP + "/goals",
+                Map.of("measure", "slaMetRate", "target", 0.9, "reason", "x")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeclineAndAForwardAreCountedByTheirReasonCategory() {
+        JsonNode before = partnership(gp, DERM).path("outgoing").path("declinedByCategory");
+        String declined = send(gp, DERM);
+        write(derm, declined, "decline", Map.of("reason", "Full until March", "category", "capacity"));
+
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> partnership(gp, DERM)
+                        .path("outgoing").path("declinedByCategory").path("capacity").asInt(0)
+                        == before.path("capacity").asInt(0) + 1, "the decline counted under capacity");
+        Response refused = derm.post("/api/referrals/" + send(gp, DERM) + "/decline",
+                Map.of("reason", "Busy", "category", "too-busy"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("category");
+    }
+
     /**
      * The figures once every read model has the test's writes (CareLoop-Position of the latest): the analytics
      * projection gathers its batches, so a write's answer, which waits for the referral view, may come before it.

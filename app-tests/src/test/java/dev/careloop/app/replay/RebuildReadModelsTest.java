@@ -99,6 +99,21 @@ class RebuildReadModelsTest {
         assertThat(tom.post("/api/referrals", CareLoopClient.referralTo(DERM, "MRN-" + UUID.randomUUID()))
                 .status()).isEqualTo(201);
         history(8);
+        // Analytics' own inputs: a declined referral sent again for the patient (no leak), a forward with its reason
+        // category, and a partnership goal set and another withdrawn.
+        String mrn = "RB-" + UUID.randomUUID();
+        write(send(mrn), "decline", Map.of("reason", "full until March", "category", "capacity"));
+        send(mrn);
+        write(send(), "forward", Map.of("toOrganisation", "lakeside-cardio", "reason", "cardiac cause",
+                "category", "not-our-service"));
+        Response goal = gp.post("/api/partnerships/" + DERM + "/goals", Map.of("measure", "loopClosureRate",
+                "target", 0.95, "withinDays", 30, "reason", "Agreed at the quarterly review"));
+        assertThat(goal.status()).as(goal.body()).isEqualTo(201);
+        Response other = gp.post("/api/partnerships/" + DERM + "/goals", Map.of("measure",
+                "sentToAccepted.medianHours", "target", 48, "reason", "Triage within two days"));
+        assertThat(other.status()).as(other.body()).isEqualTo(201);
+        assertThat(gp.delete("/api/partnerships/" + DERM + "/goals/" + other.json().get("goalId").asString(),
+                Map.of("reason", "Replaced")).status()).isEqualTo(200);
         awaitQuiet();
         long head = head();
         Map<String, List<String>> before = settledRows(head);
@@ -323,7 +338,7 @@ class RebuildReadModelsTest {
                     write(id, "reschedule", Map.of("start", at(12 + i).toString(), "location", "Room 1",
                             "reason", "clinic closed"));
                 }
-                case 1 -> write(id, "decline", Map.of("reason", "not our specialty"));
+                case 1 -> write(id, "decline", Map.of("reason", "not our specialty", "category", "not-our-service"));
                 case 2 -> {
                     write(id, "accept", null);
                     shareRecord(id, mrn);
@@ -419,7 +434,8 @@ class RebuildReadModelsTest {
         }
         assertThat(rows).containsKeys("referral_view", "referral_timeline", "record_view", "record_grant",
                 "record_version", "record_disclosure", "appointment_view", "appointment_history", "audit_entry",
-                "audit_subject", "audit_party", "fhir_resource_index", "analytics_referral", "analytics_month");
+                "audit_subject", "audit_party", "fhir_resource_index", "analytics_referral", "analytics_month",
+                "partnership_goal");
         return rows;
     }
 

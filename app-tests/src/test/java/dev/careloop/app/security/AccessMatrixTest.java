@@ -74,9 +74,13 @@ class AccessMatrixTest {
             POST   /api/referrals/{id}/refer-back                          Y Y - - Y -
             POST   /api/referrals/{id}/assignment                          Y Y - - Y -
             DELETE /api/referrals/{id}/assignment                          Y Y - - Y -
-            GET    /api/partnerships                                       Y Y - - - -
-            GET    /api/partnerships/{partner}                             Y Y - - - -
+            GET    /api/partnerships                                       Y Y - Y - -
+            GET    /api/partnerships/{partner}                             Y Y - Y - -
             GET    /api/partnerships/{partner}/open-loops                  Y Y - - - -
+            GET    /api/partnerships/{partner}/goals                       Y Y - - - -
+            GET    /api/partnerships/{partner}/goals/{goalId}              Y Y - - - -
+            POST   /api/partnerships/{partner}/goals                       Y Y - - - -
+            DELETE /api/partnerships/{partner}/goals/{goalId}              Y Y - - - -
             GET    /api/organisations                                      Y Y Y Y Y Y
             GET    /api/organisations/{id}                                 Y Y Y Y Y Y
             GET    /api/persons                                            Y Y Y - - -
@@ -152,6 +156,8 @@ class AccessMatrixTest {
             GET    /fhir/Consent                                           Y Y - - Y -
             GET    /fhir/Provenance                                        Y Y Y - Y -
             GET    /fhir/AuditEvent                                        Y Y Y - - -
+            GET    /fhir/Measure                                           Y Y - - - -
+            GET    /fhir/MeasureReport                                     Y Y - - - -
             GET    /fhir/Organization                                      Y Y Y Y Y Y
             GET    /fhir/HealthcareService                                 Y Y Y Y Y Y
             GET    /fhir/Patient                                           Y Y - - Y -
@@ -323,6 +329,7 @@ class AccessMatrixTest {
                 .replace("{accessId}", "no-such-access")
                 .replace("{group}", "referrals")
                 .replace("{partner}", "no-such-partner")
+                .replace("{goalId}", "no-such-goal")
                 .replace("{sequence}", "nothing");
         String contentType = "application/json";
         String body = "{}";

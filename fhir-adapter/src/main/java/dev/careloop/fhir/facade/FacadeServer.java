@@ -14,6 +14,7 @@ import dev.careloop.fhir.inbound.InboundValidation;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -45,6 +46,7 @@ class FacadeServer {
                                                        R4Validator validator, JdbcTemplate jdbc,
                                                        FhirDirectory directory, FhirPatients patients,
                                                        FhirPeople people, PushableResources referenced,
+                                                       QueryGateway queries,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -58,6 +60,7 @@ class FacadeServer {
         providers.addAll(DirectoryProviders.all(directory));
         providers.add(new PatientProvider(patients, ids, accessLog));
         providers.addAll(PeopleProviders.all(people));
+        providers.addAll(MeasureProviders.all(queries));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());

@@ -1,5 +1,7 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.partnership.PartnershipGoalSet;
+import dev.careloop.api.partnership.PartnershipGoalWithdrawn;
 import com.jayway.jsonpath.JsonPath;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
@@ -349,6 +351,23 @@ class AuditControllerTest {
             request.param(params[i], params[i + 1]);
         }
         return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    @Test
+    void aPartnershipGoalSetAndWithdrawnIsInTheTrailOfBothOrganisationsOfThePartnershipOnly() throws Exception {
+        log.by(GP, "gp-coord", new PartnershipGoalSet("g1", GP, DERM, "slaMetRate", "atLeast", 0.9, null, "urgent",
+                null, "outgoing", "Agreed at the quarterly review"));
+        log.by(GP, "gp-coord", new PartnershipGoalWithdrawn("g1", GP, DERM, "Replaced by a stricter goal"));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        String gp = search(GP, "type", "PartnershipGoalSet");
+        assertThat(types(search(GP))).contains("PartnershipGoalSet", "PartnershipGoalWithdrawn");
+        assertThat(JsonPath.<List<String>>read(gp, "$.items[*].description"))
+                .containsExactly("northside-gp set a goal on its partnership with riverside-derm: slaMetRate atLeast 0.9");
+        assertThat(JsonPath.<List<String>>read(gp, "$.items[*].aggregateType")).containsExactly("partnership");
+        assertThat(aggregates(search(DERM))).contains("g1");
+        assertThat(aggregates(search(CARDIO))).doesNotContain("g1");
+        assertThat(aggregates(search(STRANGER))).doesNotContain("g1");
     }
 
     private static long total(String page) {
