@@ -63,6 +63,20 @@ class PartnershipReadModel {
     /** Which referrals of a partnership to count: one service, one priority, or (null) all of them. */
     record Slice(String service, String priority) {
         static final Slice ALL = new Slice(null, null);
+
+        /**
+         * A referral names its service by the directory's code or name, in any case (the command side takes
+         * either): this condition on analytics_month.service matches both, with the asked service as its 5
+         * parameters ({@link #serviceArgs}).
+         */
+        static final String SERVICE_MATCH = "lower(service) IN (SELECT lower(?) UNION"
+                + " SELECT lower(code) FROM organisation_service WHERE lower(code) = lower(?) OR lower(name) = lower(?)"
+                + " UNION SELECT lower(name) FROM organisation_service WHERE lower(code) = lower(?)"
+                + " OR lower(name) = lower(?))";
+
+        static List<Object> serviceArgs(String service) {
+            return List.of(service, service, service, service, service);
+        }
     }
 
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
@@ -163,7 +177,7 @@ class PartnershipReadModel {
                 + (partner == null
                 ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
                 : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
-                + (slice.service() == null ? "" : " AND service = ?")
+                + (slice.service() == null ? "" : " AND " + Slice.SERVICE_MATCH)
                 + (slice.priority() == null ? "" : " AND priority = ?")
                 + " ORDER BY month, sender_org, recipient_org, service, priority";
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
@@ -173,7 +187,7 @@ class PartnershipReadModel {
             args.addAll(List.of(organisation, partner, partner, organisation));
         }
         if (slice.service() != null) {
-            args.add(slice.service());
+            args.addAll(Slice.serviceArgs(slice.service()));
         }
         if (slice.priority() != null) {
             args.add(slice.priority());

@@ -76,15 +76,21 @@ class SoonestSeen {
         return rank(actor.organisation(), service.strip(), to.minusMonths(months - 1L), to);
     }
 
-    /** The ranking over referrals for {@code service} sent from..to, without the caller's own organisation. */
+    /**
+     * The ranking over referrals for {@code service} (its directory code or name, in any case) sent from..to,
+     * without the caller's own organisation.
+     */
     Ranking rank(String organisation, String service, YearMonth from, YearMonth to) {
         Map<String, Sum> sums = new TreeMap<>();
-        jdbc.query("SELECT * FROM analytics_month WHERE service = ? AND month BETWEEN ? AND ? AND referrals > 0"
-                        + " AND recipient_org <> ? AND sender_org <> recipient_org",
+        List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1), organisation));
+        args.addAll(PartnershipReadModel.Slice.serviceArgs(service));
+        jdbc.query("SELECT * FROM analytics_month WHERE month BETWEEN ? AND ? AND referrals > 0"
+                        + " AND recipient_org <> ? AND sender_org <> recipient_org AND "
+                        + PartnershipReadModel.Slice.SERVICE_MATCH,
                 rs -> {
                     AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
                     sums.computeIfAbsent(m.key().recipientOrg(), r -> new Sum()).add(m);
-                }, service, from.atDay(1), to.atDay(1), organisation);
+                }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
         sums.forEach((recipient, sum) -> recipients.add(new Recipient(recipient, sum.referrals, sum.seen.count(),
                 sum.seen.percentileHours(0.5), sum.seen.percentileHours(0.9))));

@@ -75,6 +75,28 @@ class SoonestSeenTest {
     }
 
     @Test
+    void aServiceIsFoundByItsDirectoryCodeOrNameInAnyCase() {
+        ReadModelDatabase.jdbc().update("DELETE FROM organisation_service WHERE organisation_id = ?", HARBOUR);
+        ReadModelDatabase.jdbc().update("INSERT INTO organisation_service (organisation_id, code, name) VALUES (?, ?, ?)",
+                HARBOUR, SKIN, "Skin clinic");
+        try {
+            projections.deliver(log.at("2026-12-05T08:00:00Z", sent("n1", GP, HARBOUR, "SKIN CLINIC")));
+
+            SoonestSeen.Ranking byName = soonest.rank(GP, "skin clinic", YearMonth.of(2026, 12),
+                    YearMonth.of(2026, 12));
+
+            // h1, h2 (sent as the code) and n1 (sent as the name in capitals): 3 referrals, 2 seen.
+            assertThat(byName.recipients()).filteredOn(r -> r.organisation().equals(HARBOUR)).singleElement()
+                    .isEqualTo(new SoonestSeen.Recipient(HARBOUR, 3, 2, 48L, 50L));
+            assertThat(soonest.rank(GP, SKIN, YearMonth.of(2026, 12), YearMonth.of(2026, 12)).recipients())
+                    .filteredOn(r -> r.organisation().equals(HARBOUR)).singleElement()
+                    .satisfies(r -> assertThat(r.referrals()).isEqualTo(3));
+        } finally {
+            ReadModelDatabase.jdbc().update("DELETE FROM organisation_service WHERE organisation_id = ?", HARBOUR);
+        }
+    }
+
+    @Test
     void theCallersOwnOrganisationIsLeftOutAndEverySendersReferralsCount() {
         SoonestSeen.Ranking ranking = soonest.rank(CARDIO, SKIN, YearMonth.of(2026, 7), YearMonth.of(2026, 12));
 
