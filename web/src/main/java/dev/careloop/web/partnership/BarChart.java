@@ -38,6 +38,10 @@ public final class BarChart {
     }
 
     static final int WIDTH = 720;
+    /** At most this many steps up the value axis. */
+    static final int TICKS = 4;
+    /** Ticks of a duration axis: whole hours below a day, whole days and weeks above. */
+    private static final double[] HOUR_STEPS = {6, 12, 24, 48, 72, 168, 336, 720};
     static final int HEIGHT = 280;
     private static final int LEFT = 56;
     private static final int RIGHT = 16;
@@ -244,16 +248,40 @@ public final class BarChart {
         return String.format(Locale.ROOT, "%d d", (long) Math.floor(h / 24));
     }
 
-    private double axisMax() {
+    /** The distance between two ticks: a round number, whole for counts, at most {@link #TICKS} ticks up the axis. */
+    private double tickStep() {
         if (scale == Scale.SHARE) {
-            return 1.0;
+            return 0.25;
         }
         double most = series.stream().flatMap(s -> s.values().stream()).filter(v -> v != null)
                 .mapToDouble(Double::doubleValue).max().orElse(0);
         if (target != null) {
             most = Math.max(most, target.value());
         }
-        return niceCeiling(Math.max(most, scale == Scale.HOURS ? 24 : 4));
+        most = Math.max(most, scale == Scale.HOURS ? 24 : 4);
+        if (scale == Scale.HOURS) {
+            for (double hours : HOUR_STEPS) {
+                if (hours * TICKS >= most) {
+                    return hours;
+                }
+            }
+            return niceCeiling(most / TICKS / 24) * 24;
+        }
+        return Math.max(1, Math.ceil(niceCeiling(most / TICKS)));
+    }
+
+    /** The top of the value axis: the first tick at or above the largest value (and the target). */
+    private double axisMax() {
+        if (scale == Scale.SHARE) {
+            return 1.0;
+        }
+        double step = tickStep();
+        double most = series.stream().flatMap(s -> s.values().stream()).filter(v -> v != null)
+                .mapToDouble(Double::doubleValue).max().orElse(0);
+        if (target != null) {
+            most = Math.max(most, target.value());
+        }
+        return step * Math.max(1, Math.ceil(most / step - 1e-9));
     }
 
     /** The smallest 1, 2, 2.5 or 5 times a power of ten at or above {@code v}. */
@@ -267,10 +295,11 @@ public final class BarChart {
         return 10 * power;
     }
 
-    private static List<Double> ticks(double max) {
+    private List<Double> ticks(double max) {
+        double step = tickStep();
         List<Double> ticks = new ArrayList<>();
-        for (int i = 0; i <= 4; i++) {
-            ticks.add(max * i / 4);
+        for (int i = 0; i * step <= max + 1e-9; i++) {
+            ticks.add(i * step);
         }
         return ticks;
     }

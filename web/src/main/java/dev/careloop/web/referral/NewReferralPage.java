@@ -163,6 +163,9 @@ class NewReferralPage {
             return null;
         }
         long h = n.longValue();
+        if (h == 0) {
+            return "under an hour";
+        }
         return h < 72 ? h + (h == 1 ? " hour" : " hours") : (h / 24) + " days";
     }
 

@@ -46,8 +46,13 @@ class BarChartTest {
         assertThat(BarChart.niceCeiling(7)).isEqualTo(10);
         assertThat(BarChart.niceCeiling(130)).isEqualTo(200);
         assertThat(BarChart.niceCeiling(240)).isEqualTo(250);
-        // Largest bar 5 (and at least 4): ticks 0, 1.25, 2.5, 3.75, 5.
-        assertThat(referrals().svg()).contains(">5</text>", ">2.5</text>");
+        // Largest bar 5: whole-number ticks 0, 2, 4, 6 for counts.
+        assertThat(referrals().svg()).contains(">0</text>", ">2</text>", ">4</text>", ">6</text>")
+                .doesNotContain(">8</text>", ">2.5</text>");
+        // 250 h: a tick every 3 days (72 h), shown in hours below 3 days and in days from there.
+        BarChart hours = new BarChart("t", "t", "s", "Step", BarChart.Scale.HOURS, List.of("a"),
+                List.of(new BarChart.Series("Median", List.of(250.0))), null);
+        assertThat(hours.svg()).contains(">0 h</text>", ">3 d</text>", ">6 d</text>", ">9 d</text>", ">12 d</text>");
     }
 
     @Test
