@@ -38,6 +38,8 @@ public final class BarChart {
     }
 
     static final int WIDTH = 720;
+    /** Up to this many bars, each has its figure written above it. */
+    static final int VALUE_LABELS = 16;
     /** At most this many steps up the value axis. */
     static final int TICKS = 4;
     /** Ticks of a duration axis: whole hours below a day, whole days and weeks above. */
@@ -167,6 +169,8 @@ public final class BarChart {
         double groupWidth = (double) plotWidth / Math.max(1, categories.size());
         double barWidth = Math.min(28, groupWidth * 0.7 / series.size());
         int labelEvery = Math.max(1, (int) Math.ceil(categories.size() / 12.0));
+        // Each bar's figure above it while there is room for the words.
+        boolean labelled = categories.size() * series.size() <= VALUE_LABELS;
         svg.open("g", "class", "bars");
         for (int c = 0; c < categories.size(); c++) {
             double groupX = LEFT + c * groupWidth;
@@ -176,7 +180,8 @@ public final class BarChart {
                 if (v == null) {
                     continue;
                 }
-                double h = Math.max(v == 0 ? 0 : 1.5, v / max * plotHeight);
+                // A zero is a sliver on the baseline with its figure above: drawn, not missing.
+                double h = Math.max(1.5, v / max * plotHeight);
                 double x = firstX + s * barWidth;
                 boolean missed = target != null && !target.met(v);
                 svg.open("rect", "x", n(x), "y", n(baseline - h), "width", n(barWidth - 2), "height", n(h),
@@ -185,12 +190,16 @@ public final class BarChart {
                 svg.element("title", svg.text(categories.get(c) + ", " + series.get(s).name() + ": " + format(v)
                         + (target == null ? "" : missed ? " (target missed)" : " (target met)")));
                 svg.close("rect");
+                double cx = x + (barWidth - 2) / 2;
                 if (missed) {
-                    double cx = x + (barWidth - 2) / 2;
                     double cy = baseline - h - 8;
                     svg.empty("path", "d", "M" + n(cx - 4) + " " + n(cy - 4) + "L" + n(cx + 4) + " " + n(cy + 4)
                             + "M" + n(cx + 4) + " " + n(cy - 4) + "L" + n(cx - 4) + " " + n(cy + 4),
                             "class", "miss-mark");
+                }
+                if (labelled) {
+                    svg.element("text", svg.text(format(v)), "x", n(cx), "y", n(baseline - h - (missed ? 16 : 4)),
+                            "text-anchor", "middle", "class", "value", "aria-hidden", "true");
                 }
             }
             if (c % labelEvery == 0) {

@@ -24,6 +24,15 @@ public final class Figures {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** Counts by category, as the API gives them ({"capacity": 2}): "capacity 2, other 1", or "none". */
+    public String tally(Object counts) {
+        if (!(counts instanceof java.util.Map<?, ?> map) || map.isEmpty()) {
+            return "none";
+        }
+        return map.entrySet().stream().map(e -> e.getKey() + " " + number(e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** A balance with its sign: +2 (more sent than received), -1, 0. */
     public String signed(Object value) {
         return value instanceof Number n && n.longValue() > 0 ? "+" + n.longValue() : number(value);

@@ -27,6 +27,7 @@ final class PartnershipCharts {
         names.put("sentToOutcome", "Sent → outcome");
         names.put("outcomeToAcknowledged", "Outcome → ack.");
         names.put("sentToAcknowledged", "Sent → ack.");
+        names.put("sentToEarliestSlot", "Sent → earliest slot");
         return names;
     }
 
@@ -69,14 +70,20 @@ final class PartnershipCharts {
 
     private static BarChart turnarounds(String id, String title, String summary, Map<String, Object> measures) {
         Map<String, Object> all = map(measures.get("turnarounds"));
+        List<String> steps = new ArrayList<>();
         List<Double> medians = new ArrayList<>();
         List<Double> p90s = new ArrayList<>();
-        for (String name : TURNAROUNDS.keySet()) {
+        TURNAROUNDS.forEach((name, words) -> {
+            // The earliest offered slot only where the API measures it.
+            if (name.equals("sentToEarliestSlot") && !all.containsKey(name)) {
+                return;
+            }
             Map<String, Object> t = map(all.get(name));
+            steps.add(words);
             medians.add(number(t.get("medianHours")));
             p90s.add(number(t.get("p90Hours")));
-        }
-        return new BarChart(id, title, summary, "Step", BarChart.Scale.HOURS, List.copyOf(TURNAROUNDS.values()), List.of(
+        });
+        return new BarChart(id, title, summary, "Step", BarChart.Scale.HOURS, steps, List.of(
                 new BarChart.Series("Median", medians), new BarChart.Series("90th percentile", p90s)), null);
     }
 

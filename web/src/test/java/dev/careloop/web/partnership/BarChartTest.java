@@ -36,6 +36,7 @@ class BarChartTest {
         assertThat(svg).contains("data-bars=\"6\"");
         assertThat(count(svg, "class=\"bar series-0\"")).isEqualTo(3 + 1);
         assertThat(count(svg, "class=\"bar series-1\"")).isEqualTo(3 + 1);
+        assertThat(count(svg, "class=\"value\"")).as("each bar's figure above it").isEqualTo(6);
         assertThat(svg).contains("<title>2026-12, Sent: 5</title>", "<title>2026-11, Received: 2</title>",
                 "fill=\"url(#reciprocity-hatch)\"", "<pattern id=\"reciprocity-hatch\"");
     }

@@ -53,6 +53,21 @@ class PartnershipChartsTest {
     }
 
     @Test
+    void theEarliestOfferedSlotIsAStepWhereTheApiMeasuresIt() {
+        assertThat(PartnershipCharts.of(DETAIL, "Riverside").get(1).rows()).hasSize(6);
+        Map<String, Object> withSlot = new java.util.HashMap<>(DETAIL);
+        Map<String, Object> outgoing = measures(4, 0.5, 0.75, 10);
+        outgoing.put("turnarounds", Map.of("sentToEarliestSlot", Map.of("count", 2, "medianHours", 48,
+                "p90Hours", 120)));
+        withSlot.put("total", Map.of("outgoing", outgoing, "incoming", measures(1, null, 1.0, 100)));
+
+        List<List<String>> rows = PartnershipCharts.of(withSlot, "Riverside").get(1).rows();
+
+        assertThat(rows).hasSize(7);
+        assertThat(rows.get(6)).containsExactly("Sent → earliest slot", "48 h", "5 d");
+    }
+
+    @Test
     void ratesAreGapsWhereAMonthHasNoReferralsExpectingThem() {
         BarChart closure = PartnershipCharts.of(DETAIL, "Riverside").get(3);
 
