@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A clinician follows Northside's partnership with Riverside in the browser (issue 20): the partnerships list, the
  * partnership's SVG charts drawn from a closed loop, the open loop that links to its referral, the CSV with the
- * page's filters, and the "soonest seen" hint on the new-referral form once a service is chosen.
+ * page's filters, and the "soonest seen" hint on the new-referral form once a service is chosen; a compliance officer
+ * is not shown them.
  */
 @CareLoopIntegrationTest
 class PartnershipsBrowserTest {
@@ -51,6 +52,12 @@ class PartnershipsBrowserTest {
         assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
         write(derm, closed, "outcome", Map.of("report", "Benign naevus"));
         write(gp, closed, "acknowledge-outcome", null);
+        // One the other way: Riverside refers a patient of its own to Northside.
+        Map<String, Object> back = new java.util.HashMap<>(CareLoopClient.referralTo(DemoClinics.GP,
+                DemoClinics.mrn("PB")));
+        back.put("patient", Map.of("identifierSystem", "https://" + DERM + ".example/mrn",
+                "identifierValue", DemoClinics.mrn("PB"), "name", "Alex Morgan", "birthDate", "1980-04-02"));
+        DemoClinics.sendReferral(derm, back);
         // An open loop, aged past the 30-day target once analytics has its row.
         String open = clinics.sendReferral(DERM).id();
         awaitTrue(() -> count("SELECT count(*) FROM analytics_referral WHERE referral_id = ? AND acknowledged_at"
@@ -101,6 +108,13 @@ class PartnershipsBrowserTest {
             assertThat(tom.text("#soonest")).contains("seen in a median of", "(your choice)");
             tom.assertAccessible("new referral with the soonest-seen hint");
             tom.screenshot("new-referral-soonest");
+        }
+
+        try (Browser ana = Browser.at(port)) {
+            ana.signIn("ana.berg");
+            assertThat(ana.all("header.top a[href='/partnerships']")).as("no partnerships for an officer").isEmpty();
+            ana.open("/partnerships/" + DERM);
+            assertThat(ana.text("h1")).isEqualTo("Not for your role");
         }
     }
 

@@ -180,8 +180,9 @@ public final class BarChart {
                 if (v == null) {
                     continue;
                 }
-                // A zero is a sliver on the baseline with its figure above: drawn, not missing.
-                double h = Math.max(1.5, v / max * plotHeight);
+                // A zero is a sliver on the baseline with its figure above (drawn, not missing) where figures are
+                // written; in a crowded chart it is left flat, and the table says 0.
+                double h = v == 0 && !labelled ? 0 : Math.max(1.5, v / max * plotHeight);
                 double x = firstX + s * barWidth;
                 boolean missed = target != null && !target.met(v);
                 svg.open("rect", "x", n(x), "y", n(baseline - h), "width", n(barWidth - 2), "height", n(h),

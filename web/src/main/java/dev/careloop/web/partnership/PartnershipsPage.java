@@ -80,6 +80,7 @@ class PartnershipsPage {
         model.addAttribute("partnerName", partnerName);
         model.addAttribute("detail", detail);
         model.addAttribute("charts", PartnershipCharts.of(detail, partnerName));
+        model.addAttribute("goals", Goals.of(detail, partnerName));
         model.addAttribute("openLoops", openLoops);
         model.addAttribute("loopsPage", Math.max(0, loops));
         model.addAttribute("loopsPerPage", LOOPS_PER_PAGE);
