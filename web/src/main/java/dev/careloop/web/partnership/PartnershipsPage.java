@@ -55,6 +55,7 @@ class PartnershipsPage {
         Map<String, Object> query = period(form);
         Map<String, Object> overview = api.get("/api/partnerships", query);
         model.addAttribute("overview", overview);
+        model.addAttribute("slots", measuresEarliestSlot(overview));
         model.addAttribute("names", names());
         model.addAttribute("form", form);
         model.addAttribute("query", query);
@@ -111,6 +112,14 @@ class PartnershipsPage {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** Whether the API measures the earliest offered slot (docs/ANALYTICS.md, "Turnarounds"). */
+    static boolean measuresEarliestSlot(Map<String, Object> overview) {
+        return overview.get("partnerships") instanceof List<?> all && all.stream()
+                .map(p -> PartnershipCharts.map(PartnershipCharts.map(PartnershipCharts.map(p).get("outgoing"))
+                        .get("turnarounds")))
+                .anyMatch(t -> t.containsKey("sentToEarliestSlot"));
     }
 
     /** The period of the page's form: months as yyyy-MM, and the loop closure target; the API checks the rest. */

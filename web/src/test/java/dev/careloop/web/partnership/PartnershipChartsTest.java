@@ -68,6 +68,18 @@ class PartnershipChartsTest {
     }
 
     @Test
+    void thePartnershipsListHasAnEarliestSlotColumnOnlyWhereTheApiMeasuresIt() {
+        Map<String, Object> without = Map.of("partnerships", List.of(Map.of("outgoing", measures(1, null, null, 5))));
+        Map<String, Object> outgoing = measures(1, null, null, 5);
+        outgoing.put("turnarounds", Map.of("sentToEarliestSlot", Map.of("count", 0)));
+        Map<String, Object> with = Map.of("partnerships", List.of(Map.of("outgoing", outgoing)));
+
+        assertThat(PartnershipsPage.measuresEarliestSlot(without)).isFalse();
+        assertThat(PartnershipsPage.measuresEarliestSlot(with)).isTrue();
+        assertThat(PartnershipsPage.measuresEarliestSlot(Map.of("partnerships", List.of()))).isFalse();
+    }
+
+    @Test
     void ratesAreGapsWhereAMonthHasNoReferralsExpectingThem() {
         BarChart closure = PartnershipCharts.of(DETAIL, "Riverside").get(3);
 

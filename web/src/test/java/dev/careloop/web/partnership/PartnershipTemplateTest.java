@@ -25,16 +25,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PartnershipTemplateTest {
 
-    private static String render(Map<String, Object> detail, Map<String, Object> openLoops) {
+    private static final SpringTemplateEngine ENGINE = engine();
+
+    private static SpringTemplateEngine engine() {
         ClassLoaderTemplateResolver templates = new ClassLoaderTemplateResolver();
         templates.setPrefix("templates/");
         templates.setSuffix(".html");
         templates.setTemplateMode(TemplateMode.HTML);
         SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(templates);
+        return engine;
+    }
+
+    private static WebContext context() {
         MockServletContext servlet = new MockServletContext();
-        WebContext context = new WebContext(JakartaServletWebApplication.buildApplication(servlet)
+        return new WebContext(JakartaServletWebApplication.buildApplication(servlet)
                 .buildExchange(new MockHttpServletRequest(servlet), new MockHttpServletResponse()), Locale.ROOT);
+    }
+
+    private static String render(Map<String, Object> detail, Map<String, Object> openLoops) {
+        WebContext context = context();
         context.setVariable("partner", "riverside-derm");
         context.setVariable("partnerName", "Riverside Dermatology");
         context.setVariable("detail", detail);
@@ -50,7 +60,7 @@ class PartnershipTemplateTest {
         query.put("priority", "urgent");
         context.setVariable("query", query);
         context.setVariable("fmt", Figures.INSTANCE);
-        return engine.process("partnership", context);
+        return ENGINE.process("partnership", context);
     }
 
     private static Map<String, Object> measures(int referrals) {
@@ -100,6 +110,28 @@ class PartnershipTemplateTest {
             "referralId", "0b7e1c2d-0000-4000-8000-000000000001", "direction", "incoming",
             "service", "dermatology-consultation", "priority", "urgent", "sentAt", "2026-10-01T08:00:00Z",
             "ageDays", 64, "stage", "awaiting triage")));
+
+    @Test
+    void thePartnershipsListShowsTheEarliestSlotWhereTheApiMeasuresIt() {
+        Map<String, Object> outgoing = measures(2);
+        outgoing.put("turnarounds", Map.of("sentToAccepted", Map.of("count", 1, "medianHours", 5),
+                "sentToEarliestSlot", Map.of("count", 1, "medianHours", 96)));
+        Map<String, Object> partnership = new HashMap<>(Map.of("partner", "riverside-derm", "sent", 2,
+                "received", 1, "balance", 1, "reciprocity", 0.5, "outgoing", outgoing));
+        partnership.put("loopClosureRate", null);
+        Map<String, Object> overview = Map.of("from", "2026-01", "to", "2026-12", "targetDays", 30,
+                "partnerships", List.of(partnership));
+        WebContext context = context();
+        context.setVariable("overview", overview);
+        context.setVariable("names", Map.of("riverside-derm", "Riverside Dermatology"));
+        context.setVariable("fmt", Figures.INSTANCE);
+        context.setVariable("slots", PartnershipsPage.measuresEarliestSlot(overview));
+
+        String page = ENGINE.process("partnerships", context);
+
+        assertThat(page).contains("Their median earliest slot for yours", "<td>4 d</td>", "<td>5 h</td>",
+                "<td>+1</td>", "<td>50 %</td>", ">Riverside Dermatology</a>");
+    }
 
     @Test
     void eachGoalIsShownInWordsWithItsVerdictTheMonthsThatMissedAndItsChart() {
