@@ -103,6 +103,9 @@ public final class AccessMatrix {
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),
+            // Where a service's patients are seen soonest: figures per recipient over the network, for choosing where
+            // to refer; clinic staff.
+            route(GET, "/api/partnerships/soonest", STAFF),
             // The persons directory: the caller's own organisation's people, for assigning work; persons only.
             route(GET, "/api/persons", STAFF_AND_COMPLIANCE),
             // Shared records: documents are read with DocumentReference.read; only clinic staff write.

@@ -83,6 +83,7 @@ class AccessMatrixTest {
             DELETE /api/partnerships/{partner}/goals/{goalId}              Y Y - - - -
             GET    /api/organisations                                      Y Y Y Y Y Y
             GET    /api/organisations/{id}                                 Y Y Y Y Y Y
+            GET    /api/partnerships/soonest                               Y Y - - - -
             GET    /api/persons                                            Y Y Y - - -
             GET    /api/records                                            Y Y - - Y -
             GET    /api/records/{id}                                       Y Y - - Y -

@@ -6,6 +6,7 @@ import dev.careloop.api.partnership.PartnershipGoalView;
 import dev.careloop.query.ProjectionCommits;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.beans.factory.annotation.Value;
+import dev.careloop.api.referral.Priority;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -109,12 +110,16 @@ class PartnershipController {
 
     @GetMapping(path = "/{partner}", produces = {MediaType.APPLICATION_JSON_VALUE, CSV})
     @Operation(summary = "One partnership by month and by service, each way; with Accept: text/csv, one CSV line "
-            + "per direction, service, priority and month")
+            + "per direction, service, priority and month; service and priority count only those referrals")
     ResponseEntity<?> detail(Actor actor, @PathVariable String partner,
                              @Parameter(description = "first month, yyyy-MM") @RequestParam(required = false) String from,
                              @Parameter(description = "last month, yyyy-MM") @RequestParam(required = false) String to,
                              @Parameter(description = "loop closure target in days (1-365)")
                              @RequestParam(defaultValue = "" + DEFAULT_TARGET_DAYS) int targetDays,
+                             @Parameter(description = "only referrals for this service (its code)")
+                             @RequestParam(required = false) String service,
+                             @Parameter(description = "only referrals of this priority: routine, urgent, asap or stat")
+                             @RequestParam(required = false) String priority,
                              @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                              @Parameter(description = "network: a platform administrator reads any partnership, "
                                      + "seen from the organisation named by organisation")
@@ -133,8 +138,9 @@ class PartnershipController {
         YearMonth first = month("from", from, last.minusMonths(11));
         int target = target(targetDays);
         period(first, last);
+        PartnershipReadModel.Slice slice = slice(service, priority);
         if (wantsCsv(accept)) {
-            List<PartnershipReadModel.Line> rows = readModel.rows(viewer, partner, first, last);
+            List<PartnershipReadModel.Line> rows = readModel.rows(viewer, partner, first, last, slice);
             if (rows == null) {
                 throw noSuchPartnership();
             }
@@ -144,7 +150,7 @@ class PartnershipController {
                             + PartnershipCsv.fileName(partner) + "-" + first + "-" + last + ".csv\"")
                     .body(PartnershipCsv.of(rows, target));
         }
-        PartnershipReadModel.Detail detail = readModel.detail(viewer, partner, first, last, target);
+        PartnershipReadModel.Detail detail = readModel.detail(viewer, partner, first, last, target, slice);
         if (detail == null) {
             throw noSuchPartnership();
         }
@@ -224,6 +230,20 @@ class PartnershipController {
         return commits.readOnceHandled(AnalyticsProjection.GROUP, query.goalId(), query.position(),
                 query.minVersion(), () -> readModel.goal(query.goalId(), query.organisation()),
                 PartnershipGoalView::version, readYourWritesTimeout).orElse(null);
+    }
+
+    /** Blank is all; a priority is one of the four codes, in any case. */
+    static PartnershipReadModel.Slice slice(String service, String priority) {
+        String code = null;
+        if (priority != null && !priority.isBlank()) {
+            try {
+                code = Priority.fromCode(priority.strip()).code();
+            } catch (IllegalArgumentException e) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                        "priority must be one of routine, urgent, asap, stat");
+            }
+        }
+        return new PartnershipReadModel.Slice(service == null || service.isBlank() ? null : service.strip(), code);
     }
 
     private static ResponseStatusException noSuchPartnership() {

@@ -73,9 +73,28 @@ class PartnershipReadModel {
     record Line(String direction, String partner, AnalyticsMonth month) {
     }
 
+    /** Which referrals of a partnership to count: one service, one priority, or (null) all of them. */
+    record Slice(String service, String priority) {
+        static final Slice ALL = new Slice(null, null);
+
+        /**
+         * A referral names its service by the directory's code or name, in any case (the command side takes
+         * either): this condition on analytics_month.service matches both, with the asked service as its 5
+         * parameters ({@link #serviceArgs}).
+         */
+        static final String SERVICE_MATCH = "lower(service) IN (SELECT lower(?) UNION"
+                + " SELECT lower(code) FROM organisation_service WHERE lower(code) = lower(?) OR lower(name) = lower(?)"
+                + " UNION SELECT lower(name) FROM organisation_service WHERE lower(code) = lower(?)"
+                + " OR lower(name) = lower(?))";
+
+        static List<Object> serviceArgs(String service) {
+            return List.of(service, service, service, service, service);
+        }
+    }
+
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
         Map<String, List<Line>> byPartner = new TreeMap<>();
-        for (Line line : lines(organisation, null, from, to)) {
+        for (Line line : lines(organisation, null, from, to, Slice.ALL)) {
             byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
         }
         List<Partnership> partnerships = new ArrayList<>();
@@ -112,10 +131,15 @@ class PartnershipReadModel {
 
     /** Null when the two organisations never exchanged a referral. */
     Detail detail(String organisation, String partner, YearMonth from, YearMonth to, int targetDays) {
+        return detail(organisation, partner, from, to, targetDays, Slice.ALL);
+    }
+
+    /** Null when the two organisations never exchanged a referral; the figures of the slice's referrals only. */
+    Detail detail(String organisation, String partner, YearMonth from, YearMonth to, int targetDays, Slice slice) {
         if (!exists(organisation, partner)) {
             return null;
         }
-        List<Line> lines = lines(organisation, partner, from, to);
+        List<Line> lines = lines(organisation, partner, from, to, slice);
         return new Detail(organisation, partner, from.toString(), to.toString(), targetDays,
                 partnership(partner, lines, targetDays),
                 grouped(lines, l -> YearMonth.from(l.month().key().month()).toString(), targetDays).entrySet().stream()
@@ -157,7 +181,11 @@ class PartnershipReadModel {
 
     /** The rows behind the detail, one per direction, service, priority and month (the CSV download). */
     List<Line> rows(String organisation, String partner, YearMonth from, YearMonth to) {
-        return exists(organisation, partner) ? lines(organisation, partner, from, to) : null;
+        return rows(organisation, partner, from, to, Slice.ALL);
+    }
+
+    List<Line> rows(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
+        return exists(organisation, partner) ? lines(organisation, partner, from, to, slice) : null;
     }
 
     /** Null when the two organisations never exchanged a referral. */
@@ -218,18 +246,26 @@ class PartnershipReadModel {
                 organisation));
     }
 
-    /** The caller's months in the period, with one partner or all (pairs with itself left out). */
-    private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to) {
+    /** The caller's months in the period, with one partner or all (pairs with itself left out), of a slice. */
+    private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
         String sql = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ? AND "
                 + (partner == null
                 ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
                 : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
+                + (slice.service() == null ? "" : " AND " + Slice.SERVICE_MATCH)
+                + (slice.priority() == null ? "" : " AND priority = ?")
                 + " ORDER BY month, sender_org, recipient_org, service, priority";
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
         if (partner == null) {
             args.addAll(List.of(organisation, organisation));
         } else {
             args.addAll(List.of(organisation, partner, partner, organisation));
+        }
+        if (slice.service() != null) {
+            args.addAll(Slice.serviceArgs(slice.service()));
+        }
+        if (slice.priority() != null) {
+            args.add(slice.priority());
         }
         return jdbc.query(sql, (rs, n) -> {
             AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
