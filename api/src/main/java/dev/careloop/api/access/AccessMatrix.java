@@ -190,6 +190,9 @@ public final class AccessMatrix {
             fhirRead("Patient", STAFF),
             fhirRead("Practitioner", STAFF_AND_COMPLIANCE),
             fhirRead("PractitionerRole", STAFF_AND_COMPLIANCE),
+            // Subscriptions (with $status and $events): a partner system subscribes its own organisation; persons
+            // have none.
+            fhirRead("Subscription", NO_ROLE), fhirWrite("Subscription"),
             open(GET, "/fhir/metadata"),
             // SMART looks for its discovery document under the FHIR base too: the same document as at the root.
             open(GET, "/fhir/.well-known/smart-configuration"));
