@@ -116,11 +116,11 @@ public class SubscriptionChannel implements SmartLifecycle {
             String why = "handshake failed: " + failure.getMessage();
             log.info("Subscription {}: {}", id, why);
             partners.recordError(id, why, clock.instant());
-            subscriptions.status(id, PartnerSubscription.ERROR, why);
+            subscriptions.handshakeAnswered(id, why);
             return;
         }
         partners.recordSuccess(id, clock.instant());
-        if (subscriptions.status(id, PartnerSubscription.ACTIVE, null)) {
+        if (subscriptions.handshakeAnswered(id, null)) {
             processors.start(partner.withActive(true));
             log.info("Subscription {} of {} is active after its handshake", id, partner.organisation());
         }

@@ -97,10 +97,14 @@ public class Partners {
         return jdbc.query(SELECT + "WHERE p.active ORDER BY p.id", PARTNER);
     }
 
-    /** True if it was active. */
+    /** True if it was active. A Subscription it delivers is off from then on (an administrator stopped it). */
     public boolean deactivate(String id) {
-        return jdbc.update("UPDATE fhir_partner SET active = FALSE, deactivated_at = now() WHERE id = ? AND active",
-                id) == 1;
+        return Boolean.TRUE.equals(joined.execute(s -> {
+            jdbc.update("UPDATE fhir_subscription SET status = 'off', version = version + 1, last_updated = now() "
+                    + "WHERE partner_id = ? AND status <> 'off' AND NOT deleted", id);
+            return jdbc.update("UPDATE fhir_partner SET active = FALSE, deactivated_at = now() WHERE id = ? "
+                    + "AND active", id) == 1;
+        }));
     }
 
     public LastOutcome lastOutcome(String id) {

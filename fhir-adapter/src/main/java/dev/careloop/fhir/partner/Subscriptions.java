@@ -90,7 +90,27 @@ public class Subscriptions {
                     + "AND (status <> ? OR error IS DISTINCT FROM ?)",
                     status, error == null ? null : Partners.errorLine(error), id, status,
                     error == null ? null : Partners.errorLine(error));
-            setActive(id, PartnerSubscription.ACTIVE.equals(status));
+            if (changed == 1) {
+                setActive(id, PartnerSubscription.ACTIVE.equals(status));
+            }
+            return changed == 1;
+        }));
+    }
+
+    /**
+     * The handshake's outcome: active, or error with {@code error}; only while the Subscription is still requested
+     * (turned off or deleted meanwhile, it stays so). True if it changed.
+     */
+    public boolean handshakeAnswered(String id, String error) {
+        return Boolean.TRUE.equals(transaction.execute(s -> {
+            boolean ok = error == null;
+            int changed = jdbc.update("UPDATE fhir_subscription SET status = ?, error = ?, version = version + 1, "
+                    + "last_updated = now(), handshake_at = NULL WHERE partner_id = ? AND status = 'requested' "
+                    + "AND NOT deleted", ok ? PartnerSubscription.ACTIVE : PartnerSubscription.ERROR,
+                    ok ? null : Partners.errorLine(error), id);
+            if (changed == 1 && ok) {
+                setActive(id, true);
+            }
             return changed == 1;
         }));
     }
