@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
 import java.time.Duration;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"careloop.dead-letter-retry-interval=PT1S", "careloop.read-your-writes-timeout=PT1S"})
 @ActiveProfiles({"local", "test"})
+// Its own context, used by no other class: closed after it, so its processors and pollers stop.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ProjectionFailureTest {
 
     @LocalServerPort

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** With careloop.bench.floor=true: the benchmark's HTTP floor inserts one row per call, behind the same security. */
 @CareLoopIntegrationTest
 @TestPropertySource(properties = "careloop.bench.floor=true")
+// Its own context, used by no other class: closed after it, so its processors and pollers stop.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class BenchFloorTest {
 
     @LocalServerPort

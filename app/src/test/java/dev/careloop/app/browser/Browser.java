@@ -5,6 +5,7 @@ import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -100,8 +101,10 @@ public final class Browser implements AutoCloseable {
         return find(css).getText();
     }
 
+    /** Waits for the condition; an element htmx swapped out between finding and reading it is looked up again. */
     public <T> T waitFor(Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Waits until the element's text contains {@code expected} (htmx swaps and live updates arrive later). */

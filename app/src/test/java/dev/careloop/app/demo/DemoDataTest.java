@@ -5,6 +5,7 @@ import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.app.DemoClinics;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The local profile's demo as a newcomer meets it: deadlines by priority, and an overdue referral to filter. */
 @CareLoopIntegrationTest
 @TestPropertySource(properties = {"careloop.demo-data=true", "careloop.sla.urgent=P2D"})
+// Its own context, used by no other class: closed after it, so its processors and pollers stop.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DemoDataTest {
 
     @LocalServerPort

@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import tools.jackson.databind.ObjectMapper;
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=8",
         "spring.datasource.hikari.connection-timeout=PT1S"})
+// Its own context, used by no other class: closed after it, so its processors and pollers stop.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DatabaseOutageTest {
 
     private static final int POOL = 8;

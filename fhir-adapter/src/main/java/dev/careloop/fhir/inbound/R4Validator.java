@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * StructureDefinition, and its first use on each resource type snapshots and compiles what that type needs (tens of
  * seconds in all on two cores). So it is built, and used once on each kind of inbound write, on a thread of its own
  * as soon as the application is ready (not during start-up, which it would slow): a partner's first write is then
- * as fast as its second. It is thread-safe.
+ * as fast as its second. It is thread-safe, and built once per process.
  */
 @Component
 public class R4Validator {
@@ -71,8 +71,12 @@ public class R4Validator {
                  "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
                  "valueCode": "id-only"}]}}}""");
 
-    private final CompletableFuture<FhirValidator> validator = new CompletableFuture<>();
-    private final AtomicBoolean started = new AtomicBoolean();
+    /*
+     * One per process, not per application context: it holds nothing of a context's, and a process that starts
+     * several contexts (the tests, nodes started side by side) builds it once.
+     */
+    private static final CompletableFuture<FhirValidator> VALIDATOR = new CompletableFuture<>();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     /** Builds and warms the validator once the application is ready. */
     @EventListener(ApplicationReadyEvent.class)
@@ -83,19 +87,19 @@ public class R4Validator {
     /** The errors (ERROR and FATAL) in {@code body}, a resource as JSON or XML; empty when it is valid R4. */
     public List<SingleValidationMessage> errors(String body) {
         start();
-        return validator.join().validateWithResult(body).getMessages().stream()
+        return VALIDATOR.join().validateWithResult(body).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .toList();
     }
 
     /** Whether the validator is built and warmed: a write now waits for nothing. */
     public boolean ready() {
-        return validator.isDone() && !validator.isCompletedExceptionally();
+        return VALIDATOR.isDone() && !VALIDATOR.isCompletedExceptionally();
     }
 
     /** Once, on its own thread; a write that comes first waits for it rather than building a second. */
-    private void start() {
-        if (!started.compareAndSet(false, true)) {
+    private static void start() {
+        if (!STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread thread = new Thread(() -> {
@@ -103,10 +107,10 @@ public class R4Validator {
                 long begun = System.nanoTime();
                 FhirValidator built = newValidator();
                 WARM_UP.forEach(built::validateWithResult);
-                validator.complete(built);
+                VALIDATOR.complete(built);
                 log.info("FHIR validator built and warmed in {} ms", (System.nanoTime() - begun) / 1_000_000);
             } catch (Throwable e) {
-                validator.completeExceptionally(e);
+                VALIDATOR.completeExceptionally(e);
             }
         }, "fhir-validator-warm-up");
         thread.setDaemon(true);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
@@ -31,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @CareLoopIntegrationTest
 @TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=8"})
+// Its own context, used by no other class: closed after it, so its processors and pollers stop.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ManyPartnersSmallPoolTest {
 
     private static final int PARTNERS = 8;
