@@ -202,6 +202,9 @@ public final class AccessMatrix {
             // Partnership analytics: the definitions, and the reports of the caller's organisation's partnerships.
             fhirRead("Measure", STAFF),
             fhirRead("MeasureReport", STAFF),
+            // Subscriptions (with $status and $events): a partner system subscribes its own organisation; persons
+            // have none.
+            fhirRead("Subscription", NO_ROLE), fhirWrite("Subscription"),
             open(GET, "/fhir/metadata"),
             // SMART looks for its discovery document under the FHIR base too: the same document as at the root.
             open(GET, "/fhir/.well-known/smart-configuration"));

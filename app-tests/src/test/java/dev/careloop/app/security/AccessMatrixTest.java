@@ -166,6 +166,9 @@ class AccessMatrixTest {
             GET    /fhir/PractitionerRole                                  Y Y Y - Y -
             POST   /fhir/Task                                              - - - - Y -
             PUT    /fhir/Task/{id}                                         - - - - Y -
+            GET    /fhir/Subscription                                      - - - - Y -
+            POST   /fhir/Subscription                                      - - - - Y -
+            DELETE /fhir/Subscription/{id}                                 - - - - Y -
             """;
 
     @LocalServerPort

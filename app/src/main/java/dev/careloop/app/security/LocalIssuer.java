@@ -305,7 +305,7 @@ class LocalIssuer {
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
                             "system/Communication.read", "system/Patient.read", "system/Practitioner.read",
-                            "system/PractitionerRole.read")));
+                            "system/PractitionerRole.read", "system/Subscription.read", "system/Subscription.write")));
             // A partner that follows referrals and books appointments: no DocumentReference or Consent scope.
             clients.add(new Client("lakeside-ehr", "lakeside-cardio", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/Task.read", "system/Appointment.read",
@@ -314,7 +314,8 @@ class LocalIssuer {
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
                             "system/Consent.read", "system/Communication.read", "system/Provenance.read",
-                            "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read")));
+                            "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read",
+                            "system/Subscription.read", "system/Subscription.write")));
             return clients;
         }
     }

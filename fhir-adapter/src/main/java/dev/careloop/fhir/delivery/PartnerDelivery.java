@@ -195,8 +195,12 @@ final class PartnerDelivery implements EventMessageHandler {
             List<Resource> sent = WholePushes.complete(resources, partner, referenced, settings.fhirBaseUrl());
             return new Push(Bundles.transaction(partner.baseUrl(), sent), sent);
         }
-        return new Push(Bundles.notification(partner, settings.fhirBaseUrl(), settings.topic(),
-                partners.eventNumber(partner.id(), notifiedAs, version), recorded, resources), resources);
+        // Relative, so that $events names them on whatever base the facade has then.
+        List<String> focus = resources.stream().map(r -> r.fhirType() + "/" + r.getIdElement().getIdPart()
+                + "/_history/" + r.getMeta().getVersionId()).toList();
+        long number = partners.eventNumber(partner.id(), notifiedAs, version, focus, recorded);
+        return new Push(Bundles.notification(partner, settings.fhirBaseUrl(), Bundles.topic(partner, settings.topic()),
+                number, recorded, resources), resources);
     }
 
     /** Committed with this processor's token: the accounting of disclosures names every delivery. */

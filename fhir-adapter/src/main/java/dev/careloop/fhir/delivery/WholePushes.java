@@ -148,7 +148,7 @@ final class WholePushes {
         }
     }
 
-    private static void absoluteAttachments(Resource resource, String fhirBase) {
+    static void absoluteAttachments(Resource resource, String fhirBase) {
         String publicBase = fhirBase.endsWith("/fhir") ? fhirBase.substring(0, fhirBase.length() - "/fhir".length())
                 : fhirBase;
         for (Attachment attachment : TERSER.getAllPopulatedChildElementsOfType(resource, Attachment.class)) {

@@ -7,6 +7,7 @@ import dev.careloop.api.PatientIds;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.directory.FhirDirectory;
 import dev.careloop.fhir.directory.FhirPatients;
+import dev.careloop.fhir.delivery.SubscriptionChannel;
 import dev.careloop.fhir.directory.FhirPeople;
 import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
@@ -14,6 +15,8 @@ import dev.careloop.fhir.inbound.InboundValidation;
 import dev.careloop.fhir.inbound.R4Validator;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import dev.careloop.fhir.partner.PartnerUrls;
+import dev.careloop.fhir.partner.Subscriptions;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -47,6 +50,8 @@ class FacadeServer {
                                                        FhirDirectory directory, FhirPatients patients,
                                                        FhirPeople people, PushableResources referenced,
                                                        QueryGateway queries,
+                                                       Subscriptions subscriptions, SubscriptionChannel channel,
+                                                       PartnerUrls partnerUrls,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
                                                        int maxBundleEntries) {
         // The adapter's one context: its parser keeps the versions in references (Provenance.target).
@@ -61,9 +66,11 @@ class FacadeServer {
         providers.add(new PatientProvider(patients, ids, accessLog));
         providers.addAll(PeopleProviders.all(people));
         providers.addAll(MeasureProviders.all(queries));
+        providers.add(new SubscriptionProvider(subscriptions, channel, partnerUrls));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
         server.registerInterceptor(new UserLevelOutcomes());
+        server.registerInterceptor(new SubscriptionCapabilities());
         server.registerInterceptor(new CallerCheck(callers));
         server.registerInterceptor(new InboundLimits(maxBundleEntries));
         server.registerInterceptor(new InboundValidation(validator));

@@ -33,7 +33,10 @@ public class R4Validator {
 
     private static final Logger log = LoggerFactory.getLogger(R4Validator.class);
 
-    /** What partners write: a new referral (a transaction; a Task with its ServiceRequest contained) and a step. */
+    /**
+     * What partners write: a new referral (a transaction; a Task with its ServiceRequest contained), a step, and a
+     * Subscription (R4 Subscriptions Backport).
+     */
     private static final List<String> WARM_UP = List.of("""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
               {"fullUrl": "urn:uuid:5b3e0c8e-0000-4000-8000-000000000001",
@@ -55,7 +58,18 @@ public class R4Validator {
              "statusReason": {"text": "warm-up"},
              "businessStatus": {"coding": [{"system": "https://example.org/status", "code": "5.2"}]},
              "output": [{"type": {"text": "Consult report"}, "valueString": "warm-up"},
-               {"type": {"text": "Record"}, "valueReference": {"reference": "DocumentReference/warm-up"}}]}""");
+               {"type": {"text": "Record"}, "valueReference": {"reference": "DocumentReference/warm-up"}}]}""", """
+            {"resourceType": "Subscription", "meta": {"profile": [
+               "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription"]},
+             "status": "requested", "reason": "warm-up",
+             "criteria": "https://careloop.dev/fhir/SubscriptionTopic/referral-changes",
+             "_criteria": {"extension": [{"url":
+               "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria",
+               "valueString": "Task?"}]},
+             "channel": {"type": "rest-hook", "endpoint": "https://example.org/hook",
+               "payload": "application/fhir+json", "_payload": {"extension": [{"url":
+                 "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
+                 "valueCode": "id-only"}]}}}""");
 
     /*
      * One per process, not per application context: it holds nothing of a context's, and a process that starts
@@ -107,6 +121,7 @@ public class R4Validator {
         FhirContext context = R4ChangeProjector.fhirContext();
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(context),
+                BackportProfiles.support(context),
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));
