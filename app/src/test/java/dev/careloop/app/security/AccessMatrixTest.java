@@ -159,6 +159,9 @@ class AccessMatrixTest {
             GET    /fhir/PractitionerRole                                  Y Y Y - Y -
             POST   /fhir/Task                                              - - - - Y -
             PUT    /fhir/Task/{id}                                         - - - - Y -
+            POST   /fhir/Communication                                     - - - - Y -
+            POST   /fhir/Appointment                                       - - - - - Y
+            PUT    /fhir/Appointment/{id}                                  - - - - - Y
             """;
 
     @LocalServerPort
