@@ -11,6 +11,7 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import dev.careloop.fhir.inbound.BserProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 import java.util.EnumSet;
@@ -64,6 +65,7 @@ public final class FhirValidation {
         FhirContext ctx = FhirContext.forR4Cached();
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(ctx),
+                BserProfiles.support(ctx),
                 new CommonCodeSystemsTerminologyService(ctx),
                 new InMemoryTerminologyServerValidationSupport(ctx),
                 new SnapshotGeneratingValidationSupport(ctx));

@@ -103,6 +103,7 @@ public class R4Validator {
         FhirContext context = R4ChangeProjector.fhirContext();
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(context),
+                BserProfiles.support(context),
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));
