@@ -130,6 +130,25 @@ class ReferralMappingTest {
     }
 
     @Test
+    void requesterAndOwnerAreThePersonsWhoSentAndTookOnTheReferralUntilItIsForwarded() {
+        History byPeople = referral("r-7").byPerson("tom.okafor", "Dr Tom Okafor, general practitioner", GP)
+                .then(referralSent("r-7", GP, DERM, null))
+                .byPerson("ana.reyes", "Dr Ana Reyes, dermatologist", DERM).then(accepted("r-7"));
+        FhirChange accepted = projector.project(byPeople.events());
+        Task forwarded = one(projector.project(byPeople.then(forwarded("r-7", DERM, CARDIO)).events()), Task.class);
+        Task task = one(accepted, Task.class);
+
+        assertThat(task.getRequester().getReference()).isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+        assertThat(task.getRequester().getDisplay()).isEqualTo("Dr Tom Okafor");
+        assertThat(one(accepted, ServiceRequest.class).getRequester().getReference())
+                .isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+        assertThat(task.getOwner().getReference()).isEqualTo("PractitionerRole/" + DERM + ".ana.reyes");
+        assertThat(forwarded.getOwner().getReference()).as("nobody at the new recipient has taken it on yet")
+                .isEqualTo("Organization/" + CARDIO);
+        assertThat(forwarded.getRequester().getReference()).isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+    }
+
+    @Test
     void taskAndOrderClaimBsersProfilesWithThePlacersNumberAndFulfil() {
         FhirChange sent = projector.project(referral.first(1));
         Task task = one(sent, Task.class);

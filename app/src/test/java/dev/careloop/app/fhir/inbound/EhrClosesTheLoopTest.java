@@ -107,7 +107,7 @@ class EhrClosesTheLoopTest {
         reply.addPayload().setContent(new StringType("No bleeding"));
         MethodOutcome replied = sender.create().resource(reply).execute();
         assertThat(replied.getCreated()).isTrue();
-        valid(replied.getResource());
+        valid((Resource) replied.getResource());
         assertThat(readTask(sender, id).getStatus()).isEqualTo(Task.TaskStatus.ACCEPTED);
 
         // The receiver books the visit, then moves it.
@@ -136,7 +136,7 @@ class EhrClosesTheLoopTest {
         Communication note = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED);
         note.addPartOf(new Reference("Task/" + id));
         note.addPayload().setContent(new StringType("Biopsy taken; results in a week"));
-        valid(receiver.create().resource(note).execute().getResource());
+        valid((Resource) receiver.create().resource(note).execute().getResource());
         assertThat(bser(readTask(receiver, id))).containsExactly("5.1.4");
         Task completing = readTask(receiver, id).setStatus(Task.TaskStatus.COMPLETED);
         DocumentReference report = new DocumentReference().setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
