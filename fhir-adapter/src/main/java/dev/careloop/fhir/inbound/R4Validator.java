@@ -33,7 +33,10 @@ public class R4Validator {
 
     private static final Logger log = LoggerFactory.getLogger(R4Validator.class);
 
-    /** What partners write: a new referral (a transaction; a Task with its ServiceRequest contained) and a step. */
+    /**
+     * What partners write: a new referral (a transaction; a Task with its ServiceRequest contained) and a step (a
+     * Task as read, claiming BSeR's profiles, whose snapshots are generated on first use).
+     */
     private static final List<String> WARM_UP = List.of("""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
               {"fullUrl": "urn:uuid:5b3e0c8e-0000-4000-8000-000000000001",
@@ -49,7 +52,9 @@ public class R4Validator {
                  "owner": {"reference": "Organization/warm-up"}},
                "request": {"method": "POST", "url": "Task"}}]}""", """
             {"resourceType": "Task", "id": "warm-up", "status": "completed", "intent": "order",
+             "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralTask"]},
              "contained": [{"resourceType": "ServiceRequest", "id": "sr", "status": "active", "intent": "order",
+               "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralServiceRequest"]},
                "subject": {"identifier": {"system": "https://example.org/mrn", "value": "1"}}}],
              "focus": {"reference": "#sr"}, "owner": {"reference": "Organization/warm-up"},
              "statusReason": {"text": "warm-up"},

@@ -27,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
@@ -35,6 +36,7 @@ import java.util.List;
 import static dev.careloop.app.fhir.FhirClients.DERM;
 import static dev.careloop.app.fhir.FhirClients.GP;
 import static dev.careloop.app.fhir.FhirClients.assertValid;
+import static dev.careloop.app.fhir.FhirClients.await;
 import static dev.careloop.app.fhir.FhirClients.hapi;
 import static dev.careloop.app.fhir.FhirClients.mrn;
 import static dev.careloop.app.fhir.inbound.FhirInboundTest.referralBundle;
@@ -68,6 +70,8 @@ class EhrClosesTheLoopTest {
     void clients() {
         sender = hapi(port, "northside-ehr");
         receiver = hapi(port, "riverside-ehr");
+        // The validator warms up once CareLoop has started; a partner's write waits for it (HAPI's client: 10 s).
+        await(Duration.ofSeconds(180), validator::ready, "the FHIR validator warmed up");
     }
 
     @Test
