@@ -188,8 +188,8 @@ public final class AccessMatrix {
     public static final List<Route> FHIR = List.of(
             fhirRead(SR, STAFF), fhirWrite(SR),
             fhirRead(TASK, STAFF), fhirWrite(TASK),
-            fhirRead("Communication", STAFF),
-            fhirRead(APPT, STAFF),
+            fhirRead("Communication", STAFF), fhirWrite("Communication"),
+            fhirRead(APPT, STAFF), fhirWrite(APPT),
             fhirRead(DOC, STAFF),
             fhirRead("Consent", STAFF),
             fhirRead("Provenance", STAFF_AND_COMPLIANCE),

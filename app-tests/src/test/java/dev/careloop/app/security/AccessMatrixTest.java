@@ -169,6 +169,9 @@ class AccessMatrixTest {
             GET    /fhir/Subscription                                      - - - - Y -
             POST   /fhir/Subscription                                      - - - - Y -
             DELETE /fhir/Subscription/{id}                                 - - - - Y -
+            POST   /fhir/Communication                                     - - - - Y -
+            POST   /fhir/Appointment                                       - - - - - Y
+            PUT    /fhir/Appointment/{id}                                  - - - - - Y
             """;
 
     @LocalServerPort
