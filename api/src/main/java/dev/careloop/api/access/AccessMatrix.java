@@ -94,6 +94,10 @@ public final class AccessMatrix {
             route(POST, "/api/notifications/{id}/read", STAFF),
             // Partnership analytics: the caller's organisation's partnerships; clinic staff (no figures per patient).
             route(GET, "/api/partnerships", STAFF_AND_ADMIN),
+            // Where a service's patients are seen soonest: figures per recipient over the network, for choosing where
+            // to refer; clinic staff. Before {partner}, which would otherwise take it (the first route that matches
+            // decides).
+            route(GET, "/api/partnerships/soonest", STAFF),
             route(GET, "/api/partnerships/{partner}", STAFF_AND_ADMIN),
             route(GET, "/api/partnerships/{partner}/open-loops", STAFF),
             route(GET, "/api/partnerships/{partner}/goals", STAFF),
@@ -103,9 +107,6 @@ public final class AccessMatrix {
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),
-            // Where a service's patients are seen soonest: figures per recipient over the network, for choosing where
-            // to refer; clinic staff.
-            route(GET, "/api/partnerships/soonest", STAFF),
             // The persons directory: the caller's own organisation's people, for assigning work; persons only.
             route(GET, "/api/persons", STAFF_AND_COMPLIANCE),
             // Shared records: documents are read with DocumentReference.read; only clinic staff write.
