@@ -1,13 +1,9 @@
-package dev.careloop.app.infra;
+package dev.careloop.faults;
 
-import dev.careloop.app.CareLoopClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.FileSystemUtils;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,24 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * CareLoop as a user runs it (the local profile, with its demo issuer), a separate process on one data
- * directory, killed with SIGKILL (a crash, an OOM kill, a closed terminal): once after it started, once while its
- * PostgreSQL is starting. Each kill leaves a PostgreSQL running with its postmaster.pid (zonky starts it through
- * pg_ctl); the next start still comes up, with the data written before.
+ * CareLoop as a user runs it (the built jar, the local profile, its own embedded PostgreSQL in its data directory),
+ * killed with SIGKILL (a crash, an OOM kill, a closed terminal): once after it started, once while its PostgreSQL is
+ * starting. Each kill leaves a PostgreSQL running with its postmaster.pid (zonky starts it through pg_ctl); the next
+ * start still comes up, with the data written before.
  */
 class CrashedStartRecoveryTest {
 
-    /** A start takes ~30 s here; generous for a machine loaded by a parallel build. */
-    private static final Duration START = Duration.ofMinutes(10);
+    private static final Duration START = Duration.parse(System.getProperty("faults.start-timeout", "PT10M"));
 
-    private final Path home = Path.of("target", "crashed-start-" + System.nanoTime()).toAbsolutePath();
+    private final Path home = AppProcess.TARGET.resolve("faults").resolve("crashed-start-" + System.nanoTime())
+            .toAbsolutePath();
     private final Path dataDir = home.resolve("postgres");
     private final List<Process> started = new ArrayList<>();
 
@@ -42,20 +41,31 @@ class CrashedStartRecoveryTest {
         for (Process process : started) {
             process.destroyForcibly().waitFor();
         }
-        LeftoverPostmaster.clear(dataDir, Duration.ofSeconds(30));
-        // The processes' logs stay in target/ for a failure's reader.
-        FileSystemUtils.deleteRecursively(dataDir);
+        // The last start's PostgreSQL outlives the killed CareLoop: that is what the test is about.
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster -> {
+            postmaster.destroyForcibly();
+            postmaster.onExit().join();
+        });
+        // The processes' logs stay in target/ for a failure's reader; the data goes.
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException alreadyGone) {
+            // nothing to delete
+        }
     }
 
     @Test
     void aKilledCareLoopLeavesNoLockoutAndItsDataIsKept() throws Exception {
-        int port = freePort();
+        int port = FreePorts.take();
         Process first = start(port, "first");
         awaitReady(first, port);
-        var gp = CareLoopClient.as(port, "northside-gp-staff");
-        var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-CRASH-1"));
-        assertThat(sent.status()).isEqualTo(201);
-        String referral = sent.header("Location").substring("/api/referrals/".length());
+        Api api = new Api("http://localhost:" + port);
+        Api.Reply sent = api.post(Api.GP, "/api/referrals", Map.of("recipientOrganisation", "riverside-derm",
+                "priority", "routine", "service", "Dermatology consultation", "reason", "Crashed start",
+                "patient", Map.of("identifierSystem", "https://northside-gp.example/mrn",
+                        "identifierValue", "MRN-CRASH-1", "name", "Alex Example", "birthDate", "1980-04-02")));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        String referral = sent.json().path("referralId").asText();
 
         first.destroyForcibly().waitFor();
         long orphan = postmasterPid().orElseThrow();
@@ -74,8 +84,7 @@ class CrashedStartRecoveryTest {
         awaitReady(third, port);
         assertThat(ProcessHandle.of(secondsPostgres).map(ProcessHandle::isAlive).orElse(false))
                 .as("the second orphan was stopped by the third start").isFalse();
-        var derm = CareLoopClient.as(port, "riverside-derm-staff");
-        var kept = derm.get("/api/referrals/" + referral);
+        Api.Reply kept = new Api("http://localhost:" + port).get(Api.DERM, "/api/referrals/" + referral);
         assertThat(kept.status()).isEqualTo(200);
         assertThat(kept.header("ETag")).as("the referral as it was before the kills").isNotBlank();
     }
@@ -84,21 +93,24 @@ class CrashedStartRecoveryTest {
         Files.createDirectories(home);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // C1 only: these processes only start (and are killed), where the second compiler costs and never pays.
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "dev.careloop.app.CareLoopApplication", "--spring.profiles.active=local", "--server.port=" + port)
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=240m", "-jar", AppProcess.JAR.toAbsolutePath().toString(),
+                "--spring.profiles.active=local", "--server.port=" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve(name + ".log").toFile());
         builder.environment().put("CARELOOP_DATA_DIR", dataDir.toString());
         builder.environment().put("CARELOOP_DEMO_DATA", "false");
         Process process = builder.start();
         started.add(process);
+        Watchdog.guard(process.pid(), "KILL");
         return process;
     }
 
     private void awaitReady(Process process, int port) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(5)).build();
+        HttpRequest readiness = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/actuator/health/readiness")).timeout(Duration.ofSeconds(5))
+                .build();
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -130,18 +142,11 @@ class CrashedStartRecoveryTest {
     }
 
     private Optional<Long> postmasterPid() {
-        File pidFile = dataDir.resolve("postmaster.pid").toFile();
         try {
-            String first = Files.readAllLines(pidFile.toPath()).get(0).trim();
+            String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
             return Optional.of(Long.parseLong(first));
         } catch (IOException | IndexOutOfBoundsException | NumberFormatException notThere) {
             return Optional.empty();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
