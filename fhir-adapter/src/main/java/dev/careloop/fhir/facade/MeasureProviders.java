@@ -11,10 +11,12 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import dev.careloop.api.partnership.FindPartnershipMeasures;
 import dev.careloop.api.partnership.ListPartnershipMeasures;
 import dev.careloop.api.partnership.PartnershipMeasures;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.NoHandlerForQueryException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -26,6 +28,8 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Partnership analytics on {@code /fhir} (docs/FHIR.md): {@code Measure} (every definition, read and search) and
@@ -78,8 +82,8 @@ final class MeasureProviders {
             FhirCaller caller = CallerCheck.caller(request);
             String[] parts = PartnershipMeasureReports.parseReportId(id.getIdPart())
                     .orElseThrow(() -> new ResourceNotFoundException(id));
-            PartnershipMeasures found = queries.query(new FindPartnershipMeasures(caller.organisation(), parts[0],
-                    parts[1], parts[2]), PartnershipMeasures.class).join();
+            PartnershipMeasures found = answer(queries.query(new FindPartnershipMeasures(caller.organisation(),
+                    parts[0], parts[1], parts[2]), PartnershipMeasures.class));
             if (found == null) {
                 throw new ResourceNotFoundException(id);
             }
@@ -93,12 +97,27 @@ final class MeasureProviders {
             FhirCaller caller = CallerCheck.caller(request);
             YearMonth to = period == null ? YearMonth.now(clock.withZone(ZoneOffset.UTC)) : month(period);
             YearMonth from = period == null ? to.minusMonths(11) : to;
-            List<PartnershipMeasures> all = queries.query(new ListPartnershipMeasures(caller.organisation(),
-                    from.toString(), to.toString()), ResponseTypes.multipleInstancesOf(PartnershipMeasures.class))
-                    .join();
+            List<PartnershipMeasures> all = answer(queries.query(new ListPartnershipMeasures(caller.organisation(),
+                    from.toString(), to.toString()), ResponseTypes.multipleInstancesOf(PartnershipMeasures.class)));
             List<IBaseResource> reports = new ArrayList<>();
             all.forEach(m -> reports.add(PartnershipMeasureReports.report(m)));
             return new SimpleBundleProvider(reports);
+        }
+
+        /**
+         * The query side's answer; a process that runs no query side (the adapter on its own) cannot give one: 503,
+         * as for any store that cannot answer.
+         */
+        private static <T> T answer(CompletableFuture<T> query) {
+            try {
+                return query.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof NoHandlerForQueryException) {
+                    throw new UnclassifiedServerFailureException(503,
+                            "partnership analytics are not served by this process");
+                }
+                throw e;
+            }
         }
 
         /** The month a period parameter names (as written: 2026-12, or a day or instant in it). */
