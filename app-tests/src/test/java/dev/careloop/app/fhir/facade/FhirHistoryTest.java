@@ -92,7 +92,10 @@ class FhirHistoryTest {
         Instant before = Instant.now().minusSeconds(1);
         String id = referralOfFiveChanges();
 
-        List<String> versions = pagedToTheEnd(derm, "/fhir/_history?_count=4&_since=" + encoded(before), -1);
+        // riverside's EHR: a partner system that may read Tasks, ServiceRequests and Communications, but no
+        // Consent, Provenance or AuditEvent.
+        List<String> versions = pagedToTheEnd(DemoClinics.at(port).client("riverside-ehr"),
+                "/fhir/_history?_count=4&_since=" + encoded(before), -1);
         List<String> stranger = pagedToTheEnd(DemoClinics.at(port).cardio(),
                 "/fhir/_history?_since=" + encoded(before), -1);
 
@@ -101,8 +104,11 @@ class FhirHistoryTest {
                         "Task/" + id + "/_history/3", "Task/" + id + "/_history/2", "Task/" + id + "/_history/1");
         assertThat(versions).anyMatch(v -> v.startsWith("ServiceRequest/" + id + "/"))
                 .anyMatch(v -> v.startsWith("Communication/" + id + "-"));
-        assertThat(versions).as("only the types a clinic's staff may read: no Provenance, no AuditEvent")
-                .noneMatch(v -> v.startsWith("Provenance/") || v.startsWith("AuditEvent/"));
+        assertThat(versions).as("only the types its token may read")
+                .noneMatch(v -> v.startsWith("Provenance/") || v.startsWith("AuditEvent/") || v.startsWith("Consent/"));
+        assertThat(pagedToTheEnd(derm, "/fhir/_history?_since=" + encoded(before), -1))
+                .as("clinic staff read the referral's Provenance too")
+                .anyMatch(v -> v.startsWith("Provenance/" + id + "-"));
         assertThat(stranger).noneMatch(v -> v.contains(id));
     }
 
