@@ -59,8 +59,8 @@ class NetworkViewTest {
 
     @Test
     void theNetworkLeadReadsAnyPartnershipSeenFromTheOrganisationItNames() {
-        Object detail = controller.detail(NETWORK_LEAD, DERM, "2026-12", "2026-12", 30, null, "network", GP)
-                .getBody();
+        Object detail = controller.detail(NETWORK_LEAD, DERM, "2026-12", "2026-12", 30, null, null, null, "network",
+                GP).getBody();
 
         assertThat(((PartnershipReadModel.Detail) detail).total().sent()).isEqualTo(2);
         assertThat(((PartnershipReadModel.Detail) detail).organisation()).isEqualTo(GP);
@@ -73,7 +73,8 @@ class NetworkViewTest {
             assertThatThrownBy(() -> controller.list(someone, null, null, 30, "network"))
                     .isInstanceOfSatisfying(ResponseStatusException.class,
                             e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN));
-            assertThatThrownBy(() -> controller.detail(someone, DERM, null, null, 30, null, "network", CARDIO))
+            assertThatThrownBy(() -> controller.detail(someone, DERM, null, null, 30, null, null, null, "network",
+                    CARDIO))
                     .isInstanceOfSatisfying(ResponseStatusException.class,
                             e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN));
         }
