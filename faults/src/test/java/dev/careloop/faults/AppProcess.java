@@ -52,7 +52,10 @@ final class AppProcess implements AutoCloseable {
         Path log = home.resolve("app.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(),
+                // The JIT's first tier only: these processes live for a scenario, and most of their life is
+                // starting; the second tier's compiler would spend the two cores on code the scenario never reuses.
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m",
+                "-jar", JAR.toAbsolutePath().toString(),
                 "--spring.profiles.active=local", "--server.port=" + port));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())

@@ -57,7 +57,12 @@ class EmbeddedDatabase {
                 // Not zonky's 10 s: on a loaded machine opening a large data directory takes longer.
                 .setPGStartupWait(startTimeout)
                 .setServerConfig("max_connections", "100")
-                .setServerConfig("fsync", "on")
+                // A commit is written to the operating system before it is acknowledged, always: a killed
+                // PostgreSQL or CareLoop loses nothing acknowledged. A kept cluster is also flushed to the disk on
+                // every commit (it must survive the machine); an ephemeral one (tests) is deleted on close, so it
+                // need not outlive a power cut, and its commits do not wait for the disk.
+                .setServerConfig("fsync", ephemeral ? "off" : "on")
+                .setServerConfig("full_page_writes", ephemeral ? "off" : "on")
                 .setServerConfig("synchronous_commit", "on");
         if (port > 0) {
             builder.setPort(port);

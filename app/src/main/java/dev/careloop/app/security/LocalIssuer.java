@@ -303,9 +303,10 @@ class LocalIssuer {
             // Partner EHRs on the FHIR facade: SMART system scopes per resource type, no roles of their own.
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
-                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Communication.read", "system/Patient.read", "system/Practitioner.read",
-                            "system/PractitionerRole.read")));
+                            "system/Task.write", "system/Appointment.read", "system/Appointment.write",
+                            "system/DocumentReference.read", "system/Communication.read",
+                            "system/Communication.write", "system/Patient.read", "system/Practitioner.read",
+                            "system/PractitionerRole.read", "system/Subscription.read", "system/Subscription.write")));
             // A partner that follows referrals and books appointments: no DocumentReference or Consent scope.
             clients.add(new Client("lakeside-ehr", "lakeside-cardio", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/Task.read", "system/Appointment.read",
@@ -313,8 +314,10 @@ class LocalIssuer {
             clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Consent.read", "system/Communication.read", "system/Provenance.read",
-                            "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read")));
+                            "system/Consent.read", "system/Communication.read", "system/Communication.write",
+                            "system/Provenance.read",
+                            "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read",
+                            "system/Subscription.read", "system/Subscription.write")));
             return clients;
         }
     }

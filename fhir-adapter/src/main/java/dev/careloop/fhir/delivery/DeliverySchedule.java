@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * What delivery does on a clock, on every node: follows the registry (a partner registered or deactivated on
- * another instance) and retries dead letters whose wait is over. Heartbeats have their own clock (Heartbeats).
+ * another instance), retries dead letters whose wait is over, turns off Subscriptions past their end and sends the
+ * handshake of requested ones a node did not get to (SubscriptionChannel). Heartbeats have their own clock (Heartbeats).
  */
 @Component
 class DeliverySchedule extends PeriodicTask {
@@ -25,14 +26,16 @@ class DeliverySchedule extends PeriodicTask {
     private final DeadLetters deadLetters;
     private final PartnerProcessors processors;
     private final Partners partners;
+    private final SubscriptionChannel subscriptions;
 
     DeliverySchedule(DeadLetters deadLetters, PartnerProcessors processors, Partners partners,
-                     DeliverySettings settings) {
+                     SubscriptionChannel subscriptions, DeliverySettings settings) {
         super("fhir-delivery-schedule", settings.deadLetterPollInterval(), settings.deadLetterPollInterval(),
                 Rounds.PER_NODE, PHASE);
         this.deadLetters = deadLetters;
         this.processors = processors;
         this.partners = partners;
+        this.subscriptions = subscriptions;
     }
 
     void followRegistry() {
@@ -54,6 +57,7 @@ class DeliverySchedule extends PeriodicTask {
         // Each on its own: a registry that cannot be read does not hold up the dead letters' retries.
         guarded("following the registry", this::followRegistry);
         guarded("retrying dead letters", deadLetters::retryDue);
+        guarded("ending and handshaking Subscriptions", subscriptions::round);
     }
 
     @Override

@@ -26,14 +26,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * StructureDefinition, and its first use on each resource type snapshots and compiles what that type needs (tens of
  * seconds in all on two cores). So it is built, and used once on each kind of inbound write, on a thread of its own
  * as soon as the application is ready (not during start-up, which it would slow): a partner's first write is then
- * as fast as its second. It is thread-safe.
+ * as fast as its second. It is thread-safe, and built once per process.
  */
 @Component
 public class R4Validator {
 
     private static final Logger log = LoggerFactory.getLogger(R4Validator.class);
 
-    /** What partners write: a new referral (a transaction; a Task with its ServiceRequest contained) and a step. */
+    /**
+     * What partners write: a new referral (a transaction; a Task with its ServiceRequest contained), a step (a
+     * Task as read, claiming BSeR's profiles, whose snapshots are generated on first use), and a Subscription (R4
+     * Subscriptions Backport).
+     */
     private static final List<String> WARM_UP = List.of("""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
               {"fullUrl": "urn:uuid:5b3e0c8e-0000-4000-8000-000000000001",
@@ -49,16 +53,33 @@ public class R4Validator {
                  "owner": {"reference": "Organization/warm-up"}},
                "request": {"method": "POST", "url": "Task"}}]}""", """
             {"resourceType": "Task", "id": "warm-up", "status": "completed", "intent": "order",
+             "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralTask"]},
              "contained": [{"resourceType": "ServiceRequest", "id": "sr", "status": "active", "intent": "order",
+               "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralServiceRequest"]},
                "subject": {"identifier": {"system": "https://example.org/mrn", "value": "1"}}}],
              "focus": {"reference": "#sr"}, "owner": {"reference": "Organization/warm-up"},
              "statusReason": {"text": "warm-up"},
              "businessStatus": {"coding": [{"system": "https://example.org/status", "code": "5.2"}]},
              "output": [{"type": {"text": "Consult report"}, "valueString": "warm-up"},
-               {"type": {"text": "Record"}, "valueReference": {"reference": "DocumentReference/warm-up"}}]}""");
+               {"type": {"text": "Record"}, "valueReference": {"reference": "DocumentReference/warm-up"}}]}""", """
+            {"resourceType": "Subscription", "meta": {"profile": [
+               "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription"]},
+             "status": "requested", "reason": "warm-up",
+             "criteria": "https://careloop.dev/fhir/SubscriptionTopic/referral-changes",
+             "_criteria": {"extension": [{"url":
+               "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria",
+               "valueString": "Task?"}]},
+             "channel": {"type": "rest-hook", "endpoint": "https://example.org/hook",
+               "payload": "application/fhir+json", "_payload": {"extension": [{"url":
+                 "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
+                 "valueCode": "id-only"}]}}}""");
 
-    private final CompletableFuture<FhirValidator> validator = new CompletableFuture<>();
-    private final AtomicBoolean started = new AtomicBoolean();
+    /*
+     * One per process, not per application context: it holds nothing of a context's, and a process that starts
+     * several contexts (the tests, nodes started side by side) builds it once.
+     */
+    private static final CompletableFuture<FhirValidator> VALIDATOR = new CompletableFuture<>();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     /** Builds and warms the validator once the application is ready. */
     @EventListener(ApplicationReadyEvent.class)
@@ -69,19 +90,19 @@ public class R4Validator {
     /** The errors (ERROR and FATAL) in {@code body}, a resource as JSON or XML; empty when it is valid R4. */
     public List<SingleValidationMessage> errors(String body) {
         start();
-        return validator.join().validateWithResult(body).getMessages().stream()
+        return VALIDATOR.join().validateWithResult(body).getMessages().stream()
                 .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
                 .toList();
     }
 
     /** Whether the validator is built and warmed: a write now waits for nothing. */
     public boolean ready() {
-        return validator.isDone() && !validator.isCompletedExceptionally();
+        return VALIDATOR.isDone() && !VALIDATOR.isCompletedExceptionally();
     }
 
     /** Once, on its own thread; a write that comes first waits for it rather than building a second. */
-    private void start() {
-        if (!started.compareAndSet(false, true)) {
+    private static void start() {
+        if (!STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread thread = new Thread(() -> {
@@ -89,10 +110,10 @@ public class R4Validator {
                 long begun = System.nanoTime();
                 FhirValidator built = newValidator();
                 WARM_UP.forEach(built::validateWithResult);
-                validator.complete(built);
+                VALIDATOR.complete(built);
                 log.info("FHIR validator built and warmed in {} ms", (System.nanoTime() - begun) / 1_000_000);
             } catch (Throwable e) {
-                validator.completeExceptionally(e);
+                VALIDATOR.completeExceptionally(e);
             }
         }, "fhir-validator-warm-up");
         thread.setDaemon(true);
@@ -103,6 +124,8 @@ public class R4Validator {
         FhirContext context = R4ChangeProjector.fhirContext();
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(context),
+                BackportProfiles.support(context),
+                BserProfiles.support(context),
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));

@@ -7,12 +7,27 @@ import java.util.Set;
  * A partner EHR that receives the FHIR changes its organisation may see, of the resource types it asked for.
  *
  * @param startIndex the head of the log (global index) when it was registered: it receives later changes only
+ * @param notifying  how a rest-hook partner is notified (a Subscription's own choices)
  */
 public record Partner(String id, String organisation, String baseUrl, DeliveryMode mode, Set<String> resourceTypes,
-                      PartnerAuth auth, boolean active, long startIndex, Instant registeredAt) {
+                      PartnerAuth auth, boolean active, long startIndex, Instant registeredAt, Notifying notifying) {
 
     public Partner {
         resourceTypes = Set.copyOf(resourceTypes);
+        notifying = notifying == null ? Notifying.REGISTERED : notifying;
+    }
+
+    /** A partner an administrator registered. */
+    public Partner(String id, String organisation, String baseUrl, DeliveryMode mode, Set<String> resourceTypes,
+                   PartnerAuth auth, boolean active, long startIndex, Instant registeredAt) {
+        this(id, organisation, baseUrl, mode, resourceTypes, auth, active, startIndex, registeredAt,
+                Notifying.REGISTERED);
+    }
+
+    /** The same partner, delivering or not. */
+    public Partner withActive(boolean active) {
+        return new Partner(id, organisation, baseUrl, mode, resourceTypes, auth, active, startIndex, registeredAt,
+                notifying);
     }
 
     /** The Axon processing group (and event processor) that delivers to this partner. */

@@ -10,6 +10,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Array;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -31,6 +32,11 @@ public class Partners {
 
     private static final String COLUMNS = "id, organisation, base_url, mode, resource_types, auth_type, auth_token, "
             + "auth_token_url, auth_client_id, auth_client_secret, auth_scope, active, start_index, registered_at";
+    /** A partner with what it chose as a Subscription (an administrator's partner has no fhir_subscription row). */
+    static final String SELECT = "SELECT p.id, p.organisation, p.base_url, p.mode, p.resource_types, p.auth_type, "
+            + "p.auth_token, p.auth_token_url, p.auth_client_id, p.auth_client_secret, p.auth_scope, p.active, "
+            + "p.start_index, p.registered_at, s.partner_id AS subscription, s.topic, s.payload_content, "
+            + "s.heartbeat_period FROM fhir_partner p LEFT JOIN fhir_subscription s ON s.partner_id = p.id ";
 
     private final JdbcTemplate jdbc;
     /**
@@ -80,21 +86,25 @@ public class Partners {
     }
 
     public Optional<Partner> find(String id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner WHERE id = ?", PARTNER, id).stream().findFirst();
+        return jdbc.query(SELECT + "WHERE p.id = ?", PARTNER, id).stream().findFirst();
     }
 
     public List<Partner> all() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner ORDER BY id", PARTNER);
+        return jdbc.query(SELECT + "ORDER BY p.id", PARTNER);
     }
 
     public List<Partner> active() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM fhir_partner WHERE active ORDER BY id", PARTNER);
+        return jdbc.query(SELECT + "WHERE p.active ORDER BY p.id", PARTNER);
     }
 
-    /** True if it was active. */
+    /** True if it was active. A Subscription it delivers is off from then on (an administrator stopped it). */
     public boolean deactivate(String id) {
-        return jdbc.update("UPDATE fhir_partner SET active = FALSE, deactivated_at = now() WHERE id = ? AND active",
-                id) == 1;
+        return Boolean.TRUE.equals(joined.execute(s -> {
+            jdbc.update("UPDATE fhir_subscription SET status = 'off', version = version + 1, last_updated = now() "
+                    + "WHERE partner_id = ? AND status <> 'off' AND NOT deleted", id);
+            return jdbc.update("UPDATE fhir_partner SET active = FALSE, deactivated_at = now() WHERE id = ? "
+                    + "AND active", id) == 1;
+        }));
     }
 
     public LastOutcome lastOutcome(String id) {
@@ -137,6 +147,15 @@ public class Partners {
      * or a crash, finds its number and is sent with it.
      */
     public long eventNumber(String partnerId, String aggregateId, long version) {
+        return eventNumber(partnerId, aggregateId, version, List.of(), null);
+    }
+
+    /**
+     * As {@link #eventNumber(String, String, long)}, keeping what the notification is about ({@code focus}: each
+     * resource as "{type}/{id}/_history/{version}") and when it happened, for {@code $events}.
+     */
+    public long eventNumber(String partnerId, String aggregateId, long version, List<String> focus,
+                            Instant recorded) {
         return joined.execute(s -> {
             List<Long> known = jdbc.queryForList("SELECT event_number FROM fhir_partner_notification "
                     + "WHERE partner_id = ? AND aggregate_id = ? AND version = ?", Long.class,
@@ -146,8 +165,17 @@ public class Partners {
             }
             Long next = jdbc.queryForObject("UPDATE fhir_partner SET events_since_start = events_since_start + 1 "
                     + "WHERE id = ? RETURNING events_since_start", Long.class, partnerId);
-            jdbc.update("INSERT INTO fhir_partner_notification (partner_id, aggregate_id, version, event_number) "
-                    + "VALUES (?, ?, ?, ?)", partnerId, aggregateId, version, next);
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("INSERT INTO fhir_partner_notification (partner_id, aggregate_id, "
+                        + "version, event_number, focus, recorded) VALUES (?, ?, ?, ?, ?, ?)");
+                ps.setString(1, partnerId);
+                ps.setString(2, aggregateId);
+                ps.setLong(3, version);
+                ps.setLong(4, next);
+                ps.setArray(5, con.createArrayOf("text", focus.toArray()));
+                ps.setTimestamp(6, recorded == null ? null : Timestamp.from(recorded));
+                return ps;
+            });
             return next;
         });
     }
@@ -189,19 +217,40 @@ public class Partners {
     private static final RowMapper<Told> TOLD = (rs, n) -> new Told(rs.getString(1), rs.getLong(2), rs.getString(3),
             rs.getBoolean(4));
 
+    /** One event notification as it was numbered: what it was about and when it happened. */
+    public record Notified(long eventNumber, String aggregateId, long version, List<String> focus, Instant recorded) {
+    }
+
+    /** The event notifications of a partner numbered {@code from} to {@code to} (both included), in number order. */
+    public List<Notified> notified(String partnerId, long from, long to) {
+        return jdbc.query("SELECT event_number, aggregate_id, version, focus, recorded FROM fhir_partner_notification "
+                + "WHERE partner_id = ? AND event_number BETWEEN ? AND ? ORDER BY event_number", (rs, n) -> {
+                    Array focus = rs.getArray(4);
+                    return new Notified(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                            List.of((String[]) focus.getArray()), instant(rs.getTimestamp(5)));
+                }, partnerId, from, to);
+    }
+
     public long eventsSinceStart(String partnerId) {
         return jdbc.queryForObject("SELECT events_since_start FROM fhir_partner WHERE id = ?", Long.class, partnerId);
     }
 
-    private static final RowMapper<Partner> PARTNER = (rs, n) -> {
+    static final RowMapper<Partner> PARTNER = (rs, n) -> {
         Array types = rs.getArray("resource_types");
         PartnerAuth.Type authType = PartnerAuth.Type.fromCode(rs.getString("auth_type")).orElseThrow();
         PartnerAuth auth = new PartnerAuth(authType, rs.getString("auth_token"), rs.getString("auth_token_url"),
                 rs.getString("auth_client_id"), rs.getString("auth_client_secret"), rs.getString("auth_scope"));
+        Notifying notifying = Notifying.REGISTERED;
+        if (rs.getString("subscription") != null) {
+            int period = rs.getInt("heartbeat_period");
+            Duration heartbeat = rs.wasNull() ? null : Duration.ofSeconds(period);
+            notifying = new Notifying(rs.getString("topic"),
+                    PayloadContent.fromCode(rs.getString("payload_content")).orElseThrow(), heartbeat, true);
+        }
         return new Partner(rs.getString("id"), rs.getString("organisation"), rs.getString("base_url"),
                 DeliveryMode.fromCode(rs.getString("mode")).orElseThrow(),
                 new LinkedHashSet<>(Arrays.asList((String[]) types.getArray())), auth, rs.getBoolean("active"),
-                rs.getLong("start_index"), instant(rs.getTimestamp("registered_at")));
+                rs.getLong("start_index"), instant(rs.getTimestamp("registered_at")), notifying);
     };
 
     private static Instant instant(Timestamp t) {

@@ -2,7 +2,7 @@ package dev.careloop.fhir.delivery;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.careloop.fhir.FhirValidation;
+import dev.careloop.fhir.BackportRules;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
@@ -57,10 +57,8 @@ class RestHookDeliveryTest extends DeliveryTesting {
             assertThat(((Reference) event.getPart().stream().filter(p -> p.getName().equals("focus")).findFirst()
                     .orElseThrow().getValue()).getReference())
                     .isEqualTo("https://careloop.test/fhir/Task/" + referral + "/_history/" + number);
-            // Base R4 (bdl-8 among it): the Backport profiles' definitions are not to be had here.
-            assertThat(FhirValidation.problems(bundle).stream().map(m -> m.getMessage())
-                    .filter(m -> !m.contains("subscriptions-backport")))
-                    .isEmpty();
+            // Base R4 (bdl-8 among it) and the Backport profiles' rules.
+            BackportRules.assertNotification(bundle);
             assertThat(focus.getResource()).as("id-only: the partner reads the resource itself").isNull();
         }
         // Between changes the partner hears the count so far, and sees it missed none.
@@ -68,7 +66,10 @@ class RestHookDeliveryTest extends DeliveryTesting {
                 .map(b -> ((Parameters) b.getEntryFirstRep().getResource())
                         .getParameter("events-since-subscription-start").getValue().primitiveValue())
                 .anyMatch("2"::equals), "a heartbeat counting both events");
-        assertThat(notifications(server, "heartbeat")).allSatisfy(b -> assertThat(b.getEntry()).hasSize(1));
+        assertThat(notifications(server, "heartbeat")).allSatisfy(b -> {
+            assertThat(b.getEntry()).hasSize(1);
+            BackportRules.assertNotification(b);
+        });
     }
 
     /** The first notification of each event number, in number order. */
