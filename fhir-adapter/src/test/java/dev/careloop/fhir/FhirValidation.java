@@ -12,6 +12,7 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import dev.careloop.fhir.inbound.BserProfiles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 import java.util.EnumSet;
@@ -66,6 +67,7 @@ public final class FhirValidation {
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(ctx),
                 BackportProfiles.support(ctx),
+                BserProfiles.support(ctx),
                 new CommonCodeSystemsTerminologyService(ctx),
                 new InMemoryTerminologyServerValidationSupport(ctx),
                 new SnapshotGeneratingValidationSupport(ctx));

@@ -276,6 +276,7 @@ public final class TestEvents {
         private final String aggregateId;
         private final List<DomainEventMessage<?>> events = new ArrayList<>();
         private String user;
+        private String userName;
         private String organisation;
 
         History(String type, String aggregateId) {
@@ -286,7 +287,15 @@ public final class TestEvents {
         /** The following events are made by {@code user} of {@code organisation}. */
         public History by(String user, String organisation) {
             this.user = user;
+            this.userName = null;
             this.organisation = organisation;
+            return this;
+        }
+
+        /** The following events are made by a person signed in ({@code userName}: how they acted, "name, title"). */
+        public History byPerson(String user, String userName, String organisation) {
+            by(user, organisation);
+            this.userName = userName;
             return this;
         }
 
@@ -298,6 +307,9 @@ public final class TestEvents {
         public History then(Object payload) {
             long sequence = events.size();
             Map<String, Object> metaData = user == null ? Map.of() : metaData(user, organisation, sequence);
+            if (userName != null) {
+                metaData.put(MetadataKeys.USER_NAME, userName);
+            }
             events.add(new GenericDomainEventMessage<>(type, aggregateId, sequence, payload, metaData,
                     aggregateId + "#" + sequence, at(sequence)));
             return this;

@@ -125,7 +125,17 @@ public class CareLoopApi {
 
     /** Streams a binary answer (an export) to the consumer; {@code query} pairs with a blank value are left out. */
     public void download(String path, Map<String, ?> query, Consumer<Download> consumer) {
-        rest.get().uri(uri(path, query)).headers(this::authorise).exchange((req, res) -> {
+        download(path, query, null, consumer);
+    }
+
+    /** Streams an answer asked for in one media type (a route that answers JSON or CSV by Accept). */
+    public void download(String path, Map<String, ?> query, MediaType accept, Consumer<Download> consumer) {
+        rest.get().uri(uri(path, query)).headers(h -> {
+            authorise(h);
+            if (accept != null) {
+                h.setAccept(List.of(accept));
+            }
+        }).exchange((req, res) -> {
             int status = res.getStatusCode().value();
             if (status >= 400) {
                 throw refused(status, res.getBody());

@@ -43,6 +43,8 @@ public final class AccessMatrix {
     private static final Set<String> COMPLIANCE = Set.of(Actor.COMPLIANCE);
     private static final Set<String> COMPLIANCE_AND_ADMIN = Set.of(Actor.COMPLIANCE, Actor.ADMIN);
     private static final Set<String> ADMIN = Set.of(Actor.ADMIN);
+    /** Clinic staff, and administrators (the platform's own see the network: PartnershipController). */
+    private static final Set<String> STAFF_AND_ADMIN = Set.of(Actor.CLINICIAN, Actor.COORDINATOR, Actor.ADMIN);
     private static final Set<String> NO_ROLE = Set.of();
     private static final Set<String> EVERY_ROLE = Set.of(Actor.CLINICIAN, Actor.COORDINATOR, Actor.COMPLIANCE,
             Actor.ADMIN);
@@ -91,9 +93,17 @@ public final class AccessMatrix {
             route(POST, "/api/notifications/read-all", STAFF),
             route(POST, "/api/notifications/{id}/read", STAFF),
             // Partnership analytics: the caller's organisation's partnerships; clinic staff (no figures per patient).
-            route(GET, "/api/partnerships", STAFF),
-            route(GET, "/api/partnerships/{partner}", STAFF),
+            route(GET, "/api/partnerships", STAFF_AND_ADMIN),
+            // Where a service's patients are seen soonest: figures per recipient over the network, for choosing where
+            // to refer; clinic staff. Before {partner}, which would otherwise take it (the first route that matches
+            // decides).
+            route(GET, "/api/partnerships/soonest", STAFF),
+            route(GET, "/api/partnerships/{partner}", STAFF_AND_ADMIN),
             route(GET, "/api/partnerships/{partner}/open-loops", STAFF),
+            route(GET, "/api/partnerships/{partner}/goals", STAFF),
+            route(GET, "/api/partnerships/{partner}/goals/{goalId}", STAFF),
+            route(POST, "/api/partnerships/{partner}/goals", STAFF),
+            route(DELETE, "/api/partnerships/{partner}/goals/{goalId}", STAFF),
             // The organisation directory (who offers which service): every authenticated caller, partners included.
             route(GET, "/api/organisations", EVERY_ROLE, DIRECTORY_SCOPES),
             route(GET, "/api/organisations/{id}", EVERY_ROLE, DIRECTORY_SCOPES),
@@ -179,8 +189,8 @@ public final class AccessMatrix {
     public static final List<Route> FHIR = List.of(
             fhirRead(SR, STAFF), fhirWrite(SR),
             fhirRead(TASK, STAFF), fhirWrite(TASK),
-            fhirRead("Communication", STAFF),
-            fhirRead(APPT, STAFF),
+            fhirRead("Communication", STAFF), fhirWrite("Communication"),
+            fhirRead(APPT, STAFF), fhirWrite(APPT),
             fhirRead(DOC, STAFF),
             fhirRead("Consent", STAFF),
             fhirRead("Provenance", STAFF_AND_COMPLIANCE),
@@ -190,6 +200,9 @@ public final class AccessMatrix {
             fhirRead("Patient", STAFF),
             fhirRead("Practitioner", STAFF_AND_COMPLIANCE),
             fhirRead("PractitionerRole", STAFF_AND_COMPLIANCE),
+            // Partnership analytics: the definitions, and the reports of the caller's organisation's partnerships.
+            fhirRead("Measure", STAFF),
+            fhirRead("MeasureReport", STAFF),
             // Subscriptions (with $status and $events): a partner system subscribes its own organisation; persons
             // have none.
             fhirRead("Subscription", NO_ROLE), fhirWrite("Subscription"),

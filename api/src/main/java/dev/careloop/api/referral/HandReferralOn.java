@@ -11,7 +11,11 @@ import java.util.List;
  * transaction.
  */
 public record HandReferralOn(@TargetAggregateIdentifier String referralId, String toOrganisation,
-                             @FreeText String reason) {
+                             @FreeText String reason, String category) {
+
+    public HandReferralOn(String referralId, String toOrganisation, String reason) {
+        this(referralId, toOrganisation, reason, null);
+    }
 
     /** The referral's new version, who handed it on, to whom, and the records attached to it. */
     public record HandedOn(long version, String from, String to, List<String> attachedRecords) {

@@ -66,6 +66,13 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     allowed, reason, n)
             ORDER BY e.n""";
 
+    /**
+     * {@link #INSERT} whose transaction (the statement's own, autocommitted) commits without waiting for its WAL to be
+     * flushed: {@code set_config(..., true)} lasts until that commit, then the session's setting is back.
+     */
+    static final String INSERT_NOT_FLUSHED = INSERT.replace("ORDER BY e.n",
+            "WHERE (SELECT set_config('synchronous_commit', 'off', true)) = 'off' ORDER BY e.n");
+
     /** One read waiting for its entry's commit. */
     private record Pending(ReadAccess access, Instant at, String requestId, CompletableFuture<Void> committed) {
     }
@@ -124,8 +131,18 @@ class AccessLogWriter implements AccessLog, DisposableBean {
 
     @Override
     public void record(ReadAccess access) {
+        enqueue(access).await();
+    }
+
+    /**
+     * Queues the entry (waiting for room in the buffer, within {@code max-wait}) and returns; the read's own work goes
+     * on while the writer commits it, and {@link Recording#await()} waits for that commit, within what is left of
+     * {@code max-wait}. Nothing is built, serialised or hashed here: the writer thread does that for the whole batch.
+     */
+    @Override
+    public Recording enqueue(ReadAccess access) {
         if (!enabled) {
-            return;
+            return Recording.DONE;
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
         Pending pending = new Pending(access, clock.instant(), MDC.get(MetadataKeys.CORRELATION_ID),
@@ -134,9 +151,15 @@ class AccessLogWriter implements AccessLog, DisposableBean {
             if (!running || !buffer.offer(pending, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw refuse("the access log's buffer stayed full for " + maxWait.toMillis() + " ms");
             }
-            if (!waitForCommit) {
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse("interrupted while waiting for the access log");
+        }
+        return waitForCommit ? () -> awaitCommit(pending, deadline) : Recording.DONE;
+    }
+
+    private void awaitCommit(Pending pending, long deadline) {
+        try {
             pending.committed().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -203,57 +226,50 @@ class AccessLogWriter implements AccessLog, DisposableBean {
         }
     }
 
+    /**
+     * The batch as one autocommitted statement: PostgreSQL commits the statement's own transaction before it answers,
+     * so inserting and committing a batch is one round trip to the database (BEGIN, INSERT, COMMIT took two, each a
+     * wait for a scheduled backend on a busy machine). The chain trigger's lock is held, as before, until that commit.
+     */
     private void write(List<Pending> batch) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                if (!synchronousCommit) {
-                    // This transaction only: the commit returns before its WAL is flushed (PostgreSQL's own
-                    // trade; the event log and everything else keep flushing at commit).
-                    try (var local = connection.createStatement()) {
-                        local.execute("SET LOCAL synchronous_commit = off");
-                    }
-                }
-                int n = batch.size();
-                String[][] text = new String[16][n];
-                Boolean[] allowed = new Boolean[n];
-                for (int row = 0; row < n; row++) {
-                    Pending p = batch.get(row);
-                    ReadAccess a = p.access();
-                    int c = 0;
-                    // Microseconds, as PostgreSQL keeps them; an instant with its zone, whatever the session's.
-                    text[c++][row] = p.at().truncatedTo(ChronoUnit.MICROS).toString();
-                    text[c++][row] = p.requestId();
-                    text[c++][row] = a.actor().userId();
-                    text[c++][row] = a.actor().userName();
-                    text[c++][row] = a.actor().client();
-                    text[c++][row] = a.actor().organisation();
-                    text[c++][row] = String.join(",", new TreeSet<>(a.actor().roles()));
-                    text[c++][row] = a.actor().purposeOfUse();
-                    text[c++][row] = a.channel();
-                    text[c++][row] = a.action().code;
-                    text[c++][row] = a.resourceType();
-                    text[c++][row] = storable(a.resourceId());
-                    text[c++][row] = storable(a.query());
-                    text[c++][row] = idsLiteral(a.returnedIds());
-                    text[c++][row] = a.patientId();
-                    text[c][row] = a.reason();
-                    allowed[row] = a.allowed();
-                }
-                int i = 1;
-                for (int c = 0; c < 15; c++) {
-                    insert.setArray(i++, connection.createArrayOf("text", text[c]));
-                }
-                insert.setArray(i++, connection.createArrayOf("bool", allowed));
-                insert.setArray(i, connection.createArrayOf("text", text[15]));
-                insert.executeUpdate();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement(synchronousCommit ? INSERT : INSERT_NOT_FLUSHED)) {
+            if (!connection.getAutoCommit()) {
                 connection.setAutoCommit(true);
             }
+            int n = batch.size();
+            String[][] text = new String[16][n];
+            Boolean[] allowed = new Boolean[n];
+            for (int row = 0; row < n; row++) {
+                Pending p = batch.get(row);
+                ReadAccess a = p.access();
+                int c = 0;
+                // Microseconds, as PostgreSQL keeps them; an instant with its zone, whatever the session's.
+                text[c++][row] = p.at().truncatedTo(ChronoUnit.MICROS).toString();
+                text[c++][row] = p.requestId();
+                text[c++][row] = a.actor().userId();
+                text[c++][row] = a.actor().userName();
+                text[c++][row] = a.actor().client();
+                text[c++][row] = a.actor().organisation();
+                text[c++][row] = String.join(",", new TreeSet<>(a.actor().roles()));
+                text[c++][row] = a.actor().purposeOfUse();
+                text[c++][row] = a.channel();
+                text[c++][row] = a.action().code;
+                text[c++][row] = a.resourceType();
+                text[c++][row] = storable(a.resourceId());
+                text[c++][row] = storable(a.query());
+                text[c++][row] = idsLiteral(a.returnedIds());
+                text[c++][row] = a.patientId();
+                text[c][row] = a.reason();
+                allowed[row] = a.allowed();
+            }
+            int i = 1;
+            for (int c = 0; c < 15; c++) {
+                insert.setArray(i++, connection.createArrayOf("text", text[c]));
+            }
+            insert.setArray(i++, connection.createArrayOf("bool", allowed));
+            insert.setArray(i, connection.createArrayOf("text", text[15]));
+            insert.executeUpdate();
         }
     }
 

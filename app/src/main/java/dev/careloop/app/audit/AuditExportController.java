@@ -14,6 +14,7 @@ import dev.careloop.query.audit.AuditTrail;
 import dev.careloop.query.audit.ComplianceScope;
 import dev.careloop.query.patient.PatientLookup;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -91,6 +92,9 @@ class AuditExportController {
                                   @RequestParam(required = false) String request,
                                   @RequestParam(required = false) String from,
                                   @RequestParam(required = false) String to,
+                                  @RequestParam(required = false) @Parameter(description = "as the search's: "
+                                          + "unset, a patient's export leaves out the compliance officers' own "
+                                          + "lookups; true includes them") String includeOversight,
                                   @RequestParam(defaultValue = "fhir") String format) {
         ComplianceScope.Officer officer = scope.of(actor);
         QueryParameters p = new QueryParameters();
@@ -102,7 +106,7 @@ class AuditExportController {
         }
         p.failIfAny();
         var asked = new AuditFilters.Asked(patient, user, organisation, referral, record, appointment, type, client,
-                purpose, request, from, to);
+                purpose, request, from, to, includeOversight);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
         List<AuditReadModel.Entry> entries = entries(officer, filter);
         Map<String, Object> query = asked.query(filter.patientId());

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * none (a token-only transaction per segment per event). Here such a store, outside a unit of work on a segment this
  * node holds, is kept in memory and written by the segment's next batch (whose token supersedes it), by
  * {@link #flush()} (every {@code careloop.nodes.idle-token-flush}, all segments in one transaction), or when the
- * claim is released. An idle segment's claim is extended every claim timeout / 4 instead of every second. Losing a
+ * claim is released. An idle segment's claim is extended every claim timeout / 4 instead of every second, by the
+ * flush together with the node's other idle segments (one commit for all), or by the segment itself if no flush did. Losing a
  * kept token (a crash) is harmless: the segment reads again events it does not handle.
  * <p>
  * Each segment's progress is reported to {@link ProjectionCommits}: a batch's after its commit, a kept one at once
@@ -181,24 +182,32 @@ public final class IdleSegmentTokens implements TokenStore {
 
     /**
      * Writes every kept token in one transaction. A segment whose batch is running is skipped: the batch's token
-     * supersedes the kept one.
+     * supersedes the kept one. The same transaction extends the claims of idle segments that are nearly due
+     * (three quarters of the extension interval) and, when it writes anything, of those half due: the node's idle
+     * segments then extend their claims together, one commit every extension interval instead of one each.
      */
     public int flush() {
+        long now = nanoTime.getAsLong();
         List<Map.Entry<ProjectionCommits.Key, Held>> taken = new ArrayList<>();
         List<TrackingToken> tokens = new ArrayList<>();
+        boolean due = false;
         for (Map.Entry<ProjectionCommits.Key, Held> entry : held.entrySet()) {
             Held state = entry.getValue();
-            if (state.kept == null || !state.lock.tryLock()) {
+            long age = now - state.claimWrittenAt;
+            if ((state.kept == null && age < extendClaimEvery / 2) || !state.lock.tryLock()) {
                 continue;
             }
-            if (state.kept == null) {
+            age = now - state.claimWrittenAt;
+            if (state.kept == null && age < extendClaimEvery / 2) {
                 state.lock.unlock();
                 continue;
             }
+            due |= state.kept != null || age >= extendClaimEvery * 3 / 4;
             taken.add(entry);
             tokens.add(state.kept);
         }
-        if (taken.isEmpty()) {
+        if (!due) {
+            taken.forEach(entry -> entry.getValue().lock.unlock());
             return 0;
         }
         try {
@@ -208,7 +217,11 @@ public final class IdleSegmentTokens implements TokenStore {
                 for (int i = 0; i < taken.size(); i++) {
                     ProjectionCommits.Key key = taken.get(i).getKey();
                     try {
-                        delegate.storeToken(tokens.get(i), key.processor(), key.segment());
+                        if (tokens.get(i) != null) {
+                            delegate.storeToken(tokens.get(i), key.processor(), key.segment());
+                        } else {
+                            delegate.extendClaim(key.processor(), key.segment());
+                        }
                         written.add(true);
                     } catch (UnableToClaimTokenException e) {
                         // Another node took the segment over; its processor here learns it at its next store.
@@ -216,21 +229,24 @@ public final class IdleSegmentTokens implements TokenStore {
                     }
                 }
             });
-            long now = nanoTime.getAsLong();
+            long writtenAt = nanoTime.getAsLong();
             int count = 0;
             for (int i = 0; i < taken.size(); i++) {
                 Held state = taken.get(i).getValue();
-                if (state.kept == tokens.get(i)) {
+                if (tokens.get(i) != null && state.kept == tokens.get(i)) {
                     state.kept = null;
                 }
                 if (written.get(i)) {
-                    state.claimWrittenAt = now;
-                    count++;
+                    state.claimWrittenAt = writtenAt;
+                    if (tokens.get(i) != null) {
+                        count++;
+                    }
                 }
             }
             return count;
         } catch (RuntimeException e) {
-            log.warn("Writing the kept tokens of idle segments failed; trying again at the next flush: {}", e.toString());
+            log.warn("Writing the kept tokens and claims of idle segments failed; trying again at the next flush: {}",
+                    e.toString());
             return 0;
         } finally {
             taken.forEach(entry -> entry.getValue().lock.unlock());

@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -67,6 +68,17 @@ class NodesConfiguration {
                 .claimTimeout(claimTimeout)
                 .nodeId(node.id())
                 .build(), transactions, commits, claimTimeout);
+    }
+
+    /**
+     * The log as the projections other than the referral and record views read it (their {@code source} in
+     * application.yml): once caught up, a segment starts a batch at most once every
+     * {@code careloop.nodes.gather-window}, so the commands of that window share its transaction (issue 19).
+     */
+    @Bean
+    GatheredEvents gatheredEvents(EventStore eventStore,
+                                  @Value("${careloop.nodes.gather-window:PT0.2S}") Duration window) {
+        return new GatheredEvents(eventStore, window);
     }
 
     /**

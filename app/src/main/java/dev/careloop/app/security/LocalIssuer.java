@@ -303,8 +303,9 @@ class LocalIssuer {
             // Partner EHRs on the FHIR facade: SMART system scopes per resource type, no roles of their own.
             clients.add(new Client("riverside-ehr", "riverside-derm", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
-                            "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Communication.read", "system/Patient.read", "system/Practitioner.read",
+                            "system/Task.write", "system/Appointment.read", "system/Appointment.write",
+                            "system/DocumentReference.read", "system/Communication.read",
+                            "system/Communication.write", "system/Patient.read", "system/Practitioner.read",
                             "system/PractitionerRole.read", "system/Subscription.read", "system/Subscription.write")));
             // A partner that follows referrals and books appointments: no DocumentReference or Consent scope.
             clients.add(new Client("lakeside-ehr", "lakeside-cardio", Set.of(),
@@ -313,7 +314,8 @@ class LocalIssuer {
             clients.add(new Client("northside-ehr", "northside-gp", Set.of(),
                     Set.of("system/ServiceRequest.read", "system/ServiceRequest.write", "system/Task.read",
                             "system/Task.write", "system/Appointment.read", "system/DocumentReference.read",
-                            "system/Consent.read", "system/Communication.read", "system/Provenance.read",
+                            "system/Consent.read", "system/Communication.read", "system/Communication.write",
+                            "system/Provenance.read",
                             "system/Patient.read", "system/Practitioner.read", "system/PractitionerRole.read",
                             "system/Subscription.read", "system/Subscription.write")));
             return clients;

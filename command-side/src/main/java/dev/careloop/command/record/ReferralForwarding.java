@@ -31,7 +31,7 @@ class ReferralForwarding {
         HandReferralOn.HandedOn handedOn;
         try {
             handedOn = commands.sendAndWait(GenericCommandMessage.asCommandMessage(
-                    new HandReferralOn(cmd.referralId(), cmd.toOrganisation(), cmd.reason())).andMetaData(caller));
+                    new HandReferralOn(cmd.referralId(), cmd.toOrganisation(), cmd.reason(), cmd.category())).andMetaData(caller));
         } catch (AggregateNotFoundException e) {
             throw Refusal.notFound("referral");
         }

@@ -106,7 +106,8 @@ public class Referral {
     long handle(DeclineReferral cmd, Actor actor, DeadlineManager deadlines,
                 @MetaDataValue(MetadataKeys.EXPECTED_VERSION) Long expected) {
         var t = decide(Trigger.DECLINE, actor, expected);
-        apply(new ReferralDeclined(referralId, patientId(), cmd.reason(), t.to()));
+        requireCategory(cmd.category());
+        apply(new ReferralDeclined(referralId, patientId(), cmd.reason(), t.to(), cmd.category()));
         endSla(deadlines);
         return version();
     }
@@ -123,8 +124,10 @@ public class Referral {
                 "the referral is already with " + recipient);
         Rules.require(!cmd.toOrganisation().equals(initiator), "toOrganisation",
                 "a referral cannot be forwarded back to the organisation that sent it; refer back instead");
+        requireCategory(cmd.category());
         String from = recipient;
-        apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to()));
+        apply(new ReferralForwarded(referralId, patientId(), recipient, cmd.toOrganisation(), cmd.reason(), t.to(),
+                cmd.category()));
         return new HandReferralOn.HandedOn(version(), from, cmd.toOrganisation(),
                 attachedRecords.stream().sorted().toList());
     }
@@ -353,6 +356,15 @@ public class Referral {
     }
 
     /** The patient whose key seals the clinical text of this referral's events. */
+    /** A reason category is one of the closed list's codes, or none. */
+    private static void requireCategory(String category) {
+        try {
+            ReasonCategory.ofCode(category);
+        } catch (IllegalArgumentException e) {
+            throw new Rules.InvalidField("category", e.getMessage());
+        }
+    }
+
     private String patientId() {
         return patient.patientId();
     }

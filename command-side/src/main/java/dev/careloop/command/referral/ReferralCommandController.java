@@ -76,10 +76,10 @@ class ReferralCommandController {
     }
 
     @PostMapping("/{id}/decline")
-    @Operation(summary = "Decline a referral, with a reason (recipient)")
-    ResponseEntity<Object> decline(@PathVariable String id, @Valid @RequestBody ReasonRequest body, Actor actor,
+    @Operation(summary = "Decline a referral, with a reason and optionally its category (recipient)")
+    ResponseEntity<Object> decline(@PathVariable String id, @Valid @RequestBody DeclineRequest body, Actor actor,
                                    WriteHeaders headers) {
-        return act(id, new DeclineReferral(id, body.reason()), actor, headers);
+        return act(id, new DeclineReferral(id, body.reason(), body.category()), actor, headers);
     }
 
     @PostMapping("/{id}/forward")
@@ -87,7 +87,7 @@ class ReferralCommandController {
     ResponseEntity<Object> forward(@PathVariable String id, @Valid @RequestBody ForwardRequest body, Actor actor,
                                    WriteHeaders headers) {
         organisations.requireKnown("toOrganisation", body.toOrganisation());
-        return act(id, new ForwardReferral(id, body.toOrganisation(), body.reason()), actor, headers);
+        return act(id, new ForwardReferral(id, body.toOrganisation(), body.reason(), body.category()), actor, headers);
     }
 
     @PostMapping("/{id}/request-information")

@@ -1,5 +1,6 @@
 package dev.careloop.command.referral;
 
+import dev.careloop.api.referral.ReasonCategory;
 import dev.careloop.command.web.PatientRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Future;
@@ -33,8 +34,18 @@ final class ReferralRequests {
     record ReasonRequest(@NotBlank @Size(max = 4000) String reason) {
     }
 
+    static final String CATEGORY_MESSAGE = "must be one of not-our-service, capacity, insufficient-information, "
+            + "patient-choice, other";
+
+    /** {@code category}: optional, a {@link ReasonCategory} code analytics counts declines by. */
+    record DeclineRequest(@NotBlank @Size(max = 4000) String reason,
+                          @Pattern(regexp = ReasonCategory.CODES, message = CATEGORY_MESSAGE) String category) {
+    }
+
+    /** {@code category}: optional, a {@link ReasonCategory} code analytics counts forwards by. */
     record ForwardRequest(@NotBlank @Size(max = 64) String toOrganisation,
-                          @NotBlank @Size(max = 4000) String reason) {
+                          @NotBlank @Size(max = 4000) String reason,
+                          @Pattern(regexp = ReasonCategory.CODES, message = CATEGORY_MESSAGE) String category) {
     }
 
     record QuestionRequest(@NotBlank @Size(max = 4000) String question) {

@@ -7,6 +7,7 @@ import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.GenericEventMessage;
 import java.util.Map;
 import dev.careloop.fhir.directory.FhirDirectory;
+import dev.careloop.fhir.mapping.R4ChangeProjector;
 import dev.careloop.fhir.mapping.FhirChange;
 import dev.careloop.fhir.partner.DeliveryMode;
 import dev.careloop.fhir.partner.Partner;
@@ -78,8 +79,9 @@ final class PartnerDelivery implements EventMessageHandler {
             erasure(erased, event);
             return null;
         }
-        if (!(event instanceof DomainEventMessage<?> domain)) {
-            // Other events outside an aggregate are no FHIR change.
+        if (!(event instanceof DomainEventMessage<?> domain) || !R4ChangeProjector.maps(domain.getType())) {
+            // Other events outside an aggregate, and aggregates with no FHIR form (a partnership goal), change
+            // nothing a partner holds.
             return null;
         }
         FhirChange change = changes.madeBy(domain.getAggregateIdentifier(), domain.getSequenceNumber());

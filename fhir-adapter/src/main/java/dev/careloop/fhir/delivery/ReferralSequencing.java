@@ -1,5 +1,6 @@
 package dev.careloop.fhir.delivery;
 
+import dev.careloop.fhir.mapping.R4ChangeProjector;
 import dev.careloop.fhir.log.LoggedChanges;
 import dev.careloop.fhir.mapping.FhirChange;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -42,6 +43,10 @@ class ReferralSequencing implements SequencingPolicy<EventMessage<?>> {
     public Object getSequenceIdentifierFor(EventMessage<?> event) {
         if (!(event instanceof DomainEventMessage<?> domain)) {
             return event.getIdentifier();
+        }
+        if (!R4ChangeProjector.maps(domain.getType())) {
+            // No FHIR form (a partnership goal): nothing to deliver, ordered by its own aggregate.
+            return domain.getAggregateIdentifier();
         }
         String aggregateId = domain.getAggregateIdentifier();
         String known = sequenceOfAggregate.get(aggregateId);

@@ -26,8 +26,9 @@ import java.util.Optional;
  * included. Every literal reference in the Bundle then names a resource of the same Bundle:
  * <ul>
  * <li>the Organization or HealthcareService it names comes along (a PUT to our id: the same again changes nothing),
- *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted (as the
- *     resource names them, until /fhir's tables have caught up with the change);</li>
+ *     and so does the Patient, as the partner's organisation knows them, and the Practitioner who acted or the
+ *     PractitionerRole a Task names (as the resource names them, until /fhir's tables have caught up with the
+ *     change);</li>
  * <li>so does the current version of another referral's, record's or appointment's resource, when the partner's
  *     organisation may see it and the partner asked for its type (a referral's record can be shared after the
  *     referral named it; the record's own push follows);</li>
@@ -128,6 +129,9 @@ final class WholePushes {
         }
         if ("Practitioner".equals(id.getResourceType()) && reference.hasDisplay()) {
             return Optional.of(FhirPeople.named(reference));
+        }
+        if ("PractitionerRole".equals(id.getResourceType()) && reference.hasDisplay()) {
+            return FhirPeople.namedRole(id.getIdPart(), reference).map(Resource.class::cast);
         }
         return Optional.empty();
     }

@@ -109,6 +109,31 @@ public class FhirPeople {
         return practitioner(reference.getIdentifier().getValue(), reference.getDisplay());
     }
 
+    /**
+     * The person for an organisation as a resource names them ({@code reference}: the user id and their name), for a
+     * push the persons table has not caught up with yet; empty unless {@code roleId} is that person's role id.
+     */
+    public static Optional<PractitionerRole> namedRole(String roleId, Reference reference) {
+        int dot = roleId.indexOf('.');
+        if (dot <= 0 || !reference.hasIdentifier() || !reference.getIdentifier().hasValue()) {
+            return Optional.empty();
+        }
+        String userId = reference.getIdentifier().getValue();
+        String organisation = roleId.substring(0, dot);
+        if (!roleId.equals(roleId(userId, organisation))) {
+            return Optional.empty();
+        }
+        PractitionerRole role = new PractitionerRole();
+        role.setId(roleId);
+        role.setActive(true);
+        role.setPractitioner(new Reference("Practitioner/" + practitionerId(userId)).setType("Practitioner")
+                .setIdentifier(new Identifier().setSystem(USER_SYSTEM).setValue(userId))
+                .setDisplay(reference.getDisplay()));
+        role.setOrganization(new Reference("Organization/" + organisation).setType("Organization")
+                .setDisplay(organisation));
+        return Optional.of(role);
+    }
+
     private static Practitioner practitioner(Row row) {
         return practitioner(row.userId(), row.name());
     }

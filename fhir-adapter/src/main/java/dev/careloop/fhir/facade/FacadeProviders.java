@@ -28,6 +28,7 @@ import ca.uhn.fhir.rest.param.TokenParam;
 import dev.careloop.api.PatientIds;
 import dev.careloop.api.access.AccessLog;
 import dev.careloop.fhir.inbound.InboundReferrals;
+import dev.careloop.fhir.inbound.PartnerSteps;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -67,11 +68,11 @@ final class FacadeProviders {
 
     static List<LogResourceProvider<?>> all(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
                                             ReferencedResources referenced, InboundReferrals referrals,
-                                            TaskUpdates updates) {
+                                            TaskUpdates updates, PartnerSteps steps) {
         return List.of(new Tasks(log, index, ids, accessLog, referenced, referrals, updates),
                 new ServiceRequests(log, index, ids, accessLog, referenced),
-                new Communications(log, index, ids, accessLog, referenced),
-                new Appointments(log, index, ids, accessLog, referenced),
+                new Communications(log, index, ids, accessLog, referenced, steps),
+                new Appointments(log, index, ids, accessLog, referenced, steps),
                 new DocumentReferences(log, index, ids, accessLog, referenced),
                 new Consents(log, index, ids, accessLog, referenced),
                 new Provenances(log, index, ids, accessLog, referenced),
@@ -177,9 +178,18 @@ final class FacadeProviders {
     }
 
     public static final class Communications extends LogResourceProvider<Communication> {
+        private final PartnerSteps steps;
+
         Communications(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
-                ReferencedResources referenced) {
+                ReferencedResources referenced, PartnerSteps steps) {
             super(Communication.class, log, index, ids, accessLog, referenced);
+            this.steps = steps;
+        }
+
+        /** The initiator's answer to the question, or the recipient's interim note (see {@link PartnerSteps}). */
+        @Create
+        public MethodOutcome create(@ResourceParam Communication communication, RequestDetails request) {
+            return steps.communicate(communication, CallerCheck.caller(request));
         }
 
         @Search
@@ -201,9 +211,28 @@ final class FacadeProviders {
     }
 
     public static final class Appointments extends LogResourceProvider<Appointment> {
+        private final PartnerSteps steps;
+
         Appointments(FhirLog log, ResourceIndex index, PatientIds ids, AccessLog accessLog,
-                ReferencedResources referenced) {
+                ReferencedResources referenced, PartnerSteps steps) {
             super(Appointment.class, log, index, ids, accessLog, referenced);
+            this.steps = steps;
+        }
+
+        /** The recipient books the referral's visit (see {@link PartnerSteps}). */
+        @Create
+        public MethodOutcome create(@ResourceParam Appointment appointment, RequestDetails request) {
+            return steps.book(appointment, CallerCheck.caller(request));
+        }
+
+        /** The visit rescheduled, cancelled or missed (see {@link PartnerSteps}). */
+        @Update
+        public MethodOutcome update(@IdParam IdType id, @ResourceParam Appointment appointment,
+                                    RequestDetails request) {
+            Appointment updated = steps.update(id, appointment, request.getHeader("If-Match"),
+                    CallerCheck.caller(request));
+            return new MethodOutcome(updated.getIdElement().withResourceType("Appointment")
+                    .withVersion(updated.getMeta().getVersionId()), false).setResource(updated);
         }
 
         @Search

@@ -13,10 +13,12 @@ import dev.careloop.fhir.inbound.InboundLimits;
 import dev.careloop.fhir.inbound.InboundReferrals;
 import dev.careloop.fhir.inbound.InboundValidation;
 import dev.careloop.fhir.inbound.R4Validator;
+import dev.careloop.fhir.inbound.PartnerSteps;
 import dev.careloop.fhir.inbound.TaskUpdates;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
 import dev.careloop.fhir.partner.PartnerUrls;
 import dev.careloop.fhir.partner.Subscriptions;
+import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -44,10 +46,12 @@ class FacadeServer {
     ServletRegistrationBean<RestfulServer> fhirFacade(FhirLog log, ResourceIndex index, PatientIds ids,
                                                        AccessLog accessLog,
                                                        InboundReferrals referrals,
-                                                       TaskUpdates updates, FhirCallers callers,
+                                                       TaskUpdates updates, PartnerSteps steps,
+                                                       FhirCallers callers,
                                                        R4Validator validator, JdbcTemplate jdbc,
                                                        FhirDirectory directory, FhirPatients patients,
                                                        FhirPeople people, PushableResources referenced,
+                                                       QueryGateway queries,
                                                        Subscriptions subscriptions, SubscriptionChannel channel,
                                                        PartnerUrls partnerUrls,
                                                        @Value("${careloop.fhir.max-bundle-entries:100}")
@@ -59,10 +63,12 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referenced, referrals, updates));
+        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referenced, referrals, updates,
+                steps));
         providers.addAll(DirectoryProviders.all(directory));
         providers.add(new PatientProvider(patients, ids, accessLog));
         providers.addAll(PeopleProviders.all(people));
+        providers.addAll(MeasureProviders.all(queries));
         providers.add(new SubscriptionProvider(subscriptions, channel, partnerUrls));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
@@ -72,6 +78,7 @@ class FacadeServer {
         server.registerInterceptor(new InboundLimits(maxBundleEntries));
         server.registerInterceptor(new InboundValidation(validator));
         server.registerInterceptor(new WritePositions(jdbc));
+        server.registerInterceptor(new ImplementationGuides());
         ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhirFacade");
         registration.setLoadOnStartup(1);

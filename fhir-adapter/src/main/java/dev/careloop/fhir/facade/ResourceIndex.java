@@ -232,7 +232,13 @@ public class ResourceIndex {
         return null;
     }
 
+    /** The Organization's id; for a person's PractitionerRole ({@code {organisation}.{person}}), their organisation. */
     private static String organisation(Reference reference) {
-        return reference.getReferenceElement().getIdPart();
+        String id = reference.getReferenceElement().getIdPart();
+        if (id != null && "PractitionerRole".equals(reference.getReferenceElement().getResourceType())
+                && id.indexOf('.') > 0) {
+            return id.substring(0, id.indexOf('.'));
+        }
+        return id;
     }
 }

@@ -1,6 +1,8 @@
 package dev.careloop.fhir.facade;
 
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The resource types the facade serves and where each lives in the log. The main resources carry their
@@ -11,7 +13,8 @@ enum ResourceKind {
     TASK("Task", false, "Referral"),
     COMMUNICATION("Communication", true, "Referral"),
     APPOINTMENT("Appointment", false, "AppointmentHandoff"),
-    DOCUMENT_REFERENCE("DocumentReference", false, "SharedRecord"),
+    /** A shared record's, or a referral's feedback document ({@code {referralId}-feedback-{version}}). */
+    DOCUMENT_REFERENCE("DocumentReference", false, "SharedRecord", "Referral"),
     CONSENT("Consent", false, "SharedRecord"),
     PROVENANCE("Provenance", true, "Referral", "SharedRecord", "AppointmentHandoff"),
     AUDIT_EVENT("AuditEvent", true, "SharedRecord");
@@ -19,6 +22,9 @@ enum ResourceKind {
     /** Where a resource's history is: the aggregate, and the one version a per-change resource has. */
     record Location(String aggregateId, Long version) {
     }
+
+    /** The id of a referral's feedback document (ReferralMapping): {@code {referralId}-feedback-{version}}. */
+    private static final Pattern FEEDBACK = Pattern.compile("(.+)-feedback-([1-9][0-9]{0,17})");
 
     private final String resourceType;
     private final boolean perChange;
@@ -50,6 +56,12 @@ enum ResourceKind {
 
     /** Null when {@code id} cannot name a resource of this kind. */
     Location locate(String id) {
+        if (this == DOCUMENT_REFERENCE) {
+            // The consult report a referral's outcome made: one change of the referral made it.
+            Matcher feedback = FEEDBACK.matcher(id);
+            return feedback.matches() ? new Location(feedback.group(1), Long.parseLong(feedback.group(2)))
+                    : new Location(id, null);
+        }
         if (!perChange) {
             return new Location(id, null);
         }

@@ -34,8 +34,9 @@ public class R4Validator {
     private static final Logger log = LoggerFactory.getLogger(R4Validator.class);
 
     /**
-     * What partners write: a new referral (a transaction; a Task with its ServiceRequest contained), a step, and a
-     * Subscription (R4 Subscriptions Backport).
+     * What partners write: a new referral (a transaction; a Task with its ServiceRequest contained), a step (a
+     * Task as read, claiming BSeR's profiles, whose snapshots are generated on first use), and a Subscription (R4
+     * Subscriptions Backport).
      */
     private static final List<String> WARM_UP = List.of("""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
@@ -52,7 +53,9 @@ public class R4Validator {
                  "owner": {"reference": "Organization/warm-up"}},
                "request": {"method": "POST", "url": "Task"}}]}""", """
             {"resourceType": "Task", "id": "warm-up", "status": "completed", "intent": "order",
+             "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralTask"]},
              "contained": [{"resourceType": "ServiceRequest", "id": "sr", "status": "active", "intent": "order",
+               "meta": {"profile": ["http://hl7.org/fhir/us/bser/StructureDefinition/ReferralServiceRequest"]},
                "subject": {"identifier": {"system": "https://example.org/mrn", "value": "1"}}}],
              "focus": {"reference": "#sr"}, "owner": {"reference": "Organization/warm-up"},
              "statusReason": {"text": "warm-up"},
@@ -122,6 +125,7 @@ public class R4Validator {
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(context),
                 BackportProfiles.support(context),
+                BserProfiles.support(context),
                 new CommonCodeSystemsTerminologyService(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new SnapshotGeneratingValidationSupport(context));

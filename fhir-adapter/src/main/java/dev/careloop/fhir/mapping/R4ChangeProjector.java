@@ -66,6 +66,16 @@ public class R4ChangeProjector implements ChangeProjector {
                 denied);
     }
 
+    /**
+     * Whether events of {@code aggregateType} become FHIR changes (referrals, shared records, appointments); a
+     * partnership goal, say, does not.
+     */
+    public static boolean maps(String aggregateType) {
+        return ReferralMapping.AGGREGATE_TYPE.equals(aggregateType)
+                || SharedRecordMapping.AGGREGATE_TYPE.equals(aggregateType)
+                || AppointmentMapping.AGGREGATE_TYPE.equals(aggregateType);
+    }
+
     private static Function<List<Step>, FhirChange> mapping(String aggregateType) {
         return switch (aggregateType) {
             case ReferralMapping.AGGREGATE_TYPE -> ReferralMapping::project;

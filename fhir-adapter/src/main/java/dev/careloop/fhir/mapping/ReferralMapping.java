@@ -10,6 +10,7 @@ import dev.careloop.api.referral.InterimNoteSent;
 import dev.careloop.api.referral.OutcomeAcknowledged;
 import dev.careloop.api.referral.OutcomeSent;
 import dev.careloop.api.referral.Priority;
+import dev.careloop.api.referral.ReferralAccepted;
 import dev.careloop.api.referral.RecordAttached;
 import dev.careloop.api.referral.ReferralAssigned;
 import dev.careloop.api.referral.ReferralDeclined;
@@ -23,10 +24,14 @@ import dev.careloop.api.referral.ReferredBack;
 import dev.careloop.api.referral.VisitCancelled;
 import dev.careloop.api.referral.VisitRescheduled;
 import dev.careloop.api.referral.VisitScheduled;
+import dev.careloop.fhir.directory.FhirPeople;
 import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MarkdownType;
 import org.hl7.fhir.r4.model.Reference;
@@ -35,6 +40,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,6 +68,18 @@ final class ReferralMapping {
      * resources only for persons who acted (an assignee may not have yet).
      */
     static final String ASSIGNEE_EXTENSION = R4.EXTENSION + "referral-assignee";
+    /** LOINC: the consult report a recipient returns (the feedback document's type). */
+    static final String CONSULT_NOTE = "11488-4";
+
+    /** A person who acted for an organisation on the referral: what Task.requester / owner name, when known. */
+    private record Person(String userId, String name, String organisation) {
+        Reference role() {
+            return new Reference("PractitionerRole/" + FhirPeople.roleId(userId, organisation))
+                    .setType("PractitionerRole")
+                    .setIdentifier(new Identifier().setSystem(R4.USER_SYSTEM).setValue(userId))
+                    .setDisplay(name);
+        }
+    }
 
     private String referralId;
     private String referralNumber;
@@ -93,6 +111,12 @@ final class ReferralMapping {
     private String assigneeName;
     /** The recipient the last event forwarded the referral away from, if any: it sees that change, then nothing. */
     private String leaving;
+    /** The person who sent the referral, and the one at the recipient who accepted it (null: a system acted). */
+    private Person sender;
+    private Person taker;
+    /** The feedback document (the consult report) the last event made, if any; and the id of the current one. */
+    private DocumentReference feedback;
+    private String feedbackId;
 
     static FhirChange project(List<Step> history) {
         ReferralMapping referral = new ReferralMapping();
@@ -103,6 +127,7 @@ final class ReferralMapping {
     private void apply(Step step) {
         sent = null;
         leaving = null;
+        feedback = null;
         ReferralStatus before = status;
         String reasonGiven = null;
         Object event = step.event();
@@ -122,6 +147,9 @@ final class ReferralMapping {
             slaDueAt = e.slaDueAt();
             basedOnReferralId = e.basedOnReferralId();
             authoredOn = step.recorded();
+            sender = person(step, initiator);
+        } else if (event instanceof ReferralAccepted) {
+            taker = person(step, recipient);
         } else if (event instanceof ReferralForwarded e) {
             recipient = e.toOrganisation();
             // Access follows the relationship: the forwarding recipient leaves the audience (docs/CONSENT.md).
@@ -133,6 +161,7 @@ final class ReferralMapping {
             reasonGiven = e.reason();
             assignee = null;
             assigneeName = null;
+            taker = null;
         } else if (event instanceof ReferralAssigned e) {
             assignee = e.assignee();
             assigneeName = e.assigneeName();
@@ -167,6 +196,8 @@ final class ReferralMapping {
         } else if (event instanceof OutcomeSent e) {
             report = e.report();
             reportRecordIds.addAll(e.recordIds());
+            feedback = feedbackDocument(step, e.report(), e.recordIds());
+            feedbackId = feedback.getIdElement().getIdPart();
         } else if (event instanceof OutcomeAcknowledged) {
             loopClosed = true;
         } else if (event instanceof ReferralSlaMissed) {
@@ -204,6 +235,9 @@ final class ReferralMapping {
         if (sent != null) {
             changed.add(sent);
         }
+        if (feedback != null) {
+            changed.add(feedback);
+        }
         List<Resource> resources = new ArrayList<>(changed);
         resources.add(Provenances.of(last, changed));
         Set<String> audience = new LinkedHashSet<>(organisations);
@@ -217,7 +251,8 @@ final class ReferralMapping {
 
     private ServiceRequest serviceRequest(Step last) {
         ServiceRequest sr = last.stamp(new ServiceRequest(), referralId);
-        sr.addIdentifier(new Identifier().setSystem(identifierSystem).setValue(referralNumber));
+        sr.getMeta().addProfile(Bser.REFERRAL_SERVICE_REQUEST);
+        sr.addIdentifier(initiatorIdentifier());
         sr.setStatus(switch (status) {
             case DECLINED, CANCELLED -> ServiceRequest.ServiceRequestStatus.REVOKED;
             case COMPLETED -> ServiceRequest.ServiceRequestStatus.COMPLETED;
@@ -232,11 +267,12 @@ final class ReferralMapping {
             sr.setCode(R4.text(service));
         }
         sr.setSubject(R4.patient(patient));
-        if (visit != null) {
-            sr.setOccurrence(R4.period(visit.start(), visit.end()));
-        }
+        // BSeR: one dateTime, when the service is to take place: the booked visit, else when triage is due.
+        Instant occurrence = visit != null && visit.start() != null ? visit.start()
+                : slaDueAt != null ? slaDueAt : authoredOn;
+        sr.setOccurrence(R4.dateTime(occurrence));
         sr.setAuthoredOnElement(R4.dateTime(authoredOn));
-        sr.setRequester(R4.organisation(initiator));
+        sr.setRequester(requester());
         sr.addPerformer(R4.organisation(recipient));
         if (reason != null) {
             sr.addReasonCode(R4.text(reason));
@@ -250,6 +286,8 @@ final class ReferralMapping {
 
     private Task task(Step last) {
         Task task = last.stamp(new Task(), referralId);
+        task.getMeta().addProfile(Bser.REFERRAL_TASK);
+        task.addIdentifier(initiatorIdentifier());
         if (overdue) {
             task.getMeta().addTag(FLAG_SYSTEM, "overdue", "Triage service level missed");
         }
@@ -260,20 +298,16 @@ final class ReferralMapping {
         if (statusReason != null) {
             task.setStatusReason(R4.text(statusReason));
         }
-        CodeableConcept businessStatus = new CodeableConcept(
-                new Coding(ReferralStatus.BUSINESS_STATUS_SYSTEM, status.businessStatus(), status.display()));
-        if (loopClosed) {
-            businessStatus.setText(status.display() + "; outcome acknowledged (loop closed)");
-        }
-        task.setBusinessStatus(businessStatus);
+        task.setBusinessStatus(Bser.businessStatus(status, loopClosed));
         task.setIntent(Task.TaskIntent.ORDER);
+        task.setCode(new CodeableConcept(new Coding(Bser.TASK_CODE_SYSTEM, "fulfill", "Fulfill the focal request")));
         task.setPriority(Task.TaskPriority.fromCode(priority.code()));
         task.setFocus(R4.ref("ServiceRequest", referralId));
         task.setFor(R4.patient(patient));
         task.setAuthoredOnElement(R4.dateTime(authoredOn));
         task.setLastModifiedElement(R4.dateTime(last.recorded()));
-        task.setRequester(R4.organisation(initiator));
-        task.setOwner(R4.organisation(recipient));
+        task.setRequester(requester());
+        task.setOwner(taker != null ? taker.role() : R4.organisation(recipient));
         if (assignee != null) {
             task.addExtension(ASSIGNEE_EXTENSION, new Reference().setIdentifier(new Identifier()
                     .setSystem(R4.USER_SYSTEM).setValue(assignee)).setDisplay(assigneeName));
@@ -281,11 +315,64 @@ final class ReferralMapping {
         if (report != null) {
             task.addOutput().setType(output("consult-report", "Consult report")).setValue(new StringType(report));
         }
+        if (feedbackId != null) {
+            // BSeR's referral feedback: the consult report as a document CareLoop serves.
+            task.addOutput().setType(output("feedback-document", "Referral feedback document"))
+                    .setValue(R4.ref("DocumentReference", feedbackId));
+        }
         reportRecordIds.forEach(id -> task.addOutput().setType(output("consult-report-record", "Record sent with the consult report"))
                 .setValue(R4.ref("DocumentReference", id)));
         referredBackTo.forEach(id -> task.addOutput().setType(output("referred-back", "Referral back to the initiator"))
                 .setValue(R4.ref("ServiceRequest", id)));
         return task;
+    }
+
+    /** The initiator's number for the referral, in the initiator's system as sent (BSeR: the placer's identifier). */
+    private Identifier initiatorIdentifier() {
+        return new Identifier().setType(new CodeableConcept(new Coding(Bser.IDENTIFIER_TYPE_SYSTEM, Bser.PLACER,
+                        "Placer Identifier"))).setSystem(identifierSystem).setValue(referralNumber)
+                .setAssigner(R4.organisation(initiator));
+    }
+
+    /** The person who sent the referral, for the initiator; the initiating Organization where a system sent it. */
+    private Reference requester() {
+        return sender != null ? sender.role() : R4.organisation(initiator);
+    }
+
+    /** The person who acted in {@code step} for {@code organisation}, if a person (not a system) did. */
+    private static Person person(Step step, String organisation) {
+        Acting acting = step.acting();
+        return acting.userName() != null && organisation != null && organisation.equals(acting.organisation())
+                ? new Person(acting.userId(), nameOf(acting.userName()), organisation) : null;
+    }
+
+    private static String nameOf(String actedAs) {
+        int comma = actedAs.indexOf(", ");
+        return comma > 0 ? actedAs.substring(0, comma) : actedAs;
+    }
+
+    /**
+     * The recipient's outcome as BSeR's referral feedback: a DocumentReference of the consult report (its text
+     * inline), made by the change that sent it and never changed afterwards; the records sent with it are related.
+     */
+    private DocumentReference feedbackDocument(Step step, String text, List<String> records) {
+        DocumentReference document = step.stamp(new DocumentReference(), referralId + "-feedback-" + step.version());
+        document.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        document.setDocStatus(DocumentReference.ReferredDocumentStatus.FINAL);
+        document.setType(new CodeableConcept(new Coding("http://loinc.org", CONSULT_NOTE, "Consult note"))
+                .setText("Consult report"));
+        document.setSubject(R4.patient(patient));
+        document.setDateElement(R4.instant(step.recorded()));
+        Person author = person(step, recipient);
+        document.addAuthor(author != null ? author.role() : R4.organisation(recipient));
+        document.setCustodian(R4.organisation(recipient));
+        document.setDescription("Consult report for referral " + referralNumber);
+        document.addContent().setAttachment(new Attachment().setContentType("text/plain")
+                .setData(text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8))
+                .setTitle("Consult report").setCreationElement(R4.dateTime(step.recorded())));
+        document.getContext().addRelated(R4.ref("ServiceRequest", referralId));
+        records.forEach(id -> document.getContext().addRelated(R4.ref("DocumentReference", id)));
+        return document;
     }
 
     private Communication communication(Step step, String from, String to, String topic, String text,

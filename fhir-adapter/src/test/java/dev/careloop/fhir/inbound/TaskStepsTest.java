@@ -3,15 +3,20 @@ package dev.careloop.fhir.inbound;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import dev.careloop.api.referral.AcceptReferral;
+import dev.careloop.api.referral.AcknowledgeOutcome;
 import dev.careloop.api.referral.ConfirmCancellation;
 import dev.careloop.api.referral.DeclineReferral;
 import dev.careloop.api.referral.ForwardReferral;
+import dev.careloop.api.referral.ProvideInformation;
 import dev.careloop.api.referral.ReferralStatus;
 import dev.careloop.api.referral.RequestCancellation;
 import dev.careloop.api.referral.RequestInformation;
 import dev.careloop.api.referral.SendOutcome;
 import dev.careloop.fhir.FhirValidation;
+import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
@@ -95,6 +100,70 @@ class TaskStepsTest {
 
         assertThat(updates.command("r-1", current, update))
                 .isEqualTo(new RequestCancellation("r-1", "Patient moved away"));
+    }
+
+    @Test
+    void leavingOnHoldWithANewNoteIsTheInitiatorsAnswer() {
+        Task onHold = accepted().setStatus(Task.TaskStatus.ONHOLD)
+                .setStatusReason(new CodeableConcept().setText("Any family history?"));
+        Task update = onHold.copy().setStatus(Task.TaskStatus.INPROGRESS);
+        update.addNote().setText("Mother had melanoma");
+
+        assertThat(updates.command("r-1", onHold, update))
+                .isEqualTo(new ProvideInformation("r-1", "Mother had melanoma"));
+        FhirValidation.assertValid(update);
+    }
+
+    @Test
+    void leavingOnHoldWithoutAnAnswerNamesTheNote() {
+        Task onHold = accepted().setStatus(Task.TaskStatus.ONHOLD);
+
+        assertThatThrownBy(() -> updates.command("r-1", onHold, onHold.copy().setStatus(Task.TaskStatus.INPROGRESS)))
+                .isInstanceOf(UnprocessableEntityException.class)
+                .satisfies(e -> assertThat(((OperationOutcome) ((UnprocessableEntityException) e).getOperationOutcome())
+                        .getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Task.note"));
+    }
+
+    @Test
+    void theLoopClosedCodeOnACompletedTaskIsAcknowledgeOutcome() {
+        Task completed = received().setStatus(Task.TaskStatus.COMPLETED).setBusinessStatus(new CodeableConcept(
+                new Coding("http://hl7.org/fhir/us/bser/CodeSystem/TaskBusinessStatusCS", "7.0", null)));
+        Task update = completed.copy();
+        update.getBusinessStatus().addCoding(new Coding(ReferralStatus.BUSINESS_STATUS_SYSTEM, "loop-closed", null));
+
+        assertThat(updates.command("r-1", completed, update)).isEqualTo(new AcknowledgeOutcome("r-1"));
+    }
+
+    @Test
+    void bsersCancellationRequestedCodeIsRequestCancellation() {
+        Task update = accepted().setStatusReason(new CodeableConcept().setText("Patient moved away"))
+                .setBusinessStatus(new CodeableConcept(
+                        new Coding("http://hl7.org/fhir/us/bser/CodeSystem/TaskBusinessStatusCS", "5.2", null)));
+
+        assertThat(updates.command("r-1", accepted(), update))
+                .isEqualTo(new RequestCancellation("r-1", "Patient moved away"));
+    }
+
+    @Test
+    void completedWithAContainedFeedbackDocumentIsSendOutcome() {
+        Task update = accepted().setStatus(Task.TaskStatus.COMPLETED);
+        DocumentReference report = new DocumentReference().setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        report.setId("report");
+        report.addContent().setAttachment(new Attachment().setContentType("text/plain")
+                .setData("Benign naevus".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        update.addContained(report);
+        update.addOutput().setType(new CodeableConcept().setText("Referral feedback")).setValue(new Reference("#report"));
+
+        assertThat(updates.command("r-1", accepted(), update)).isEqualTo(new SendOutcome("r-1", "Benign naevus",
+                List.of()));
+        FhirValidation.assertValid(update);
+    }
+
+    @Test
+    void theOwnersPractitionerRoleSentBackUnchangedIsNoForward() {
+        Task current = accepted().setOwner(new Reference("PractitionerRole/riverside-derm.ana.reyes"));
+
+        assertThat(updates.command("r-1", current, current.copy())).isNull();
     }
 
     @Test

@@ -2,10 +2,13 @@ package dev.careloop.fhir.mapping;
 
 import dev.careloop.fhir.TestEvents.History;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static dev.careloop.fhir.TestEvents.*;
 import static dev.careloop.fhir.mapping.Histories.DERM_USER;
@@ -98,10 +101,72 @@ class ReferralMappingTest {
         Task task = one(projector.project(referral.events()), Task.class);
 
         assertThat(task.getOutput()).extracting(o -> o.getType().getCodingFirstRep().getCode())
-                .containsExactly("consult-report", "consult-report-record", "referred-back");
+                .containsExactly("consult-report", "feedback-document", "consult-report-record", "referred-back");
         assertThat(task.getOutput().get(0).getValue().primitiveValue()).contains("Benign");
-        assertThat(((Reference) task.getOutput().get(1).getValue()).getReference()).isEqualTo("DocumentReference/" + RECORD);
-        assertThat(((Reference) task.getOutput().get(2).getValue()).getReference()).isEqualTo("ServiceRequest/r-2");
+        assertThat(((Reference) task.getOutput().get(1).getValue()).getReference())
+                .matches("DocumentReference/" + REFERRAL + "-feedback-[0-9]+");
+        assertThat(((Reference) task.getOutput().get(2).getValue()).getReference()).isEqualTo("DocumentReference/" + RECORD);
+        assertThat(((Reference) task.getOutput().get(3).getValue()).getReference()).isEqualTo("ServiceRequest/r-2");
+    }
+
+    @Test
+    void theOutcomeIsAFeedbackDocumentMadeOnceByTheChangeThatSentIt() {
+        Task task = one(projector.project(referral.events()), Task.class);
+        String feedbackId = ((Reference) task.getOutput().get(1).getValue()).getReferenceElement().getIdPart();
+        int sentBy = Integer.parseInt(feedbackId.substring(feedbackId.lastIndexOf('-') + 1));
+
+        List<DocumentReference> made = all(projector.project(referral.first(sentBy)), DocumentReference.class);
+        List<DocumentReference> later = all(projector.project(referral.events()), DocumentReference.class);
+
+        assertThat(made).hasSize(1);
+        DocumentReference feedback = made.get(0);
+        assertThat(feedback.getIdElement().getIdPart()).isEqualTo(feedbackId);
+        assertThat(feedback.getType().getCodingFirstRep().getCode()).isEqualTo("11488-4");
+        assertThat(new String(feedback.getContentFirstRep().getAttachment().getData(),
+                java.nio.charset.StandardCharsets.UTF_8)).contains("Benign");
+        assertThat(feedback.getContext().getRelated()).extracting(Reference::getReference)
+                .contains("ServiceRequest/" + REFERRAL, "DocumentReference/" + RECORD);
+        assertThat(later).as("made by one change, never changed").isEmpty();
+    }
+
+    @Test
+    void requesterAndOwnerAreThePersonsWhoSentAndTookOnTheReferralUntilItIsForwarded() {
+        History byPeople = referral("r-7").byPerson("tom.okafor", "Dr Tom Okafor, general practitioner", GP)
+                .then(referralSent("r-7", GP, DERM, null))
+                .byPerson("ana.reyes", "Dr Ana Reyes, dermatologist", DERM).then(accepted("r-7"));
+        FhirChange accepted = projector.project(byPeople.events());
+        Task forwarded = one(projector.project(byPeople.then(forwarded("r-7", DERM, CARDIO)).events()), Task.class);
+        Task task = one(accepted, Task.class);
+
+        assertThat(task.getRequester().getReference()).isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+        assertThat(task.getRequester().getDisplay()).isEqualTo("Dr Tom Okafor");
+        assertThat(one(accepted, ServiceRequest.class).getRequester().getReference())
+                .isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+        assertThat(task.getOwner().getReference()).isEqualTo("PractitionerRole/" + DERM + ".ana.reyes");
+        assertThat(forwarded.getOwner().getReference()).as("nobody at the new recipient has taken it on yet")
+                .isEqualTo("Organization/" + CARDIO);
+        assertThat(forwarded.getRequester().getReference()).isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+    }
+
+    @Test
+    void taskAndOrderClaimBsersProfilesWithThePlacersNumberAndFulfil() {
+        FhirChange sent = projector.project(referral.first(1));
+        Task task = one(sent, Task.class);
+        ServiceRequest order = one(sent, ServiceRequest.class);
+
+        assertThat(task.getMeta().getProfile()).extracting(p -> p.getValue())
+                .containsExactly("http://hl7.org/fhir/us/bser/StructureDefinition/ReferralTask");
+        assertThat(order.getMeta().getProfile()).extracting(p -> p.getValue())
+                .containsExactly("http://hl7.org/fhir/us/bser/StructureDefinition/ReferralServiceRequest");
+        assertThat(task.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://hl7.org/fhir/CodeSystem/task-code");
+        assertThat(task.getCode().getCodingFirstRep().getCode()).isEqualTo("fulfill");
+        for (var identifier : List.of(task.getIdentifierFirstRep(), order.getIdentifierFirstRep())) {
+            assertThat(identifier.getType().getCodingFirstRep().getCode()).isEqualTo("PLAC");
+            assertThat(identifier.getValue()).isEqualTo(order.getIdentifierFirstRep().getValue()).isNotBlank();
+            assertThat(identifier.getAssigner().getReference()).isEqualTo("Organization/" + GP);
+        }
+        assertThat(order.getOccurrenceDateTimeType().getValueAsString()).as("when triage is due")
+                .startsWith("2025-03-04T09:00:00");
     }
 
     @Test
@@ -125,9 +190,11 @@ class ReferralMappingTest {
 
     @Test
     void aVisitIsWhenTheOrderOccursUntilItIsCancelled() {
-        assertThat(one(projector.project(referral.first(8)), ServiceRequest.class).getOccurrencePeriod().getStart()
-                .toInstant()).isEqualTo(at(60 * 48));
-        assertThat(one(projector.project(referral.first(11)), ServiceRequest.class).hasOccurrence()).isFalse();
+        assertThat(one(projector.project(referral.first(8)), ServiceRequest.class).getOccurrenceDateTimeType()
+                .getValue().toInstant()).isEqualTo(at(60 * 48));
+        // Without a visit, BSeR's one occurrence is when the referral is due to be triaged.
+        assertThat(one(projector.project(referral.first(11)), ServiceRequest.class).getOccurrenceDateTimeType()
+                .getValueAsString()).startsWith("2025-03-04T09:00:00");
         assertThat(one(projector.project(referral.first(11)), Task.class).getStatusReason().getText())
                 .isEqualTo("Patient asked for another day");
     }

@@ -18,16 +18,21 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
 
     record Counts(int referrals, int accepted, int declined, int forwarded, int cancelled, int booked, int seen,
                   int outcomes, int acknowledged, int slaMet, int slaMissed, int noShows, int reschedules, int held,
-                  long holdSeconds) {
+                  long holdSeconds, int visitsCancelled, int visitsCancelledBySender, int visitsCancelledByRecipient,
+                  int leaked, Tally declinedByCategory, Tally forwardedByCategory) {
 
-        static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Tally.EMPTY,
+                Tally.EMPTY);
 
         static Counts of(AnalyticsReferral r) {
             return new Counts(1, one(r.acceptedAt() != null), one(r.declinedAt() != null), one(r.forwards() > 0),
                     one(r.cancelledAt() != null), one(r.firstBookedAt() != null), one(r.seenAt() != null),
                     one(r.outcomeAt() != null), one(r.acknowledgedAt() != null), one(r.slaMet()),
                     one(r.slaMissed()), r.noShows(), r.reschedules(),
-                    one(r.holdSeconds() > 0 || r.holdStartedAt() != null), r.holdSeconds());
+                    one(r.holdSeconds() > 0 || r.holdStartedAt() != null), r.holdSeconds(), r.visitsCancelled(),
+                    r.visitsCancelledBySender(), r.visitsCancelledByRecipient(), one(r.leaked()),
+                    r.declinedAt() == null ? Tally.EMPTY : Tally.EMPTY.plus(r.declineCategory(), 1),
+                    r.forwardCategories());
         }
 
         Counts plus(Counts o, int sign) {
@@ -36,7 +41,11 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                     booked + sign * o.booked, seen + sign * o.seen, outcomes + sign * o.outcomes,
                     acknowledged + sign * o.acknowledged, slaMet + sign * o.slaMet, slaMissed + sign * o.slaMissed,
                     noShows + sign * o.noShows, reschedules + sign * o.reschedules, held + sign * o.held,
-                    holdSeconds + sign * o.holdSeconds);
+                    holdSeconds + sign * o.holdSeconds, visitsCancelled + sign * o.visitsCancelled,
+                    visitsCancelledBySender + sign * o.visitsCancelledBySender,
+                    visitsCancelledByRecipient + sign * o.visitsCancelledByRecipient, leaked + sign * o.leaked,
+                    declinedByCategory.plus(o.declinedByCategory, sign),
+                    forwardedByCategory.plus(o.forwardedByCategory, sign));
         }
 
         private static int one(boolean yes) {
@@ -49,10 +58,10 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
      * patient came to (seen), to the outcome; outcome to acknowledged; sent to acknowledged (the loop closed).
      */
     record Turnarounds(Histogram triage, Histogram booked, Histogram seen, Histogram outcome, Histogram acknowledge,
-                       Histogram closed) {
+                       Histogram closed, Histogram slot) {
 
         static final Turnarounds NONE = new Turnarounds(Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY,
-                Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY);
+                Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY, Histogram.EMPTY);
 
         static Turnarounds of(AnalyticsReferral r) {
             return NONE.plus(r, 1);
@@ -64,12 +73,14 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                     add(seen, AnalyticsReferral.between(r.sentAt(), r.seenAt()), sign),
                     add(outcome, AnalyticsReferral.between(r.sentAt(), r.outcomeAt()), sign),
                     add(acknowledge, AnalyticsReferral.between(r.outcomeAt(), r.acknowledgedAt()), sign),
-                    add(closed, AnalyticsReferral.between(r.sentAt(), r.acknowledgedAt()), sign));
+                    add(closed, AnalyticsReferral.between(r.sentAt(), r.acknowledgedAt()), sign),
+                    add(slot, AnalyticsReferral.between(r.sentAt(), r.firstSlotAt()), sign));
         }
 
         Turnarounds plus(Turnarounds o) {
             return new Turnarounds(triage.plus(o.triage), booked.plus(o.booked), seen.plus(o.seen),
-                    outcome.plus(o.outcome), acknowledge.plus(o.acknowledge), closed.plus(o.closed));
+                    outcome.plus(o.outcome), acknowledge.plus(o.acknowledge), closed.plus(o.closed),
+                    slot.plus(o.slot));
         }
 
         private static Histogram add(Histogram histogram, Duration duration, int sign) {
@@ -98,12 +109,19 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
             .column("reschedules", m -> m.counts.reschedules)
             .column("held", m -> m.counts.held)
             .column("hold_seconds", m -> m.counts.holdSeconds)
+            .column("visits_cancelled", m -> m.counts.visitsCancelled)
+            .column("visits_cancelled_by_sender", m -> m.counts.visitsCancelledBySender)
+            .column("visits_cancelled_by_recipient", m -> m.counts.visitsCancelledByRecipient)
+            .column("leaked", m -> m.counts.leaked)
+            .json("declined_by_category", m -> m.counts.declinedByCategory.json())
+            .json("forwarded_by_category", m -> m.counts.forwardedByCategory.json())
             .json("triage_hist", m -> m.turnarounds.triage.json())
             .json("booked_hist", m -> m.turnarounds.booked.json())
             .json("seen_hist", m -> m.turnarounds.seen.json())
             .json("outcome_hist", m -> m.turnarounds.outcome.json())
             .json("acknowledge_hist", m -> m.turnarounds.acknowledge.json())
             .json("closed_hist", m -> m.turnarounds.closed.json())
+            .json("slot_hist", m -> m.turnarounds.slot.json())
             .key("sender_org", "recipient_org", "service", "priority", "month")
             .reader(rs -> new AnalyticsMonth(
                     new Key(rs.getString("sender_org"), rs.getString("recipient_org"), rs.getString("service"),
@@ -112,12 +130,16 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                             rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
                             rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"),
                             rs.getInt("sla_missed"), rs.getInt("no_shows"), rs.getInt("reschedules"),
-                            rs.getInt("held"), rs.getLong("hold_seconds")),
+                            rs.getInt("held"), rs.getLong("hold_seconds"), rs.getInt("visits_cancelled"),
+                            rs.getInt("visits_cancelled_by_sender"), rs.getInt("visits_cancelled_by_recipient"),
+                            rs.getInt("leaked"), Tally.parse(rs.getString("declined_by_category")),
+                            Tally.parse(rs.getString("forwarded_by_category"))),
                     new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
                             Histogram.parse(rs.getString("booked_hist")), Histogram.parse(rs.getString("seen_hist")),
                             Histogram.parse(rs.getString("outcome_hist")),
                             Histogram.parse(rs.getString("acknowledge_hist")),
-                            Histogram.parse(rs.getString("closed_hist")))));
+                            Histogram.parse(rs.getString("closed_hist")),
+                            Histogram.parse(rs.getString("slot_hist")))));
 
     static Key keyOf(AnalyticsReferral r) {
         return new Key(r.senderOrg(), r.recipientOrg(), r.service(), r.priority(), r.month());

@@ -1,9 +1,15 @@
 package dev.careloop.query.analytics;
 
+import dev.careloop.api.MetadataKeys;
+import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentFulfilled;
+import dev.careloop.api.appointment.AppointmentProposed;
+import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.appointment.PatientArrived;
 import dev.careloop.api.referral.*;
+import dev.careloop.query.ReadModels;
+import dev.careloop.query.replay.Column;
 import dev.careloop.query.replay.Rows;
 import dev.careloop.query.replay.Stores;
 import org.axonframework.config.ProcessingGroup;
@@ -27,6 +33,7 @@ import java.util.function.UnaryOperator;
 class AnalyticsProjection {
 
     static final String GROUP = "analytics";
+    private static final Column<AnalyticsReferral> RESEND_KEY = AnalyticsReferral.TABLE.column("resend_key");
 
     private final Rows<AnalyticsReferral> referrals;
     private final Rows<AnalyticsMonth> months;
@@ -42,9 +49,38 @@ class AnalyticsProjection {
             return;
         }
         String priority = e.priority() == null ? Priority.ROUTINE.code() : e.priority().code();
-        change(null, AnalyticsReferral.sent(e.referralId(), message.getSequenceNumber(), e.initiatorOrganisation(),
-                e.recipientOrganisation(), e.service() == null ? "" : e.service(), priority, message.getTimestamp(),
-                e.slaDueAt()));
+        String service = e.service() == null ? "" : e.service();
+        String resendKey = AnalyticsReferral.resendKey(e.patientId(), service);
+        AnalyticsReferral sent = AnalyticsReferral.sent(e.referralId(), message.getSequenceNumber(),
+                e.initiatorOrganisation(), e.recipientOrganisation(), service, priority, message.getTimestamp(),
+                e.slaDueAt(), resendKey);
+        change(null, sent);
+        // Earlier referrals of the patient for the service, declined or cancelled, are re-sent by this one.
+        for (AnalyticsReferral earlier : sameRequest(sent)) {
+            if (earlier.resentBy(sent.sentAt())) {
+                change(earlier, earlier.resent(sent.sentAt()));
+            }
+        }
+    }
+
+    /** A referral declined or cancelled: re-sent already if a later one for the patient and service came in time. */
+    private AnalyticsReferral resentSince(AnalyticsReferral ended) {
+        AnalyticsReferral r = ended;
+        for (AnalyticsReferral other : sameRequest(ended)) {
+            if (r.resentBy(other.sentAt())) {
+                r = r.resent(other.sentAt());
+            }
+        }
+        return r;
+    }
+
+    /** The other referrals of the same patient for the same service (by the one-way key). */
+    private java.util.List<AnalyticsReferral> sameRequest(AnalyticsReferral r) {
+        if (r.resendKey() == null) {
+            return java.util.List.of();
+        }
+        return referrals.findAll(RESEND_KEY, r.resendKey()).stream()
+                .filter(other -> !other.referralId().equals(r.referralId())).toList();
     }
 
     @EventHandler
@@ -54,12 +90,12 @@ class AnalyticsProjection {
 
     @EventHandler
     void on(ReferralDeclined e, DomainEventMessage<?> message) {
-        apply(e, message, r -> r.declined(message.getTimestamp()));
+        apply(e, message, r -> resentSince(r.declined(message.getTimestamp(), e.category())));
     }
 
     @EventHandler
     void on(ReferralForwarded e, DomainEventMessage<?> message) {
-        apply(e, message, r -> r.forwardedTo(e.toOrganisation()));
+        apply(e, message, r -> r.forwardedTo(e.toOrganisation(), e.category()));
     }
 
     @EventHandler
@@ -70,11 +106,6 @@ class AnalyticsProjection {
     @EventHandler
     void on(InformationProvided e, DomainEventMessage<?> message) {
         apply(e, message, r -> r.resumed(message.getTimestamp()));
-    }
-
-    @EventHandler
-    void on(VisitScheduled e, DomainEventMessage<?> message) {
-        apply(e, message, r -> r.booked(message.getTimestamp()));
     }
 
     @EventHandler
@@ -99,7 +130,46 @@ class AnalyticsProjection {
 
     @EventHandler
     void on(CancellationConfirmed e, DomainEventMessage<?> message) {
-        apply(e, message, r -> r.cancelled(message.getTimestamp()));
+        apply(e, message, r -> resentSince(r.cancelled(message.getTimestamp())));
+    }
+
+    /** Who asked: the organisation that acted (the sender, the recipient, or neither: CareLoop itself). */
+    @EventHandler
+    void on(VisitCancelled e, DomainEventMessage<?> message) {
+        String by = ReadModels.text(message.getMetaData(), MetadataKeys.ORGANISATION);
+        apply(e, message, r -> r.visitCancelledBy(by));
+    }
+
+    /** Slots offered or booked: the earliest start is the soonest the patient could be seen. */
+    @EventHandler
+    void on(VisitScheduled e, DomainEventMessage<?> message) {
+        apply(e, message, r -> r.booked(message.getTimestamp())
+                .slotOffered(e.appointment() == null ? null : e.appointment().start()));
+    }
+
+    @EventHandler
+    void on(AppointmentProposed e, EventMessage<?> message) {
+        if (e.slots() != null) {
+            e.slots().stream().map(Slot::start).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+                    .ifPresent(start -> slotOffered(e.referralId(), start));
+        }
+    }
+
+    @EventHandler
+    void on(AppointmentBooked e, EventMessage<?> message) {
+        if (e.slot() != null) {
+            slotOffered(e.referralId(), e.slot().start());
+        }
+    }
+
+    private void slotOffered(String referralId, Instant start) {
+        if (referralId == null || start == null) {
+            return;
+        }
+        AnalyticsReferral r = referrals.find(referralId);
+        if (r != null) {
+            change(r, r.slotOffered(start));
+        }
     }
 
     @EventHandler

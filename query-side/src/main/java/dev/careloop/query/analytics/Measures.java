@@ -11,7 +11,9 @@ import java.util.Map;
 record Measures(int referrals, int accepted, int declined, int forwarded, int cancelled, int booked, int seen,
                 int outcomes, int acknowledged, int slaMet, int slaMissed, Double slaMetRate, int noShows,
                 int reschedules, int held, double holdHours, int targetDays, long loopsClosed, Double loopClosureRate,
-                Map<String, Turnaround> turnarounds) {
+                Map<String, Turnaround> turnarounds, Map<String, Integer> declinedByCategory,
+                Map<String, Integer> forwardedByCategory, int visitsCancelled, int visitsCancelledBySender,
+                int visitsCancelledByRecipient, int leaked, Double leakageRate, int leakageDays) {
 
     /** One turnaround: how many referrals reached the step, and the median and 90th percentile in hours. */
     record Turnaround(long count, Long medianHours, Long p90Hours) {
@@ -30,11 +32,15 @@ record Measures(int referrals, int accepted, int declined, int forwarded, int ca
         turnarounds.put("sentToOutcome", Turnaround.of(t.outcome()));
         turnarounds.put("outcomeToAcknowledged", Turnaround.of(t.acknowledge()));
         turnarounds.put("sentToAcknowledged", Turnaround.of(t.closed()));
+        turnarounds.put("sentToEarliestSlot", Turnaround.of(t.slot()));
         return new Measures(c.referrals(), c.accepted(), c.declined(), c.forwarded(), c.cancelled(), c.booked(),
                 c.seen(), c.outcomes(), c.acknowledged(), c.slaMet(), c.slaMissed(),
                 rate(c.slaMet(), c.referrals()), c.noShows(), c.reschedules(), c.held(),
                 Math.round(c.holdSeconds() / 36.0) / 100.0, targetDays, closed,
-                rate(closed, c.referrals() - c.declined() - c.cancelled()), turnarounds);
+                rate(closed, c.referrals() - c.declined() - c.cancelled()), turnarounds,
+                c.declinedByCategory().counts(), c.forwardedByCategory().counts(), c.visitsCancelled(),
+                c.visitsCancelledBySender(), c.visitsCancelledByRecipient(), c.leaked(),
+                rate(c.leaked(), c.declined() + c.cancelled()), AnalyticsReferral.LEAKAGE_DAYS);
     }
 
     /** A share rounded to 4 decimals, or null when there is nothing to share out. */

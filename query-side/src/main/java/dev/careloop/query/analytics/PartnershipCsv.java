@@ -12,7 +12,9 @@ final class PartnershipCsv {
             + "cancelled,booked,seen,outcomes,acknowledged,sla_met,sla_missed,no_shows,reschedules,held,hold_hours,"
             + "loops_closed,loop_closure_rate,accepted_median_hours,accepted_p90_hours,booked_median_hours,"
             + "booked_p90_hours,seen_median_hours,seen_p90_hours,outcome_median_hours,outcome_p90_hours,"
-            + "acknowledged_median_hours,acknowledged_p90_hours,closed_median_hours,closed_p90_hours";
+            + "acknowledged_median_hours,acknowledged_p90_hours,closed_median_hours,closed_p90_hours,"
+            + "earliest_slot_median_hours,earliest_slot_p90_hours,visits_cancelled,visits_cancelled_by_sender,"
+            + "visits_cancelled_by_recipient,leaked";
 
     private PartnershipCsv() {
     }
@@ -34,6 +36,10 @@ final class PartnershipCsv {
             for (Measures.Turnaround t : x.turnarounds().values()) {
                 csv.append(',').append(t.medianHours() == null ? "" : t.medianHours())
                         .append(',').append(t.p90Hours() == null ? "" : t.p90Hours());
+            }
+            for (Object value : List.of(x.visitsCancelled(), x.visitsCancelledBySender(),
+                    x.visitsCancelledByRecipient(), x.leaked())) {
+                csv.append(',').append(value);
             }
             csv.append("\r\n");
         }

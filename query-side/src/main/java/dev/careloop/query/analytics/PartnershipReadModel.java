@@ -38,6 +38,18 @@ class PartnershipReadModel {
     record Overview(String organisation, String from, String to, int targetDays, List<Partnership> partnerships) {
     }
 
+    /**
+     * One partnership of the network, seen from {@code organisation} (the first of the two by id): the same figures
+     * as {@link Partnership}, with both organisations named.
+     */
+    record NetworkPartnership(String organisation, String partner, int sent, int received, int balance,
+                              Double reciprocity, Double loopClosureRate, Measures outgoing, Measures incoming) {
+    }
+
+    /** Every partnership of the network (the platform's view). */
+    record Network(String scope, String from, String to, int targetDays, List<NetworkPartnership> partnerships) {
+    }
+
     record MonthLine(String month, String direction, Measures measures) {
     }
 
@@ -45,7 +57,8 @@ class PartnershipReadModel {
     }
 
     record Detail(String organisation, String partner, String from, String to, int targetDays,
-                  Partnership total, List<MonthLine> months, List<ServiceLine> services) {
+                  Partnership total, List<MonthLine> months, List<ServiceLine> services,
+                  List<GoalEvaluation.Result> goals) {
     }
 
     record OpenLoop(String referralId, String direction, String service, String priority, Instant sentAt,
@@ -60,9 +73,28 @@ class PartnershipReadModel {
     record Line(String direction, String partner, AnalyticsMonth month) {
     }
 
+    /** Which referrals of a partnership to count: one service, one priority, or (null) all of them. */
+    record Slice(String service, String priority) {
+        static final Slice ALL = new Slice(null, null);
+
+        /**
+         * A referral names its service by the directory's code or name, in any case (the command side takes
+         * either): this condition on analytics_month.service matches both, with the asked service as its 5
+         * parameters ({@link #serviceArgs}).
+         */
+        static final String SERVICE_MATCH = "lower(service) IN (SELECT lower(?) UNION"
+                + " SELECT lower(code) FROM organisation_service WHERE lower(code) = lower(?) OR lower(name) = lower(?)"
+                + " UNION SELECT lower(name) FROM organisation_service WHERE lower(code) = lower(?)"
+                + " OR lower(name) = lower(?))";
+
+        static List<Object> serviceArgs(String service) {
+            return List.of(service, service, service, service, service);
+        }
+    }
+
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
         Map<String, List<Line>> byPartner = new TreeMap<>();
-        for (Line line : lines(organisation, null, from, to)) {
+        for (Line line : lines(organisation, null, from, to, Slice.ALL)) {
             byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
         }
         List<Partnership> partnerships = new ArrayList<>();
@@ -70,23 +102,90 @@ class PartnershipReadModel {
         return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
     }
 
+    /**
+     * Every pair of organisations that exchanged a referral in the period (or set a goal), each once, seen from the
+     * first of the two by id.
+     */
+    Network network(YearMonth from, YearMonth to, int targetDays) {
+        Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority",
+                rs -> {
+                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+                    String sender = m.key().senderOrg();
+                    String recipient = m.key().recipientOrg();
+                    boolean senderFirst = sender.compareTo(recipient) < 0;
+                    String first = senderFirst ? sender : recipient;
+                    String second = senderFirst ? recipient : sender;
+                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new ArrayList<>())
+                            .add(new Line(senderFirst ? OUTGOING : INCOMING, second, m));
+                }, from.atDay(1), to.atDay(1));
+        List<NetworkPartnership> pairs = new ArrayList<>();
+        byPair.forEach((first, partners) -> partners.forEach((second, lines) -> {
+            Partnership p = partnership(second, lines, targetDays);
+            pairs.add(new NetworkPartnership(first, second, p.sent(), p.received(), p.balance(), p.reciprocity(),
+                    p.loopClosureRate(), p.outgoing(), p.incoming()));
+        }));
+        return new Network("network", from.toString(), to.toString(), targetDays, pairs);
+    }
+
     /** Null when the two organisations never exchanged a referral. */
     Detail detail(String organisation, String partner, YearMonth from, YearMonth to, int targetDays) {
+        return detail(organisation, partner, from, to, targetDays, Slice.ALL);
+    }
+
+    /** Null when the two organisations never exchanged a referral; the figures of the slice's referrals only. */
+    Detail detail(String organisation, String partner, YearMonth from, YearMonth to, int targetDays, Slice slice) {
         if (!exists(organisation, partner)) {
             return null;
         }
-        List<Line> lines = lines(organisation, partner, from, to);
+        List<Line> lines = lines(organisation, partner, from, to, slice);
         return new Detail(organisation, partner, from.toString(), to.toString(), targetDays,
                 partnership(partner, lines, targetDays),
                 grouped(lines, l -> YearMonth.from(l.month().key().month()).toString(), targetDays).entrySet().stream()
                         .map(e -> new MonthLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList(),
                 grouped(lines, l -> l.month().key().service(), targetDays).entrySet().stream()
-                        .map(e -> new ServiceLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList());
+                        .map(e -> new ServiceLine(e.getKey().name(), e.getKey().direction(), e.getValue())).toList(),
+                goalRows(organisation, partner).stream().filter(PartnershipGoalRow::active)
+                        .map(g -> GoalEvaluation.evaluate(g, organisation, lines, from, to)).toList());
+    }
+
+    /** The goals of the partnership, set by either organisation, active and withdrawn, oldest first. */
+    List<PartnershipGoalRow> goalRows(String organisation, String partner) {
+        return jdbc.query("SELECT * FROM partnership_goal WHERE (organisation = ? AND partner_org = ?)"
+                        + " OR (organisation = ? AND partner_org = ?) ORDER BY set_at, goal_id",
+                (rs, n) -> PartnershipGoalRow.TABLE.reader().read(rs), organisation, partner, partner, organisation);
+    }
+
+    /** The goals of the partnership as the caller sees them; null when there is no such partnership. */
+    List<dev.careloop.api.partnership.PartnershipGoalView> goals(String organisation, String partner) {
+        if (!exists(organisation, partner)) {
+            return null;
+        }
+        return goalRows(organisation, partner).stream().map(g -> g.view(organisation)).toList();
+    }
+
+    /** One goal as {@code organisation} sees it, if it is one of the goal's partnership. */
+    java.util.Optional<dev.careloop.api.partnership.PartnershipGoalView> goal(String goalId, String organisation) {
+        return jdbc.query("SELECT * FROM partnership_goal WHERE goal_id = ?",
+                        (rs, n) -> PartnershipGoalRow.TABLE.reader().read(rs), goalId).stream()
+                .filter(g -> g.partyIs(organisation)).findFirst().map(g -> g.view(organisation));
+    }
+
+    /** The measures of some month rows summed. */
+    static Measures measuresOf(List<Line> lines, int targetDays) {
+        Sum sum = new Sum();
+        lines.forEach(l -> sum.add(l.month()));
+        return sum.measures(targetDays);
     }
 
     /** The rows behind the detail, one per direction, service, priority and month (the CSV download). */
     List<Line> rows(String organisation, String partner, YearMonth from, YearMonth to) {
-        return exists(organisation, partner) ? lines(organisation, partner, from, to) : null;
+        return rows(organisation, partner, from, to, Slice.ALL);
+    }
+
+    List<Line> rows(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
+        return exists(organisation, partner) ? lines(organisation, partner, from, to, slice) : null;
     }
 
     /** Null when the two organisations never exchanged a referral. */
@@ -138,23 +237,35 @@ class PartnershipReadModel {
         if (organisation.equals(partner)) {
             return false;
         }
+        // Referrals exchanged, or a goal set by either of the two.
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM analytics_month WHERE referrals > 0"
-                        + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))",
-                Boolean.class, organisation, partner, partner, organisation));
+                        + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))"
+                        + " OR EXISTS (SELECT 1 FROM partnership_goal WHERE (organisation = ? AND partner_org = ?)"
+                        + " OR (organisation = ? AND partner_org = ?))",
+                Boolean.class, organisation, partner, partner, organisation, organisation, partner, partner,
+                organisation));
     }
 
-    /** The caller's months in the period, with one partner or all (pairs with itself left out). */
-    private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to) {
+    /** The caller's months in the period, with one partner or all (pairs with itself left out), of a slice. */
+    private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
         String sql = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ? AND "
                 + (partner == null
                 ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
                 : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
+                + (slice.service() == null ? "" : " AND " + Slice.SERVICE_MATCH)
+                + (slice.priority() == null ? "" : " AND priority = ?")
                 + " ORDER BY month, sender_org, recipient_org, service, priority";
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
         if (partner == null) {
             args.addAll(List.of(organisation, organisation));
         } else {
             args.addAll(List.of(organisation, partner, partner, organisation));
+        }
+        if (slice.service() != null) {
+            args.addAll(Slice.serviceArgs(slice.service()));
+        }
+        if (slice.priority() != null) {
+            args.add(slice.priority());
         }
         return jdbc.query(sql, (rs, n) -> {
             AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);

@@ -50,10 +50,18 @@ class AuditController {
         this.search = search;
     }
 
-    /** What an officer's search matched, with the scope it was answered in. */
+    /**
+     * What an officer's search matched, with the scope it was answered in, and whether the officers' own lookups
+     * (oversight) are among the entries or were left out.
+     */
     record SearchResult(List<AuditReadModel.Entry> items, int page, int size, long totalItems, int totalPages,
-                        String scope) {
+                        String scope, boolean oversightIncluded) {
     }
+
+    static final String INCLUDE_OVERSIGHT = "the compliance officers' own lookups (reads of the audit trail, "
+            + "AuditTrailRead, and their reads of patient data for purpose HCOMPL) are accesses and stay accounted "
+            + "for; true lists them, false leaves them out. Unset: left out of a patient's history (patient given, "
+            + "unless type names AuditTrailRead), listed in every other search";
 
     record Accounting(String patientId, Instant from, Instant to, String scope,
                       List<AuditReadModel.Disclosure> disclosures) {
@@ -62,7 +70,8 @@ class AuditController {
     @GetMapping
     @Operation(summary = "Search the audit trail (role compliance): entries of your organisation's work, or all "
             + "of it for a platform compliance officer; every filter optional and combined with AND; from "
-            + "inclusive, to exclusive; sort=time,asc|desc. This read is itself audited (AuditTrailRead).")
+            + "inclusive, to exclusive; sort=time,asc|desc; a patient's history leaves out the officers' own lookups "
+            + "unless includeOversight=true. This read is itself audited (AuditTrailRead).")
     SearchResult search(Actor actor,
                         @RequestParam(required = false) @Parameter(description = PATIENT) String patient,
                         @RequestParam(required = false) @Parameter(description = "acting user (token subject)")
@@ -84,12 +93,14 @@ class AuditController {
                         String request,
                         @RequestParam(required = false) @Parameter(description = FROM) String from,
                         @RequestParam(required = false) @Parameter(description = TO) String to,
+                        @RequestParam(required = false) @Parameter(description = INCLUDE_OVERSIGHT)
+                        String includeOversight,
                         @RequestParam(defaultValue = "time,asc") @Pattern(regexp = "time(,(asc|desc))?") String sort,
                         @RequestParam(defaultValue = "0") @Min(0) int page,
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         ComplianceScope.Officer officer = scope.of(actor);
         var asked = new AuditFilters.Asked(patient, user, organisation, referral, record, appointment, type, client,
-                purpose, request, from, to);
+                purpose, request, from, to, includeOversight);
         AuditReadModel.Filter filter = filters.filter(officer, asked);
         // Reads of patient data (the access log) only when asked for: type=ReadAccess.
         AuditReadModel.Page found = search.search(officer, filter, !sort.endsWith(",desc"), page, size);
@@ -99,7 +110,7 @@ class AuditController {
         query.put("size", size);
         trail.read(officer, "search", query, found.items().size());
         return new SearchResult(found.items(), found.page(), found.size(), found.totalItems(), found.totalPages(),
-                scopeName(officer));
+                scopeName(officer), filter.includeOversight());
     }
 
     @GetMapping("/disclosures")

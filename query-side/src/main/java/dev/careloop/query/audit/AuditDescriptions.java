@@ -67,6 +67,9 @@ final class AuditDescriptions {
                     + "were replaced"),
             entry("PatientRekeyed", "{actor} named the patient of {label} by the keyed id {newPatientId} "
                     + "instead of the unkeyed id {oldPatientId}"),
+            entry("PartnershipGoalSet", "{actor} set a goal on its partnership with {partner}: {measure} "
+                    + "{comparison} {target}"),
+            entry("PartnershipGoalWithdrawn", "{actor} withdrew goal {label} on its partnership with {partner}"),
             entry("AuditTrailRead", "{officer} of {organisation} read the audit trail ({operation}): "
                     + "{entriesReturned} entries"));
 

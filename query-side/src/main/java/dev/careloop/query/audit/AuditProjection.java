@@ -5,6 +5,7 @@ import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.appointment.AppointmentEvent;
 import dev.careloop.api.audit.AuditTrailRead;
 import dev.careloop.api.disclosure.DisclosedToPartner;
+import dev.careloop.api.partnership.PartnershipGoalEvent;
 import dev.careloop.api.privacy.PatientErased;
 import dev.careloop.api.privacy.PatientRekeyed;
 import dev.careloop.api.record.RecordEvent;
@@ -176,6 +177,14 @@ class AuditProjection implements PatientScrub {
         record(kind, e.aggregateId(), null, e, message, true);
     }
 
+    /** A partnership goal set or withdrawn: an entry of the goal, seen by both organisations of the partnership. */
+    @EventHandler
+    void on(PartnershipGoalEvent e, EventMessage<?> message) {
+        record(AuditEntryKind.PARTNERSHIP, e.goalId(), null, e, message, false);
+        parties.put(new Party(e.goalId(), e.organisation()));
+        parties.put(new Party(e.goalId(), e.partner()));
+    }
+
     /** Reads of the trail are entries of the trail; only the reader's organisation sees them. */
     @EventHandler
     void on(AuditTrailRead e, EventMessage<?> message) {
@@ -240,7 +249,9 @@ class AuditProjection implements PatientScrub {
         ObjectNode details = json.valueToTree(payload);
         boolean ownEvent = message instanceof DomainEventMessage<?> domain
                 && aggregateId.equals(domain.getAggregateIdentifier()) && domain.getType() != null;
-        boolean ofAggregate = kind != AuditEntryKind.AUDIT && kind != AuditEntryKind.PATIENT;
+        // A partnership goal concerns no patient: nothing to remember about it, nothing to fill in later.
+        boolean ofAggregate = kind != AuditEntryKind.AUDIT && kind != AuditEntryKind.PATIENT
+                && kind != AuditEntryKind.PARTNERSHIP;
         String patientId = kind == AuditEntryKind.PATIENT ? aggregateId
                 : text(details.path("patient").path("patientId"));
         String referralId = text(details.path("referralId"));

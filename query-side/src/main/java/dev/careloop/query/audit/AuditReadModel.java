@@ -29,11 +29,24 @@ public class AuditReadModel {
     static final Map<String, String> DISCLOSURE_CHANNELS = Map.of("RecordDisclosed", "record-download",
             "DisclosedToPartner", "partner-ehr");
 
-    /** Every filter optional; {@code from} inclusive, {@code to} exclusive. */
+    /**
+     * Every filter optional; {@code from} inclusive, {@code to} exclusive. {@code includeOversight} false leaves out
+     * the compliance officers' own lookups ({@link #OVERSIGHT_EVENT}, and the access log's oversight reads): still
+     * accounted for, only not listed.
+     */
     public record Filter(String patientId, String user, String organisation, String referralId, String recordId,
                   String appointmentId, List<String> types, String client, String purposeOfUse, String requestId,
-                  Instant from, Instant to) {
+                  Instant from, Instant to, boolean includeOversight) {
+
+        /** The same filter, oversight included or not. */
+        public Filter withOversight(boolean included) {
+            return new Filter(patientId, user, organisation, referralId, recordId, appointmentId, types, client,
+                    purposeOfUse, requestId, from, to, included);
+        }
     }
+
+    /** The event of an officer's read of the audit trail itself: oversight, as the access log's oversight reads. */
+    static final String OVERSIGHT_EVENT = "AuditTrailRead";
 
     public record Entry(long globalIndex, String eventId, Instant occurredAt, String eventType, String description,
                  String aggregateType, String aggregateId, Long sequence, String referralId, String recordId,
@@ -100,7 +113,7 @@ public class AuditReadModel {
     public boolean knows(ComplianceScope.Officer officer, String patientId) {
         List<Object> args = new ArrayList<>();
         String where = where(officer, new Filter(patientId, null, null, null, null, null, null, null, null, null,
-                null, null), args);
+                null, null, true), args);
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM audit_entry e WHERE " + where
                 + ")", Boolean.class, args.toArray()));
     }
@@ -108,7 +121,7 @@ public class AuditReadModel {
     List<Disclosure> disclosures(ComplianceScope.Officer officer, String patientId, Instant from, Instant to) {
         List<Object> args = new ArrayList<>();
         String where = where(officer, new Filter(patientId, null, null, null, null, null,
-                List.copyOf(DISCLOSURE_CHANNELS.keySet()), null, null, null, from, to), args);
+                List.copyOf(DISCLOSURE_CHANNELS.keySet()), null, null, null, from, to, true), args);
         return jdbc.query("SELECT * FROM audit_entry e WHERE " + where + " ORDER BY e.occurred_at, e.global_index",
                 (rs, i) -> {
                     JsonNode details = json.readTree(rs.getString("details"));
@@ -198,6 +211,9 @@ public class AuditReadModel {
         if (f.types() != null && !f.types().isEmpty() && !f.types().contains(EVERY_EVENT_TYPE)) {
             where.append(" AND e.event_type = ANY(?::text[])");
             args.add(f.types().toArray(String[]::new));
+        }
+        if (!f.includeOversight()) {
+            where.append(" AND e.event_type <> '").append(OVERSIGHT_EVENT).append("'");
         }
         if (f.from() != null) {
             where.append(" AND e.occurred_at >= ?");

@@ -1,6 +1,7 @@
 package dev.careloop.query.audit;
 
 import dev.careloop.api.Actor;
+import dev.careloop.api.PurposeOfUse;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
@@ -30,6 +31,16 @@ class ReadAccessEntries {
     /** The patient of the referral, record or appointment a read named, as the audit trail knows it. */
     private static final String SUBJECTS_PATIENT = "(SELECT s.patient_id FROM audit_subject s "
             + "WHERE s.aggregate_id = split_part(a.resource_id, '/', 1))";
+
+    /**
+     * SQL true for a read made for compliance oversight: by a compliance officer (the compliance role and no clinical
+     * one: a person who also treats is never hidden by this) for purpose HCOMPL, as the console's own patient lookups.
+     * Roles are stored sorted and comma-joined.
+     */
+    static final String OVERSIGHT_READ = "(a.purpose_of_use = '" + PurposeOfUse.COMPLIANCE + "'"
+            + " AND (',' || a.roles || ',') LIKE '%," + Actor.COMPLIANCE + ",%'"
+            + " AND (',' || a.roles || ',') NOT LIKE '%," + Actor.CLINICIAN + ",%'"
+            + " AND (',' || a.roles || ',') NOT LIKE '%," + Actor.COORDINATOR + ",%')";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -62,7 +73,8 @@ class ReadAccessEntries {
         int upTo = (page + 1) * size;
         AuditReadModel.Page found = events.search(officer, new AuditReadModel.Filter(filter.patientId(),
                 filter.user(), filter.organisation(), filter.referralId(), filter.recordId(), filter.appointmentId(),
-                eventTypes, filter.client(), filter.purposeOfUse(), filter.requestId(), filter.from(), filter.to()),
+                eventTypes, filter.client(), filter.purposeOfUse(), filter.requestId(), filter.from(), filter.to(),
+                filter.includeOversight()),
                 ascending, 0, upTo);
         List<AuditReadModel.Entry> merged = new ArrayList<>(found.items());
         merged.addAll(reads(officer, where, args, ascending, 0, upTo));
@@ -82,7 +94,8 @@ class ReadAccessEntries {
         selectArgs.add(limit);
         selectArgs.add(offset);
         String direction = ascending ? " ASC" : " DESC";
-        return jdbc.query("SELECT a.*, " + party + " AS party, " + SUBJECTS_PATIENT + " AS subjects_patient "
+        return jdbc.query("SELECT a.*, " + party + " AS party, " + SUBJECTS_PATIENT + " AS subjects_patient, "
+                + OVERSIGHT_READ + " AS oversight "
                 + "FROM access_entry a WHERE " + where
                 + " ORDER BY a.accessed_at" + direction + ", a.position" + direction + " LIMIT ? OFFSET ?",
                 (rs, i) -> entry(rs), selectArgs.toArray());
@@ -111,6 +124,7 @@ class ReadAccessEntries {
         }
         details.put("outcome", allowed ? "allowed" : "refused");
         details.put("reason", reason);
+        details.put("oversight", rs.getBoolean("oversight"));
         String organisation = rs.getString("organisation");
         String description = !allowed ? organisation + " was refused a read of " + type + " " + id + ": " + reason
                 : action.equals("E") ? organisation + " searched " + type + " (" + rs.getString("query") + "): "
@@ -163,6 +177,9 @@ class ReadAccessEntries {
         AuditReadModel.equal(where, args, "a.client", f.client());
         AuditReadModel.equal(where, args, "a.purpose_of_use", f.purposeOfUse());
         AuditReadModel.equal(where, args, "a.request_id", f.requestId());
+        if (!f.includeOversight()) {
+            where.append(" AND NOT ").append(OVERSIGHT_READ);
+        }
         if (f.from() != null) {
             where.append(" AND a.accessed_at >= ?");
             args.add(Timestamp.from(f.from()));

@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * Who took part in a referral, over time: the initiator, and each recipient from the event that made it one
  * (sent, or forwarded to it) until the forward that handed the referral on ({@code until...} null: still its
- * recipient). Sequences are the referral's event sequence numbers (its version is the sequence + 1).
+ * recipient). Sequences are the referral's event sequence numbers (its version is the sequence + 1). {@code patientId}:
+ * the referral's pseudonymous patient id as its view has it now (null while there is no view), for the access log,
+ * so that a read can hand its entry to the log as soon as it is authorised.
  */
-public record ReferralParties(List<Party> parties) {
+public record ReferralParties(List<Party> parties, String patientId) {
 
     public record Party(String organisation, String role, long sinceSequence, Instant since, Long untilSequence,
                         Instant until) {

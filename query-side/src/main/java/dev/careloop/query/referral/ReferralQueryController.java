@@ -246,11 +246,15 @@ class ReferralQueryController {
     @Operation(summary = "The referral as it is now (to a recipient that forwarded it on: as it was when it did); "
             + "ETag is its version")
     ResponseEntity<ReferralView> get(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor, "Referral");
+        Decision decided = access(id, actor, "Referral");
+        // Authorised: the entry goes to the log now, and is committed while the referral is loaded.
+        AccessLog.Recording entry = decided.patientId() == null ? null : accessLog.enqueue(
+                ReadAccess.read(actor, ReadAccess.REST, "Referral", id, decided.patientId()));
         // A former recipient reads the referral as it left it, and can no longer act on it.
-        ReferralView view = (endedAt == null ? readModel.find(id, actor)
-                : asOf.atVersion(id, endedAt + 1)).orElseThrow(() -> refused(actor, "Referral", id, "no such referral"));
-        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "Referral", id, view.patient().patientId()));
+        ReferralView view = (decided.endedAt() == null ? readModel.find(id, actor)
+                : asOf.atVersion(id, decided.endedAt() + 1)).orElseThrow(() -> refused(actor, "Referral", id,
+                "no such referral"));
+        answered(entry, ReadAccess.read(actor, ReadAccess.REST, "Referral", id, view.patient().patientId()));
         return ResponseEntity.ok().eTag(Long.toString(view.version())).body(view);
     }
 
@@ -258,23 +262,39 @@ class ReferralQueryController {
     @Operation(summary = "Every event of the referral: what, who, for which organisation, when, why (to a "
             + "recipient that forwarded it on: up to its forward)")
     List<ReferralReadModel.TimelineEntry> timeline(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor, "ReferralTimeline");
-        if (endedAt == null) {
+        Decision decided = access(id, actor, "ReferralTimeline");
+        AccessLog.Recording entry = decided.patientId() == null ? null : accessLog.enqueue(
+                ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id, decided.patientId()));
+        if (decided.endedAt() == null) {
             ReferralView view = readModel.find(id, actor.organisation())
                     .orElseThrow(() -> refused(actor, "ReferralTimeline", id, "no such referral"));
-            accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id,
+            List<ReferralReadModel.TimelineEntry> timeline = readModel.timeline(id);
+            answered(entry, ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id,
                     view.patient().patientId()));
-            return readModel.timeline(id);
+            return timeline;
         }
-        accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id, readModel.patientId(id)));
-        return readModel.timeline(id, endedAt);
+        List<ReferralReadModel.TimelineEntry> timeline = readModel.timeline(id, decided.endedAt());
+        answered(entry, ReadAccess.read(actor, ReadAccess.REST, "ReferralTimeline", id, readModel.patientId(id)));
+        return timeline;
+    }
+
+    /**
+     * Before a read answers: its entry, handed to the log at authorisation, committed; or, when the referral's patient
+     * was not known then (no view yet), {@code late} recorded now.
+     */
+    private void answered(AccessLog.Recording entry, ReadAccess late) {
+        if (entry != null) {
+            entry.await();
+        } else {
+            accessLog.record(late);
+        }
     }
 
     @GetMapping("/{id}/parties")
     @Operation(summary = "Who takes and took part in the referral: the initiator, the current recipient and every "
             + "recipient that forwarded it on, with the instant and event sequence its part ended")
     List<ReferralParties.Party> parties(@PathVariable String id, Actor actor) {
-        Long endedAt = access(id, actor, "ReferralParties");
+        Long endedAt = access(id, actor, "ReferralParties").endedAt();
         accessLog.record(ReadAccess.read(actor, ReadAccess.REST, "ReferralParties", id, readModel.patientId(id)));
         List<ReferralParties.Party> parties = readModel.parties(id).parties();
         if (endedAt == null) {
@@ -288,18 +308,23 @@ class ReferralQueryController {
     }
 
     /**
-     * The consent decision for reading referral {@code id} (AccessPolicy): null for everything as it is now, the
-     * sequence of the caller's forward for a former recipient; a 404 for anyone else, accounted for as refused
-     * with the policy's reason.
+     * The consent decision for reading referral {@code id} (AccessPolicy): {@code endedAt} null for everything as it
+     * is now, the sequence of the caller's forward for a former recipient; a 404 for anyone else, accounted for as
+     * refused with the policy's reason. With the referral's patient, for the access log.
      */
-    private Long access(String id, Actor actor, String resourceType) {
+    private Decision access(String id, Actor actor, String resourceType) {
         ReferralParties parties = readModel.parties(id);
         AccessDecision decision = AccessPolicy.referralRead(parties.relationshipOf(actor.organisation()));
         if (!decision.allowed()) {
             throw refused(actor, resourceType, id, parties.parties().isEmpty() ? "no such referral"
                     : decision.reason());
         }
-        return decision.outcome() == AccessDecision.Outcome.AS_WHEN_LEFT ? parties.endedAt(actor.organisation()) : null;
+        return new Decision(decision.outcome() == AccessDecision.Outcome.AS_WHEN_LEFT
+                ? parties.endedAt(actor.organisation()) : null, parties.patientId());
+    }
+
+    /** An allowed read of a referral: up to which event ({@code endedAt}, null: all of it), and whose it is. */
+    private record Decision(Long endedAt, String patientId) {
     }
 
     /**

@@ -35,7 +35,7 @@ class QuerySideReadModels {
 
     @Bean
     ReadModelTables analyticsTables() {
-        return ReadModelTables.bulk("analytics", "analytics_referral", "analytics_month");
+        return ReadModelTables.bulk("analytics", "analytics_referral", "analytics_month", "partnership_goal");
     }
 
     /** person_seen too: the persons directory's projection reads the same events in the same group. */

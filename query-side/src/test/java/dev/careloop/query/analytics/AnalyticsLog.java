@@ -3,6 +3,7 @@ package dev.careloop.query.analytics;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.partnership.PartnershipGoalEvent;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.ReferralEvent;
 import dev.careloop.api.referral.ReferralSent;
@@ -36,18 +37,41 @@ final class AnalyticsLog {
         return message("Appointment", e.appointmentId(), e, instant);
     }
 
+    DomainEventMessage<Object> at(String instant, PartnershipGoalEvent e) {
+        return message("PartnershipGoal", e.goalId(), e, instant, e.organisation());
+    }
+
+    /** The event as {@code organisation} wrote it (its acting organisation). */
+    DomainEventMessage<Object> by(String organisation, String instant, ReferralEvent e) {
+        return message("Referral", e.referralId(), e, instant, organisation);
+    }
+
     private DomainEventMessage<Object> message(String type, String id, Object payload, String instant) {
+        return message(type, id, payload, instant, "someorg");
+    }
+
+    private DomainEventMessage<Object> message(String type, String id, Object payload, String instant,
+                                               String organisation) {
         long sequence = sequences.merge(id, 1L, Long::sum) - 1;
         return new GenericDomainEventMessage<>(type, id, sequence, payload,
-                Map.of(MetadataKeys.USER, "someone", MetadataKeys.ORGANISATION, "someorg"),
+                Map.of(MetadataKeys.USER, "someone", MetadataKeys.ORGANISATION, organisation),
                 UUID.randomUUID().toString(), Instant.parse(instant));
     }
 
     static ReferralSent sent(String referralId, String from, String to, Priority priority, String slaDueAt) {
+        return sent(referralId, from, to, priority, slaDueAt, "MRN-" + referralId, SERVICE);
+    }
+
+    /** A referral of the patient with medical record number {@code mrn} (at the GP) for {@code service}. */
+    static ReferralSent sentFor(String referralId, String from, String to, String mrn, String service) {
+        return sent(referralId, from, to, Priority.ROUTINE, null, mrn, service);
+    }
+
+    private static ReferralSent sent(String referralId, String from, String to, Priority priority, String slaDueAt,
+                                     String mrn, String service) {
         return new ReferralSent(referralId, "N-" + referralId, "urn:careloop:" + from + ":referral", from, to,
-                TestPatients.patient("urn:careloop:" + from + ":mrn", "MRN-" + referralId, "Ada Lovelace",
-                        LocalDate.of(1980, 1, 2)),
-                priority, SERVICE, REASON, "Seen twice already", slaDueAt == null ? null : Instant.parse(slaDueAt),
+                TestPatients.patient("urn:careloop:" + GP + ":mrn", mrn, "Ada Lovelace", LocalDate.of(1980, 1, 2)),
+                priority, service, REASON, "Seen twice already", slaDueAt == null ? null : Instant.parse(slaDueAt),
                 null, ReferralStatus.CREATED);
     }
 
@@ -58,5 +82,6 @@ final class AnalyticsLog {
     static void emptyTables() {
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_referral");
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_month");
+        ReadModelDatabase.jdbc().update("DELETE FROM partnership_goal");
     }
 }

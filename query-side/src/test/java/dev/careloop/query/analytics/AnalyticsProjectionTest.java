@@ -1,6 +1,10 @@
 package dev.careloop.query.analytics;
 
+import dev.careloop.api.Patient;
+import dev.careloop.api.appointment.AppointmentBooked;
 import dev.careloop.api.appointment.AppointmentFulfilled;
+import dev.careloop.api.appointment.AppointmentProposed;
+import dev.careloop.api.appointment.Slot;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.PatientArrived;
 import dev.careloop.api.referral.*;
@@ -14,6 +18,7 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.careloop.query.analytics.AnalyticsLog.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -234,6 +239,132 @@ class AnalyticsProjectionTest {
         assertThat(csv.split("\r\n")[1]).startsWith("2026-12,outgoing,\"riverside-derm\",\"" + SERVICE
                 + "\",\"routine\",1,0,");
         assertThat(CsvCells.field("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+    }
+
+    @Test
+    void declinesAndForwardsAreCountedByReasonCategoryWhereTheReferralNowIs() {
+        projections.deliver(log.at("2026-12-01T08:00:00Z", sent("c1", GP, DERM)),
+                log.at("2026-12-01T09:00:00Z", new ReferralDeclined("c1", "p", "Full until March",
+                        ReferralStatus.DECLINED, "capacity")),
+                log.at("2026-12-01T08:00:00Z", sent("c2", GP, DERM)),
+                log.at("2026-12-01T09:00:00Z", new ReferralDeclined("c2", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2026-12-01T08:00:00Z", sent("c3", GP, DERM)),
+                log.at("2026-12-01T10:00:00Z", new ReferralForwarded("c3", "p", DERM, CARDIO, "Cardiac",
+                        ReferralStatus.CREATED, "not-our-service")),
+                log.at("2026-12-02T10:00:00Z", new ReferralDeclined("c3", "p", "Full", ReferralStatus.DECLINED,
+                        "capacity")),
+                log.at("2026-12-01T08:00:00Z", sent("c4", GP, DERM)),
+                log.at("2026-12-03T09:00:00Z", new ReferralDeclined("c4", "p", "Full", ReferralStatus.DECLINED,
+                        "capacity")));
+
+        PartnershipReadModel.Overview overview = partnerships.overview(GP, DEC, DEC, 30);
+        Measures derm = partnership(overview, DERM).outgoing();
+        Measures cardio = partnership(overview, CARDIO).outgoing();
+
+        assertThat(derm.declined()).isEqualTo(3);
+        assertThat(derm.declinedByCategory()).containsExactly(Map.entry("capacity", 2), Map.entry("unspecified", 1));
+        assertThat(derm.forwardedByCategory()).isEmpty();
+        // c3 counts where it is now: forwarded to CARDIO (not our service), declined there (capacity).
+        assertThat(cardio.declinedByCategory()).containsExactly(Map.entry("capacity", 1));
+        assertThat(cardio.forwardedByCategory()).containsExactly(Map.entry("not-our-service", 1));
+    }
+
+    @Test
+    void visitCancellationsAreCountedByTheOrganisationThatAsked() {
+        projections.deliver(log.at("2026-12-01T08:00:00Z", sent("x1", GP, DERM)),
+                log.at("2026-12-01T09:00:00Z", new ReferralAccepted("x1", ReferralStatus.ACCEPTED)),
+                log.by(DERM, "2026-12-02T09:00:00Z", new VisitCancelled("x1", "p", "a1", 2, "Clinic closed",
+                        ReferralStatus.APPOINTMENT_CANCELLED)),
+                log.by(GP, "2026-12-03T09:00:00Z", new VisitCancelled("x1", "p", "a2", 2, "Patient away",
+                        ReferralStatus.APPOINTMENT_CANCELLED)),
+                log.by(DERM, "2026-12-04T09:00:00Z", new VisitCancelled("x1", "p", "a3", 2, "Ill",
+                        ReferralStatus.APPOINTMENT_CANCELLED)),
+                log.by("careloop", "2026-12-05T09:00:00Z", new VisitCancelled("x1", "p", "a4", 2, "Handed off",
+                        ReferralStatus.APPOINTMENT_CANCELLED)));
+
+        Measures out = partnerships.overview(GP, DEC, DEC, 30).partnerships().get(0).outgoing();
+
+        assertThat(out.visitsCancelled()).isEqualTo(4);
+        assertThat(out.visitsCancelledBySender()).isEqualTo(1);
+        assertThat(out.visitsCancelledByRecipient()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeclinedOrCancelledReferralLeaksUnlessReSentForThePatientAndServiceWithinThirtyDays() {
+        projections.deliver(
+                // l1 declined, re-sent to CARDIO 8 days later: not leaked.
+                log.at("2026-12-01T08:00:00Z", sentFor("l1", GP, DERM, "MRN-A", SERVICE)),
+                log.at("2026-12-02T08:00:00Z", new ReferralDeclined("l1", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2026-12-10T08:00:00Z", sentFor("l2", GP, CARDIO, "MRN-A", SERVICE)),
+                // l3 cancelled, never re-sent: leaked.
+                log.at("2026-12-03T08:00:00Z", sentFor("l3", GP, DERM, "MRN-B", SERVICE)),
+                log.at("2026-12-05T08:00:00Z", new CancellationConfirmed("l3", ReferralStatus.CANCELLED)),
+                // l4 declined, re-sent 46 days later: too late, leaked.
+                log.at("2026-12-04T08:00:00Z", sentFor("l4", GP, DERM, "MRN-C", SERVICE)),
+                log.at("2026-12-05T08:00:00Z", new ReferralDeclined("l4", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2027-01-20T08:00:00Z", sentFor("l5", GP, DERM, "MRN-C", SERVICE)),
+                // l6 declined; the patient's next referral is for another service: leaked.
+                log.at("2026-12-06T08:00:00Z", sentFor("l6", GP, DERM, "MRN-D", "Skin surgery")),
+                log.at("2026-12-06T09:00:00Z", new ReferralDeclined("l6", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2026-12-07T08:00:00Z", sentFor("l7", GP, DERM, "MRN-D", SERVICE)),
+                // l8 re-sent elsewhere before its decline came in: not leaked.
+                log.at("2026-12-08T08:00:00Z", sentFor("l8", GP, DERM, "MRN-E", SERVICE)),
+                log.at("2026-12-09T08:00:00Z", sentFor("l9", GP, CARDIO, "MRN-E", SERVICE)),
+                log.at("2026-12-12T08:00:00Z", new ReferralDeclined("l8", "p", "No", ReferralStatus.DECLINED)));
+
+        Measures derm = partnership(partnerships.overview(GP, DEC, DEC, 30), DERM).outgoing();
+
+        // Ended: l1, l3, l4, l6, l8 (4 declined, 1 cancelled); leaked: l3, l4, l6.
+        assertThat(derm.declined() + derm.cancelled()).isEqualTo(5);
+        assertThat(derm.leaked()).isEqualTo(3);
+        assertThat(derm.leakageRate()).isEqualTo(0.6);
+        assertThat(derm.leakageDays()).isEqualTo(30);
+        assertThat(ReadModelDatabase.jdbc().queryForList("SELECT referral_id FROM analytics_referral"
+                + " WHERE resent_at IS NOT NULL ORDER BY 1", String.class)).containsExactly("l1", "l8");
+    }
+
+    @Test
+    void anErasedPatientsReferralsStillMatchByThePseudonymousIdSoARebuildCountsTheSameLeakage() {
+        ReferralSent first = sentFor("z1", GP, DERM, "MRN-Z", SERVICE);
+        ReferralSent again = sentFor("z2", GP, CARDIO, "MRN-Z", SERVICE);
+        // As a rebuild after the erasure reads them: the identity gone, the platform's pseudonymous id kept.
+        ReferralSent erasedAgain = new ReferralSent("z2", again.referralNumber(), again.identifierSystem(), GP,
+                CARDIO, Patient.erased(again.patientId()), again.priority(), SERVICE, "(erased)", null, null, null,
+                ReferralStatus.CREATED);
+        projections.deliver(log.at("2026-12-01T08:00:00Z", first),
+                log.at("2026-12-02T08:00:00Z", new ReferralDeclined("z1", "p", "No", ReferralStatus.DECLINED)),
+                log.at("2026-12-05T08:00:00Z", erasedAgain));
+
+        assertThat(partnership(partnerships.overview(GP, DEC, DEC, 30), DERM).outgoing().leaked()).isZero();
+        assertThat(tables().toString()).doesNotContain(first.patientId()).doesNotContain("MRN-Z");
+    }
+
+    @Test
+    void theEarliestOfferedSlotCountsFromTheReferralSentToTheSoonestStartOffered() {
+        Set<String> parties = Set.of(GP, DERM);
+        Slot late = new Slot(Instant.parse("2026-12-12T09:00:00Z"), Instant.parse("2026-12-12T09:30:00Z"));
+        Slot early = new Slot(Instant.parse("2026-12-05T08:00:00Z"), Instant.parse("2026-12-05T08:30:00Z"));
+        projections.deliver(log.at("2026-12-01T08:00:00Z", sent("e1", GP, DERM)),
+                log.at("2026-12-02T08:00:00Z", new AppointmentProposed("a1", "e1", null, DERM, parties,
+                        List.of(late, early), "Room 4", null, AppointmentStatus.PROPOSED)),
+                log.at("2026-12-03T08:00:00Z", new AppointmentBooked("a1", "e1", null, DERM, parties, late,
+                        "Room 4", null, AppointmentStatus.BOOKED)),
+                log.at("2026-12-01T08:00:00Z", sent("e2", GP, DERM)),
+                log.at("2026-12-01T09:00:00Z", new ReferralAccepted("e2", ReferralStatus.ACCEPTED)),
+                log.at("2026-12-01T09:30:00Z", new VisitScheduled("e2", "a2", 1,
+                        new Appointment(Instant.parse("2026-12-02T10:00:00Z"),
+                                Instant.parse("2026-12-02T10:30:00Z"), "Room 1"), ReferralStatus.SCHEDULED)),
+                log.at("2026-12-01T08:00:00Z", sent("e3", GP, DERM)));
+
+        Measures out = partnerships.overview(GP, DEC, DEC, 30).partnerships().get(0).outgoing();
+
+        // e1: 4 days (96 h) to the earliest slot offered; e2: 26 h to its booked visit; e3: none offered.
+        assertThat(out.turnarounds().get("sentToEarliestSlot")).isEqualTo(new Measures.Turnaround(2, 26L, 96L));
+    }
+
+    private static PartnershipReadModel.Partnership partnership(PartnershipReadModel.Overview overview,
+                                                               String partner) {
+        return overview.partnerships().stream().filter(p -> p.partner().equals(partner)).findFirst().orElseThrow();
     }
 
     private int monthCount(String sender, String recipient, String column) {

@@ -1,5 +1,7 @@
 package dev.careloop.query.audit;
 
+import dev.careloop.api.partnership.PartnershipGoalSet;
+import dev.careloop.api.partnership.PartnershipGoalWithdrawn;
 import com.jayway.jsonpath.JsonPath;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
@@ -300,6 +302,40 @@ class AuditControllerTest {
         assertThat(total(search(DERM, "type", "AuditTrailRead"))).isZero();
     }
 
+    @Test
+    void aPatientsHistoryLeavesOutTheOfficersOwnLookupsUntilAskedForAndEveryOtherSearchKeepsThem() throws Exception {
+        search(GP, "patient", GRACE.patientId());
+        search(GP, "patient", GRACE.patientId(), "type", "ReferralSent");
+        long next = 1000;
+        for (EventMessage<?> published : List.copyOf(officers.published)) {
+            projection.deliver(new GenericTrackedEventMessage<>(new GlobalSequenceTrackingToken(next++), published));
+        }
+
+        String history = search(GP, "patient", GRACE.patientId());
+        assertThat(types(history)).containsExactly("ReferralSent", "ReferralDeclined");
+        assertThat((Boolean) JsonPath.read(history, "$.oversightIncluded")).isFalse();
+
+        String withOversight = search(GP, "patient", GRACE.patientId(), "includeOversight", "true");
+        assertThat(types(withOversight)).containsExactlyInAnyOrder("ReferralSent", "ReferralDeclined", "AuditTrailRead",
+                "AuditTrailRead");
+        assertThat((Boolean) JsonPath.read(withOversight, "$.oversightIncluded")).isTrue();
+        // Asking for the reads of the trail by type is asking for them.
+        assertThat(total(search(GP, "patient", GRACE.patientId(), "type", "AuditTrailRead"))).isEqualTo(2);
+        // Not a patient's history: the officers' lookups are entries like any other, unless left out.
+        String everything = search(GP);
+        assertThat(total(everything)).isEqualTo(33 + 2);
+        assertThat((Boolean) JsonPath.read(everything, "$.oversightIncluded")).isTrue();
+        assertThat(total(search(GP, "includeOversight", "false"))).isEqualTo(33);
+        // Still accounted for: the toggle is recorded with the read of the trail that used it.
+        assertThat(officers.reads()).anySatisfy(read -> assertThat(read.query())
+                .containsEntry("includeOversight", "true").containsEntry("patient", GRACE.patientId()));
+        mvc.perform(get("/api/audit").param("patient", GRACE.patientId()).param("includeOversight", "yes")
+                        .header("X-Org", GP))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("includeOversight"));
+    }
+
     private long disclosuresOf(String org, Patient patient) throws Exception {
         String body = mvc.perform(get("/api/audit/disclosures").param("patient", patient.patientId())
                 .header("X-Org", org)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
@@ -315,6 +351,23 @@ class AuditControllerTest {
             request.param(params[i], params[i + 1]);
         }
         return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    @Test
+    void aPartnershipGoalSetAndWithdrawnIsInTheTrailOfBothOrganisationsOfThePartnershipOnly() throws Exception {
+        log.by(GP, "gp-coord", new PartnershipGoalSet("g1", GP, DERM, "slaMetRate", "atLeast", 0.9, null, "urgent",
+                null, "outgoing", "Agreed at the quarterly review"));
+        log.by(GP, "gp-coord", new PartnershipGoalWithdrawn("g1", GP, DERM, "Replaced by a stricter goal"));
+        projection.deliver(log.all().toArray(new EventMessage<?>[0]));
+
+        String gp = search(GP, "type", "PartnershipGoalSet");
+        assertThat(types(search(GP))).contains("PartnershipGoalSet", "PartnershipGoalWithdrawn");
+        assertThat(JsonPath.<List<String>>read(gp, "$.items[*].description"))
+                .containsExactly("northside-gp set a goal on its partnership with riverside-derm: slaMetRate atLeast 0.9");
+        assertThat(JsonPath.<List<String>>read(gp, "$.items[*].aggregateType")).containsExactly("partnership");
+        assertThat(aggregates(search(DERM))).contains("g1");
+        assertThat(aggregates(search(CARDIO))).doesNotContain("g1");
+        assertThat(aggregates(search(STRANGER))).doesNotContain("g1");
     }
 
     private static long total(String page) {

@@ -6,6 +6,7 @@ import dev.careloop.api.TestPatients;
 import dev.careloop.api.Patient;
 import dev.careloop.api.PurposeOfUse;
 import dev.careloop.api.appointment.AppointmentEvent;
+import dev.careloop.api.partnership.PartnershipGoalEvent;
 import dev.careloop.api.record.RecordEvent;
 import dev.careloop.api.referral.ReferralEvent;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -64,6 +65,9 @@ public final class TestLog {
         } else if (event instanceof AppointmentEvent e) {
             type = "AppointmentHandoff";
             id = e.appointmentId();
+        } else if (event instanceof PartnershipGoalEvent e) {
+            type = "PartnershipGoal";
+            id = e.goalId();
         } else if (event instanceof PatientRekeyed e) {
             // Appended to the stream of the aggregate it re-keys, whatever that is.
             id = e.aggregateId();

@@ -85,11 +85,13 @@ class CompliancePage {
     /**
      * The patient's access history: who read or changed what of theirs, when, for which organisation, in which role,
      * for which purpose, allowed or refused and why; newest first, paged, filtered by period and kind; and every
-     * disclosure of their records.
+     * disclosure of their records. The compliance officers' own lookups (this page's among them) are left out unless
+     * {@code oversight=true} (the page's checkbox): they are accounted for, but would drown the patient's reads.
      */
     @GetMapping("/compliance/patients/{patientId}")
     String patient(@PathVariable String patientId, @RequestParam(required = false) String view,
                    @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                   @RequestParam(required = false) String oversight,
                    @RequestParam(defaultValue = "0") int page, Model model) {
         String id = safeId(patientId);
         TrailTypes chosen = TrailTypes.of(view);
@@ -99,6 +101,7 @@ class CompliancePage {
         query.put("type", chosen.type());
         query.put("from", date("from", from));
         query.put("to", date("to", to));
+        query.put("includeOversight", oversight(oversight));
         query.put("sort", "time,desc");
         query.put("page", Math.max(page, 0));
         query.put("size", HISTORY_PAGE);
@@ -112,6 +115,7 @@ class CompliancePage {
         model.addAttribute("view", chosen);
         model.addAttribute("from", blankToNull(from));
         model.addAttribute("to", blankToNull(to));
+        model.addAttribute("oversight", oversight(oversight) ? "true" : null);
         model.addAttribute("history", api.get("/api/audit", query));
         model.addAttribute("disclosures", api.get("/api/audit/disclosures", disclosures));
         return "compliance-patient";
@@ -121,12 +125,14 @@ class CompliancePage {
     @GetMapping("/compliance/patients/{patientId}/export")
     void exportPatient(@PathVariable String patientId, @RequestParam(required = false) String view,
                        @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                       @RequestParam(required = false) String oversight,
                        @RequestParam(defaultValue = "csv") String format, HttpServletResponse response) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("patient", safeId(patientId));
         query.put("type", TrailTypes.of(view).type());
         query.put("from", date("from", from));
         query.put("to", date("to", to));
+        query.put("includeOversight", oversight(oversight));
         query.put("format", format(format));
         export(query, response);
     }
@@ -198,6 +204,11 @@ class CompliancePage {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The history's checkbox: ticked ("true") lists the officers' own lookups; anything else leaves them out. */
+    private static boolean oversight(String value) {
+        return "true".equals(value);
     }
 
     private static String format(String value) {

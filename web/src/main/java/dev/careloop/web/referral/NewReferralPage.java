@@ -29,6 +29,9 @@ import java.util.Objects;
 @Controller
 class NewReferralPage {
 
+    /** How many recipients the hint names. */
+    static final int SOONEST_SHOWN = 5;
+
     private final CareLoopApi api;
     private final ObjectProvider<PatientIdentifierSystems> identifierSystems;
 
@@ -50,6 +53,21 @@ class NewReferralPage {
         form.put("recipientOrganisation", recipientOrganisation);
         render(form, model, null);
         return Htmx.isHtmx(request) ? "new-referral :: services" : "new-referral";
+    }
+
+    /**
+     * The "soonest seen" hint for the chosen service, for htmx to swap in under it: where patients referred for it
+     * were seen soonest lately, the chosen recipient marked.
+     */
+    @GetMapping("/referrals/new/soonest")
+    String soonest(@RequestParam(required = false) String service,
+                   @RequestParam(required = false) String recipientOrganisation, Model model) {
+        Person person = (Person) model.getAttribute("person");
+        String own = person == null ? null : person.organisation();
+        List<Map<String, Object>> organisations = api.list("/api/organisations", Map.of()).stream()
+                .filter(o -> !Objects.equals(o.get("id"), own)).toList();
+        hint(service, recipientOrganisation, organisations, model);
+        return "new-referral :: soonest";
     }
 
     @PostMapping("/referrals/new")
@@ -92,11 +110,63 @@ class NewReferralPage {
         model.addAttribute("services", services);
         model.addAttribute("identifierSystems", systems == null || own == null ? List.of()
                 : systems.ownedBy(own).stream().sorted().toList());
+        hint(form.get("service"), chosen, organisations, model);
         model.addAttribute("form", form);
         model.addAttribute("problem", problem);
         // A refused send did nothing: the corrected form is a new request with a new key.
         model.addAttribute("idempotencyKey", CareLoopApi.newIdempotencyKey());
         return "new-referral";
+    }
+
+    /**
+     * The recipients of referrals for the service, the soonest seen first (GET /api/partnerships/soonest), with the
+     * directory's names. Only a hint: when the API has none for this person, the form goes on without it.
+     */
+    private void hint(String service, String chosen, List<Map<String, Object>> organisations, Model model) {
+        if (service == null || service.isBlank()) {
+            return;
+        }
+        Map<String, Object> ranking;
+        try {
+            ranking = api.get("/api/partnerships/soonest", Map.of("service", service));
+        } catch (ApiProblem refused) {
+            return;
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        organisations.forEach(o -> names.put(String.valueOf(o.get("id")), String.valueOf(o.get("name"))));
+        List<Map<String, Object>> recipients = new java.util.ArrayList<>();
+        if (ranking.get("recipients") instanceof List<?> ranked) {
+            for (Object item : ranked) {
+                if (!(item instanceof Map<?, ?> r) || recipients.size() == SOONEST_SHOWN) {
+                    continue;
+                }
+                String id = String.valueOf(r.get("organisation"));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("organisation", id);
+                row.put("name", names.getOrDefault(id, id));
+                row.put("median", duration(r.get("medianHoursToSeen")));
+                row.put("p90", duration(r.get("p90HoursToSeen")));
+                row.put("seen", r.get("seen"));
+                row.put("referrals", r.get("referrals"));
+                row.put("chosen", id.equals(chosen));
+                recipients.add(row);
+            }
+        }
+        model.addAttribute("soonest", recipients);
+        model.addAttribute("soonestService", service);
+        model.addAttribute("soonestFrom", ranking.get("from"));
+    }
+
+    /** Whole hours below 3 days, whole days from there (as the analytics count them); null without any seen. */
+    static String duration(Object hours) {
+        if (!(hours instanceof Number n)) {
+            return null;
+        }
+        long h = n.longValue();
+        if (h == 0) {
+            return "under an hour";
+        }
+        return h < 72 ? h + (h == 1 ? " hour" : " hours") : (h / 24) + " days";
     }
 
     private static String blankToNull(String value) {

@@ -1,0 +1,153 @@
+package dev.careloop.app.browser;
+
+import dev.careloop.app.CareLoopClient;
+import dev.careloop.app.CareLoopIntegrationTest;
+import dev.careloop.app.DemoClinics;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static dev.careloop.app.DemoClinics.DERM;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A clinician follows Northside's partnership with Riverside in the browser (issue 20): the partnerships list, the
+ * partnership's SVG charts drawn from a closed loop, the open loop that links to its referral, the CSV with the
+ * page's filters, and the "soonest seen" hint on the new-referral form once a service is chosen; a compliance officer
+ * is not shown them.
+ */
+@CareLoopIntegrationTest
+class PartnershipsBrowserTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aClinicianReadsAPartnershipsChartsOpensAnOpenLoopAndSeesWhereAServiceIsSeenSoonest() throws Exception {
+        DemoClinics clinics = DemoClinics.at(port);
+        CareLoopClient gp = clinics.gp();
+        CareLoopClient derm = clinics.derm();
+        // A loop closed: accepted, booked, the patient seen, the outcome sent and acknowledged.
+        String closed = clinics.sendReferral(DERM).id();
+        write(derm, closed, "accept", null);
+        Instant visit = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
+        String appointment = write(derm, closed, "schedule", Map.of("start", visit.toString(),
+                "end", visit.plus(30, ChronoUnit.MINUTES).toString(), "location", "Riverside, room 2"))
+                .json().get("appointmentId").asString();
+        CareLoopClient.Response arrived = derm.post("/api/appointments/" + appointment + "/arrived", Map.of());
+        assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
+        write(derm, closed, "outcome", Map.of("report", "Benign naevus"));
+        write(gp, closed, "acknowledge-outcome", null);
+        // One the other way: Riverside refers a patient of its own to Northside.
+        Map<String, Object> back = new java.util.HashMap<>(CareLoopClient.referralTo(DemoClinics.GP,
+                DemoClinics.mrn("PB")));
+        back.put("patient", Map.of("identifierSystem", "https://" + DERM + ".example/mrn",
+                "identifierValue", DemoClinics.mrn("PB"), "name", "Alex Morgan", "birthDate", "1980-04-02"));
+        DemoClinics.sendReferral(derm, back);
+        // An open loop, aged past the 30-day target once analytics has its row.
+        String open = clinics.sendReferral(DERM).id();
+        awaitTrue(() -> count("SELECT count(*) FROM analytics_referral WHERE referral_id = ? AND acknowledged_at"
+                + " IS NOT NULL AND seen_at IS NOT NULL", closed) == 1, "analytics of the closed loop " + closed);
+        awaitTrue(() -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at - interval '40 days'"
+                + " WHERE referral_id = ?", open) == 1, "analytics of the open loop " + open);
+
+        try (Browser tom = Browser.at(port)) {
+            tom.signIn("tom.okafor").open("/partnerships");
+            tom.waitForText("h1", "Partnerships");
+            WebElement riverside = tom.find("#partnerships a[href^='/partnerships/" + DERM + "']");
+            assertThat(riverside.getText()).isEqualTo("Riverside Dermatology");
+            tom.assertAccessible("partnerships");
+            tom.screenshot("partnerships");
+
+            riverside.click();
+            tom.waitForText("main h1", "Partnership with Riverside Dermatology");
+            for (String chart : new String[]{"reciprocity", "turnaround-outgoing", "loop-closure", "sla"}) {
+                WebElement svg = tom.find("#" + chart + " svg[role=img]");
+                assertThat(Integer.parseInt(svg.getAttribute("data-bars"))).as(chart + " bars").isPositive();
+                assertThat(svg.findElement(By.tagName("title")).getAttribute("textContent")).isNotBlank();
+                assertThat(tom.all("#" + chart + " table.chart-table tbody tr")).as(chart + " table").isNotEmpty();
+            }
+            // The closed loop is in the turnarounds: seen, and acknowledged.
+            assertThat(tom.find("#turnaround-outgoing table.chart-table").getAttribute("textContent"))
+                    .contains("Sent → seen", "Sent → ack.");
+            assertThat(tom.text("#headline")).contains("sent");
+            tom.assertAccessible("partnership");
+            tom.screenshot("partnership");
+            ((JavascriptExecutor) tom.driver()).executeScript("arguments[0].scrollIntoView();",
+                    tom.find("#reciprocity"));
+            tom.screenshot("partnership-charts");
+
+            String csv = fetch(tom, tom.find("#csv").getAttribute("href"));
+            assertThat(csv).startsWith("month,direction,partner,service,priority,referrals,")
+                    .contains(",outgoing,\"" + DERM + "\",");
+
+            tom.find("#open-loops a[href='/referrals/" + open + "']").click();
+            tom.waitFor(ExpectedConditions.urlContains("/referrals/" + open));
+            assertThat(tom.text("main h1")).contains("Referral");
+
+            // The hint: for the service chosen, where patients were seen soonest lately.
+            tom.open("/referrals/new");
+            new Select(tom.find("#recipientOrganisation")).selectByValue(DERM);
+            tom.waitFor(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#service option"), 1));
+            new Select(tom.find("#service")).selectByValue("dermatology-consultation");
+            tom.waitForText("#soonest", "Riverside Dermatology");
+            assertThat(tom.text("#soonest")).contains("seen in a median of", "(your choice)");
+            tom.assertAccessible("new referral with the soonest-seen hint");
+            tom.screenshot("new-referral-soonest");
+        }
+
+        try (Browser ana = Browser.at(port)) {
+            ana.signIn("ana.berg");
+            assertThat(ana.all("header.top a[href='/partnerships']")).as("no partnerships for an officer").isEmpty();
+            ana.open("/partnerships/" + DERM);
+            assertThat(ana.text("h1")).isEqualTo("Not for your role");
+        }
+    }
+
+    private static CareLoopClient.Response write(CareLoopClient client, String id, String action, Object body) {
+        CareLoopClient.Response written = client.post("/api/referrals/" + id + "/" + action, body);
+        assertThat(written.status()).as(action + ": " + written.body()).isEqualTo(200);
+        return written;
+    }
+
+    private int count(String sql, Object... args) {
+        Integer n = jdbc.queryForObject(sql, Integer.class, args);
+        return n == null ? 0 : n;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!condition.getAsBoolean()) {
+            assertThat(Instant.now()).as(what).isBefore(deadline);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The answer to a GET of the page's own origin, as the signed-in person (their session cookie goes along). */
+    private static String fetch(Browser browser, String href) {
+        Object text = ((JavascriptExecutor) browser.driver()).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0]).then(function (r) { return r.text(); }).then(done,"
+                        + " function (e) { done('failed: ' + e); });", href);
+        return String.valueOf(text);
+    }
+}
