@@ -117,7 +117,7 @@ class AccessLogWriterTest {
     void withoutSynchronousCommitARecordedReadIsStillCommittedWhenRecordReturns() {
         LedgerDatabase db = LedgerDatabase.fresh();
         AccessLogWriter writer = new AccessLogWriter(db.dataSource, new SimpleMeterRegistry(), true, 100, 500,
-                Duration.ofSeconds(5), true, false);
+                Duration.ofSeconds(5), true, false, 2);
         writers.add(writer);
 
         writer.record(ReadAccess.read(DR_RIVER, ReadAccess.REST, "Referral", "referral-9", "patient-1"));
@@ -131,7 +131,8 @@ class AccessLogWriterTest {
     @Test
     void concurrentReadsShareCommitsAndEveryOneIsAnEntry() throws Exception {
         LedgerDatabase db = LedgerDatabase.fresh();
-        AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10));
+        // Two writer threads, as in service: batches take the chain's lock in turn, the chain stays one.
+        AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10), 2);
         ExecutorService readers = Executors.newFixedThreadPool(32);
         List<Future<?>> reads = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -150,6 +151,7 @@ class AccessLogWriterTest {
         assertThat(db.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM access_entry", Long.class))
                 .isLessThan(2_000 / 4);
         assertThat(db.jdbc.queryForObject("SELECT max(position) FROM access_entry", Long.class)).isEqualTo(2_000);
+        assertThat(new dev.careloop.app.ledger.AccessChainVerifier(db.dataSource).verify().intact()).isTrue();
     }
 
     @Test
@@ -200,8 +202,12 @@ class AccessLogWriterTest {
     }
 
     private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait) {
+        return writer(dataSource, capacity, maxWait, 1);
+    }
+
+    private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait, int threads) {
         AccessLogWriter writer = new AccessLogWriter(dataSource, new SimpleMeterRegistry(), true, capacity, 500,
-                maxWait, true, true);
+                maxWait, true, true, threads);
         writers.add(writer);
         return writer;
     }
