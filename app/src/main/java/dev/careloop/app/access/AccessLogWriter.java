@@ -35,12 +35,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The access log's writer: group commit off the request path. A read enqueues its entry in a bounded buffer and
- * waits; a writer thread takes whatever is queued (up to {@code careloop.access-log.batch-size}), inserts it in one
- * autocommitted statement (the chain trigger takes its lock once per batch) and, once committed, releases every read
- * of the batch. {@code careloop.access-log.writers} threads (2) take batches in turn: while one batch commits, the next
- * is already taken and its INSERT waits in PostgreSQL on the chain's lock, so it starts the moment the lock is free
- * instead of after the first writer has been woken, drained the queue and sent it (on a busy machine each of those is
- * a wait for a CPU). The chain's order is the order in which batches take that lock. So an answered read is always a committed entry (a killed process loses only entries of
+ * waits; one writer thread per process takes whatever is queued (up to {@code careloop.access-log.batch-size}),
+ * inserts it in one transaction (the chain trigger takes its lock once per batch) and, once committed, releases
+ * every read of the batch. So an answered read is always a committed entry (a killed process loses only entries of
  * reads it had not answered), and a thousand concurrent reads cost a handful of commits, not a thousand.
  * Back-pressure, never a silent drop: a read that finds the buffer full waits for room, and a read whose entry is
  * not committed within {@code careloop.access-log.max-wait} (buffer full, database slow or down) is not answered:
@@ -90,7 +87,7 @@ class AccessLogWriter implements AccessLog, DisposableBean {
     private final boolean synchronousCommit;
     private final Counter refused;
     private final Counter lost;
-    private final List<Thread> writers = new ArrayList<>();
+    private final Thread writer;
     private volatile boolean running = true;
 
     AccessLogWriter(DataSource dataSource, MeterRegistry meters,
@@ -99,8 +96,7 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     @Value("${careloop.access-log.batch-size:500}") int batchSize,
                     @Value("${careloop.access-log.max-wait:PT5S}") Duration maxWait,
                     @Value("${careloop.access-log.wait-for-commit:true}") boolean waitForCommit,
-                    @Value("${careloop.access-log.synchronous-commit:true}") boolean synchronousCommit,
-                    @Value("${careloop.access-log.writers:2}") int writerThreads) {
+                    @Value("${careloop.access-log.synchronous-commit:true}") boolean synchronousCommit) {
         this.dataSource = dataSource;
         this.enabled = enabled;
         this.buffer = new ArrayBlockingQueue<>(capacity);
@@ -126,13 +122,10 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     + "PostgreSQL, before that commit is flushed to disk; a crash of PostgreSQL or of its machine may "
                     + "lose the last ~0.6 s of entries, a crash of CareLoop none");
         }
-        for (int i = 0; i < Math.max(1, writerThreads); i++) {
-            Thread writer = new Thread(this::writeBatches, "access-log-writer-" + (i + 1));
-            writer.setDaemon(true);
-            writers.add(writer);
-            if (enabled) {
-                writer.start();
-            }
+        this.writer = new Thread(this::writeBatches, "access-log-writer");
+        writer.setDaemon(true);
+        if (enabled) {
+            writer.start();
         }
     }
 
@@ -310,9 +303,6 @@ class AccessLogWriter implements AccessLog, DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         running = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (Thread writer : writers) {
-            writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
+        writer.join(10_000);
     }
 }

@@ -117,7 +117,7 @@ class AccessLogWriterTest {
     void withoutSynchronousCommitARecordedReadIsStillCommittedWhenRecordReturns() {
         LedgerDatabase db = LedgerDatabase.fresh();
         AccessLogWriter writer = new AccessLogWriter(db.dataSource, new SimpleMeterRegistry(), true, 100, 500,
-                Duration.ofSeconds(5), true, false, 2);
+                Duration.ofSeconds(5), true, false);
         writers.add(writer);
 
         writer.record(ReadAccess.read(DR_RIVER, ReadAccess.REST, "Referral", "referral-9", "patient-1"));
@@ -131,8 +131,7 @@ class AccessLogWriterTest {
     @Test
     void concurrentReadsShareCommitsAndEveryOneIsAnEntry() throws Exception {
         LedgerDatabase db = LedgerDatabase.fresh();
-        // Two writer threads, as in service: batches take the chain's lock in turn, the chain stays one.
-        AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10), 2);
+        AccessLogWriter writer = writer(db.dataSource, 1_000, Duration.ofSeconds(10));
         ExecutorService readers = Executors.newFixedThreadPool(32);
         List<Future<?>> reads = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
@@ -202,12 +201,8 @@ class AccessLogWriterTest {
     }
 
     private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait) {
-        return writer(dataSource, capacity, maxWait, 1);
-    }
-
-    private AccessLogWriter writer(DataSource dataSource, int capacity, Duration maxWait, int threads) {
         AccessLogWriter writer = new AccessLogWriter(dataSource, new SimpleMeterRegistry(), true, capacity, 500,
-                maxWait, true, true, threads);
+                maxWait, true, true);
         writers.add(writer);
         return writer;
     }
