@@ -20,7 +20,8 @@
 #
 # The replay benchmark (rebuilding read models from the log) is `bench/run.sh replay --help`; the worklist
 # benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`; the inbox
-# page of the web app, signed in as a person, next to its REST calls and their SQL is `bench/run.sh inbox --help`.
+# page of the web app, signed in as a person, next to its REST calls and their SQL is `bench/run.sh inbox --help`;
+# the partnership analytics on a network of a million referrals is `bench/run.sh analytics --help`.
 #
 # Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 1,8,32
 # --out docs/benchmarks/commands-history.md (append the result as markdown) --raw-only (no app needed).
@@ -56,6 +57,12 @@ fi
 # `bench/run.sh access ...`: reads with and without the access log, in one run (two apps on one database).
 if [ "${1:-}" = "access" ]; then
     main=dev.careloop.bench.AccessLogBenchmark
+    shift
+fi
+# `bench/run.sh analytics ...`: the partnership dashboard on a seeded network of 1,000,000 referrals against its SQL,
+# and the analytics projection's cost per event when it rebuilds from the log.
+if [ "${1:-}" = "analytics" ]; then
+    main=dev.careloop.bench.AnalyticsBenchmark
     shift
 fi
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of JVM options
