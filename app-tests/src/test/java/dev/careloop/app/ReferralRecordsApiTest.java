@@ -54,6 +54,9 @@ class ReferralRecordsApiTest {
         assertThat(download.getBody()).isEqualTo(letter);
         assertThat(download.getHeaders().getFirst("Content-Disposition"))
                 .isEqualTo("attachment; filename=\"" + record.get("title").asString() + ".md\"");
+        // The share answers once the record's own view has it; the referral's timeline has it from its own group.
+        Await.until(java.time.Duration.ofSeconds(10), () -> eventTypes(gp.get("/api/referrals/" + referral
+                + "/timeline").json()).contains("RecordAttached"), "the attachment on the referral's timeline");
         List<String> events = eventTypes(gp.get("/api/referrals/" + referral + "/timeline").json());
         assertThat(events).containsExactly("ReferralSent", "RecordAttached");
         JsonNode attached = gp.get("/api/referrals/" + referral + "/timeline").json().get(1).get("details");

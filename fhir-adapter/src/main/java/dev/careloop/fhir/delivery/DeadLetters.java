@@ -94,6 +94,21 @@ class DeadLetters {
         return true;
     }
 
+    /** Gives up on every change waiting for a partner that is gone for good (a deleted Subscription). */
+    long dropAll(String partnerId, String why) {
+        SequencedDeadLetterQueue<EventMessage<?>> queue = processors.queueOf(partnerId);
+        long dropped = transactionManager.fetchInTransaction(() -> {
+            long size = queue.size();
+            queue.clear();
+            return size;
+        });
+        if (dropped > 0) {
+            log.warn("{} dead letter(s) of partner {} dropped ({}): it will not receive them", dropped, partnerId,
+                    why);
+        }
+        return dropped;
+    }
+
     /**
      * One scheduled round: each sequence whose wait is over gets one try. Not those the partner refused for good
      * (a 4xx other than 408/429): the same request would be refused again; they wait for an administrator.

@@ -51,12 +51,15 @@ public class SubscriptionChannel implements SmartLifecycle {
     private final DeliverySettings settings;
     private final LoggedChanges changes;
     private final EventBus events;
+    private final DeadLetters deadLetters;
     private final Clock clock = Clock.systemUTC();
     private final Set<String> shaking = ConcurrentHashMap.newKeySet();
     private volatile ExecutorService handshakes;
 
     SubscriptionChannel(Subscriptions subscriptions, Partners partners, PartnerProcessors processors,
-                        PartnerClient client, DeliverySettings settings, LoggedChanges changes, EventBus events) {
+                        PartnerClient client, DeliverySettings settings, LoggedChanges changes, EventBus events,
+                        DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.subscriptions = subscriptions;
         this.partners = partners;
         this.processors = processors;
@@ -129,6 +132,15 @@ public class SubscriptionChannel implements SmartLifecycle {
     /** Stops delivering to a Subscription now turned off or deleted (on other nodes, their next round does). */
     public void stopped(String id) {
         processors.stop(id);
+    }
+
+    /**
+     * A deleted Subscription: stopped, and the changes that wait for it dropped (nothing will ever take them; left,
+     * they would count as undelivered forever).
+     */
+    public void deleted(String id) {
+        processors.stop(id);
+        deadLetters.dropAll(id, "its Subscription was deleted");
     }
 
     /** Each round of the delivery schedule: Subscriptions past their end go off; requested ones get a handshake. */

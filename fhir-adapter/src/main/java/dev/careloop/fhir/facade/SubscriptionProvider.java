@@ -138,7 +138,7 @@ public final class SubscriptionProvider implements IResourceProvider {
     public MethodOutcome delete(@IdParam IdType id, RequestDetails request) {
         PartnerSubscription current = changeable(id.getIdPart(), CallerCheck.caller(request));
         subscriptions.delete(current.id());
-        channel.stopped(current.id());
+        channel.deleted(current.id());
         return new MethodOutcome();
     }
 

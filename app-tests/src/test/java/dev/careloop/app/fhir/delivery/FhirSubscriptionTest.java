@@ -174,6 +174,13 @@ class FhirSubscriptionTest {
                 .filter(Task.class::isInstance).findFirst().orElseThrow();
         assertThat(task.getIdElement().getIdPart()).isEqualTo(referral.id());
         assertThat(task.getMeta().getVersionId()).isEqualTo("1");
+
+        // Deleted, it drops the changes that waited for it: nothing will ever take them.
+        var admin = DemoClinics.at(port).admin();
+        FhirClients.await(Duration.ofSeconds(30), () -> admin.get("/api/admin/partners/" + id + "/dead-letters")
+                .json().size() >= 1, "the failed notification waiting as a dead letter");
+        riverside.delete().resourceById("Subscription", id).execute();
+        assertThat(admin.get("/api/admin/partners/" + id + "/dead-letters").json().size()).isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.careloop.app.fhir.facade;
 
+import dev.careloop.app.Await;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopClient.Response;
 import dev.careloop.app.CareLoopIntegrationTest;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,10 @@ class FhirHistoryTest {
     void theWholeSystemsHistoryHoldsEveryVersionOfEveryTypeTheCallerMayReadOnce() {
         Instant before = Instant.now().minusSeconds(1);
         String id = referralOfFiveChanges();
+        // The index finds a change's new resources once the fhir-index group has it (a write's answer waits for the
+        // referral view only); it takes a referral's changes in order, so its last one found means all are.
+        Await.until(Duration.ofSeconds(20), () -> derm.get("/fhir/Provenance?_id=" + id + "-5").json().get("total")
+                .asInt() == 1, "the referral's last change in the FHIR index");
 
         // riverside's EHR: a partner system that may read Tasks, ServiceRequests and Communications, but no
         // Consent, Provenance or AuditEvent.
