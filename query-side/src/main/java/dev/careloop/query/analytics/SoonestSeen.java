@@ -92,8 +92,11 @@ class SoonestSeen {
                     sums.computeIfAbsent(m.key().recipientOrg(), r -> new Sum()).add(m);
                 }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
-        sums.forEach((recipient, sum) -> recipients.add(new Recipient(recipient, sum.referrals, sum.seen.count(),
-                sum.seen.percentileHours(0.5), sum.seen.percentileHours(0.9))));
+        sums.forEach((recipient, sum) -> {
+            Histogram seen = sum.seenSoFar.histogram();
+            recipients.add(new Recipient(recipient, sum.referrals, seen.count(), seen.percentileHours(0.5),
+                    seen.percentileHours(0.9)));
+        });
         recipients.sort(Comparator.comparing(Recipient::medianHoursToSeen,
                         Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Recipient::p90HoursToSeen, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -103,11 +106,11 @@ class SoonestSeen {
 
     private static final class Sum {
         private int referrals;
-        private Histogram seen = Histogram.EMPTY;
+        private final Histogram.Accumulator seenSoFar = new Histogram.Accumulator();
 
         void add(AnalyticsMonth month) {
             referrals += month.counts().referrals();
-            seen = seen.plus(month.turnarounds().seen());
+            seenSoFar.add(month.turnarounds().seen());
         }
     }
 }
