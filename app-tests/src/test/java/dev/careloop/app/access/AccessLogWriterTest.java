@@ -150,6 +150,7 @@ class AccessLogWriterTest {
         assertThat(db.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM access_entry", Long.class))
                 .isLessThan(2_000 / 4);
         assertThat(db.jdbc.queryForObject("SELECT max(position) FROM access_entry", Long.class)).isEqualTo(2_000);
+        assertThat(new dev.careloop.app.ledger.AccessChainVerifier(db.dataSource).verify().intact()).isTrue();
     }
 
     @Test

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A clinician follows Northside's partnership with Riverside in the browser (issue 20): the partnerships list, the
- * partnership's SVG charts drawn from a closed loop, the open loop that links to its referral, the CSV with the
- * page's filters, and the "soonest seen" hint on the new-referral form once a service is chosen; a compliance officer
- * is not shown them.
+ * partnership's SVG charts drawn from a closed loop and its goal against the target, the open loop that links to its
+ * referral, the CSV with the page's filters, and the "soonest seen" hint on the new-referral form once a service is
+ * chosen; a compliance officer is not shown them.
  */
 @CareLoopIntegrationTest
 class PartnershipsBrowserTest {
@@ -64,6 +64,13 @@ class PartnershipsBrowserTest {
                 + " IS NOT NULL AND seen_at IS NOT NULL", closed) == 1, "analytics of the closed loop " + closed);
         awaitTrue(() -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at - interval '40 days'"
                 + " WHERE referral_id = ?", open) == 1, "analytics of the open loop " + open);
+        // Northside's goal on the partnership: the page shows it against its target.
+        CareLoopClient.Response goal = gp.post("/api/partnerships/" + DERM + "/goals", Map.of("measure", "slaMetRate",
+                "target", 0.9, "reason", "Agreed at the quarterly review"));
+        assertThat(goal.status()).as(goal.body()).isEqualTo(201);
+        String goalId = goal.json().get("goalId").asString();
+        awaitTrue(() -> count("SELECT count(*) FROM partnership_goal WHERE goal_id = ?", goalId) == 1,
+                "the goal " + goalId);
 
         try (Browser tom = Browser.at(port)) {
             tom.signIn("tom.okafor").open("/partnerships");
@@ -81,6 +88,10 @@ class PartnershipsBrowserTest {
                 assertThat(svg.findElement(By.tagName("title")).getAttribute("textContent")).isNotBlank();
                 assertThat(tom.all("#" + chart + " table.chart-table tbody tr")).as(chart + " table").isNotEmpty();
             }
+            WebElement goals = tom.find("#goals");
+            assertThat(goals.getText()).contains("Triaged within the SLA: at least 90 %",
+                    "Agreed at the quarterly review");
+            assertThat(goals.findElements(By.cssSelector("svg[role=img] .target-line"))).isNotEmpty();
             // The closed loop is in the turnarounds: seen, and acknowledged.
             assertThat(tom.find("#turnaround-outgoing table.chart-table").getAttribute("textContent"))
                     .contains("Sent → seen", "Sent → ack.");
@@ -105,7 +116,8 @@ class PartnershipsBrowserTest {
             tom.waitFor(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#service option"), 1));
             new Select(tom.find("#service")).selectByValue("dermatology-consultation");
             tom.waitForText("#soonest", "Riverside Dermatology");
-            assertThat(tom.text("#soonest")).contains("seen in a median of", "(your choice)");
+            assertThat(tom.text("#soonest")).contains("seen in a median of", "(your choice)",
+                    "earliest slot offered in a median of");
             tom.assertAccessible("new referral with the soonest-seen hint");
             tom.screenshot("new-referral-soonest");
         }

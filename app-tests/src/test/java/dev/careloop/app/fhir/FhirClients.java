@@ -34,6 +34,9 @@ public final class FhirClients {
     public static IGenericClient hapi(int port, String clientId) {
         FhirContext context = R4ChangeProjector.fhirContext();
         context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        // Not HAPI's 10 s: a write answers once its read models have it, which on a loaded 2-core machine can take
+        // longer; a test that waits for an answer should fail on what it gets, not on the client giving up.
+        context.getRestfulClientFactory().setSocketTimeout(120_000);
         IGenericClient client = context.newRestfulGenericClient("http://localhost:" + port + "/fhir");
         client.registerInterceptor(new BearerTokenAuthInterceptor(DemoClinics.at(port).client(clientId).token()));
         return client;

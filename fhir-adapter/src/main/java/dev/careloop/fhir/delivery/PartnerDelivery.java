@@ -136,7 +136,8 @@ final class PartnerDelivery implements EventMessageHandler {
     /**
      * A patient was erased: every partner told of anything about them receives it again as CareLoop now holds it,
      * without identity (the Patient, and each referral's, record's or appointment's resources it was told of: the
-     * current ones it may see, or the inactive Consent of a record it lost access to). Nothing new is disclosed.
+     * current ones it may see, with the Communications, Provenances and AuditEvents of the changes it can have
+     * received; or the inactive Consent of a record it lost access to). Nothing new is disclosed.
      */
     private void erasure(PatientErased erased, EventMessage<?> event) throws InterruptedException {
         List<Resource> resources = new ArrayList<>();
@@ -151,6 +152,8 @@ final class PartnerDelivery implements EventMessageHandler {
             }
             if (told.lostAccess()) {
                 again.addAll(inactiveConsent(held));
+            } else {
+                again.addAll(changesOwn(told));
             }
             if (!again.isEmpty()) {
                 resources.addAll(again);
@@ -163,6 +166,25 @@ final class PartnerDelivery implements EventMessageHandler {
         Push push = push(resources, "PatientErased/" + event.getIdentifier(), 1, event.getTimestamp());
         send(push.body(), "the erasure of patient " + erased.patientId(), isDeadLetterRetry() ? 1 : settings.attempts());
         disclosed.forEach((held, types) -> disclosed(held, types, event.getIdentifier()));
+    }
+
+    /**
+     * The resources of single changes (a question's Communication, a change's Provenance and AuditEvent) of an
+     * aggregate the partner was told of, as CareLoop now holds them and the partner's organisation may see them: each
+     * change it can have received (after its start), and only the types it takes.
+     */
+    private List<Resource> changesOwn(Partners.Told told) {
+        List<Resource> own = new ArrayList<>();
+        for (long sequence : partners.changesAfter(told.aggregateId(), told.version(), partner.startIndex())) {
+            for (Resource resource : changes.madeBy(told.aggregateId(), sequence).resources()) {
+                String type = resource.fhirType();
+                if (!MAIN_TYPES.contains(type) && !"Patient".equals(type) && partner.resourceTypes().contains(type)) {
+                    referenced.find(type, resource.getIdElement().getIdPart(), partner.organisation())
+                            .ifPresent(own::add);
+                }
+            }
+        }
+        return own;
     }
 
     /** The resources that stand for a referral, record or appointment (the rest are one change's own). */

@@ -63,8 +63,9 @@ class FacadeServer {
                 + "read from the event log");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPageSize(LogResourceProvider.DEFAULT_PAGE_SIZE);
-        List<IResourceProvider> providers = new ArrayList<>(FacadeProviders.all(log, index, ids, accessLog, referenced, referrals, updates,
-                steps));
+        List<LogResourceProvider<?>> logTypes = FacadeProviders.all(log, index, ids, accessLog, referenced, referrals,
+                updates, steps);
+        List<IResourceProvider> providers = new ArrayList<>(logTypes);
         providers.addAll(DirectoryProviders.all(directory));
         providers.add(new PatientProvider(patients, ids, accessLog));
         providers.addAll(PeopleProviders.all(people));
@@ -72,6 +73,7 @@ class FacadeServer {
         providers.add(new SubscriptionProvider(subscriptions, channel, partnerUrls));
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerProvider(new FacadeProviders.Transactions(referrals));
+        server.registerProvider(new SystemHistory(logTypes, accessLog));
         server.registerInterceptor(new UserLevelOutcomes());
         server.registerInterceptor(new SubscriptionCapabilities());
         server.registerInterceptor(new CallerCheck(callers));

@@ -126,7 +126,17 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     public IBundleProvider typeHistory(@Since InstantType since, @At DateRangeParam at, @Count Integer count,
                                        RequestDetails request) {
         FhirCaller caller = CallerCheck.caller(request);
-        String organisation = caller.organisation();
+        HistoryPage page = HistoryPage.of(histories(caller.organisation(), since), since, at, count, offset(request));
+        accessLog.record(ReadAccess.search(caller.actor(), ReadAccess.FHIR, typeName(), "_history&" + query(request),
+                page.ids(), null));
+        return page.provider();
+    }
+
+    /**
+     * Each resource of this type {@code organisation} sees, changed at or after {@code since} (all when null), as its
+     * versions newest first: a type's history, and its part of the whole system's.
+     */
+    List<List<Resource>> histories(String organisation, InstantType since) {
         Instant changedSince = since == null || since.getValue() == null ? null : since.getValue().toInstant();
         List<List<Resource>> resources = new ArrayList<>();
         for (ResourceIndex.Hit hit : index.visible(typeName(), organisation, changedSince)) {
@@ -135,13 +145,10 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
                 resources.add(versions);
             }
         }
-        HistoryPage page = HistoryPage.of(resources, since, at, count, offset(request));
-        accessLog.record(ReadAccess.search(caller.actor(), ReadAccess.FHIR, typeName(), "_history&" + query(request),
-                page.ids(), null));
-        return page.provider();
+        return resources;
     }
 
-    private static Integer offset(RequestDetails request) {
+    static Integer offset(RequestDetails request) {
         String[] values = request.getParameters() == null ? null : request.getParameters().get("_offset");
         if (values == null || values.length == 0 || values[0] == null || values[0].isBlank()) {
             return null;
@@ -359,7 +366,7 @@ public abstract class LogResourceProvider<T extends Resource> implements IResour
     }
 
     /** The search's parameters as sent, sorted by name: what the access log keeps as the query. */
-    private static String query(RequestDetails request) {
+    static String query(RequestDetails request) {
         Map<String, String[]> parameters = request.getParameters() == null ? Map.of() : request.getParameters();
         return new TreeMap<>(parameters).entrySet().stream()
                 .flatMap(e -> java.util.Arrays.stream(e.getValue()).map(v -> e.getKey() + "=" + v))

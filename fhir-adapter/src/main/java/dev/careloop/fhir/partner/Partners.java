@@ -214,6 +214,16 @@ public class Partners {
                 + "WHERE partner_id = ? AND patient_id = ? ORDER BY aggregate_id", TOLD, partnerId, patientId);
     }
 
+    /**
+     * The sequence numbers of an aggregate's events, the first {@code version} of them, that came after global index
+     * {@code startIndex}: the changes of it a partner registered at that head can have been told of.
+     */
+    public List<Long> changesAfter(String aggregateId, long version, long startIndex) {
+        return jdbc.queryForList("SELECT sequence_number FROM domain_event_entry WHERE aggregate_identifier = ? "
+                + "AND sequence_number < ? AND global_index > ? ORDER BY sequence_number", Long.class, aggregateId,
+                version, startIndex);
+    }
+
     private static final RowMapper<Told> TOLD = (rs, n) -> new Told(rs.getString(1), rs.getLong(2), rs.getString(3),
             rs.getBoolean(4));
 

@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -166,6 +167,28 @@ class WholePushesTest {
                 .contains("Practitioner/tom.okafor", "Organization/" + GP);
         Provenance pushed = (Provenance) sent.stream().filter(r -> r instanceof Provenance).findFirst().orElseThrow();
         assertThat(pushed.getAgentFirstRep().getWho().getReference()).isEqualTo("Practitioner/tom.okafor");
+    }
+
+    @Test
+    void thePersonWhoSentTheReferralComesAsTheTaskNamesThemUntilTheFacadeCanServeThem() {
+        History byPerson = referral(REFERRAL).byPerson("tom.okafor", "Dr Tom Okafor, general practitioner", GP)
+                .then(referralSent(REFERRAL, GP, DERM, null));
+        FhirChange sent = projector.project(byPerson.events());
+        ReferencedResources noPeople = (type, id, organisation) -> type.startsWith("Practitioner") ? Optional.empty()
+                : referenced.find(type, id, organisation);
+        Partner partner = partner(DERM, EVERY_TYPE);
+
+        Bundle pushed = Bundles.json().parseResource(Bundle.class, Bundles.transaction(partner.baseUrl(),
+                WholePushes.complete(Bundles.forPartner(sent, partner), partner, noPeople, FHIR_BASE)));
+
+        assertThat(resource(pushed, Task.class).getRequester().getReference())
+                .isEqualTo("PractitionerRole/" + GP + ".tom.okafor");
+        PractitionerRole role = resource(pushed, PractitionerRole.class);
+        assertThat(role.getIdElement().getIdPart()).isEqualTo(GP + ".tom.okafor");
+        assertThat(role.getOrganization().getReference()).isEqualTo("Organization/" + GP);
+        assertThat(role.getPractitioner().getReference()).isEqualTo("Practitioner/tom.okafor");
+        assertThat(resource(pushed, Practitioner.class).getIdElement().getIdPart()).isEqualTo("tom.okafor");
+        FhirValidation.assertValid(role);
     }
 
     @Test

@@ -48,8 +48,12 @@ class SoonestSeen {
         this.clock = clock;
     }
 
-    /** One recipient for the service: referrals it received, how many were seen, sent -> seen median and p90. */
-    record Recipient(String organisation, int referrals, long seen, Long medianHoursToSeen, Long p90HoursToSeen) {
+    /**
+     * One recipient for the service: referrals it received, how many were seen, sent -> seen median and p90, and how
+     * many were offered a slot with sent -> earliest offered slot median and p90 (docs/ANALYTICS.md, "Turnarounds").
+     */
+    record Recipient(String organisation, int referrals, long seen, Long medianHoursToSeen, Long p90HoursToSeen,
+                     long offeredSlot, Long medianHoursToEarliestSlot, Long p90HoursToEarliestSlot) {
     }
 
     record Ranking(String service, String from, String to, List<Recipient> recipients) {
@@ -57,7 +61,8 @@ class SoonestSeen {
 
     @GetMapping("/api/partnerships/soonest")
     @Operation(summary = "For a service, the recipients ranked by median time from sent to seen over referrals sent "
-            + "in the last months (UTC, by month sent); recipients with none seen yet come last")
+            + "in the last months (UTC, by month sent), with the time to the earliest slot offered; recipients with "
+            + "none seen yet come last")
     Ranking soonest(Actor actor,
                     @Parameter(description = "the service's code, as the directory lists it") @RequestParam(required = false) String service,
                     @Parameter(description = "how many months back, this month included (1-24)")
@@ -93,9 +98,10 @@ class SoonestSeen {
                 }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
         sums.forEach((recipient, sum) -> {
-            Histogram seen = sum.seenSoFar.histogram();
+            Histogram seen = sum.seen.histogram();
+            Histogram slot = sum.slot.histogram();
             recipients.add(new Recipient(recipient, sum.referrals, seen.count(), seen.percentileHours(0.5),
-                    seen.percentileHours(0.9)));
+                    seen.percentileHours(0.9), slot.count(), slot.percentileHours(0.5), slot.percentileHours(0.9)));
         });
         recipients.sort(Comparator.comparing(Recipient::medianHoursToSeen,
                         Comparator.nullsLast(Comparator.naturalOrder()))
@@ -106,11 +112,13 @@ class SoonestSeen {
 
     private static final class Sum {
         private int referrals;
-        private final Histogram.Accumulator seenSoFar = new Histogram.Accumulator();
+        private final Histogram.Accumulator seen = new Histogram.Accumulator();
+        private final Histogram.Accumulator slot = new Histogram.Accumulator();
 
         void add(AnalyticsMonth month) {
             referrals += month.counts().referrals();
-            seenSoFar.add(month.turnarounds().seen());
+            seen.add(month.turnarounds().seen());
+            slot.add(month.turnarounds().slot());
         }
     }
 }

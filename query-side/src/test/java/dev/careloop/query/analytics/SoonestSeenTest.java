@@ -4,9 +4,11 @@ import dev.careloop.api.Actor;
 import dev.careloop.api.TestPatients;
 import dev.careloop.api.appointment.AppointmentStatus;
 import dev.careloop.api.appointment.PatientArrived;
+import dev.careloop.api.referral.Appointment;
 import dev.careloop.api.referral.Priority;
 import dev.careloop.api.referral.ReferralSent;
 import dev.careloop.api.referral.ReferralStatus;
+import dev.careloop.api.referral.VisitScheduled;
 import dev.careloop.query.ReadModelDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,13 @@ class SoonestSeenTest {
                 log.at("2026-12-01T08:00:00Z", sent("d2", CARDIO, DERM, SKIN)),
                 log.at("2026-12-11T08:00:00Z", new PatientArrived("a-d2", "d2", AppointmentStatus.ARRIVED)),
                 log.at("2026-12-02T08:00:00Z", sent("d3", GP, DERM, SKIN)),
+                // Riverside offered d1 a slot 4 days after sending, d3 one 8 days after.
+                log.at("2026-12-01T09:00:00Z", new VisitScheduled("d1", "a-d1", 1,
+                        new Appointment(Instant.parse("2026-12-05T08:00:00Z"), null, "Room 1"),
+                        ReferralStatus.SCHEDULED)),
+                log.at("2026-12-02T09:00:00Z", new VisitScheduled("d3", "a-d3", 1,
+                        new Appointment(Instant.parse("2026-12-10T08:00:00Z"), null, "Room 1"),
+                        ReferralStatus.SCHEDULED)),
                 // Harbour: seen after 50 h (from Northside) and 48 h (from Lakeside).
                 log.at("2026-12-01T08:00:00Z", sent("h1", GP, HARBOUR, SKIN)),
                 log.at("2026-12-03T10:00:00Z", new PatientArrived("a-h1", "h1", AppointmentStatus.ARRIVED)),
@@ -66,12 +75,13 @@ class SoonestSeenTest {
         SoonestSeen.Ranking ranking = soonest.rank(GP, SKIN, YearMonth.of(2026, 7), YearMonth.of(2026, 12));
 
         assertThat(ranking.recipients()).containsExactly(
-                // 48 h and 50 h: median rank 1 = 48 h, p90 rank 2 = 50 h.
-                new SoonestSeen.Recipient(HARBOUR, 2, 2, 48L, 50L),
+                // 48 h and 50 h: median rank 1 = 48 h, p90 rank 2 = 50 h; no slot offered.
+                new SoonestSeen.Recipient(HARBOUR, 2, 2, 48L, 50L, 0, null, null),
                 // 5 and 10 days (whole days from 3 days on): 120 h and 240 h; d3 counts as a referral, not seen.
-                new SoonestSeen.Recipient(DERM, 3, 2, 120L, 240L),
+                // Slots offered 4 and 8 days after sending: median rank 1 = 96 h, p90 rank 2 = 192 h.
+                new SoonestSeen.Recipient(DERM, 3, 2, 120L, 240L, 2, 96L, 192L),
                 // c1 only: o1 (May) is before the period and x1 is another service.
-                new SoonestSeen.Recipient(CARDIO, 1, 0, null, null));
+                new SoonestSeen.Recipient(CARDIO, 1, 0, null, null, 0, null, null));
     }
 
     @Test
@@ -87,7 +97,7 @@ class SoonestSeenTest {
 
             // h1, h2 (sent as the code) and n1 (sent as the name in capitals): 3 referrals, 2 seen.
             assertThat(byName.recipients()).filteredOn(r -> r.organisation().equals(HARBOUR)).singleElement()
-                    .isEqualTo(new SoonestSeen.Recipient(HARBOUR, 3, 2, 48L, 50L));
+                    .isEqualTo(new SoonestSeen.Recipient(HARBOUR, 3, 2, 48L, 50L, 0, null, null));
             assertThat(soonest.rank(GP, SKIN, YearMonth.of(2026, 12), YearMonth.of(2026, 12)).recipients())
                     .filteredOn(r -> r.organisation().equals(HARBOUR)).singleElement()
                     .satisfies(r -> assertThat(r.referrals()).isEqualTo(3));

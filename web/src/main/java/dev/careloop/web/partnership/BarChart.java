@@ -204,8 +204,20 @@ public final class BarChart {
                 }
             }
             if (c % labelEvery == 0) {
-                svg.element("text", svg.text(categories.get(c)), "x", n(groupX + groupWidth / 2),
-                        "y", n(baseline + 16), "text-anchor", "middle", "class", "category", "aria-hidden", "true");
+                String label = categories.get(c);
+                String x = n(groupX + groupWidth / 2);
+                int arrow = label.indexOf(" → ");
+                if (arrow < 0) {
+                    svg.element("text", svg.text(label), "x", x, "y", n(baseline + 16), "text-anchor", "middle",
+                            "class", "category", "aria-hidden", "true");
+                } else {
+                    // "Sent → earliest slot" on two lines, so neighbours do not run into each other.
+                    svg.open("text", "x", x, "y", n(baseline + 16), "text-anchor", "middle", "class", "category",
+                            "aria-hidden", "true");
+                    svg.element("tspan", svg.text(label.substring(0, arrow + 2)), "x", x);
+                    svg.element("tspan", svg.text(label.substring(arrow + 3)), "x", x, "dy", "13");
+                    svg.close("text");
+                }
             }
         }
         svg.close("g");

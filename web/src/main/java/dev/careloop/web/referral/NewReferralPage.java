@@ -146,6 +146,8 @@ class NewReferralPage {
                 row.put("name", names.getOrDefault(id, id));
                 row.put("median", duration(r.get("medianHoursToSeen")));
                 row.put("p90", duration(r.get("p90HoursToSeen")));
+                // Where the API measures it: how soon a slot was offered.
+                row.put("slot", duration(r.get("medianHoursToEarliestSlot")));
                 row.put("seen", r.get("seen"));
                 row.put("referrals", r.get("referrals"));
                 row.put("chosen", id.equals(chosen));

@@ -83,6 +83,17 @@ class BarChartTest {
     }
 
     @Test
+    void aStepFromOneEventToAnotherIsLabelledOnTwoLines() {
+        BarChart steps = new BarChart("steps", "t", "s", "Step", BarChart.Scale.HOURS,
+                List.of("Sent → earliest slot", "Seen"), List.of(new BarChart.Series("Median", List.of(2.0, 3.0))),
+                null);
+
+        assertThat(steps.svg()).contains(">Sent →</tspan>", "dy=\"13\">earliest slot</tspan></text>",
+                ">Seen</text>");
+        assertThat(steps.rows().get(0).get(0)).isEqualTo("Sent → earliest slot");
+    }
+
+    @Test
     void textFromTheApiCannotBecomeMarkup() {
         BarChart chart = new BarChart("x", "A <b>&</b>", "\"quoted\"", "Month", BarChart.Scale.COUNT,
                 List.of("<script>"), List.of(new BarChart.Series("o'brien", List.of(1.0))), null);

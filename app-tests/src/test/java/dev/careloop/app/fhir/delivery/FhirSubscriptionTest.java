@@ -234,6 +234,16 @@ class FhirSubscriptionTest {
     }
 
     @Test
+    void aSubscriptionPastItsEndTurnsOff() {
+        IGenericClient riverside = FhirClients.hapi(port, "riverside-ehr");
+        Subscription ending = subscription(null, "id-only");
+        ending.setEnd(java.util.Date.from(java.time.Instant.now().plusSeconds(8)));
+        String id = create(riverside, ending);
+        awaitStatus(riverside, id, Subscription.SubscriptionStatus.ACTIVE);
+        awaitStatus(riverside, id, Subscription.SubscriptionStatus.OFF);
+    }
+
+    @Test
     void aRestHookPartnerAnAdministratorRegisteredReadsAsASubscriptionOnlyTheAdministratorChanges() {
         String partnerId = "riverside-hook-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         var registered = DemoClinics.at(port).admin().post("/api/admin/partners", Map.of("id", partnerId,

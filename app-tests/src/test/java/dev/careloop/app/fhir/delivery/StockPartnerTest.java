@@ -176,8 +176,14 @@ class StockPartnerTest {
     void anErasureReachesEveryEhrThatHeldThePatient() {
         String referral = send(DERM);
         String letter = share(gp, referral, "Referral letter", List.of(DERM));
+        var asked = derm.post("/api/referrals/" + referral + "/request-information",
+                Map.of("question", "Any allergies?"));
+        assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+        String question = "Communication/" + referral + "-" + asked.json().get("version").asLong();
         Await.until(Duration.ofSeconds(30), () -> partners.held(DERM).containsKey("Consent/" + letter)
-                && partners.held(GP).containsKey("Consent/" + letter), "both EHRs holding the record");
+                && partners.held(GP).containsKey("Consent/" + letter) && partners.held(GP).containsKey(question),
+                "both EHRs holding the record, the GP's the question");
+        assertThat(json(partners.held(GP).get(question))).as("the question names the patient").contains("Morgan");
         String patient = ((ServiceRequest) partners.held(DERM).get("ServiceRequest/" + referral)).getSubject()
                 .getReferenceElement().getIdPart();
         assertThat(json(partners.held(DERM).get("Patient/" + patient))).contains("Morgan");
@@ -196,6 +202,11 @@ class StockPartnerTest {
             assertThat(held.getIdentifier()).noneMatch(i -> i.getValue().startsWith("MRN-STOCK-"));
             assertThat(json(partners.held(organisation).get("Task/" + referral))).doesNotContain("MRN-STOCK-");
         }
+        // Every resource either EHR holds, each change's own (the question, Provenances, AuditEvents) included.
+        Await.until(Duration.ofSeconds(30), () -> List.of(GP, DERM).stream()
+                .flatMap(organisation -> partners.held(organisation).values().stream())
+                .noneMatch(r -> json(r).contains("Morgan") || json(r).contains("MRN-STOCK-")),
+                "no resource of either EHR naming the patient");
         assertThat(partners.held(CARDIO)).as("an EHR never told of the patient is told nothing").isEmpty();
         assertThat(partners.refusals()).isEmpty();
     }

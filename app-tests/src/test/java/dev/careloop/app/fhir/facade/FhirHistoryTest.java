@@ -87,6 +87,31 @@ class FhirHistoryTest {
         assertThat(foreign.json().get("resourceType").asString()).isEqualTo("OperationOutcome");
     }
 
+    @Test
+    void theWholeSystemsHistoryHoldsEveryVersionOfEveryTypeTheCallerMayReadOnce() {
+        Instant before = Instant.now().minusSeconds(1);
+        String id = referralOfFiveChanges();
+
+        // riverside's EHR: a partner system that may read Tasks, ServiceRequests and Communications, but no
+        // Consent, Provenance or AuditEvent.
+        List<String> versions = pagedToTheEnd(DemoClinics.at(port).client("riverside-ehr"),
+                "/fhir/_history?_count=4&_since=" + encoded(before), -1);
+        List<String> stranger = pagedToTheEnd(DemoClinics.at(port).cardio(),
+                "/fhir/_history?_since=" + encoded(before), -1);
+
+        assertThat(versions).filteredOn(v -> v.startsWith("Task/" + id + "/"))
+                .containsExactly("Task/" + id + "/_history/5", "Task/" + id + "/_history/4",
+                        "Task/" + id + "/_history/3", "Task/" + id + "/_history/2", "Task/" + id + "/_history/1");
+        assertThat(versions).anyMatch(v -> v.startsWith("ServiceRequest/" + id + "/"))
+                .anyMatch(v -> v.startsWith("Communication/" + id + "-"));
+        assertThat(versions).as("only the types its token may read")
+                .noneMatch(v -> v.startsWith("Provenance/") || v.startsWith("AuditEvent/") || v.startsWith("Consent/"));
+        assertThat(pagedToTheEnd(derm, "/fhir/_history?_since=" + encoded(before), -1))
+                .as("clinic staff read the referral's Provenance too")
+                .anyMatch(v -> v.startsWith("Provenance/" + id + "-"));
+        assertThat(stranger).noneMatch(v -> v.contains(id));
+    }
+
     /**
      * Follows {@code next} from {@code first} until there is none; each page is valid R4 and states the same total.
      * Answers every entry's {@code Type/id/_history/n}, in order; {@code pages} (unless negative) is how many.
@@ -100,7 +125,16 @@ class FhirHistoryTest {
             Response page = caller.get(next);
             assertThat(page.status()).as(next + " " + page.body()).isEqualTo(200);
             Bundle bundle = R4ChangeProjector.fhirContext().newJsonParser().parseResource(Bundle.class, page.body());
-            assertValid(validator, bundle);
+            if (first.startsWith("/fhir/_history")) {
+                // A page of the whole system may hold two versions of a ServiceRequest and a Task that names it
+                // without a version: HAPI's validator calls that reference ambiguous ("Multiple matches in bundle"),
+                // though a history is the one kind of Bundle that holds several versions of a resource (bdl-7). So
+                // each entry is validated on its own, and the Bundle without them.
+                bundle.getEntry().forEach(entry -> assertValid(validator, entry.getResource()));
+                assertValid(validator, bundle.copy().setEntry(List.of()));
+            } else {
+                assertValid(validator, bundle);
+            }
             assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.HISTORY);
             if (total == null) {
                 total = bundle.getTotal();
