@@ -83,6 +83,26 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                     slot.plus(o.slot));
         }
 
+        /** Many rows' turnarounds summed, each distribution accumulated in one map. */
+        static Turnarounds sum(Iterable<AnalyticsMonth> months) {
+            Histogram.Accumulator[] h = new Histogram.Accumulator[7];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = new Histogram.Accumulator();
+            }
+            for (AnalyticsMonth m : months) {
+                Turnarounds t = m.turnarounds();
+                h[0].add(t.triage);
+                h[1].add(t.booked);
+                h[2].add(t.seen);
+                h[3].add(t.outcome);
+                h[4].add(t.acknowledge);
+                h[5].add(t.closed);
+                h[6].add(t.slot);
+            }
+            return new Turnarounds(h[0].histogram(), h[1].histogram(), h[2].histogram(), h[3].histogram(),
+                    h[4].histogram(), h[5].histogram(), h[6].histogram());
+        }
+
         private static Histogram add(Histogram histogram, Duration duration, int sign) {
             return duration == null ? histogram : histogram.plus(duration, sign);
         }

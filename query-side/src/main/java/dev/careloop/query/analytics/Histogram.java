@@ -45,6 +45,24 @@ record Histogram(Map<Integer, Long> buckets) {
         return new Histogram(next);
     }
 
+    /**
+     * Sums histograms into one map as they come, instead of a new histogram per addition: what summing hundreds of
+     * month rows needs (a dashboard of a large network adds thousands).
+     */
+    static final class Accumulator {
+        private final TreeMap<Integer, Long> buckets = new TreeMap<>();
+
+        void add(Histogram histogram) {
+            histogram.buckets.forEach((bucket, count) -> buckets.merge(bucket, count, Long::sum));
+        }
+
+        Histogram histogram() {
+            TreeMap<Integer, Long> kept = new TreeMap<>(buckets);
+            kept.values().removeIf(v -> v == 0);
+            return new Histogram(kept);
+        }
+    }
+
     long count() {
         return buckets.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -97,9 +97,12 @@ class SoonestSeen {
                     sums.computeIfAbsent(m.key().recipientOrg(), r -> new Sum()).add(m);
                 }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
-        sums.forEach((recipient, sum) -> recipients.add(new Recipient(recipient, sum.referrals, sum.seen.count(),
-                sum.seen.percentileHours(0.5), sum.seen.percentileHours(0.9), sum.slot.count(),
-                sum.slot.percentileHours(0.5), sum.slot.percentileHours(0.9))));
+        sums.forEach((recipient, sum) -> {
+            Histogram seen = sum.seen.histogram();
+            Histogram slot = sum.slot.histogram();
+            recipients.add(new Recipient(recipient, sum.referrals, seen.count(), seen.percentileHours(0.5),
+                    seen.percentileHours(0.9), slot.count(), slot.percentileHours(0.5), slot.percentileHours(0.9)));
+        });
         recipients.sort(Comparator.comparing(Recipient::medianHoursToSeen,
                         Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Recipient::p90HoursToSeen, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -109,13 +112,13 @@ class SoonestSeen {
 
     private static final class Sum {
         private int referrals;
-        private Histogram seen = Histogram.EMPTY;
-        private Histogram slot = Histogram.EMPTY;
+        private final Histogram.Accumulator seen = new Histogram.Accumulator();
+        private final Histogram.Accumulator slot = new Histogram.Accumulator();
 
         void add(AnalyticsMonth month) {
             referrals += month.counts().referrals();
-            seen = seen.plus(month.turnarounds().seen());
-            slot = slot.plus(month.turnarounds().slot());
+            seen.add(month.turnarounds().seen());
+            slot.add(month.turnarounds().slot());
         }
     }
 }

@@ -52,4 +52,18 @@ class HistogramTest {
         assertThat(Histogram.parse("{}")).isEqualTo(Histogram.EMPTY);
         assertThat(h.plus(Duration.ofHours(5), -2).buckets()).isEqualTo(Map.of(79, 1L));
     }
+
+    @Test
+    void anAccumulatorSumsManyHistogramsAsAddingThemOneByOneDoes() {
+        Histogram a = Histogram.parse("{\"2\": 3, \"80\": 1}");
+        Histogram b = Histogram.parse("{\"2\": 1, \"5\": 2}");
+        Histogram taken = Histogram.parse("{\"5\": -2}");
+        Histogram.Accumulator sum = new Histogram.Accumulator();
+        for (Histogram h : new Histogram[]{a, b, taken, Histogram.EMPTY}) {
+            sum.add(h);
+        }
+        assertThat(sum.histogram()).isEqualTo(a.plus(b).plus(taken));
+        assertThat(sum.histogram().buckets()).containsExactly(Map.entry(2, 4L), Map.entry(80, 1L));
+        assertThat(new Histogram.Accumulator().histogram()).isEqualTo(Histogram.EMPTY);
+    }
 }
