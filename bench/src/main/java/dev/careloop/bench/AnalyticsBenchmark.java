@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The partnership analytics of a network with {@code --referrals} referrals (issue 20): the dashboard
@@ -174,40 +173,8 @@ public final class AnalyticsBenchmark {
     /** K referrals sent, accepted and scheduled (each scheduling books an appointment): answers how many. */
     private long grow() throws Exception {
         progress("growing the log by %d referral lifecycles over the API with %d clients", lifecycles, clients);
-        String gp = client.token(CareLoopClient.INITIATOR, "demo-secret");
-        String derm = client.token(CareLoopClient.RECIPIENT, "demo-secret");
         AtomicInteger left = new AtomicInteger(lifecycles);
-        AtomicLong failures = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (left.getAndDecrement() > 0 && failures.get() < 10) {
-                        CareLoopClient.Reply sent = client.sendReferral(gp);
-                        String id = CareLoopClient.referralId(sent);
-                        CareLoopClient.Reply accepted = sent.status() == 201
-                                ? client.accept(derm, id, sent.etag()) : sent;
-                        CareLoopClient.Reply scheduled = accepted.status() == 200
-                                ? client.schedule(derm, id, accepted.etag()) : accepted;
-                        if (scheduled.status() != 200) {
-                            failures.incrementAndGet();
-                            System.err.println("[bench] " + scheduled.status() + " " + scheduled.body());
-                        }
-                    }
-                } catch (Exception e) {
-                    failures.incrementAndGet();
-                    System.err.println("[bench] " + e);
-                }
-            }, "grow-" + i);
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " requests failed while growing the log");
-        }
+        Lifecycles.run(client, clients, () -> left.getAndDecrement() > 0);
         return lifecycles;
     }
 

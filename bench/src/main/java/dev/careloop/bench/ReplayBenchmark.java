@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How fast CareLoop rebuilds its read models from the log, next to what the same PostgreSQL does with the same
@@ -137,39 +136,13 @@ public final class ReplayBenchmark {
             return head;
         }
         progress("growing the log from %d to %d events over the API with %d clients", head, events, clients);
-        String gp = client.token(CareLoopClient.INITIATOR, "demo-secret");
-        String derm = client.token(CareLoopClient.RECIPIENT, "demo-secret");
-        AtomicLong failures = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (head() < events && failures.get() < 10) {
-                        CareLoopClient.Reply sent = client.sendReferral(gp);
-                        String id = CareLoopClient.referralId(sent);
-                        CareLoopClient.Reply accepted = sent.status() == 201
-                                ? client.accept(derm, id, sent.etag()) : sent;
-                        CareLoopClient.Reply scheduled = accepted.status() == 200
-                                ? client.schedule(derm, id, accepted.etag()) : accepted;
-                        if (scheduled.status() != 200) {
-                            failures.incrementAndGet();
-                            System.err.println("[bench] " + scheduled.status() + " " + scheduled.body());
-                        }
-                    }
-                } catch (Exception e) {
-                    failures.incrementAndGet();
-                    System.err.println("[bench] " + e);
-                }
-            }, "grow-" + i);
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " requests failed while growing the log");
-        }
+        Lifecycles.run(client, clients, () -> {
+            try {
+                return head() < events;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the head of the log", e);
+            }
+        });
         return head();
     }
 
