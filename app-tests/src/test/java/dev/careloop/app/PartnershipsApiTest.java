@@ -27,6 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class PartnershipsApiTest {
 
+    /**
+     * Analytics rows a test aged in place: put back as the log has them afterwards, so that the shared context's
+     * tables stay what a rebuild from the log makes (RebuildReadModelsTest compares the two).
+     */
+    private final java.util.List<String> aged = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void unage() {
+        aged.forEach(id -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at + interval '40 days' "
+                + "WHERE referral_id = ?", id));
+        aged.clear();
+    }
+
     @LocalServerPort
     int port;
 
@@ -107,6 +120,7 @@ class PartnershipsApiTest {
         ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> jdbc.update(
                 "UPDATE analytics_referral SET sent_at = sent_at - interval '40 days' WHERE referral_id = ?", id) == 1,
                 "the analytics row of " + id);
+        aged.add(id);
 
         JsonNode loops = gp.get("/api/partnerships/" + CARDIO + "/open-loops?targetDays=30&size=100").json();
 

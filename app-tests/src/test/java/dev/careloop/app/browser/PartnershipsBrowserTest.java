@@ -30,6 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class PartnershipsBrowserTest {
 
+    /**
+     * Analytics rows the test aged in place: put back as the log has them afterwards, so that the shared context's
+     * tables stay what a rebuild from the log makes (RebuildReadModelsTest compares the two).
+     */
+    private final java.util.List<String> aged = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void unage() {
+        aged.forEach(id -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at + interval '40 days' "
+                + "WHERE referral_id = ?", id));
+        aged.clear();
+    }
+
     @LocalServerPort
     int port;
 
@@ -64,6 +77,7 @@ class PartnershipsBrowserTest {
                 + " IS NOT NULL AND seen_at IS NOT NULL", closed) == 1, "analytics of the closed loop " + closed);
         awaitTrue(() -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at - interval '40 days'"
                 + " WHERE referral_id = ?", open) == 1, "analytics of the open loop " + open);
+        aged.add(open);
         // Northside's goal on the partnership: the page shows it against its target.
         CareLoopClient.Response goal = gp.post("/api/partnerships/" + DERM + "/goals", Map.of("measure", "slaMetRate",
                 "target", 0.9, "reason", "Agreed at the quarterly review"));

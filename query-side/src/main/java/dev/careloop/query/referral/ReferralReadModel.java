@@ -181,14 +181,10 @@ class ReferralReadModel {
     /** The referral's parties over time, from its sends and forwards; empty when there is no such referral. */
     ReferralParties parties(String referralId) {
         List<ReferralParties.Party> parties = new ArrayList<>();
-        String[] patientId = new String[1];
         jdbc.query("""
-                SELECT sequence_number, event_type, occurred_at, details,
-                       (SELECT v.patient_id FROM referral_view v WHERE v.referral_id = t.referral_id) AS patient_id
-                  FROM referral_timeline t
+                SELECT sequence_number, event_type, occurred_at, details FROM referral_timeline
                  WHERE referral_id = ? AND event_type IN ('ReferralSent', 'ReferralForwarded')
                  ORDER BY sequence_number""", rs -> {
-            patientId[0] = rs.getString("patient_id");
             long sequence = rs.getLong("sequence_number");
             Instant at = instant(rs, "occurred_at");
             JsonNode details = json.readTree(rs.getString("details"));
@@ -210,7 +206,11 @@ class ReferralReadModel {
             parties.add(new ReferralParties.Party(details.path("toOrganisation").asString(), "recipient", sequence, at,
                     null, null));
         }, referralId);
-        return new ReferralParties(List.copyOf(parties), patientId[0]);
+        // The patient in a statement of its own: one statement reading both tables takes their locks in the
+        // opposite order to a rebuild's swap of them, and the two deadlocked (RebuildReadModelsTest).
+        String patientId = parties.isEmpty() ? null : jdbc.query("SELECT patient_id FROM referral_view "
+                + "WHERE referral_id = ?", rs -> rs.next() ? rs.getString(1) : null, referralId);
+        return new ReferralParties(List.copyOf(parties), patientId);
     }
 
     List<TimelineEntry> timeline(String referralId) {
