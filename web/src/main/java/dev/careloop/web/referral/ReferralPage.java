@@ -1,6 +1,7 @@
 package dev.careloop.web.referral;
 
 import dev.careloop.api.referral.Assignee;
+import dev.careloop.api.referral.ReasonCategory;
 import dev.careloop.api.referral.ReferralView;
 import dev.careloop.web.ApiProblem;
 import dev.careloop.web.CareLoopApi;
@@ -77,6 +78,10 @@ class ReferralPage {
         if (BARE.contains(action)) {
             return null;
         }
+        if ("decline".equals(action)) {
+            reasonWithCategory(body, form);
+            return body;
+        }
         if (WITH_REASON.contains(action)) {
             body.put("reason", form.get("reason"));
             return body;
@@ -84,7 +89,7 @@ class ReferralPage {
         switch (action) {
             case "forward" -> {
                 body.put("toOrganisation", form.get("toOrganisation"));
-                body.put("reason", form.get("reason"));
+                reasonWithCategory(body, form);
             }
             case "request-information" -> body.put("question", form.get("question"));
             case "provide-information" -> body.put("answer", form.get("answer"));
@@ -130,6 +135,7 @@ class ReferralPage {
         model.addAttribute("problem", problem);
         model.addAttribute("form", form);
         model.addAttribute("partners", api.list("/api/organisations", Map.of()));
+        model.addAttribute("categories", ReasonCategory.values());
         model.addAttribute("candidates", ((List<?>) model.getAttribute("actions")).contains("assign")
                 ? candidates((Person) model.getAttribute("person")) : List.of());
         if (hadVersion != null && referral.get("version") instanceof Number now && now.longValue() != hadVersion) {
@@ -163,6 +169,15 @@ class ReferralPage {
             return value == null || value.isBlank() ? null : Long.valueOf(value.trim());
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** A decline's or a forward's reason, with its category (docs/ANALYTICS.md) when one was chosen. */
+    static void reasonWithCategory(Map<String, Object> body, Map<String, String> form) {
+        body.put("reason", form.get("reason"));
+        String category = blankToNull(form.get("category"));
+        if (category != null) {
+            body.put("category", category);
         }
     }
 
