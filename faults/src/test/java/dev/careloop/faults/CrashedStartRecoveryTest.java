@@ -35,6 +35,8 @@ class CrashedStartRecoveryTest {
             .toAbsolutePath();
     private final Path dataDir = home.resolve("postgres");
     private final List<Process> started = new ArrayList<>();
+    /** The suite's port for this CareLoop; another one after a clash (see {@link #startReady}). */
+    private int port = FreePorts.take();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -56,9 +58,7 @@ class CrashedStartRecoveryTest {
 
     @Test
     void aKilledCareLoopLeavesNoLockoutAndItsDataIsKept() throws Exception {
-        int port = FreePorts.take();
-        Process first = start(port, "first");
-        awaitReady(first, port);
+        Process first = startReady("first");
         Api api = new Api("http://localhost:" + port);
         Api.Reply sent = api.post(Api.GP, "/api/referrals", Map.of("recipientOrganisation", "riverside-derm",
                 "priority", "routine", "service", "Dermatology consultation", "reason", "Crashed start",
@@ -74,14 +74,13 @@ class CrashedStartRecoveryTest {
                 .contains(true);
 
         // Killed again, this time while its database is starting.
-        Process second = start(port, "second");
+        Process second = start("second");
         long secondsPostgres = awaitNewPostmaster(second, orphan);
         second.destroyForcibly().waitFor();
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
                 .as("the first orphan was stopped by the second start").isFalse();
 
-        Process third = start(port, "third");
-        awaitReady(third, port);
+        startReady("third");
         assertThat(ProcessHandle.of(secondsPostgres).map(ProcessHandle::isAlive).orElse(false))
                 .as("the second orphan was stopped by the third start").isFalse();
         Api.Reply kept = new Api("http://localhost:" + port).get(Api.DERM, "/api/referrals/" + referral);
@@ -89,7 +88,29 @@ class CrashedStartRecoveryTest {
         assertThat(kept.header("ETag")).as("the referral as it was before the kills").isNotBlank();
     }
 
-    private Process start(int port, String name) throws IOException {
+    /**
+     * Starts CareLoop and waits until it is ready. The port lies in the kernel's ephemeral range (as AppProcess says):
+     * an outgoing connection may take it before Tomcat binds it. On that clash it starts again on another port.
+     */
+    private Process startReady(String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            String run = attempt == 1 ? name : name + "-" + attempt;
+            Process process = start(run);
+            try {
+                awaitReady(process, port);
+                return process;
+            } catch (AssertionError e) {
+                process.destroyForcibly().waitFor();
+                String log = Files.readString(home.resolve(run + ".log"));
+                if (attempt == 3 || !log.contains("Port " + port + " was already in use")) {
+                    throw e;
+                }
+                port = FreePorts.take();
+            }
+        }
+    }
+
+    private Process start(String name) throws IOException {
         Files.createDirectories(home);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // C1 only: these processes only start (and are killed), where the second compiler costs and never pays.
