@@ -27,17 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class PartnershipsApiTest {
 
-    /**
-     * Analytics rows a test aged in place: put back as the log has them afterwards, so that the shared context's
-     * tables stay what a rebuild from the log makes (RebuildReadModelsTest compares the two).
-     */
-    private final java.util.List<String> aged = new java.util.ArrayList<>();
+    private final AgedAnalytics aged = new AgedAnalytics();
 
     @org.junit.jupiter.api.AfterEach
     void unage() {
-        aged.forEach(id -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at + interval '40 days' "
-                + "WHERE referral_id = ?", id));
-        aged.clear();
+        aged.restore(jdbc);
     }
 
     @LocalServerPort
@@ -117,10 +111,8 @@ class PartnershipsApiTest {
     void freshReferralsAreNoOpenLoopsYetAndAreListedOnceTheTargetIsPassed() {
         String id = send(gp, CARDIO);
         // The answer waited for the referrals projection, not for analytics: age the row once it is there.
-        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> jdbc.update(
-                "UPDATE analytics_referral SET sent_at = sent_at - interval '40 days' WHERE referral_id = ?", id) == 1,
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> aged.age(jdbc, id),
                 "the analytics row of " + id);
-        aged.add(id);
 
         JsonNode loops = gp.get("/api/partnerships/" + CARDIO + "/open-loops?targetDays=30&size=100").json();
 

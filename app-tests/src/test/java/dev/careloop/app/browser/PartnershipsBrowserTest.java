@@ -1,5 +1,6 @@
 package dev.careloop.app.browser;
 
+import dev.careloop.app.AgedAnalytics;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.app.DemoClinics;
@@ -30,17 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CareLoopIntegrationTest
 class PartnershipsBrowserTest {
 
-    /**
-     * Analytics rows the test aged in place: put back as the log has them afterwards, so that the shared context's
-     * tables stay what a rebuild from the log makes (RebuildReadModelsTest compares the two).
-     */
-    private final java.util.List<String> aged = new java.util.ArrayList<>();
+    private final AgedAnalytics aged = new AgedAnalytics();
 
     @org.junit.jupiter.api.AfterEach
     void unage() {
-        aged.forEach(id -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at + interval '40 days' "
-                + "WHERE referral_id = ?", id));
-        aged.clear();
+        aged.restore(jdbc);
     }
 
     @LocalServerPort
@@ -75,9 +70,7 @@ class PartnershipsBrowserTest {
         String open = clinics.sendReferral(DERM).id();
         awaitTrue(() -> count("SELECT count(*) FROM analytics_referral WHERE referral_id = ? AND acknowledged_at"
                 + " IS NOT NULL AND seen_at IS NOT NULL", closed) == 1, "analytics of the closed loop " + closed);
-        awaitTrue(() -> jdbc.update("UPDATE analytics_referral SET sent_at = sent_at - interval '40 days'"
-                + " WHERE referral_id = ?", open) == 1, "analytics of the open loop " + open);
-        aged.add(open);
+        awaitTrue(() -> aged.age(jdbc, open), "analytics of the open loop " + open);
         // Northside's goal on the partnership: the page shows it against its target.
         CareLoopClient.Response goal = gp.post("/api/partnerships/" + DERM + "/goals", Map.of("measure", "slaMetRate",
                 "target", 0.9, "reason", "Agreed at the quarterly review"));

@@ -62,8 +62,6 @@ class FhirSubscriptionTest {
 
     @BeforeEach
     void start() {
-        // The first write may wait for the validator's warm-up on a busy machine: longer than HAPI's 10 s.
-        R4ChangeProjector.fhirContext().getRestfulClientFactory().setSocketTimeout(120_000);
         endpoint.start();
         endpoint.stubFor(post("/hook").willReturn(aResponse().withStatus(200)));
     }
