@@ -60,6 +60,28 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A crash of PostgreSQL's server, as a power cut leaves it: the postmaster and every process it started are killed
+     * with SIGKILL at once, nothing is flushed or shut down; {@link #start} then recovers the cluster from its WAL.
+     */
+    void crash() throws IOException, InterruptedException {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
+                () -> new IllegalStateException("no postmaster with pid " + pid));
+        // The postmaster first, so that it cannot start a recovery of its own, then every process it had started.
+        var processes = new java.util.ArrayList<>(postmaster.descendants().toList());
+        processes.add(0, postmaster);
+        processes.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : processes) {
+            process.onExit().join();
+        }
+        // Closing the crashed server's handle releases its lock on the data directory; its clean stop finds no
+        // server and says so in the log.
+        EmbeddedPostgres crashed = postgres;
+        postgres = null;
+        crashed.close();
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }

@@ -38,7 +38,11 @@ import java.util.concurrent.TimeoutException;
  * waits; one writer thread per process takes whatever is queued (up to {@code careloop.access-log.batch-size}),
  * inserts it in one transaction (the chain trigger takes its lock once per batch) and, once committed, releases
  * every read of the batch. So an answered read is always a committed entry (a killed process loses only entries of
- * reads it had not answered), and a thousand concurrent reads cost a handful of commits, not a thousand.
+ * reads it had not answered), and a thousand concurrent reads cost a handful of commits, not a thousand. By default
+ * PostgreSQL confirms that commit before flushing it to disk ({@code careloop.access-log.synchronous-commit=false}:
+ * the WAL writer flushes it within 3 x wal_writer_delay), because the flush, not the insert, is what a read would
+ * wait for (docs/ACCESS.md, "The access log's guarantee": 0.81x against 0.63x the reads without accounting);
+ * {@code true} waits for the flush as well.
  * Back-pressure, never a silent drop: a read that finds the buffer full waits for room, and a read whose entry is
  * not committed within {@code careloop.access-log.max-wait} (buffer full, database slow or down) is not answered:
  * {@link AccessNotRecorded}, a 503 with Retry-After, counted in {@code careloop.access_log.refused}.
@@ -96,7 +100,7 @@ class AccessLogWriter implements AccessLog, DisposableBean {
                     @Value("${careloop.access-log.batch-size:500}") int batchSize,
                     @Value("${careloop.access-log.max-wait:PT5S}") Duration maxWait,
                     @Value("${careloop.access-log.wait-for-commit:true}") boolean waitForCommit,
-                    @Value("${careloop.access-log.synchronous-commit:true}") boolean synchronousCommit) {
+                    @Value("${careloop.access-log.synchronous-commit:false}") boolean synchronousCommit) {
         this.dataSource = dataSource;
         this.enabled = enabled;
         this.buffer = new ArrayBlockingQueue<>(capacity);
@@ -117,10 +121,9 @@ class AccessLogWriter implements AccessLog, DisposableBean {
         } else if (!waitForCommit) {
             log.warn("careloop.access-log.wait-for-commit=false: a read is answered once its entry is queued; a crash "
                     + "loses the entries of the batch being written (up to batch-size entries, milliseconds of reads)");
-        } else if (!synchronousCommit) {
-            log.info("careloop.access-log.synchronous-commit=false: a read is answered once its entry is committed in "
-                    + "PostgreSQL, before that commit is flushed to disk; a crash of PostgreSQL or of its machine may "
-                    + "lose the last ~0.6 s of entries, a crash of CareLoop none");
+        } else if (synchronousCommit) {
+            log.info("careloop.access-log.synchronous-commit=true: a read is answered once its entry is committed and "
+                    + "flushed to disk; no crash loses the entry of an answered read");
         }
         this.writer = new Thread(this::writeBatches, "access-log-writer");
         writer.setDaemon(true);
