@@ -9,9 +9,12 @@ import dev.careloop.api.referral.RecordNoShow;
 import dev.careloop.api.referral.RescheduleVisit;
 import dev.careloop.api.referral.ScheduleVisit;
 import dev.careloop.api.referral.SendInterimNote;
+import dev.careloop.api.referral.VisitScheduled;
 import dev.careloop.fhir.facade.FhirCaller;
 import dev.careloop.fhir.facade.FhirLog;
 import dev.careloop.fhir.facade.Outcomes;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.IdType;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,7 +41,8 @@ import java.util.UUID;
  *       answer to the question (ProvideInformation); otherwise the recipient's interim consult note
  *       (SendInterimNote, DocumentReference payloads naming records attached to the referral);</li>
  *   <li>{@code POST /fhir/Appointment} {@code basedOn} the referral's ServiceRequest: the recipient books the visit
- *       (ScheduleVisit; start, end, and where as a Location participant's display);</li>
+ *       (ScheduleVisit; start, end, and where as a Location participant's display); the same booking posted again
+ *       (a retry after a lost answer) finds the visit booked as asked and answers 200 with it;</li>
  *   <li>{@code PUT /fhir/Appointment/{id}} with {@code If-Match}: a new start, end or place reschedules the visit
  *       (RescheduleVisit, the reason as {@code comment}); status {@code cancelled} cancels it (CancelVisit,
  *       {@code cancelationReason}); {@code noshow} records that the patient did not attend (RecordNoShow).</li>
@@ -50,10 +55,12 @@ public class PartnerSteps {
 
     private final InboundCommands commands;
     private final FhirLog log;
+    private final EventStore eventStore;
 
-    PartnerSteps(InboundCommands commands, FhirLog log) {
+    PartnerSteps(InboundCommands commands, FhirLog log, EventStore eventStore) {
         this.commands = commands;
         this.log = log;
+        this.eventStore = eventStore;
     }
 
     /** An answer or an interim note: 201 and the Communication the change made. */
@@ -101,11 +108,36 @@ public class PartnerSteps {
         String referralId = basedOn(appointment);
         dev.careloop.api.referral.Appointment visit = visit(appointment);
         String appointmentId = UUID.randomUUID().toString();
-        commands.send(new ScheduleVisit(referralId, appointmentId, visit), caller.actor(), null, "Appointment");
+        try {
+            commands.send(new ScheduleVisit(referralId, appointmentId, visit), caller.actor(), null, "Appointment");
+        } catch (ResourceVersionConflictException refused) {
+            // A POST retried after a lost answer finds its own booking: the same visit, answered 200, not a 409.
+            Appointment same = booked(referralId, caller).filter(current -> sameVisit(current, visit))
+                    .orElseThrow(() -> refused);
+            return new MethodOutcome(same.getIdElement().toUnqualified(), false).setResource(same);
+        }
         Resource made = log.read("Appointment", appointmentId, caller.organisation())
                 .orElseThrow(() -> new IllegalStateException("Appointment/" + appointmentId + " is not in the log"));
         return new MethodOutcome(new IdType("Appointment", appointmentId, made.getMeta().getVersionId()), true)
                 .setResource(made);
+    }
+
+    /** The referral's visit as booked now (its last scheduling's appointment, if still booked), as the caller sees. */
+    private Optional<Appointment> booked(String referralId, FhirCaller caller) {
+        Optional<String> appointmentId;
+        try (var events = eventStore.readEvents(referralId).asStream()) {
+            appointmentId = events.map(DomainEventMessage::getPayload).filter(VisitScheduled.class::isInstance)
+                    .map(e -> ((VisitScheduled) e).appointmentId()).reduce((earlier, later) -> later);
+        }
+        return appointmentId.flatMap(id -> log.read("Appointment", id, caller.organisation()))
+                .map(Appointment.class::cast)
+                .filter(current -> current.getStatus() == Appointment.AppointmentStatus.BOOKED);
+    }
+
+    private static boolean sameVisit(Appointment current, dev.careloop.api.referral.Appointment visit) {
+        return Objects.equals(visit.start(), current.getStart().toInstant())
+                && Objects.equals(visit.end(), current.hasEnd() ? current.getEnd().toInstant() : null)
+                && Objects.equals(visit.location(), location(current));
     }
 
     /** A referral's visit moved, cancelled or missed; the Appointment after it (or as it is, when nothing changed). */

@@ -3,6 +3,7 @@ package dev.careloop.app.fhir.inbound;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import dev.careloop.app.CareLoopIntegrationTest;
 import dev.careloop.fhir.inbound.R4Validator;
 import org.hl7.fhir.r4.model.Appointment;
@@ -122,6 +123,15 @@ class EhrClosesTheLoopTest {
         valid(appointment);
         assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
         assertThat(bser(readTask(receiver, id))).containsExactly("5.1.1");
+        // The answer lost, the EHR posts the same booking again: its own visit, 200, nothing booked twice.
+        MethodOutcome retried = receiver.create().resource(visit(id, start, "Riverside clinic, room 2")).execute();
+        assertThat(retried.getResponseStatusCode()).isEqualTo(200);
+        assertThat(retried.getId().getIdPart()).isEqualTo(appointment.getIdElement().getIdPart());
+        assertThat(((Appointment) retried.getResource()).getMeta().getVersionId())
+                .isEqualTo(appointment.getMeta().getVersionId());
+        // Another visit while this one is booked is still refused: a reschedule is a PUT of this Appointment.
+        assertThatThrownBy(() -> receiver.create().resource(visit(id, start.plus(2, ChronoUnit.HOURS),
+                "Riverside clinic, room 2")).execute()).isInstanceOf(ResourceVersionConflictException.class);
         Appointment moving = receiver.read().resource(Appointment.class).withId(appointment.getIdElement().getIdPart())
                 .execute();
         moving.setStartElement(new InstantType(Date.from(start.plus(1, ChronoUnit.DAYS))));
