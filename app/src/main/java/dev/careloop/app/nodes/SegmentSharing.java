@@ -72,13 +72,18 @@ class SegmentSharing extends PeriodicTask {
         int live = beat();
         Map<String, EventProcessor> processors = new HashMap<>(processing.eventProcessors());
         partnerProcessors.ifAvailable(partners -> processors.putAll(partners.processors()));
+        // Every processor's segment count in one round trip, not one per processor.
+        Map<String, Integer> segmentsOf = new HashMap<>();
+        jdbc.query("SELECT processor_name, count(*) FROM token_entry GROUP BY processor_name",
+                row -> {
+                    segmentsOf.put(row.getString(1), row.getInt(2));
+                });
         for (Map.Entry<String, EventProcessor> entry : processors.entrySet()) {
             if (!(entry.getValue() instanceof TrackingEventProcessor processor) || !processor.isRunning()) {
                 continue;
             }
-            Integer segments = jdbc.queryForObject("SELECT count(*) FROM token_entry WHERE processor_name = ?",
-                    Integer.class, entry.getKey());
-            if (segments == null || segments < 2) {
+            int segments = segmentsOf.getOrDefault(entry.getKey(), 0);
+            if (segments < 2) {
                 continue;
             }
             int share = (segments + live - 1) / live;
