@@ -342,6 +342,19 @@ class WorklistApiTest {
     }
 
     @Test
+    void aWritesAnswerListsTheActionsItsCallerMayTakeNext() {
+        String id = send(patient(), DERM, "routine");
+        CareLoopClient coordinator = DemoClinics.at(port).client(DERM + "-coordinator");
+
+        Response accepted = coordinator.post("/api/referrals/" + id + "/accept", null);
+
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        assertThat(names(accepted.json().get("allowedActions"))).as("what a read would list for the same caller")
+                .containsExactly("decline", "forward", "request-information", "schedule", "assign")
+                .isEqualTo(names(coordinator.get("/api/referrals/" + id).json().get("allowedActions")));
+    }
+
+    @Test
     void anOfferedActionIsOneTheAggregateTakes() {
         String id = send(patient(), DERM, "routine");
         CareLoopClient coordinator = DemoClinics.at(port).client(DERM + "-coordinator");

@@ -213,7 +213,7 @@ class ReferralCommandController {
     /** The referral once the read model has reached the written version (or only its id and version). */
     private ResponseEntity<Object> respond(Written written, Actor actor, String key) {
         return responses.respond(written, actor, key, new ReadBack<>("/api/referrals", "referralId",
-                position -> new FindReferral(written.id(), actor.organisation(), written.version(), position), ReferralView.class,
+                position -> new FindReferral(written.id(), actor, written.version(), position), ReferralView.class,
                 ReferralView::version));
     }
 

@@ -335,7 +335,7 @@ class ReferralQueryController {
     @QueryHandler
     ReferralView find(FindReferral query) throws InterruptedException {
         return commits.readOnceHandled(ReferralViewProjection.GROUP, query.referralId(), query.position(),
-                query.minVersion(), () -> readModel.find(query.referralId(), query.organisation()),
+                query.minVersion(), () -> readModel.find(query.referralId(), query.actor()),
                 ReferralView::version, readYourWritesTimeout).orElse(null);
     }
 
