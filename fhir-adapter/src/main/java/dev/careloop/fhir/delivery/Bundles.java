@@ -36,9 +36,9 @@ final class Bundles {
     private Bundles() {
     }
 
-    /** The resources of {@code change} a partner asked for, in the change's order. */
+    /** The resources of {@code change} a partner asked for (type and filters), in the change's order. */
     static List<Resource> forPartner(FhirChange change, Partner partner) {
-        return change.resources().stream().filter(r -> partner.resourceTypes().contains(r.fhirType())).toList();
+        return change.resources().stream().filter(r -> partner.takes(r, change.patientId())).toList();
     }
 
     /**

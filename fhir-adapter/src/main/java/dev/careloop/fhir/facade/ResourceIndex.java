@@ -1,11 +1,8 @@
 package dev.careloop.fhir.facade;
 
 import dev.careloop.fhir.mapping.FhirChange;
-import org.hl7.fhir.instance.model.api.IBase;
-import org.hl7.fhir.instance.model.api.IPrimitiveType;
-import org.hl7.fhir.r4.model.Reference;
+import dev.careloop.fhir.mapping.SearchValues;
 import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -58,7 +55,8 @@ public class ResourceIndex {
                     resource.fhirType(), resource.getIdElement().getIdPart(), change.version(),
                     change.aggregateType(), change.aggregateId(),
                     Timestamp.from(resource.getMeta().getLastUpdated().toInstant()), change.patientId(),
-                    status(resource), owner(resource), requester(resource), organisations, change.version(),
+                    SearchValues.status(resource), SearchValues.owner(resource), SearchValues.requester(resource),
+                    organisations, change.version(),
                     identifiers(resource), focus(resource));
         }
         if (!disclosureOnly) {
@@ -200,45 +198,5 @@ public class ResourceIndex {
             where.append(" AND ").append(condition);
             args.add(value);
         }
-    }
-
-    /** The resource's status code, for every type that has one (Provenance and AuditEvent have none). */
-    static String status(Resource resource) {
-        var property = resource.getNamedProperty("status");
-        if (property == null || !property.hasValues()) {
-            return null;
-        }
-        IBase value = property.getValues().get(0);
-        return value instanceof IPrimitiveType<?> primitive ? primitive.getValueAsString() : null;
-    }
-
-    static String owner(Resource resource) {
-        if (resource instanceof Task task && task.hasOwner()) {
-            return organisation(task.getOwner());
-        }
-        if (resource instanceof ServiceRequest request && request.hasPerformer()) {
-            return organisation(request.getPerformerFirstRep());
-        }
-        return null;
-    }
-
-    static String requester(Resource resource) {
-        if (resource instanceof Task task && task.hasRequester()) {
-            return organisation(task.getRequester());
-        }
-        if (resource instanceof ServiceRequest request && request.hasRequester()) {
-            return organisation(request.getRequester());
-        }
-        return null;
-    }
-
-    /** The Organization's id; for a person's PractitionerRole ({@code {organisation}.{person}}), their organisation. */
-    private static String organisation(Reference reference) {
-        String id = reference.getReferenceElement().getIdPart();
-        if (id != null && "PractitionerRole".equals(reference.getReferenceElement().getResourceType())
-                && id.indexOf('.') > 0) {
-            return id.substring(0, id.indexOf('.'));
-        }
-        return id;
     }
 }

@@ -7,6 +7,7 @@ import dev.careloop.fhir.partner.Partner;
 import dev.careloop.fhir.partner.PartnerAuth;
 import dev.careloop.fhir.partner.PartnerUrls;
 import dev.careloop.fhir.partner.PayloadContent;
+import dev.careloop.fhir.partner.SubscriptionFilter;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Subscription;
@@ -45,7 +46,6 @@ final class SubscriptionRequest {
     static final long MAX_HEARTBEAT_SECONDS = 7 * 24 * 3600;
     private static final int MAX_REASON = 1024;
     private static final int MAX_TOKEN = 4096;
-    private static final Pattern FILTER = Pattern.compile("([A-Za-z]+)\\??");
     private static final Pattern AUTHORIZATION = Pattern.compile("(?i)authorization:\\s*bearer\\s+([\\x21-\\x7e]+)\\s*");
 
     /** A problem with one element: its FHIRPath and what is wrong, in the caller's terms. */
@@ -54,7 +54,7 @@ final class SubscriptionRequest {
 
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> types = new LinkedHashSet<>();
-    private final List<String> filters = new ArrayList<>();
+    private final List<SubscriptionFilter> filters = new ArrayList<>();
     private PayloadContent content = PayloadContent.ID_ONLY;
     private Duration heartbeat;
     private PartnerAuth auth = PartnerAuth.none();
@@ -107,26 +107,32 @@ final class SubscriptionRequest {
         List<Extension> filterExtensions = body.getCriteriaElement().getExtensionsByUrl(FILTER_CRITERIA);
         for (int i = 0; i < filterExtensions.size(); i++) {
             String where = "Subscription.criteria.extension('" + FILTER_CRITERIA + "')[" + i + "]";
-            String filter = filterExtensions.get(i).getValue() instanceof StringType s ? s.getValue() : null;
-            Matcher type = filter == null ? null : FILTER.matcher(filter);
-            if (type == null || !type.matches()) {
-                problems.add(new Problem(where, "must name one resource type, such as 'Task?': CareLoop filters "
-                        + "by resource type, not by search parameters"));
-            } else if (!TOPIC_TYPES.contains(type.group(1))) {
-                problems.add(new Problem(where, "'" + type.group(1) + "' is not a type the topic notifies of ("
+            String given = filterExtensions.get(i).getValue() instanceof StringType s ? s.getValue() : null;
+            SubscriptionFilter filter;
+            try {
+                filter = SubscriptionFilter.parse(given);
+            } catch (SubscriptionFilter.Invalid invalid) {
+                problems.add(new Problem(where, invalid.getMessage()));
+                continue;
+            }
+            if (!TOPIC_TYPES.contains(filter.type())) {
+                problems.add(new Problem(where, "'" + filter.type() + "' is not a type the topic notifies of ("
                         + String.join(", ", TOPIC_TYPES) + ")"));
-            } else if (!mayRead.test(type.group(1))) {
-                problems.add(new Problem(where, "this token may not read " + type.group(1) + " resources (that "
-                        + "needs the scope system/" + type.group(1) + ".read)"));
-            } else if (types.add(type.group(1))) {
-                filters.add(type.group(1) + "?");
+            } else if (!mayRead.test(filter.type())) {
+                problems.add(new Problem(where, "this token may not read " + filter.type() + " resources (that "
+                        + "needs the scope system/" + filter.type() + ".read)"));
+            } else {
+                types.add(filter.type());
+                if (!filters.contains(filter)) {
+                    filters.add(filter);
+                }
             }
         }
         if (filterExtensions.isEmpty()) {
             // No filter: every type of the topic the token may read.
             TOPIC_TYPES.stream().filter(mayRead).forEach(t -> {
                 types.add(t);
-                filters.add(t + "?");
+                filters.add(SubscriptionFilter.parse(t + "?"));
             });
             if (types.isEmpty()) {
                 problems.add(new Problem("Subscription.criteria", "this token may read none of the types the topic "
@@ -200,11 +206,12 @@ final class SubscriptionRequest {
     Partner partner(String id, String organisation, String topic, long startIndex, Instant now) {
         String endpoint = body.getChannel().getEndpoint();
         return new Partner(id, organisation, endpoint, DeliveryMode.REST_HOOK, types, auth, false, startIndex, now,
-                new Notifying(topic, content, heartbeat, true));
+                new Notifying(topic, content, heartbeat, true, filters));
     }
 
+    /** The filters as stored and shown back. */
     List<String> filters() {
-        return List.copyOf(filters);
+        return filters.stream().map(SubscriptionFilter::criteria).toList();
     }
 
     String reason() {

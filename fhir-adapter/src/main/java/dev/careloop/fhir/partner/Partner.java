@@ -24,6 +24,14 @@ public record Partner(String id, String organisation, String baseUrl, DeliveryMo
                 Notifying.REGISTERED);
     }
 
+    /**
+     * Whether the partner takes {@code resource}, of a change about {@code patientId}: a type it asked for, passing
+     * its Subscription's filters.
+     */
+    public boolean takes(org.hl7.fhir.r4.model.Resource resource, String patientId) {
+        return resourceTypes.contains(resource.fhirType()) && notifying.passes(resource, patientId);
+    }
+
     /** The same partner, delivering or not. */
     public Partner withActive(boolean active) {
         return new Partner(id, organisation, baseUrl, mode, resourceTypes, auth, active, startIndex, registeredAt,

@@ -36,7 +36,8 @@ public class Partners {
     static final String SELECT = "SELECT p.id, p.organisation, p.base_url, p.mode, p.resource_types, p.auth_type, "
             + "p.auth_token, p.auth_token_url, p.auth_client_id, p.auth_client_secret, p.auth_scope, p.active, "
             + "p.start_index, p.registered_at, s.partner_id AS subscription, s.topic, s.payload_content, "
-            + "s.heartbeat_period FROM fhir_partner p LEFT JOIN fhir_subscription s ON s.partner_id = p.id ";
+            + "s.heartbeat_period, s.filter_criteria FROM fhir_partner p "
+            + "LEFT JOIN fhir_subscription s ON s.partner_id = p.id ";
 
     private final JdbcTemplate jdbc;
     /**
@@ -254,8 +255,10 @@ public class Partners {
         if (rs.getString("subscription") != null) {
             int period = rs.getInt("heartbeat_period");
             Duration heartbeat = rs.wasNull() ? null : Duration.ofSeconds(period);
+            Array filters = rs.getArray("filter_criteria");
             notifying = new Notifying(rs.getString("topic"),
-                    PayloadContent.fromCode(rs.getString("payload_content")).orElseThrow(), heartbeat, true);
+                    PayloadContent.fromCode(rs.getString("payload_content")).orElseThrow(), heartbeat, true,
+                    Arrays.stream((String[]) filters.getArray()).map(SubscriptionFilter::parse).toList());
         }
         return new Partner(rs.getString("id"), rs.getString("organisation"), rs.getString("base_url"),
                 DeliveryMode.fromCode(rs.getString("mode")).orElseThrow(),

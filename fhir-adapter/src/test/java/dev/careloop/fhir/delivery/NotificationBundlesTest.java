@@ -143,7 +143,7 @@ class NotificationBundlesTest {
     private static Partner subscriber(PayloadContent content) {
         return new Partner("sub-1", "riverside-derm", "https://ehr.example/hook", DeliveryMode.REST_HOOK,
                 Set.of("Task", "Provenance", "DocumentReference"), PartnerAuth.none(), true, 0, RECORDED,
-                new Notifying(TOPIC, content, Duration.ofSeconds(60), true));
+                new Notifying(TOPIC, content, Duration.ofSeconds(60), true, List.of()));
     }
 
     private static Task task() {

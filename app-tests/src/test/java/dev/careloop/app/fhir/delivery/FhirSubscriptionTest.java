@@ -211,6 +211,52 @@ class FhirSubscriptionTest {
     }
 
     @Test
+    void aFilterWithSearchParametersNotifiesOnlyOfTheResourcesThatMatchIt() {
+        IGenericClient riverside = FhirClients.hapi(port, "riverside-ehr");
+        Subscription accepted = subscription(null, "id-only");
+        accepted.getCriteriaElement().getExtension().clear();
+        accepted.getCriteriaElement().addExtension(BACKPORT + "backport-filter-criteria",
+                new StringType("Task?status=accepted&owner=Organization/riverside-derm"));
+        String id = create(riverside, accepted);
+        awaitStatus(riverside, id, Subscription.SubscriptionStatus.ACTIVE);
+        assertThat(riverside.read().resource(Subscription.class).withId(id).execute().getCriteriaElement()
+                .getExtensionsByUrl(BACKPORT + "backport-filter-criteria")).extracting(e -> e.getValue()
+                .primitiveValue()).as("shown back as taken").containsExactly("Task?status=accepted&owner=Organization/riverside-derm");
+
+        var referral = DemoClinics.at(port).sendReferral(DemoClinics.DERM);
+        assertThat(DemoClinics.at(port).derm().post("/api/referrals/" + referral.id() + "/accept", null).status())
+                .isEqualTo(200);
+
+        String task = "/Task/" + referral.id() + "/_history/";
+        FhirClients.await(Duration.ofSeconds(30), () -> focusesOn(task).contains(task + 2),
+                "the notification of the accepted Task");
+        assertThat(focusesOn(task)).as("the Task as sent (status requested) matched no filter, so was not notified")
+                .containsExactly(task + 2);
+    }
+
+    @Test
+    void aFilterCareLoopCannotApplyIsAnOperationOutcomeNamingIt() {
+        IGenericClient riverside = FhirClients.hapi(port, "riverside-ehr");
+        String filter = "Subscription.criteria.extension('" + BACKPORT + "backport-filter-criteria')[0]";
+        for (String criteria : List.of("Task?code=3457005", "Task?status=", "Task?owner=Patient/1",
+                "Provenance?status=completed", "Task?status=accepted&status=completed", "Task?_id=" + "x".repeat(65))) {
+            Subscription refused = subscription(null, "id-only");
+            refused.getCriteriaElement().getExtension().clear();
+            refused.getCriteriaElement().addExtension(BACKPORT + "backport-filter-criteria", new StringType(criteria));
+            assertRefused(riverside, refused, filter);
+        }
+    }
+
+    /** The focus of each event notification the endpoint took whose focus contains {@code part}. */
+    private List<String> focusesOn(String part) {
+        return notifications("event-notification").stream()
+                .map(b -> ((Reference) event(status(b)).getPart().stream().filter(p -> p.getName().equals("focus"))
+                        .findFirst().orElseThrow().getValue()).getReference())
+                .filter(reference -> reference.contains(part))
+                .map(reference -> reference.substring(reference.indexOf(part))).distinct().toList();
+    }
+
+    @Test
     void anUnknownTopicOrAHostileReasonIsAnOperationOutcomeNamingTheElement() {
         IGenericClient riverside = FhirClients.hapi(port, "riverside-ehr");
         Subscription unknownTopic = subscription(null, "id-only");
