@@ -2,8 +2,6 @@ package dev.careloop.query.analytics;
 
 import dev.careloop.query.replay.RowTable;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 
@@ -148,29 +146,20 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
             .reader(rs -> new AnalyticsMonth(
                     new Key(rs.getString("sender_org"), rs.getString("recipient_org"), rs.getString("service"),
                             rs.getString("priority"), rs.getObject("month", LocalDate.class)),
-                    countsOf(rs), turnaroundsOf(rs)));
-
-    /** The counts of a row of analytics_month, or of rows summed under the same column names ({@link MonthSums}). */
-    static Counts countsOf(ResultSet rs) throws SQLException {
-        return new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
-                rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
-                rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"),
-                rs.getInt("sla_missed"), rs.getInt("no_shows"), rs.getInt("reschedules"),
-                rs.getInt("held"), rs.getLong("hold_seconds"), rs.getInt("visits_cancelled"),
-                rs.getInt("visits_cancelled_by_sender"), rs.getInt("visits_cancelled_by_recipient"),
-                rs.getInt("leaked"), Tally.parse(rs.getString("declined_by_category")),
-                Tally.parse(rs.getString("forwarded_by_category")));
-    }
-
-    /** The turnaround histograms of a row of analytics_month, or of rows summed ({@link MonthSums}). */
-    static Turnarounds turnaroundsOf(ResultSet rs) throws SQLException {
-        return new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
-                Histogram.parse(rs.getString("booked_hist")), Histogram.parse(rs.getString("seen_hist")),
-                Histogram.parse(rs.getString("outcome_hist")),
-                Histogram.parse(rs.getString("acknowledge_hist")),
-                Histogram.parse(rs.getString("closed_hist")),
-                Histogram.parse(rs.getString("slot_hist")));
-    }
+                    new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
+                            rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
+                            rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"),
+                            rs.getInt("sla_missed"), rs.getInt("no_shows"), rs.getInt("reschedules"),
+                            rs.getInt("held"), rs.getLong("hold_seconds"), rs.getInt("visits_cancelled"),
+                            rs.getInt("visits_cancelled_by_sender"), rs.getInt("visits_cancelled_by_recipient"),
+                            rs.getInt("leaked"), Tally.parse(rs.getString("declined_by_category")),
+                            Tally.parse(rs.getString("forwarded_by_category"))),
+                    new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
+                            Histogram.parse(rs.getString("booked_hist")), Histogram.parse(rs.getString("seen_hist")),
+                            Histogram.parse(rs.getString("outcome_hist")),
+                            Histogram.parse(rs.getString("acknowledge_hist")),
+                            Histogram.parse(rs.getString("closed_hist")),
+                            Histogram.parse(rs.getString("slot_hist")))));
 
     static Key keyOf(AnalyticsReferral r) {
         return new Key(r.senderOrg(), r.recipientOrg(), r.service(), r.priority(), r.month());

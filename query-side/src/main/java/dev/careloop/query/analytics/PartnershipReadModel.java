@@ -92,70 +92,41 @@ class PartnershipReadModel {
         }
     }
 
-    /**
-     * The caller's partnerships over the period, one per partner: its month rows summed by PostgreSQL per partner
-     * and direction ({@link MonthSums}), so the answer reads a few rows per partner whatever the number of months,
-     * services and priorities behind them.
-     */
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
-        List<MonthSums.Group> groups = MonthSums.sum(jdbc,
-                List.of("CASE WHEN sender_org = ? THEN recipient_org ELSE sender_org END",
-                        "CASE WHEN sender_org = ? THEN '" + OUTGOING + "' ELSE '" + INCOMING + "' END"),
-                "referrals > 0 AND month BETWEEN ? AND ? AND (sender_org = ? OR recipient_org = ?)"
-                        + " AND sender_org <> recipient_org",
-                List.of(organisation, organisation, from.atDay(1), to.atDay(1), organisation, organisation),
-                MonthSums.DOCUMENTS);
-        Map<String, Sides> byPartner = new TreeMap<>();
-        groups.forEach(g -> byPartner.computeIfAbsent(g.by(0), p -> new Sides()).put(g.by(1), g));
+        Map<String, List<Line>> byPartner = new TreeMap<>();
+        for (Line line : lines(organisation, null, from, to, Slice.ALL)) {
+            byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
+        }
         List<Partnership> partnerships = new ArrayList<>();
-        byPartner.forEach((partner, sides) -> partnerships.add(sides.partnership(partner, targetDays)));
+        byPartner.forEach((partner, lines) -> partnerships.add(partnership(partner, lines, targetDays)));
         return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
     }
 
     /**
-     * Every pair of organisations that exchanged a referral in the period, each once, seen from the first of the two
-     * by id; summed by PostgreSQL per pair and direction.
+     * Every pair of organisations that exchanged a referral in the period (or set a goal), each once, seen from the
+     * first of the two by id.
      */
     Network network(YearMonth from, YearMonth to, int targetDays) {
-        List<MonthSums.Group> groups = MonthSums.sum(jdbc,
-                List.of("least(sender_org COLLATE \"C\", recipient_org COLLATE \"C\")",
-                        "greatest(sender_org COLLATE \"C\", recipient_org COLLATE \"C\")",
-                        "CASE WHEN sender_org COLLATE \"C\" < recipient_org COLLATE \"C\" THEN '" + OUTGOING
-                                + "' ELSE '" + INCOMING + "' END"),
-                "referrals > 0 AND month BETWEEN ? AND ? AND sender_org <> recipient_org",
-                List.of(from.atDay(1), to.atDay(1)), MonthSums.DOCUMENTS);
-        Map<String, Map<String, Sides>> byPair = new TreeMap<>();
-        groups.forEach(g -> byPair.computeIfAbsent(g.by(0), f -> new TreeMap<>())
-                .computeIfAbsent(g.by(1), p -> new Sides()).put(g.by(2), g));
+        Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority",
+                rs -> {
+                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+                    String sender = m.key().senderOrg();
+                    String recipient = m.key().recipientOrg();
+                    boolean senderFirst = sender.compareTo(recipient) < 0;
+                    String first = senderFirst ? sender : recipient;
+                    String second = senderFirst ? recipient : sender;
+                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new ArrayList<>())
+                            .add(new Line(senderFirst ? OUTGOING : INCOMING, second, m));
+                }, from.atDay(1), to.atDay(1));
         List<NetworkPartnership> pairs = new ArrayList<>();
-        byPair.forEach((first, partners) -> partners.forEach((second, sides) -> {
-            Partnership p = sides.partnership(second, targetDays);
+        byPair.forEach((first, partners) -> partners.forEach((second, lines) -> {
+            Partnership p = partnership(second, lines, targetDays);
             pairs.add(new NetworkPartnership(first, second, p.sent(), p.received(), p.balance(), p.reciprocity(),
                     p.loopClosureRate(), p.outgoing(), p.incoming()));
         }));
         return new Network("network", from.toString(), to.toString(), targetDays, pairs);
-    }
-
-    /** A partnership's two directions, each summed already. */
-    private static final class Sides {
-        private MonthSums.Group outgoing;
-        private MonthSums.Group incoming;
-
-        void put(String direction, MonthSums.Group group) {
-            if (OUTGOING.equals(direction)) {
-                outgoing = group;
-            } else {
-                incoming = group;
-            }
-        }
-
-        Partnership partnership(String partner, int targetDays) {
-            return PartnershipReadModel.partnership(partner,
-                    outgoing == null ? AnalyticsMonth.Counts.NONE : outgoing.counts(),
-                    outgoing == null ? AnalyticsMonth.Turnarounds.NONE : outgoing.turnarounds(),
-                    incoming == null ? AnalyticsMonth.Counts.NONE : incoming.counts(),
-                    incoming == null ? AnalyticsMonth.Turnarounds.NONE : incoming.turnarounds(), targetDays);
-        }
     }
 
     /** Null when the two organisations never exchanged a referral. */
@@ -304,36 +275,21 @@ class PartnershipReadModel {
     }
 
     private static Partnership partnership(String partner, List<Line> lines, int targetDays) {
-        List<AnalyticsMonth> out = new ArrayList<>();
-        List<AnalyticsMonth> in = new ArrayList<>();
+        Sum out = new Sum();
+        Sum in = new Sum();
+        Sum both = new Sum();
         for (Line line : lines) {
             (line.direction().equals(OUTGOING) ? out : in).add(line.month());
+            both.add(line.month());
         }
-        return partnership(partner, counts(out), AnalyticsMonth.Turnarounds.sum(out), counts(in),
-                AnalyticsMonth.Turnarounds.sum(in), targetDays);
-    }
-
-    private static AnalyticsMonth.Counts counts(List<AnalyticsMonth> months) {
-        AnalyticsMonth.Counts counts = AnalyticsMonth.Counts.NONE;
-        for (AnalyticsMonth month : months) {
-            counts = counts.plus(month.counts(), 1);
-        }
-        return counts;
-    }
-
-    /** The partnership from what it sent and received: reciprocity, balance, loop closure both ways together. */
-    static Partnership partnership(String partner, AnalyticsMonth.Counts outCounts,
-                                   AnalyticsMonth.Turnarounds outTurnarounds, AnalyticsMonth.Counts inCounts,
-                                   AnalyticsMonth.Turnarounds inTurnarounds, int targetDays) {
-        Measures outgoing = Measures.of(outCounts, outTurnarounds, targetDays);
-        Measures incoming = Measures.of(inCounts, inTurnarounds, targetDays);
+        Measures outgoing = out.measures(targetDays);
+        Measures incoming = in.measures(targetDays);
         int sent = outgoing.referrals();
         int received = incoming.referrals();
         int most = Math.max(sent, received);
-        Measures both = Measures.of(outCounts.plus(inCounts, 1), outTurnarounds.plus(inTurnarounds), targetDays);
         return new Partnership(partner, sent, received, sent - received,
-                most == 0 ? null : Measures.rate(Math.min(sent, received), most), both.loopClosureRate(), outgoing,
-                incoming);
+                most == 0 ? null : Measures.rate(Math.min(sent, received), most),
+                both.measures(targetDays).loopClosureRate(), outgoing, incoming);
     }
 
     private record Group(String name, String direction) {

@@ -18,6 +18,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a patient is seen soonest (docs/ANALYTICS.md): for one service, the organisations that received referrals
@@ -84,23 +86,39 @@ class SoonestSeen {
      * without the caller's own organisation.
      */
     Ranking rank(String organisation, String service, YearMonth from, YearMonth to) {
+        Map<String, Sum> sums = new TreeMap<>();
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1), organisation));
         args.addAll(PartnershipReadModel.Slice.serviceArgs(service));
-        List<Recipient> recipients = new ArrayList<>();
-        // Summed per recipient by PostgreSQL: a row per recipient, not one per month, sender and priority.
-        for (MonthSums.Group g : MonthSums.sum(jdbc, List.of("recipient_org"),
-                "month BETWEEN ? AND ? AND referrals > 0 AND recipient_org <> ? AND sender_org <> recipient_org AND "
+        jdbc.query("SELECT * FROM analytics_month WHERE month BETWEEN ? AND ? AND referrals > 0"
+                        + " AND recipient_org <> ? AND sender_org <> recipient_org AND "
                         + PartnershipReadModel.Slice.SERVICE_MATCH,
-                args, List.of("seen_hist", "slot_hist"))) {
-            Histogram seen = g.turnarounds().seen();
-            Histogram slot = g.turnarounds().slot();
-            recipients.add(new Recipient(g.by(0), g.counts().referrals(), seen.count(), seen.percentileHours(0.5),
+                rs -> {
+                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+                    sums.computeIfAbsent(m.key().recipientOrg(), r -> new Sum()).add(m);
+                }, args.toArray());
+        List<Recipient> recipients = new ArrayList<>();
+        sums.forEach((recipient, sum) -> {
+            Histogram seen = sum.seen.histogram();
+            Histogram slot = sum.slot.histogram();
+            recipients.add(new Recipient(recipient, sum.referrals, seen.count(), seen.percentileHours(0.5),
                     seen.percentileHours(0.9), slot.count(), slot.percentileHours(0.5), slot.percentileHours(0.9)));
-        }
+        });
         recipients.sort(Comparator.comparing(Recipient::medianHoursToSeen,
                         Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Recipient::p90HoursToSeen, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(Recipient::organisation));
         return new Ranking(service, from.toString(), to.toString(), recipients);
+    }
+
+    private static final class Sum {
+        private int referrals;
+        private final Histogram.Accumulator seen = new Histogram.Accumulator();
+        private final Histogram.Accumulator slot = new Histogram.Accumulator();
+
+        void add(AnalyticsMonth month) {
+            referrals += month.counts().referrals();
+            seen.add(month.turnarounds().seen());
+            slot.add(month.turnarounds().slot());
+        }
     }
 }
