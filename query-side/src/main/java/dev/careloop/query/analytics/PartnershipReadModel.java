@@ -92,9 +92,17 @@ class PartnershipReadModel {
         }
     }
 
+    /**
+     * The caller's partnerships over the period, from the roll-up (analytics_pair_month): a row per partner,
+     * direction and month, whatever the services and priorities behind it.
+     */
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
         Map<String, List<Line>> byPartner = new TreeMap<>();
-        for (Line line : lines(organisation, null, from, to, Slice.ALL)) {
+        List<Line> rows = jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                        + " AND (sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org",
+                (rs, n) -> line(organisation, AnalyticsMonth.PAIR_TABLE.reader().read(rs)),
+                from.atDay(1), to.atDay(1), organisation, organisation);
+        for (Line line : rows) {
             byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
         }
         List<Partnership> partnerships = new ArrayList<>();
@@ -103,15 +111,15 @@ class PartnershipReadModel {
     }
 
     /**
-     * Every pair of organisations that exchanged a referral in the period (or set a goal), each once, seen from the
-     * first of the two by id.
+     * Every pair of organisations that exchanged a referral in the period, each once, seen from the first of the two
+     * by id; from the roll-up (a row per pair and month).
      */
     Network network(YearMonth from, YearMonth to, int targetDays) {
         Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
-        jdbc.query("SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
-                + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority",
+        jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                + " AND sender_org <> recipient_org",
                 rs -> {
-                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
+                    AnalyticsMonth m = AnalyticsMonth.PAIR_TABLE.reader().read(rs);
                     String sender = m.key().senderOrg();
                     String recipient = m.key().recipientOrg();
                     boolean senderFirst = sender.compareTo(recipient) < 0;
@@ -246,32 +254,28 @@ class PartnershipReadModel {
                 organisation));
     }
 
-    /** The caller's months in the period, with one partner or all (pairs with itself left out), of a slice. */
+    /** The caller's month rows in the period with one partner, of a slice. */
     private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
         String sql = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ? AND "
-                + (partner == null
-                ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
-                : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
+                + "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))"
                 + (slice.service() == null ? "" : " AND " + Slice.SERVICE_MATCH)
                 + (slice.priority() == null ? "" : " AND priority = ?")
                 + " ORDER BY month, sender_org, recipient_org, service, priority";
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
-        if (partner == null) {
-            args.addAll(List.of(organisation, organisation));
-        } else {
-            args.addAll(List.of(organisation, partner, partner, organisation));
-        }
+        args.addAll(List.of(organisation, partner, partner, organisation));
         if (slice.service() != null) {
             args.addAll(Slice.serviceArgs(slice.service()));
         }
         if (slice.priority() != null) {
             args.add(slice.priority());
         }
-        return jdbc.query(sql, (rs, n) -> {
-            AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
-            boolean outgoing = m.key().senderOrg().equals(organisation);
-            return new Line(outgoing ? OUTGOING : INCOMING, outgoing ? m.key().recipientOrg() : m.key().senderOrg(), m);
-        }, args.toArray());
+        return jdbc.query(sql, (rs, n) -> line(organisation, AnalyticsMonth.TABLE.reader().read(rs)), args.toArray());
+    }
+
+    /** A row as {@code organisation} sees it: which way it went, and the other organisation. */
+    private static Line line(String organisation, AnalyticsMonth m) {
+        boolean outgoing = m.key().senderOrg().equals(organisation);
+        return new Line(outgoing ? OUTGOING : INCOMING, outgoing ? m.key().recipientOrg() : m.key().senderOrg(), m);
     }
 
     private static Partnership partnership(String partner, List<Line> lines, int targetDays) {
