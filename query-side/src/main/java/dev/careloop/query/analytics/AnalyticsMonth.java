@@ -2,8 +2,11 @@ package dev.careloop.query.analytics;
 
 import dev.careloop.query.replay.RowTable;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * The referrals one organisation sent another for one service and priority in one month (UTC), summed: what each
@@ -160,15 +163,7 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                         new Key(rs.getString("sender_org"), rs.getString("recipient_org"),
                                 bySlice ? rs.getString("service") : ALL, bySlice ? rs.getString("priority") : ALL,
                                 rs.getObject("month", LocalDate.class)),
-                        new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
-                                rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"),
-                                rs.getInt("seen"), rs.getInt("outcomes"), rs.getInt("acknowledged"),
-                                rs.getInt("sla_met"), rs.getInt("sla_missed"), rs.getInt("no_shows"),
-                                rs.getInt("reschedules"), rs.getInt("held"), rs.getLong("hold_seconds"),
-                                rs.getInt("visits_cancelled"), rs.getInt("visits_cancelled_by_sender"),
-                                rs.getInt("visits_cancelled_by_recipient"), rs.getInt("leaked"),
-                                Tally.parse(rs.getString("declined_by_category")),
-                                Tally.parse(rs.getString("forwarded_by_category"))),
+                        countsOf(rs),
                         new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
                                 Histogram.parse(rs.getString("booked_hist")),
                                 Histogram.parse(rs.getString("seen_hist")),
@@ -176,6 +171,21 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
                                 Histogram.parse(rs.getString("acknowledge_hist")),
                                 Histogram.parse(rs.getString("closed_hist")),
                                 Histogram.parse(rs.getString("slot_hist")))));
+    }
+
+    /** The histogram columns, in the order of {@link Turnarounds}'s components. */
+    static final List<String> HISTOGRAM_COLUMNS = List.of("triage_hist", "booked_hist", "seen_hist", "outcome_hist",
+            "acknowledge_hist", "closed_hist", "slot_hist");
+
+    /** The counts of a row of either table (its tallies parsed; the histograms are left to the caller). */
+    static Counts countsOf(ResultSet rs) throws SQLException {
+        return new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
+                rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
+                rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"), rs.getInt("sla_missed"),
+                rs.getInt("no_shows"), rs.getInt("reschedules"), rs.getInt("held"), rs.getLong("hold_seconds"),
+                rs.getInt("visits_cancelled"), rs.getInt("visits_cancelled_by_sender"),
+                rs.getInt("visits_cancelled_by_recipient"), rs.getInt("leaked"),
+                Tally.parse(rs.getString("declined_by_category")), Tally.parse(rs.getString("forwarded_by_category")));
     }
 
     static Key keyOf(AnalyticsReferral r) {

@@ -97,16 +97,16 @@ class PartnershipReadModel {
      * direction and month, whatever the services and priorities behind it.
      */
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
-        Map<String, List<Line>> byPartner = new TreeMap<>();
-        List<Line> rows = jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+        Map<String, Sides> byPartner = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
                         + " AND (sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org",
-                (rs, n) -> line(organisation, AnalyticsMonth.PAIR_TABLE.reader().read(rs)),
-                from.atDay(1), to.atDay(1), organisation, organisation);
-        for (Line line : rows) {
-            byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
-        }
+                rs -> {
+                    boolean outgoing = rs.getString("sender_org").equals(organisation);
+                    String partner = rs.getString(outgoing ? "recipient_org" : "sender_org");
+                    byPartner.computeIfAbsent(partner, p -> new Sides()).side(outgoing).add(rs);
+                }, from.atDay(1), to.atDay(1), organisation, organisation);
         List<Partnership> partnerships = new ArrayList<>();
-        byPartner.forEach((partner, lines) -> partnerships.add(partnership(partner, lines, targetDays)));
+        byPartner.forEach((partner, sides) -> partnerships.add(sides.partnership(partner, targetDays)));
         return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
     }
 
@@ -115,22 +115,21 @@ class PartnershipReadModel {
      * by id; from the roll-up (a row per pair and month).
      */
     Network network(YearMonth from, YearMonth to, int targetDays) {
-        Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
+        Map<String, Map<String, Sides>> byPair = new TreeMap<>();
         jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
                 + " AND sender_org <> recipient_org",
                 rs -> {
-                    AnalyticsMonth m = AnalyticsMonth.PAIR_TABLE.reader().read(rs);
-                    String sender = m.key().senderOrg();
-                    String recipient = m.key().recipientOrg();
+                    String sender = rs.getString("sender_org");
+                    String recipient = rs.getString("recipient_org");
                     boolean senderFirst = sender.compareTo(recipient) < 0;
                     String first = senderFirst ? sender : recipient;
                     String second = senderFirst ? recipient : sender;
-                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new ArrayList<>())
-                            .add(new Line(senderFirst ? OUTGOING : INCOMING, second, m));
+                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new Sides())
+                            .side(senderFirst).add(rs);
                 }, from.atDay(1), to.atDay(1));
         List<NetworkPartnership> pairs = new ArrayList<>();
-        byPair.forEach((first, partners) -> partners.forEach((second, lines) -> {
-            Partnership p = partnership(second, lines, targetDays);
+        byPair.forEach((first, partners) -> partners.forEach((second, sides) -> {
+            Partnership p = sides.partnership(second, targetDays);
             pairs.add(new NetworkPartnership(first, second, p.sent(), p.received(), p.balance(), p.reciprocity(),
                     p.loopClosureRate(), p.outgoing(), p.incoming()));
         }));
@@ -279,21 +278,36 @@ class PartnershipReadModel {
     }
 
     private static Partnership partnership(String partner, List<Line> lines, int targetDays) {
-        Sum out = new Sum();
-        Sum in = new Sum();
-        Sum both = new Sum();
+        Sides sides = new Sides();
         for (Line line : lines) {
-            (line.direction().equals(OUTGOING) ? out : in).add(line.month());
-            both.add(line.month());
+            sides.side(line.direction().equals(OUTGOING)).add(line.month());
         }
-        Measures outgoing = out.measures(targetDays);
-        Measures incoming = in.measures(targetDays);
-        int sent = outgoing.referrals();
-        int received = incoming.referrals();
-        int most = Math.max(sent, received);
-        return new Partnership(partner, sent, received, sent - received,
-                most == 0 ? null : Measures.rate(Math.min(sent, received), most),
-                both.measures(targetDays).loopClosureRate(), outgoing, incoming);
+        return sides.partnership(partner, targetDays);
+    }
+
+    /** A partnership's rows summed each way, as the caller sees it. */
+    private static final class Sides {
+        private final Sum outgoing = new Sum();
+        private final Sum incoming = new Sum();
+
+        Sum side(boolean out) {
+            return out ? outgoing : incoming;
+        }
+
+        /** Referrals each way, balance, reciprocity, the measures each way, and loop closure both ways together. */
+        Partnership partnership(String partner, int targetDays) {
+            Measures out = outgoing.measures(targetDays);
+            Measures in = incoming.measures(targetDays);
+            int sent = out.referrals();
+            int received = in.referrals();
+            int most = Math.max(sent, received);
+            Sum both = new Sum();
+            both.add(outgoing);
+            both.add(incoming);
+            return new Partnership(partner, sent, received, sent - received,
+                    most == 0 ? null : Measures.rate(Math.min(sent, received), most),
+                    both.measures(targetDays).loopClosureRate(), out, in);
+        }
     }
 
     private record Group(String name, String direction) {
@@ -310,20 +324,49 @@ class PartnershipReadModel {
     }
 
     /**
-     * Sums month rows: the counts row by row, the turnaround distributions all at once when asked (a new histogram
-     * per row added made the dashboard of a network of a million referrals spend its time copying maps).
+     * Sums month rows: the counts row by row, each turnaround distribution into one accumulator (a new histogram per
+     * row added made the dashboard of a network of a million referrals spend its time copying maps); rows read
+     * straight from a result set add their histograms from the jsonb text, building no map per row.
      */
     private static final class Sum {
         private AnalyticsMonth.Counts counts = AnalyticsMonth.Counts.NONE;
-        private final List<AnalyticsMonth> months = new ArrayList<>();
+        private final Histogram.Accumulator[] turnarounds = new Histogram.Accumulator[7];
+
+        Sum() {
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i] = new Histogram.Accumulator();
+            }
+        }
 
         void add(AnalyticsMonth month) {
             counts = counts.plus(month.counts(), 1);
-            months.add(month);
+            AnalyticsMonth.Turnarounds t = month.turnarounds();
+            List<Histogram> histograms = List.of(t.triage(), t.booked(), t.seen(), t.outcome(), t.acknowledge(),
+                    t.closed(), t.slot());
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].add(histograms.get(i));
+            }
+        }
+
+        /** A row of analytics_month or analytics_pair_month at the result set's cursor. */
+        void add(java.sql.ResultSet rs) throws java.sql.SQLException {
+            counts = counts.plus(AnalyticsMonth.countsOf(rs), 1);
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].addJson(rs.getString(AnalyticsMonth.HISTOGRAM_COLUMNS.get(i)));
+            }
+        }
+
+        void add(Sum other) {
+            counts = counts.plus(other.counts, 1);
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].add(other.turnarounds[i]);
+            }
         }
 
         Measures measures(int targetDays) {
-            return Measures.of(counts, AnalyticsMonth.Turnarounds.sum(months), targetDays);
+            return Measures.of(counts, new AnalyticsMonth.Turnarounds(turnarounds[0].histogram(),
+                    turnarounds[1].histogram(), turnarounds[2].histogram(), turnarounds[3].histogram(),
+                    turnarounds[4].histogram(), turnarounds[5].histogram(), turnarounds[6].histogram()), targetDays);
         }
     }
 }

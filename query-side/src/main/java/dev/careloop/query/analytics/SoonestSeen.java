@@ -97,8 +97,8 @@ class SoonestSeen {
                 rs -> {
                     Sum sum = sums.computeIfAbsent(rs.getString("recipient_org"), r -> new Sum());
                     sum.referrals += rs.getInt("referrals");
-                    sum.seen.add(Histogram.parse(rs.getString("seen_hist")));
-                    sum.slot.add(Histogram.parse(rs.getString("slot_hist")));
+                    sum.seen.addJson(rs.getString("seen_hist"));
+                    sum.slot.addJson(rs.getString("slot_hist"));
                 }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
         sums.forEach((recipient, sum) -> {
