@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ranking, over HTTP with demo tokens, next to the SQL behind each over JDBC; and what the analytics projection
  * costs per event when it rebuilds from the log, next to the referrals read model's rebuild.
  *
- * <p>The network is seeded straight into analytics_referral and analytics_month with SQL, in the shape the
- * projection writes (a million referrals through the API would take days on this machine); the month rows are
- * computed from the referral rows by one statement, so each one is the sum over its referrals, as the projection
- * keeps it.
+ * <p>The network is seeded straight into analytics_referral, analytics_month and analytics_pair_month with SQL, in
+ * the shape the projection writes (a million referrals through the API would take days on this machine); the month
+ * rows are computed from the referral rows by one statement, so each one is the sum over its referrals, as the
+ * projection keeps it, and the roll-up per pair and month from the month rows by migration V57's statement.
  */
 public final class AnalyticsBenchmark {
 
