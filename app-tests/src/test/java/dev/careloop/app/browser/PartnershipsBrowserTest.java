@@ -115,7 +115,7 @@ class PartnershipsBrowserTest {
             tom.find("#goal-reason").clear();
             tom.find("#goal-reason").sendKeys("Triage within two days");
             tom.find("#set-goal button[type=submit]").click();
-            tom.waitForText("#goals", "Median sent → accepted: at most 48 h, referrals you send to Riverside");
+            tom.waitForText("#goals", "Median sent → accepted: at most 48 h, you send to Riverside Dermatology");
             assertThat(tom.text("#goals")).contains("Triage within two days");
             // Withdrawn on the page, it is measured no more.
             WebElement set = tom.all("#goals article.goal").stream()
