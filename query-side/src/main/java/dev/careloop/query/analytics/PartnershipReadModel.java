@@ -15,8 +15,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The partnerships an organisation is part of, read from analytics_month (and, for open loops, analytics_referral).
- * Every question names the caller's organisation, so no answer reaches another organisation's pair.
+ * The partnerships an organisation is part of: the overview and the network view from the roll-up per pair and month
+ * (analytics_pair_month), a partnership's detail from analytics_month (its services, priorities and goals), open loops
+ * from analytics_referral. Every question names the caller's organisation, so no answer reaches another
+ * organisation's pair.
  */
 @Component
 class PartnershipReadModel {
