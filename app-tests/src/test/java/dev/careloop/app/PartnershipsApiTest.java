@@ -190,6 +190,33 @@ class PartnershipsApiTest {
     }
 
     @Test
+    void aPartnershipWithAnOrganisationWhoseIdHasADotIsAMeasureReportUnderADigestedIdItsOrganisationsRead() {
+        // Organisation ids may hold dots: "northside-gp.st-marys.clinic.2026-12" would not say which dot splits them.
+        String dotted = "st-marys.clinic";
+        jdbc.update("INSERT INTO organisation (id, name) VALUES (?, 'St Mary''s Clinic') ON CONFLICT DO NOTHING",
+                dotted);
+        send(gp, dotted);
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
+        java.util.concurrent.atomic.AtomicReference<String> id = new java.util.concurrent.atomic.AtomicReference<>();
+        ProjectionFailureTest.awaitTrue(java.time.Duration.ofSeconds(10), () -> {
+            gp.get("/fhir/MeasureReport?period=" + month).json().get("entry").valueStream()
+                    .map(e -> e.get("resource"))
+                    .filter(r -> r.get("extension").valueStream().anyMatch(x -> x.get("valueReference")
+                            .get("reference").asString().equals("Organization/" + dotted)))
+                    .findFirst().ifPresent(r -> id.set(r.get("id").asString()));
+            return id.get() != null;
+        }, "the report of the partnership with " + dotted);
+
+        assertThat(id.get()).matches("p-[0-9a-f]{40}\\." + month).hasSizeLessThanOrEqualTo(64);
+        JsonNode report = gp.get("/fhir/MeasureReport/" + id.get()).json();
+        assertThat(report.get("id").asString()).isEqualTo(id.get());
+        assertThat(report.get("extension").valueStream().map(x -> x.get("valueReference").get("reference")
+                .asString()).toList()).containsExactly("Organization/" + GP, "Organization/" + dotted);
+        assertThat(cardio.get("/fhir/MeasureReport/" + id.get()).status()).isEqualTo(404);
+        assertThat(gp.get("/fhir/MeasureReport/" + GP + "." + dotted + "." + month).status()).isEqualTo(404);
+    }
+
+    @Test
     void aPartnershipsMonthIsAMeasureReportOnFhirReadOnlyByItsTwoOrganisations() {
         send(gp, DERM);
         String month = YearMonth.now(ZoneOffset.UTC).toString();

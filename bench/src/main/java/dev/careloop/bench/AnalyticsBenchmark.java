@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ranking, over HTTP with demo tokens, next to the SQL behind each over JDBC; and what the analytics projection
  * costs per event when it rebuilds from the log, next to the referrals read model's rebuild.
  *
- * <p>The network is seeded straight into analytics_referral and analytics_month with SQL, in the shape the
- * projection writes (a million referrals through the API would take days on this machine); the month rows are
- * computed from the referral rows by one statement, so each one is the sum over its referrals, as the projection
- * keeps it.
+ * <p>The network is seeded straight into analytics_referral, analytics_month and analytics_pair_month with SQL, in
+ * the shape the projection writes (a million referrals through the API would take days on this machine); the month
+ * rows are computed from the referral rows by one statement, so each one is the sum over its referrals, as the
+ * projection keeps it, and the roll-up per pair and month from the month rows by migration V57's statement.
  */
 public final class AnalyticsBenchmark {
 
@@ -277,6 +277,8 @@ public final class AnalyticsBenchmark {
                     // the sum over its referrals, as the projection keeps it.
                     st.execute("DELETE FROM analytics_month");
                     st.execute(MONTHS_SQL);
+                    st.execute("DELETE FROM analytics_pair_month");
+                    st.execute(PAIR_MONTHS_SQL);
                 }
                 c.commit();
                 c.setAutoCommit(true);
@@ -284,6 +286,7 @@ public final class AnalyticsBenchmark {
                 try (Statement st = c.createStatement()) {
                     st.execute("ANALYZE analytics_referral");
                     st.execute("ANALYZE analytics_month");
+                    st.execute("ANALYZE analytics_pair_month");
                 }
             }
             seeded.put("referrals", String.valueOf(scalar(c, "SELECT count(*) FROM analytics_referral")));
@@ -293,6 +296,12 @@ public final class AnalyticsBenchmark {
                 throw new IllegalStateException("the month rows count " + summed + " referrals, the referral rows "
                         + seeded.get("referrals"));
             }
+            long rolledUp = scalar(c, "SELECT coalesce(sum(referrals), 0) FROM analytics_pair_month");
+            if (rolledUp != summed) {
+                throw new IllegalStateException("the pair month rows count " + rolledUp + " referrals, the month rows "
+                        + summed);
+            }
+            seeded.put("pair months", String.valueOf(scalar(c, "SELECT count(*) FROM analytics_pair_month")));
             seeded.put("tables", scalarText(c, "SELECT pg_size_pretty(pg_total_relation_size('analytics_referral'))"
                     + " || ' and ' || pg_size_pretty(pg_total_relation_size('analytics_month'))"));
         }
@@ -492,6 +501,46 @@ public final class AnalyticsBenchmark {
 
     // ---- the queries --------------------------------------------------------------------------------------------
 
+    /**
+     * The roll-up per pair and month (analytics_pair_month) from the month rows: the statement of migration V57
+     * (query-side), which rolls up the month rows a database holds when it is upgraded.
+     */
+    static final String PAIR_MONTHS_SQL = """
+            INSERT INTO analytics_pair_month
+            SELECT c.sender_org, c.recipient_org, c.month, c.referrals, c.accepted, c.declined, c.forwarded, c.cancelled,
+                   c.booked, c.seen, c.outcomes, c.acknowledged, c.sla_met, c.sla_missed, c.no_shows, c.reschedules, c.held,
+                   c.hold_seconds,
+                   coalesce(o.docs -> 'triage_hist', '{}'), coalesce(o.docs -> 'booked_hist', '{}'),
+                   coalesce(o.docs -> 'seen_hist', '{}'), coalesce(o.docs -> 'outcome_hist', '{}'),
+                   coalesce(o.docs -> 'acknowledge_hist', '{}'), coalesce(o.docs -> 'closed_hist', '{}'),
+                   c.visits_cancelled, c.visits_cancelled_by_sender, c.visits_cancelled_by_recipient, c.leaked,
+                   coalesce(o.docs -> 'declined_by_category', '{}'), coalesce(o.docs -> 'forwarded_by_category', '{}'),
+                   coalesce(o.docs -> 'slot_hist', '{}')
+            FROM (SELECT sender_org, recipient_org, month, sum(referrals) AS referrals, sum(accepted) AS accepted,
+                         sum(declined) AS declined, sum(forwarded) AS forwarded, sum(cancelled) AS cancelled,
+                         sum(booked) AS booked, sum(seen) AS seen, sum(outcomes) AS outcomes, sum(acknowledged) AS acknowledged,
+                         sum(sla_met) AS sla_met, sum(sla_missed) AS sla_missed, sum(no_shows) AS no_shows,
+                         sum(reschedules) AS reschedules, sum(held) AS held, sum(hold_seconds) AS hold_seconds,
+                         sum(visits_cancelled) AS visits_cancelled, sum(visits_cancelled_by_sender) AS visits_cancelled_by_sender,
+                         sum(visits_cancelled_by_recipient) AS visits_cancelled_by_recipient, sum(leaked) AS leaked
+                  FROM analytics_month GROUP BY sender_org, recipient_org, month) c
+            LEFT JOIN (SELECT sender_org, recipient_org, month, jsonb_object_agg(doc, sums) AS docs
+                       FROM (SELECT sender_org, recipient_org, month, doc, jsonb_object_agg(key, n) AS sums
+                             FROM (SELECT m.sender_org, m.recipient_org, m.month, v.doc, e.key, sum(e.value::bigint) AS n
+                                   FROM analytics_month m
+                                   CROSS JOIN LATERAL (VALUES ('triage_hist', m.triage_hist), ('booked_hist', m.booked_hist),
+                                       ('seen_hist', m.seen_hist), ('outcome_hist', m.outcome_hist),
+                                       ('acknowledge_hist', m.acknowledge_hist), ('closed_hist', m.closed_hist),
+                                       ('slot_hist', m.slot_hist), ('declined_by_category', m.declined_by_category),
+                                       ('forwarded_by_category', m.forwarded_by_category)) v(doc, body)
+                                   CROSS JOIN LATERAL jsonb_each_text(v.body) e
+                                   GROUP BY m.sender_org, m.recipient_org, m.month, v.doc, e.key
+                                   HAVING sum(e.value::bigint) <> 0) buckets
+                             GROUP BY sender_org, recipient_org, month, doc) documents
+                       GROUP BY sender_org, recipient_org, month) o
+                USING (sender_org, recipient_org, month)
+            """;
+
     /** The four queries, one request at a time: each over HTTP, then its SQL, in the same round. */
     private List<Query> measure() throws Exception {
         String derm = client.token(CareLoopClient.RECIPIENT, "demo-secret");
@@ -545,10 +594,9 @@ public final class AnalyticsBenchmark {
         return List.of(overview, detail, soonest, network);
     }
 
-    /** PartnershipReadModel.lines for the caller's organisation, every partner. */
-    static final String MONTHS_OF_ORGANISATION = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN"
-            + " ? AND ? AND (sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
-            + " ORDER BY month, sender_org, recipient_org, service, priority";
+    /** PartnershipReadModel.overview: the roll-up's rows of the caller's organisation, every partner. */
+    static final String MONTHS_OF_ORGANISATION = "SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month"
+            + " BETWEEN ? AND ? AND (sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org";
     /** PartnershipReadModel.exists. */
     static final String PAIR_EXISTS = "SELECT EXISTS (SELECT 1 FROM analytics_month WHERE referrals > 0"
             + " AND ((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?)))"
@@ -562,14 +610,15 @@ public final class AnalyticsBenchmark {
     static final String GOALS_OF_PAIR = "SELECT * FROM partnership_goal WHERE (organisation = ? AND partner_org = ?)"
             + " OR (organisation = ? AND partner_org = ?) ORDER BY set_at, goal_id";
     /** SoonestSeen.rank. */
-    static final String SOONEST = "SELECT * FROM analytics_month WHERE month BETWEEN ? AND ? AND referrals > 0"
+    static final String SOONEST = "SELECT recipient_org, referrals, seen_hist, slot_hist FROM analytics_month"
+            + " WHERE month BETWEEN ? AND ? AND referrals > 0"
             + " AND recipient_org <> ? AND sender_org <> recipient_org AND lower(service) IN (SELECT lower(?) UNION"
             + " SELECT lower(code) FROM organisation_service WHERE lower(code) = lower(?) OR lower(name) = lower(?)"
             + " UNION SELECT lower(name) FROM organisation_service WHERE lower(code) = lower(?)"
             + " OR lower(name) = lower(?))";
-    /** PartnershipReadModel.network. */
-    static final String NETWORK = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
-            + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority";
+    /** PartnershipReadModel.network: the roll-up's rows of the period. */
+    static final String NETWORK = "SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+            + " AND sender_org <> recipient_org";
 
     private void api(String token, String path, Query query, boolean measured) throws Exception {
         long start = System.nanoTime();
@@ -626,7 +675,8 @@ public final class AnalyticsBenchmark {
         md.append("| network | ").append(seeded.get("referrals")).append(" referrals in analytics_referral (")
                 .append(referrals).append(" seeded among ").append(shape.organisations().size())
                 .append(" organisations, ").append(shape.partners()).append(" partners each, over ").append(months)
-                .append(" months), ").append(seeded.get("months")).append(" month rows; ").append(seeded.get("tables"))
+                .append(" months), ").append(seeded.get("months")).append(" month rows, ")
+                .append(seeded.get("pair months")).append(" rolled up per pair and month; ").append(seeded.get("tables"))
                 .append(" |\n");
         md.append("| seeding | referral rows ").append(seeded.get("referral rows"));
         if (seeded.containsKey("month rows")) {

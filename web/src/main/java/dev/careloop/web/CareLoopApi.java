@@ -104,6 +104,11 @@ public class CareLoopApi {
         return write(rest.put(), path, body, version, idempotencyKey);
     }
 
+    /** A DELETE that says why ({"reason": ...}), as withdrawing a partnership goal does. */
+    public Written delete(String path, Object body, Long version, String idempotencyKey) {
+        return write(rest.method(org.springframework.http.HttpMethod.DELETE), path, body, version, idempotencyKey);
+    }
+
     public Written delete(String path, Long version, String idempotencyKey) {
         return rest.delete().uri(uri(path, Map.of())).headers(h -> {
                     authorise(h);

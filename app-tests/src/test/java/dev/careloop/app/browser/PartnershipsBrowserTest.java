@@ -99,6 +99,33 @@ class PartnershipsBrowserTest {
             assertThat(goals.getText()).contains("Triaged within the SLA: at least 90 %",
                     "Agreed at the quarterly review");
             assertThat(goals.findElements(By.cssSelector("svg[role=img] .target-line"))).isNotEmpty();
+            // A goal set on the page: refused first (a share over 100 %), the form kept as filled in; then set.
+            tom.find("#set-goal summary").click();
+            new Select(tom.find("#goal-measure")).selectByValue("slaMetRate");
+            tom.find("#goal-target").sendKeys("150");
+            tom.find("#goal-reason").sendKeys("Typed in haste");
+            tom.find("#set-goal button[type=submit]").click();
+            tom.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#set-goal .problem")));
+            assertThat(tom.text("#set-goal .problem")).contains("target");
+            assertThat(tom.find("#goal-reason").getAttribute("value")).isEqualTo("Typed in haste");
+            new Select(tom.find("#goal-measure")).selectByValue("sentToAccepted.medianHours");
+            tom.find("#goal-target").clear();
+            tom.find("#goal-target").sendKeys("48");
+            new Select(tom.find("#goal-direction")).selectByValue("outgoing");
+            tom.find("#goal-reason").clear();
+            tom.find("#goal-reason").sendKeys("Triage within two days");
+            tom.find("#set-goal button[type=submit]").click();
+            tom.waitForText("#goals", "Median sent → accepted: at most 48 h, you send to Riverside Dermatology");
+            assertThat(tom.text("#goals")).contains("Triage within two days");
+            // Withdrawn on the page, it is measured no more.
+            WebElement set = tom.all("#goals article.goal").stream()
+                    .filter(a -> a.getText().contains("Triage within two days")).findFirst().orElseThrow();
+            set.findElement(By.cssSelector("details.withdraw-goal summary")).click();
+            set.findElement(By.cssSelector("details.withdraw-goal input[name=reason]")).sendKeys("Set by mistake");
+            set.findElement(By.cssSelector("details.withdraw-goal button[type=submit]")).click();
+            tom.waitFor(ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(
+                    By.cssSelector("#goals"), "Triage within two days")));
+            assertThat(tom.text("#goals")).contains("Triaged within the SLA: at least 90 %");
             // The closed loop is in the turnarounds: seen, and acknowledged.
             assertThat(tom.find("#turnaround-outgoing table.chart-table").getAttribute("textContent"))
                     .contains("Sent → seen", "Sent → ack.");

@@ -435,7 +435,7 @@ class RebuildReadModelsTest {
         assertThat(rows).containsKeys("referral_view", "referral_timeline", "record_view", "record_grant",
                 "record_version", "record_disclosure", "appointment_view", "appointment_history", "audit_entry",
                 "audit_subject", "audit_party", "fhir_resource_index", "analytics_referral", "analytics_month",
-                "partnership_goal");
+                "analytics_pair_month", "partnership_goal");
         return rows;
     }
 

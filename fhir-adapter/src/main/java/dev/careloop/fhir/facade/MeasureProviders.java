@@ -80,11 +80,21 @@ final class MeasureProviders {
         @Read
         public MeasureReport read(@IdParam IdType id, RequestDetails request) {
             FhirCaller caller = CallerCheck.caller(request);
-            String[] parts = PartnershipMeasureReports.parseReportId(id.getIdPart())
+            PartnershipMeasureReports.ReportId parts = PartnershipMeasureReports.parseReportId(id.getIdPart())
                     .orElseThrow(() -> new ResourceNotFoundException(id));
-            PartnershipMeasures found = answer(queries.query(new FindPartnershipMeasures(caller.organisation(),
-                    parts[0], parts[1], parts[2]), PartnershipMeasures.class));
-            if (found == null) {
+            PartnershipMeasures found;
+            if (parts.readable()) {
+                found = answer(queries.query(new FindPartnershipMeasures(caller.organisation(), parts.first(),
+                        parts.second(), parts.month()), PartnershipMeasures.class));
+            } else {
+                // A digest names no organisation: the caller's partnership of the month whose id it is, if any.
+                found = answer(queries.query(new ListPartnershipMeasures(caller.organisation(), parts.month(),
+                        parts.month()), ResponseTypes.multipleInstancesOf(PartnershipMeasures.class))).stream()
+                        .filter(m -> PartnershipMeasureReports.reportId(m).equals(id.getIdPart()))
+                        .findFirst().orElse(null);
+            }
+            // A readable id stands only for the pair whose id it is (never one that would be digested).
+            if (found == null || !PartnershipMeasureReports.reportId(found).equals(id.getIdPart())) {
                 throw new ResourceNotFoundException(id);
             }
             return PartnershipMeasureReports.report(found);

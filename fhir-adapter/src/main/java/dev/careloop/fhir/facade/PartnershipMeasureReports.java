@@ -13,10 +13,15 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RelatedArtifact;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +34,8 @@ import static java.util.Map.entry;
  * Partnership analytics as FHIR R4 (docs/ANALYTICS.md, docs/FHIR.md): a {@code Measure} per definition (each
  * {@link GoalMeasure}), a composite {@code Measure/partnership} made of them, and a {@code MeasureReport} per
  * partnership and month whose groups score each definition. Ids: the measure's code; the report's
- * {@code {first}.{second}.{yyyy-MM}}, the two organisations' ids in order.
+ * {@code {first}.{second}.{yyyy-MM}}, the two organisations' ids in order, or a digest of them where that would not
+ * be a valid and unambiguous FHIR id ({@link #reportId}).
  */
 final class PartnershipMeasureReports {
 
@@ -43,7 +49,10 @@ final class PartnershipMeasureReports {
     private static final String IMPROVEMENT = "http://terminology.hl7.org/CodeSystem/measure-improvement-notation";
     private static final String MEASURE_TYPE = "http://terminology.hl7.org/CodeSystem/measure-type";
     private static final String UCUM = "http://unitsofmeasure.org";
-    private static final Pattern REPORT_ID = Pattern.compile("^(.+)\\.(.+)\\.(\\d{4}-\\d{2})$");
+    private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9-]+");
+    private static final Pattern READABLE_REPORT_ID =
+            Pattern.compile("([A-Za-z0-9-]+)\\.([A-Za-z0-9-]+)\\.(\\d{4}-\\d{2})");
+    private static final Pattern DIGESTED_REPORT_ID = Pattern.compile("p-[0-9a-f]{40}\\.(\\d{4}-\\d{2})");
 
     private static final Map<String, String> RATES = Map.ofEntries(
             entry("slaMetRate", "Share of referrals triaged (accepted or declined) by the due time of their "
@@ -111,15 +120,61 @@ final class PartnershipMeasureReports {
         return Optional.of(m);
     }
 
-    /** The report's id: the two organisations in order and the month. */
+    /**
+     * The report's id, a valid FHIR id ([A-Za-z0-9-.]{1,64}) for any two organisation ids the platform accepts (64
+     * letters, digits, '.', '_' or '-' each): {@code {first}.{second}.{yyyy-MM}} when both ids are letters, digits
+     * and dashes only and it fits in 64 characters (readable, and what the ids were before); otherwise
+     * {@code p-{40 hex digits}.{yyyy-MM}}, the first 160 bits of SHA-256 over the two ids (a dot, an underscore or a
+     * long id would make the readable form invalid or ambiguous: "a.b"+"c" and "a"+"b.c"). The two forms never meet:
+     * the readable one has two dots, the digested one one.
+     */
     static String reportId(PartnershipMeasures measures) {
-        return measures.organisation() + "." + measures.partner() + "." + measures.month();
+        return reportId(measures.organisation(), measures.partner(), measures.month());
     }
 
-    /** {first, second, month} of a report id, or empty when it is none. */
-    static Optional<String[]> parseReportId(String id) {
-        Matcher m = REPORT_ID.matcher(id == null ? "" : id);
-        return m.matches() ? Optional.of(new String[]{m.group(1), m.group(2), m.group(3)}) : Optional.empty();
+    static String reportId(String first, String second, String month) {
+        String readable = first + "." + second + "." + month;
+        if (PLAIN_ID.matcher(first).matches() && PLAIN_ID.matcher(second).matches() && readable.length() <= 64) {
+            return readable;
+        }
+        return "p-" + HexFormat.of().formatHex(Arrays.copyOf(sha256(first + "\n" + second), 20)) + "." + month;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
+     * What a report id says: both organisations and the month when it is readable, else only the month (the reader
+     * then finds the caller's partnership of that month whose id it is). Empty when it is no report id.
+     */
+    static Optional<ReportId> parseReportId(String id) {
+        Matcher readable = READABLE_REPORT_ID.matcher(id == null ? "" : id);
+        Matcher digested = DIGESTED_REPORT_ID.matcher(id == null ? "" : id);
+        ReportId read = readable.matches() ? new ReportId(readable.group(1), readable.group(2), readable.group(3))
+                : digested.matches() ? new ReportId(null, null, digested.group(1)) : null;
+        return read != null && isMonth(read.month()) ? Optional.of(read) : Optional.empty();
+    }
+
+    private static boolean isMonth(String month) {
+        try {
+            YearMonth.parse(month);
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** A report id read: the two organisations (null when digested) and the month. */
+    record ReportId(String first, String second, String month) {
+
+        boolean readable() {
+            return first != null;
+        }
     }
 
     static MeasureReport report(PartnershipMeasures measures) {

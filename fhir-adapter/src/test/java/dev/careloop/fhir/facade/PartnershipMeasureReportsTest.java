@@ -72,8 +72,36 @@ class PartnershipMeasureReportsTest {
 
     @Test
     void aReportIdNamesBothOrganisationsAndTheMonth() {
-        assertThat(PartnershipMeasureReports.parseReportId("northside-gp.riverside-derm.2026-12").orElseThrow())
-                .containsExactly("northside-gp", "riverside-derm", "2026-12");
+        PartnershipMeasureReports.ReportId id = PartnershipMeasureReports
+                .parseReportId("northside-gp.riverside-derm.2026-12").orElseThrow();
+        assertThat(id).isEqualTo(new PartnershipMeasureReports.ReportId("northside-gp", "riverside-derm", "2026-12"));
         assertThat(PartnershipMeasureReports.parseReportId("northside-gp.2026-12")).isEmpty();
+        assertThat(PartnershipMeasureReports.parseReportId("northside-gp.riverside-derm.2026-13")).isEmpty();
+    }
+
+    @Test
+    void organisationIdsWithDotsUnderscoresOrSixtyFourCharactersGetAValidUnambiguousDigestedId() {
+        String longest = "o".repeat(63) + "_";
+        List<String[]> pairs = List.of(new String[]{"a.b", "c"}, new String[]{"a", "b.c"},
+                new String[]{"st_marys", "riverside-derm"}, new String[]{"st-marys", "riverside_derm"},
+                new String[]{longest, "z".repeat(64)}, new String[]{"x".repeat(30), "y".repeat(30)},
+                new String[]{"a", "b"});
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String[] pair : pairs) {
+            MeasureReport report = PartnershipMeasureReports.report(new PartnershipMeasures(pair[0], pair[1],
+                    "2026-12", december().values()));
+            String id = report.getIdPart();
+            assertThat(id).as(pair[0] + " + " + pair[1]).matches("[A-Za-z0-9\\-.]{1,64}");
+            assertThat(ids.add(id)).as("unique: " + id).isTrue();
+            assertThat(PartnershipMeasureReports.parseReportId(id).orElseThrow().month()).isEqualTo("2026-12");
+            assertThat(VALIDATOR.errors(JSON.encodeResourceToString(report))).as(id).isEmpty();
+        }
+        // Plain ids that fit keep the readable form; the others are digested, with the month still readable.
+        assertThat(PartnershipMeasureReports.reportId("a", "b", "2026-12")).isEqualTo("a.b.2026-12");
+        assertThat(PartnershipMeasureReports.reportId("a.b", "c", "2026-12")).matches("p-[0-9a-f]{40}\\.2026-12");
+        assertThat(PartnershipMeasureReports.reportId("x".repeat(30), "y".repeat(30), "2026-12"))
+                .startsWith("p-");
+        assertThat(PartnershipMeasureReports.parseReportId(
+                PartnershipMeasureReports.reportId("a.b", "c", "2026-12")).orElseThrow().readable()).isFalse();
     }
 }

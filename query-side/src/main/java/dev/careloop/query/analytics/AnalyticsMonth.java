@@ -2,8 +2,11 @@ package dev.careloop.query.analytics;
 
 import dev.careloop.query.replay.RowTable;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * The referrals one organisation sent another for one service and priority in one month (UTC), summed: what each
@@ -108,61 +111,90 @@ record AnalyticsMonth(Key key, Counts counts, Turnarounds turnarounds) {
         }
     }
 
-    static final RowTable<AnalyticsMonth> TABLE = RowTable.<AnalyticsMonth>named("analytics_month")
-            .column("sender_org", m -> m.key.senderOrg)
-            .column("recipient_org", m -> m.key.recipientOrg)
-            .column("service", m -> m.key.service)
-            .column("priority", m -> m.key.priority)
-            .column("month", m -> m.key.month)
-            .column("referrals", m -> m.counts.referrals)
-            .column("accepted", m -> m.counts.accepted)
-            .column("declined", m -> m.counts.declined)
-            .column("forwarded", m -> m.counts.forwarded)
-            .column("cancelled", m -> m.counts.cancelled)
-            .column("booked", m -> m.counts.booked)
-            .column("seen", m -> m.counts.seen)
-            .column("outcomes", m -> m.counts.outcomes)
-            .column("acknowledged", m -> m.counts.acknowledged)
-            .column("sla_met", m -> m.counts.slaMet)
-            .column("sla_missed", m -> m.counts.slaMissed)
-            .column("no_shows", m -> m.counts.noShows)
-            .column("reschedules", m -> m.counts.reschedules)
-            .column("held", m -> m.counts.held)
-            .column("hold_seconds", m -> m.counts.holdSeconds)
-            .column("visits_cancelled", m -> m.counts.visitsCancelled)
-            .column("visits_cancelled_by_sender", m -> m.counts.visitsCancelledBySender)
-            .column("visits_cancelled_by_recipient", m -> m.counts.visitsCancelledByRecipient)
-            .column("leaked", m -> m.counts.leaked)
-            .json("declined_by_category", m -> m.counts.declinedByCategory.json())
-            .json("forwarded_by_category", m -> m.counts.forwardedByCategory.json())
-            .json("triage_hist", m -> m.turnarounds.triage.json())
-            .json("booked_hist", m -> m.turnarounds.booked.json())
-            .json("seen_hist", m -> m.turnarounds.seen.json())
-            .json("outcome_hist", m -> m.turnarounds.outcome.json())
-            .json("acknowledge_hist", m -> m.turnarounds.acknowledge.json())
-            .json("closed_hist", m -> m.turnarounds.closed.json())
-            .json("slot_hist", m -> m.turnarounds.slot.json())
-            .key("sender_org", "recipient_org", "service", "priority", "month")
-            .reader(rs -> new AnalyticsMonth(
-                    new Key(rs.getString("sender_org"), rs.getString("recipient_org"), rs.getString("service"),
-                            rs.getString("priority"), rs.getObject("month", LocalDate.class)),
-                    new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
-                            rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
-                            rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"),
-                            rs.getInt("sla_missed"), rs.getInt("no_shows"), rs.getInt("reschedules"),
-                            rs.getInt("held"), rs.getLong("hold_seconds"), rs.getInt("visits_cancelled"),
-                            rs.getInt("visits_cancelled_by_sender"), rs.getInt("visits_cancelled_by_recipient"),
-                            rs.getInt("leaked"), Tally.parse(rs.getString("declined_by_category")),
-                            Tally.parse(rs.getString("forwarded_by_category"))),
-                    new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
-                            Histogram.parse(rs.getString("booked_hist")), Histogram.parse(rs.getString("seen_hist")),
-                            Histogram.parse(rs.getString("outcome_hist")),
-                            Histogram.parse(rs.getString("acknowledge_hist")),
-                            Histogram.parse(rs.getString("closed_hist")),
-                            Histogram.parse(rs.getString("slot_hist")))));
+    /** A month row per ordered pair of organisations, service, priority and month sent. */
+    static final RowTable<AnalyticsMonth> TABLE = table("analytics_month", true);
+    /**
+     * The roll-up: a row per ordered pair of organisations and month sent, over all services and priorities (the
+     * key's service and priority are {@link #ALL}); what the dashboard and the network view read.
+     */
+    static final RowTable<AnalyticsMonth> PAIR_TABLE = table("analytics_pair_month", false);
+    /** The service and priority of a roll-up row: all of them. */
+    static final String ALL = "";
+
+    private static RowTable<AnalyticsMonth> table(String name, boolean bySlice) {
+        RowTable.Builder<AnalyticsMonth> table = RowTable.<AnalyticsMonth>named(name)
+                .column("sender_org", m -> m.key.senderOrg)
+                .column("recipient_org", m -> m.key.recipientOrg);
+        if (bySlice) {
+            table.column("service", m -> m.key.service).column("priority", m -> m.key.priority);
+        }
+        return table.column("month", m -> m.key.month)
+                .column("referrals", m -> m.counts.referrals)
+                .column("accepted", m -> m.counts.accepted)
+                .column("declined", m -> m.counts.declined)
+                .column("forwarded", m -> m.counts.forwarded)
+                .column("cancelled", m -> m.counts.cancelled)
+                .column("booked", m -> m.counts.booked)
+                .column("seen", m -> m.counts.seen)
+                .column("outcomes", m -> m.counts.outcomes)
+                .column("acknowledged", m -> m.counts.acknowledged)
+                .column("sla_met", m -> m.counts.slaMet)
+                .column("sla_missed", m -> m.counts.slaMissed)
+                .column("no_shows", m -> m.counts.noShows)
+                .column("reschedules", m -> m.counts.reschedules)
+                .column("held", m -> m.counts.held)
+                .column("hold_seconds", m -> m.counts.holdSeconds)
+                .column("visits_cancelled", m -> m.counts.visitsCancelled)
+                .column("visits_cancelled_by_sender", m -> m.counts.visitsCancelledBySender)
+                .column("visits_cancelled_by_recipient", m -> m.counts.visitsCancelledByRecipient)
+                .column("leaked", m -> m.counts.leaked)
+                .json("declined_by_category", m -> m.counts.declinedByCategory.json())
+                .json("forwarded_by_category", m -> m.counts.forwardedByCategory.json())
+                .json("triage_hist", m -> m.turnarounds.triage.json())
+                .json("booked_hist", m -> m.turnarounds.booked.json())
+                .json("seen_hist", m -> m.turnarounds.seen.json())
+                .json("outcome_hist", m -> m.turnarounds.outcome.json())
+                .json("acknowledge_hist", m -> m.turnarounds.acknowledge.json())
+                .json("closed_hist", m -> m.turnarounds.closed.json())
+                .json("slot_hist", m -> m.turnarounds.slot.json())
+                .key(bySlice ? new String[]{"sender_org", "recipient_org", "service", "priority", "month"}
+                        : new String[]{"sender_org", "recipient_org", "month"})
+                .reader(rs -> new AnalyticsMonth(
+                        new Key(rs.getString("sender_org"), rs.getString("recipient_org"),
+                                bySlice ? rs.getString("service") : ALL, bySlice ? rs.getString("priority") : ALL,
+                                rs.getObject("month", LocalDate.class)),
+                        countsOf(rs),
+                        new Turnarounds(Histogram.parse(rs.getString("triage_hist")),
+                                Histogram.parse(rs.getString("booked_hist")),
+                                Histogram.parse(rs.getString("seen_hist")),
+                                Histogram.parse(rs.getString("outcome_hist")),
+                                Histogram.parse(rs.getString("acknowledge_hist")),
+                                Histogram.parse(rs.getString("closed_hist")),
+                                Histogram.parse(rs.getString("slot_hist")))));
+    }
+
+    /** The histogram columns, in the order of {@link Turnarounds}'s components. */
+    static final List<String> HISTOGRAM_COLUMNS = List.of("triage_hist", "booked_hist", "seen_hist", "outcome_hist",
+            "acknowledge_hist", "closed_hist", "slot_hist");
+
+    /** The counts of a row of either table (its tallies parsed; the histograms are left to the caller). */
+    static Counts countsOf(ResultSet rs) throws SQLException {
+        return new Counts(rs.getInt("referrals"), rs.getInt("accepted"), rs.getInt("declined"),
+                rs.getInt("forwarded"), rs.getInt("cancelled"), rs.getInt("booked"), rs.getInt("seen"),
+                rs.getInt("outcomes"), rs.getInt("acknowledged"), rs.getInt("sla_met"), rs.getInt("sla_missed"),
+                rs.getInt("no_shows"), rs.getInt("reschedules"), rs.getInt("held"), rs.getLong("hold_seconds"),
+                rs.getInt("visits_cancelled"), rs.getInt("visits_cancelled_by_sender"),
+                rs.getInt("visits_cancelled_by_recipient"), rs.getInt("leaked"),
+                Tally.parse(rs.getString("declined_by_category")), Tally.parse(rs.getString("forwarded_by_category")));
+    }
 
     static Key keyOf(AnalyticsReferral r) {
         return new Key(r.senderOrg(), r.recipientOrg(), r.service(), r.priority(), r.month());
+    }
+
+    /** The key of the referral's roll-up row: its pair and month, every service and priority. */
+    static Key pairKeyOf(AnalyticsReferral r) {
+        return new Key(r.senderOrg(), r.recipientOrg(), ALL, ALL, r.month());
     }
 
     static AnalyticsMonth empty(Key key) {

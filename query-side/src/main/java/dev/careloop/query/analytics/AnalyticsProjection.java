@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Partnership analytics (docs/ANALYTICS.md): one analytics_referral row per referral with when each step first
- * happened, and the analytics_month sums the partnership pages read. Copies no clinical text and nothing that names
+ * happened, the analytics_month sums the partnership pages read, and their roll-up per pair and month
+ * (analytics_pair_month, the dashboard's). Copies no clinical text and nothing that names
  * the patient. A referral's events are applied once each (guarded by its sequence number); the appointment events
  * only ever set a first time, so a redelivered event changes nothing, and a rebuild writes the same rows.
  */
@@ -37,10 +38,12 @@ class AnalyticsProjection {
 
     private final Rows<AnalyticsReferral> referrals;
     private final Rows<AnalyticsMonth> months;
+    private final Rows<AnalyticsMonth> pairMonths;
 
     AnalyticsProjection(Stores stores) {
         this.referrals = stores.rows(AnalyticsReferral.TABLE);
         this.months = stores.rows(AnalyticsMonth.TABLE);
+        this.pairMonths = stores.rows(AnalyticsMonth.PAIR_TABLE);
     }
 
     @EventHandler
@@ -196,6 +199,7 @@ class AnalyticsProjection {
 
     @ResetHandler
     void reset() {
+        pairMonths.clear();
         months.clear();
         referrals.clear();
     }
@@ -236,10 +240,14 @@ class AnalyticsProjection {
         referrals.put(after);
     }
 
+    /** The referral's month row and its pair's roll-up row, each with the referral's contribution added or taken. */
     private void contribute(AnalyticsReferral r, int sign) {
         AnalyticsMonth.Key key = AnalyticsMonth.keyOf(r);
         AnalyticsMonth month = months.find(key.senderOrg(), key.recipientOrg(), key.service(), key.priority(),
                 key.month());
         months.put((month == null ? AnalyticsMonth.empty(key) : month).plus(r, sign));
+        AnalyticsMonth.Key pairKey = AnalyticsMonth.pairKeyOf(r);
+        AnalyticsMonth pair = pairMonths.find(pairKey.senderOrg(), pairKey.recipientOrg(), pairKey.month());
+        pairMonths.put((pair == null ? AnalyticsMonth.empty(pairKey) : pair).plus(r, sign));
     }
 }

@@ -50,15 +50,88 @@ record Histogram(Map<Integer, Long> buckets) {
      * month rows needs (a dashboard of a large network adds thousands).
      */
     static final class Accumulator {
-        private final TreeMap<Integer, Long> buckets = new TreeMap<>();
+        /** Buckets up to about two and a half years are counted in an array, any later one in a map. */
+        private static final int DENSE = 1024;
+        private final long[] dense = new long[DENSE];
+        private final TreeMap<Integer, Long> sparse = new TreeMap<>();
 
         void add(Histogram histogram) {
-            histogram.buckets.forEach((bucket, count) -> buckets.merge(bucket, count, Long::sum));
+            histogram.buckets.forEach(this::add);
+        }
+
+        void add(Accumulator other) {
+            for (int b = 0; b < DENSE; b++) {
+                dense[b] += other.dense[b];
+            }
+            other.sparse.forEach(this::add);
+        }
+
+        private void add(int bucket, long count) {
+            if (bucket >= 0 && bucket < DENSE) {
+                dense[bucket] += count;
+            } else {
+                sparse.merge(bucket, count, Long::sum);
+            }
+        }
+
+        /**
+         * Adds a histogram straight from its jsonb text ({"5": 2, "80": 1}, as {@link #parse} reads it), building
+         * neither a map nor a string per bucket: the dashboard and the network view add thousands of them.
+         */
+        void addJson(String json) {
+            int n = json == null ? 0 : json.length();
+            int i = 0;
+            while (i < n && json.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= n || json.charAt(i) != '{' || json.charAt(n - 1) != '}') {
+                throw new IllegalArgumentException("not a histogram: " + json);
+            }
+            while (true) {
+                int quote = json.indexOf('"', i);
+                if (quote < 0) {
+                    return;
+                }
+                int bucket = 0;
+                i = quote + 1;
+                for (char c; (c = json.charAt(i)) != '"'; i++) {
+                    bucket = bucket * 10 + digit(c, json);
+                }
+                i = json.indexOf(':', i) + 1;
+                while (json.charAt(i) == ' ') {
+                    i++;
+                }
+                boolean negative = json.charAt(i) == '-';
+                if (negative) {
+                    i++;
+                }
+                long count = 0;
+                for (char c; i < n && (c = json.charAt(i)) != ',' && c != '}' && c != ' '; i++) {
+                    count = count * 10 + digit(c, json);
+                }
+                add(bucket, negative ? -count : count);
+            }
+        }
+
+        private static int digit(char c, String json) {
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("not a histogram: " + json);
+            }
+            return c - '0';
         }
 
         Histogram histogram() {
-            TreeMap<Integer, Long> kept = new TreeMap<>(buckets);
-            kept.values().removeIf(v -> v == 0);
+            TreeMap<Integer, Long> kept = new TreeMap<>();
+            for (int b = 0; b < DENSE; b++) {
+                if (dense[b] != 0) {
+                    kept.put(b, dense[b]);
+                }
+            }
+            sparse.forEach((bucket, count) -> {
+                if (count != 0) {
+                    kept.put(bucket, count);
+                }
+            });
             return new Histogram(kept);
         }
     }

@@ -15,8 +15,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The partnerships an organisation is part of, read from analytics_month (and, for open loops, analytics_referral).
- * Every question names the caller's organisation, so no answer reaches another organisation's pair.
+ * The partnerships an organisation is part of: the overview and the network view from the roll-up per pair and month
+ * (analytics_pair_month), a partnership's detail from analytics_month (its services, priorities and goals), open loops
+ * from analytics_referral. Every question names the caller's organisation, so no answer reaches another
+ * organisation's pair.
  */
 @Component
 class PartnershipReadModel {
@@ -92,37 +94,44 @@ class PartnershipReadModel {
         }
     }
 
+    /**
+     * The caller's partnerships over the period, from the roll-up (analytics_pair_month): a row per partner,
+     * direction and month, whatever the services and priorities behind it.
+     */
     Overview overview(String organisation, YearMonth from, YearMonth to, int targetDays) {
-        Map<String, List<Line>> byPartner = new TreeMap<>();
-        for (Line line : lines(organisation, null, from, to, Slice.ALL)) {
-            byPartner.computeIfAbsent(line.partner(), p -> new ArrayList<>()).add(line);
-        }
+        Map<String, Sides> byPartner = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                        + " AND (sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org",
+                rs -> {
+                    boolean outgoing = rs.getString("sender_org").equals(organisation);
+                    String partner = rs.getString(outgoing ? "recipient_org" : "sender_org");
+                    byPartner.computeIfAbsent(partner, p -> new Sides()).side(outgoing).add(rs);
+                }, from.atDay(1), to.atDay(1), organisation, organisation);
         List<Partnership> partnerships = new ArrayList<>();
-        byPartner.forEach((partner, lines) -> partnerships.add(partnership(partner, lines, targetDays)));
+        byPartner.forEach((partner, sides) -> partnerships.add(sides.partnership(partner, targetDays)));
         return new Overview(organisation, from.toString(), to.toString(), targetDays, partnerships);
     }
 
     /**
-     * Every pair of organisations that exchanged a referral in the period (or set a goal), each once, seen from the
-     * first of the two by id.
+     * Every pair of organisations that exchanged a referral in the period, each once, seen from the first of the two
+     * by id; from the roll-up (a row per pair and month).
      */
     Network network(YearMonth from, YearMonth to, int targetDays) {
-        Map<String, Map<String, List<Line>>> byPair = new TreeMap<>();
-        jdbc.query("SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
-                + " AND sender_org <> recipient_org ORDER BY month, sender_org, recipient_org, service, priority",
+        Map<String, Map<String, Sides>> byPair = new TreeMap<>();
+        jdbc.query("SELECT * FROM analytics_pair_month WHERE referrals > 0 AND month BETWEEN ? AND ?"
+                + " AND sender_org <> recipient_org",
                 rs -> {
-                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
-                    String sender = m.key().senderOrg();
-                    String recipient = m.key().recipientOrg();
+                    String sender = rs.getString("sender_org");
+                    String recipient = rs.getString("recipient_org");
                     boolean senderFirst = sender.compareTo(recipient) < 0;
                     String first = senderFirst ? sender : recipient;
                     String second = senderFirst ? recipient : sender;
-                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new ArrayList<>())
-                            .add(new Line(senderFirst ? OUTGOING : INCOMING, second, m));
+                    byPair.computeIfAbsent(first, f -> new TreeMap<>()).computeIfAbsent(second, s -> new Sides())
+                            .side(senderFirst).add(rs);
                 }, from.atDay(1), to.atDay(1));
         List<NetworkPartnership> pairs = new ArrayList<>();
-        byPair.forEach((first, partners) -> partners.forEach((second, lines) -> {
-            Partnership p = partnership(second, lines, targetDays);
+        byPair.forEach((first, partners) -> partners.forEach((second, sides) -> {
+            Partnership p = sides.partnership(second, targetDays);
             pairs.add(new NetworkPartnership(first, second, p.sent(), p.received(), p.balance(), p.reciprocity(),
                     p.loopClosureRate(), p.outgoing(), p.incoming()));
         }));
@@ -246,50 +255,61 @@ class PartnershipReadModel {
                 organisation));
     }
 
-    /** The caller's months in the period, with one partner or all (pairs with itself left out), of a slice. */
+    /** The caller's month rows in the period with one partner, of a slice. */
     private List<Line> lines(String organisation, String partner, YearMonth from, YearMonth to, Slice slice) {
         String sql = "SELECT * FROM analytics_month WHERE referrals > 0 AND month BETWEEN ? AND ? AND "
-                + (partner == null
-                ? "(sender_org = ? OR recipient_org = ?) AND sender_org <> recipient_org"
-                : "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))")
+                + "((sender_org = ? AND recipient_org = ?) OR (sender_org = ? AND recipient_org = ?))"
                 + (slice.service() == null ? "" : " AND " + Slice.SERVICE_MATCH)
                 + (slice.priority() == null ? "" : " AND priority = ?")
                 + " ORDER BY month, sender_org, recipient_org, service, priority";
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1)));
-        if (partner == null) {
-            args.addAll(List.of(organisation, organisation));
-        } else {
-            args.addAll(List.of(organisation, partner, partner, organisation));
-        }
+        args.addAll(List.of(organisation, partner, partner, organisation));
         if (slice.service() != null) {
             args.addAll(Slice.serviceArgs(slice.service()));
         }
         if (slice.priority() != null) {
             args.add(slice.priority());
         }
-        return jdbc.query(sql, (rs, n) -> {
-            AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
-            boolean outgoing = m.key().senderOrg().equals(organisation);
-            return new Line(outgoing ? OUTGOING : INCOMING, outgoing ? m.key().recipientOrg() : m.key().senderOrg(), m);
-        }, args.toArray());
+        return jdbc.query(sql, (rs, n) -> line(organisation, AnalyticsMonth.TABLE.reader().read(rs)), args.toArray());
+    }
+
+    /** A row as {@code organisation} sees it: which way it went, and the other organisation. */
+    private static Line line(String organisation, AnalyticsMonth m) {
+        boolean outgoing = m.key().senderOrg().equals(organisation);
+        return new Line(outgoing ? OUTGOING : INCOMING, outgoing ? m.key().recipientOrg() : m.key().senderOrg(), m);
     }
 
     private static Partnership partnership(String partner, List<Line> lines, int targetDays) {
-        Sum out = new Sum();
-        Sum in = new Sum();
-        Sum both = new Sum();
+        Sides sides = new Sides();
         for (Line line : lines) {
-            (line.direction().equals(OUTGOING) ? out : in).add(line.month());
-            both.add(line.month());
+            sides.side(line.direction().equals(OUTGOING)).add(line.month());
         }
-        Measures outgoing = out.measures(targetDays);
-        Measures incoming = in.measures(targetDays);
-        int sent = outgoing.referrals();
-        int received = incoming.referrals();
-        int most = Math.max(sent, received);
-        return new Partnership(partner, sent, received, sent - received,
-                most == 0 ? null : Measures.rate(Math.min(sent, received), most),
-                both.measures(targetDays).loopClosureRate(), outgoing, incoming);
+        return sides.partnership(partner, targetDays);
+    }
+
+    /** A partnership's rows summed each way, as the caller sees it. */
+    private static final class Sides {
+        private final Sum outgoing = new Sum();
+        private final Sum incoming = new Sum();
+
+        Sum side(boolean out) {
+            return out ? outgoing : incoming;
+        }
+
+        /** Referrals each way, balance, reciprocity, the measures each way, and loop closure both ways together. */
+        Partnership partnership(String partner, int targetDays) {
+            Measures out = outgoing.measures(targetDays);
+            Measures in = incoming.measures(targetDays);
+            int sent = out.referrals();
+            int received = in.referrals();
+            int most = Math.max(sent, received);
+            Sum both = new Sum();
+            both.add(outgoing);
+            both.add(incoming);
+            return new Partnership(partner, sent, received, sent - received,
+                    most == 0 ? null : Measures.rate(Math.min(sent, received), most),
+                    both.measures(targetDays).loopClosureRate(), out, in);
+        }
     }
 
     private record Group(String name, String direction) {
@@ -306,20 +326,49 @@ class PartnershipReadModel {
     }
 
     /**
-     * Sums month rows: the counts row by row, the turnaround distributions all at once when asked (a new histogram
-     * per row added made the dashboard of a network of a million referrals spend its time copying maps).
+     * Sums month rows: the counts row by row, each turnaround distribution into one accumulator (a new histogram per
+     * row added made the dashboard of a network of a million referrals spend its time copying maps); rows read
+     * straight from a result set add their histograms from the jsonb text, building no map per row.
      */
     private static final class Sum {
         private AnalyticsMonth.Counts counts = AnalyticsMonth.Counts.NONE;
-        private final List<AnalyticsMonth> months = new ArrayList<>();
+        private final Histogram.Accumulator[] turnarounds = new Histogram.Accumulator[7];
+
+        Sum() {
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i] = new Histogram.Accumulator();
+            }
+        }
 
         void add(AnalyticsMonth month) {
             counts = counts.plus(month.counts(), 1);
-            months.add(month);
+            AnalyticsMonth.Turnarounds t = month.turnarounds();
+            List<Histogram> histograms = List.of(t.triage(), t.booked(), t.seen(), t.outcome(), t.acknowledge(),
+                    t.closed(), t.slot());
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].add(histograms.get(i));
+            }
+        }
+
+        /** A row of analytics_month or analytics_pair_month at the result set's cursor. */
+        void add(java.sql.ResultSet rs) throws java.sql.SQLException {
+            counts = counts.plus(AnalyticsMonth.countsOf(rs), 1);
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].addJson(rs.getString(AnalyticsMonth.HISTOGRAM_COLUMNS.get(i)));
+            }
+        }
+
+        void add(Sum other) {
+            counts = counts.plus(other.counts, 1);
+            for (int i = 0; i < turnarounds.length; i++) {
+                turnarounds[i].add(other.turnarounds[i]);
+            }
         }
 
         Measures measures(int targetDays) {
-            return Measures.of(counts, AnalyticsMonth.Turnarounds.sum(months), targetDays);
+            return Measures.of(counts, new AnalyticsMonth.Turnarounds(turnarounds[0].histogram(),
+                    turnarounds[1].histogram(), turnarounds[2].histogram(), turnarounds[3].histogram(),
+                    turnarounds[4].histogram(), turnarounds[5].histogram(), turnarounds[6].histogram()), targetDays);
         }
     }
 }

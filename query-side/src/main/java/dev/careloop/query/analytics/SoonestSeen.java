@@ -89,12 +89,16 @@ class SoonestSeen {
         Map<String, Sum> sums = new TreeMap<>();
         List<Object> args = new ArrayList<>(List.of(from.atDay(1), to.atDay(1), organisation));
         args.addAll(PartnershipReadModel.Slice.serviceArgs(service));
-        jdbc.query("SELECT * FROM analytics_month WHERE month BETWEEN ? AND ? AND referrals > 0"
+        // Only the columns the ranking needs (two of the nine jsonb maps), found by the service's index.
+        jdbc.query("SELECT recipient_org, referrals, seen_hist, slot_hist FROM analytics_month"
+                        + " WHERE month BETWEEN ? AND ? AND referrals > 0"
                         + " AND recipient_org <> ? AND sender_org <> recipient_org AND "
                         + PartnershipReadModel.Slice.SERVICE_MATCH,
                 rs -> {
-                    AnalyticsMonth m = AnalyticsMonth.TABLE.reader().read(rs);
-                    sums.computeIfAbsent(m.key().recipientOrg(), r -> new Sum()).add(m);
+                    Sum sum = sums.computeIfAbsent(rs.getString("recipient_org"), r -> new Sum());
+                    sum.referrals += rs.getInt("referrals");
+                    sum.seen.addJson(rs.getString("seen_hist"));
+                    sum.slot.addJson(rs.getString("slot_hist"));
                 }, args.toArray());
         List<Recipient> recipients = new ArrayList<>();
         sums.forEach((recipient, sum) -> {
@@ -114,11 +118,5 @@ class SoonestSeen {
         private int referrals;
         private final Histogram.Accumulator seen = new Histogram.Accumulator();
         private final Histogram.Accumulator slot = new Histogram.Accumulator();
-
-        void add(AnalyticsMonth month) {
-            referrals += month.counts().referrals();
-            seen.add(month.turnarounds().seen());
-            slot.add(month.turnarounds().slot());
-        }
     }
 }

@@ -35,7 +35,8 @@ class QuerySideReadModels {
 
     @Bean
     ReadModelTables analyticsTables() {
-        return ReadModelTables.bulk("analytics", "analytics_referral", "analytics_month", "partnership_goal");
+        return ReadModelTables.bulk("analytics", "analytics_referral", "analytics_month", "analytics_pair_month",
+                "partnership_goal");
     }
 
     /** person_seen too: the persons directory's projection reads the same events in the same group. */

@@ -82,6 +82,7 @@ final class AnalyticsLog {
     static void emptyTables() {
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_referral");
         ReadModelDatabase.jdbc().update("DELETE FROM analytics_month");
+        ReadModelDatabase.jdbc().update("DELETE FROM analytics_pair_month");
         ReadModelDatabase.jdbc().update("DELETE FROM partnership_goal");
     }
 }

@@ -3,9 +3,11 @@ package dev.careloop.query.analytics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Turnaround buckets: whole hours under three days, whole days from there. */
 class HistogramTest {
@@ -65,5 +67,25 @@ class HistogramTest {
         assertThat(sum.histogram()).isEqualTo(a.plus(b).plus(taken));
         assertThat(sum.histogram().buckets()).containsExactly(Map.entry(2, 4L), Map.entry(80, 1L));
         assertThat(new Histogram.Accumulator().histogram()).isEqualTo(Histogram.EMPTY);
+    }
+
+    @Test
+    void theAccumulatorAddsHistogramsFromTheirJsonTextAsFromTheHistogramsThemselves() {
+        List<String> texts = List.of("{}", "{\"5\": 2, \"79\": 1}", "{\"0\": 7}", " {\"5\": 3, \"2000\": 1}",
+                "{\"71\":4,\"100000\":2}", "{\"79\": -1}");
+        Histogram.Accumulator fromText = new Histogram.Accumulator();
+        Histogram.Accumulator fromHistograms = new Histogram.Accumulator();
+        for (String text : texts) {
+            fromText.addJson(text);
+            fromHistograms.add(Histogram.parse(text));
+        }
+
+        assertThat(fromText.histogram()).isEqualTo(fromHistograms.histogram());
+        // 79 added once and taken away once leaves no bucket; days beyond the array's buckets are kept too.
+        assertThat(fromText.histogram().buckets()).isEqualTo(Map.of(0, 7L, 5, 5L, 71, 4L, 2000, 1L, 100000, 2L));
+        assertThatThrownBy(() -> new Histogram.Accumulator().addJson("[1, 2]"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Histogram.Accumulator().addJson("{\"x\": 1}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -20,7 +20,24 @@ public final class Goals {
 
     /** One goal as the page shows it. */
     public record Goal(String description, String verdict, String actual, List<String> missedPeriods, String setBy,
-                       String setAt, String reason, BarChart chart) {
+                       String setAt, String reason, BarChart chart, String goalId, boolean ours) {
+    }
+
+    /**
+     * The measures a goal can be set on, in the page's words (the API's GoalMeasure codes): the shares first, then
+     * each turnaround's median and 90th percentile.
+     */
+    static Map<String, String> choices() {
+        Map<String, String> choices = new java.util.LinkedHashMap<>();
+        for (String code : dev.careloop.api.partnership.GoalMeasure.codes()) {
+            choices.put(code, measureWords(code, null) + (hours(code) ? " (hours)" : " (%)"));
+        }
+        return choices;
+    }
+
+    /** Whether a measure is in hours (a turnaround) rather than a share. */
+    static boolean hours(String measure) {
+        return measure != null && measure.endsWith("Hours");
     }
 
     /** The active goals the API measured; none when the API names none. */
@@ -55,7 +72,9 @@ public final class Goals {
             List<String> missed = m.get("missedPeriods") instanceof List<?> l
                     ? l.stream().map(String::valueOf).toList() : List.of();
             goals.add(new Goal(description, verdict, format(scale, number(m.get("actual"))), missed,
-                    text(goal.get("setBy")), text(goal.get("setAt")), text(goal.get("reason")), chart));
+                    text(goal.get("setBy")), text(goal.get("setAt")), text(goal.get("reason")), chart,
+                    text(goal.get("goalId")), goal.get("setByOrganisation") != null
+                    && goal.get("setByOrganisation").equals(detail.get("organisation"))));
         }
         return goals;
     }

@@ -12,6 +12,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import java.io.IOException;
@@ -90,7 +91,81 @@ class PartnershipsPage {
         model.addAttribute("form", form);
         model.addAttribute("query", query);
         model.addAttribute("fmt", Figures.INSTANCE);
+        model.addAttribute("goalMeasures", Goals.choices());
+        if (!model.containsAttribute("goalForm")) {
+            model.addAttribute("goalForm", Map.of());
+        }
+        model.addAttribute("idempotencyKey", CareLoopApi.newIdempotencyKey());
         return "partnership";
+    }
+
+    /**
+     * Sets a goal on the partnership (POST /api/partnerships/{partner}/goals): a share is entered as a percentage
+     * (90 for 90 %) and sent as the API's share (0.9), hours as hours. Refused, the page again with the API's words
+     * and the form as filled in.
+     */
+    @PostMapping("/partnerships/{partner}/goals")
+    String setGoal(@PathVariable String partner, @RequestParam Map<String, String> form, Model model,
+                   HttpServletResponse response) {
+        String id = safe(partner);
+        String measure = blankToNull(form.get("measure"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("measure", measure);
+        body.put("target", target(form.get("target"), Goals.hours(measure)));
+        body.put("withinDays", blankToNull(form.get("withinDays")));
+        body.put("priority", blankToNull(form.get("priority")));
+        body.put("service", blankToNull(form.get("service")));
+        body.put("direction", blankToNull(form.get("direction")));
+        body.put("reason", blankToNull(form.get("reason")));
+        try {
+            api.post("/api/partnerships/" + id + "/goals", body, null, form.get("idempotencyKey"));
+            return "redirect:/partnerships/" + id + "#goals";
+        } catch (ApiProblem problem) {
+            return refused(id, problem, "goalProblem", form, model, response);
+        }
+    }
+
+    /** Withdraws a goal the organisation set (DELETE /api/partnerships/{partner}/goals/{goalId}, with why). */
+    @PostMapping("/partnerships/{partner}/goals/{goalId}/withdraw")
+    String withdrawGoal(@PathVariable String partner, @PathVariable String goalId,
+                        @RequestParam Map<String, String> form, Model model, HttpServletResponse response) {
+        String id = safe(partner);
+        String goal = safe(goalId);
+        try {
+            api.delete("/api/partnerships/" + id + "/goals/" + goal,
+                    java.util.Collections.singletonMap("reason", blankToNull(form.get("reason"))), null,
+                    form.get("idempotencyKey"));
+            return "redirect:/partnerships/" + id + "#goals";
+        } catch (ApiProblem problem) {
+            return refused(id, problem, "withdrawProblem", form, model, response);
+        }
+    }
+
+    private String refused(String partner, ApiProblem problem, String name, Map<String, String> form, Model model,
+                           HttpServletResponse response) {
+        if (problem.notFound()) {
+            throw problem;
+        }
+        response.setStatus(problem.status());
+        model.addAttribute(name, problem);
+        if ("goalProblem".equals(name)) {
+            model.addAttribute("goalForm", form);
+        }
+        return partnership(partner, Map.of(), 0, model);
+    }
+
+    /** The target as the API takes it: a percentage as a share, hours as hours; else as typed, for the API to refuse. */
+    static Object target(String typed, boolean hours) {
+        String value = blankToNull(typed);
+        if (value == null) {
+            return null;
+        }
+        try {
+            double number = Double.parseDouble(value.replace("%", "").strip());
+            return hours ? number : number / 100;
+        } catch (NumberFormatException e) {
+            return value;
+        }
     }
 
     /** The partnership's figures with the page's filters as CSV: one line per direction, service, priority, month. */

@@ -60,6 +60,9 @@ class PartnershipTemplateTest {
         query.put("priority", "urgent");
         context.setVariable("query", query);
         context.setVariable("fmt", Figures.INSTANCE);
+        context.setVariable("goalMeasures", Goals.choices());
+        context.setVariable("goalForm", Map.of());
+        context.setVariable("idempotencyKey", "key-1");
         return ENGINE.process("partnership", context);
     }
 
@@ -84,6 +87,7 @@ class PartnershipTemplateTest {
         total.put("outgoing", measures(2));
         total.put("incoming", measures(1));
         Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("organisation", "northside-gp");
         detail.put("from", "2026-11");
         detail.put("to", "2026-12");
         detail.put("targetDays", 30);
@@ -99,9 +103,19 @@ class PartnershipTemplateTest {
             goal.put("setBy", "Dr Tom Okafor");
             goal.put("setAt", "2026-11-02T10:00:00Z");
             goal.put("reason", "Agreed at the quarterly review");
+            goal.put("goalId", "goal-ours");
+            goal.put("setByOrganisation", "northside-gp");
+            Map<String, Object> theirs = new HashMap<>(goal);
+            theirs.put("goalId", "goal-theirs");
+            theirs.put("setByOrganisation", "riverside-derm");
+            theirs.put("measure", "sentToAccepted.medianHours");
+            theirs.put("comparison", "atMost");
+            theirs.put("target", 48);
+            theirs.put("direction", "incoming");
             detail.put("goals", List.of(Map.of("goal", goal, "actual", 0.5, "met", false,
                     "periods", List.of(Map.of("month", "2026-11", "actual", 0.5, "met", false)),
-                    "missedPeriods", List.of("2026-11"))));
+                    "missedPeriods", List.of("2026-11")), Map.of("goal", theirs, "periods", List.of(),
+                    "missedPeriods", List.of())));
         }
         return detail;
     }
@@ -145,10 +159,31 @@ class PartnershipTemplateTest {
     }
 
     @Test
+    void onlyAGoalTheViewersOrganisationSetCanBeWithdrawnAndAnyGoalCanBeSetFromThePage() {
+        String page = render(detail(true), LOOPS);
+
+        assertThat(page).contains("action=\"/partnerships/riverside-derm/goals/goal-ours/withdraw\"",
+                "Median sent → accepted: at most 48 h, urgent referrals you receive from Riverside Dermatology",
+                "action=\"/partnerships/riverside-derm/goals\"", "<option value=\"slaMetRate\">",
+                "<option value=\"sentToAccepted.p90Hours\">", "name=\"idempotencyKey\" value=\"key-1\"",
+                "Those you send to Riverside Dermatology");
+        assertThat(page).doesNotContain("goals/goal-theirs/withdraw");
+    }
+
+    @Test
+    void aShareIsTypedAsAPercentageAndSentAsTheApisShareHoursAsHours() {
+        assertThat(PartnershipsPage.target("90", false)).isEqualTo(0.9);
+        assertThat(PartnershipsPage.target("87.5 %", false)).isEqualTo(0.875);
+        assertThat(PartnershipsPage.target("48", true)).isEqualTo(48.0);
+        assertThat(PartnershipsPage.target("soon", true)).isEqualTo("soon");
+        assertThat(PartnershipsPage.target(" ", false)).isNull();
+    }
+
+    @Test
     void withoutGoalsThePageHasItsChartsOpenLoopsAndCsvLinkWithTheFilters() {
         String page = render(detail(false), LOOPS);
 
-        assertThat(page).doesNotContain("goals-heading");
+        assertThat(page).contains("No goal is set on this partnership yet.", "id=\"set-goal\"");
         assertThat(page).contains("id=\"reciprocity-svg\"", "id=\"turnaround-outgoing-svg\"", "id=\"sla-svg\"",
                 "href=\"/referrals/0b7e1c2d-0000-4000-8000-000000000001\"", "Referral 0b7e1c2d", "you received",
                 "Dermatology consultation", "64 days", "awaiting triage",
