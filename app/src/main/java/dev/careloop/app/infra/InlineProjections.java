@@ -2,13 +2,18 @@ package dev.careloop.app.infra;
 
 import dev.careloop.query.InlineProjection;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.SubscribingEventProcessor;
+import org.axonframework.messaging.SubscribableMessageSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -17,6 +22,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -56,12 +62,34 @@ class InlineProjections {
                             .eventHandlers(handlers)
                             .listenerInvocationErrorHandler(new LeftToTheTrackingProcessor(projection.group()))
                             .build())
-                    .messageSource(eventBus)
+                    .messageSource(asStored(eventBus))
                     // Joins the command's transaction; an event published outside any gets one of its own.
                     .transactionManager(transactions)
                     .build();
         }).toList();
         return new Subscriptions(processors);
+    }
+
+    /**
+     * The events as the log stores them, so that what is written inline is what the tracking processor and a rebuild
+     * write from the log: the storage engine keeps a timestamp to the millisecond (Axon's {@link DateTimeUtils}), the
+     * unit of work's messages carry the clock's microseconds.
+     */
+    static SubscribableMessageSource<EventMessage<?>> asStored(EventBus eventBus) {
+        return consumer -> eventBus.subscribe(events -> consumer.accept(
+                events.stream().<EventMessage<?>>map(InlineProjections::asStored).toList()));
+    }
+
+    private static EventMessage<?> asStored(EventMessage<?> event) {
+        Instant stored = DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.getTimestamp()));
+        if (stored.equals(event.getTimestamp())) {
+            return event;
+        }
+        if (event instanceof DomainEventMessage<?> domain) {
+            return new GenericDomainEventMessage<>(domain.getType(), domain.getAggregateIdentifier(),
+                    domain.getSequenceNumber(), domain, stored);
+        }
+        return new GenericEventMessage<>(event, () -> stored);
     }
 
     /**
