@@ -29,11 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A projection handler that fails once must not cost the read model its event: the "referrals" group
  * dead-letters the event (application.yml) and DeadLetterRetry hands it to the handlers again.
- * Its own context (an extra, failing handler in the group, a 1 s retry interval).
+ * Its own context (an extra, failing handler in the group, a 1 s retry interval), with the view and timeline written
+ * only by the tracking processor, as in a query side of its own: in the command's transaction they would be there
+ * before the processor is done with the event (InlineReferralViewTest covers an inline write that fails).
  */
 @SpringBootTest(classes = {CareLoopApplication.class, ProjectionFailureTest.FailingHandlerConfiguration.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"careloop.dead-letter-retry-interval=PT1S", "careloop.read-your-writes-timeout=PT1S"})
+        properties = {"careloop.dead-letter-retry-interval=PT1S", "careloop.read-your-writes-timeout=PT1S",
+                "careloop.projections.inline=false"})
 @ActiveProfiles({"local", "test"})
 // Its own context, used by no other class: closed after it, so its processors and pollers stop.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)

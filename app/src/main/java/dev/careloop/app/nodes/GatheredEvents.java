@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The event store as the projections other than the referral and record views read it (issue 19): a segment that has
+ * The event store as the projections other than the record view read it (issue 19): a segment that has
  * caught up with the log starts its next batch at most once every {@code window}, so the events that commit
  * meanwhile, from however many commands, are handled in one transaction with one token write instead of one
  * transaction each. The first event after a quiet spell is handled at once; a segment with a backlog (its last batch

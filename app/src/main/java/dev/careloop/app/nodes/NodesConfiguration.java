@@ -71,7 +71,7 @@ class NodesConfiguration {
     }
 
     /**
-     * The log as the projections other than the referral and record views read it (their {@code source} in
+     * The log as the projections other than the record view read it (their {@code source} in
      * application.yml): once caught up, a segment starts a batch at most once every
      * {@code careloop.nodes.gather-window}, so the commands of that window share its transaction (issue 19).
      */

@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The referral read API: inbox and outbox, the current view with its ETag, and the timeline. */
@@ -328,12 +329,17 @@ class ReferralQueryController {
     }
 
     /**
-     * Answers the command side's read-after-write: waits (bounded, holding no connection) until the segment that
-     * projects this referral (sequenced per aggregate, Axon's default) has committed the write's position, then
-     * reads once, so the writer sees its own write.
+     * Answers the command side's read-after-write. Where the view was written in the command's own transaction
+     * (ReferralInlineProjection) the first read finds the write's version and answers at once; otherwise it waits
+     * (bounded, holding no connection) until the segment that projects this referral (sequenced per aggregate, Axon's
+     * default) has committed the write's position, then reads once, so the writer sees its own write.
      */
     @QueryHandler
     ReferralView find(FindReferral query) throws InterruptedException {
+        Optional<ReferralView> written = readModel.find(query.referralId(), query.actor());
+        if (written.isPresent() && written.get().version() >= query.minVersion()) {
+            return written.get();
+        }
         return commits.readOnceHandled(ReferralViewProjection.GROUP, query.referralId(), query.position(),
                 query.minVersion(), () -> readModel.find(query.referralId(), query.actor()),
                 ReferralView::version, readYourWritesTimeout).orElse(null);

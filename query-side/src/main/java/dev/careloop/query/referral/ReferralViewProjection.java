@@ -17,6 +17,13 @@ import java.util.function.Consumer;
 /**
  * The referral_view table: one row per referral, as its participants see it. Each change is guarded by the
  * row's version, so replaying or redelivering an event changes nothing.
+ *
+ * <p>The same handlers run twice in a process that runs both sides: in the tracking processor {@value #GROUP}, the
+ * source of truth, and {@link #inline inline} in each command's own transaction ({@link ReferralInlineProjection}),
+ * where an event is applied only to the row exactly one version behind it. Inline, a row behind by more (an earlier
+ * event whose inline write failed, a table a rebuild has just switched in) is left for the tracking processor, which
+ * applies the missing events in order: applying the newer one on top would lose the older one's change for good,
+ * since the version guard then makes the tracking processor skip it.
  */
 @Component
 @ProcessingGroup(ReferralViewProjection.GROUP)
@@ -25,9 +32,23 @@ class ReferralViewProjection implements PatientScrub {
     static final String GROUP = "referrals";
 
     private final Rows<ReferralRow> views;
+    /** Inline: apply an event only to the row at the version just before it (see the class comment). */
+    private boolean nextVersionOnly;
 
     ReferralViewProjection(Stores stores) {
         this.views = stores.rows(ReferralRow.TABLE);
+    }
+
+    /** The view as it runs in a command's own transaction: only the next version of a row, never a jump. */
+    static ReferralViewProjection inline(Stores stores) {
+        ReferralViewProjection inline = new ReferralViewProjection(stores);
+        inline.nextVersionOnly = true;
+        return inline;
+    }
+
+    /** Whether an event at {@code version} moves a row at {@code rowVersion}. */
+    private boolean moves(long rowVersion, long version) {
+        return nextVersionOnly ? rowVersion == version - 1 : rowVersion < version;
     }
 
     @EventHandler
@@ -179,7 +200,7 @@ class ReferralViewProjection implements PatientScrub {
     void on(PatientRekeyed e, DomainEventMessage<?> message) {
         ReferralRow r = views.find(e.aggregateId());
         long version = version(message);
-        if (r == null || r.version >= version || !e.aggregateId().equals(message.getAggregateIdentifier())) {
+        if (r == null || !moves(r.version, version) || !e.aggregateId().equals(message.getAggregateIdentifier())) {
             return;
         }
         r.patient = e.applyTo(r.patient);
@@ -217,7 +238,7 @@ class ReferralViewProjection implements PatientScrub {
     private void update(ReferralEvent e, DomainEventMessage<?> message, Consumer<ReferralRow> change) {
         ReferralRow r = views.find(e.referralId());
         long version = version(message);
-        if (r == null || r.version >= version) {
+        if (r == null || !moves(r.version, version)) {
             return;
         }
         r.status = e.status().code();

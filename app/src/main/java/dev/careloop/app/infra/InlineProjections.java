@@ -1,0 +1,141 @@
+package dev.careloop.app.infra;
+
+import dev.careloop.query.InlineProjection;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.common.DateTimeUtils;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.SubscribingEventProcessor;
+import org.axonframework.messaging.SubscribableMessageSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * In a process that runs the command side and the query side, the {@link InlineProjection}s also run as subscribing
+ * processors: Axon hands a unit of work's events to those in its prepare-commit phase, after they are appended and
+ * inside the command's transaction, so the referral view and timeline commit with the events (issue 19: no commit of
+ * their own, and the write's read-back finds its version at once). Each handler runs in a savepoint
+ * ({@link HandlerSavepoints}); one that fails is rolled back to it, logged, and left to the group's tracking processor,
+ * which applies the event or dead-letters it: the command never fails for its read model. Off with
+ * {@code careloop.projections.inline=false}, or when either side runs elsewhere.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("'${careloop.sides:command,query,fhir,web}'.contains('command')"
+        + " and '${careloop.sides:command,query,fhir,web}'.contains('query')"
+        + " and '${careloop.projections.inline:true}' == 'true'")
+class InlineProjections {
+
+    private static final Logger log = LoggerFactory.getLogger(InlineProjections.class);
+
+    /** The name of the subscribing processor that repeats a group's work inline. */
+    static String processorName(String group) {
+        return group + "-inline";
+    }
+
+    @Bean
+    SmartLifecycle inlineProjectionProcessors(List<InlineProjection> projections, EventBus eventBus,
+                                              org.axonframework.config.Configuration axon,
+                                              TransactionManager transactions) {
+        List<SubscribingEventProcessor> processors = projections.stream().map(projection -> {
+            List<EventMessageHandler> handlers = projection.handlers().stream()
+                    .<EventMessageHandler>map(handler -> new AnnotationEventHandlerAdapter(handler,
+                            axon.parameterResolverFactory(), axon.handlerDefinition(handler.getClass())))
+                    .toList();
+            return SubscribingEventProcessor.builder()
+                    .name(processorName(projection.group()))
+                    .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                            .eventHandlers(handlers)
+                            .listenerInvocationErrorHandler(new LeftToTheTrackingProcessor(projection.group()))
+                            .build())
+                    .messageSource(asStored(eventBus))
+                    // Joins the command's transaction; an event published outside any gets one of its own.
+                    .transactionManager(transactions)
+                    .build();
+        }).toList();
+        return new Subscriptions(processors);
+    }
+
+    /**
+     * The events as the log stores them, so that what is written inline is what the tracking processor and a rebuild
+     * write from the log: the storage engine keeps a timestamp to the millisecond (Axon's {@link DateTimeUtils}), the
+     * unit of work's messages carry the clock's microseconds.
+     */
+    static SubscribableMessageSource<EventMessage<?>> asStored(EventBus eventBus) {
+        return consumer -> eventBus.subscribe(events -> consumer.accept(
+                events.stream().<EventMessage<?>>map(InlineProjections::asStored).toList()));
+    }
+
+    private static EventMessage<?> asStored(EventMessage<?> event) {
+        Instant stored = DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.getTimestamp()));
+        if (stored.equals(event.getTimestamp())) {
+            return event;
+        }
+        if (event instanceof DomainEventMessage<?> domain) {
+            return new GenericDomainEventMessage<>(domain.getType(), domain.getAggregateIdentifier(),
+                    domain.getSequenceNumber(), domain, stored);
+        }
+        return new GenericEventMessage<>(event, () -> stored);
+    }
+
+    /**
+     * A failed inline handler: its savepoint is already rolled back, the command goes on and commits its events, and
+     * the group's tracking processor meets the event like any other (its handlers find nothing of it done).
+     */
+    private record LeftToTheTrackingProcessor(String group) implements ListenerInvocationErrorHandler {
+        @Override
+        public void onError(Exception exception, EventMessage<?> event, EventMessageHandler handler) {
+            log.warn("The {} projection could not apply {} {} in its command's transaction; the tracking processor "
+                            + "{} applies it (or dead-letters it): {}", group, event.getPayloadType().getSimpleName(),
+                    event.getIdentifier(), group,
+                    NestedExceptionUtils.getMostSpecificCause(exception).toString());
+        }
+    }
+
+    /** Subscribed before the application takes requests; unsubscribed when it stops. */
+    private static final class Subscriptions implements SmartLifecycle {
+        private final List<SubscribingEventProcessor> processors;
+        private volatile boolean running;
+
+        Subscriptions(List<SubscribingEventProcessor> processors) {
+            this.processors = processors;
+        }
+
+        @Override
+        public void start() {
+            processors.forEach(SubscribingEventProcessor::start);
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            processors.forEach(SubscribingEventProcessor::shutDown);
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            // Long before the web server starts, long after it stops: no request's events pass by unprojected.
+            return 0;
+        }
+    }
+}
