@@ -153,6 +153,10 @@ class RebuildReadModelsTest {
         write(referralId, "reschedule", Map.of("start", at(41).toString(), "location", "Room 2", "reason", "moved"));
         history(2);
         awaitQuiet();
+        // The reason is stored sealed under the erased patient's key, unreadable: the live timeline (written in the
+        // command's own transaction) must not keep the command's copy in clear.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM referral_timeline WHERE referral_id = ? "
+                + "AND details::text LIKE '%moved%'", Integer.class, referralId)).isZero();
         long head = head();
         Map<String, List<String>> before = settledRows(head);
 

@@ -14,6 +14,7 @@ import org.axonframework.eventhandling.ListenerInvocationErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.SubscribingEventProcessor;
 import org.axonframework.messaging.SubscribableMessageSource;
+import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -62,7 +63,7 @@ class InlineProjections {
                             .eventHandlers(handlers)
                             .listenerInvocationErrorHandler(new LeftToTheTrackingProcessor(projection.group()))
                             .build())
-                    .messageSource(asStored(eventBus))
+                    .messageSource(asStored(eventBus, axon.eventSerializer()))
                     // Joins the command's transaction; an event published outside any gets one of its own.
                     .transactionManager(transactions)
                     .build();
@@ -73,23 +74,23 @@ class InlineProjections {
     /**
      * The events as the log stores them, so that what is written inline is what the tracking processor and a rebuild
      * write from the log: the storage engine keeps a timestamp to the millisecond (Axon's {@link DateTimeUtils}), the
-     * unit of work's messages carry the clock's microseconds.
+     * unit of work's messages carry the clock's microseconds; and the payload is what the log gives back, through the
+     * events' serializer: after an erasure a new event's sealed fields (its free text) are stored unreadable, while the
+     * command's own copy still holds them in clear, and that copy must not reach a read model.
      */
-    static SubscribableMessageSource<EventMessage<?>> asStored(EventBus eventBus) {
+    static SubscribableMessageSource<EventMessage<?>> asStored(EventBus eventBus, Serializer serializer) {
         return consumer -> eventBus.subscribe(events -> consumer.accept(
-                events.stream().<EventMessage<?>>map(InlineProjections::asStored).toList()));
+                events.stream().<EventMessage<?>>map(event -> asStored(event, serializer)).toList()));
     }
 
-    private static EventMessage<?> asStored(EventMessage<?> event) {
+    private static EventMessage<?> asStored(EventMessage<?> event, Serializer serializer) {
         Instant stored = DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.getTimestamp()));
-        if (stored.equals(event.getTimestamp())) {
-            return event;
-        }
+        Object payload = serializer.deserialize(serializer.serialize(event.getPayload(), byte[].class));
         if (event instanceof DomainEventMessage<?> domain) {
             return new GenericDomainEventMessage<>(domain.getType(), domain.getAggregateIdentifier(),
-                    domain.getSequenceNumber(), domain, stored);
+                    domain.getSequenceNumber(), payload, domain.getMetaData(), domain.getIdentifier(), stored);
         }
-        return new GenericEventMessage<>(event, () -> stored);
+        return new GenericEventMessage<>(event.getIdentifier(), payload, event.getMetaData(), stored);
     }
 
     /**
