@@ -40,7 +40,8 @@ public record SubscriptionFilter(String type, Map<String, List<String>> paramete
     }
 
     public SubscriptionFilter {
-        parameters = Map.copyOf(parameters);
+        // In the order given: the filter is shown back as it was written.
+        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /** The parameters a filter of {@code type} may use. */

@@ -69,18 +69,18 @@ class SubscriptionRequestTest {
     }
 
     @Test
-    void aFilterByATypeTheTokenMayNotReadOrBySearchParametersIsRefused() {
+    void aFilterByATypeTheTokenMayNotReadOrByAParameterCareLoopCannotApplyIsRefused() {
         Subscription body = valid();
         body.getCriteriaElement().getExtension().clear();
         body.getCriteriaElement().addExtension(SubscriptionRequest.FILTER_CRITERIA, new StringType("DocumentReference?"));
-        body.getCriteriaElement().addExtension(SubscriptionRequest.FILTER_CRITERIA, new StringType("Task?status=accepted"));
+        body.getCriteriaElement().addExtension(SubscriptionRequest.FILTER_CRITERIA, new StringType("Task?code=3457005"));
         body.getCriteriaElement().addExtension(SubscriptionRequest.FILTER_CRITERIA, new StringType("Observation"));
         List<SubscriptionRequest.Problem> problems = check(body, LOCAL).problems();
         assertThat(problems).extracting(SubscriptionRequest.Problem::expression).allMatch(e ->
                 e.startsWith("Subscription.criteria.extension('" + SubscriptionRequest.FILTER_CRITERIA + "')["));
         assertThat(problems).extracting(SubscriptionRequest.Problem::message).satisfiesExactly(
                 m -> assertThat(m).contains("system/DocumentReference.read"),
-                m -> assertThat(m).contains("not by search parameters"),
+                m -> assertThat(m).contains("'code' is not a parameter CareLoop filters Task by"),
                 m -> assertThat(m).contains("not a type the topic notifies of"));
     }
 
