@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Read-your-writes by notification (issue 19): a write answers with the read model's view of what it wrote, and an
  * immediate GET shows it; on one node, and on two nodes sharing the referral segments, where the segment that
- * projects a referral may be the other node's.
+ * projects a referral may be the other node's. The nodes write the view only through the tracking processor
+ * ({@code careloop.projections.inline=false}, as a query side of its own does), so that it is that wait which is
+ * tested; InlineReferralViewTest covers the view written in the command's transaction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,6 +74,7 @@ class ReadYourWritesTest {
                         "--spring.datasource.username=postgres",
                         "--server.port=0",
                         "--careloop.nodes.node-id=" + name,
+                        "--careloop.projections.inline=false",
                         "--careloop.read-your-writes-timeout=" + READ_WAIT,
                         "--careloop.local-issuer-key=" + issuerKey);
     }

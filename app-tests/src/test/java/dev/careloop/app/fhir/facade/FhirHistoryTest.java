@@ -74,6 +74,10 @@ class FhirHistoryTest {
     void aTypesHistoryPagedToTheEndHoldsEveryVersionOnceAndOnlyWhatTheCallerSees() {
         Instant before = Instant.now().minusSeconds(1);
         String id = referralOfFiveChanges();
+        // A type's history is read from the FHIR index, which has a change once the fhir-index group has it (a
+        // write's answer does not wait for it); it takes a referral's changes in order, so its last one found means all.
+        Await.until(Duration.ofSeconds(20), () -> derm.get("/fhir/Provenance?_id=" + id + "-5").json().get("total")
+                .asInt() == 1, "the referral's last change in the FHIR index");
 
         List<String> versions = pagedToTheEnd(derm, "/fhir/Task/_history?_count=3&_since=" + encoded(before), -1);
         List<String> stranger = pagedToTheEnd(DemoClinics.at(port).cardio(),
