@@ -503,43 +503,29 @@ public final class AnalyticsBenchmark {
 
     /**
      * The roll-up per pair and month (analytics_pair_month) from the month rows: the statement of migration V57
-     * (query-side), which rolls up the month rows a database holds when it is upgraded.
+     * (query-side), which rolls up the month rows a database holds when it is upgraded, read from the migration itself
+     * (the build copies it into this module's classpath).
      */
-    static final String PAIR_MONTHS_SQL = """
-            INSERT INTO analytics_pair_month
-            SELECT c.sender_org, c.recipient_org, c.month, c.referrals, c.accepted, c.declined, c.forwarded, c.cancelled,
-                   c.booked, c.seen, c.outcomes, c.acknowledged, c.sla_met, c.sla_missed, c.no_shows, c.reschedules, c.held,
-                   c.hold_seconds,
-                   coalesce(o.docs -> 'triage_hist', '{}'), coalesce(o.docs -> 'booked_hist', '{}'),
-                   coalesce(o.docs -> 'seen_hist', '{}'), coalesce(o.docs -> 'outcome_hist', '{}'),
-                   coalesce(o.docs -> 'acknowledge_hist', '{}'), coalesce(o.docs -> 'closed_hist', '{}'),
-                   c.visits_cancelled, c.visits_cancelled_by_sender, c.visits_cancelled_by_recipient, c.leaked,
-                   coalesce(o.docs -> 'declined_by_category', '{}'), coalesce(o.docs -> 'forwarded_by_category', '{}'),
-                   coalesce(o.docs -> 'slot_hist', '{}')
-            FROM (SELECT sender_org, recipient_org, month, sum(referrals) AS referrals, sum(accepted) AS accepted,
-                         sum(declined) AS declined, sum(forwarded) AS forwarded, sum(cancelled) AS cancelled,
-                         sum(booked) AS booked, sum(seen) AS seen, sum(outcomes) AS outcomes, sum(acknowledged) AS acknowledged,
-                         sum(sla_met) AS sla_met, sum(sla_missed) AS sla_missed, sum(no_shows) AS no_shows,
-                         sum(reschedules) AS reschedules, sum(held) AS held, sum(hold_seconds) AS hold_seconds,
-                         sum(visits_cancelled) AS visits_cancelled, sum(visits_cancelled_by_sender) AS visits_cancelled_by_sender,
-                         sum(visits_cancelled_by_recipient) AS visits_cancelled_by_recipient, sum(leaked) AS leaked
-                  FROM analytics_month GROUP BY sender_org, recipient_org, month) c
-            LEFT JOIN (SELECT sender_org, recipient_org, month, jsonb_object_agg(doc, sums) AS docs
-                       FROM (SELECT sender_org, recipient_org, month, doc, jsonb_object_agg(key, n) AS sums
-                             FROM (SELECT m.sender_org, m.recipient_org, m.month, v.doc, e.key, sum(e.value::bigint) AS n
-                                   FROM analytics_month m
-                                   CROSS JOIN LATERAL (VALUES ('triage_hist', m.triage_hist), ('booked_hist', m.booked_hist),
-                                       ('seen_hist', m.seen_hist), ('outcome_hist', m.outcome_hist),
-                                       ('acknowledge_hist', m.acknowledge_hist), ('closed_hist', m.closed_hist),
-                                       ('slot_hist', m.slot_hist), ('declined_by_category', m.declined_by_category),
-                                       ('forwarded_by_category', m.forwarded_by_category)) v(doc, body)
-                                   CROSS JOIN LATERAL jsonb_each_text(v.body) e
-                                   GROUP BY m.sender_org, m.recipient_org, m.month, v.doc, e.key
-                                   HAVING sum(e.value::bigint) <> 0) buckets
-                             GROUP BY sender_org, recipient_org, month, doc) documents
-                       GROUP BY sender_org, recipient_org, month) o
-                USING (sender_org, recipient_org, month)
-            """;
+    static final String PAIR_MONTHS_SQL = migrationStatement("/migrations/V57__analytics_pair_month.sql",
+            "INSERT INTO analytics_pair_month");
+
+    /** The statement of a migration that starts with {@code start}, up to its closing semicolon. */
+    static String migrationStatement(String resource, String start) {
+        try (var in = AnalyticsBenchmark.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the classpath (build the bench module)");
+            }
+            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int from = sql.indexOf(start);
+            int to = sql.indexOf(';', from);
+            if (from < 0 || to < 0) {
+                throw new IllegalStateException(resource + " holds no statement starting " + start);
+            }
+            return sql.substring(from, to);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** The four queries, one request at a time: each over HTTP, then its SQL, in the same round. */
     private List<Query> measure() throws Exception {
