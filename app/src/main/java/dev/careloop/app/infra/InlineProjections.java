@@ -85,7 +85,9 @@ class InlineProjections {
 
     private static EventMessage<?> asStored(EventMessage<?> event, Serializer serializer) {
         Instant stored = DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.getTimestamp()));
-        Object payload = serializer.deserialize(serializer.serialize(event.getPayload(), byte[].class));
+        // The message keeps the form the storage engine serialized it to (bytea) a moment before, in the same
+        // prepare-commit: taken from there, not made again, it is the stored form exactly.
+        Object payload = serializer.deserialize(event.serializePayload(serializer, byte[].class));
         if (event instanceof DomainEventMessage<?> domain) {
             return new GenericDomainEventMessage<>(domain.getType(), domain.getAggregateIdentifier(),
                     domain.getSequenceNumber(), payload, domain.getMetaData(), domain.getIdentifier(), stored);
