@@ -183,11 +183,11 @@ public class PartnerSteps {
             };
         }
         dev.careloop.api.referral.Appointment visit = visit(updated);
-        boolean moved = !Objects.equals(visit.start(), current.getStart().toInstant())
-                || !Objects.equals(visit.end(), current.hasEnd() ? current.getEnd().toInstant() : null)
-                || !Objects.equals(visit.location(), location(current));
-        return moved ? new RescheduleVisit(referralId, visit, updated.hasComment()
-                && !Objects.equals(updated.getComment(), current.getComment()) ? updated.getComment() : null) : null;
+        if (sameVisit(current, visit)) {
+            return null;
+        }
+        return new RescheduleVisit(referralId, visit, updated.hasComment()
+                && !Objects.equals(updated.getComment(), current.getComment()) ? updated.getComment() : null);
     }
 
     /** When and where, as the REST API takes them: a start to come, an end after it, a place. */
