@@ -53,7 +53,6 @@ final class SubscriptionRequest {
     }
 
     private final List<Problem> problems = new ArrayList<>();
-    private final Set<String> types = new LinkedHashSet<>();
     private final List<SubscriptionFilter> filters = new ArrayList<>();
     private PayloadContent content = PayloadContent.ID_ONLY;
     private Duration heartbeat;
@@ -121,20 +120,14 @@ final class SubscriptionRequest {
             } else if (!mayRead.test(filter.type())) {
                 problems.add(new Problem(where, "this token may not read " + filter.type() + " resources (that "
                         + "needs the scope system/" + filter.type() + ".read)"));
-            } else {
-                types.add(filter.type());
-                if (!filters.contains(filter)) {
-                    filters.add(filter);
-                }
+            } else if (!filters.contains(filter)) {
+                filters.add(filter);
             }
         }
         if (filterExtensions.isEmpty()) {
             // No filter: every type of the topic the token may read.
-            TOPIC_TYPES.stream().filter(mayRead).forEach(t -> {
-                types.add(t);
-                filters.add(SubscriptionFilter.parse(t + "?"));
-            });
-            if (types.isEmpty()) {
+            TOPIC_TYPES.stream().filter(mayRead).forEach(t -> filters.add(SubscriptionFilter.parse(t + "?")));
+            if (filters.isEmpty()) {
                 problems.add(new Problem("Subscription.criteria", "this token may read none of the types the topic "
                         + "notifies of (" + String.join(", ", TOPIC_TYPES) + ")"));
             }
@@ -205,6 +198,9 @@ final class SubscriptionRequest {
     /** The partner that delivers the Subscription, once {@link #problems()} is empty. */
     Partner partner(String id, String organisation, String topic, long startIndex, Instant now) {
         String endpoint = body.getChannel().getEndpoint();
+        // The types its filters name: a filter narrows what of its type is sent, never adds a type.
+        Set<String> types = filters.stream().map(SubscriptionFilter::type)
+                .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
         return new Partner(id, organisation, endpoint, DeliveryMode.REST_HOOK, types, auth, false, startIndex, now,
                 new Notifying(topic, content, heartbeat, true, filters));
     }

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * One backport-filter-criteria of a Subscription, such as {@code Task?status=completed} or
  * {@code ServiceRequest?patient=Patient/123&requester=Organization/northside-gp}: a resource type, and the search
  * parameters a resource of that type must match, every one of them, to be in a notification; a parameter's
- * comma-separated values are alternatives. A filter without parameters ({@code Task?}) takes every resource of its type.
+ * comma-separated values are alternatives. A filter without parameters ({@code Task?}) takes every resource of its
+ * type.
  * The parameters compare what the facade's search compares ({@link SearchValues}); a resource's patient is the patient
  * of the change it belongs to.
  */
@@ -69,14 +70,15 @@ public record SubscriptionFilter(String type, Map<String, List<String>> paramete
         if (!TYPE.matcher(type).matches()) {
             throw new Invalid("must start with a resource type, such as 'Task?'");
         }
+        List<String> allowed = parametersOf(type);
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         String query = question < 0 ? "" : criteria.substring(question + 1);
         for (String pair : query.isEmpty() ? new String[0] : query.split("&", -1)) {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
-            if (!parametersOf(type).contains(name)) {
-                throw new Invalid("'" + shown(name, "(a parameter)") + "' is not a parameter CareLoop filters " + type + " by ("
-                        + String.join(", ", parametersOf(type)) + ")");
+            if (!allowed.contains(name)) {
+                throw new Invalid("'" + shown(name, "(a parameter)") + "' is not a parameter CareLoop filters " + type
+                        + " by (" + String.join(", ", allowed) + ")");
             }
             if (parameters.containsKey(name)) {
                 throw new Invalid("names '" + name + "' twice: give its values once, separated by commas");
@@ -135,7 +137,8 @@ public record SubscriptionFilter(String type, Map<String, List<String>> paramete
                 : value;
         boolean valid = name.equals("status") ? CODE.matcher(value).matches() : ID.matcher(id).matches();
         if (!valid) {
-            throw new Invalid("'" + shown(value, "(the value)") + "' is not a " + (name.equals("status") ? "status code of " + type
+            throw new Invalid("'" + shown(value, "(the value)") + "' is not a "
+                    + (name.equals("status") ? "status code of " + type
                     : expected != null ? "reference to a " + expected + " (" + expected + "/{id}) or its id"
                     : "resource id") + " for '" + name + "'");
         }
