@@ -138,7 +138,7 @@ public final class AnalyticsBenchmark {
         // seeded network away.
         if (lifecycles > 0) {
             long grown = grow();
-            long head = settle();
+            long head = Lifecycles.settle(jdbcUrl);
             progress("the log holds %d events (%d lifecycles added); rebuilding", head, grown);
             String admin = client.token("careloop-admin", "demo-secret");
             try (Costs costs = new Costs(pid, jdbcUrl)) {
@@ -176,27 +176,6 @@ public final class AnalyticsBenchmark {
         AtomicInteger left = new AtomicInteger(lifecycles);
         Lifecycles.run(client, clients, () -> left.getAndDecrement() > 0);
         return lifecycles;
-    }
-
-    /** Until the head of the log has not moved for 3 s (the process manager books after the commands). */
-    private long settle() throws Exception {
-        long head = head();
-        while (true) {
-            Thread.sleep(3000);
-            long now = head();
-            if (now == head) {
-                return now;
-            }
-            head = now;
-        }
-    }
-
-    private long head() throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(global_index), 0) FROM domain_event_entry")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /**

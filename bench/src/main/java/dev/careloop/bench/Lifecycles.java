@@ -1,5 +1,10 @@
 package dev.careloop.bench;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +54,28 @@ final class Lifecycles {
         }
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " requests failed while growing the log");
+        }
+    }
+
+    /** The head of the log: the highest global index in the event store (0 when it is empty). */
+    static long head(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(global_index), 0) FROM domain_event_entry")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Once the head of the log has not moved for 3 s (the process manager's bookings come after the commands). */
+    static long settle(String jdbcUrl) throws Exception {
+        long head = head(jdbcUrl);
+        while (true) {
+            Thread.sleep(3000);
+            long now = head(jdbcUrl);
+            if (now == head) {
+                return now;
+            }
+            head = now;
         }
     }
 }

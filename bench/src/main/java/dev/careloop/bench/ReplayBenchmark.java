@@ -82,7 +82,7 @@ public final class ReplayBenchmark {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long head = grow(client);
         progress("the log holds %d events; waiting for every processor to settle", head);
-        head = settle();
+        head = Lifecycles.settle(jdbcUrl);
 
         String server;
         List<Double> baseline = new ArrayList<>();
@@ -131,32 +131,19 @@ public final class ReplayBenchmark {
 
     /** Sends, accepts and schedules referrals until the log holds {@code events}; answers its head. */
     private long grow(CareLoopClient client) throws Exception {
-        long head = head();
+        long head = Lifecycles.head(jdbcUrl);
         if (head >= events) {
             return head;
         }
         progress("growing the log from %d to %d events over the API with %d clients", head, events, clients);
         Lifecycles.run(client, clients, () -> {
             try {
-                return head() < events;
+                return Lifecycles.head(jdbcUrl) < events;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the head of the log", e);
             }
         });
-        return head();
-    }
-
-    /** Until the head has not moved for 3 s (the process manager's bookings come after the commands). */
-    private long settle() throws Exception {
-        long head = head();
-        while (true) {
-            Thread.sleep(3000);
-            long now = head();
-            if (now == head) {
-                return now;
-            }
-            head = now;
-        }
+        return Lifecycles.head(jdbcUrl);
     }
 
     /** One {@code INSERT ... SELECT} of the log up to {@code head} into a fresh plain table; events per second. */
@@ -246,14 +233,6 @@ public final class ReplayBenchmark {
                 .append(") |\n\n");
         md.append("Command: `").append(command).append("`\n");
         return md.toString();
-    }
-
-    private long head() throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(global_index), 0) FROM domain_event_entry")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static String describeServer(Statement st) throws SQLException {
