@@ -139,7 +139,8 @@ public record SubscriptionFilter(String type, Map<String, List<String>> paramete
         if (!valid) {
             throw new Invalid("'" + shown(value, "(the value)") + "' is not a "
                     + (name.equals("status") ? "status code of " + type
-                    : expected != null ? "reference to a " + expected + " (" + expected + "/{id}) or its id"
+                    : expected != null ? "reference to " + (expected.startsWith("O") ? "an " : "a ") + expected
+                    + " (" + expected + "/{id}) or its id"
                     : "resource id") + " for '" + name + "'");
         }
         return id;

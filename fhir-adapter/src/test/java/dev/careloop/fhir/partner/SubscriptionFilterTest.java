@@ -59,7 +59,8 @@ class SubscriptionFilterTest {
                         + "owner, requester)");
         assertThatThrownBy(() -> SubscriptionFilter.parse("Provenance?status=completed"))
                 .hasMessageContaining("not a parameter");
-        assertThatThrownBy(() -> SubscriptionFilter.parse("Task?owner=Patient/1")).hasMessageContaining("Organization");
+        assertThatThrownBy(() -> SubscriptionFilter.parse("Task?owner=Patient/1"))
+                .hasMessageContaining("is not a reference to an Organization (Organization/{id}) or its id");
         assertThatThrownBy(() -> SubscriptionFilter.parse("Task?status=")).hasMessageContaining("status code");
         assertThatThrownBy(() -> SubscriptionFilter.parse("Task?status=a&status=b")).hasMessageContaining("twice");
         assertThatThrownBy(() -> SubscriptionFilter.parse("Task?status=%zz")).hasMessageContaining("%-escape");
