@@ -58,9 +58,12 @@ public class FhirLog {
         return open(resourceType, id, organisation).map(Aggregate::versions).orElse(List.of());
     }
 
-    /** The change made by event {@code sequenceNumber} of an aggregate: the index projects this for each event. */
+    /**
+     * The change made by event {@code sequenceNumber} of an aggregate: the index projects this for each event, reading
+     * each aggregate's history once per batch ({@link LoggedChanges#madeByInBatch}).
+     */
     public FhirChange change(String aggregateId, long sequenceNumber) {
-        return changes.madeBy(aggregateId, sequenceNumber);
+        return changes.madeByInBatch(aggregateId, sequenceNumber);
     }
 
     private Optional<Aggregate> open(String resourceType, String id, String organisation) {

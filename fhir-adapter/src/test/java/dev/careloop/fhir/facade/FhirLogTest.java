@@ -3,8 +3,11 @@ package dev.careloop.fhir.facade;
 import dev.careloop.fhir.FhirValidation;
 import dev.careloop.fhir.TestEvents.History;
 import dev.careloop.fhir.mapping.R4ChangeProjector;
+import dev.careloop.fhir.mapping.FhirChange;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
@@ -27,9 +30,12 @@ import static dev.careloop.fhir.TestEvents.recordShared;
 import static dev.careloop.fhir.TestEvents.referral;
 import static dev.careloop.fhir.TestEvents.referralSent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 /** Resources read from the log: read is the whole history projected, vread n its first n events. */
@@ -143,6 +149,24 @@ class FhirLogTest {
         assertThat(log.read("Appointment", "r-1", GP)).isEmpty();
         assertThat(log.read("Patient", "r-1", GP)).isEmpty();
         assertThat(log.read("Task", "nothing-here", GP)).isEmpty();
+    }
+
+    @Test
+    void theIndexReadsAnAggregatesHistoryOncePerBatch() {
+        History referral = referral("r-1").by("gp-user", GP).then(referralSent("r-1", GP, DERM, null))
+                .by("derm-user", DERM).then(accepted("r-1")).then(informationRequested("r-1"));
+        when(eventStore.readEvents("r-1", 0L)).thenAnswer(i -> DomainEventStream.of(referral.events()));
+
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(List.copyOf(referral.events()));
+        batch.start();
+        try {
+            assertThat(List.of(log.change("r-1", 0), log.change("r-1", 1), log.change("r-1", 2)))
+                    .extracting(FhirChange::version).containsExactly(1L, 2L, 3L);
+        } finally {
+            batch.commit();
+        }
+
+        verify(eventStore, times(1)).readEvents(anyString(), anyLong());
     }
 
     private void stored(History history) {
