@@ -3,6 +3,9 @@ package dev.careloop.app.operations;
 import dev.careloop.api.referral.ReferralSent;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.DemoClinics;
+import dev.careloop.query.replay.RowTable;
+import dev.careloop.query.replay.Rows;
+import dev.careloop.query.replay.Stores;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -57,7 +60,8 @@ class PoisonEventTest {
     List<PoisonHandler> handlers;
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource({"referrals, retry", "records, evict", "appointments, retry", "audit, retry", "fhir-index, evict"})
+    @CsvSource({"referrals, retry", "records, evict", "appointments, retry", "audit, retry", "fhir-index, evict",
+            "analytics, retry"})
     void aDatabaseErrorInOneHandlerDeadLettersItsEventAndTheGroupGoesOn(String group, String resolution)
             throws Exception {
         var gp = DemoClinics.at(port).gp();
@@ -68,6 +72,8 @@ class PoisonEventTest {
 
         String poisoned = idFrom(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", mrn)));
         awaitTrue(() -> deadLetters(group, poisoned) == 1, "the failed event was not dead-lettered in " + group);
+        // What the failing handler wrote before it failed is gone with it (its savepoint, or its batch's held writes).
+        assertThat(count("organisation", "id", "poison-" + poisoned)).as("the failed handler's write").isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry WHERE sequence_identifier <> ?",
                 Integer.class, poisoned)).as("dead letters of other sequences").isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM organisation WHERE id = ?", Integer.class,
@@ -268,6 +274,11 @@ class PoisonEventTest {
         FhirIndexPoison fhirIndexPoison(JdbcTemplate jdbc) {
             return new FhirIndexPoison(jdbc);
         }
+
+        @Bean
+        AnalyticsPoison analyticsPoison(JdbcTemplate jdbc, Stores stores) {
+            return new AnalyticsPoison(jdbc, stores);
+        }
     }
 
     /**
@@ -298,10 +309,40 @@ class PoisonEventTest {
         @EventHandler
         void on(ReferralSent e) {
             if (poisoned.contains(e.patient().identifierValue())) {
-                jdbc.update("INSERT INTO organisation (id, name) VALUES (?, 'poison')", "poison-" + e.referralId());
+                write("poison-" + e.referralId());
                 jdbc.queryForObject("SELECT 1 / 0", Integer.class);
             }
             handled.add(e.referralId());
+        }
+
+        void write(String organisation) {
+            jdbc.update("INSERT INTO organisation (id, name) VALUES (?, 'poison')", organisation);
+        }
+    }
+
+    /**
+     * In a group whose batches hold their writes (BatchedWrites), writes the way its projections do, through the
+     * stores: the failure then fails the whole batch, which is tried again writing through.
+     */
+    @ProcessingGroup("analytics")
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    static class AnalyticsPoison extends PoisonHandler {
+        record Organisation(String id, String name) {
+        }
+
+        private static final RowTable<Organisation> ORGANISATION = RowTable.<Organisation>named("organisation")
+                .column("id", Organisation::id).column("name", Organisation::name).key("id")
+                .reader(rs -> new Organisation(rs.getString("id"), rs.getString("name")));
+        private final Rows<Organisation> organisations;
+
+        AnalyticsPoison(JdbcTemplate jdbc, Stores stores) {
+            super(jdbc);
+            this.organisations = stores.rows(ORGANISATION);
+        }
+
+        @Override
+        void write(String organisation) {
+            organisations.put(new Organisation(organisation, "poison"));
         }
     }
 

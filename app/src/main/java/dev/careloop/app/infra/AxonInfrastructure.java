@@ -4,55 +4,58 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
-import dev.careloop.plumbing.NodeIdentity;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.Task;
+import dev.careloop.app.privacy.PatientKeys;
+import dev.careloop.app.privacy.PatientSealing;
+import dev.careloop.plumbing.NodeIdentity;
+import dev.careloop.query.audit.AuditSequencing;
+import dev.careloop.query.replay.BatchedWrites;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurationScopeAwareProvider;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.deadline.DeadlineManagerSpanFactory;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerHumanReadableDeadlineDetails;
+import org.axonframework.eventhandling.EventBus;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.scheduling.EventScheduler;
+import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerEventScheduler;
+import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerHumanReadableEventData;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
 import org.axonframework.queryhandling.LoggingQueryInvocationErrorHandler;
 import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.QueryBusSpanFactory;
 import org.axonframework.queryhandling.QueryInvocationErrorHandler;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.axonframework.queryhandling.SimpleQueryBus;
-import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.axonframework.config.ConfigurationScopeAwareProvider;
-import org.axonframework.deadline.DeadlineManagerSpanFactory;
-import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
-import org.axonframework.deadline.dbscheduler.DbSchedulerHumanReadableDeadlineDetails;
-import org.axonframework.eventhandling.EventBus;
-import org.axonframework.eventhandling.scheduling.EventScheduler;
-import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerEventScheduler;
-import org.axonframework.eventhandling.scheduling.dbscheduler.DbSchedulerHumanReadableEventData;
 import org.axonframework.serialization.Serializer;
-import org.springframework.context.ApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.axonframework.config.ConfigurerModule;
-import dev.careloop.app.privacy.PatientKeys;
-import dev.careloop.app.privacy.PatientSealing;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.async.SequencingPolicy;
-import org.axonframework.eventhandling.EventMessage;
-import dev.careloop.query.audit.AuditSequencing;
-import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
-import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
-import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
-import org.axonframework.messaging.correlation.CorrelationDataProvider;
-import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
-import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
-import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.PlatformTransactionManager;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Axon on PostgreSQL without Axon Server: the JDBC storage engine, token store, saga store and
@@ -207,6 +210,26 @@ class AxonInfrastructure {
                 .registerDefaultDeadLetterPolicy(c -> new DeadLetterCauses())
                 .registerDefaultErrorHandler(c -> sagaFailures)
                 .registerDefaultHandlerInterceptor((c, name) -> sagaFailures.parking(name)));
+    }
+
+    /**
+     * The projections whose batches hold their writes until they commit (BatchedWrites): a row read once and written
+     * once per batch, in one JDBC batch per table. Not "referrals", whose rows the commands' own transactions also
+     * write (InlineProjections), nor "records", whose grants reference their record by a foreign key.
+     */
+    @Bean
+    ConfigurerModule batchedProjectionWrites(
+            @Value("${careloop.projections.batched-writes:analytics,audit,notifications,appointments}")
+            List<String> groups) {
+        MessageHandlerInterceptor<EventMessage<?>> holdWrites = (unitOfWork, chain) -> {
+            if (unitOfWork instanceof BatchingUnitOfWork) {
+                BatchedWrites.open(unitOfWork);
+            }
+            return chain.proceed();
+        };
+        return configurer -> configurer.eventProcessing(processing -> groups.stream().map(String::strip)
+                .filter(group -> !group.isEmpty())
+                .forEach(group -> processing.registerHandlerInterceptor(group, c -> holdWrites)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.careloop.app.infra;
 
+import dev.careloop.query.replay.BatchedWrites;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -20,7 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statements: the transaction stays usable, so Axon's dead-letter queue can park the event in that same
  * transaction and the rest of the batch goes on. Without it PostgreSQL refuses every later statement of the
  * aborted transaction, the dead-letter insert included, and the processor retries the batch for ever.
- * Aggregates' {@code @EventSourcingHandler}s are left alone: they touch no database.
+ * Aggregates' {@code @EventSourcingHandler}s are left alone: they touch no database. In a batch that holds its writes
+ * until it commits ({@link BatchedWrites}) a savepoint could not take them back: handlers there run without one, a
+ * failure fails the batch, and its retry writes through, each handler in its savepoint.
  */
 @Component
 class HandlerSavepoints implements HandlerEnhancerDefinition {
@@ -65,6 +68,15 @@ class HandlerSavepoints implements HandlerEnhancerDefinition {
             if (!TransactionSynchronizationManager.isActualTransactionActive()) {
                 // Nothing to protect (a handler called outside a processor's transaction): no transaction of our own.
                 return delegate.handle(message, target);
+            }
+            if (BatchedWrites.holding()) {
+                // Its writes wait for the batch's commit: a failure fails the batch, which is retried writing through.
+                try {
+                    return delegate.handle(message, target);
+                } catch (Exception | Error e) {
+                    BatchedWrites.handlerFailed(e);
+                    throw e;
+                }
             }
             try {
                 return savepoint().execute(status -> {

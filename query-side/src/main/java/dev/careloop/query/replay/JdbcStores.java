@@ -9,13 +9,18 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * The live {@link Stores}: each call one statement on the table of that name in the current search path (public,
  * or a rebuild's shadow schema while a rebuild catches up). Rows are upserted whole, keyed by the table's key.
+ * Inside an event processor batch that holds its writes ({@link BatchedWrites}), rows are read once and written as
+ * the batch commits.
  */
 @Component
 public class JdbcStores implements Stores {
@@ -84,33 +89,108 @@ public class JdbcStores implements Stores {
             if (key.length != table.key().size()) {
                 throw new IllegalArgumentException(table + " is keyed by " + table.key().size() + " columns");
             }
-            List<R> found = query(byKey, List.of(key));
-            return found.isEmpty() ? null : found.get(0);
+            BatchedWrites batch = BatchedWrites.current();
+            List<Object> keyValues = List.of(key);
+            if (batch != null) {
+                BatchedWrites.TableWrites<R> held = batch.table(this);
+                if (held.known.containsKey(keyValues)) {
+                    return held.known.get(keyValues);
+                }
+                R found = first(query(byKey, keyValues));
+                held.known.put(keyValues, found);
+                return found;
+            }
+            return first(query(byKey, keyValues));
         }
 
         @Override
         public List<R> findAll(Column<R> column, Object value) {
-            return query(column.name() + " = ?", List.of(value));
+            List<R> found = query(column.name() + " = ?", List.of(value));
+            BatchedWrites batch = BatchedWrites.current();
+            if (batch == null) {
+                return found;
+            }
+            // The table's rows, as this batch has changed them: its own version of a row found, and its new rows.
+            BatchedWrites.TableWrites<R> held = batch.table(this);
+            Map<List<Object>, R> rows = new LinkedHashMap<>();
+            for (R row : found) {
+                List<Object> key = table.keyOf(row);
+                rows.put(key, held.known.containsKey(key) ? held.known.get(key) : row);
+            }
+            for (Map.Entry<List<Object>, R> written : held.upserts.entrySet()) {
+                rows.put(written.getKey(), written.getValue());
+            }
+            rows.values().removeIf(row -> row == null || !Objects.equals(column.of(row), value));
+            return new ArrayList<>(rows.values());
         }
 
         @Override
         public void put(R row) {
-            jdbc.update(upsert, values(row));
+            BatchedWrites batch = BatchedWrites.current();
+            if (batch == null) {
+                jdbc.update(upsert, values(row));
+                return;
+            }
+            BatchedWrites.TableWrites<R> held = batch.table(this);
+            List<Object> key = table.keyOf(row);
+            held.known.put(key, row);
+            held.upserts.put(key, row);
+            batch.wrote(held);
         }
 
         @Override
         public void add(R row) {
-            jdbc.update(insert, values(row));
+            BatchedWrites batch = BatchedWrites.current();
+            if (batch == null) {
+                jdbc.update(insert, values(row));
+                return;
+            }
+            BatchedWrites.TableWrites<R> held = batch.table(this);
+            held.inserts.add(row);
+            batch.wrote(held);
         }
 
         @Override
         public int rewrite(String condition, List<Object> args, UnaryOperator<R> change) {
+            BatchedWrites batch = BatchedWrites.current();
+            if (batch != null) {
+                // An SQL condition is PostgreSQL's to evaluate: the batch's rows of this table go there first.
+                BatchedWrites.TableWrites<R> held = batch.table(this);
+                batch.wrote(held);
+                held.flush();
+            }
             return Rows.putChanged(query(condition, args), change, this::put);
         }
 
         @Override
         public void clear() {
+            BatchedWrites batch = BatchedWrites.current();
+            if (batch != null) {
+                BatchedWrites.TableWrites<R> held = batch.table(this);
+                held.known.clear();
+                held.upserts.clear();
+                held.inserts.clear();
+                batch.wrote(held);
+            }
             jdbc.update("DELETE FROM " + table.name());
+        }
+
+        String name() {
+            return table.name();
+        }
+
+        /** Upserts the rows in one JDBC batch (what a batch of events held, written as it commits). */
+        void upsertAll(List<R> rows) {
+            jdbc.batchUpdate(upsert, rows.stream().map(this::values).toList());
+        }
+
+        /** Inserts the journal rows in one JDBC batch, in the order they were added. */
+        void insertAll(List<R> rows) {
+            jdbc.batchUpdate(insert, rows.stream().map(this::values).toList());
+        }
+
+        private static <R> R first(List<R> found) {
+            return found.isEmpty() ? null : found.get(0);
         }
 
         private List<R> query(String where, List<Object> args) {
