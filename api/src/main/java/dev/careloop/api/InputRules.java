@@ -1,6 +1,7 @@
 package dev.careloop.api;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -210,10 +211,41 @@ public final class InputRules {
         } else if (outOfRange(value)) {
             found.add(new Violation(path, "is outside the years 0001 to 9999"));
         } else if (value.getClass().isRecord()) {
-            for (RecordComponent component : value.getClass().getRecordComponents()) {
-                Kind componentKind = kindOf(component);
-                walk(read(component, value), join(path, component.getName()),
-                        request && componentKind == Kind.LINE ? Kind.TEXT : componentKind, found, depth + 1, request);
+            for (Component component : COMPONENTS.get(value.getClass())) {
+                walk(component.read(value), join(path, component.name()),
+                        request && component.kind() == Kind.LINE ? Kind.TEXT : component.kind(), found, depth + 1,
+                        request);
+            }
+        }
+    }
+
+    /**
+     * A record's components as the walk reads them, worked out once per class: every command, event and request body
+     * is walked, and asking the class for its components again each time was most of the walk's cost (issue 19).
+     */
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> components = new ArrayList<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                try {
+                    accessor.setAccessible(true);
+                } catch (RuntimeException e) {
+                    // Not opened to this module: read through the public accessor, or not at all (as before).
+                }
+                components.add(new Component(component.getName(), kindOf(component), accessor));
+            }
+            return List.copyOf(components);
+        }
+    };
+
+    private record Component(String name, Kind kind, Method accessor) {
+        Object read(Object record) {
+            try {
+                return accessor.invoke(record);
+            } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
+                return null;
             }
         }
     }
@@ -231,15 +263,6 @@ public final class InputRules {
             return d.getYear() < 1 || d.getYear() > 9999;
         }
         return instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST));
-    }
-
-    private static Object read(RecordComponent component, Object record) {
-        try {
-            component.getAccessor().setAccessible(true);
-            return component.getAccessor().invoke(record);
-        } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static String join(String path, String name) {
