@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -84,7 +85,8 @@ class InlineProjections {
     }
 
     private static EventMessage<?> asStored(EventMessage<?> event, Serializer serializer) {
-        Instant stored = DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.getTimestamp()));
+        // What DateTimeUtils.formatInstant keeps (three digits of the second's fraction, cut, not rounded).
+        Instant stored = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         // The message keeps the form the storage engine serialized it to (bytea) a moment before, in the same
         // prepare-commit: taken from there, not made again, it is the stored form exactly.
         Object payload = serializer.deserialize(event.serializePayload(serializer, byte[].class));
