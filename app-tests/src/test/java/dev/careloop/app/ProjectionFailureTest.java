@@ -50,12 +50,14 @@ class ProjectionFailureTest {
     FailingReferralHandler failingHandler;
 
     @Test
-    void anEventWhoseProjectionFailsOnceStillReachesTheReadModel() {
+    void anEventWhoseProjectionFailsTwiceReachesTheReadModelThroughItsDeadLetter() {
         var gp = DemoClinics.at(port).gp();
         var derm = DemoClinics.at(port).derm();
-        failingHandler.failFor("MRN-FAILS-ONCE", 1);
+        // Twice: the group's batches hold their writes (BatchedWrites), so the first failure fails the batch and the
+        // batch is tried again writing through; the second, there, dead-letters the event on its own.
+        failingHandler.failFor("MRN-FAILS-TWICE", 2);
 
-        var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FAILS-ONCE"));
+        var sent = gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FAILS-TWICE"));
         assertThat(sent.status()).isEqualTo(201);
         String id = idFrom(sent);
 
@@ -66,14 +68,34 @@ class ProjectionFailureTest {
         assertThat(derm.get("/api/referrals?box=inbox").body()).contains(id);
         assertThat(gp.get("/api/referrals/" + id + "/timeline").json()).hasSize(1);
 
-        // It failed once, then succeeded on the second delivery, which came out of the dead-letter queue.
+        // It failed in its batch and in the batch's retry, then succeeded on the third delivery, which came out of
+        // the dead-letter queue.
         var deliveries = failingHandler.deliveriesOf(id);
-        assertThat(deliveries).hasSize(2);
+        assertThat(deliveries).hasSize(3);
         assertThat(deliveries.get(0).failed()).isTrue();
-        assertThat(deliveries.get(1).failed()).isFalse();
-        assertThat(deliveries.get(1).deadLetters())
+        assertThat(deliveries.get(0).deadLetters()).as("dead letters at the first delivery").isZero();
+        assertThat(deliveries.get(1).failed()).isTrue();
+        assertThat(deliveries.get(2).failed()).isFalse();
+        assertThat(deliveries.get(2).deadLetters())
                 .as("dead letters of the referral at the retry (it came from dead_letter_entry)").isEqualTo(1);
         awaitTrue(Duration.ofSeconds(5), () -> deadLetters(id) == 0, "the dead letter was not evicted after success");
+    }
+
+    @Test
+    void aProjectionThatFailsOnceIsRetriedWithItsBatchAndLeavesNoDeadLetter() {
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
+        failingHandler.failFor("MRN-FAILS-ONCE", 1);
+
+        String id = idFrom(gp.post("/api/referrals", CareLoopClient.referralTo("riverside-derm", "MRN-FAILS-ONCE")));
+
+        awaitTrue(Duration.ofSeconds(20), () -> derm.get("/api/referrals/" + id).status() == 200,
+                "the referral never reached the read model after its handler failed once");
+        assertThat(gp.get("/api/referrals/" + id + "/timeline").json()).hasSize(1);
+        var deliveries = failingHandler.deliveriesOf(id);
+        assertThat(deliveries).extracting(FailingReferralHandler.Delivery::failed).containsExactly(true, false);
+        assertThat(deliveries).extracting(FailingReferralHandler.Delivery::deadLetters).containsExactly(0, 0);
+        assertThat(deadLetters(id)).isZero();
     }
 
     @Test

@@ -214,12 +214,14 @@ class AxonInfrastructure {
 
     /**
      * The projections whose batches hold their writes until they commit (BatchedWrites): a row read once and written
-     * once per batch, in one JDBC batch per table. Not "referrals", whose rows the commands' own transactions also
-     * write (InlineProjections), nor "records", whose grants reference their record by a foreign key.
+     * once per batch, in one JDBC batch per table, and no savepoint per handler. "referrals" too, whose view the
+     * commands' own transactions also write (InlineProjections): its rows are versioned, so the processor's later
+     * write of a version a command has since passed changes nothing. Not "records", whose grants reference their
+     * record by a foreign key (a batch writes table by table).
      */
     @Bean
     ConfigurerModule batchedProjectionWrites(
-            @Value("${careloop.projections.batched-writes:analytics,audit,notifications,appointments}")
+            @Value("${careloop.projections.batched-writes:referrals,analytics,audit,notifications,appointments}")
             List<String> groups) {
         MessageHandlerInterceptor<EventMessage<?>> holdWrites = (unitOfWork, chain) -> {
             if (unitOfWork instanceof BatchingUnitOfWork) {

@@ -92,6 +92,8 @@ final class ReferralRow implements PatientScrub.PatientRow {
             .textArray("search_tokens", r -> r.patient == null ? List.of() : ReferralSearchTokens.of(
                     r.patient.name(), r.patient.identifierValue(), r.referralNumber))
             .key("referral_id")
+            // Written inline by each command and by the tracking processor, whose batch holds its writes a while.
+            .version("version")
             .reader(ReferralRow::read);
 
     static final Column<ReferralRow> PATIENT_ID = TABLE.column("patient_id");

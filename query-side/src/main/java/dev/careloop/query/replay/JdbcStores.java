@@ -79,7 +79,10 @@ public class JdbcStores implements Stores {
             this.select = "SELECT * FROM " + table.name() + " WHERE ";
             this.byKey = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
             this.upsert = insertInto + " ON CONFLICT (" + key + ") DO "
-                    + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+                    + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates)
+                    // Two writers (a command's transaction, the tracking processor): never back to an older row.
+                    + (table.version() == null || updates.isEmpty() ? "" : " WHERE " + table.name() + "."
+                    + table.version().name() + " <= EXCLUDED." + table.version().name());
             // Only the same row again is quietly kept; any other unique clash (two events at one position) fails.
             this.insert = insertInto + " ON CONFLICT (" + key + ") DO NOTHING";
         }

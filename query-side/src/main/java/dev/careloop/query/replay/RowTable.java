@@ -25,12 +25,15 @@ public final class RowTable<R> {
     private final List<Column<R>> columns;
     private final List<Column<R>> key;
     private final Reader<R> reader;
+    private final Column<R> version;
 
-    private RowTable(String name, List<Column<R>> columns, List<Column<R>> key, Reader<R> reader) {
+    private RowTable(String name, List<Column<R>> columns, List<Column<R>> key, Reader<R> reader,
+                     Column<R> version) {
         this.name = name;
         this.columns = List.copyOf(columns);
         this.key = List.copyOf(key);
         this.reader = reader;
+        this.version = version;
     }
 
     public static <R> Builder<R> named(String name) {
@@ -51,6 +54,14 @@ public final class RowTable<R> {
 
     public Reader<R> reader() {
         return reader;
+    }
+
+    /**
+     * The column a row's version is in, for a table two writers keep (a command's own transaction and the tracking
+     * processor): a put never moves a row back to an older version. Null: the last put wins.
+     */
+    public Column<R> version() {
+        return version;
     }
 
     public Column<R> column(String columnName) {
@@ -76,6 +87,7 @@ public final class RowTable<R> {
         private final String name;
         private final List<Column<R>> columns = new ArrayList<>();
         private final List<String> key = new ArrayList<>();
+        private String version;
 
         private Builder(String name) {
             this.name = name;
@@ -111,6 +123,12 @@ public final class RowTable<R> {
             return this;
         }
 
+        /** The row's version column: a put of an older version than the row has changes nothing. */
+        public Builder<R> version(String columnName) {
+            version = columnName;
+            return this;
+        }
+
         public RowTable<R> reader(Reader<R> reader) {
             List<Column<R>> keyColumns = new ArrayList<>();
             for (String k : key) {
@@ -120,7 +138,10 @@ public final class RowTable<R> {
             if (keyColumns.isEmpty()) {
                 throw new IllegalArgumentException(name + " declares no key");
             }
-            return new RowTable<>(name, columns, keyColumns, reader);
+            Column<R> versionColumn = version == null ? null : columns.stream()
+                    .filter(c -> c.name().equals(version)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(name + " has no version column " + version));
+            return new RowTable<>(name, columns, keyColumns, reader, versionColumn);
         }
     }
 }

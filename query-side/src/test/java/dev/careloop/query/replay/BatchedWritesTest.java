@@ -184,6 +184,37 @@ class BatchedWritesTest {
         assertThat(inDatabase()).extracting(Tally::id).containsExactly("kept", "later");
     }
 
+    record Versioned(String id, long version, String status) {
+    }
+
+    private static final RowTable<Versioned> VERSIONED = RowTable.<Versioned>named("batched_writes_versioned")
+            .column("id", Versioned::id).column("version", Versioned::version).column("status", Versioned::status)
+            .key("id").version("version")
+            .reader(rs -> new Versioned(rs.getString("id"), rs.getLong("version"), rs.getString("status")));
+
+    @Test
+    void aVersionedRowIsNeverPutBackToAnOlderVersion() {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS batched_writes_versioned (id text PRIMARY KEY, version bigint, "
+                + "status text)");
+        jdbc.update("DELETE FROM batched_writes_versioned");
+        Rows<Versioned> views = new JdbcStores(jdbc).rows(VERSIONED);
+        // The tracking processor's batch read the row at version 1 and holds its next version...
+        views.put(new Versioned("r-1", 1, "sent"));
+        UnitOfWork<?> unitOfWork = batch();
+        Versioned read = views.find("r-1");
+        views.put(new Versioned("r-1", read.version() + 1, "accepted"));
+        // ...while two commands write versions 2 and 3 in their own transactions.
+        jdbc.update("UPDATE batched_writes_versioned SET version = 3, status = 'booked' WHERE id = 'r-1'");
+        unitOfWork.commit();
+
+        assertThat(jdbc.queryForObject("SELECT status FROM batched_writes_versioned WHERE id = 'r-1'",
+                String.class)).isEqualTo("booked");
+        // The same version again is written (an erasure rewrites a row without moving its version).
+        views.put(new Versioned("r-1", 3, "booked, scrubbed"));
+        assertThat(jdbc.queryForObject("SELECT status FROM batched_writes_versioned WHERE id = 'r-1'",
+                String.class)).isEqualTo("booked, scrubbed");
+    }
+
     @Test
     void outsideABatchEveryCallIsItsOwnStatement() {
         rows.put(new Tally("a", "red", 1));
