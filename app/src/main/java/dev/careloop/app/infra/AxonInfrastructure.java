@@ -217,11 +217,11 @@ class AxonInfrastructure {
      * once per batch, in one JDBC batch per table, and no savepoint per handler. "referrals" too, whose view the
      * commands' own transactions also write (InlineProjections): its rows are versioned, so the processor's later
      * write of a version a command has since passed changes nothing. Not "records", whose grants reference their
-     * record by a foreign key (a batch writes table by table).
+     * record by a foreign key (a batch writes table by table). The groups: careloop.projections.batched-writes.
      */
     @Bean
     ConfigurerModule batchedProjectionWrites(
-            @Value("${careloop.projections.batched-writes:referrals,analytics,audit,notifications,appointments}")
+            @Value("${careloop.projections.batched-writes:}")
             List<String> groups) {
         MessageHandlerInterceptor<EventMessage<?>> holdWrites = (unitOfWork, chain) -> {
             if (unitOfWork instanceof BatchingUnitOfWork) {
