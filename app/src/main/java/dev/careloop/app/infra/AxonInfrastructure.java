@@ -299,39 +299,8 @@ class AxonInfrastructure {
 
     @Bean
     SmartLifecycle deadlineSchedulerLifecycle(Scheduler scheduler) {
-        return new SchedulerLifecycle(scheduler);
-    }
-
-    /** Starts polling once the application is up; stops before the data source closes. */
-    private static final class SchedulerLifecycle implements SmartLifecycle {
-        private final Scheduler scheduler;
-        private volatile boolean running;
-
-        SchedulerLifecycle(Scheduler scheduler) {
-            this.scheduler = scheduler;
-        }
-
-        @Override
-        public void start() {
-            scheduler.start();
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            scheduler.stop();
-            running = false;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public int getPhase() {
-            // After Axon's own components (which register at lower phases), so deadlines find their handlers.
-            return Integer.MAX_VALUE - 100;
-        }
+        // Polls once the application is up, after Axon's own components (which register at lower phases), so
+        // deadlines find their handlers; stops before the data source closes.
+        return new PhasedLifecycle(scheduler::start, scheduler::stop, Integer.MAX_VALUE - 100);
     }
 }

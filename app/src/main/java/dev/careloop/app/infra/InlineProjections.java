@@ -69,7 +69,10 @@ class InlineProjections {
                     .transactionManager(transactions)
                     .build();
         }).toList();
-        return new Subscriptions(processors);
+        // Subscribed long before the web server starts, unsubscribed long after it stops: no request's events pass
+        // by unprojected.
+        return new PhasedLifecycle(() -> processors.forEach(SubscribingEventProcessor::start),
+                () -> processors.forEach(SubscribingEventProcessor::shutDown), 0);
     }
 
     /**
@@ -108,39 +111,6 @@ class InlineProjections {
                             + "{} applies it (or dead-letters it): {}", group, event.getPayloadType().getSimpleName(),
                     event.getIdentifier(), group,
                     NestedExceptionUtils.getMostSpecificCause(exception).toString());
-        }
-    }
-
-    /** Subscribed before the application takes requests; unsubscribed when it stops. */
-    private static final class Subscriptions implements SmartLifecycle {
-        private final List<SubscribingEventProcessor> processors;
-        private volatile boolean running;
-
-        Subscriptions(List<SubscribingEventProcessor> processors) {
-            this.processors = processors;
-        }
-
-        @Override
-        public void start() {
-            processors.forEach(SubscribingEventProcessor::start);
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            processors.forEach(SubscribingEventProcessor::shutDown);
-            running = false;
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        @Override
-        public int getPhase() {
-            // Long before the web server starts, long after it stops: no request's events pass by unprojected.
-            return 0;
         }
     }
 }
