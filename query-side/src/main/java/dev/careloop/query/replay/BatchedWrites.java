@@ -94,7 +94,7 @@ public final class BatchedWrites {
         return (TableWrites<R>) tables.computeIfAbsent(table.name(), n -> new TableWrites<>(table));
     }
 
-    /** A write held (or, for the rare conditional rewrite, made at once). */
+    /** A write held, to be made as the batch commits. */
     void wrote(TableWrites<?> table) {
         written.putIfAbsent(table.table.name(), table);
     }

@@ -158,9 +158,7 @@ public class JdbcStores implements Stores {
             BatchedWrites batch = BatchedWrites.current();
             if (batch != null) {
                 // An SQL condition is PostgreSQL's to evaluate: the batch's rows of this table go there first.
-                BatchedWrites.TableWrites<R> held = batch.table(this);
-                batch.wrote(held);
-                held.flush();
+                batch.table(this).flush();
             }
             return Rows.putChanged(query(condition, args), change, this::put);
         }
@@ -173,7 +171,6 @@ public class JdbcStores implements Stores {
                 held.known.clear();
                 held.upserts.clear();
                 held.inserts.clear();
-                batch.wrote(held);
             }
             jdbc.update("DELETE FROM " + table.name());
         }
