@@ -1,6 +1,6 @@
 package dev.careloop.app.infra;
 
-import dev.careloop.query.replay.BatchedWrites;
+import dev.careloop.plumbing.HeldBatch;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction and the rest of the batch goes on. Without it PostgreSQL refuses every later statement of the
  * aborted transaction, the dead-letter insert included, and the processor retries the batch for ever.
  * Aggregates' {@code @EventSourcingHandler}s are left alone: they touch no database. In a batch that holds its writes
- * until it commits ({@link BatchedWrites}) a savepoint could not take them back: handlers there run without one, a
+ * until it commits ({@link HeldBatch}) a savepoint could not take them back: handlers there run without one, a
  * failure fails the batch, and its retry writes through, each handler in its savepoint.
  */
 @Component
@@ -69,12 +69,12 @@ class HandlerSavepoints implements HandlerEnhancerDefinition {
                 // Nothing to protect (a handler called outside a processor's transaction): no transaction of our own.
                 return delegate.handle(message, target);
             }
-            if (BatchedWrites.holding()) {
+            if (HeldBatch.holding()) {
                 // Its writes wait for the batch's commit: a failure fails the batch, which is retried writing through.
                 try {
                     return delegate.handle(message, target);
                 } catch (Exception | Error e) {
-                    BatchedWrites.handlerFailed(e);
+                    HeldBatch.handlerFailed(e);
                     throw e;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.careloop.fhir.directory;
 
+import dev.careloop.plumbing.HeldBatch;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -45,6 +46,8 @@ public class FhirPeople {
     }
 
     private final JdbcTemplate jdbc;
+    /** This directory's part of a batch that holds its writes. */
+    private final Object heldKey = new Object();
 
     public FhirPeople(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -63,14 +66,38 @@ public class FhirPeople {
 
     /** Notes that {@code userId} ({@code name}) acted for {@code organisation} on {@code aggregateId}. */
     public void acted(String userId, String name, String organisation, String aggregateId, Instant at) {
-        jdbc.update("""
+        Act act = new Act(practitionerId(userId), roleId(userId, organisation), userId, name, organisation,
+                aggregateId, Timestamp.from(at));
+        HeldBatch batch = HeldBatch.current();
+        if (batch == null) {
+            write(List.of(act));
+            return;
+        }
+        // In a batch that holds its writes, each person's last act on an aggregate for an organisation, once.
+        batch.<HeldBatch.Upserts<List<String>, Act>>part(heldKey, () -> new HeldBatch.Upserts<>(
+                        (kept, next) -> next.at().before(kept.at()) ? kept : next, this::write))
+                .put(List.of(act.practitionerId(), organisation, aggregateId), act);
+    }
+
+    /** A row of fhir_person_act. */
+    private record Act(String practitionerId, String roleId, String userId, String name, String organisation,
+                       String aggregateId, Timestamp at) {
+    }
+
+    private void write(List<Act> acts) {
+        String upsert = """
                 INSERT INTO fhir_person_act (practitioner_id, role_id, user_id, name, organisation, aggregate_id,
                     last_acted_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (practitioner_id, organisation, aggregate_id) DO UPDATE SET name = EXCLUDED.name,
                     last_acted_at = EXCLUDED.last_acted_at
-                WHERE fhir_person_act.last_acted_at <= EXCLUDED.last_acted_at""",
-                practitionerId(userId), roleId(userId, organisation), userId, name, organisation, aggregateId,
-                Timestamp.from(at));
+                WHERE fhir_person_act.last_acted_at <= EXCLUDED.last_acted_at""";
+        List<Object[]> rows = acts.stream().map(a -> new Object[]{a.practitionerId(), a.roleId(), a.userId(),
+                a.name(), a.organisation(), a.aggregateId(), a.at()}).toList();
+        if (rows.size() == 1) {
+            jdbc.update(upsert, rows.get(0));
+        } else {
+            jdbc.batchUpdate(upsert, rows);
+        }
     }
 
     public void clear() {

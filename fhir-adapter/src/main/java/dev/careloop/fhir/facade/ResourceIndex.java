@@ -2,6 +2,7 @@ package dev.careloop.fhir.facade;
 
 import dev.careloop.fhir.mapping.FhirChange;
 import dev.careloop.fhir.mapping.SearchValues;
+import dev.careloop.plumbing.HeldBatch;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,40 +32,107 @@ public class ResourceIndex {
     }
 
     private final JdbcTemplate jdbc;
+    /** This index's parts of a batch that holds its writes. */
+    private final Object rowsKey = new Object();
+    private final Object audiencesKey = new Object();
 
     public ResourceIndex(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** Indexes every resource of {@code change}; replaying a change, or an older one, changes nothing. */
+    private interface Versioned {
+        long version();
+    }
+
+    /** One resource's row, as {@link #record} writes it. */
+    private record Row(String resourceType, String id, long version, String aggregateType, String aggregateId,
+                       Timestamp lastUpdated, String patient, String status, String owner, String requester,
+                       String[] organisations, String[] identifiers, String focus) implements Versioned {
+
+        Object[] values() {
+            return new Object[]{resourceType, id, version, aggregateType, aggregateId, lastUpdated, patient, status,
+                    owner, requester, organisations, version, identifiers, focus};
+        }
+    }
+
+    /** Who may see an aggregate's resources as of a change: its earlier Provenances and Communications too. */
+    private record Audience(String aggregateId, String[] organisations, long version) implements Versioned {
+
+        Object[] values() {
+            return new Object[]{organisations, version, aggregateId, version};
+        }
+    }
+
+    private static final String UPSERT = """
+            INSERT INTO fhir_resource_index (resource_type, id, version, aggregate_type, aggregate_id,
+                last_updated, patient, status, owner, requester, organisations, audience_version, identifiers,
+                focus)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version,
+                last_updated = EXCLUDED.last_updated, patient = EXCLUDED.patient, status = EXCLUDED.status,
+                owner = EXCLUDED.owner, requester = EXCLUDED.requester, identifiers = EXCLUDED.identifiers,
+                focus = EXCLUDED.focus,
+                organisations = EXCLUDED.organisations, audience_version = EXCLUDED.audience_version
+            WHERE fhir_resource_index.version < EXCLUDED.version""";
+    private static final String AUDIENCE = """
+            UPDATE fhir_resource_index SET organisations = ?, audience_version = ?
+            WHERE aggregate_id = ? AND resource_type <> 'AuditEvent' AND audience_version < ?""";
+
+    /**
+     * Indexes every resource of {@code change}; replaying a change, or an older one, changes nothing. In a processor
+     * batch that holds its writes ({@link HeldBatch}) only each resource's newest row and each aggregate's newest
+     * audience are kept, and written as the batch commits: the rows upserted first, then the audiences, which is
+     * what writing each change in turn leaves (a resource's row is written by the change whose audience reaches it
+     * last or by an earlier one, and an audience only ever reaches rows of older versions).
+     */
     public void record(FhirChange change) {
         String[] organisations = change.organisations().toArray(String[]::new);
         boolean disclosureOnly = change.resources().stream().allMatch(r -> "AuditEvent".equals(r.fhirType()));
-        for (Resource resource : change.resources()) {
-            jdbc.update("""
-                    INSERT INTO fhir_resource_index (resource_type, id, version, aggregate_type, aggregate_id,
-                        last_updated, patient, status, owner, requester, organisations, audience_version, identifiers,
-                        focus)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (resource_type, id) DO UPDATE SET version = EXCLUDED.version,
-                        last_updated = EXCLUDED.last_updated, patient = EXCLUDED.patient, status = EXCLUDED.status,
-                        owner = EXCLUDED.owner, requester = EXCLUDED.requester, identifiers = EXCLUDED.identifiers,
-                        focus = EXCLUDED.focus,
-                        organisations = EXCLUDED.organisations, audience_version = EXCLUDED.audience_version
-                    WHERE fhir_resource_index.version < EXCLUDED.version""",
-                    resource.fhirType(), resource.getIdElement().getIdPart(), change.version(),
-                    change.aggregateType(), change.aggregateId(),
-                    Timestamp.from(resource.getMeta().getLastUpdated().toInstant()), change.patientId(),
-                    SearchValues.status(resource), SearchValues.owner(resource), SearchValues.requester(resource),
-                    organisations, change.version(),
-                    identifiers(resource), focus(resource));
+        List<Row> rows = change.resources().stream().map(resource -> new Row(resource.fhirType(),
+                resource.getIdElement().getIdPart(), change.version(), change.aggregateType(), change.aggregateId(),
+                Timestamp.from(resource.getMeta().getLastUpdated().toInstant()), change.patientId(),
+                SearchValues.status(resource), SearchValues.owner(resource), SearchValues.requester(resource),
+                organisations, identifiers(resource), focus(resource))).toList();
+        // Earlier per-change resources (Provenance, Communication) are seen by whoever sees the aggregate now.
+        Audience audience = disclosureOnly ? null
+                : new Audience(change.aggregateId(), organisations, change.version());
+        HeldBatch batch = HeldBatch.current();
+        if (batch == null) {
+            upsert(rows);
+            if (audience != null) {
+                reach(List.of(audience));
+            }
+            return;
         }
-        if (!disclosureOnly) {
-            // Earlier per-change resources (Provenance, Communication) are seen by whoever sees the aggregate now.
-            jdbc.update("""
-                    UPDATE fhir_resource_index SET organisations = ?, audience_version = ?
-                    WHERE aggregate_id = ? AND resource_type <> 'AuditEvent' AND audience_version < ?""",
-                    organisations, change.version(), change.aggregateId(), change.version());
+        // The rows' part is asked for first, so the batch writes them before the audiences.
+        HeldBatch.Upserts<List<String>, Row> heldRows = batch.part(rowsKey,
+                () -> new HeldBatch.Upserts<>(ResourceIndex::newer, this::upsert));
+        HeldBatch.Upserts<String, Audience> heldAudiences = batch.part(audiencesKey,
+                () -> new HeldBatch.Upserts<>(ResourceIndex::newer, this::reach));
+        rows.forEach(row -> heldRows.put(List.of(row.resourceType(), row.id()), row));
+        if (audience != null) {
+            heldAudiences.put(audience.aggregateId(), audience);
+        }
+    }
+
+    /** Of two writes of one key the newer version; of one version the first, which the table keeps too. */
+    private static <W extends Versioned> W newer(W kept, W next) {
+        return next.version() > kept.version() ? next : kept;
+    }
+
+    private void upsert(List<Row> rows) {
+        if (rows.size() == 1) {
+            jdbc.update(UPSERT, rows.get(0).values());
+        } else if (!rows.isEmpty()) {
+            jdbc.batchUpdate(UPSERT, rows.stream().map(Row::values).toList());
+        }
+    }
+
+    private void reach(List<Audience> audiences) {
+        if (audiences.size() == 1) {
+            jdbc.update(AUDIENCE, audiences.get(0).values());
+        } else if (!audiences.isEmpty()) {
+            jdbc.batchUpdate(AUDIENCE, audiences.stream().map(Audience::values).toList());
         }
     }
 

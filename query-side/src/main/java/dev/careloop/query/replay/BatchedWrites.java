@@ -1,6 +1,6 @@
 package dev.careloop.query.replay;
 
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import dev.careloop.plumbing.HeldBatch;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import java.util.ArrayList;
@@ -10,28 +10,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writes of one event processor batch, held until the batch commits (issue 19): a projection's rows are read from
- * PostgreSQL once per batch and written once, in one JDBC batch per table just before the batch's transaction
- * commits, where each event read and upserted them again (a busy partnership's month row: four statements per event).
- * Opened by the processor for the groups that ask for it ({@code careloop.projections.batched-writes}); outside such a
- * batch every {@link JdbcStores} call is its own statement, as before.
+ * The projection stores' part of a batch that holds its writes ({@link HeldBatch}, issue 19): a projection's rows are
+ * read from PostgreSQL once per batch and written once, in one JDBC batch per table just before the batch's
+ * transaction commits, where each event read and upserted them again (a busy partnership's month row: four statements
+ * per event). Opened by the processor for the groups that ask for it ({@code careloop.projections.batched-writes});
+ * outside such a batch every {@link JdbcStores} call is its own statement, as before.
  * <p>
  * What a handler sees is what it would see with a statement per call: a row found is the row as this batch left it,
- * {@link Rows#findAll} adds this batch's rows to what the table holds. A handler's writes held here cannot be undone
- * by a savepoint, so its handlers run without one, and a handler that fails fails the whole batch
- * ({@link #handlerFailed}); the processor then tries the batch again with a statement per call and a savepoint per
- * handler ({@link #writeThroughNext()}), where the failing event is dead-lettered on its own as before.
+ * {@link Rows#findAll} adds this batch's rows to what the table holds. How a failing handler sends the batch back to
+ * be written through is {@link HeldBatch}'s.
  */
-public final class BatchedWrites {
+public final class BatchedWrites implements HeldBatch.Part {
 
     private static final String RESOURCE = BatchedWrites.class.getName();
-    /** Set on this processor thread when a batch with held writes rolled back: its retry writes through. */
-    private static final ThreadLocal<Boolean> WRITE_THROUGH = new ThreadLocal<>();
 
     private final Map<String, TableWrites<?>> tables = new HashMap<>();
     /** The tables with writes held, in the order of their first write (a parent's row before its children's). */
     private final Map<String, TableWrites<?>> written = new LinkedHashMap<>();
-    private String failure;
 
     private BatchedWrites() {
     }
@@ -45,48 +40,22 @@ public final class BatchedWrites {
         if (root.resources().containsKey(RESOURCE)) {
             return;
         }
-        if (Boolean.TRUE.equals(WRITE_THROUGH.get())) {
+        if (HeldBatch.writeThroughNext()) {
             root.resources().put(RESOURCE, Boolean.FALSE);
-            root.afterCommit(u -> WRITE_THROUGH.remove());
+            root.afterCommit(u -> HeldBatch.wroteThrough());
             return;
         }
-        BatchedWrites batch = new BatchedWrites();
+        HeldBatch batch = HeldBatch.open();
         root.resources().put(RESOURCE, batch);
         root.onPrepareCommit(u -> batch.flush());
-        root.onRollback(u -> WRITE_THROUGH.set(Boolean.TRUE));
+        root.onRollback(u -> HeldBatch.rolledBack());
+        root.onCleanup(u -> batch.close());
     }
 
-    /** True when this thread's next batch writes through (the last one with held writes rolled back). */
-    public static boolean writeThroughNext() {
-        return Boolean.TRUE.equals(WRITE_THROUGH.get());
-    }
-
-    /** The batch of the current unit of work, or null: each write is then its own statement. */
+    /** The stores' part of the batch open on this thread, or null: each write is then its own statement. */
     static BatchedWrites current() {
-        if (!CurrentUnitOfWork.isStarted()) {
-            return null;
-        }
-        return CurrentUnitOfWork.get().root().getResource(RESOURCE) instanceof BatchedWrites batch ? batch : null;
-    }
-
-    /**
-     * True inside a batch that holds its writes: a handler there needs no savepoint of its own, as a failure fails
-     * the batch ({@link #handlerFailed}) and the retry, writing through, gives each handler its savepoint.
-     */
-    public static boolean holding() {
-        return current() != null;
-    }
-
-    /**
-     * A handler failed in a batch that holds its writes: what it wrote cannot be taken back alone (not in PostgreSQL
-     * yet) and a failed statement has aborted the transaction, so the batch fails when it would commit and is tried
-     * again writing through, where the failing event is dead-lettered on its own.
-     */
-    public static void handlerFailed(Throwable cause) {
-        BatchedWrites batch = current();
-        if (batch != null && batch.failure == null) {
-            batch.failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        }
+        HeldBatch batch = HeldBatch.current();
+        return batch == null ? null : batch.part(RESOURCE, BatchedWrites::new);
     }
 
     @SuppressWarnings("unchecked")
@@ -100,11 +69,8 @@ public final class BatchedWrites {
     }
 
     /** Writes every held row, table by table in the order of their first write. */
-    void flush() {
-        if (failure != null) {
-            throw new IllegalStateException("an event handler failed in this batch (" + failure
-                    + "); the batch is tried again with a statement per write");
-        }
+    @Override
+    public void flush() {
         for (TableWrites<?> table : written.values()) {
             table.flush();
         }

@@ -1,5 +1,6 @@
 package dev.careloop.query.replay;
 
+import dev.careloop.plumbing.HeldBatch;
 import dev.careloop.query.ReadModelDatabase;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
@@ -158,23 +159,23 @@ class BatchedWritesTest {
     @Test
     void aHandlerThatFailsFailsTheBatchAndItsRetryWritesThrough() {
         UnitOfWork<?> first = batch();
-        assertThat(BatchedWrites.holding()).isTrue();
+        assertThat(HeldBatch.holding()).isTrue();
         rows.put(new Tally("kept", "pair", 1));
         rows.put(new Tally("half", "pair", 1));
-        BatchedWrites.handlerFailed(new IllegalStateException("boom"));
+        HeldBatch.handlerFailed(new IllegalStateException("boom"));
 
         assertThatThrownBy(first::commit).hasMessageContaining("an event handler failed in this batch")
                 .hasMessageContaining("boom");
         assertThat(inDatabase()).isEmpty();
-        assertThat(BatchedWrites.writeThroughNext()).isTrue();
+        assertThat(HeldBatch.writeThroughNext()).isTrue();
 
         // The retry: every write is its own statement, so a failing handler's savepoint takes back its own.
         UnitOfWork<?> retry = batch();
-        assertThat(BatchedWrites.holding()).isFalse();
+        assertThat(HeldBatch.holding()).isFalse();
         rows.put(new Tally("kept", "pair", 1));
         assertThat(inDatabase()).containsExactly(new Tally("kept", "pair", 1));
         retry.commit();
-        assertThat(BatchedWrites.writeThroughNext()).isFalse();
+        assertThat(HeldBatch.writeThroughNext()).isFalse();
 
         // Once the retry committed, batches hold their writes again.
         UnitOfWork<?> next = batch();
@@ -219,7 +220,7 @@ class BatchedWritesTest {
     void outsideABatchEveryCallIsItsOwnStatement() {
         rows.put(new Tally("a", "red", 1));
         assertThat(inDatabase()).containsExactly(new Tally("a", "red", 1));
-        assertThat(BatchedWrites.holding()).isFalse();
+        assertThat(HeldBatch.holding()).isFalse();
         UnitOfWork<?> plain = DefaultUnitOfWork.startAndGet(GenericEventMessage.asEventMessage("command"));
         rows.put(new Tally("b", "red", 2));
         assertThat(inDatabase()).hasSize(2);
