@@ -207,6 +207,37 @@ class ChainerTest {
         assertThat(chainer.isRunning()).isFalse();
     }
 
+    @Test
+    void appendsWithinTheGatherWindowOfTheLastRoundWaitForItsEnd() throws Exception {
+        // A long poll: only wake-ups chain here.
+        Chainer chainer = new Chainer(db.dataSource, Duration.ofSeconds(30), Duration.ofMillis(800));
+        chainer.start();
+        try {
+            long first = db.append("gathered", 0, "{}");
+            chainer.appended();
+            awaitChained(first);
+            long second = db.append("gathered", 1, "{}");
+            long appendedAt = System.nanoTime();
+            chainer.appended();
+            Thread.sleep(300);
+            // The round after the first waits for the rest of its window: the second is not linked yet.
+            assertThat(count("SELECT count(*) FROM event_chain WHERE global_index = " + second)).isZero();
+            awaitChained(second);
+            assertThat(System.nanoTime() - appendedAt).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(300));
+        } finally {
+            chainer.stop();
+        }
+    }
+
+    private void awaitChained(long globalIndex) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (count("SELECT count(*) FROM event_chain WHERE global_index = " + globalIndex) == 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(count("SELECT count(*) FROM event_chain WHERE global_index = " + globalIndex)).isOne();
+    }
+
     private long positionOf(long globalIndex) {
         return db.jdbc.queryForObject("SELECT position FROM event_chain WHERE global_index = ?", Long.class,
                 globalIndex);

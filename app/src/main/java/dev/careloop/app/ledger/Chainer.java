@@ -36,13 +36,28 @@ public class Chainer implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final Duration poll;
+    private final long gatherNanos;
     private final Semaphore wakeUps = new Semaphore(0);
     private final AtomicBoolean appendedHere = new AtomicBoolean();
     private volatile Thread worker;
 
-    public Chainer(DataSource dataSource, @Value("${careloop.ledger.chain-poll:PT0.25S}") Duration poll) {
+    /** Chains at once after each wake-up, and polls every {@code poll}. */
+    public Chainer(DataSource dataSource, Duration poll) {
+        this(dataSource, poll, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #Chainer(DataSource, Duration)}, but a wake-up less than {@code gather} after the last round waits
+     * for the rest of it: under load the appends of many commands are linked, and the other nodes told, in one round
+     * (one call of the database function, one notification) instead of one round each. The first append after a
+     * quiet spell is chained at once.
+     */
+    @Autowired
+    public Chainer(DataSource dataSource, @Value("${careloop.ledger.chain-poll:PT0.25S}") Duration poll,
+                   @Value("${careloop.ledger.chain-gather:PT0.02S}") Duration gather) {
         this.dataSource = dataSource;
         this.poll = poll;
+        this.gatherNanos = gather.toNanos();
     }
 
     /** Woken after each unit of work of this process that appended events, once it committed. */
@@ -141,9 +156,14 @@ public class Chainer implements SmartLifecycle {
 
     private void run() {
         Duration backoff = poll;
+        long lastRound = System.nanoTime() - gatherNanos;
         while (worker == Thread.currentThread()) {
             try {
                 wakeUps.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS);
+                long sinceLastRound = System.nanoTime() - lastRound;
+                if (sinceLastRound < gatherNanos) {
+                    TimeUnit.NANOSECONDS.sleep(gatherNanos - sinceLastRound);
+                }
                 wakeUps.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -151,6 +171,7 @@ public class Chainer implements SmartLifecycle {
             if (worker != Thread.currentThread()) {
                 return;
             }
+            lastRound = System.nanoTime();
             try {
                 if (appendedHere.getAndSet(false)) {
                     tellOtherNodes();
