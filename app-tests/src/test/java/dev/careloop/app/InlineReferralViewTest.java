@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The referral view and timeline are written in the command's own transaction (issue 19; InlineProjections): the
  * write's answer and the other organisation's first read find them with the "referrals" tracking processor stopped.
  * An inline write that fails is left to that processor, which applies it later, and no later event is applied
- * inline over the gap it leaves (that would lose its change for good: the row's version guard then skips it).
+ * inline over the gap it leaves (that would lose its change for good: the row's version guard then skips it). The
+ * command's inline writes share one savepoint (InlineSavepoint): one that fails takes the others back with it.
  */
 @CareLoopIntegrationTest
 class InlineReferralViewTest {
@@ -95,6 +96,9 @@ class InlineReferralViewTest {
             assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
             assertThat(assigned.header("ETag")).isEqualTo("\"2\"");
             assertThat(derm.get("/api/referrals/" + id).header("ETag")).isEqualTo("\"1\"");
+            assertThat(gp.get("/api/referrals/" + id + "/timeline").json())
+                    .as("no inline handler runs after one failed in its unit of work: the timeline's entry waits too")
+                    .hasSize(1);
 
             // Version 3 must not be applied inline on top of version 1.
             var accepted = derm.post("/api/referrals/" + id + "/accept", null);
@@ -115,6 +119,42 @@ class InlineReferralViewTest {
         var timeline = gp.get("/api/referrals/" + id + "/timeline").json();
         assertThat(timeline).hasSize(3);
         assertThat(timeline.get(1).get("event").asString()).isEqualTo("ReferralAssigned");
+        assertThat(deadLetters(id)).isZero();
+    }
+
+    @Test
+    void anInlineHandlerThatFailsTakesTheEarlierInlineWritesOfItsCommandBackWithIt() {
+        var gp = DemoClinics.at(port).gp();
+        var derm = DemoClinics.at(port).derm();
+        var sent = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, "MRN-INLINE-3"));
+        assertThat(sent.status()).isEqualTo(201);
+        String id = sent.json().get("referralId").asString();
+        TrackingEventProcessor referrals = referralsProcessor();
+        referrals.shutDown();
+        try {
+            // Once the processor is stopped: its own entry of the send is not to meet the failure.
+            failFirstTimelineEntryAfterTheFirst(id);
+            // The view's handler writes version 2, then the timeline's fails: both are rolled back to the one
+            // savepoint of the command, which commits its event all the same.
+            var accepted = derm.post("/api/referrals/" + id + "/accept", null);
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+            assertThat(accepted.header("ETag")).isEqualTo("\"2\"");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                    Integer.class, id)).as("the command's events, committed").isEqualTo(2);
+            assertThat(derm.get("/api/referrals/" + id).header("ETag")).as("the view's inline write, undone")
+                    .isEqualTo("\"1\"");
+            assertThat(gp.get("/api/referrals/" + id + "/timeline").json()).hasSize(1);
+        } finally {
+            referrals.start();
+            dropFailure();
+        }
+
+        Await.until(Duration.ofSeconds(20), () -> "\"2\"".equals(derm.get("/api/referrals/" + id).header("ETag")),
+                "the referrals processor applies what the command's transaction rolled back");
+        assertThat(derm.get("/api/referrals/" + id).json().get("status").asString()).isEqualTo("accepted");
+        var timeline = gp.get("/api/referrals/" + id + "/timeline").json();
+        assertThat(timeline).hasSize(2);
+        assertThat(timeline.get(1).get("event").asString()).isEqualTo("ReferralAccepted");
         assertThat(deadLetters(id)).isZero();
     }
 
@@ -139,7 +179,23 @@ class InlineReferralViewTest {
                 + "FOR EACH ROW EXECUTE FUNCTION inline_test_fail()");
     }
 
+    /** The first timeline entry of this referral added from now on fails (its send's entry is there already). */
+    private void failFirstTimelineEntryAfterTheFirst(String referralId) {
+        jdbc.execute("CREATE SEQUENCE inline_test_failures");
+        jdbc.execute("""
+                CREATE FUNCTION inline_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.referral_id = '%s' AND nextval('inline_test_failures') = 1 THEN
+                        RAISE EXCEPTION 'inline timeline failure injected by InlineReferralViewTest';
+                    END IF;
+                    RETURN NEW;
+                END $$""".formatted(referralId));
+        jdbc.execute("CREATE TRIGGER inline_test_fail BEFORE INSERT ON referral_timeline "
+                + "FOR EACH ROW EXECUTE FUNCTION inline_test_fail()");
+    }
+
     private void dropFailure() {
+        jdbc.execute("DROP TRIGGER IF EXISTS inline_test_fail ON referral_timeline");
         jdbc.execute("DROP TRIGGER IF EXISTS inline_test_fail ON referral_view");
         jdbc.execute("DROP FUNCTION IF EXISTS inline_test_fail()");
         jdbc.execute("DROP SEQUENCE IF EXISTS inline_test_failures");

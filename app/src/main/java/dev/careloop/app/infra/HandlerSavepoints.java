@@ -16,14 +16,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Every event handler of an event processor (projections, the audit trail, the FHIR index, the saga) runs inside a
+ * Every event handler of a tracking processor (projections, the audit trail, the FHIR index, the saga) runs inside a
  * savepoint of its batch's transaction. A handler that fails on a database error then rolls back only its own
  * statements: the transaction stays usable, so Axon's dead-letter queue can park the event in that same
  * transaction and the rest of the batch goes on. Without it PostgreSQL refuses every later statement of the
  * aborted transaction, the dead-letter insert included, and the processor retries the batch for ever.
  * Aggregates' {@code @EventSourcingHandler}s are left alone: they touch no database. In a batch that holds its writes
  * until it commits ({@link HeldBatch}) a savepoint could not take them back: handlers there run without one, a
- * failure fails the batch, and its retry writes through, each handler in its savepoint.
+ * failure fails the batch, and its retry writes through, each handler in its savepoint. The inline projections'
+ * handlers, run in a command's transaction, share one savepoint per unit of work instead ({@link InlineSavepoint}),
+ * two statements fewer per handler and event on the request's path.
  */
 @Component
 class HandlerSavepoints implements HandlerEnhancerDefinition {
@@ -67,6 +69,10 @@ class HandlerSavepoints implements HandlerEnhancerDefinition {
         public Object handle(Message<?> message, T target) throws Exception {
             if (!TransactionSynchronizationManager.isActualTransactionActive()) {
                 // Nothing to protect (a handler called outside a processor's transaction): no transaction of our own.
+                return delegate.handle(message, target);
+            }
+            if (InlineSavepoint.covers()) {
+                // An inline projection's, in a command's transaction: its unit of work's one savepoint covers it.
                 return delegate.handle(message, target);
             }
             if (HeldBatch.holding()) {

@@ -22,18 +22,23 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * In a process that runs the command side and the query side, the {@link InlineProjection}s also run as subscribing
  * processors: Axon hands a unit of work's events to those in its prepare-commit phase, after they are appended and
  * inside the command's transaction, so the referral view and timeline commit with the events (issue 19: no commit of
- * their own, and the write's read-back finds its version at once). Each handler runs in a savepoint
- * ({@link HandlerSavepoints}); one that fails is rolled back to it, logged, and left to the group's tracking processor,
- * which applies the event or dead-letters it: the command never fails for its read model. Off with
+ * their own, and the write's read-back finds its version at once). All their handlers of a unit of work run under one
+ * savepoint ({@link InlineSavepoint}: taken by the first, never released), not one each ({@link HandlerSavepoints}
+ * skips them); when one fails, the unit of work's inline writes are rolled back to it, the failure is logged, no other
+ * inline handler runs in that unit of work, and its events are left to the groups' tracking processors, which apply
+ * them or dead-letter them: the command never fails for its read model. Off with
  * {@code careloop.projections.inline=false}, or when either side runs elsewhere.
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,11 +57,17 @@ class InlineProjections {
     @Bean
     SmartLifecycle inlineProjectionProcessors(List<InlineProjection> projections, EventBus eventBus,
                                               org.axonframework.config.Configuration axon,
-                                              TransactionManager transactions) {
+                                              TransactionManager transactions,
+                                              PlatformTransactionManager platformTransactions) {
+        if (!(platformTransactions instanceof ResourceTransactionManager resources)
+                || !(resources.getResourceFactory() instanceof DataSource connections)) {
+            throw new IllegalStateException("Inline projections need a JDBC transaction manager for their savepoint, "
+                    + "not " + platformTransactions.getClass().getName());
+        }
         List<SubscribingEventProcessor> processors = projections.stream().map(projection -> {
             List<EventMessageHandler> handlers = projection.handlers().stream()
-                    .<EventMessageHandler>map(handler -> new AnnotationEventHandlerAdapter(handler,
-                            axon.parameterResolverFactory(), axon.handlerDefinition(handler.getClass())))
+                    .map(handler -> InlineSavepoint.around(new AnnotationEventHandlerAdapter(handler,
+                            axon.parameterResolverFactory(), axon.handlerDefinition(handler.getClass())), connections))
                     .toList();
             return SubscribingEventProcessor.builder()
                     .name(processorName(projection.group()))
@@ -101,15 +112,20 @@ class InlineProjections {
     }
 
     /**
-     * A failed inline handler: its savepoint is already rolled back, the command goes on and commits its events, and
-     * the group's tracking processor meets the event like any other (its handlers find nothing of it done).
+     * A failed inline handler: the unit of work's savepoint is already rolled back (every inline write of it undone,
+     * no inline handler runs again in it), the command goes on and commits its events, and the tracking processors
+     * meet them like any others (their handlers find nothing of them done). A savepoint that could not be rolled back
+     * to fails the command: its transaction is not to be committed.
      */
     private record LeftToTheTrackingProcessor(String group) implements ListenerInvocationErrorHandler {
         @Override
         public void onError(Exception exception, EventMessage<?> event, EventMessageHandler handler) {
-            log.warn("The {} projection could not apply {} {} in its command's transaction; the tracking processor "
-                            + "{} applies it (or dead-letters it): {}", group, event.getPayloadType().getSimpleName(),
-                    event.getIdentifier(), group,
+            if (exception instanceof InlineSavepoint.NotRolledBack notRolledBack) {
+                throw notRolledBack;
+            }
+            log.warn("The {} projection could not apply {} {} in its command's transaction; the tracking processors "
+                            + "apply it and the rest of the command's events (or dead-letter them): {}", group,
+                    event.getPayloadType().getSimpleName(), event.getIdentifier(),
                     NestedExceptionUtils.getMostSpecificCause(exception).toString());
         }
     }
