@@ -176,6 +176,26 @@ class HeldFhirIndexTest {
     }
 
     @Test
+    void aChangeThatKeepsTheAudienceRewritesNoEarlierRowAndOneThatMovesItRewritesThemAll() {
+        LedgerDatabase database = LedgerDatabase.fresh();
+        ResourceIndex index = new ResourceIndex(database.jdbc);
+        index.record(referralChange("r-1", 1, orgs("gp", "derm"), "requested", "gp"));
+        index.record(referralChange("r-1", 2, orgs("gp", "derm"), "received", "derm"));
+        String firstProvenance = "SELECT xmin::text FROM fhir_resource_index WHERE resource_type = 'Provenance' "
+                + "AND id = 'r-1-1'";
+        String written = database.jdbc.queryForObject(firstProvenance, String.class);
+
+        index.record(referralChange("r-1", 3, orgs("gp", "derm"), "accepted", "derm"));
+        assertThat(database.jdbc.queryForObject(firstProvenance, String.class)).as("the row was not rewritten")
+                .isEqualTo(written);
+
+        index.record(referralChange("r-1", 4, orgs("gp", "cardio"), "accepted", "cardio"));
+        assertThat(database.jdbc.queryForList("SELECT array_to_string(organisations, ',') FROM fhir_resource_index "
+                + "WHERE aggregate_id = 'r-1' ORDER BY resource_type, id", String.class))
+                .containsOnly("gp,cardio").hasSize(6);
+    }
+
+    @Test
     void aPersonsActsInAHeldBatchAreWrittenOnceAsTheLastOneLeavesThem() {
         LedgerDatabase through = LedgerDatabase.fresh();
         LedgerDatabase held = LedgerDatabase.fresh();

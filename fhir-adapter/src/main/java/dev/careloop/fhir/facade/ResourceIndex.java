@@ -59,7 +59,7 @@ public class ResourceIndex {
     private record Audience(String aggregateId, String[] organisations, long version) implements Versioned {
 
         Object[] values() {
-            return new Object[]{organisations, version, aggregateId, version};
+            return new Object[]{organisations, version, aggregateId, version, organisations};
         }
     }
 
@@ -74,9 +74,12 @@ public class ResourceIndex {
                 focus = EXCLUDED.focus,
                 organisations = EXCLUDED.organisations, audience_version = EXCLUDED.audience_version
             WHERE fhir_resource_index.version < EXCLUDED.version""";
+    // Only the rows whose audience changes: most changes keep the aggregate's audience, and rewriting each earlier
+    // Provenance for every change (every index of the row, two of them GIN) cost a referral's life O(n^2) rows.
     private static final String AUDIENCE = """
             UPDATE fhir_resource_index SET organisations = ?, audience_version = ?
-            WHERE aggregate_id = ? AND resource_type <> 'AuditEvent' AND audience_version < ?""";
+            WHERE aggregate_id = ? AND resource_type <> 'AuditEvent' AND audience_version < ?
+              AND organisations IS DISTINCT FROM ?::text[]""";
 
     /**
      * Indexes every resource of {@code change}; replaying a change, or an older one, changes nothing. In a processor
