@@ -92,6 +92,8 @@ class HeldFhirIndexTest {
                 referralChange("r-1", 3, orgs("gp", "derm", "cardio"), "received", "cardio"),
                 disclosure("r-1", 4, orgs("gp", "derm", "cardio")),
                 referralChange("r-1", 5, orgs("gp", "cardio"), "accepted", "cardio"),
+                // The same audience as the change before: the rows it reached keep that change's version.
+                referralChange("r-2", 3, orgs("gp", "cardio"), "accepted", "cardio"),
                 // The same change again (a batch retried after a crash): changes nothing.
                 referralChange("r-2", 2, orgs("gp", "cardio"), "received", "cardio"));
     }
@@ -143,7 +145,7 @@ class HeldFhirIndexTest {
         batch.flush();
         batch.close();
 
-        // Twenty upserts and five audience updates one by one; held, one JDBC batch of each.
+        // Twenty-three upserts and six audience updates one by one; held, one JDBC batch of each.
         assertThat(heldStatements.get()).isEqualTo(2);
         assertThat(index(held.jdbc)).isEqualTo(index(through.jdbc));
         // What the comparison rests on: r-1's first Provenance reached by the newest audience, its Task cardio's.

@@ -11,7 +11,10 @@ import org.springframework.stereotype.Component;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The fhir_resource_index table (V18): kept by {@link FhirIndexProjection}, searched by the facade. */
 @Component
@@ -40,14 +43,10 @@ public class ResourceIndex {
         this.jdbc = jdbc;
     }
 
-    private interface Versioned {
-        long version();
-    }
-
     /** One resource's row, as {@link #record} writes it. */
     private record Row(String resourceType, String id, long version, String aggregateType, String aggregateId,
                        Timestamp lastUpdated, String patient, String status, String owner, String requester,
-                       String[] organisations, String[] identifiers, String focus) implements Versioned {
+                       String[] organisations, String[] identifiers, String focus) {
 
         Object[] values() {
             return new Object[]{resourceType, id, version, aggregateType, aggregateId, lastUpdated, patient, status,
@@ -56,7 +55,7 @@ public class ResourceIndex {
     }
 
     /** Who may see an aggregate's resources as of a change: its earlier Provenances and Communications too. */
-    private record Audience(String aggregateId, String[] organisations, long version) implements Versioned {
+    private record Audience(String aggregateId, String[] organisations, long version) {
 
         Object[] values() {
             return new Object[]{organisations, version, aggregateId, version, organisations};
@@ -83,10 +82,10 @@ public class ResourceIndex {
 
     /**
      * Indexes every resource of {@code change}; replaying a change, or an older one, changes nothing. In a processor
-     * batch that holds its writes ({@link HeldBatch}) only each resource's newest row and each aggregate's newest
-     * audience are kept, and written as the batch commits: the rows upserted first, then the audiences, which is
-     * what writing each change in turn leaves (a resource's row is written by the change whose audience reaches it
-     * last or by an earlier one, and an audience only ever reaches rows of older versions).
+     * batch that holds its writes ({@link HeldBatch}) only each resource's newest row is kept, and the audiences that
+     * change something ({@link HeldAudiences}), written as the batch commits: the rows upserted first, then the
+     * audiences in order, which is what writing each change in turn leaves (an audience only ever reaches rows of
+     * older versions, and a row's own upsert sets the audience of its version).
      */
     public void record(FhirChange change) {
         String[] organisations = change.organisations().toArray(String[]::new);
@@ -110,16 +109,42 @@ public class ResourceIndex {
         // The rows' part is asked for first, so the batch writes them before the audiences.
         HeldBatch.Upserts<List<String>, Row> heldRows = batch.part(rowsKey,
                 () -> new HeldBatch.Upserts<>(ResourceIndex::newer, this::upsert));
-        HeldBatch.Upserts<String, Audience> heldAudiences = batch.part(audiencesKey,
-                () -> new HeldBatch.Upserts<>(ResourceIndex::newer, this::reach));
+        HeldAudiences heldAudiences = batch.part(audiencesKey, HeldAudiences::new);
         rows.forEach(row -> heldRows.put(List.of(row.resourceType(), row.id()), row));
         if (audience != null) {
-            heldAudiences.put(audience.aggregateId(), audience);
+            heldAudiences.add(audience);
+        }
+    }
+
+    /**
+     * The audiences of a batch, each aggregate's in order, but of a run of changes with one audience only the first:
+     * the later ones of the run reach no row (the rows the first reached, and the rows written since, already have
+     * that audience), so the index ends as it does when each change is written in turn, the version each row's
+     * audience came with included. Not only the newest: that one would stamp its own version on rows whose audience
+     * came earlier, and the index would depend on how the log was cut into batches.
+     */
+    private final class HeldAudiences implements HeldBatch.Part {
+        private final Map<String, List<Audience>> byAggregate = new LinkedHashMap<>();
+
+        void add(Audience audience) {
+            List<Audience> audiences = byAggregate.computeIfAbsent(audience.aggregateId(), id -> new ArrayList<>());
+            Audience last = audiences.isEmpty() ? null : audiences.get(audiences.size() - 1);
+            if (last == null || (audience.version() > last.version()
+                    && !Arrays.equals(audience.organisations(), last.organisations()))) {
+                audiences.add(audience);
+            }
+        }
+
+        @Override
+        public void flush() {
+            List<Audience> held = byAggregate.values().stream().flatMap(List::stream).toList();
+            byAggregate.clear();
+            reach(held);
         }
     }
 
     /** Of two writes of one key the newer version; of one version the first, which the table keeps too. */
-    private static <W extends Versioned> W newer(W kept, W next) {
+    private static Row newer(Row kept, Row next) {
         return next.version() > kept.version() ? next : kept;
     }
 
