@@ -31,6 +31,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
@@ -210,6 +211,12 @@ class AxonInfrastructure {
                 .registerDefaultDeadLetterPolicy(c -> new DeadLetterCauses())
                 .registerDefaultErrorHandler(c -> sagaFailures)
                 .registerDefaultHandlerInterceptor((c, name) -> sagaFailures.parking(name)));
+    }
+
+    /** Each command's target aggregate, its class's annotated members found once (every aggregate's commands). */
+    @Bean
+    CommandTargetResolver commandTargetResolver() {
+        return new CachedCommandTargets();
     }
 
     /**
