@@ -125,6 +125,27 @@ class ReferralVisitApiTest {
     }
 
     @Test
+    void aScheduleAnswersThePositionOfTheNewestEventOfTheReferralAndItsAppointment() {
+        String id = acceptedReferral();
+        TrackingEventProcessor saga = processing.eventProcessor(SAGA, TrackingEventProcessor.class).orElseThrow();
+        Response scheduled;
+        // Nothing but the booking's own transaction appends to either aggregate meanwhile.
+        saga.shutDown();
+        try {
+            scheduled = derm.post("/api/referrals/" + id + "/schedule", visitAt(inDays(4)));
+            assertThat(scheduled.status()).as(scheduled.body()).isEqualTo(200);
+            String appointmentId = scheduled.json().get("appointmentId").asString();
+
+            // The write wrote two aggregates: its position is the newest event of both, whichever it is.
+            Long newest = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry "
+                    + "WHERE aggregate_identifier IN (?, ?)", Long.class, id, appointmentId);
+            assertThat(scheduled.header("CareLoop-Position")).isEqualTo(Long.toString(newest));
+        } finally {
+            saga.start();
+        }
+    }
+
+    @Test
     void bookingThroughTheAppointmentApiSchedulesTheReferral() {
         String id = acceptedReferral();
 
