@@ -5,7 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.careloop.app.CareLoopApplication;
 import dev.careloop.app.CareLoopClient;
 import dev.careloop.app.DemoClinics;
+import dev.careloop.api.referral.ReferralSent;
+import dev.careloop.query.InlineProjection;
 import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -23,6 +27,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.careloop.app.DemoClinics.DERM;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +49,10 @@ class InlineSavepointTest {
     int port;
     @Autowired
     SavepointStatements statements;
+    @Autowired
+    ConnectionBreaker breaker;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void aSendTakesOneSavepointForItsInlineProjectionsAndReleasesNone() {
@@ -72,6 +81,24 @@ class InlineSavepointTest {
         assertThat(accepted.json().get("status").asString()).isEqualTo("accepted");
         System.out.println("Savepoint statements on the accept's path: " + statements.onTheCommandsPath());
         assertThat(statements.onTheCommandsPath()).containsExactly("SAVEPOINT");
+    }
+
+    @Test
+    void aSavepointThatCannotBeRolledBackToFailsItsCommandWhichCommitsNothing() {
+        var gp = DemoClinics.at(port).gp();
+        long events = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+
+        // An inline handler's failure takes the connection with it: its transaction's state is unknown, the command
+        // is answered 503 with Retry-After, and the client (Apache HttpClient) sends it again, which succeeds.
+        statements.clear();
+        breaker.arm();
+        var sent = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, "MRN-SAVEPOINT-3"));
+
+        assertThat(statements.onTheCommandsPath()).as("the failed attempt, then the retry")
+                .containsExactly("SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SAVEPOINT");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        // One referral sent, one event: the failed attempt committed nothing.
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(events + 1);
     }
 
     /** The savepoint statements issued in a unit of work whose root is a command (sent over HTTP), in order. */
@@ -130,6 +157,11 @@ class InlineSavepointTest {
             return new SavepointStatements();
         }
 
+        @Bean
+        ConnectionBreaker connectionBreaker(JdbcTemplate jdbc) {
+            return new ConnectionBreaker(jdbc);
+        }
+
         /** The application's pool again, its connections counted (still a HikariDataSource, as LogNotifications needs). */
         @Bean
         static BeanPostProcessor countedConnections(SavepointStatements statements) {
@@ -159,6 +191,40 @@ class InlineSavepointTest {
         @Override
         public Connection getConnection() throws SQLException {
             return statements.counted(super.getConnection());
+        }
+    }
+
+    /**
+     * An inline projection of its own that, once armed, ends its own database session in the next referral's
+     * transaction: the handler fails, and so does the rollback to the unit of work's savepoint.
+     */
+    static final class ConnectionBreaker implements InlineProjection {
+        private final AtomicBoolean armed = new AtomicBoolean();
+        private final JdbcTemplate jdbc;
+
+        ConnectionBreaker(JdbcTemplate jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        void arm() {
+            armed.set(true);
+        }
+
+        @Override
+        public String group() {
+            return "connection-breaker";
+        }
+
+        @Override
+        public List<Object> handlers() {
+            return List.of(new Object() {
+                @EventHandler
+                void on(ReferralSent event) {
+                    if (armed.getAndSet(false)) {
+                        jdbc.execute("SELECT pg_terminate_backend(pg_backend_pid())");
+                    }
+                }
+            });
         }
     }
 }
