@@ -52,20 +52,15 @@ public final class BatchedWrites implements HeldBatch.Part {
         root.onCleanup(u -> batch.close());
     }
 
-    /** The stores' part of the batch open on this thread, or null: each write is then its own statement. */
-    static BatchedWrites current() {
-        HeldBatch batch = HeldBatch.current();
-        return batch == null ? null : batch.part(RESOURCE, BatchedWrites::new);
-    }
-
+    /** {@code table}'s rows in the batch open on this thread, or null: each write is then its own statement. */
     @SuppressWarnings("unchecked")
-    <R> TableWrites<R> table(JdbcStores.JdbcTable<R> table) {
-        return (TableWrites<R>) tables.computeIfAbsent(table.name(), n -> new TableWrites<>(table));
-    }
-
-    /** A write held, to be made as the batch commits. */
-    void wrote(TableWrites<?> table) {
-        written.putIfAbsent(table.table.name(), table);
+    static <R> TableWrites<R> held(JdbcStores.JdbcTable<R> table) {
+        HeldBatch batch = HeldBatch.current();
+        if (batch == null) {
+            return null;
+        }
+        BatchedWrites writes = batch.part(RESOURCE, BatchedWrites::new);
+        return (TableWrites<R>) writes.tables.computeIfAbsent(table.name(), n -> new TableWrites<>(writes, table));
     }
 
     /** Writes every held row, table by table in the order of their first write. */
@@ -79,14 +74,36 @@ public final class BatchedWrites implements HeldBatch.Part {
 
     /** One table's rows as this batch knows them, and what it has to write. */
     static final class TableWrites<R> {
-        final JdbcStores.JdbcTable<R> table;
+        private final BatchedWrites batch;
+        private final JdbcStores.JdbcTable<R> table;
         /** Rows read or written in this batch by key; a key mapped to null is known to have no row. */
         final Map<List<Object>, R> known = new HashMap<>();
         final Map<List<Object>, R> upserts = new LinkedHashMap<>();
-        final List<R> inserts = new ArrayList<>();
+        private final List<R> inserts = new ArrayList<>();
 
-        TableWrites(JdbcStores.JdbcTable<R> table) {
+        TableWrites(BatchedWrites batch, JdbcStores.JdbcTable<R> table) {
+            this.batch = batch;
             this.table = table;
+        }
+
+        /** A row upserted under {@code key}: found as it is from now on, written as the batch commits. */
+        void put(List<Object> key, R row) {
+            known.put(key, row);
+            upserts.put(key, row);
+            batch.written.putIfAbsent(table.name(), this);
+        }
+
+        /** A journal row, inserted as the batch commits. */
+        void add(R row) {
+            inserts.add(row);
+            batch.written.putIfAbsent(table.name(), this);
+        }
+
+        /** The table was emptied: nothing this batch held of it stands. */
+        void forget() {
+            known.clear();
+            upserts.clear();
+            inserts.clear();
         }
 
         void flush() {

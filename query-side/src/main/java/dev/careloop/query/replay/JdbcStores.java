@@ -92,85 +92,70 @@ public class JdbcStores implements Stores {
             if (key.length != table.key().size()) {
                 throw new IllegalArgumentException(table + " is keyed by " + table.key().size() + " columns");
             }
-            BatchedWrites batch = BatchedWrites.current();
             List<Object> keyValues = List.of(key);
-            if (batch != null) {
-                BatchedWrites.TableWrites<R> held = batch.table(this);
-                if (held.known.containsKey(keyValues)) {
-                    return held.known.get(keyValues);
-                }
-                R found = first(query(byKey, keyValues));
-                held.known.put(keyValues, found);
-                return found;
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held == null) {
+                return first(query(byKey, keyValues));
             }
-            return first(query(byKey, keyValues));
+            if (!held.known.containsKey(keyValues)) {
+                held.known.put(keyValues, first(query(byKey, keyValues)));
+            }
+            return held.known.get(keyValues);
         }
 
         @Override
         public List<R> findAll(Column<R> column, Object value) {
             List<R> found = query(column.name() + " = ?", List.of(value));
-            BatchedWrites batch = BatchedWrites.current();
-            if (batch == null) {
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held == null) {
                 return found;
             }
             // The table's rows, as this batch has changed them: its own version of a row found, and its new rows.
-            BatchedWrites.TableWrites<R> held = batch.table(this);
             Map<List<Object>, R> rows = new LinkedHashMap<>();
             for (R row : found) {
                 List<Object> key = table.keyOf(row);
                 rows.put(key, held.known.containsKey(key) ? held.known.get(key) : row);
             }
-            for (Map.Entry<List<Object>, R> written : held.upserts.entrySet()) {
-                rows.put(written.getKey(), written.getValue());
-            }
+            rows.putAll(held.upserts);
             rows.values().removeIf(row -> row == null || !Objects.equals(column.of(row), value));
             return new ArrayList<>(rows.values());
         }
 
         @Override
         public void put(R row) {
-            BatchedWrites batch = BatchedWrites.current();
-            if (batch == null) {
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held == null) {
                 jdbc.update(upsert, values(row));
-                return;
+            } else {
+                held.put(table.keyOf(row), row);
             }
-            BatchedWrites.TableWrites<R> held = batch.table(this);
-            List<Object> key = table.keyOf(row);
-            held.known.put(key, row);
-            held.upserts.put(key, row);
-            batch.wrote(held);
         }
 
         @Override
         public void add(R row) {
-            BatchedWrites batch = BatchedWrites.current();
-            if (batch == null) {
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held == null) {
                 jdbc.update(insert, values(row));
-                return;
+            } else {
+                held.add(row);
             }
-            BatchedWrites.TableWrites<R> held = batch.table(this);
-            held.inserts.add(row);
-            batch.wrote(held);
         }
 
         @Override
         public int rewrite(String condition, List<Object> args, UnaryOperator<R> change) {
-            BatchedWrites batch = BatchedWrites.current();
-            if (batch != null) {
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held != null) {
                 // An SQL condition is PostgreSQL's to evaluate: the batch's rows of this table go there first.
-                batch.table(this).flush();
+                held.flush();
             }
             return Rows.putChanged(query(condition, args), change, this::put);
         }
 
         @Override
         public void clear() {
-            BatchedWrites batch = BatchedWrites.current();
-            if (batch != null) {
-                BatchedWrites.TableWrites<R> held = batch.table(this);
-                held.known.clear();
-                held.upserts.clear();
-                held.inserts.clear();
+            BatchedWrites.TableWrites<R> held = BatchedWrites.held(this);
+            if (held != null) {
+                held.forget();
             }
             jdbc.update("DELETE FROM " + table.name());
         }
