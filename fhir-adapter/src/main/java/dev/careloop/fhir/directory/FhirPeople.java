@@ -91,13 +91,8 @@ public class FhirPeople {
                 ON CONFLICT (practitioner_id, organisation, aggregate_id) DO UPDATE SET name = EXCLUDED.name,
                     last_acted_at = EXCLUDED.last_acted_at
                 WHERE fhir_person_act.last_acted_at <= EXCLUDED.last_acted_at""";
-        List<Object[]> rows = acts.stream().map(a -> new Object[]{a.practitionerId(), a.roleId(), a.userId(),
-                a.name(), a.organisation(), a.aggregateId(), a.at()}).toList();
-        if (rows.size() == 1) {
-            jdbc.update(upsert, rows.get(0));
-        } else {
-            jdbc.batchUpdate(upsert, rows);
-        }
+        jdbc.batchUpdate(upsert, acts.stream().map(a -> new Object[]{a.practitionerId(), a.roleId(), a.userId(),
+                a.name(), a.organisation(), a.aggregateId(), a.at()}).toList());
     }
 
     public void clear() {

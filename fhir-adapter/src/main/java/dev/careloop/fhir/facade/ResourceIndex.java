@@ -148,18 +148,16 @@ public class ResourceIndex {
         return next.version() > kept.version() ? next : kept;
     }
 
+    /** The rows in one round trip (a JDBC batch). */
     private void upsert(List<Row> rows) {
-        if (rows.size() == 1) {
-            jdbc.update(UPSERT, rows.get(0).values());
-        } else if (!rows.isEmpty()) {
+        if (!rows.isEmpty()) {
             jdbc.batchUpdate(UPSERT, rows.stream().map(Row::values).toList());
         }
     }
 
+    /** The audiences in one round trip, in order. */
     private void reach(List<Audience> audiences) {
-        if (audiences.size() == 1) {
-            jdbc.update(AUDIENCE, audiences.get(0).values());
-        } else if (!audiences.isEmpty()) {
+        if (!audiences.isEmpty()) {
             jdbc.batchUpdate(AUDIENCE, audiences.stream().map(Audience::values).toList());
         }
     }
