@@ -3,6 +3,7 @@ package dev.careloop.fhir.facade;
 import dev.careloop.fhir.mapping.FhirChange;
 import dev.careloop.fhir.mapping.SearchValues;
 import dev.careloop.plumbing.HeldBatch;
+import dev.careloop.plumbing.StableParameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,8 +50,9 @@ public class ResourceIndex {
                        String[] organisations, String[] identifiers, String focus) {
 
         Object[] values() {
-            return new Object[]{resourceType, id, version, aggregateType, aggregateId, lastUpdated, patient, status,
-                    owner, requester, organisations, version, identifiers, focus};
+            // Its optional texts (patient, status, owner, requester, focus) come and go: StableParameters.
+            return StableParameters.all(resourceType, id, version, aggregateType, aggregateId, lastUpdated, patient,
+                    status, owner, requester, organisations, version, identifiers, focus);
         }
     }
 

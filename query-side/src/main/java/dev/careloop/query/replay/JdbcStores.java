@@ -1,5 +1,6 @@
 package dev.careloop.query.replay;
 
+import dev.careloop.plumbing.StableParameters;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -41,7 +42,7 @@ public class JdbcStores implements Stores {
         return new JdbcTable<>(jdbc, table);
     }
 
-    /** A value of a row as a JDBC parameter. */
+    /** A value of a row as a JDBC parameter, of a type that does not change with the value ({@link StableParameters}). */
     public static Object parameter(Object value) {
         if (value instanceof Instant instant) {
             return Timestamp.from(instant);
@@ -52,7 +53,7 @@ public class JdbcStores implements Stores {
         if (value instanceof List<?> list) {
             return list.stream().map(String::valueOf).toArray(String[]::new);
         }
-        return value;
+        return StableParameters.of(value);
     }
 
     /** One table, written with SQL made once from its description. */
