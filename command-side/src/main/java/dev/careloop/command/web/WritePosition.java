@@ -16,10 +16,14 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
@@ -37,6 +41,9 @@ class WritePosition implements InitializingBean {
 
     /** Set by {@link #expect()} for the command about to be sent on this thread; then what it wrote, if read. */
     private static final ThreadLocal<Written[]> POSITION = new ThreadLocal<>();
+
+    /** One SQL text per number of aggregates written (one or two, nearly always). */
+    private static final Map<Integer, String> BY_KEY = new ConcurrentHashMap<>();
 
     /** The aggregates a write appended to, and the newest event of them. */
     record Written(Set<String> aggregates, long position) {
@@ -76,14 +83,15 @@ class WritePosition implements InitializingBean {
         POSITION.remove();
     }
 
-    /** Notes the aggregates each unit of work appends to. */
+    /** Notes the aggregates each unit of work appends to, and the newest sequence number of each. */
     private static final class WrittenAggregates implements MessageDispatchInterceptor<EventMessage<?>> {
         @Override
         public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
             return (index, message) -> {
                 if (message instanceof DomainEventMessage<?> event && CurrentUnitOfWork.isStarted()) {
-                    CurrentUnitOfWork.get().root().<Set<String>>getOrComputeResource(WRITTEN,
-                            key -> new LinkedHashSet<>()).add(event.getAggregateIdentifier());
+                    CurrentUnitOfWork.get().root().<Map<String, Long>>getOrComputeResource(WRITTEN,
+                            key -> new LinkedHashMap<>()).merge(event.getAggregateIdentifier(),
+                            event.getSequenceNumber(), Math::max);
                 }
                 return message;
             };
@@ -107,23 +115,33 @@ class WritePosition implements InitializingBean {
         }
     }
 
-    private Written positionOf(Set<String> aggregates) {
-        if (aggregates == null || aggregates.isEmpty()) {
+    /**
+     * The global index of the newest event appended, each aggregate's newest event found by its key (the unique
+     * index on aggregate and sequence number): a plan PostgreSQL keeps, where {@code max(global_index)} over an
+     * aggregate's events was planned on nearly every call.
+     */
+    private Written positionOf(Map<String, Long> newest) {
+        if (newest == null || newest.isEmpty()) {
             return null;
         }
         try {
-            // One aggregate (nearly every write) by equality: a statement pgjdbc prepares on the server once it
-            // repeats, whose plan PostgreSQL keeps; planning the ANY form anew took longer than running it.
-            Long position = aggregates.size() == 1
-                    ? jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry "
-                    + "WHERE aggregate_identifier = ?", Long.class, aggregates.iterator().next())
-                    : jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry "
-                    + "WHERE aggregate_identifier = ANY(?)", Long.class, (Object) aggregates.toArray(String[]::new));
-            return position == null ? null : new Written(Set.copyOf(aggregates), position);
+            List<Object> keys = new ArrayList<>();
+            newest.forEach((aggregate, sequence) -> {
+                keys.add(aggregate);
+                keys.add(sequence);
+            });
+            Long position = jdbc.queryForObject(BY_KEY.computeIfAbsent(newest.size(), WritePosition::byKey),
+                    Long.class, keys.toArray());
+            return position == null ? null : new Written(Set.copyOf(newest.keySet()), position);
         } catch (RuntimeException e) {
             // The answer goes without the header; the write itself goes on (and fails on its own if it must).
             log.warn("The position of a write could not be read: {}", e.toString());
             return null;
         }
+    }
+
+    private static String byKey(int aggregates) {
+        return "SELECT max(global_index) FROM domain_event_entry WHERE (aggregate_identifier, sequence_number) IN ("
+                + String.join(", ", Collections.nCopies(aggregates, "(?, ?)")) + ")";
     }
 }
