@@ -3,6 +3,7 @@ package dev.careloop.command.web;
 import dev.careloop.api.Actor;
 import dev.careloop.api.MetadataKeys;
 import dev.careloop.command.messaging.ActorMetaData;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
@@ -17,9 +18,11 @@ import org.springframework.stereotype.Component;
 public class Commands {
 
     private final CommandGateway gateway;
+    private final CommandAdmission admission;
 
-    Commands(CommandGateway gateway) {
+    Commands(CommandGateway gateway, CommandAdmission admission) {
         this.gateway = gateway;
+        this.admission = admission;
     }
 
     /** Sends and waits; answers what the handler returned (aggregates return their new version). */
@@ -29,9 +32,10 @@ public class Commands {
             metaData = metaData.and(MetadataKeys.EXPECTED_VERSION, expectedVersion);
         }
         // The answer's read position is read in the command's own transaction (WriteResponses takes it).
+        CommandMessage<Object> message = GenericCommandMessage.asCommandMessage(command).andMetaData(metaData);
         WritePosition.expect();
         try {
-            return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
+            return admission.run(() -> gateway.sendAndWait(message));
         } catch (RuntimeException e) {
             WritePosition.forget();
             throw e;
