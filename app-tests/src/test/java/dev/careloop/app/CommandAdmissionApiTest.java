@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Commands take turns (CommandAdmission): while every turn is taken, a command waits, and one whose turn does not
  * come within the admission wait is answered 503 problem+json with Retry-After and writes nothing; reads are not held
- * back meanwhile. One turn and a short wait here, in a context of its own.
+ * back meanwhile; the turns are metrics. One turn and a short wait here, in a context of its own.
  */
 @SpringBootTest(classes = CareLoopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"careloop.commands.concurrency=1", "careloop.commands.admission-wait=PT0.3S"})
@@ -66,6 +66,9 @@ class CommandAdmissionApiTest {
 
             var read = gp.get("/api/referrals/" + id);
             assertThat(read.status()).as("a read while every turn is taken").isEqualTo(200);
+            // The test's HTTP client sends a request answered 503 once more by itself: one or two refusals.
+            assertThat(prometheus()).contains("careloop_commands_running 1.0")
+                    .containsPattern("careloop_commands_refused_total [12]\\.0");
         } finally {
             release.countDown();
             longCommand.join(10_000);
@@ -73,5 +76,10 @@ class CommandAdmissionApiTest {
 
         var again = gp.post("/api/referrals", CareLoopClient.referralTo(DERM, "MRN-TURN-2"));
         assertThat(again.status()).as("the same command once a turn is free").isEqualTo(201);
+        assertThat(prometheus()).contains("careloop_commands_running 0.0").contains("careloop_commands_waiting 0.0");
+    }
+
+    private String prometheus() {
+        return DemoClinics.at(port).admin().get("/actuator/prometheus").body();
     }
 }
