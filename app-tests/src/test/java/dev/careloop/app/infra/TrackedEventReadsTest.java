@@ -8,6 +8,7 @@ import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The storage engine's reads of the log (issue 19): the tracking processors' read returns the rows, in the order,
  * Axon's own statements return, in one statement that PostgreSQL plans once per connection; and the engine's reads
- * take no transaction of their own, where its appends still take one.
+ * outside a unit of work take no transaction of their own, where its appends and the reads in a unit of work still
+ * take one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrackedEventReadsTest {
@@ -106,7 +108,7 @@ class TrackedEventReadsTest {
     }
 
     @Test
-    void theEnginesReadsTakeNoTransactionOfTheirOwnWhereItsAppendsTakeOne() throws SQLException {
+    void theEnginesReadsOutsideAUnitOfWorkTakeNoTransactionWhereItsAppendsTakeOne() throws SQLException {
         AtomicInteger started = new AtomicInteger();
         TransactionManager counting = () -> {
             started.incrementAndGet();
@@ -134,6 +136,12 @@ class TrackedEventReadsTest {
         assertThat(started).as("transactions the append started").hasValue(1);
         assertThat(engine.readEvents("referral-new").asStream().count()).isEqualTo(1);
         assertThat(started).hasValue(1);
+
+        // In a unit of work a read takes a transaction, so that its connection goes back to the pool as it ends
+        // (Axon keeps a connection got without one for the whole unit of work).
+        DefaultUnitOfWork.startAndGet(null).execute(() ->
+                assertThat(engine.readEvents("referral-new").asStream().count()).isEqualTo(1));
+        assertThat(started.get()).as("transactions once a unit of work read (one per fetch)").isGreaterThan(1);
     }
 
     private static List<Long> indexes(PreparedStatement statement) throws SQLException {

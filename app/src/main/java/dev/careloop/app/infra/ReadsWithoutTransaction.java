@@ -2,16 +2,22 @@ package dev.careloop.app.infra;
 
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
 import java.util.function.Supplier;
 
 /**
- * The storage engine's transactions: its writes (appends, snapshots) in one as before, its reads in none of their own
- * (issue 19). Each read of the engine is one statement, or a few whose answers need no common snapshot (the tracking
- * processors' read of the log and Axon's check of its gaps), so outside a transaction they run in autocommit, without
- * a BEGIN and a COMMIT round trip and the transaction's bookkeeping: under the command benchmark about one such
- * read-only transaction per event appended. Inside a transaction (a command loading its aggregate, a processor's
- * batch reading a history) a read runs in that transaction, as it joined it before.
+ * The storage engine's transactions: its writes (appends, snapshots) in one as before, and its reads outside any unit
+ * of work in none of their own (issue 19). Such a read (the embedded event store's producer and the tracking
+ * processors reading the log, and Axon's check of its gaps) is one statement, or a few whose answers need no common
+ * snapshot, so it runs in autocommit, without a BEGIN and a COMMIT round trip and the transaction's bookkeeping: under
+ * the command benchmark about one read-only transaction per event appended.
+ * <p>
+ * Inside a unit of work a read takes a transaction as before. In a unit of work that has one (a command loading its
+ * aggregate, a processor's batch) it joins it. In one that has none (a partner delivery's batch, which holds no
+ * connection while the partner answers) the connection goes back to the pool when the read's transaction ends,
+ * where Axon's connection provider would keep an autocommit connection for the rest of the unit of work
+ * ({@code ManyPartnersSmallPoolTest} starves a pool of 8 that way).
  */
 final class ReadsWithoutTransaction implements TransactionManager {
 
@@ -28,6 +34,6 @@ final class ReadsWithoutTransaction implements TransactionManager {
 
     @Override
     public <T> T fetchInTransaction(Supplier<T> read) {
-        return read.get();
+        return CurrentUnitOfWork.isStarted() ? TransactionManager.super.fetchInTransaction(read) : read.get();
     }
 }
