@@ -90,8 +90,8 @@ class AxonInfrastructure {
 
     /**
      * Axon's auto-configured JDBC storage engine, built the same way, with the tracking processors' reads of the log
-     * made to keep their plan ({@link TrackedEventReads}) and its reads taking no transaction of their own
-     * ({@link ReadsWithoutTransaction}).
+     * made to keep their plan ({@link TrackedEventReads}) and its reads outside a unit of work taking no transaction of
+     * their own ({@link ReadsWithoutTransaction}).
      */
     @Bean
     EventStorageEngine eventStorageEngine(@Qualifier("serializer") Serializer snapshotSerializer,
