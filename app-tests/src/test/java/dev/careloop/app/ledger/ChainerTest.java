@@ -115,6 +115,40 @@ class ChainerTest {
     }
 
     @Test
+    void aRoundWithNothingToLinkTakesNoTransactionIdAndWritesNothing() throws Exception {
+        db.appendMany(3);
+        db.chain();
+
+        try (Transaction round = new Transaction(db)) {
+            Integer linked = round.jdbc.queryForObject("SELECT chain_committed_events(1000)", Integer.class);
+            // A row lock or a write would have given the round a transaction id, and its commit a WAL flush.
+            String xid = round.jdbc.queryForObject("SELECT pg_current_xact_id_if_assigned()::text", String.class);
+
+            assertThat(linked).isZero();
+            assertThat(xid).isNull();
+        }
+    }
+
+    @Test
+    void aBacklogLongerThanOneRoundIsLinkedInRoundsWithTheSameLinksAsOneByOne() {
+        db.appendMany(Chainer.BATCH + 7);
+
+        Integer firstRound = db.jdbc.queryForObject("SELECT chain_committed_events(?)", Integer.class, Chainer.BATCH);
+        long rest = db.chain();
+        Verification v = verifier.verify(Start.BEGINNING, null);
+
+        assertThat(firstRound).isEqualTo(Chainer.BATCH);
+        assertThat(rest).isEqualTo(7);
+        // The verifier recomputes every digest and link in Java (EventDigest), one event at a time.
+        assertThat(v.intact()).as(v.summary()).isTrue();
+        assertThat(v.eventsChecked()).isEqualTo(Chainer.BATCH + 7);
+        assertThat(db.jdbc.queryForObject("SELECT position FROM event_chain_progress", Long.class))
+                .isEqualTo(Chainer.BATCH + 7);
+        assertThat(db.jdbc.queryForObject("SELECT global_index = (SELECT max(global_index) FROM domain_event_entry) "
+                + "FROM event_chain_progress", Boolean.class)).isTrue();
+    }
+
+    @Test
     void severalChainersAtOnceBuildOneChainWithEveryEventOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicBoolean writing = new AtomicBoolean(true);
