@@ -1,13 +1,18 @@
 package dev.careloop.query.replay;
 
 import dev.careloop.plumbing.HeldBatch;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The projection stores' part of a batch that holds its writes ({@link HeldBatch}, issue 19): a projection's rows are
@@ -27,8 +32,11 @@ public final class BatchedWrites implements HeldBatch.Part {
     private final Map<String, TableWrites<?>> tables = new HashMap<>();
     /** The tables with writes held, in the order of their first write (a parent's row before its children's). */
     private final Map<String, TableWrites<?>> written = new LinkedHashMap<>();
+    /** The aggregates whose events this batch holds: the keys a row keyed by its aggregate is read ahead by. */
+    private final Set<String> aggregates;
 
-    private BatchedWrites() {
+    private BatchedWrites(Set<String> aggregates) {
+        this.aggregates = aggregates;
     }
 
     /**
@@ -46,10 +54,25 @@ public final class BatchedWrites implements HeldBatch.Part {
             return;
         }
         HeldBatch batch = HeldBatch.open();
+        Set<String> aggregates = aggregatesOf(root);
+        batch.part(RESOURCE, () -> new BatchedWrites(aggregates));
         root.resources().put(RESOURCE, batch);
         root.onPrepareCommit(u -> batch.flush());
         root.onRollback(u -> HeldBatch.rolledBack());
         root.onCleanup(u -> batch.close());
+    }
+
+    private static Set<String> aggregatesOf(UnitOfWork<?> root) {
+        if (!(root instanceof BatchingUnitOfWork<?> batch)) {
+            return Set.of();
+        }
+        Set<String> aggregates = new LinkedHashSet<>();
+        for (Message<?> message : batch.getMessages()) {
+            if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
+                aggregates.add(event.getAggregateIdentifier());
+            }
+        }
+        return aggregates;
     }
 
     /** {@code table}'s rows in the batch open on this thread, or null: each write is then its own statement. */
@@ -59,7 +82,7 @@ public final class BatchedWrites implements HeldBatch.Part {
         if (batch == null) {
             return null;
         }
-        BatchedWrites writes = batch.part(RESOURCE, BatchedWrites::new);
+        BatchedWrites writes = batch.part(RESOURCE, () -> new BatchedWrites(Set.of()));
         return (TableWrites<R>) writes.tables.computeIfAbsent(table.name(), n -> new TableWrites<>(writes, table));
     }
 
@@ -80,10 +103,35 @@ public final class BatchedWrites implements HeldBatch.Part {
         final Map<List<Object>, R> known = new HashMap<>();
         final Map<List<Object>, R> upserts = new LinkedHashMap<>();
         private final List<R> inserts = new ArrayList<>();
+        private boolean readAhead;
 
         TableWrites(BatchedWrites batch, JdbcStores.JdbcTable<R> table) {
             this.batch = batch;
             this.table = table;
+        }
+
+        /**
+         * The keys to read in one statement when {@code key}, not known yet, is the first of this table's keys asked
+         * for that names an aggregate of the batch: every aggregate of the batch not known yet (a table keyed by
+         * referral, say, is read once for all the referrals of the batch, where each was its own statement). Empty
+         * otherwise, and after the first time: the table is read ahead once per batch.
+         */
+        List<String> readAhead(List<Object> key) {
+            if (readAhead || key.size() != 1 || !(key.get(0) instanceof String id) || !batch.aggregates.contains(id)) {
+                return List.of();
+            }
+            readAhead = true;
+            return batch.aggregates.stream().filter(a -> !known.containsKey(List.of(a))).toList();
+        }
+
+        /** Rows read ahead for {@code keys}: each key without a row is known to have none. */
+        void readAhead(List<String> keys, List<R> rows) {
+            for (R row : rows) {
+                known.putIfAbsent(table.keyOf(row), row);
+            }
+            for (String key : keys) {
+                known.putIfAbsent(List.of(key), null);
+            }
         }
 
         /** A row upserted under {@code key}: found as it is from now on, written as the batch commits. */
@@ -101,6 +149,7 @@ public final class BatchedWrites implements HeldBatch.Part {
 
         /** The table was emptied: nothing this batch held of it stands. */
         void forget() {
+            readAhead = true;
             known.clear();
             upserts.clear();
             inserts.clear();

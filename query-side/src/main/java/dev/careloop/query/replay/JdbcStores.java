@@ -63,6 +63,8 @@ public class JdbcStores implements Stores {
         private final RowMapper<R> mapper;
         private final String select;
         private final String byKey;
+        /** A table keyed by one column, read for many keys at once (a batch reading ahead); null otherwise. */
+        private final String byKeys;
         private final String upsert;
         private final String insert;
 
@@ -79,6 +81,7 @@ public class JdbcStores implements Stores {
                     .map(c -> c.name() + " = EXCLUDED." + c.name()).collect(Collectors.joining(", "));
             this.select = "SELECT * FROM " + table.name() + " WHERE ";
             this.byKey = table.key().stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
+            this.byKeys = table.key().size() == 1 ? table.key().get(0).name() + " = ANY(?)" : null;
             this.upsert = insertInto + " ON CONFLICT (" + key + ") DO "
                     + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates)
                     // Two writers (a command's transaction, the tracking processor): never back to an older row.
@@ -99,7 +102,12 @@ public class JdbcStores implements Stores {
                 return first(query(byKey, keyValues));
             }
             if (!held.known.containsKey(keyValues)) {
-                held.known.put(keyValues, first(query(byKey, keyValues)));
+                List<String> ahead = held.readAhead(keyValues);
+                if (ahead.isEmpty()) {
+                    held.known.put(keyValues, first(query(byKey, keyValues)));
+                } else {
+                    held.readAhead(ahead, query(byKeys, List.of(ahead)));
+                }
             }
             return held.known.get(keyValues);
         }
@@ -163,6 +171,10 @@ public class JdbcStores implements Stores {
 
         String name() {
             return table.name();
+        }
+
+        List<Object> keyOf(R row) {
+            return table.keyOf(row);
         }
 
         /** Upserts the rows in one JDBC batch (what a batch of events held, written as it commits). */

@@ -2,7 +2,10 @@ package dev.careloop.query.replay;
 
 import dev.careloop.plumbing.HeldBatch;
 import dev.careloop.query.ReadModelDatabase;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +115,39 @@ class BatchedWritesTest {
 
         assertThat(statements.get()).isEqualTo(2);
         assertThat(inDatabase()).containsExactly(new Tally("new", "pair", 1));
+    }
+
+    /** A tracking processor's batch: the events of these aggregates, one unit of work. */
+    private static UnitOfWork<?> batchOf(String... aggregates) {
+        List<EventMessage<?>> events = new java.util.ArrayList<>();
+        for (String aggregate : aggregates) {
+            events.add(new GenericDomainEventMessage<>("Tally", aggregate, 0, "event of " + aggregate));
+        }
+        BatchingUnitOfWork<EventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(events);
+        unitOfWork.start();
+        BatchedWrites.open(unitOfWork);
+        return unitOfWork;
+    }
+
+    @Test
+    void aBatchReadsTheRowsOfItsAggregatesInOneStatement() {
+        jdbc.update("INSERT INTO batched_writes_tally VALUES ('r1', 'pair', 1), ('r3', 'pair', 3), ('other', 'x', 9)");
+        UnitOfWork<?> unitOfWork = batchOf("r1", "r2", "r3", "r1");
+
+        assertThat(rows.find("r1")).isEqualTo(new Tally("r1", "pair", 1));
+        assertThat(rows.find("r2")).isNull();
+        assertThat(rows.find("r3")).isEqualTo(new Tally("r3", "pair", 3));
+        long readAhead = statements.get();
+        // A key that names no aggregate of the batch is read on its own, as before.
+        assertThat(rows.find("other")).isEqualTo(new Tally("other", "x", 9));
+        rows.put(new Tally("r2", "pair", 2));
+        assertThat(rows.find("r2")).isEqualTo(new Tally("r2", "pair", 2));
+        unitOfWork.commit();
+
+        assertThat(readAhead).isEqualTo(1);
+        // The read ahead, the other key's read, the batch's one write.
+        assertThat(statements.get()).isEqualTo(3);
+        assertThat(inDatabase()).extracting(Tally::id).containsExactly("other", "r1", "r2", "r3");
     }
 
     @Test
