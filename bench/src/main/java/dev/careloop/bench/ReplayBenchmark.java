@@ -36,7 +36,8 @@ import java.util.Map;
  */
 public final class ReplayBenchmark {
 
-    static final double TARGET_RATIO = 0.3;
+    /** Issue 19: a rebuild at least 0.8 times as fast as the server floor (the turn-one 0.3 of the baseline is gone). */
+    static final double TARGET_FLOOR_RATIO = 0.8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI baseUrl;
@@ -228,9 +229,11 @@ public final class ReplayBenchmark {
                 .append(": the best these read models allow (").append(floorPhases)
                 .append(", summed over 2 connections) |\n");
         md.append("| request to switch | ").append(String.format(Locale.ROOT, "%.2f", endToEnd)).append(" s |\n");
-        md.append("| ratio replay / baseline | **").append(String.format(Locale.ROOT, "%.3f", ratio))
-                .append("** (target ").append(TARGET_RATIO).append(": ").append(ratio >= TARGET_RATIO ? "met" : "not met")
-                .append(") |\n\n");
+        double floorRatio = replayRate / floorRate;
+        md.append("| ratio replay / baseline | ").append(String.format(Locale.ROOT, "%.3f", ratio)).append(" |\n");
+        md.append("| ratio replay / server floor | **").append(String.format(Locale.ROOT, "%.3f", floorRatio))
+                .append("** (target ").append(TARGET_FLOOR_RATIO).append(": ")
+                .append(floorRatio >= TARGET_FLOOR_RATIO ? "met" : "not met").append(") |\n\n");
         md.append("Command: `").append(command).append("`\n");
         return md.toString();
     }
