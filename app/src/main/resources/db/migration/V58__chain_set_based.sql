@@ -1,12 +1,13 @@
--- The chainer links a batch in three statements instead of two per event (issue 19). V47's loop digested each event
--- with a call of event_digest from PL/pgSQL (an SQL function whose body PostgreSQL prepares again for every call
--- made that way) and inserted each link on its own: under load chain_committed_events was 14 % of PostgreSQL's
--- statement time, 0.27 ms per event, twice the append's own insert. Now the events to link are digested in one
--- query, their links folded in order in memory, and all of them inserted by one INSERT ... SELECT. The links are
--- the same: same order (tx_id, global_index), same digest, same sha256(previous link || digest).
+-- The chainer links a round in three statements instead of two per event (issue 19), and a round with nothing to link
+-- writes nothing. V47 digested each event with a call of event_digest from PL/pgSQL and inserted each link on its own;
+-- now the round's events are digested in one query, their links folded in order in memory, and all of them inserted
+-- by one INSERT ... SELECT. The links are the same: same order (tx_id, global_index), same digest, same
+-- sha256(previous link || digest). Measured on a backlog of 5,000 events both versions take about 0.03 ms an event;
+-- under load a round links a few events and costs about its fixed part, so the gain is in the statements.
 --
--- A round that finds nothing to link (most rounds when idle) no longer locks the progress row: a row lock takes a
--- transaction id and writes, so each empty round was a WAL flush of its own.
+-- V47 locked the progress row in every round. A row lock takes a transaction id and writes, so every round that
+-- found nothing (four a second on an idle node, per node) was a commit flushed to the WAL of its own. Now a round
+-- reads the progress row without a lock first and ends there when nothing waits.
 
 CREATE OR REPLACE FUNCTION chain_committed_events(max_rows INTEGER) RETURNS INTEGER LANGUAGE plpgsql AS $$
 DECLARE
