@@ -22,6 +22,7 @@
 # benchmark (the inbox list of 20,000 referrals next to its SQL) is `bench/run.sh worklist --help`; the inbox
 # page of the web app, signed in as a person, next to its REST calls and their SQL is `bench/run.sh inbox --help`;
 # the partnership analytics on a network of a million referrals is `bench/run.sh analytics --help`.
+# What PostgreSQL runs per appended event, statement by statement, is `bench/statements.sh` (it starts the jar).
 #
 # Options: bench/run.sh --help. Common ones: --seconds 30 --warmup-seconds 5 --clients 1,8,32
 # --out docs/benchmarks/commands-history.md (append the result as markdown) --raw-only (no app needed).
