@@ -45,13 +45,14 @@ public class CommandAdmission {
         if (RUNNING.get() != null) {
             return command.get();
         }
+        boolean admitted;
         try {
-            if (!turns.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                refused.incrementAndGet();
-                throw new Busy(concurrency, wait);
-            }
+            admitted = turns.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            admitted = false;
+        }
+        if (!admitted) {
             refused.incrementAndGet();
             throw new Busy(concurrency, wait);
         }
