@@ -103,7 +103,8 @@ public final class BatchedWrites implements HeldBatch.Part {
         final Map<List<Object>, R> known = new HashMap<>();
         final Map<List<Object>, R> upserts = new LinkedHashMap<>();
         private final List<R> inserts = new ArrayList<>();
-        private boolean readAhead;
+        /** Whether this table has been read ahead in this batch (or emptied, after which it is not). */
+        private boolean readAheadDone;
 
         TableWrites(BatchedWrites batch, JdbcStores.JdbcTable<R> table) {
             this.batch = batch;
@@ -116,11 +117,12 @@ public final class BatchedWrites implements HeldBatch.Part {
          * referral, say, is read once for all the referrals of the batch, where each was its own statement). Empty
          * otherwise, and after the first time: the table is read ahead once per batch.
          */
-        List<String> readAhead(List<Object> key) {
-            if (readAhead || key.size() != 1 || !(key.get(0) instanceof String id) || !batch.aggregates.contains(id)) {
+        List<String> keysToReadAhead(List<Object> key) {
+            if (readAheadDone || key.size() != 1 || !(key.get(0) instanceof String id)
+                    || !batch.aggregates.contains(id)) {
                 return List.of();
             }
-            readAhead = true;
+            readAheadDone = true;
             return batch.aggregates.stream().filter(a -> !known.containsKey(List.of(a))).toList();
         }
 
@@ -149,7 +151,7 @@ public final class BatchedWrites implements HeldBatch.Part {
 
         /** The table was emptied: nothing this batch held of it stands. */
         void forget() {
-            readAhead = true;
+            readAheadDone = true;
             known.clear();
             upserts.clear();
             inserts.clear();

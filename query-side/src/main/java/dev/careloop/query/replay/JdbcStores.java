@@ -102,7 +102,7 @@ public class JdbcStores implements Stores {
                 return first(query(byKey, keyValues));
             }
             if (!held.known.containsKey(keyValues)) {
-                List<String> ahead = held.readAhead(keyValues);
+                List<String> ahead = held.keysToReadAhead(keyValues);
                 if (ahead.isEmpty()) {
                     held.known.put(keyValues, first(query(byKey, keyValues)));
                 } else {
