@@ -1,6 +1,7 @@
 package dev.careloop.query;
 
 import dev.careloop.query.privacy.ClinicalTexts;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -13,7 +14,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -53,7 +53,15 @@ public final class ReadModelDatabase {
         if (jdbc == null) {
             try {
                 // Zonky's shutdown hook stops the server and deletes its data when the test JVM exits.
-                DataSource dataSource = EmbeddedPostgres.start().getPostgresDatabase();
+                EmbeddedPostgres postgres = EmbeddedPostgres.start();
+                // Pooled, as the application's are: zonky's own data source opens a connection (a new server
+                // process) for every statement, which made this module's tests wait mostly on forks.
+                HikariDataSource dataSource = new HikariDataSource();
+                dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+                dataSource.setUsername("postgres");
+                dataSource.setMaximumPoolSize(8);
+                dataSource.setMinimumIdle(0);
+                dataSource.setPoolName("read-model-tests");
                 Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
                 jdbc = new JdbcTemplate(dataSource);
             } catch (IOException e) {
