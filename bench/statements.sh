@@ -2,7 +2,9 @@
 # Statements PostgreSQL runs per appended event under the commands benchmark (docs/BENCHMARKS.md, "Where
 # PostgreSQL's time goes"): starts the app jar on an empty data directory of its own with pg_stat_statements loaded,
 # warms it with 60 s of 8 clients, then counts a 30 s run. Prints every statement's calls per appended event, most
-# frequent first, and the total. A count, not a rate: it does not depend on how fast or busy the machine is.
+# frequent first, and the total. A count, not a rate: it does not depend on how fast or busy the machine is. Events
+# are counted as the rows the log's inserts wrote (pgjdbc may send a batch of them as one multi-row insert). The
+# statements' execution time per event is printed too; that one does depend on the machine.
 #
 #   ./mvnw -B -pl app,bench -am clean package -DskipTests     # clean: see BENCHMARKS.md on stale nested jars
 #   bench/statements.sh [app/target/app-0.1.0-SNAPSHOT.jar]
@@ -56,11 +58,12 @@ run "${WARMUP_SECONDS:-60}"
 run "${SECONDS_COUNTED:-30}"
 
 "${psql_[@]}" -F ' | ' <<'SQL'
-WITH events AS (SELECT calls::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%'),
+WITH events AS (SELECT sum(rows)::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%'),
      counted AS (SELECT calls, regexp_replace(query, '\s+', ' ', 'g') AS query FROM pg_stat_statements
                  WHERE query NOT LIKE '%pg_stat_statements%')
 SELECT round(c.calls / e.n, 3) AS per_event, left(c.query, 150) FROM counted c, events e ORDER BY c.calls DESC;
-WITH events AS (SELECT calls::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%')
-SELECT 'all statements per appended event', round(sum(s.calls) / max(e.n), 2), 'events appended', max(e.n)
+WITH events AS (SELECT sum(rows)::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%')
+SELECT 'all statements per appended event', round(sum(s.calls) / max(e.n), 2), 'events appended', max(e.n),
+       'execution ms per appended event', round(sum(s.total_exec_time)::numeric / max(e.n), 3)
 FROM pg_stat_statements s, events e WHERE s.query NOT LIKE '%pg_stat_statements%';
 SQL

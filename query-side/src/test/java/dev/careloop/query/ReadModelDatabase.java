@@ -54,14 +54,16 @@ public final class ReadModelDatabase {
             try {
                 // Zonky's shutdown hook stops the server and deletes its data when the test JVM exits.
                 EmbeddedPostgres postgres = EmbeddedPostgres.start();
-                // Pooled, as the application's are: zonky's own data source opens a connection (a new server
-                // process) for every statement, which made this module's tests wait mostly on forks.
+                // Pooled and sending batches as the application's connections do (ExternalDatabase): zonky's own
+                // data source opens a connection (a new server process) for every statement, which made this
+                // module's tests wait mostly on forks.
                 HikariDataSource dataSource = new HikariDataSource();
                 dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
                 dataSource.setUsername("postgres");
                 dataSource.setMaximumPoolSize(8);
                 dataSource.setMinimumIdle(0);
                 dataSource.setPoolName("read-model-tests");
+                dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
                 Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
                 jdbc = new JdbcTemplate(dataSource);
             } catch (IOException e) {

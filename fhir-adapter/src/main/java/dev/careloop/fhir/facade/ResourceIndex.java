@@ -150,10 +150,15 @@ public class ResourceIndex {
         return next.version() > kept.version() ? next : kept;
     }
 
-    /** The rows in one round trip (a JDBC batch). */
+    /**
+     * The rows in one round trip (a JDBC batch, which pgjdbc may send as one multi-row upsert): one row per key, the
+     * newer, since one statement may not upsert a key twice.
+     */
     private void upsert(List<Row> rows) {
         if (!rows.isEmpty()) {
-            jdbc.batchUpdate(UPSERT, rows.stream().map(Row::values).toList());
+            Map<List<String>, Row> byKey = new LinkedHashMap<>();
+            rows.forEach(row -> byKey.merge(List.of(row.resourceType(), row.id()), row, ResourceIndex::newer));
+            jdbc.batchUpdate(UPSERT, byKey.values().stream().map(Row::values).toList());
         }
     }
 

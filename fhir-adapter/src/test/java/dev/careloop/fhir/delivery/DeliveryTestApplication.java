@@ -57,6 +57,8 @@ class DeliveryTestApplication implements WebMvcConfigurer {
         pool.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         pool.setUsername("postgres");
         pool.setMaximumPoolSize(20);
+        // Batches as the application's connections send them (ExternalDatabase): multi-row INSERTs.
+        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         Flyway.configure().dataSource(pool)
                 .locations("classpath:db/delivery-test", "classpath:db/migration")
                 .load().migrate();
