@@ -4,7 +4,8 @@
 # warms it with 60 s of 8 clients, then counts a 30 s run. Prints every statement's calls per appended event, most
 # frequent first, and the total. A count, not a rate: it does not depend on how fast or busy the machine is. Events
 # are counted as the rows the log's inserts wrote (pgjdbc may send a batch of them as one multi-row insert). The
-# statements' execution time per event is printed too; that one does depend on the machine.
+# statements' execution and planning time per event, and the counted run's report, are printed too; those do depend
+# on the machine.
 #
 #   ./mvnw -B -pl app,bench -am clean package -DskipTests     # clean: see BENCHMARKS.md on stale nested jars
 #   bench/statements.sh [app/target/app-0.1.0-SNAPSHOT.jar]
@@ -27,7 +28,7 @@ stop_app() {
         app=""
     fi
 }
-trap 'stop_app; rm -rf "$data" "$log"' EXIT
+trap 'stop_app; rm -rf "$data" "$log" "$log.run"' EXIT
 
 start_app() {
     CARELOOP_BENCH_FLOOR=true CARELOOP_DB_POOL_SIZE=48 CARELOOP_EMBEDDED_DB_PORT=54329 CARELOOP_DATA_DIR="$data" \
@@ -48,14 +49,16 @@ start_app
 stop_app
 start_app
 "${psql_[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+# Known to the server only once the library is loaded; a reload is enough for it.
+"${psql_[@]}" -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" -c "SELECT pg_reload_conf()" >/dev/null
 
 run() {
     bench/run.sh --jdbc-url 'jdbc:postgresql://127.0.0.1:54329/postgres?user=postgres' --http-only --skip-floor \
-        --clients "${CLIENTS:-8}" --seconds "$1" >/dev/null
+        --clients "${CLIENTS:-8}" --seconds "$1"
 }
-run "${WARMUP_SECONDS:-60}"
+run "${WARMUP_SECONDS:-60}" >/dev/null
 "${psql_[@]}" -c "SELECT pg_stat_statements_reset()" >/dev/null
-run "${SECONDS_COUNTED:-30}"
+run "${SECONDS_COUNTED:-30}" >"$log.run"
 
 "${psql_[@]}" -F ' | ' <<'SQL'
 WITH events AS (SELECT sum(rows)::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%'),
@@ -64,6 +67,10 @@ WITH events AS (SELECT sum(rows)::numeric AS n FROM pg_stat_statements WHERE que
 SELECT round(c.calls / e.n, 3) AS per_event, left(c.query, 150) FROM counted c, events e ORDER BY c.calls DESC;
 WITH events AS (SELECT sum(rows)::numeric AS n FROM pg_stat_statements WHERE query LIKE 'INSERT INTO domain_event_entry%')
 SELECT 'all statements per appended event', round(sum(s.calls) / max(e.n), 2), 'events appended', max(e.n),
-       'execution ms per appended event', round(sum(s.total_exec_time)::numeric / max(e.n), 3)
+       'execution ms per appended event', round(sum(s.total_exec_time)::numeric / max(e.n), 3),
+       'planning ms per appended event', round(sum(s.total_plan_time)::numeric / max(e.n), 3),
+       'plans per appended event', round(sum(s.plans) / max(e.n), 2)
 FROM pg_stat_statements s, events e WHERE s.query NOT LIKE '%pg_stat_statements%';
 SQL
+# The counted run's own report: commands per second and CPU per command (noisy; the counts above are not).
+grep '^|' "$log.run" || cat "$log.run"
