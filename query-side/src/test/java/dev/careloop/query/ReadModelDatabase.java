@@ -1,5 +1,6 @@
 package dev.careloop.query;
 
+import dev.careloop.plumbing.DriverSettings;
 import dev.careloop.query.privacy.ClinicalTexts;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -54,7 +55,7 @@ public final class ReadModelDatabase {
             try {
                 // Zonky's shutdown hook stops the server and deletes its data when the test JVM exits.
                 EmbeddedPostgres postgres = EmbeddedPostgres.start();
-                // Pooled and sending batches as the application's connections do (ExternalDatabase): zonky's own
+                // Pooled and sending batches as the application's connections do (DriverSettings): zonky's own
                 // data source opens a connection (a new server process) for every statement, which made this
                 // module's tests wait mostly on forks.
                 HikariDataSource dataSource = new HikariDataSource();
@@ -63,7 +64,7 @@ public final class ReadModelDatabase {
                 dataSource.setMaximumPoolSize(8);
                 dataSource.setMinimumIdle(0);
                 dataSource.setPoolName("read-model-tests");
-                dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
+                dataSource.setDataSourceProperties(DriverSettings.properties());
                 Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
                 jdbc = new JdbcTemplate(dataSource);
             } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.careloop.app.infra;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.careloop.plumbing.DriverSettings;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -39,10 +40,7 @@ class ExternalDatabase {
         config.setPoolName(name);
         // Not Hikari's 30 s: a request that cannot get a connection soon is answered 503 with Retry-After.
         config.setConnectionTimeout(connectionTimeout.toMillis());
-        // A JDBC batch of inserts (a processor batch's timeline and trail rows, a command's events) goes as multi-row
-        // INSERTs: one statement for many rows where each row was its own (issue 19). The batches' upserts are keyed
-        // by their rows' keys, so no multi-row upsert meets one key twice.
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.setDataSourceProperties(DriverSettings.properties());
         return new HikariDataSource(config);
     }
 }

@@ -49,6 +49,11 @@ public class ResourceIndex {
                        Timestamp lastUpdated, String patient, String status, String owner, String requester,
                        String[] organisations, String[] identifiers, String focus) {
 
+        /** The table's key: one row per resource. */
+        List<String> key() {
+            return List.of(resourceType, id);
+        }
+
         Object[] values() {
             // Its optional texts (patient, status, owner, requester, focus) come and go: StableParameters.
             return StableParameters.all(resourceType, id, version, aggregateType, aggregateId, lastUpdated, patient,
@@ -112,7 +117,7 @@ public class ResourceIndex {
         HeldBatch.Upserts<List<String>, Row> heldRows = batch.part(rowsKey,
                 () -> new HeldBatch.Upserts<>(ResourceIndex::newer, this::upsert));
         HeldAudiences heldAudiences = batch.part(audiencesKey, HeldAudiences::new);
-        rows.forEach(row -> heldRows.put(List.of(row.resourceType(), row.id()), row));
+        rows.forEach(row -> heldRows.put(row.key(), row));
         if (audience != null) {
             heldAudiences.add(audience);
         }
@@ -157,7 +162,7 @@ public class ResourceIndex {
     private void upsert(List<Row> rows) {
         if (!rows.isEmpty()) {
             Map<List<String>, Row> byKey = new LinkedHashMap<>();
-            rows.forEach(row -> byKey.merge(List.of(row.resourceType(), row.id()), row, ResourceIndex::newer));
+            rows.forEach(row -> byKey.merge(row.key(), row, ResourceIndex::newer));
             jdbc.batchUpdate(UPSERT, byKey.values().stream().map(Row::values).toList());
         }
     }

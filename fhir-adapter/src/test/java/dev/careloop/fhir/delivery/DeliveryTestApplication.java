@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.careloop.api.Actor;
 import dev.careloop.fhir.mapping.ChangeProjector;
 import dev.careloop.fhir.mapping.FhirChange;
+import dev.careloop.plumbing.DriverSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
@@ -57,8 +58,8 @@ class DeliveryTestApplication implements WebMvcConfigurer {
         pool.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         pool.setUsername("postgres");
         pool.setMaximumPoolSize(20);
-        // Batches as the application's connections send them (ExternalDatabase): multi-row INSERTs.
-        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // Batches as the application's connections send them: multi-row INSERTs.
+        pool.setDataSourceProperties(DriverSettings.properties());
         Flyway.configure().dataSource(pool)
                 .locations("classpath:db/delivery-test", "classpath:db/migration")
                 .load().migrate();
