@@ -56,6 +56,8 @@ run() {
     bench/run.sh --jdbc-url 'jdbc:postgresql://127.0.0.1:54329/postgres?user=postgres' --http-only --skip-floor \
         --clients "${CLIENTS:-8}" --seconds "$1"
 }
+counted_seconds=${SECONDS_COUNTED:-30}
+samples=$((counted_seconds * 20))
 run "${WARMUP_SECONDS:-60}" >/dev/null
 "${psql_[@]}" -c "SELECT pg_stat_statements_reset()" >/dev/null
 # What the busy backends wait on meanwhile, sampled every 50 ms from one session (a snapshot per sample): whether
@@ -63,18 +65,18 @@ run "${WARMUP_SECONDS:-60}" >/dev/null
 "${psql_[@]}" -F ' | ' >"$log.waits" <<SQL &
 CREATE TEMP TABLE waits (kind text, event text);
 DO \$\$ BEGIN
-    FOR i IN 1..${SECONDS_COUNTED:-30} * 20 LOOP
+    FOR i IN 1..$samples LOOP
         PERFORM pg_stat_clear_snapshot();
         INSERT INTO waits SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, 'running') FROM pg_stat_activity
          WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid();
         PERFORM pg_sleep(0.05);
     END LOOP;
 END \$\$;
-SELECT round(count(*) / (${SECONDS_COUNTED:-30} * 20.0), 2) AS busy_backends_per_sample, kind, event
+SELECT round(count(*) / $samples::numeric, 2) AS busy_backends_per_sample, kind, event
   FROM waits GROUP BY kind, event ORDER BY count(*) DESC;
 SQL
 sampler=$!
-run "${SECONDS_COUNTED:-30}" >"$log.run"
+run "$counted_seconds" >"$log.run"
 wait "$sampler"
 
 "${psql_[@]}" -F ' | ' <<'SQL'
